@@ -1,0 +1,12 @@
+// Runs `prisma generate` on machines that cannot download Prisma's native schema engine.
+// `generate` never executes that engine, but the CLI insists on resolving it first; pointing
+// PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips the download. A user-provided value wins.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const cli = require.resolve('prisma/build/index.js');
+const env = { ...process.env };
+env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
+const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env });
+process.exit(result.status ?? 1);
