@@ -1,0 +1,57 @@
+/**
+ * Every error this library throws is a `LedgerError`. Callers branch on the class (or on `code`), never on message
+ * text. Input problems are `ValidationError`s, raised before any SQL is sent; database problems are mapped from
+ * Prisma / node-postgres errors by `mapDatabaseError` and keep the original error as `cause`.
+ */
+export abstract class LedgerError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Invalid caller input. Thrown before any SQL runs, so nothing was read or written. */
+export class ValidationError extends LedgerError {
+  readonly code = 'VALIDATION_FAILED';
+
+  /**
+   * @param path where the bad value sits, e.g. `rows[12].amount` or `options.from`
+   * @param problem what is wrong and, where it helps, what to do instead
+   */
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path}: ${problem}`);
+  }
+}
+
+/** A window specification that cannot produce deterministic SQL (e.g. no ORDER BY, an unknown column). */
+export class WindowSpecError extends LedgerError {
+  readonly code = 'INVALID_WINDOW';
+}
+
+/** The database could not be reached (refused, DNS, authentication, closed connection). */
+export class DatabaseUnavailableError extends LedgerError {
+  readonly code = 'DATABASE_UNAVAILABLE';
+}
+
+/** An interactive transaction ran past its timeout (Prisma P2028) and was rolled back. */
+export class TransactionTimeoutError extends LedgerError {
+  readonly code = 'TRANSACTION_TIMEOUT';
+}
+
+/** The database rejected a statement. `sqlState` is PostgreSQL's SQLSTATE when known (e.g. `23505`). */
+export class QueryFailedError extends LedgerError {
+  readonly code = 'QUERY_FAILED';
+
+  constructor(
+    message: string,
+    readonly sqlState: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

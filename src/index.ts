@@ -1,0 +1,35 @@
+/**
+ * Public API: repositories for running totals over Prisma models on PostgreSQL, the window SQL builder they are
+ * made of, and the error classes callers branch on.
+ */
+export { TransactionRepository, type NewTransaction } from './repositories/transaction-repository.ts';
+export { SalesRecordRepository, type NewSalesRecord } from './repositories/sales-record-repository.ts';
+export {
+  RunningTotalRepository,
+  MAX_BATCH_ROWS,
+  type RunningTotalModel,
+} from './repositories/running-total-repository.ts';
+export type {
+  BulkInsertOptions,
+  FrameChoice,
+  InsertAndReportOptions,
+  InsertResult,
+  RunningTotalOptions,
+  WithRunningTotal,
+} from './repositories/running-total-options.ts';
+export { inTransaction, type DbClient, type TransactionOptions } from './repositories/db-client.ts';
+export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
+export { RUNNING_RANGE, RUNNING_ROWS, type Frame, type FrameBound, type FrameMode } from './window/frame.ts';
+export { runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
+export { inList, isNotNull, withinRange } from './window/filters.ts';
+export type { FieldOf, ModelName } from './window/catalog.ts';
+export type { DecimalInput } from './validation/decimal.ts';
+export {
+  DatabaseUnavailableError,
+  LedgerError,
+  QueryFailedError,
+  TransactionTimeoutError,
+  ValidationError,
+  WindowSpecError,
+} from './errors.ts';
+export { mapDatabaseError } from './map-database-error.ts';

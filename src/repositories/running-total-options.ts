@@ -1,0 +1,42 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { NullPolicy } from '../window/running-total-query.ts';
+import type { TransactionOptions } from './db-client.ts';
+
+/**
+ * - `'rows'` (default): `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, ordered by (time, id): every row gets
+ *   its own total, and rows with equal timestamps accumulate in id order.
+ * - `'range'`: `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, ordered by time only: rows with equal
+ *   timestamps are peers and **share one total** — the total after all of them.
+ */
+export type FrameChoice = 'rows' | 'range';
+
+export interface RunningTotalOptions<Key> {
+  /** Only these partitions (account ids / regions). Omit for all. At most 10,000 keys. */
+  readonly partitions?: readonly Key[];
+  /** Inclusive start. Totals start at zero here (rows before `from` are not carried in). */
+  readonly from?: Date;
+  /** Exclusive end: the range is `[from, to)`. */
+  readonly to?: Date;
+  /** Default `'rows'`. */
+  readonly frame?: FrameChoice;
+  /** Default `'zero'`: NULL amounts add nothing but their rows are returned. `'skip'` leaves those rows out. */
+  readonly nulls?: NullPolicy;
+}
+
+export interface BulkInsertOptions extends TransactionOptions {
+  /** Rows per `createMany` statement; default 5,000, capped so one statement stays under PostgreSQL's 32,767 bind parameters. */
+  readonly chunkSize?: number;
+}
+
+export interface InsertAndReportOptions<Key> extends BulkInsertOptions {
+  /** Which running totals to return after the insert; by default the partitions the batch touched, all dates. */
+  readonly report?: RunningTotalOptions<Key>;
+}
+
+export interface InsertResult {
+  readonly inserted: number;
+  readonly chunks: number;
+}
+
+/** A model row plus its running total (exact `Decimal`). */
+export type WithRunningTotal<Row> = Row & { readonly runningTotal: Prisma.Decimal };

@@ -1,0 +1,59 @@
+import type { Prisma, Transaction } from '../generated/prisma/client.ts';
+import { requireDate } from '../validation/dates.ts';
+import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
+import { requireInt4 } from '../validation/keys.ts';
+import { requireOptions } from '../validation/batch.ts';
+import { decimalColumnOf } from '../window/catalog.ts';
+import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
+
+/** A ledger entry to insert. `amount: null` is a pending entry (see the NULL policy of running totals). */
+export interface NewTransaction {
+  readonly accountId: number;
+  readonly amount: DecimalInput | null;
+  readonly createdAt: Date;
+}
+
+type TransactionData = Prisma.TransactionCreateManyInput & { accountId: number; createdAt: Date };
+
+const AMOUNT = decimalColumnOf('Transaction', 'amount');
+
+function requireTransaction(path: string, value: unknown): TransactionData {
+  const row = requireOptions(path, value, ['accountId', 'amount', 'createdAt']);
+  return {
+    accountId: requireInt4(`${path}.accountId`, row.accountId),
+    amount: row.amount === null ? null : requireDecimal(`${path}.amount`, row.amount, AMOUNT),
+    createdAt: requireDate(`${path}.createdAt`, row.createdAt),
+  };
+}
+
+/**
+ * Running balances over the `Transaction` ledger: per account (`runningTotals`) or across all accounts
+ * (`globalRunningTotals`), ordered by `createdAt, id`, backed by the indexes `(accountId, createdAt, id)` and
+ * `(createdAt, id)`. `partitions` are account ids.
+ *
+ * ```ts
+ * const repo = new TransactionRepository(prisma);
+ * const rows = await repo.runningTotals({ partitions: [42], from: new Date('2026-01-01') });
+ * rows[0].runningTotal; // Prisma.Decimal
+ * ```
+ */
+export class TransactionRepository extends RunningTotalRepository<
+  'Transaction',
+  Transaction,
+  NewTransaction,
+  number,
+  TransactionData
+> {
+  protected readonly definition: RunningTotalModel<'Transaction', number, TransactionData> = {
+    model: 'Transaction',
+    partitionBy: 'accountId',
+    orderBy: 'createdAt',
+    amount: 'amount',
+    select: ['id', 'accountId', 'amount', 'createdAt'],
+    requireKey: requireInt4,
+    requireBound: requireDate,
+    requireRow: requireTransaction,
+    keyOf: (row) => row.accountId,
+    createMany: (tx, data) => tx.transaction.createMany({ data }),
+  };
+}

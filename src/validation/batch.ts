@@ -1,0 +1,53 @@
+import { ValidationError } from '../errors.ts';
+import { describe } from './dates.ts';
+
+/** A non-empty array of at most `maxRows` rows; each row checked by `check` (which names the failing index). */
+export function requireBatch<T>(
+  path: string,
+  rows: unknown,
+  maxRows: number,
+  check: (path: string, row: unknown) => T,
+): T[] {
+  if (!Array.isArray(rows)) throw new ValidationError(path, `expected an array of rows, got ${describe(rows)}.`);
+  if (rows.length === 0) throw new ValidationError(path, 'is empty: pass at least one row.');
+  if (rows.length > maxRows) {
+    throw new ValidationError(path, `has ${rows.length} rows; at most ${maxRows} per call. Split the batch.`);
+  }
+  return rows.map((row, i) => check(`${path}[${i}]`, row));
+}
+
+/** A positive safe integer option such as `chunkSize` or `limit`, at most `max`. */
+export function requirePositiveInt(path: string, value: unknown, max: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new ValidationError(path, `expected a positive integer, got ${describe(value)}.`);
+  }
+  if (value > max) throw new ValidationError(path, `${value} is larger than the maximum ${max}.`);
+  return value;
+}
+
+/** A plain object (for rows and options), so a string or array passed by mistake fails clearly. */
+export function requireRecord(path: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {
+    throw new ValidationError(path, `expected an object, got ${describe(value)}.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** An options object (or undefined → `{}`) whose keys are all in `allowed`, so a typo such as `form` fails loudly. */
+export function requireOptions(path: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  const record = requireRecord(path, value);
+  for (const key of Object.keys(record)) {
+    if (!allowed.includes(key)) {
+      throw new ValidationError(`${path}.${key}`, `is not a known option. Known options: ${allowed.join(', ')}.`);
+    }
+  }
+  return record;
+}
+
+/** One of a fixed set of string choices, with a default for `undefined`. */
+export function requireChoice<T extends string>(path: string, value: unknown, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new ValidationError(path, `must be one of ${choices.map((c) => `'${c}'`).join(', ')}, got ${describe(value)}.`);
+}

@@ -1,0 +1,50 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { ValidationError } from '../errors.ts';
+import { describe } from './dates.ts';
+
+/** What callers may pass as money: a Prisma `Decimal`, a decimal string (`'12.30'`), or a finite number. */
+export type DecimalInput = Prisma.Decimal | string | number;
+
+export interface DecimalColumn {
+  /** Total significant digits (`numeric(precision, scale)`). */
+  readonly precision: number;
+  /** Digits after the decimal point. */
+  readonly scale: number;
+}
+
+/**
+ * Converts money input to an exact `Prisma.Decimal` that fits the column, or throws a `ValidationError`.
+ * Never rounds: a value with more decimals than the column holds is rejected, not silently changed.
+ * Numbers are read through their shortest decimal spelling (`0.1` → `"0.1"`), so no binary-float noise gets in.
+ */
+export function requireDecimal(path: string, value: unknown, column: DecimalColumn): Prisma.Decimal {
+  let decimal: Prisma.Decimal;
+  if (Prisma.Decimal.isDecimal(value)) {
+    decimal = new Prisma.Decimal(value);
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValidationError(path, `${String(value)} is not a finite amount.`);
+    decimal = new Prisma.Decimal(String(value));
+  } else if (typeof value === 'string') {
+    if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(value.trim())) {
+      throw new ValidationError(path, `${describe(value)} is not a decimal number (write e.g. "1234.50").`);
+    }
+    decimal = new Prisma.Decimal(value.trim());
+  } else {
+    throw new ValidationError(path, `expected a Decimal, decimal string or number, got ${describe(value)}.`);
+  }
+  if (!decimal.isFinite()) throw new ValidationError(path, `${decimal.toString()} is not a finite amount.`);
+  if (decimal.decimalPlaces() > column.scale) {
+    throw new ValidationError(
+      path,
+      `${decimal.toFixed()} has ${decimal.decimalPlaces()} decimal places; the column holds ${column.scale}. Round it explicitly first.`,
+    );
+  }
+  const integerDigits = column.precision - column.scale;
+  if (decimal.abs().greaterThanOrEqualTo(new Prisma.Decimal(10).pow(integerDigits))) {
+    throw new ValidationError(
+      path,
+      `${decimal.toFixed()} does not fit numeric(${column.precision}, ${column.scale}): at most ${integerDigits} digits before the point.`,
+    );
+  }
+  return decimal;
+}

@@ -1,0 +1,46 @@
+import { ValidationError } from '../errors.ts';
+import { describe } from './dates.ts';
+
+const INT4_MIN = -2_147_483_648;
+const INT4_MAX = 2_147_483_647;
+
+/** A PostgreSQL `integer` (int4): a safe JavaScript integer in [-2^31, 2^31 - 1]. */
+export function requireInt4(path: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw new ValidationError(path, `expected an integer, got ${describe(value)}.`);
+  }
+  if (value < INT4_MIN || value > INT4_MAX) {
+    throw new ValidationError(path, `${value} is outside the integer column's range [${INT4_MIN}, ${INT4_MAX}].`);
+  }
+  return value;
+}
+
+/**
+ * A text key that PostgreSQL can store unchanged: a non-empty string without NUL characters (PostgreSQL text
+ * cannot hold U+0000) and at most `maxLength` characters (code points, as `varchar(n)` counts them).
+ * Quotes, semicolons and comment markers are fine: values are bound, never spliced into SQL.
+ */
+export function requireText(path: string, value: unknown, maxLength: number): string {
+  if (typeof value !== 'string') throw new ValidationError(path, `expected a string, got ${describe(value)}.`);
+  if (value.length === 0) throw new ValidationError(path, 'must not be empty.');
+  if (value.includes('\u0000')) throw new ValidationError(path, 'contains a NUL character, which PostgreSQL text cannot store.');
+  if (!value.isWellFormed()) throw new ValidationError(path, 'contains an unpaired UTF-16 surrogate (not valid Unicode).');
+  const length = [...value].length;
+  if (length > maxLength) throw new ValidationError(path, `is ${length} characters long; the column holds at most ${maxLength}.`);
+  return value;
+}
+
+/** A non-empty list of keys (for `partitions` filters), each checked by `check`, at most `maxItems` long. */
+export function requireKeyList<T>(
+  path: string,
+  value: unknown,
+  check: (path: string, item: unknown) => T,
+  maxItems: number,
+): T[] {
+  if (!Array.isArray(value)) throw new ValidationError(path, `expected an array, got ${describe(value)}.`);
+  if (value.length === 0) {
+    throw new ValidationError(path, 'is empty, which would match nothing; omit it to include every partition.');
+  }
+  if (value.length > maxItems) throw new ValidationError(path, `has ${value.length} keys; at most ${maxItems} are allowed per call.`);
+  return value.map((item, i) => check(`${path}[${i}]`, item));
+}

@@ -1,0 +1,146 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { windowCatalog, type WindowCatalog } from '../generated/window-catalog.ts';
+import { WindowSpecError } from '../errors.ts';
+
+/** Names of the Prisma models the builder knows (every model in schema.prisma). */
+export type ModelName = keyof WindowCatalog & string;
+
+/** Scalar field names of model `M`, as written in schema.prisma (not the @map'ed column names). */
+export type FieldOf<M extends ModelName> = keyof WindowCatalog[M]['columns'] & string;
+
+/** Prisma scalar type of field `F` on model `M` (`'Decimal'`, `'DateTime'`, ...). */
+export type FieldType<M extends ModelName, F extends FieldOf<M>> = WindowCatalog[M]['columns'][F] extends {
+  type: infer T;
+}
+  ? T
+  : never;
+
+export interface ColumnInfo {
+  readonly field: string;
+  /** Database column name (after @map). */
+  readonly column: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  /** e.g. `['Decimal', ['14', '2']]` for `@db.Decimal(14, 2)`; null when schema.prisma names no native type. */
+  readonly nativeType: readonly [string, readonly string[]] | null;
+}
+
+interface CatalogColumn {
+  readonly column: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  readonly nativeType: readonly [string, readonly string[]] | null;
+}
+
+interface CatalogModel {
+  readonly name: string;
+  readonly table: string;
+  readonly schema: string | null;
+  readonly id: string | null;
+  readonly columns: Readonly<Record<string, CatalogColumn>>;
+}
+
+const models: Readonly<Record<string, CatalogModel>> = windowCatalog;
+
+function catalogModel(model: string): CatalogModel {
+  const entry = Object.hasOwn(models, model) ? models[model] : undefined;
+  if (!entry) {
+    throw new WindowSpecError(
+      `Unknown model "${model}". Known models: ${Object.keys(models).join(', ')}. ` +
+        'Add it to prisma/schema.prisma and run `npm run generate`.',
+    );
+  }
+  return entry;
+}
+
+/** Looks a field up in Prisma's data model; unknown names throw (identifiers come only from this closed set). */
+export function columnInfo(model: string, field: string): ColumnInfo {
+  const entry = catalogModel(model);
+  const column = Object.hasOwn(entry.columns, field) ? entry.columns[field] : undefined;
+  if (!column) {
+    throw new WindowSpecError(
+      `Unknown field "${field}" on model ${model}. Known fields: ${Object.keys(entry.columns).join(', ')}.`,
+    );
+  }
+  return { field, ...column };
+}
+
+/** The model's single-column primary key: the tiebreaker that makes every window order total. */
+export function idField(model: string): string {
+  const id = catalogModel(model).id;
+  if (!id) {
+    throw new WindowSpecError(
+      `Model ${model} has no single-field @id, so window orders cannot be made deterministic. ` +
+        'Give the model a single-field primary key.',
+    );
+  }
+  return id;
+}
+
+// Double-quote an identifier the way PostgreSQL reads it. Only ever called with names from the catalog.
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** `"schema"."table"` (or `"table"`) for a model, honouring @@map and @@schema. */
+export function tableRef(model: string): Prisma.Sql {
+  const entry = catalogModel(model);
+  const table = quoteIdentifier(entry.table);
+  return Prisma.raw(entry.schema ? `${quoteIdentifier(entry.schema)}.${table}` : table);
+}
+
+/** `"column"` for a field, honouring @map. Throws `WindowSpecError` for a field the model does not have. */
+export function columnRef(model: string, field: string): Prisma.Sql {
+  return Prisma.raw(quoteIdentifier(columnInfo(model, field).column));
+}
+
+/** A quoted output alias. Aliases are caller-chosen, so they are checked against a conservative pattern. */
+export function aliasRef(alias: string): Prisma.Sql {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(alias)) {
+    throw new WindowSpecError(
+      `Invalid alias "${alias}": use letters, digits and underscores, starting with a letter or underscore.`,
+    );
+  }
+  return Prisma.raw(quoteIdentifier(alias));
+}
+
+/** PostgreSQL array type used to bind a list of values of this field (`= ANY($1::int4[])`). */
+export function arrayTypeOf(model: string, field: string): string {
+  const info = columnInfo(model, field);
+  const native = info.nativeType?.[0];
+  switch (info.type) {
+    case 'Int':
+      return 'int4[]';
+    case 'BigInt':
+      return 'int8[]';
+    case 'String':
+      return 'text[]';
+    case 'Decimal':
+      return 'numeric[]';
+    case 'Boolean':
+      return 'bool[]';
+    case 'DateTime':
+      return native === 'Date' ? 'date[]' : native === 'Timestamp' ? 'timestamp[]' : 'timestamptz[]';
+    default:
+      throw new WindowSpecError(`Field ${model}.${field} of type ${info.type} cannot be filtered by a list.`);
+  }
+}
+
+/** `numeric(precision, scale)` of a Decimal field, read from its `@db.Decimal(p, s)` attribute. */
+export function decimalColumnOf(model: string, field: string): { precision: number; scale: number } {
+  const info = columnInfo(model, field);
+  const args = info.nativeType?.[0] === 'Decimal' ? info.nativeType[1] : undefined;
+  if (info.type !== 'Decimal' || !args || args.length !== 2) {
+    throw new WindowSpecError(
+      `${model}.${field} needs an explicit @db.Decimal(precision, scale) so amounts can be checked exactly before insert.`,
+    );
+  }
+  return { precision: Number(args[0]), scale: Number(args[1]) };
+}
+
+/** Maximum length of a `@db.VarChar(n)` field; `Infinity` for unbounded text. */
+export function textLengthOf(model: string, field: string): number {
+  const info = columnInfo(model, field);
+  const arg = info.nativeType?.[0] === 'VarChar' || info.nativeType?.[0] === 'Char' ? info.nativeType[1][0] : undefined;
+  return arg === undefined ? Number.POSITIVE_INFINITY : Number(arg);
+}

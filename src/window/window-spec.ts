@@ -1,0 +1,172 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { WindowSpecError } from '../errors.ts';
+import { columnRef, idField, type FieldOf, type ModelName } from './catalog.ts';
+import { frameSql, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+
+export type SortDirection = 'asc' | 'desc';
+export type NullsOrder = 'first' | 'last';
+
+export interface OrderItem<F extends string = string> {
+  readonly field: F;
+  readonly direction: SortDirection;
+  readonly nulls?: NullsOrder;
+}
+
+interface WindowSpecProps<M extends ModelName> {
+  readonly model: M;
+  readonly partitionBy: readonly FieldOf<M>[];
+  readonly orderBy: readonly OrderItem<FieldOf<M>>[];
+  readonly frame: Frame;
+}
+
+/**
+ * An immutable window specification: `PARTITION BY ... ORDER BY ... <frame>`. Every method returns a new spec.
+ *
+ * The type parameter `Ordered` records whether `orderBy` was called: only an ordered spec can be rendered
+ * (`toSql`) or used by a window function, so a running total without ORDER BY does not compile — and a spec
+ * forced through with a cast still fails at runtime with a `WindowSpecError`.
+ *
+ * ```ts
+ * const w = windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt');
+ * w.toSql();
+ * // PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+ * ```
+ */
+export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
+  readonly #props: WindowSpecProps<M>;
+  /** Phantom marker read only by the type checker. */
+  declare readonly ordered: Ordered;
+
+  constructor(props: WindowSpecProps<M>) {
+    this.#props = Object.freeze({ ...props, partitionBy: Object.freeze([...props.partitionBy]), orderBy: Object.freeze([...props.orderBy]) });
+  }
+
+  get model(): M {
+    return this.#props.model;
+  }
+  get partitionFields(): readonly FieldOf<M>[] {
+    return this.#props.partitionBy;
+  }
+  get orderItems(): readonly OrderItem<FieldOf<M>>[] {
+    return this.#props.orderBy;
+  }
+  get currentFrame(): Frame {
+    return this.#props.frame;
+  }
+
+  /**
+   * Adds partition columns (appended to any already given).
+   * ```ts
+   * windowSpec('SalesRecord').partitionBy('region') // PARTITION BY "region"
+   * ```
+   */
+  partitionBy(...fields: FieldOf<M>[]): WindowSpec<M, Ordered> {
+    for (const field of fields) columnRef(this.#props.model, field); // unknown fields throw now, not at render time
+    return new WindowSpec({ ...this.#props, partitionBy: [...this.#props.partitionBy, ...fields] });
+  }
+
+  /**
+   * Adds an order key. The model's id is appended as the last key when the spec is rendered with a ROWS frame,
+   * so the order is total and every run gives the same result.
+   * ```ts
+   * windowSpec('Transaction').orderBy('createdAt', 'desc', 'last')
+   * // ORDER BY "createdAt" DESC NULLS LAST, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+   * ```
+   */
+  orderBy(field: FieldOf<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {
+    columnRef(this.#props.model, field);
+    if (direction !== 'asc' && direction !== 'desc') {
+      throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+    }
+    if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') {
+      throw new WindowSpecError(`NULLS order must be 'first' or 'last', got "${String(nulls)}".`);
+    }
+    const item: OrderItem<FieldOf<M>> = nulls ? { field, direction, nulls } : { field, direction };
+    return new WindowSpec<M, true>({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
+  }
+
+  /** Replaces the frame. See {@link RUNNING_ROWS} (the default) and {@link RUNNING_RANGE}. */
+  frame(frame: Frame): WindowSpec<M, Ordered> {
+    frameSql(frame); // validate eagerly
+    return new WindowSpec({ ...this.#props, frame });
+  }
+
+  /** `ROWS BETWEEN start AND end` — e.g. `.rows({ preceding: 6 }, 'CURRENT ROW')` for a 7-row moving window. */
+  rows(start: FrameBound, end: FrameBound = 'CURRENT ROW'): WindowSpec<M, Ordered> {
+    return this.frame({ mode: 'ROWS', start, end });
+  }
+
+  /**
+   * `RANGE BETWEEN start AND end`. Rows with equal ORDER BY keys (peers) fall in or out of the frame together, so
+   * they share one result. The id tiebreaker is *not* appended for RANGE (it would make every row its own peer).
+   * ```ts
+   * windowSpec('SalesRecord').orderBy('saleDate').range({ preceding: { interval: '6 days' } })
+   * // ORDER BY "saleDate" ASC RANGE BETWEEN CAST($1 AS interval) PRECEDING AND CURRENT ROW
+   * ```
+   */
+  range(start: FrameBound, end: FrameBound = 'CURRENT ROW'): WindowSpec<M, Ordered> {
+    return this.frame({ mode: 'RANGE', start, end });
+  }
+
+  /** `GROUPS BETWEEN start AND end`: offsets count peer groups. Like RANGE, no id tiebreaker is appended. */
+  groups(start: FrameBound, end: FrameBound = 'CURRENT ROW'): WindowSpec<M, Ordered> {
+    return this.frame({ mode: 'GROUPS', start, end });
+  }
+
+  /**
+   * The full ORDER BY list as rendered: the given keys, plus the id tiebreaker unless the frame groups peers
+   * (RANGE / GROUPS) or the id is already a key.
+   */
+  effectiveOrder(options: { tiebreaker?: boolean } = {}): readonly OrderItem<FieldOf<M>>[] {
+    const order = this.#props.orderBy;
+    const id = idField(this.#props.model) as FieldOf<M>;
+    const wantsTiebreaker = options.tiebreaker ?? this.#props.frame.mode === 'ROWS';
+    const last = order.at(-1);
+    if (!wantsTiebreaker || !last || order.some((item) => item.field === id)) return order;
+    return [...order, { field: id, direction: last.direction }];
+  }
+
+  /**
+   * Renders the specification (the text between the parentheses of `OVER (...)` or `WINDOW w AS (...)`).
+   * `tiebreaker` overrides the default (on for ROWS): ranking functions such as `rank()` pass `false`, since
+   * their meaning depends on peers.
+   */
+  toSql(this: WindowSpec<M, true>, options: { tiebreaker?: boolean; frame?: boolean } = {}): Prisma.Sql {
+    const { model, partitionBy, orderBy, frame } = this.#props;
+    if (orderBy.length === 0) {
+      throw new WindowSpecError(
+        'A window without ORDER BY has no defined running order. Call .orderBy(field) before using the window.',
+      );
+    }
+    if (frame.mode === 'RANGE' && hasValueOffset(frame) && orderBy.length !== 1) {
+      throw new WindowSpecError('A RANGE frame with an offset needs exactly one ORDER BY column.');
+    }
+    const parts: Prisma.Sql[] = [];
+    if (partitionBy.length > 0) {
+      parts.push(Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((f) => columnRef(model, f)), ', ')}`);
+    }
+    parts.push(Prisma.sql`ORDER BY ${Prisma.join(this.effectiveOrder(options).map((item) => orderItemSql(model, item)), ', ')}`);
+    if (options.frame !== false) parts.push(frameSql(frame));
+    return Prisma.join(parts, ' ');
+  }
+}
+
+function hasValueOffset(frame: Frame): boolean {
+  return [frame.start, frame.end].some((b) => typeof b === 'object');
+}
+
+/** `"column" ASC [NULLS FIRST|LAST]` */
+export function orderItemSql(model: string, item: OrderItem): Prisma.Sql {
+  const direction = Prisma.raw(item.direction === 'desc' ? 'DESC' : 'ASC');
+  const nulls = item.nulls ? Prisma.raw(item.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST') : Prisma.empty;
+  return Prisma.sql`${columnRef(model, item.field)} ${direction}${nulls}`;
+}
+
+/**
+ * Starts a window specification for a Prisma model. The frame defaults to
+ * `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`.
+ */
+export function windowSpec<M extends ModelName>(model: M): WindowSpec<M, false> {
+  idField(model); // fail fast for models without a single-field id
+  return new WindowSpec<M, false>({ model, partitionBy: [], orderBy: [], frame: RUNNING_ROWS });
+}
