@@ -16,8 +16,11 @@ export interface TransactionOptions {
   readonly isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
+// On a PrismaClient this opens a transaction. Prisma 7's transaction client has $transaction too, and a call on
+// it joins the enclosing transaction (test/integration/transactions.test.ts proves the rollback). A client
+// without it (a stripped-down or mocked transaction client) is used as is: the caller owns the transaction.
 function ownsTransactions(client: DbClient): client is PrismaClient {
-  return typeof (client as Partial<PrismaClient>).$transaction === 'function';
+  return '$transaction' in client && typeof client.$transaction === 'function';
 }
 
 /**

@@ -66,12 +66,12 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   constructor(protected readonly db: DbClient) {}
 
   /** Running total per partition (PARTITION BY the partition field), rows ordered by partition, time, id. */
-  runningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
+  async runningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
     return queryRows(this.db, this.runningTotalsSql(options, 'partition'));
   }
 
   /** One running total across all partitions (no PARTITION BY), rows ordered by time, id. */
-  globalRunningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
+  async globalRunningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
     return queryRows(this.db, this.runningTotalsSql(options, 'global'));
   }
 

@@ -1,0 +1,145 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import { SalesRecordRepository, TransactionRepository, ValidationError } from '../../src/index.ts';
+import { mockPrisma, oneLine, sentSql, type MockedPrisma } from '../support/mock-client.ts';
+
+describe('TransactionRepository SQL', () => {
+  let db: MockedPrisma;
+  let repo: TransactionRepository;
+  beforeEach(() => {
+    db = mockPrisma();
+    db.prisma.$queryRaw.mockResolvedValue([]);
+    repo = new TransactionRepository(db.prisma);
+  });
+
+  it('orders the per-account window by createdAt with the id tiebreaker and an explicit ROWS frame', async () => {
+    await repo.runningTotals();
+    expect(oneLine(sentSql(db.prisma.$queryRaw))).toBe(
+      'SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", "createdAt" AS "createdAt", ' +
+        'SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ' +
+        'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal" FROM "Transaction" ' +
+        'ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC',
+    );
+  });
+
+  it('computes the global total without PARTITION BY', async () => {
+    await repo.globalRunningTotals();
+    const text = oneLine(sentSql(db.prisma.$queryRaw));
+    expect(text).toContain('OVER (ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)');
+    expect(text).not.toContain('PARTITION BY');
+    expect(text).toMatch(/ORDER BY "createdAt" ASC, "id" ASC$/);
+  });
+
+  it("uses RANGE and drops the id from the window order when frame is 'range', but keeps it in the row order", async () => {
+    await repo.runningTotals({ frame: 'range' });
+    const text = oneLine(sentSql(db.prisma.$queryRaw));
+    expect(text).toContain('OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)');
+    expect(text).toMatch(/ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC$/);
+  });
+
+  it("skips NULL amounts in WHERE when nulls is 'skip' instead of coalescing them", async () => {
+    await repo.runningTotals({ nulls: 'skip' });
+    const text = oneLine(sentSql(db.prisma.$queryRaw));
+    expect(text).toContain('SUM("amount") OVER');
+    expect(text).toContain('WHERE "amount" IS NOT NULL');
+  });
+
+  it('binds partition keys and dates as parameters, never in the SQL text', async () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const to = new Date('2026-02-01T00:00:00Z');
+    await repo.runningTotals({ partitions: [7, 9], from, to });
+    const sql = sentSql(db.prisma.$queryRaw);
+    expect(oneLine(sql)).toContain('WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= $2 AND "createdAt" < $3');
+    expect(sql.values).toEqual([[7, 9], from, to]);
+    expect(sql.text).not.toMatch(/2026|\b7\b|\b9\b/);
+  });
+
+  it.each([
+    ['a partition key of the wrong type', { partitions: ['7'] }, /options\.partitions\[0\]: expected an integer/],
+    ['an empty partition list', { partitions: [] }, /options\.partitions: is empty/],
+    ['from after to', { from: new Date('2026-02-01'), to: new Date('2026-01-01') }, /from .* is after to/],
+    ['an invalid Date', { from: new Date('nope') }, /options\.from: is an Invalid Date/],
+    ['an unknown frame', { frame: 'groups' }, /options\.frame: must be one of 'rows', 'range'/],
+    ['a misspelt option', { form: new Date() }, /options\.form: is not a known option/],
+  ])('rejects %s before any SQL runs', async (_name, options, message) => {
+    await expect(repo.runningTotals(options as never)).rejects.toThrow(ValidationError);
+    await expect(repo.runningTotals(options as never)).rejects.toThrow(message);
+    expect(db.prisma.$queryRaw).not.toHaveBeenCalled();
+  });
+});
+
+describe('SalesRecordRepository SQL', () => {
+  it('partitions by region over saleDate, and binds a hostile region name as a plain value', async () => {
+    const db = mockPrisma();
+    db.prisma.$queryRaw.mockResolvedValue([]);
+    const hostile = `'; DROP TABLE "SalesRecord"; --`;
+    await new SalesRecordRepository(db.prisma).runningTotals({ partitions: [hostile] });
+    const sql = sentSql(db.prisma.$queryRaw);
+    expect(oneLine(sql)).toContain(
+      'SUM("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
+    );
+    expect(sql.text).not.toContain('DROP');
+    expect(sql.values).toEqual([[hostile]]);
+  });
+
+  it('requires whole days for the date column and rejects NUL bytes in regions', async () => {
+    const db = mockPrisma();
+    const repo = new SalesRecordRepository(db.prisma);
+    await expect(repo.runningTotals({ from: new Date('2026-01-01T12:00:00Z') })).rejects.toThrow(/not a whole day/);
+    await expect(repo.runningTotals({ partitions: ['EU\u0000'] })).rejects.toThrow(/NUL character/);
+    await expect(repo.runningTotals({ partitions: ['x'.repeat(65)] })).rejects.toThrow(/at most 64/);
+    expect(db.prisma.$queryRaw).not.toHaveBeenCalled();
+  });
+});
+
+describe('insertMany', () => {
+  const row = (i: number) => ({ accountId: 1 + (i % 3), amount: `${i}.25`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) });
+
+  it('splits the batch into createMany chunks inside one interactive transaction', async () => {
+    const db = mockPrisma();
+    db.tx.transaction.createMany.mockImplementation((async (args: { data: unknown[] }) => ({ count: args.data.length })) as never);
+    const rows = Array.from({ length: 12 }, (_, i) => row(i));
+    const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 5, timeoutMs: 1234 });
+    expect(result).toEqual({ inserted: 12, chunks: 3 });
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
+    expect(db.prisma.$transaction.mock.calls[0]?.[1]).toEqual({ timeout: 1234 });
+    const chunkSizes = db.tx.transaction.createMany.mock.calls.map(([args]) => (args?.data as unknown[]).length);
+    expect(chunkSizes).toEqual([5, 5, 2]);
+    const first = (db.tx.transaction.createMany.mock.calls[0]?.[0]?.data as Array<{ amount: unknown }>)[0];
+    expect(first?.amount).toBeInstanceOf(Prisma.Decimal);
+    expect(String(first?.amount)).toBe('0.25');
+  });
+
+  it('joins the caller\'s transaction when constructed with a transaction client', async () => {
+    const db = mockPrisma();
+    db.tx.transaction.createMany.mockResolvedValue({ count: 1 });
+    await new TransactionRepository(db.tx).insertMany([row(1)]);
+    expect(db.tx.transaction.createMany).toHaveBeenCalledTimes(1);
+    expect(db.prisma.$transaction).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['an empty batch', [], /rows: is empty/],
+    ['a non-finite amount', [{ ...row(0), amount: Number.NaN }], /rows\[0\]\.amount: NaN is not a finite amount/],
+    ['an infinite Decimal', [{ ...row(0), amount: new Prisma.Decimal('Infinity') }], /not a finite amount/],
+    ['too many decimals', [row(0), { ...row(1), amount: '0.005' }], /rows\[1\]\.amount: 0\.005 has 3 decimal places/],
+    ['too many digits', [{ ...row(0), amount: '1000000000000' }], /does not fit numeric\(14, 2\)/],
+    ['a non-integer account', [{ ...row(0), accountId: 1.5 }], /rows\[0\]\.accountId: expected an integer/],
+    ['an account beyond int4', [{ ...row(0), accountId: 2 ** 31 }], /outside the integer column's range/],
+    ['an invalid date', [{ ...row(0), createdAt: new Date(Number.NaN) }], /rows\[0\]\.createdAt: is an Invalid Date/],
+    ['an unknown field', [{ ...row(0), acountId: 1 }], /rows\[0\]\.acountId: is not a known option/],
+  ])('rejects %s before opening a transaction', async (_name, rows, message) => {
+    const db = mockPrisma();
+    await expect(new TransactionRepository(db.prisma).insertMany(rows as never)).rejects.toThrow(message);
+    expect(db.prisma.$transaction).not.toHaveBeenCalled();
+    expect(db.tx.transaction.createMany).not.toHaveBeenCalled();
+  });
+
+  it('rejects an oversized batch and a chunk size above the bind-parameter limit', async () => {
+    const db = mockPrisma();
+    const repo = new TransactionRepository(db.prisma);
+    await expect(repo.insertMany(new Array(1_000_001))).rejects.toThrow(/at most 1000000 per call/);
+    await expect(repo.insertMany([row(0)], { chunkSize: 20_000 })).rejects.toThrow(/options\.chunkSize: 20000 is larger than the maximum 10922/);
+    expect(db.prisma.$transaction).not.toHaveBeenCalled();
+  });
+});
