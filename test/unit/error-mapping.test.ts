@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DatabaseUnavailableError,
+  QueryFailedError,
+  TransactionRepository,
+  TransactionTimeoutError,
+  ValidationError,
+  mapDatabaseError,
+} from '../../src/index.ts';
+import { adapterError, mockPrisma, prismaError } from '../support/mock-client.ts';
+
+describe('mapDatabaseError', () => {
+  it('maps an expired interactive transaction (P2028) to TransactionTimeoutError', () => {
+    const error = mapDatabaseError(prismaError('P2028', { operation: 'commit', timeout: 100, timeTaken: 300 }));
+    expect(error).toBeInstanceOf(TransactionTimeoutError);
+    expect(error.message).toMatch(/rolled back; pass a larger timeoutMs/);
+    expect(error.cause).toBeDefined();
+  });
+
+  it.each(['DatabaseNotReachable', 'AuthenticationFailed', 'ConnectionClosed', 'TooManyConnections'])(
+    'maps the adapter error kind %s to DatabaseUnavailableError',
+    (kind) => {
+      expect(mapDatabaseError(adapterError({ kind }))).toBeInstanceOf(DatabaseUnavailableError);
+    },
+  );
+
+  it('maps a terminated backend (57P01) and connection exceptions (08xxx) to DatabaseUnavailableError', () => {
+    expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '57P01' }))).toBeInstanceOf(DatabaseUnavailableError);
+    expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '08006' }))).toBeInstanceOf(DatabaseUnavailableError);
+    expect(mapDatabaseError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
+  });
+
+  it('maps other statement failures to QueryFailedError with the SQLSTATE', () => {
+    const error = mapDatabaseError(adapterError({ kind: 'postgres', code: '22012', originalCode: '22012' }));
+    expect(error).toBeInstanceOf(QueryFailedError);
+    expect((error as QueryFailedError).sqlState).toBe('22012');
+    const overflow = mapDatabaseError(prismaError('P2020', { driverAdapterError: { cause: { kind: 'ValueOutOfRange', originalCode: '22003' } } }));
+    expect((overflow as QueryFailedError).sqlState).toBe('22003');
+  });
+
+  it('passes library errors through unchanged', () => {
+    const validation = new ValidationError('rows', 'is empty');
+    expect(mapDatabaseError(validation)).toBe(validation);
+  });
+});
+
+describe('repositories map database failures', () => {
+  it('rejects with DatabaseUnavailableError when the query cannot reach the server', async () => {
+    const db = mockPrisma();
+    db.prisma.$queryRaw.mockRejectedValue(adapterError({ kind: 'DatabaseNotReachable', host: 'db', port: 5432 }));
+    await expect(new TransactionRepository(db.prisma).runningTotals()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+  });
+
+  it('rejects with TransactionTimeoutError when a bulk insert outlives its transaction', async () => {
+    const db = mockPrisma();
+    db.tx.transaction.createMany.mockRejectedValue(prismaError('P2028', { operation: 'query', timeout: 5 }));
+    const rows = [{ accountId: 1, amount: '1.00', createdAt: new Date('2026-01-01') }];
+    await expect(new TransactionRepository(db.prisma).insertMany(rows)).rejects.toBeInstanceOf(TransactionTimeoutError);
+  });
+});
