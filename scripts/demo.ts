@@ -1,0 +1,69 @@
+/**
+ * `npm run demo`: starts PostgreSQL (embedded unless DATABASE_URL is set or a Docker engine answers), creates a
+ * scratch database, applies the Prisma migrations, seeds a small fixed data set with `createMany` inside one
+ * `$transaction`, prints running totals, then drops the scratch database and stops what it started.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { SalesRecordRepository, TransactionRepository } from '../src/index.ts';
+import { createDatabase, dropDatabase, withDatabaseName } from '../src/db/databases.ts';
+import { provisionPostgres } from '../src/db/provision.ts';
+import { applyMigrations } from '../src/migrate/schema-engine.ts';
+import { demoSales, demoTransactions } from './lib/demo-data.ts';
+import { formatTable } from './lib/format-table.ts';
+
+const say = (line = '') => process.stdout.write(`${line}\n`);
+const day = (date: Date) => date.toISOString().slice(0, 10);
+const minute = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
+
+async function main(): Promise<void> {
+  // `--verbose` shows how PostgreSQL was found or started, and its server log.
+  const verbose = process.argv.includes('--verbose');
+  const server = await provisionPostgres(verbose ? { log: (line) => process.stderr.write(`[postgres] ${line}\n`) } : {});
+  const databaseName = `ledger_demo_${process.pid}`;
+  let prisma: PrismaClient | undefined;
+  try {
+    say(`PostgreSQL ${server.version ?? ''} (${server.kind})`);
+    await createDatabase(server.url, databaseName);
+    const url = withDatabaseName(server.url, databaseName);
+    const { applied } = await applyMigrations(url);
+    say(`Applied migrations: ${applied.join(', ')}`);
+
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const transactions = new TransactionRepository(prisma);
+    const sales = new SalesRecordRepository(prisma);
+    const seeded = await Promise.all([transactions.insertMany(demoTransactions), sales.insertMany(demoSales)]);
+    say(`Seeded ${seeded[0].inserted} transactions and ${seeded[1].inserted} sales (createMany in one $transaction each).`);
+
+    say('\nRunning revenue per region (ROWS frame: same-day sales accumulate in id order)');
+    const revenue = await sales.runningTotals();
+    say(formatTable(
+      ['region', 'sale date', 'id', 'revenue', 'running total'],
+      revenue.map((r) => [r.region, day(r.saleDate), String(r.id), r.revenue.toFixed(2), r.runningTotal.toFixed(2)]),
+    ));
+
+    say('\nRunning balance per account (NULL amount = pending, adds nothing)');
+    const balances = await transactions.runningTotals();
+    say(formatTable(
+      ['account', 'created at (UTC)', 'id', 'amount', 'balance'],
+      balances.map((r) => [String(r.accountId), minute(r.createdAt), String(r.id), r.amount?.toFixed(2) ?? 'NULL', r.runningTotal.toFixed(2)]),
+    ));
+
+    say("\nSame balances with frame 'range': rows with equal timestamps share one total");
+    const peers = await transactions.runningTotals({ frame: 'range', partitions: [1001, 2002] });
+    say(formatTable(
+      ['account', 'created at (UTC)', 'id', 'amount', 'balance'],
+      peers.map((r) => [String(r.accountId), minute(r.createdAt), String(r.id), r.amount?.toFixed(2) ?? 'NULL', r.runningTotal.toFixed(2)]),
+    ));
+  } finally {
+    await prisma?.$disconnect();
+    await dropDatabase(server.url, databaseName).catch(() => {});
+    await server.stop();
+  }
+  say('\nDone: scratch database dropped, PostgreSQL stopped.');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`demo failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
