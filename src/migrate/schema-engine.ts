@@ -7,15 +7,21 @@
  * through a JS driver adapter instead of its own drivers. This module drives that wasm engine through
  * `@prisma/adapter-pg`, giving us `migrate deploy` / `migrate diff` equivalents for scripts/db-*.ts and tests.
  *
- * Three workarounds live here (see /work/shared/ENVIRONMENT.md, "Prisma 7 offline"):
+ * Workarounds that live here (the first three are in /work/shared/ENVIRONMENT.md, "Prisma 7 offline"):
  *  1. The package entry does `import * as wasm from './schema_engine_bg.wasm'`, which Node 20 cannot load; we read
  *     the bytes and instantiate the module ourselves, once per process (`loadEngine`).
  *  2. `PrismaPg#connectToShadowDb` connects the "shadow" pool to the main database (the `connectionString` wins over
  *     its `database` override) and drops the shadow database before closing that pool. `MigrationPgFactory` creates a
  *     uniquely named database, points a pool at it by URL, and `DROP DATABASE ... WITH (FORCE)` after the pool ends.
- *  3. adapter-pg cannot map PostgreSQL's `"char"` type (OID 18), which the engine's catalog queries return.
- *     `CharAsTextClient` reports such columns as `text`. It is only used by the pools created here, so application
- *     code (src/db) keeps pg's and adapter-pg's normal behaviour.
+ *  3. adapter-pg cannot map PostgreSQL's `"char"` type (OID 18), which the engine's catalog queries return (e.g.
+ *     pg_constraint.contype as soon as a table exists). Mapping it to text is not enough: the engine then panics
+ *     ("... as char failed"); it wants the Character column type, which adapter-pg never produces.
+ *     `CharColumnsClient` + `restoreCharColumns` provide it, only for the pools created here: application code
+ *     (src/db) keeps pg's and adapter-pg's normal behaviour.
+ *  4. The engine never cancels its timeouts (one is 10 s, around migrate's advisory lock), which kept the process
+ *     alive 10 s after `applyMigrations`; they are cleared when no engine is running (`engineSetTimeout`).
+ *  5. The wasm glue reports panics to `globalThis.PRISMA_WASM_PANIC_REGISTRY`; without one a panic crashes with an
+ *     unrelated TypeError. We install one (unless Prisma Client did) so the crash carries the engine's message.
  */
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -32,7 +38,12 @@ import {
   type SqlResultSet,
 } from '@prisma/driver-adapter-utils';
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg';
-import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-engine-wasm/schema_engine_bg';
+import type {
+  DiffTarget,
+  MigrationList,
+  SchemaEngine,
+  SchemaFilter,
+} from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
 
 import { describeError, MigrationError } from './errors.ts';
@@ -115,10 +126,9 @@ export async function diffEmptyToSchema(opts: Omit<EngineOptions, 'migrationsDir
 
 // ---------------------------------------------------------------------------------------------------------------
 
-type DiffSource = Parameters<SchemaEngine['diff']>[0]['from'];
 type SchemaFiles = { path: string; content: string }[];
 
-async function diff(engine: SchemaEngine, from: DiffSource, files: SchemaFiles): Promise<SchemaDiff> {
+async function diff(engine: SchemaEngine, from: DiffTarget, files: SchemaFiles): Promise<SchemaDiff> {
   const result = await engine.diff({
     from,
     to: { tag: 'schemaDatamodel', files },
@@ -144,6 +154,8 @@ async function withEngine<T>(
   const bound = bindMigrationAwareSqlAdapterFactory(factory ?? offlineFactory);
   const log = opts.log;
   let engine: SchemaEngine | undefined;
+  let failed = false;
+  runningEngines += 1;
   try {
     const { SchemaEngine } = await loadEngine();
     engine = await SchemaEngine.new(
@@ -153,6 +165,7 @@ async function withEngine<T>(
     );
     return await fn(engine, files);
   } catch (error) {
+    failed = true;
     if (error instanceof MigrationError) throw error;
     // Errors raised inside the adapter reach us as "External error id#N"; the binder kept the original.
     const id = /External error id#(\d+)/.exec(describeError(error))?.[1];
@@ -162,8 +175,32 @@ async function withEngine<T>(
     throw new MigrationError(`Schema engine failed while ${what}: ${message}`, { cause });
   } finally {
     engine?.free();
-    await factory?.close();
+    if (--runningEngines === 0) clearEngineTimers();
+    // A cleanup failure is reported, unless it would hide the error that is already on its way out.
+    await factory?.close().catch((error: unknown) => {
+      if (!failed) throw error;
+    });
   }
+}
+
+// The engine schedules timeouts (e.g. 10 s around taking the migrate advisory lock in applyMigrations) and never
+// cancels them, which would keep Node alive ~10 s after we are done. Its setTimeout import is routed through here
+// so the timers can be cleared once no engine is running.
+const engineTimers = new Set<NodeJS.Timeout>();
+let runningEngines = 0;
+
+function engineSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+  const timer = setTimeout(() => {
+    engineTimers.delete(timer);
+    callback();
+  }, ms >>> 0);
+  engineTimers.add(timer);
+  return timer;
+}
+
+function clearEngineTimers(): void {
+  for (const timer of engineTimers) clearTimeout(timer);
+  engineTimers.clear();
 }
 
 // The project's tsconfig has no DOM lib and @types/node 20 does not declare the WebAssembly global: type what we use.
@@ -187,7 +224,9 @@ function loadEngine(): Promise<typeof bg> {
         throw new MigrationError(`Prisma schema engine (wasm) panicked: ${message}`);
       },
     };
-    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': bg });
+    const imports: Record<string, unknown> = { ...bg };
+    for (const name of Object.keys(imports)) if (name.startsWith('__wbg_setTimeout_')) imports[name] = engineSetTimeout;
+    const { instance } = await WebAssembly.instantiate(bytes, { './schema_engine_bg.js': imports });
     bg.__wbg_set_wasm(instance.exports);
     const start = instance.exports.__wbindgen_start;
     if (typeof start !== 'function') throw new MigrationError('schema_engine_bg.wasm has no __wbindgen_start export');
@@ -295,8 +334,8 @@ class CharColumnsClient extends pg.Client {
 type PgAdapter = Awaited<ReturnType<PrismaPg['connect']>>;
 
 /**
- * adapter-pg with our own shadow-database handling. Tracks every adapter it hands out so `close()` can end
- * them all (idempotently: the engine may dispose some itself) and drop any shadow database left behind.
+ * adapter-pg with `"char"` columns typed and our own shadow-database handling. Tracks every adapter it hands out
+ * so `close()` can end them all and drop the shadow databases; disposal is memoized (the engine may dispose some).
  */
 class MigrationPgFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
@@ -314,7 +353,7 @@ class MigrationPgFactory implements SqlMigrationAwareDriverAdapterFactory {
     await adminQuery(this.url, `CREATE DATABASE "${name}"`);
     const drop = () => adminQuery(this.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     try {
-      return await this.adapterFor(withDatabase(this.url, name), drop);
+      return await this.adapterFor(urlWithDatabase(this.url, name), drop);
     } catch (error) {
       await drop();
       throw error;
@@ -395,7 +434,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
-function withDatabase(url: string, database: string): string {
+function urlWithDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${encodeURIComponent(database)}`;
   return u.toString();
