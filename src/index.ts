@@ -4,19 +4,14 @@
  */
 export { TransactionRepository, type NewTransaction } from './repositories/transaction-repository.ts';
 export { SalesRecordRepository, type NewSalesRecord } from './repositories/sales-record-repository.ts';
-export {
-  RunningTotalRepository,
-  MAX_BATCH_ROWS,
-  type RunningTotalModel,
-} from './repositories/running-total-repository.ts';
+export { RunningTotalRepository, type RunningTotalModel } from './repositories/running-total-repository.ts';
 export type {
-  BulkInsertOptions,
   FrameChoice,
   InsertAndReportOptions,
-  InsertResult,
   RunningTotalOptions,
   WithRunningTotal,
 } from './repositories/running-total-options.ts';
+export { MAX_BATCH_ROWS, type BulkInsertOptions, type InsertResult } from './ingest/bulk-insert.ts';
 export { inTransaction, type DbClient, type TransactionOptions } from './repositories/db-client.ts';
 export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
 export { RUNNING_RANGE, RUNNING_ROWS, type Frame, type FrameBound, type FrameMode } from './window/frame.ts';

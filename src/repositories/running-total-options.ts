@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { NullPolicy } from '../window/running-total-query.ts';
-import type { TransactionOptions } from './db-client.ts';
+import type { BulkInsertOptions } from '../ingest/bulk-insert.ts';
 
 /**
  * - `'rows'` (default): `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, ordered by (time, id): every row gets
@@ -23,20 +23,12 @@ export interface RunningTotalOptions<Key> {
   readonly nulls?: NullPolicy;
 }
 
-export interface BulkInsertOptions extends TransactionOptions {
-  /** Rows per `createMany` statement; default 5,000, capped so one statement stays under PostgreSQL's 32,767 bind parameters. */
-  readonly chunkSize?: number;
-}
 
 export interface InsertAndReportOptions<Key> extends BulkInsertOptions {
   /** Which running totals to return after the insert; by default the partitions the batch touched, all dates. */
   readonly report?: RunningTotalOptions<Key>;
 }
 
-export interface InsertResult {
-  readonly inserted: number;
-  readonly chunks: number;
-}
 
 /** A model row plus its running total (exact `Decimal`). */
 export type WithRunningTotal<Row> = Row & { readonly runningTotal: Prisma.Decimal };

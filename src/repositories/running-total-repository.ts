@@ -1,31 +1,19 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { requireDateRange } from '../validation/dates.ts';
 import { requireKeyList } from '../validation/keys.ts';
-import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireChoice, requireOptions } from '../validation/batch.ts';
+import { BULK_OPTION_KEYS, prepareBatch, writeChunks, type BulkInsertOptions, type InsertResult } from '../ingest/bulk-insert.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
 import { inList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalSql } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
 import { inTransaction, queryRows, type DbClient } from './db-client.ts';
-import type {
-  BulkInsertOptions,
-  InsertAndReportOptions,
-  InsertResult,
-  RunningTotalOptions,
-  WithRunningTotal,
-} from './running-total-options.ts';
+import type { InsertAndReportOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
 
-/** PostgreSQL accepts at most 32,767 bind parameters in one statement (Prisma reports more as P2035). */
-const MAX_BIND_PARAMETERS = 32_767;
-const DEFAULT_CHUNK_SIZE = 5_000;
-/** Upper bound of one bulk insert call; larger imports go through several calls (or a script). */
-export const MAX_BATCH_ROWS = 1_000_000;
 const MAX_PARTITION_KEYS = 10_000;
 
-const ISOLATION_LEVELS = ['ReadCommitted', 'RepeatableRead', 'Serializable'] as const;
 const RUNNING_TOTAL_OPTION_KEYS = ['partitions', 'from', 'to', 'frame', 'nulls'] as const;
-const BULK_OPTION_KEYS = ['chunkSize', 'timeoutMs', 'maxWaitMs', 'isolationLevel'] as const;
 
 /**
  * How a model's running total is computed and how rows are validated for insert. Subclasses of
@@ -102,8 +90,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * Default timeout: 10 s plus 1 ms per row.
    */
   async insertMany(rows: readonly Input[], options?: BulkInsertOptions): Promise<InsertResult> {
-    const { data, chunkSize, tx } = this.prepareInsert(rows, options, BULK_OPTION_KEYS);
-    return inTransaction(this.db, (client) => this.writeChunks(client, data, chunkSize), tx);
+    const batch = prepareBatch(rows, options, this.definition.requireRow);
+    return inTransaction(this.db, (tx) => writeChunks(tx, batch, this.definition.createMany), batch.transaction);
   }
 
   /**
@@ -114,51 +102,18 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     rows: readonly Input[],
     options?: InsertAndReportOptions<Key>,
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
-    const { data, chunkSize, tx, raw } = this.prepareInsert(rows, options, [...BULK_OPTION_KEYS, 'report']);
-    const touched = [...new Set(data.map((row) => this.definition.keyOf(row)))];
-    const report = (raw.report as RunningTotalOptions<Key> | undefined) ?? { partitions: touched };
+    const batch = prepareBatch(rows, options, this.definition.requireRow, [...BULK_OPTION_KEYS, 'report']);
+    const touched = [...new Set(batch.data.map((row) => this.definition.keyOf(row)))];
+    const report = (batch.options.report as RunningTotalOptions<Key> | undefined) ?? { partitions: touched };
     const reportSql = this.runningTotalsSql(report, 'partition'); // validated before the transaction starts
     return inTransaction(
       this.db,
-      async (client) => {
-        const result = await this.writeChunks(client, data, chunkSize);
-        const totals = await client.$queryRaw<WithRunningTotal<Row>[]>(reportSql);
+      async (tx) => {
+        const result = await writeChunks(tx, batch, this.definition.createMany);
+        const totals = await tx.$queryRaw<WithRunningTotal<Row>[]>(reportSql);
         return { ...result, totals };
       },
-      tx,
+      batch.transaction,
     );
-  }
-
-  private prepareInsert(rows: readonly Input[], options: unknown, allowed: readonly string[]) {
-    const raw = requireOptions('options', options, allowed);
-    const data = requireBatch('rows', rows, MAX_BATCH_ROWS, this.definition.requireRow);
-    const fieldsPerRow = Math.max(1, ...data.slice(0, 1).map((row) => Object.keys(row as object).length));
-    const maxChunk = Math.floor(MAX_BIND_PARAMETERS / fieldsPerRow);
-    const chunkSize =
-      raw.chunkSize === undefined
-        ? Math.min(DEFAULT_CHUNK_SIZE, maxChunk)
-        : requirePositiveInt('options.chunkSize', raw.chunkSize, maxChunk);
-    const timeoutMs =
-      raw.timeoutMs === undefined ? 10_000 + data.length : requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000);
-    const maxWaitMs = raw.maxWaitMs === undefined ? undefined : requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000);
-    const tx = {
-      timeoutMs,
-      ...(maxWaitMs !== undefined && { maxWaitMs }),
-      ...(raw.isolationLevel !== undefined && {
-        isolationLevel: requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted'),
-      }),
-    };
-    return { data, chunkSize, tx, raw };
-  }
-
-  private async writeChunks(tx: Prisma.TransactionClient, data: Data[], chunkSize: number): Promise<InsertResult> {
-    let inserted = 0;
-    let chunks = 0;
-    for (let start = 0; start < data.length; start += chunkSize) {
-      const { count } = await this.definition.createMany(tx, data.slice(start, start + chunkSize));
-      inserted += count;
-      chunks += 1;
-    }
-    return { inserted, chunks };
   }
 }
