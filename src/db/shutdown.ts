@@ -2,8 +2,8 @@
  * Process-wide cleanup for provisioned databases: stop them on SIGINT / SIGTERM / SIGHUP, and (for the ones that
  * can do it synchronously) on the process' 'exit' event.
  *
- * - Listeners are installed while at least one resource is registered and removed when the last one is released,
- *   so an idle process keeps Node's default signal behaviour.
+ * - Listeners are installed only while registered resources need them (signal listeners while one wants signal
+ *   handling, the 'exit' listener while any is registered), so an idle process keeps Node's default behaviour.
  * - Nothing here keeps the process alive: signal and 'exit' listeners hold no handles.
  * - On a signal: every registered resource is stopped (bounded by a timeout), then the process exits with the
  *   conventional code 128 + signal number (SIGINT → 130, SIGTERM → 143, SIGHUP → 129). A second signal while that

@@ -1,0 +1,37 @@
+import { availableParallelism } from 'node:os';
+
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` never touches a database; `integration` gets one PostgreSQL for the whole run from
+// test/global-setup.ts (vitest runs a project's globalSetup only when that project has test files selected, so
+// `npx vitest run test/unit` does not start PostgreSQL).
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    // vitest's default is cores - 1, i.e. 1 on a 2-core CI machine. Each integration test file has its own database,
+    // so files can run in parallel; 2 workers next to the PostgreSQL server is still fine on 2 cores.
+    // (vitest 4 requires projects with different maxWorkers to have different sequence.groupOrder: keep it here.)
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // globalSetup teardown (stopping PostgreSQL) is quick, but leave room on a loaded CI machine.
+    teardownTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
