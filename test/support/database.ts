@@ -14,7 +14,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
-import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
+import { PrismaClient } from '../../src/generated/prisma/client.ts';
 
 export interface TestDatabase {
   /** PrismaClient connected to this file's database. Available in tests and hooks (after beforeAll). */
@@ -24,10 +24,11 @@ export interface TestDatabase {
   /** Database name, e.g. `t_running_totals_1_3f9a2c`. */
   readonly name: string;
   /**
-   * `TRUNCATE … RESTART IDENTITY CASCADE` the given tables (by table name, which for this schema equals the model
-   * name, e.g. 'Transaction'); with no arguments, every table except `_prisma_migrations`.
+   * `TRUNCATE … RESTART IDENTITY CASCADE` the given tables; with no arguments, every table except
+   * `_prisma_migrations`. Table names, not model names: 'Transaction', but 'inventory_movements' for the
+   * `InventoryMovement` model (its @@map).
    */
-  truncate(...tables: Array<Prisma.ModelName | (string & {})>): Promise<void>;
+  truncate(...tables: string[]): Promise<void>;
 }
 
 /** Table names we are willing to interpolate (quoted) into TRUNCATE. */
