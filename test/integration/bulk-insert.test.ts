@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import {
+  DatabaseUnavailableError,
+  QueryFailedError,
+  TransactionRepository,
+  TransactionTimeoutError,
+  ValidationError,
+  type NewTransaction,
+} from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+
+const db = useTestDatabase();
+
+const rowsFor = (count: number, accountId: (i: number) => number = (i) => 1 + (i % 5)): NewTransaction[] =>
+  Array.from({ length: count }, (_, i) => ({
+    accountId: accountId(i),
+    amount: `${(i % 97) - 40}.${String(i % 100).padStart(2, '0')}`,
+    createdAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000),
+  }));
+
+describe('bulk insert is all or nothing', () => {
+  it('writes every chunk of a large batch in one transaction', async () => {
+    await db.truncate('Transaction');
+    const result = await new TransactionRepository(db.prisma).insertMany(rowsFor(12_345), { chunkSize: 1_000 });
+    expect(result).toEqual({ inserted: 12_345, chunks: 13 });
+    expect(await db.prisma.transaction.count()).toBe(12_345);
+  });
+
+  it('leaves no rows behind when a chunk fails in the database midway', async () => {
+    await db.truncate('Transaction');
+    // A constraint the library cannot know about makes the 4th of 5 chunks fail inside PostgreSQL.
+    await db.prisma.$executeRaw`ALTER TABLE "Transaction" ADD CONSTRAINT test_no_account_666 CHECK ("accountId" <> 666)`;
+    try {
+      const rows = rowsFor(5_000, (i) => (i === 3_500 ? 666 : 1));
+      const attempt = new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 1_000 });
+      await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(attempt).rejects.toMatchObject({ sqlState: '23514' });
+      expect(await db.prisma.transaction.count()).toBe(0);
+    } finally {
+      await db.prisma.$executeRaw`ALTER TABLE "Transaction" DROP CONSTRAINT test_no_account_666`;
+    }
+  });
+
+  it('rolls back and says so when the batch outlives the transaction timeout', async () => {
+    await db.truncate('Transaction');
+    const attempt = new TransactionRepository(db.prisma).insertMany(rowsFor(20_000), { chunkSize: 100, timeoutMs: 50 });
+    await expect(attempt).rejects.toBeInstanceOf(TransactionTimeoutError);
+    // The server may still be finishing the statement that was running at the deadline: wait for the rollback.
+    await expect.poll(() => db.prisma.transaction.count(), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('rejects a batch with one bad row before writing anything', async () => {
+    await db.truncate('Transaction');
+    const rows = rowsFor(100);
+    const bad = [...rows.slice(0, 99), { ...rows[99]!, amount: '12.345' }];
+    await expect(new TransactionRepository(db.prisma).insertMany(bad)).rejects.toThrow(ValidationError);
+    expect(await db.prisma.transaction.count()).toBe(0);
+  });
+
+  it('insertAndReport returns totals that include the new rows, or nothing at all', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma);
+    await repo.insertMany([{ accountId: 7, amount: '100.00', createdAt: new Date('2026-01-01T00:00:00Z') }]);
+    const { inserted, totals } = await repo.insertAndReport([
+      { accountId: 7, amount: '-30.25', createdAt: new Date('2026-01-02T00:00:00Z') },
+      { accountId: 8, amount: '1.00', createdAt: new Date('2026-01-02T00:00:00Z') },
+    ]);
+    expect(inserted).toBe(2);
+    expect(totals.map((r) => [r.accountId, r.runningTotal.toFixed(2)])).toEqual([
+      [7, '100.00'],
+      [7, '69.75'],
+      [8, '1.00'],
+    ]);
+  });
+});
+
+describe('transactions owned by the caller', () => {
+  it('a repository built on a transaction client joins that transaction and rolls back with it', async () => {
+    await db.truncate('Transaction');
+    const failure = new Error('service failed after writing');
+    await expect(
+      db.prisma.$transaction(async (tx) => {
+        await new TransactionRepository(tx).insertMany(rowsFor(10));
+        expect(await tx.transaction.count()).toBe(10);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await db.prisma.transaction.count()).toBe(0);
+  });
+});
+
+describe('database failures are typed', () => {
+  it('reports an unreachable server as DatabaseUnavailableError', async () => {
+    const unreachable = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgresql://nobody@127.0.0.1:1/none' }) });
+    try {
+      await expect(new TransactionRepository(unreachable).runningTotals()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    } finally {
+      await unreachable.$disconnect();
+    }
+  });
+});
