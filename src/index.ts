@@ -15,9 +15,13 @@ export { MAX_BATCH_ROWS, type BulkInsertOptions, type InsertResult } from './ing
 export { inTransaction, type DbClient, type TransactionOptions } from './repositories/db-client.ts';
 export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
 export { RUNNING_RANGE, RUNNING_ROWS, type Frame, type FrameBound, type FrameMode } from './window/frame.ts';
-export { runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
-export { inList, isNotNull, withinRange } from './window/filters.ts';
+export { runningTotalQuery, runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
+export { windowQuery, WindowQuery } from './window/window-query.ts';
+export { windowFunctions, type AggregateOptions, type WindowFunction, type WindowFunctionResult } from './window/functions.ts';
+export { conditions, type ComparisonOperator, type Condition } from './window/conditions.ts';
+export { inList, withinRange } from './window/filters.ts';
 export type { FieldOf, ModelName } from './window/catalog.ts';
+export type { FieldValue, ModelRow, NumericFieldOf, SumValue, TemporalFieldOf } from './window/types.ts';
 export type { DecimalInput } from './validation/decimal.ts';
 export {
   DatabaseUnavailableError,

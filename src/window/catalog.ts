@@ -104,6 +104,11 @@ export function aliasRef(alias: string): Prisma.Sql {
   return Prisma.raw(quoteIdentifier(alias));
 }
 
+/** PostgreSQL type a bound value of this field is cast to (`int4`, `numeric`, `timestamptz`, ...). */
+export function scalarTypeOf(model: string, field: string): string {
+  return arrayTypeOf(model, field).slice(0, -2);
+}
+
 /** PostgreSQL array type used to bind a list of values of this field (`= ANY($1::int4[])`). */
 export function arrayTypeOf(model: string, field: string): string {
   const info = columnInfo(model, field);

@@ -1,9 +1,10 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { arrayTypeOf, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { conditions, type Condition } from './conditions.ts';
+import type { FieldOf, ModelName } from './catalog.ts';
 
 /**
- * WHERE-clause fragments for window queries. Values are always bound parameters; only catalog-checked column
- * names reach the SQL text. Inputs are assumed validated by the caller (see src/validation).
+ * Conditions the repositories compose from validated options. Values are always bound parameters; only
+ * catalog-checked column names reach the SQL text.
  */
 
 /** `"f" >= $1 AND "f" < $2` — a half-open range; either end may be omitted. */
@@ -11,25 +12,22 @@ export function withinRange<M extends ModelName>(
   model: M,
   field: FieldOf<M>,
   range: { readonly from?: Date | undefined; readonly to?: Date | undefined },
-): Prisma.Sql[] {
-  const column = columnRef(model, field);
-  const parts: Prisma.Sql[] = [];
-  if (range.from) parts.push(Prisma.sql`${column} >= ${range.from}`);
-  if (range.to) parts.push(Prisma.sql`${column} < ${range.to}`);
+): Condition<M>[] {
+  const c = conditions(model);
+  const parts: Condition<M>[] = [];
+  // The field is a DateTime field by construction (repositories pass their order field); the cast only
+  // tells the type checker what the catalog already guarantees.
+  if (range.from) parts.push(c.compare(field, '>=', range.from as never));
+  if (range.to) parts.push(c.compare(field, '<', range.to as never));
   return parts;
 }
 
 /** `"f" = ANY(CAST($1 AS int4[]))` — one bound array, so the statement text does not change with the list length. */
-export function inList<M extends ModelName>(model: M, field: FieldOf<M>, values: readonly unknown[]): Prisma.Sql {
-  return Prisma.sql`${columnRef(model, field)} = ANY(CAST(${values} AS ${Prisma.raw(arrayTypeOf(model, field))}))`;
-}
-
-/** `"f" IS NOT NULL` */
-export function isNotNull<M extends ModelName>(model: M, field: FieldOf<M>): Prisma.Sql {
-  return Prisma.sql`${columnRef(model, field)} IS NOT NULL`;
+export function inList<M extends ModelName>(model: M, field: FieldOf<M>, values: readonly unknown[]): Condition<M> {
+  return conditions(model).in(field, values as never);
 }
 
 /** `WHERE a AND b ...`, or nothing for an empty list. */
-export function whereAll(conditions: readonly Prisma.Sql[]): Prisma.Sql {
-  return conditions.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}`;
+export function whereAll(parts: readonly Prisma.Sql[]): Prisma.Sql {
+  return parts.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}`;
 }

@@ -155,11 +155,11 @@ function hasValueOffset(frame: Frame): boolean {
   return [frame.start, frame.end].some((b) => typeof b === 'object');
 }
 
-/** `"column" ASC [NULLS FIRST|LAST]` */
-export function orderItemSql(model: string, item: OrderItem): Prisma.Sql {
+/** `"column" ASC [NULLS FIRST|LAST]`; `column` overrides the field's column (e.g. an alias in an outer query). */
+export function orderItemSql(model: string, item: OrderItem, column?: Prisma.Sql): Prisma.Sql {
   const direction = Prisma.raw(item.direction === 'desc' ? 'DESC' : 'ASC');
   const nulls = item.nulls ? Prisma.raw(item.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST') : Prisma.empty;
-  return Prisma.sql`${columnRef(model, item.field)} ${direction}${nulls}`;
+  return Prisma.sql`${column ?? columnRef(model, item.field)} ${direction}${nulls}`;
 }
 
 /**

@@ -1,0 +1,60 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { WindowSpecError } from '../errors.ts';
+import { arrayTypeOf, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import type { FieldValue } from './types.ts';
+
+export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
+const OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '>', '>='];
+
+/** A boolean SQL condition over one model: catalog-checked columns, bound values. */
+export interface Condition<M extends ModelName> {
+  readonly model: M;
+  readonly sql: Prisma.Sql;
+}
+
+/**
+ * Conditions for WHERE and `FILTER (WHERE ...)`, with values always bound as parameters.
+ *
+ * ```ts
+ * const c = conditions('Transaction');
+ * c.compare('amount', '<', new Prisma.Decimal(0))   // "amount" < $1
+ * c.isNull('amount')                                 // "amount" IS NULL
+ * c.in('accountId', [1, 2])                          // "accountId" = ANY(CAST($1 AS int4[]))
+ * c.and(c.isNotNull('amount'), c.compare('accountId', '=', 7))
+ * ```
+ */
+export function conditions<M extends ModelName>(model: M) {
+  const make = (sql: Prisma.Sql): Condition<M> => Object.freeze({ model, sql });
+  return {
+    compare<F extends FieldOf<M>>(field: F, operator: ComparisonOperator, value: NonNullable<FieldValue<M, F>>): Condition<M> {
+      if (!OPERATORS.includes(operator)) {
+        throw new WindowSpecError(`Unknown operator "${String(operator)}": use one of ${OPERATORS.join(' ')}.`);
+      }
+      if (value === null || value === undefined) {
+        throw new WindowSpecError(`compare(${field}, '${operator}', ${String(value)}): use isNull / isNotNull for NULL.`);
+      }
+      return make(Prisma.sql`${columnRef(model, field)} ${Prisma.raw(operator)} ${value}`);
+    },
+    isNull(field: FieldOf<M>): Condition<M> {
+      return make(Prisma.sql`${columnRef(model, field)} IS NULL`);
+    },
+    isNotNull(field: FieldOf<M>): Condition<M> {
+      return make(Prisma.sql`${columnRef(model, field)} IS NOT NULL`);
+    },
+    in<F extends FieldOf<M>>(field: F, values: readonly NonNullable<FieldValue<M, F>>[]): Condition<M> {
+      if (values.length === 0) throw new WindowSpecError(`in(${field}, []): an empty list matches nothing.`);
+      return make(Prisma.sql`${columnRef(model, field)} = ANY(CAST(${values} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
+    },
+    and(...parts: Condition<M>[]): Condition<M> {
+      if (parts.length === 0) throw new WindowSpecError('and() needs at least one condition.');
+      return make(Prisma.sql`(${Prisma.join(parts.map((p) => p.sql), ' AND ')})`);
+    },
+    or(...parts: Condition<M>[]): Condition<M> {
+      if (parts.length === 0) throw new WindowSpecError('or() needs at least one condition.');
+      return make(Prisma.sql`(${Prisma.join(parts.map((p) => p.sql), ' OR ')})`);
+    },
+    not(part: Condition<M>): Condition<M> {
+      return make(Prisma.sql`NOT (${part.sql})`);
+    },
+  };
+}

@@ -1,0 +1,260 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { WindowSpecError } from '../errors.ts';
+import { queryRows, type DbClient } from '../repositories/db-client.ts';
+import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } from './catalog.ts';
+import type { Condition } from './conditions.ts';
+import { whereAll } from './filters.ts';
+import type { WindowFunction } from './functions.ts';
+import { orderItemSql, type OrderItem, type SortDirection, type NullsOrder, type WindowSpec } from './window-spec.ts';
+import type { FieldValue } from './types.ts';
+
+interface SelectedFunction<M extends ModelName> {
+  readonly alias: string;
+  readonly fn: WindowFunction<M, unknown>;
+  readonly over: WindowSpec<M, true> | string;
+}
+
+interface WindowQueryProps<M extends ModelName> {
+  readonly model: M;
+  readonly columns: readonly string[];
+  readonly windows: ReadonlyMap<string, WindowSpec<M, true>>;
+  readonly functions: readonly SelectedFunction<M>[];
+  readonly where: readonly Condition<M>[];
+  readonly orderBy: readonly OrderItem<FieldOf<M>>[];
+  readonly limit?: number;
+  readonly top?: { readonly n: number; readonly window: WindowSpec<M, true> };
+}
+
+const ROW_NUMBER_ALIAS = '__top_rank';
+
+/**
+ * An immutable SELECT over one Prisma model with window functions. Building (`toSql`) is separate from
+ * executing (`execute`); every method returns a new query, and the result row type grows with each
+ * `select` / `add`.
+ *
+ * ```ts
+ * const w = windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt');
+ * const f = windowFunctions('Transaction');
+ * const rows = await windowQuery('Transaction')
+ *   .select('id', 'accountId', 'amount')
+ *   .window('w', w)
+ *   .add('balance', f.runningTotal('amount'), 'w')
+ *   .add('previous', f.lag('amount'), 'w')
+ *   .execute(prisma);
+ * // SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount",
+ * //   SUM(COALESCE("amount", 0)) OVER "w" AS "balance", lag("amount", 1) OVER "w" AS "previous"
+ * // FROM "Transaction"
+ * // WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+ * // ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
+ * rows[0].balance; // Prisma.Decimal
+ * ```
+ */
+export class WindowQuery<M extends ModelName, Row extends object = {}, W extends string = never> {
+  readonly #props: WindowQueryProps<M>;
+  /** Phantom: the row type `execute` resolves to. */
+  declare readonly row: Row;
+
+  constructor(props: WindowQueryProps<M>) {
+    this.#props = Object.freeze(props);
+  }
+
+  get model(): M {
+    return this.#props.model;
+  }
+
+  /** Adds model columns to the result, under their Prisma field names. */
+  select<F extends FieldOf<M>>(...fields: F[]): WindowQuery<M, Row & { [K in F]: FieldValue<M, K> }, W> {
+    for (const field of fields) {
+      columnRef(this.#props.model, field);
+      this.#assertFreeAlias(field);
+    }
+    return new WindowQuery({ ...this.#props, columns: [...this.#props.columns, ...fields] });
+  }
+
+  /**
+   * Declares a named window (`WINDOW "name" AS (...)`) that several functions can share.
+   * ```ts
+   * .window('w', windowSpec('SalesRecord').partitionBy('region').orderBy('saleDate'))
+   * ```
+   */
+  window<N extends string>(name: N, spec: WindowSpec<M, true>): WindowQuery<M, Row, W | N> {
+    aliasRef(name);
+    if (this.#props.windows.has(name)) throw new WindowSpecError(`Window "${name}" is already defined.`);
+    this.#assertSameModel(spec.model);
+    spec.toSql(); // validate now (ORDER BY present, frame valid)
+    return new WindowQuery({ ...this.#props, windows: new Map([...this.#props.windows, [name, spec]]) });
+  }
+
+  /**
+   * Adds a window function result as column `alias`, over an inline spec or a named window.
+   * ```ts
+   * .add('rank', f.rank(), windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'))
+   * // rank() OVER (PARTITION BY "region" ORDER BY "revenue" DESC) AS "rank"
+   * ```
+   */
+  add<A extends string, T>(
+    alias: A,
+    fn: WindowFunction<M, T>,
+    over: WindowSpec<M, true> | W,
+  ): WindowQuery<M, Row & { [K in A]: T }, W> {
+    aliasRef(alias);
+    this.#assertFreeAlias(alias);
+    this.#assertSameModel(fn.model);
+    if (typeof over === 'string') {
+      if (!this.#props.windows.has(over)) {
+        throw new WindowSpecError(`Unknown window "${over}": declare it first with .window("${over}", spec).`);
+      }
+    } else {
+      this.#assertSameModel(over.model);
+      renderOver(fn, over, undefined); // validate now
+    }
+    const selected: SelectedFunction<M> = { alias, fn: fn as WindowFunction<M, unknown>, over };
+    return new WindowQuery({ ...this.#props, functions: [...this.#props.functions, selected] });
+  }
+
+  /** Filters rows before the windows are computed (totals start within the filter). Conditions are ANDed. */
+  where(...conditions: Condition<M>[]): WindowQuery<M, Row, W> {
+    for (const condition of conditions) this.#assertSameModel(condition.model);
+    return new WindowQuery({ ...this.#props, where: [...this.#props.where, ...conditions] });
+  }
+
+  /**
+   * Result row order. By default rows come in the first window's order (partition keys, order keys, id); once
+   * called, the given keys are used and the id is appended as the last key.
+   */
+  orderBy(field: FieldOf<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W> {
+    columnRef(this.#props.model, field);
+    const item: OrderItem<FieldOf<M>> = nulls ? { field, direction, nulls } : { field, direction };
+    return new WindowQuery({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
+  }
+
+  /** `LIMIT n` on the result. */
+  limit(n: number): WindowQuery<M, Row, W> {
+    if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`limit must be a positive integer, got ${String(n)}.`);
+    return new WindowQuery({ ...this.#props, limit: n });
+  }
+
+  /**
+   * Keeps the first `n` rows of each partition of `window` (top-N per partition). Written as
+   * `SELECT ... FROM (SELECT ..., row_number() OVER (window) AS rank FROM ...) WHERE rank <= n`, the shape
+   * PostgreSQL (15+) turns into a WindowAgg "Run Condition" that stops reading each partition after n rows.
+   * ```ts
+   * .topPerPartition(3, windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'))
+   * ```
+   */
+  topPerPartition(n: number, window: WindowSpec<M, true>): WindowQuery<M, Row, W> {
+    if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`top-N needs a positive integer n, got ${String(n)}.`);
+    this.#assertSameModel(window.model);
+    return new WindowQuery({ ...this.#props, top: { n, window } });
+  }
+
+  /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
+  toSql(): Prisma.Sql {
+    const { model, columns, functions, windows, where, top } = this.#props;
+    if (columns.length === 0 && functions.length === 0) {
+      throw new WindowSpecError('Nothing selected: call .select(...fields) or .add(alias, fn, window).');
+    }
+    const items = [
+      ...columns.map((field) => Prisma.sql`${columnRef(model, field)} AS ${aliasRef(field)}`),
+      ...functions.map(({ alias, fn, over }) => Prisma.sql`${fn.render(renderOver(fn, over, windows))} AS ${aliasRef(alias)}`),
+    ];
+    const windowClause =
+      windows.size === 0
+        ? Prisma.empty
+        : Prisma.sql` WINDOW ${Prisma.join(
+            [...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`),
+            ', ',
+          )}`;
+    const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
+
+    if (!top) {
+      return Prisma.sql`SELECT ${Prisma.join(items, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause} ORDER BY ${this.#orderSql()}${limit}`;
+    }
+    // Top-N: the inner query also carries the order keys (hidden aliases) so the outer query can sort by them.
+    const order = this.#resultOrder(top.window);
+    const hidden = order.map((item, i) => Prisma.sql`${columnRef(model, item.field)} AS ${aliasRef(`__order_${i}`)}`);
+    const rank = Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`;
+    const outer = [...columns, ...functions.map((f) => f.alias)].map((alias) => aliasRef(alias));
+    const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(`__order_${i}`)));
+    return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (SELECT ${Prisma.join([...items, ...hidden, rank], ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
+  }
+
+  /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
+  execute(client: DbClient): Promise<Row[]> {
+    return queryRows<Row>(client, this.toSql());
+  }
+
+  #orderSql(): Prisma.Sql {
+    const first = this.#firstWindow();
+    if (this.#props.orderBy.length === 0 && first) return resultOrderSql(first);
+    return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(this.#props.model, item)), ', ');
+  }
+
+  // Explicit order keys (or the window's partition + order keys), always ending with the id tiebreaker.
+  #resultOrder(window: WindowSpec<M, true> | undefined): OrderItem<FieldOf<M>>[] {
+    const source = window ?? this.#firstWindow();
+    const keys: OrderItem<FieldOf<M>>[] =
+      this.#props.orderBy.length > 0 || !source
+        ? [...this.#props.orderBy]
+        : [...source.partitionFields.map((field) => ({ field, direction: 'asc' as const })), ...source.orderItems];
+    const id = idOf(this.#props.model);
+    if (!keys.some((k) => k.field === id)) keys.push({ field: id, direction: keys.at(-1)?.direction ?? 'asc' });
+    return keys;
+  }
+
+  #firstWindow(): WindowSpec<M, true> | undefined {
+    const first = this.#props.functions[0];
+    if (!first) return this.#props.top?.window ?? this.#props.windows.values().next().value;
+    return typeof first.over === 'string' ? this.#props.windows.get(first.over) : first.over;
+  }
+
+  #assertFreeAlias(alias: string): void {
+    if (this.#props.columns.includes(alias) || this.#props.functions.some((f) => f.alias === alias)) {
+      throw new WindowSpecError(`Duplicate output column "${alias}": choose another alias.`);
+    }
+  }
+
+  #assertSameModel(model: ModelName): void {
+    if (model !== this.#props.model) {
+      throw new WindowSpecError(`This query reads ${this.#props.model}; a part built for ${model} cannot be used in it.`);
+    }
+  }
+}
+
+function idOf<M extends ModelName>(model: M): FieldOf<M> {
+  return idField(model) as FieldOf<M>;
+}
+
+/**
+ * The `OVER ...` clause of one function: a named window by reference when the function can share it, else the
+ * spec inline — adjusted for functions that need their own frame or must not get the id tiebreaker.
+ */
+function renderOver<M extends ModelName>(
+  fn: WindowFunction<M, unknown>,
+  over: WindowSpec<M, true> | string,
+  windows: ReadonlyMap<string, WindowSpec<M, true>> | undefined,
+): Prisma.Sql {
+  const named = typeof over === 'string';
+  const spec = named ? windows?.get(over) : over;
+  if (!spec) throw new WindowSpecError(`Unknown window "${String(over)}".`);
+  if (named && !fn.frame && !fn.peerSensitive) return Prisma.sql`OVER ${aliasRef(over)}`;
+  const framed = fn.frame ? spec.frame(fn.frame) : spec;
+  const options = { frame: !fn.ignoresFrame, ...(fn.peerSensitive && { tiebreaker: false }) };
+  return Prisma.sql`OVER (${framed.toSql(options)})`;
+}
+
+/** Starts a window query over a Prisma model. */
+export function windowQuery<M extends ModelName>(model: M): WindowQuery<M, {}, never> {
+  idField(model); // fail fast for models without a single-field id
+  return new WindowQuery<M, {}, never>({ model, columns: [], windows: new Map(), functions: [], where: [], orderBy: [] });
+}
+
+/** Partition keys, then the window order with the id tiebreaker (always, also for RANGE: row order stays total). */
+function resultOrderSql<M extends ModelName>(window: WindowSpec<M, true>): Prisma.Sql {
+  const model = window.model;
+  const items = [
+    ...window.partitionFields.map((field) => Prisma.sql`${columnRef(model, field)} ASC`),
+    ...window.effectiveOrder({ tiebreaker: true }).map((item) => orderItemSql(model, item)),
+  ];
+  return Prisma.join(items, ', ');
+}
