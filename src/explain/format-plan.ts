@@ -1,0 +1,32 @@
+import type { PlanNode, PlanSummary } from './plan-summary.ts';
+
+const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+
+function describeNode(node: PlanNode): string {
+  const target = [
+    node.indexName !== undefined ? `using ${node.indexName}` : '',
+    node.relation !== undefined ? `on ${node.relation}` : '',
+    node.sortKey !== undefined ? `by ${node.sortKey.join(', ')}` : '',
+    node.sortMethod !== undefined ? `(${node.sortMethod})` : '',
+  ].filter(Boolean);
+  const rows = node.actualRows !== undefined ? `rows=${node.actualRows}` : `rows≈${node.planRows}`;
+  const time = node.actualTimeMs !== undefined ? ` time=${ms(node.actualTimeMs)}` : '';
+  return `${[node.nodeType, ...target].join(' ')}  ${rows}${time}`;
+}
+
+/** The plan tree as indented lines, one node per line (like a much shorter `EXPLAIN` text output). */
+export function formatPlanTree(root: PlanNode, indent = ''): string[] {
+  return [`${indent}${describeNode(root)}`, ...root.children.flatMap((child) => formatPlanTree(child, `${indent}  `))];
+}
+
+/** One line answering "is the window fed by an index or by a Sort?". */
+export function describeWindowFeed(summary: PlanSummary): string {
+  if (!summary.hasWindowAgg) return 'no WindowAgg in this plan';
+  const feed = summary.feedNodeType ?? 'nothing';
+  const index = summary.indexName !== undefined ? ` (index ${summary.indexName})` : '';
+  return summary.sortUnderWindowAgg
+    ? `Sort under the WindowAgg: fed by ${feed}${index}`
+    : `no Sort: WindowAgg fed by ${feed}${index}`;
+}
+
+export const formatMs = ms;

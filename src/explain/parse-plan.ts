@@ -1,0 +1,117 @@
+import type { PlanNode, PlanSummary, RawExplain, RawPlanNode, WindowAggFeed } from './plan-summary.ts';
+
+const SORT_NODES = new Set(['Sort', 'Incremental Sort']);
+/** Nodes that pass their child's rows through in the same order: look below them for what feeds the WindowAgg. */
+const PASS_THROUGH_NODES = new Set(['Gather Merge', 'Materialize', 'Result', 'Limit', 'Memoize', 'Subquery Scan']);
+
+const FEED_BY_NODE: Readonly<Record<string, WindowAggFeed>> = {
+  Sort: 'sort',
+  'Incremental Sort': 'sort',
+  'Index Scan': 'index-scan',
+  'Index Only Scan': 'index-only-scan',
+  'Seq Scan': 'seq-scan',
+};
+
+export class ExplainFormatError extends Error {
+  override readonly name = 'ExplainFormatError';
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const numberAt = (node: Record<string, unknown>, key: string): number | undefined => {
+  const value = node[key];
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+};
+
+const stringAt = (node: Record<string, unknown>, key: string): string | undefined => {
+  const value = node[key];
+  return typeof value === 'string' ? value : undefined;
+};
+
+function requireRawNode(value: unknown, path: string): RawPlanNode {
+  if (!isRecord(value) || typeof value['Node Type'] !== 'string') {
+    throw new ExplainFormatError(`EXPLAIN output: ${path} is not a plan node (no "Node Type")`);
+  }
+  const plans = value.Plans;
+  if (plans !== undefined && !Array.isArray(plans)) throw new ExplainFormatError(`EXPLAIN output: ${path}.Plans is not an array`);
+  (plans ?? []).forEach((child: unknown, i: number) => requireRawNode(child, `${path}.Plans[${i}]`));
+  return value as RawPlanNode;
+}
+
+/**
+ * Checks the shape of `EXPLAIN (FORMAT JSON)` output: what `$queryRaw` returns in the "QUERY PLAN" column (a parsed
+ * array), or that JSON as text.
+ */
+export function requireRawExplain(output: unknown): readonly RawExplain[] {
+  const parsed: unknown = typeof output === 'string' ? JSON.parse(output) : output;
+  if (!Array.isArray(parsed) || parsed.length === 0 || !isRecord(parsed[0])) {
+    throw new ExplainFormatError('EXPLAIN output: expected a non-empty JSON array of { Plan, … }');
+  }
+  parsed.forEach((entry: unknown, i: number) => {
+    if (!isRecord(entry)) throw new ExplainFormatError(`EXPLAIN output: [${i}] is not an object`);
+    requireRawNode(entry.Plan, `[${i}].Plan`);
+  });
+  return parsed as RawExplain[];
+}
+
+/** Converts PostgreSQL's node into the compact form. Per-loop figures are multiplied out to totals. */
+export function compactNode(raw: RawPlanNode): PlanNode {
+  const loops = numberAt(raw, 'Actual Loops') ?? 1;
+  const actualRows = numberAt(raw, 'Actual Rows');
+  const actualTime = numberAt(raw, 'Actual Total Time');
+  const sortKey = raw['Sort Key'];
+  return {
+    nodeType: raw['Node Type'],
+    ...(stringAt(raw, 'Relation Name') !== undefined && { relation: stringAt(raw, 'Relation Name') }),
+    ...(stringAt(raw, 'Index Name') !== undefined && { indexName: stringAt(raw, 'Index Name') }),
+    ...(Array.isArray(sortKey) && { sortKey: sortKey.filter((key): key is string => typeof key === 'string') }),
+    ...(stringAt(raw, 'Sort Method') !== undefined && { sortMethod: stringAt(raw, 'Sort Method') }),
+    planRows: numberAt(raw, 'Plan Rows') ?? 0,
+    ...(actualRows !== undefined && { actualRows: actualRows * loops }),
+    ...(actualTime !== undefined && { actualTimeMs: actualTime * loops }),
+    children: (raw.Plans ?? []).map(compactNode),
+  };
+}
+
+function* preOrder(node: PlanNode): Generator<PlanNode> {
+  yield node;
+  for (const child of node.children) yield* preOrder(child);
+}
+
+/** The node that feeds `windowAgg`: its first child, looking through order-preserving pass-through nodes. */
+function feedOf(windowAgg: PlanNode): PlanNode | undefined {
+  let node = windowAgg.children[0];
+  while (node && PASS_THROUGH_NODES.has(node.nodeType) && node.children.length > 0) node = node.children[0];
+  return node;
+}
+
+/** Summarises parsed `EXPLAIN (FORMAT JSON)` output (see `requireRawExplain` for accepted inputs). */
+export function summarizePlan(output: unknown): PlanSummary {
+  const raw = requireRawExplain(output);
+  const top = raw[0] as RawExplain;
+  const root = compactNode(top.Plan);
+  const windowAgg = [...preOrder(root)].find((node) => node.nodeType === 'WindowAgg');
+  const scope = windowAgg ?? root;
+  const below = [...preOrder(scope)].slice(windowAgg ? 1 : 0);
+  const feed = windowAgg ? feedOf(windowAgg) : undefined;
+  const indexName = below.find((node) => node.indexName !== undefined)?.indexName;
+  const executionTimeMs = numberAt(top, 'Execution Time');
+  const planningTimeMs = numberAt(top, 'Planning Time');
+  const hit = numberAt(top.Plan, 'Shared Hit Blocks');
+  const read = numberAt(top.Plan, 'Shared Read Blocks');
+  return {
+    analyzed: root.actualRows !== undefined,
+    hasWindowAgg: windowAgg !== undefined,
+    windowAggFedBy: feed ? (FEED_BY_NODE[feed.nodeType] ?? 'other') : 'other',
+    ...(feed && { feedNodeType: feed.nodeType }),
+    sortUnderWindowAgg: windowAgg !== undefined && below.some((node) => SORT_NODES.has(node.nodeType)),
+    ...(indexName !== undefined && { indexName }),
+    rows: scope.actualRows ?? scope.planRows,
+    ...(executionTimeMs !== undefined && { executionTimeMs }),
+    ...(planningTimeMs !== undefined && { planningTimeMs }),
+    ...(hit !== undefined && read !== undefined && { sharedBlocks: { hit, read } }),
+    root,
+    raw,
+  };
+}

@@ -1,0 +1,63 @@
+/** Typed summary of a PostgreSQL `EXPLAIN (FORMAT JSON)` plan, focused on what feeds the window aggregate. */
+
+/** What produces the rows a `WindowAgg` consumes (looking through Gather Merge / Materialize / Result / Limit). */
+export type WindowAggFeed = 'sort' | 'index-scan' | 'index-only-scan' | 'seq-scan' | 'other';
+
+/** One plan node, compact: the fields worth reading, and its children. */
+export interface PlanNode {
+  /** PostgreSQL's "Node Type", e.g. `WindowAgg`, `Index Scan`, `Sort`, `Incremental Sort`. */
+  readonly nodeType: string;
+  readonly relation?: string;
+  readonly indexName?: string;
+  /** Sort nodes: the sort key, e.g. `['"accountId"', '"createdAt"', 'id']`. */
+  readonly sortKey?: readonly string[];
+  /** Sort nodes with ANALYZE: `quicksort`, `external merge`, … */
+  readonly sortMethod?: string;
+  /** The planner's row estimate. */
+  readonly planRows: number;
+  /** ANALYZE only: rows produced over all loops. */
+  readonly actualRows?: number;
+  /** ANALYZE only: total time of this node including its children, over all loops, in ms. */
+  readonly actualTimeMs?: number;
+  readonly children: readonly PlanNode[];
+}
+
+/** PostgreSQL's JSON node, as far as we read it; other keys are kept in `raw`. */
+export interface RawPlanNode {
+  readonly 'Node Type': string;
+  readonly Plans?: readonly RawPlanNode[];
+  readonly [key: string]: unknown;
+}
+
+/** One element of the `EXPLAIN (FORMAT JSON)` output array. */
+export interface RawExplain {
+  readonly Plan: RawPlanNode;
+  readonly 'Planning Time'?: number;
+  readonly 'Execution Time'?: number;
+  readonly [key: string]: unknown;
+}
+
+export interface PlanSummary {
+  /** True when the plan came from `EXPLAIN ANALYZE` (the query ran; `actual*` figures are present). */
+  readonly analyzed: boolean;
+  /** Whether the plan has a `WindowAgg` at all. When false, `windowAggFedBy` is `'other'`. */
+  readonly hasWindowAgg: boolean;
+  /** What feeds the top-most `WindowAgg`. */
+  readonly windowAggFedBy: WindowAggFeed;
+  /** "Node Type" of that feeding node (e.g. `Incremental Sort`, `Bitmap Heap Scan`), for the `'other'` cases. */
+  readonly feedNodeType?: string;
+  /** True when any `Sort` or `Incremental Sort` sits below the `WindowAgg` (also under a Gather Merge). */
+  readonly sortUnderWindowAgg: boolean;
+  /** The first index (pre-order) used below the `WindowAgg` — or in the whole plan when there is none. */
+  readonly indexName?: string;
+  /** Rows the `WindowAgg` (else the root) produced with ANALYZE; the planner's estimate without. */
+  readonly rows: number;
+  /** ANALYZE only. */
+  readonly executionTimeMs?: number;
+  readonly planningTimeMs?: number;
+  /** ANALYZE + BUFFERS only: shared buffers of the whole plan (hit = from cache, read = from disk / OS). */
+  readonly sharedBlocks?: { readonly hit: number; readonly read: number };
+  readonly root: PlanNode;
+  /** The unmodified JSON PostgreSQL returned. */
+  readonly raw: readonly RawExplain[];
+}

@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import { explainQuery } from '../../src/explain/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+
+const ROWS = 50_000;
+
+describe('explainQuery on the running-total SQL', () => {
+  const db = useTestDatabase();
+
+  beforeAll(async () => {
+    // Large enough that the planner prefers the composite indexes to Seq Scan + Sort; generated server-side (~1 s),
+    // from a fixed random seed (setseed holds for the session, hence one transaction).
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT setseed(0.42)`;
+      await tx.$executeRaw`
+      INSERT INTO "Transaction" ("accountId", amount, "createdAt")
+      SELECT 1 + floor(1000 * power(random(), 2))::int,
+             CASE WHEN random() < 0.01 THEN NULL ELSE round((random() * 1500 - 500)::numeric, 2) END,
+             timestamptz '2026-01-01 00:00:00+00' + g * interval '10 minutes'
+      FROM generate_series(1, ${ROWS}) AS g`;
+      await tx.$executeRaw`
+      INSERT INTO "SalesRecord" (region, "saleDate", revenue)
+      SELECT (ARRAY['EMEA', 'AMER', 'APAC', 'LATAM'])[1 + floor(random() * 4)::int],
+             date '2026-01-01' + (g * 365 / ${ROWS})::int,
+             round((random() * 1000 - 50)::numeric, 2)
+      FROM generate_series(1, ${ROWS}) AS g`;
+    });
+    await db.prisma.$executeRaw`ANALYZE "Transaction", "SalesRecord"`;
+  });
+
+  it.each([
+    ['Transaction', 'partition', 'Transaction_accountId_createdAt_id_idx'],
+    ['Transaction', 'global', 'Transaction_createdAt_id_idx'],
+    ['SalesRecord', 'partition', 'SalesRecord_region_saleDate_id_idx'],
+    ['SalesRecord', 'global', 'SalesRecord_saleDate_id_idx'],
+  ] as const)('%s %s running totals: the WindowAgg reads %s, no Sort', async (model, scope, index) => {
+    const repo = model === 'Transaction' ? new TransactionRepository(db.prisma) : new SalesRecordRepository(db.prisma);
+    const summary = await explainQuery(db.prisma, repo.runningTotalsSql(undefined, scope));
+    expect(summary).toMatchObject({
+      analyzed: true,
+      hasWindowAgg: true,
+      sortUnderWindowAgg: false,
+      windowAggFedBy: 'index-scan',
+      indexName: index,
+      rows: ROWS,
+    });
+    expect(summary.executionTimeMs).toBeGreaterThan(0);
+  });
+
+  it('leaves no rows behind when the explained statement writes', async () => {
+    const insert = Prisma.sql`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES (${'TEST'}, ${new Date('2026-05-01')}, ${'1.00'})`;
+    const summary = await explainQuery(db.prisma, insert);
+    expect(summary.root.nodeType).toBe('ModifyTable');
+    expect(summary.rows).toBe(0); // ModifyTable without RETURNING emits no rows; the insert did run…
+    const [{ count }] = await db.prisma.$queryRaw<[{ count: bigint }]>`SELECT COUNT(*) AS count FROM "SalesRecord" WHERE region = 'TEST'`;
+    expect(count).toBe(0n); // …and was rolled back.
+  });
+
+  it("joins the caller's transaction, rolling back only its own savepoint", async () => {
+    const inserted = await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES ('KEEP', '2026-05-02', 2)`;
+      await explainQuery(tx, Prisma.sql`DELETE FROM "SalesRecord" WHERE region = 'KEEP'`);
+      return tx.$queryRaw<[{ count: bigint }]>`SELECT COUNT(*) AS count FROM "SalesRecord" WHERE region = 'KEEP'`;
+    });
+    expect(inserted[0].count).toBe(1n);
+    await db.prisma.$executeRaw`DELETE FROM "SalesRecord" WHERE region = 'KEEP'`;
+  });
+
+  // Last: drops indexes in this file's private database.
+  it('reports the Sort once the composite index is gone', async () => {
+    await db.prisma.$executeRaw`DROP INDEX "Transaction_accountId_createdAt_id_idx"`;
+    await db.prisma.$executeRaw`DROP INDEX "SalesRecord_saleDate_id_idx"`;
+    const transactions = new TransactionRepository(db.prisma);
+    const partitioned = await explainQuery(db.prisma, transactions.runningTotalsSql(undefined, 'partition'));
+    expect(partitioned).toMatchObject({ windowAggFedBy: 'sort', sortUnderWindowAgg: true, rows: ROWS });
+    expect(partitioned.root.children[0]?.sortKey).toEqual(['"accountId"', '"createdAt"', 'id']);
+    const sales = new SalesRecordRepository(db.prisma);
+    const global = await explainQuery(db.prisma, sales.runningTotalsSql(undefined, 'global'), { analyze: false });
+    expect(global).toMatchObject({ analyzed: false, windowAggFedBy: 'sort', sortUnderWindowAgg: true });
+  });
+});
