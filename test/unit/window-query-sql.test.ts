@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import { conditions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { mockPrisma, oneLine, sentSql } from '../support/mock-client.ts';
+
+const f = windowFunctions('SalesRecord');
+const c = conditions('SalesRecord');
+const byRegion = windowSpec('SalesRecord').partitionBy('region').orderBy('saleDate');
+
+describe('windowQuery SQL', () => {
+  it('shares a named window, but renders peer-sensitive functions inline without the id tiebreaker', () => {
+    const sql = windowQuery('SalesRecord')
+      .select('id')
+      .window('w', byRegion)
+      .add('total', f.runningTotal('revenue'), 'w')
+      .add('rank', f.rank(), 'w')
+      .toSql();
+    expect(oneLine(sql)).toBe(
+      'SELECT "id" AS "id", SUM("revenue") OVER "w" AS "total", ' +
+        'rank() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC) AS "rank" FROM "SalesRecord" ' +
+        'WINDOW "w" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
+        'ORDER BY "region" ASC, "saleDate" ASC, "id" ASC',
+    );
+  });
+
+  it('binds FILTER, WHERE and lag default values as parameters', () => {
+    const big = new Prisma.Decimal('1000.00');
+    const sql = windowQuery('SalesRecord')
+      .select('id')
+      .where(c.in('region', [`'; DROP TABLE "SalesRecord"; --`]))
+      .add('bigSales', f.count({ filter: c.compare('revenue', '>=', big) }), byRegion)
+      .add('previous', f.lag('revenue', { offset: 1, default: new Prisma.Decimal(0) }), byRegion)
+      .toSql();
+    expect(oneLine(sql)).toContain('COUNT(*) FILTER (WHERE "revenue" >= $1) OVER (');
+    expect(oneLine(sql)).toContain('lag("revenue", 1, CAST($2 AS numeric)) OVER (');
+    expect(oneLine(sql)).toContain('WHERE "region" = ANY(CAST($3 AS text[]))');
+    expect(sql.text).not.toContain('DROP');
+    expect(sql.values).toHaveLength(3);
+  });
+
+  it('gives moving averages their own frame and leaves frames off functions that ignore them', () => {
+    const sql = oneLine(
+      windowQuery('SalesRecord')
+        .select('id')
+        .add('ma7', f.movingAverage('revenue', { interval: '6 days' }), byRegion)
+        .add('n', f.rowNumber(), byRegion)
+        .toSql(),
+    );
+    expect(sql).toContain('AVG("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC RANGE BETWEEN CAST($1 AS interval) PRECEDING AND CURRENT ROW)');
+    expect(sql).toContain('row_number() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC) AS "n"');
+  });
+
+  it('is immutable and separates building from executing', async () => {
+    const base = windowQuery('SalesRecord').select('id');
+    const extended = base.add('n', f.rowNumber(), byRegion);
+    expect(oneLine(base.toSql())).not.toContain('row_number');
+    const db = mockPrisma();
+    db.prisma.$queryRaw.mockResolvedValue([]);
+    await extended.execute(db.prisma);
+    expect(oneLine(sentSql(db.prisma.$queryRaw))).toBe(oneLine(extended.toSql()));
+  });
+
+  it('says what to do instead when misused', () => {
+    expect(() => windowQuery('SalesRecord').toSql()).toThrow(/Nothing selected/);
+    expect(() => windowQuery('SalesRecord').select('id').select('id')).toThrow(/Duplicate output column "id"/);
+    expect(() => windowQuery('SalesRecord').select('id').add('bad alias', f.rowNumber(), byRegion)).toThrow(WindowSpecError);
+    expect(() => f.ntile(0)).toThrow(/ntile buckets must be an integer ≥ 1/);
+    expect(() =>
+      windowQuery('SalesRecord').select('id').add('x', f.movingAverage('revenue', { interval: '1 day' }), byRegion.partitionBy('id').orderBy('revenue')).toSql(),
+    ).toThrow(/exactly one ORDER BY column/);
+  });
+});
