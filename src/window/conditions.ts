@@ -1,6 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { WindowSpecError } from '../errors.ts';
-import { arrayTypeOf, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { arrayTypeOf, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { FieldValue } from './types.ts';
 
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -44,6 +44,18 @@ export function conditions<M extends ModelName>(model: M) {
     in<F extends FieldOf<M>>(field: F, values: readonly NonNullable<FieldValue<M, F>>[]): Condition<M> {
       if (values.length === 0) throw new WindowSpecError(`in(${field}, []): an empty list matches nothing.`);
       return make(Prisma.sql`${columnRef(model, field)} = ANY(CAST(${values} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
+    },
+    /**
+     * Row comparison for keyset pagination: `("a", "b", "id") > (CAST($1 AS int4), CAST($2 AS timestamptz), CAST($3 AS int8))`.
+     * PostgreSQL compares it lexicographically and can walk a composite index on the same columns.
+     */
+    after(fields: readonly FieldOf<M>[], values: readonly unknown[]): Condition<M> {
+      if (fields.length === 0 || fields.length !== values.length) {
+        throw new WindowSpecError('after() needs one value per field.');
+      }
+      const columns = fields.map((field) => columnRef(model, field));
+      const bound = fields.map((field, i) => Prisma.sql`CAST(${values[i]} AS ${Prisma.raw(scalarTypeOf(model, field))})`);
+      return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
     and(...parts: Condition<M>[]): Condition<M> {
       if (parts.length === 0) throw new WindowSpecError('and() needs at least one condition.');

@@ -171,12 +171,30 @@ export function windowFunctions<M extends ModelName>(model: M) {
     // ── composites ────────────────────────────────────────────────────────────────────────────────────────
     /**
      * Running total: `SUM(COALESCE(f, 0))` over the window's frame (by default ROWS from the partition start to
-     * the current row). Never NULL: NULL amounts add zero.
+     * the current row). Never NULL: NULL amounts add zero (`nullsAsZero: false` sums the raw column, for queries
+     * that filter NULL rows out).
+     *
+     * `carry` adds an opening amount, exactly, inside PostgreSQL: `(CAST($1 AS numeric) + SUM(...) OVER (...))`,
+     * or only on rows matching `carry.where` (`CASE WHEN ... THEN CAST($1 AS numeric) ELSE 0 END + ...`). Keyset
+     * chunks and pages use it to continue a total where the previous chunk stopped.
      */
-    runningTotal<F extends NumericFieldOf<M>>(field: F) {
+    runningTotal<F extends NumericFieldOf<M>>(
+      field: F,
+      options: { readonly nullsAsZero?: boolean; readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> } } = {},
+    ) {
       requireNumeric(model, field, 'runningTotal');
-      const value = columnInfo(model, field).nullable ? Prisma.sql`COALESCE(${col(field)}, 0)` : col(field);
-      return make<M, SumValue<NonNullFieldValue<M, F>>>(model, { name: 'runningTotal', render: (over) => Prisma.sql`SUM(${value}) ${over}` });
+      const coalesce = (options.nullsAsZero ?? true) && columnInfo(model, field).nullable;
+      const value = coalesce ? Prisma.sql`COALESCE(${col(field)}, 0)` : col(field);
+      const carry = options.carry;
+      const opening = !carry
+        ? Prisma.empty
+        : carry.where
+          ? Prisma.sql`CASE WHEN ${carry.where.sql} THEN CAST(${carry.amount.toFixed()} AS numeric) ELSE 0 END + `
+          : Prisma.sql`CAST(${carry.amount.toFixed()} AS numeric) + `;
+      return make<M, SumValue<NonNullFieldValue<M, F>>>(model, {
+        name: 'runningTotal',
+        render: (over) => (carry ? Prisma.sql`(${opening}SUM(${value}) ${over})` : Prisma.sql`SUM(${value}) ${over}`),
+      });
     },
     /**
      * Moving average of the last `rows` rows (`ROWS BETWEEN rows-1 PRECEDING AND CURRENT ROW`), or of an

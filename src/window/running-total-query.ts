@@ -25,6 +25,10 @@ export interface RunningTotalQuery<M extends ModelName> {
   readonly where?: readonly Condition<M>[];
   /** Output name of the total; default `runningTotal`. */
   readonly alias?: string;
+  /** An opening amount added to the total (on rows matching `where`, or all rows): see `runningTotal`'s `carry`. */
+  readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> };
+  /** `LIMIT n` (keyset chunks). */
+  readonly limit?: number;
 }
 
 /**
@@ -51,11 +55,12 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
   const skipNulls = nulls === 'skip' && columnInfo(model, amount).nullable;
   const where = [...(query.where ?? []), ...(skipNulls ? [conditions(model).isNotNull(amount)] : [])];
   // With NULL rows filtered out, a plain SUM is the running total; otherwise NULLs count as zero.
-  const total = skipNulls ? f.sum(numeric) : f.runningTotal(numeric);
-  return windowQuery(model)
+  const total = f.runningTotal(numeric, { nullsAsZero: !skipNulls, ...(query.carry && { carry: query.carry }) });
+  const built = windowQuery(model)
     .select(...query.select)
     .where(...where)
-    .add(query.alias ?? 'runningTotal', total as never, window) as WindowQuery<M, Record<string, unknown>, never>;
+    .add(query.alias ?? 'runningTotal', total as never, window);
+  return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
 }
 
 /** The SQL of {@link runningTotalQuery}. */
