@@ -55,3 +55,23 @@ export class QueryFailedError extends LedgerError {
     super(message, options);
   }
 }
+
+/**
+ * The database aborted a transaction because it could not be serialized with concurrent ones (SQLSTATE 40001,
+ * Prisma P2034) or because of a deadlock (40P01). The transaction was rolled back, so running it again is safe.
+ * `withRetry` (src/retry) retries these; when its attempts are used up it throws this error with `attempts` set.
+ */
+export class SerializationFailureError extends LedgerError {
+  readonly code = 'SERIALIZATION_FAILURE';
+
+  constructor(
+    message: string,
+    /** `40001` (serialization failure) or `40P01` (deadlock detected). */
+    readonly sqlState: string,
+    /** How many times the work was tried before giving up (1 when no retry wrapper was involved). */
+    readonly attempts: number = 1,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -11,7 +11,15 @@ export type {
   RunningTotalOptions,
   WithRunningTotal,
 } from './repositories/running-total-options.ts';
-export { MAX_BATCH_ROWS, type BulkInsertOptions, type InsertResult } from './ingest/bulk-insert.ts';
+export {
+  AUTO_UNNEST_MIN_ROWS,
+  MAX_BATCH_ROWS,
+  defaultInsertTimeoutMs,
+  type BulkInsertOptions,
+  type InsertResult,
+  type InsertStrategy,
+} from './ingest/bulk-insert.ts';
+export { isRetryableTransactionError, withRetry, type RetryOptions } from './retry/retry.ts';
 export { inTransaction, type DbClient, type TransactionOptions } from './repositories/db-client.ts';
 export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
 export { RUNNING_RANGE, RUNNING_ROWS, type Frame, type FrameBound, type FrameMode } from './window/frame.ts';
@@ -27,6 +35,7 @@ export {
   DatabaseUnavailableError,
   LedgerError,
   QueryFailedError,
+  SerializationFailureError,
   TransactionTimeoutError,
   ValidationError,
   WindowSpecError,

@@ -3,6 +3,7 @@ import {
   DatabaseUnavailableError,
   LedgerError,
   QueryFailedError,
+  SerializationFailureError,
   TransactionTimeoutError,
 } from './errors.ts';
 
@@ -44,6 +45,19 @@ function isConnectionLoss(sqlState: string | undefined): boolean {
   return sqlState !== undefined && (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState));
 }
 
+/** SQLSTATEs after which the whole transaction may simply be run again: serialization failure and deadlock. */
+const RETRYABLE_SQL_STATES = new Set(['40001', '40P01']);
+
+function serializationFailure(error: Error, sqlState: string | undefined): SerializationFailureError {
+  const state = sqlState !== undefined && RETRYABLE_SQL_STATES.has(sqlState) ? sqlState : '40001';
+  return new SerializationFailureError(
+    `Transaction aborted by a concurrent one (SQLSTATE ${state}); it was rolled back and can be retried (see withRetry): ${conciseMessage(error)}`,
+    state,
+    1,
+    { cause: error },
+  );
+}
+
 /** The last line of Prisma's multi-line messages is the useful one ("Raw query failed. Code: ..."). */
 function conciseMessage(error: Error): string {
   const lines = error.message.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -69,6 +83,13 @@ export function mapDatabaseError(error: unknown): LedgerError {
     }
     const cause = adapterCause(error);
     const sqlState = cause?.originalCode ?? (cause?.kind === 'postgres' ? cause.code : undefined);
+    if (
+      error.code === 'P2034' ||
+      cause?.kind === 'TransactionWriteConflict' ||
+      (sqlState !== undefined && RETRYABLE_SQL_STATES.has(sqlState))
+    ) {
+      return serializationFailure(error, sqlState);
+    }
     if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState)) {
       return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
     }
@@ -81,6 +102,7 @@ export function mapDatabaseError(error: unknown): LedgerError {
 
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && RETRYABLE_SQL_STATES.has(code)) return serializationFailure(error, code);
     if (typeof code === 'string' && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code))) {
       return new DatabaseUnavailableError(`Database unavailable: ${error.message}`, { cause: error });
     }

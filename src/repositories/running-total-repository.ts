@@ -2,7 +2,16 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { requireDateRange } from '../validation/dates.ts';
 import { requireKeyList } from '../validation/keys.ts';
 import { requireChoice, requireOptions } from '../validation/batch.ts';
-import { BULK_OPTION_KEYS, prepareBatch, writeChunks, type BulkInsertOptions, type InsertResult } from '../ingest/bulk-insert.ts';
+import {
+  BULK_OPTION_KEYS,
+  prepareBatch,
+  writeChunks,
+  type BulkInsertOptions,
+  type InsertResult,
+  type InsertTarget,
+  type PreparedBatch,
+} from '../ingest/bulk-insert.ts';
+import { retrying } from '../retry/retry.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
 import { inList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
@@ -37,7 +46,20 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
   /** Validates one input row into `createMany` data. */
   readonly requireRow: (path: string, value: unknown) => Data;
   readonly keyOf: (row: Data) => Key;
+  /** Fields a validated row writes, in the column order of the fast (`unnest`) insert. */
+  readonly insertFields: readonly FieldOf<M>[];
+  /** Optional unique field (`externalId`): rows whose key already exists are skipped, never written twice. */
+  readonly idempotencyKey?: FieldOf<M>;
+  /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
   readonly createMany: (tx: Prisma.TransactionClient, rows: Data[]) => Promise<{ count: number }>;
+}
+
+/**
+ * A Prisma 7 transaction client has no `$disconnect` (it is on Prisma's deny list for `tx`), a `PrismaClient` has:
+ * only work in a transaction the repository opens itself can be retried as a whole.
+ */
+function opensOwnTransactions(client: DbClient): boolean {
+  return typeof (client as { $disconnect?: unknown }).$disconnect === 'function';
 }
 
 type Scope = 'partition' | 'global';
@@ -85,13 +107,31 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   }
 
   /**
-   * Inserts all rows in one transaction, `chunkSize` rows per `createMany`: either every row is written or none.
-   * Every row is validated first; one bad row rejects the batch before any SQL runs.
-   * Default timeout: 10 s plus 1 ms per row.
+   * Inserts all rows in one transaction, `chunkSize` rows per statement (`unnest` or `createMany`, see
+   * `options.strategy`): either every row is written or none. Every row is validated first; one bad row (or two
+   * rows with the same `externalId`) rejects the batch before any SQL runs. Rows whose `externalId` is already
+   * stored are skipped and counted in `skipped`, so a retried batch never writes money twice.
+   * Default timeout: 10 s plus 1 ms per row (`timeoutMs`); outliving it is a `TransactionTimeoutError`, nothing written.
    */
   async insertMany(rows: readonly Input[], options?: BulkInsertOptions): Promise<InsertResult> {
-    const batch = prepareBatch(rows, options, this.definition.requireRow);
-    return inTransaction(this.db, (tx) => writeChunks(tx, batch, this.definition.createMany), batch.transaction);
+    const batch = prepareBatch(rows, options, this.definition.requireRow, this.definition);
+    return this.inInsertTransaction(batch, (tx) => writeChunks(tx, batch, this.insertTarget()));
+  }
+
+  private insertTarget(): InsertTarget<Data> {
+    const def = this.definition;
+    return {
+      model: def.model,
+      insertFields: def.insertFields,
+      ...(def.idempotencyKey !== undefined && { idempotencyKey: def.idempotencyKey }),
+      createMany: def.createMany,
+    };
+  }
+
+  /** One transaction for the whole batch; retried as a whole after a serialization failure when it is ours. */
+  private inInsertTransaction<T>(batch: PreparedBatch<Data>, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    const once = () => inTransaction(this.db, work, batch.transaction);
+    return opensOwnTransactions(this.db) ? retrying(once, batch.retry) : once();
   }
 
   /**
@@ -102,18 +142,14 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     rows: readonly Input[],
     options?: InsertAndReportOptions<Key>,
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
-    const batch = prepareBatch(rows, options, this.definition.requireRow, [...BULK_OPTION_KEYS, 'report']);
+    const batch = prepareBatch(rows, options, this.definition.requireRow, this.definition, [...BULK_OPTION_KEYS, 'report']);
     const touched = [...new Set(batch.data.map((row) => this.definition.keyOf(row)))];
     const report = (batch.options.report as RunningTotalOptions<Key> | undefined) ?? { partitions: touched };
     const reportSql = this.runningTotalsSql(report, 'partition'); // validated before the transaction starts
-    return inTransaction(
-      this.db,
-      async (tx) => {
-        const result = await writeChunks(tx, batch, this.definition.createMany);
-        const totals = await tx.$queryRaw<WithRunningTotal<Row>[]>(reportSql);
-        return { ...result, totals };
-      },
-      batch.transaction,
-    );
+    return this.inInsertTransaction(batch, async (tx) => {
+      const result = await writeChunks(tx, batch, this.insertTarget());
+      const totals = await tx.$queryRaw<WithRunningTotal<Row>[]>(reportSql);
+      return { ...result, totals };
+    });
   }
 }

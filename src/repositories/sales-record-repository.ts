@@ -11,23 +11,30 @@ export interface NewSalesRecord {
   readonly region: string;
   readonly saleDate: Date;
   readonly revenue: DecimalInput;
+  /** Idempotency key (at most 128 characters): a row whose key is already stored is skipped, not written again. */
+  readonly externalId?: string | null;
 }
 
 type SalesRecordData = Prisma.SalesRecordCreateManyInput & { region: string };
 
 const REVENUE = decimalColumnOf('SalesRecord', 'revenue');
 const REGION_LENGTH = textLengthOf('SalesRecord', 'region');
+const EXTERNAL_ID_LENGTH = textLengthOf('SalesRecord', 'externalId');
 
 function requireRegion(path: string, value: unknown): string {
   return requireText(path, value, REGION_LENGTH);
 }
 
 function requireSalesRecord(path: string, value: unknown): SalesRecordData {
-  const row = requireOptions(path, value, ['region', 'saleDate', 'revenue']);
+  const row = requireOptions(path, value, ['region', 'saleDate', 'revenue', 'externalId']);
   return {
     region: requireRegion(`${path}.region`, row.region),
     saleDate: requireUtcDay(`${path}.saleDate`, row.saleDate),
     revenue: requireDecimal(`${path}.revenue`, row.revenue, REVENUE),
+    externalId:
+      row.externalId === undefined || row.externalId === null
+        ? null
+        : requireText(`${path}.externalId`, row.externalId, EXTERNAL_ID_LENGTH),
   };
 }
 
@@ -58,6 +65,8 @@ export class SalesRecordRepository extends RunningTotalRepository<
     requireBound: requireUtcDay,
     requireRow: requireSalesRecord,
     keyOf: (row) => row.region,
-    createMany: (tx, data) => tx.salesRecord.createMany({ data }),
+    insertFields: ['region', 'saleDate', 'revenue', 'externalId'],
+    idempotencyKey: 'externalId',
+    createMany: (tx, data) => tx.salesRecord.createMany({ data, skipDuplicates: true }),
   };
 }

@@ -1,9 +1,9 @@
 import type { Prisma, Transaction } from '../generated/prisma/client.ts';
 import { requireDate } from '../validation/dates.ts';
 import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
-import { requireInt4 } from '../validation/keys.ts';
+import { requireInt4, requireText } from '../validation/keys.ts';
 import { requireOptions } from '../validation/batch.ts';
-import { decimalColumnOf } from '../window/catalog.ts';
+import { decimalColumnOf, textLengthOf } from '../window/catalog.ts';
 import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
 
 /** A ledger entry to insert. `amount: null` is a pending entry (see the NULL policy of running totals). */
@@ -11,18 +11,25 @@ export interface NewTransaction {
   readonly accountId: number;
   readonly amount: DecimalInput | null;
   readonly createdAt: Date;
+  /** Idempotency key (at most 128 characters): a row whose key is already stored is skipped, not written again. */
+  readonly externalId?: string | null;
 }
 
 type TransactionData = Prisma.TransactionCreateManyInput & { accountId: number; createdAt: Date };
 
 const AMOUNT = decimalColumnOf('Transaction', 'amount');
+const EXTERNAL_ID_LENGTH = textLengthOf('Transaction', 'externalId');
 
 function requireTransaction(path: string, value: unknown): TransactionData {
-  const row = requireOptions(path, value, ['accountId', 'amount', 'createdAt']);
+  const row = requireOptions(path, value, ['accountId', 'amount', 'createdAt', 'externalId']);
   return {
     accountId: requireInt4(`${path}.accountId`, row.accountId),
     amount: row.amount === null ? null : requireDecimal(`${path}.amount`, row.amount, AMOUNT),
     createdAt: requireDate(`${path}.createdAt`, row.createdAt),
+    externalId:
+      row.externalId === undefined || row.externalId === null
+        ? null
+        : requireText(`${path}.externalId`, row.externalId, EXTERNAL_ID_LENGTH),
   };
 }
 
@@ -54,6 +61,8 @@ export class TransactionRepository extends RunningTotalRepository<
     requireBound: requireDate,
     requireRow: requireTransaction,
     keyOf: (row) => row.accountId,
-    createMany: (tx, data) => tx.transaction.createMany({ data }),
+    insertFields: ['accountId', 'amount', 'createdAt', 'externalId'],
+    idempotencyKey: 'externalId',
+    createMany: (tx, data) => tx.transaction.createMany({ data, skipDuplicates: true }),
   };
 }

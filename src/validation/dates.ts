@@ -1,8 +1,10 @@
 import { ValidationError } from '../errors.ts';
 
-// PostgreSQL timestamps span 4713 BC .. 294276 AD; JavaScript dates reach further back, so check the low end.
-const PG_MIN_TIME = Date.UTC(-4712, 0, 1);
-const PG_MAX_TIME = Date.UTC(294276, 11, 31, 23, 59, 59, 999);
+// PostgreSQL timestamps span 4713 BC .. 294276 AD, but the driver (@prisma/adapter-pg) writes dates as
+// `YYYY-MM-DD hh:mm:ss` without an era, so years <= 0 reach the server as invalid text, and timestamps beyond year
+// 9999 come back as Invalid Date. Accept exactly the range that round-trips: 0001-01-01 .. 9999-12-31 (UTC).
+const PG_MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
+const PG_MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
 /** A valid `Date` inside PostgreSQL's timestamp range. */
 export function requireDate(path: string, value: unknown): Date {
@@ -12,7 +14,7 @@ export function requireDate(path: string, value: unknown): Date {
   const time = value.getTime();
   if (Number.isNaN(time)) throw new ValidationError(path, 'is an Invalid Date.');
   if (time < PG_MIN_TIME || time > PG_MAX_TIME) {
-    throw new ValidationError(path, `${value.toISOString()} is outside PostgreSQL's range (4713 BC to 294276 AD).`);
+    throw new ValidationError(path, `${value.toISOString()} is outside the supported range (years 1 to 9999, UTC).`);
   }
   return value;
 }

@@ -21,10 +21,10 @@ const rowsFor = (count: number, accountId: (i: number) => number = (i) => 1 + (i
   }));
 
 describe('bulk insert is all or nothing', () => {
-  it('writes every chunk of a large batch in one transaction', async () => {
+  it.each(['createMany', 'unnest'] as const)('writes every chunk of a large batch in one transaction (%s)', async (strategy) => {
     await db.truncate('Transaction');
-    const result = await new TransactionRepository(db.prisma).insertMany(rowsFor(12_345), { chunkSize: 1_000 });
-    expect(result).toEqual({ inserted: 12_345, chunks: 13 });
+    const result = await new TransactionRepository(db.prisma).insertMany(rowsFor(12_345), { chunkSize: 1_000, strategy });
+    expect(result).toEqual({ inserted: 12_345, skipped: 0, chunks: 13, strategy });
     expect(await db.prisma.transaction.count()).toBe(12_345);
   });
 
@@ -34,18 +34,20 @@ describe('bulk insert is all or nothing', () => {
     await db.prisma.$executeRaw`ALTER TABLE "Transaction" ADD CONSTRAINT test_no_account_666 CHECK ("accountId" <> 666)`;
     try {
       const rows = rowsFor(5_000, (i) => (i === 3_500 ? 666 : 1));
-      const attempt = new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 1_000 });
-      await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
-      await expect(attempt).rejects.toMatchObject({ sqlState: '23514' });
-      expect(await db.prisma.transaction.count()).toBe(0);
+      for (const strategy of ['createMany', 'unnest'] as const) {
+        const attempt = new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 1_000, strategy });
+        await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
+        await expect(attempt).rejects.toMatchObject({ sqlState: '23514' });
+        expect(await db.prisma.transaction.count()).toBe(0);
+      }
     } finally {
       await db.prisma.$executeRaw`ALTER TABLE "Transaction" DROP CONSTRAINT test_no_account_666`;
     }
   });
 
-  it('rolls back and says so when the batch outlives the transaction timeout', async () => {
+  it.each(['createMany', 'unnest'] as const)('rolls back and says so when the batch outlives the transaction timeout (%s)', async (strategy) => {
     await db.truncate('Transaction');
-    const attempt = new TransactionRepository(db.prisma).insertMany(rowsFor(20_000), { chunkSize: 100, timeoutMs: 50 });
+    const attempt = new TransactionRepository(db.prisma).insertMany(rowsFor(20_000), { chunkSize: 100, timeoutMs: 50, strategy });
     await expect(attempt).rejects.toBeInstanceOf(TransactionTimeoutError);
     // The server may still be finishing the statement that was running at the deadline: wait for the rollback.
     await expect.poll(() => db.prisma.transaction.count(), { timeout: 10_000 }).toBe(0);
@@ -73,6 +75,48 @@ describe('bulk insert is all or nothing', () => {
       [7, '69.75'],
       [8, '1.00'],
     ]);
+  });
+});
+
+describe('idempotency keys (externalId)', () => {
+  const keyed = (count: number, prefix: string) =>
+    rowsFor(count).map((row, i) => ({ ...row, externalId: `${prefix}-${i}` }));
+
+  it.each(['createMany', 'unnest'] as const)('a retried batch is skipped row by row and reported as such (%s)', async (strategy) => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma);
+    const rows = keyed(2_500, strategy);
+    expect(await repo.insertMany(rows.slice(0, 1_000), { strategy, chunkSize: 300 })).toMatchObject({ inserted: 1_000, skipped: 0 });
+    // The full batch again (e.g. a client retrying after a timeout): only the 1,500 new rows are written.
+    expect(await repo.insertMany(rows, { strategy, chunkSize: 300 })).toEqual({ inserted: 1_500, skipped: 1_000, chunks: 9, strategy });
+    expect(await repo.insertMany(rows, { strategy })).toMatchObject({ inserted: 0, skipped: 2_500 });
+    expect(await db.prisma.transaction.count()).toBe(2_500);
+    // Rows without a key are never deduplicated.
+    const anonymous = rowsFor(3);
+    await repo.insertMany(anonymous, { strategy });
+    expect(await repo.insertMany(anonymous, { strategy })).toMatchObject({ inserted: 3, skipped: 0 });
+  });
+
+  it('keeps exact decimals, NULL amounts and timestamps through the unnest path', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma);
+    const rows = [
+      { accountId: -2_147_483_648, amount: '-999999999999.99', createdAt: new Date('0001-01-01T00:00:00.000Z'), externalId: `'; --` },
+      { accountId: 2_147_483_647, amount: '0.01', createdAt: new Date('9999-12-31T23:59:59.999Z'), externalId: '{"a":[1,2]}\\' },
+      { accountId: 0, amount: null, createdAt: new Date('2026-06-30T12:34:56.789Z'), externalId: 'Zürich ✓ 𝄞' },
+    ];
+    await repo.insertMany(rows, { strategy: 'unnest' });
+    const stored = await db.prisma.transaction.findMany({ orderBy: { id: 'asc' } });
+    expect(stored.map((r) => [r.accountId, r.amount?.toFixed(2) ?? null, r.createdAt.toISOString(), r.externalId])).toEqual(
+      rows.map((r) => [r.accountId, r.amount, r.createdAt.toISOString(), r.externalId]),
+    );
+  });
+
+  it('a batch repeating an externalId is rejected before SQL', async () => {
+    await db.truncate('Transaction');
+    const rows = keyed(10, 'dup');
+    await expect(new TransactionRepository(db.prisma).insertMany([...rows, rows[4]!])).rejects.toThrow(/rows\[10\]\.externalId: repeats/);
+    expect(await db.prisma.transaction.count()).toBe(0);
   });
 });
 

@@ -99,8 +99,12 @@ describe('insertMany', () => {
     const db = mockPrisma();
     db.tx.transaction.createMany.mockImplementation((async (args: { data: unknown[] }) => ({ count: args.data.length })) as never);
     const rows = Array.from({ length: 12 }, (_, i) => row(i));
-    const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 5, timeoutMs: 1234 });
-    expect(result).toEqual({ inserted: 12, chunks: 3 });
+    const result = await new TransactionRepository(db.prisma).insertMany(rows, {
+      chunkSize: 5,
+      timeoutMs: 1234,
+      strategy: 'createMany',
+    });
+    expect(result).toEqual({ inserted: 12, skipped: 0, chunks: 3, strategy: 'createMany' });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
     expect(db.prisma.$transaction.mock.calls[0]?.[1]).toEqual({ timeout: 1234 });
     const chunkSizes = db.tx.transaction.createMany.mock.calls.map(([args]) => (args?.data as unknown[]).length);
@@ -112,9 +116,9 @@ describe('insertMany', () => {
 
   it('joins the caller\'s transaction when constructed with a transaction client', async () => {
     const db = mockPrisma();
-    db.tx.transaction.createMany.mockResolvedValue({ count: 1 });
+    db.tx.$executeRaw.mockResolvedValue(1);
     await new TransactionRepository(db.tx).insertMany([row(1)]);
-    expect(db.tx.transaction.createMany).toHaveBeenCalledTimes(1);
+    expect(db.tx.$executeRaw).toHaveBeenCalledTimes(1);
     expect(db.prisma.$transaction).not.toHaveBeenCalled();
   });
 
@@ -139,7 +143,10 @@ describe('insertMany', () => {
     const db = mockPrisma();
     const repo = new TransactionRepository(db.prisma);
     await expect(repo.insertMany(new Array(1_000_001))).rejects.toThrow(/at most 1000000 per call/);
-    await expect(repo.insertMany([row(0)], { chunkSize: 20_000 })).rejects.toThrow(/options\.chunkSize: 20000 is larger than the maximum 10922/);
+    await expect(repo.insertMany([row(0)], { chunkSize: 20_000, strategy: 'createMany' })).rejects.toThrow(
+      /options\.chunkSize: 20000 is larger than the maximum 8191/,
+    );
+    await expect(repo.insertMany([row(0)], { chunkSize: 100_001 })).rejects.toThrow(/larger than the maximum 100000/);
     expect(db.prisma.$transaction).not.toHaveBeenCalled();
   });
 });

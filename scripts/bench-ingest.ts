@@ -1,0 +1,76 @@
+// npm run bench:ingest -- [--sizes 1,10,100,1000,10000,100000] [--repeat 3] [--json]
+// Bulk insert throughput per strategy (createMany vs unnest) and batch size, through the repository (validation,
+// chunking, one interactive transaction), on DATABASE_URL or a temporary embedded PostgreSQL. Prints rows/s
+// (median of --repeat runs) and the crossover where unnest becomes faster than createMany.
+import { parseCli, runCli, say } from '../src/migrate/cli.ts';
+import { TransactionRepository, type InsertStrategy, type NewTransaction } from '../src/index.ts';
+import { withScratchDatabase } from './lib/scratch-database.ts';
+
+const USAGE = `
+Usage: npm run bench:ingest -- [--sizes 1,10,100,1000,10000,100000] [--repeat 3] [--json]
+
+Measures TransactionRepository.insertMany with strategy 'createMany' and 'unnest' for each batch size (rows per
+call; default chunk sizes) and prints rows/s (median of --repeat runs) and the crossover.
+`;
+
+function rows(count: number, seed: number): NewTransaction[] {
+  const base = Date.UTC(2026, 0, 1);
+  return Array.from({ length: count }, (_, i) => {
+    const cents = ((i * 7919 + seed * 104_729) % 2_000_000) - 500_000;
+    return {
+      accountId: 1 + ((i * 31 + seed) % 1000),
+      amount: i % 100 === 0 ? null : `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`,
+      createdAt: new Date(base + Math.floor(i / 3) * 1000),
+      externalId: `bench-${seed}-${i}`,
+    };
+  });
+}
+
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+runCli(async () => {
+  const args = parseCli(USAGE, { sizes: { type: 'string' }, repeat: { type: 'string' }, json: { type: 'boolean' } });
+  const sizes = (args.sizes ?? '1,10,100,1000,10000,100000').split(',').map(Number);
+  const repeat = Number(args.repeat ?? 3);
+  const strategies: InsertStrategy[] = ['createMany', 'unnest'];
+  const results: Array<{ size: number; strategy: InsertStrategy; ms: number; rowsPerSecond: number }> = [];
+  await withScratchDatabase('bench_ingest', async ({ prisma }) => {
+    const repo = new TransactionRepository(prisma);
+    const version = await prisma.$queryRaw<Array<{ v: string }>>`SELECT current_setting('server_version') AS v`;
+    say(`PostgreSQL ${version[0]?.v}, node ${process.version}`);
+    let seed = 0;
+    // Warm-up: first statements pay for connection setup and catalog caches.
+    for (const strategy of strategies) await repo.insertMany(rows(100, --seed), { strategy });
+    for (const size of sizes) {
+      for (const strategy of strategies) {
+        const times: number[] = [];
+        // Small batches are noisy: run them more often.
+        const runs = size < 1000 ? Math.max(repeat, Math.ceil(2000 / size)) : repeat;
+        for (let r = 0; r < runs; r++) {
+          const batch = rows(size, ++seed);
+          const start = performance.now();
+          await repo.insertMany(batch, { strategy });
+          times.push(performance.now() - start);
+        }
+        const ms = median(times);
+        results.push({ size, strategy, ms, rowsPerSecond: Math.round((size / ms) * 1000) });
+      }
+      await prisma.$executeRaw`TRUNCATE "Transaction"`;
+    }
+  });
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write('rows/batch  strategy     median ms     rows/s\n');
+  for (const r of results) {
+    process.stdout.write(
+      `${String(r.size).padStart(10)}  ${r.strategy.padEnd(10)} ${r.ms.toFixed(2).padStart(10)} ${String(r.rowsPerSecond).padStart(10)}\n`,
+    );
+  }
+  const crossover = sizes.find((size) => {
+    const [c, u] = strategies.map((s) => results.find((r) => r.size === size && r.strategy === s)!.ms);
+    return u! < c!;
+  });
+  process.stdout.write(`unnest faster from ${crossover ?? 'never'} rows per batch (sizes measured: ${sizes.join(', ')})\n`);
+});

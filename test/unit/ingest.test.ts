@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import {
+  SalesRecordRepository,
+  SerializationFailureError,
+  TransactionRepository,
+  ValidationError,
+} from '../../src/index.ts';
+import { formatUtcTimestamp } from '../../src/ingest/unnest.ts';
+import { adapterError, mockPrisma, oneLine, prismaError, sentSql } from '../support/mock-client.ts';
+
+const row = (i: number, externalId?: string | null) => ({
+  accountId: 1 + (i % 3),
+  amount: i % 4 === 3 ? null : `${i}.25`,
+  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+  ...(externalId !== undefined && { externalId }),
+});
+
+describe("insertMany with strategy 'unnest'", () => {
+  it('sends one INSERT ... SELECT * FROM unnest(arrays) per chunk with catalog names and bound arrays', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockImplementation((async (sql: Prisma.Sql) => (sql.values[0] as unknown[]).length) as never);
+    const rows = Array.from({ length: 5 }, (_, i) => row(i, i === 1 ? null : `ext-${i}`));
+    const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 3, strategy: 'unnest' });
+    expect(result).toEqual({ inserted: 5, skipped: 0, chunks: 2, strategy: 'unnest' });
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
+    const sql = sentSql(db.tx.$executeRaw);
+    expect(oneLine(sql)).toBe(
+      'INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId") SELECT * FROM ' +
+        'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING',
+    );
+    // Exact decimal strings (never floats), NULLs kept, explicit UTC offsets.
+    expect(sql.values).toEqual([
+      [1, 2, 3],
+      ['0.25', '1.25', '2.25'],
+      ['2026-01-01 00:00:00.000+00', '2026-01-01 00:00:01.000+00', '2026-01-01 00:00:02.000+00'],
+      ['ext-0', null, 'ext-2'],
+    ]);
+    expect(sentSql(db.tx.$executeRaw, 1).values[1]).toEqual([null, '4.25']);
+  });
+
+  it('uses the date column type and whole days for SalesRecord', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockResolvedValue(1);
+    const hostile = `'; DROP TABLE "SalesRecord"; --`;
+    await new SalesRecordRepository(db.prisma).insertMany([
+      { region: hostile, saleDate: new Date('2026-03-01'), revenue: new Prisma.Decimal('1e2') },
+    ]);
+    const sql = sentSql(db.tx.$executeRaw);
+    expect(oneLine(sql)).toContain('unnest($1::text[], $2::date[], $3::numeric[], $4::text[])');
+    expect(sql.text).not.toContain('DROP');
+    expect(sql.values).toEqual([[hostile], ['2026-03-01'], ['100'], [null]]);
+  });
+
+  it('reports rows the database did not insert (existing externalId) as skipped', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockResolvedValueOnce(2).mockResolvedValueOnce(0);
+    const rows = Array.from({ length: 4 }, (_, i) => row(i, `k${i}`));
+    const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 2 });
+    expect(result).toEqual({ inserted: 2, skipped: 2, chunks: 2, strategy: 'unnest' });
+  });
+
+  it("passes skipDuplicates to createMany and counts what it reports with strategy 'createMany'", async () => {
+    const db = mockPrisma();
+    db.tx.transaction.createMany.mockResolvedValue({ count: 1 });
+    const result = await new TransactionRepository(db.prisma).insertMany([row(0, 'a'), row(1, 'b')], { strategy: 'createMany' });
+    expect(result).toEqual({ inserted: 1, skipped: 1, chunks: 1, strategy: 'createMany' });
+    expect(db.tx.transaction.createMany.mock.calls[0]?.[0]).toMatchObject({ skipDuplicates: true });
+  });
+
+  it('formats timestamps with four-digit years and an explicit offset', () => {
+    expect(formatUtcTimestamp(new Date('0001-01-01T00:00:00Z'))).toBe('0001-01-01 00:00:00.000+00');
+    expect(formatUtcTimestamp(new Date('9999-12-31T23:59:59.999Z'))).toBe('9999-12-31 23:59:59.999+00');
+  });
+});
+
+describe('idempotency keys and options are validated before any SQL', () => {
+  it.each([
+    ['a duplicate externalId in one batch', [row(0, 'x'), row(1, 'y'), row(2, 'x')], undefined, /rows\[2\]\.externalId: repeats the externalId of rows\[0\]/],
+    ['an empty externalId', [row(0, '')], undefined, /rows\[0\]\.externalId: must not be empty/],
+    ['an externalId with NUL', [row(0, 'a\u0000b')], undefined, /NUL character/],
+    ['an overlong externalId', [row(0, 'x'.repeat(129))], undefined, /at most 128/],
+    ['a non-string externalId', [{ ...row(0), externalId: 7 }], undefined, /expected a string/],
+    ['an unknown strategy', [row(0)], { strategy: 'copy' }, /options\.strategy: must be one of/],
+    ['a zero chunk size', [row(0)], { chunkSize: 0 }, /options\.chunkSize: expected a positive integer/],
+    ['a negative timeout', [row(0)], { timeoutMs: -1 }, /options\.timeoutMs: expected a positive integer/],
+    ['a bad retry count', [row(0)], { retry: { maxAttempts: 0 } }, /options\.retry\.maxAttempts/],
+    ['a date before year 1', [{ ...row(0), createdAt: new Date('-000001-01-01T00:00:00Z') }], undefined, /outside the supported range/],
+    ['a date after year 9999', [{ ...row(0), createdAt: new Date('+010000-01-01T00:00:00Z') }], undefined, /outside the supported range/],
+  ])('rejects %s', async (_name, rows, options, message) => {
+    const db = mockPrisma();
+    const attempt = new TransactionRepository(db.prisma).insertMany(rows as never, options as never);
+    await expect(attempt).rejects.toThrow(ValidationError);
+    await expect(new TransactionRepository(db.prisma).insertMany(rows as never, options as never)).rejects.toThrow(message);
+    expect(db.prisma.$transaction).not.toHaveBeenCalled();
+    expect(db.tx.$executeRaw).not.toHaveBeenCalled();
+  });
+});
+
+describe('insertMany retries a serialization failure in a transaction it owns', () => {
+  const conflict = () => prismaError('P2034', { driverAdapterError: { cause: { kind: 'TransactionWriteConflict', originalCode: '40001' } } });
+
+  it('runs the whole batch again and succeeds', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockRejectedValueOnce(conflict()).mockResolvedValue(1);
+    const result = await new TransactionRepository(db.prisma).insertMany([row(0, 'a')], { retry: { baseDelayMs: 0 } });
+    expect(result.inserted).toBe(1);
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives up after maxAttempts with SerializationFailureError carrying the attempts', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockRejectedValue(adapterError({ kind: 'postgres', code: '40P01', originalCode: '40P01' }));
+    const attempt = new TransactionRepository(db.prisma).insertMany([row(0, 'a')], { retry: { maxAttempts: 3, baseDelayMs: 0 } });
+    await expect(attempt).rejects.toBeInstanceOf(SerializationFailureError);
+    await expect(attempt).rejects.toMatchObject({ attempts: 3, sqlState: '40P01' });
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not retry with retry: false', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockRejectedValue(conflict());
+    await expect(new TransactionRepository(db.prisma).insertMany([row(0)], { retry: false })).rejects.toMatchObject({ attempts: 1 });
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
+  });
+});
