@@ -41,3 +41,7 @@ export {
   WindowSpecError,
 } from './errors.ts';
 export { mapDatabaseError } from './map-database-error.ts';
+export { InvalidCursorError, CursorCodec } from './streaming/page-cursor.ts';
+export type { Page } from './streaming/keyset-page.ts';
+export type { RunningTotalPlan } from './streaming/running-total-plan.ts';
+export type { PageOptions } from './repositories/running-total-options.ts';

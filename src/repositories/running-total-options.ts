@@ -32,3 +32,18 @@ export interface InsertAndReportOptions<Key> extends BulkInsertOptions {
 
 /** A model row plus its running total (exact `Decimal`). */
 export type WithRunningTotal<Row> = Row & { readonly runningTotal: Prisma.Decimal };
+
+export interface PageOptions<Key> {
+  /** The account / region of the statement; omit for the global ledger. */
+  readonly partition?: Key;
+  /** Statement start (inclusive): the first page opens with the balance before it. */
+  readonly from?: Date;
+  /** Statement end (exclusive). */
+  readonly to?: Date;
+  readonly frame?: FrameChoice;
+  readonly nulls?: NullPolicy;
+  /** `nextCursor` of the previous page. */
+  readonly after?: string;
+  /** Rows per page, 1..10,000. */
+  readonly limit: number;
+}

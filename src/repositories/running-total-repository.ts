@@ -1,7 +1,13 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { requireDateRange } from '../validation/dates.ts';
 import { requireKeyList } from '../validation/keys.ts';
-import { requireChoice, requireOptions } from '../validation/batch.ts';
+import { createHash } from 'node:crypto';
+import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { explainQuery, type PlanSummary } from '../explain/index.ts';
+import { fetchPage, type Page } from '../streaming/keyset-page.ts';
+import { CursorCodec } from '../streaming/page-cursor.ts';
+import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
+import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
 import {
   BULK_OPTION_KEYS,
   prepareBatch,
@@ -18,7 +24,7 @@ import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalSql } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
 import { inTransaction, queryRows, type DbClient } from './db-client.ts';
-import type { InsertAndReportOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
+import type { InsertAndReportOptions, PageOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
 
 const MAX_PARTITION_KEYS = 10_000;
 
@@ -73,7 +79,19 @@ type Scope = 'partition' | 'global';
 export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Key, Data> {
   protected abstract readonly definition: RunningTotalModel<M, Key, Data>;
 
-  constructor(protected readonly db: DbClient) {}
+  private readonly cursors: CursorCodec;
+
+  /**
+   * @param db a `PrismaClient`, or a transaction client to join the caller's transaction
+   * @param options.cursorSecret signs page cursors; give every process the same secret (≥ 16 bytes) so cursors
+   *   stay valid across restarts and instances. Without it, a random per-process secret is used.
+   */
+  constructor(
+    protected readonly db: DbClient,
+    options: { readonly cursorSecret?: string } = {},
+  ) {
+    this.cursors = new CursorCodec(options.cursorSecret);
+  }
 
   /** Running total per partition (PARTITION BY the partition field), rows ordered by partition, time, id. */
   async runningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
@@ -90,6 +108,86 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * values as bound parameters. Validates the options like the calls do.
    */
   runningTotalsSql(options: RunningTotalOptions<Key> | undefined, scope: Scope): Prisma.Sql {
+    const plan = this.runningTotalPlan(options, scope);
+    const base = windowSpec(plan.model);
+    const partitioned = plan.partitionBy ? base.partitionBy(plan.partitionBy) : base;
+    const window = partitioned.orderBy(plan.orderBy).frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
+    return runningTotalSql({ window, amount: plan.amount, nulls: plan.nulls, select: plan.select, where: plan.where });
+  }
+
+  /**
+   * Streams the same rows as `runningTotals` / `globalRunningTotals` (same options, same order, same totals) in
+   * keyset chunks of `chunkSize` rows, all read in one REPEATABLE READ snapshot; memory stays bounded by one
+   * chunk. Breaking out of the loop ends the snapshot transaction.
+   * ```ts
+   * for await (const row of repo.streamRunningTotals({ partitions: [42] }, { chunkSize: 5_000 })) { ... }
+   * ```
+   */
+  async *streamRunningTotals(
+    options?: RunningTotalOptions<Key>,
+    stream: { readonly chunkSize?: number; readonly timeoutMs?: number; readonly scope?: Scope } = {},
+  ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
+    const settings = requireOptions('stream', stream, ['chunkSize', 'timeoutMs', 'scope']);
+    const chunkSize = settings.chunkSize === undefined ? 10_000 : requirePositiveInt('stream.chunkSize', settings.chunkSize, 1_000_000);
+    const timeoutMs = settings.timeoutMs === undefined ? undefined : requirePositiveInt('stream.timeoutMs', settings.timeoutMs, 86_400_000);
+    const scope = requireChoice('stream.scope', settings.scope, ['partition', 'global'], 'partition');
+    const plan = this.runningTotalPlan(options, scope);
+    const rows = streamRunningTotals(this.db, plan, { chunkSize, ...(timeoutMs !== undefined && { timeoutMs }) });
+    yield* rows as AsyncGenerator<WithRunningTotal<Row>, void, undefined>;
+  }
+
+  /**
+   * One page of a statement (one partition, or the global ledger without `partition`): rows with their running
+   * balance, the opening and closing balance, and an opaque, signed `nextCursor`. Balances are true balances:
+   * a first page that starts at `from` opens with the sum of everything before `from` (one indexed aggregate);
+   * later pages continue from the cursor, so page N costs what page 1 costs.
+   * ```ts
+   * const first = await repo.page({ partition: 42, from: new Date('2026-01-01'), limit: 50 });
+   * const second = await repo.page({ partition: 42, from: new Date('2026-01-01'), limit: 50, after: first.nextCursor! });
+   * ```
+   */
+  async page(options: PageOptions<Key>): Promise<Page<WithRunningTotal<Row>>> {
+    const opts = requireOptions('options', options, ['partition', 'from', 'to', 'frame', 'nulls', 'after', 'limit']);
+    const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
+    const partition = opts.partition === undefined ? undefined : this.definition.requireKey('options.partition', opts.partition);
+    const plan = this.runningTotalPlan(
+      {
+        ...(partition !== undefined && { partitions: [partition] }),
+        ...(opts.from !== undefined && { from: opts.from as Date }),
+        ...(opts.to !== undefined && { to: opts.to as Date }),
+        ...(opts.frame !== undefined && { frame: opts.frame as 'rows' }),
+        ...(opts.nulls !== undefined && { nulls: opts.nulls as 'zero' }),
+      },
+      partition === undefined ? 'global' : 'partition',
+    );
+    // The fingerprint binds a cursor to this exact query; JSON.stringify renders Dates as ISO strings.
+    const query = createHash('sha256')
+      .update(JSON.stringify([plan.model, partition ?? null, opts.from ?? null, opts.to ?? null, plan.frame, plan.nulls]))
+      .digest('base64url')
+      .slice(0, 22);
+    const page = await fetchPage(this.db, {
+      plan,
+      ...(partition !== undefined && { partitionKey: partition }),
+      ...(opts.from !== undefined && { from: opts.from as Date }),
+      ...(opts.after !== undefined && { after: opts.after as string }),
+      limit,
+      query,
+      codec: this.cursors,
+    });
+    return page as Page<WithRunningTotal<Row>>;
+  }
+
+  /**
+   * Runs `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` on the exact SQL `runningTotals` (or, with scope `'global'`,
+   * `globalRunningTotals`) would send, and summarises the plan: whether a Sort or an index feeds the WindowAgg,
+   * which index, rows, execution time.
+   */
+  explain(options?: RunningTotalOptions<Key>, scope: Scope = 'partition'): Promise<PlanSummary> {
+    return explainQuery(this.db, this.runningTotalsSql(options, scope));
+  }
+
+  /** Validates running-total options into a plan the executors (query, stream, page) share. */
+  protected runningTotalPlan(options: RunningTotalOptions<Key> | undefined, scope: Scope): RunningTotalPlan<M> {
     const def = this.definition;
     const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
     const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
@@ -100,10 +198,16 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       const keys = requireKeyList('options.partitions', opts.partitions, def.requireKey, MAX_PARTITION_KEYS);
       where.unshift(inList(def.model, def.partitionBy, keys));
     }
-    const base = windowSpec(def.model);
-    const partitioned = scope === 'partition' ? base.partitionBy(def.partitionBy) : base;
-    const window = partitioned.orderBy(def.orderBy).frame(frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
-    return runningTotalSql({ window, amount: def.amount, nulls, select: def.select, where });
+    return {
+      model: def.model,
+      ...(scope === 'partition' && { partitionBy: def.partitionBy }),
+      orderBy: def.orderBy,
+      amount: def.amount,
+      select: def.select,
+      nulls,
+      frame,
+      where,
+    };
   }
 
   /**

@@ -1,0 +1,63 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import type { ModelName } from '../window/catalog.ts';
+import { conditions } from '../window/conditions.ts';
+import { openingBalanceSql } from '../window/opening-balance.ts';
+import { queryRows, type DbClient } from '../repositories/db-client.ts';
+import { fetchChunk, type ChunkRow, type OpeningCarry } from './keyset-chunk.ts';
+import type { CursorCodec } from './page-cursor.ts';
+import type { RunningTotalPlan } from './running-total-plan.ts';
+
+export interface Page<Row> {
+  readonly rows: Row[];
+  /** Pass as `after` to get the next page; null on the last page. Opaque and tamper-evident. */
+  readonly nextCursor: string | null;
+  /** Balance before the first row of this page (what a statement prints as "brought forward"). */
+  readonly openingBalance: Prisma.Decimal;
+  /** Balance after the last row of this page ("carried forward"). */
+  readonly closingBalance: Prisma.Decimal;
+}
+
+export interface PageRequest<M extends ModelName> {
+  readonly plan: RunningTotalPlan<M>;
+  /** The single partition the page belongs to (absent for a global total). */
+  readonly partitionKey?: unknown;
+  /** Start of the statement: rows before it are summed into the opening balance of the first page. */
+  readonly from?: Date;
+  readonly after?: string;
+  readonly limit: number;
+  /** Fingerprint of the query; a cursor from another query is refused. */
+  readonly query: string;
+  readonly codec: CursorCodec;
+}
+
+/**
+ * One statement page: keyset chunk after the cursor's position, totals continuing from the cursor's total (or,
+ * for the first page, from the balance before `from`, read with one indexed aggregate). Page N costs what page 1
+ * costs.
+ */
+export async function fetchPage<M extends ModelName>(db: DbClient, request: PageRequest<M>): Promise<Page<ChunkRow>> {
+  const { plan, codec } = request;
+  const start: OpeningCarry =
+    request.after !== undefined
+      ? codec.decode(request.query, request.after)
+      : { ...(plan.partitionBy && { key: request.partitionKey }), total: await openingBalance(db, request) };
+  const chunk = await fetchChunk(db, plan, start, request.limit);
+  const last = chunk.rows.at(-1);
+  return {
+    rows: chunk.rows,
+    nextCursor: chunk.more && chunk.position ? codec.encode(request.query, chunk.position) : null,
+    openingBalance: start.total,
+    closingBalance: last ? last.runningTotal : start.total,
+  };
+}
+
+async function openingBalance<M extends ModelName>(db: DbClient, request: PageRequest<M>): Promise<Prisma.Decimal> {
+  const { plan } = request;
+  if (!request.from) return new Prisma.Decimal(0);
+  const partition = plan.partitionBy ? [conditions(plan.model).compare(plan.partitionBy, '=', request.partitionKey as never)] : [];
+  const [row] = await queryRows<{ opening: Prisma.Decimal | bigint }>(
+    db,
+    openingBalanceSql(plan.model, plan.amount, plan.orderBy, request.from, partition),
+  );
+  return new Prisma.Decimal(String(row?.opening ?? 0));
+}

@@ -1,0 +1,87 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Prisma } from '../generated/prisma/client.ts';
+import { LedgerError } from '../errors.ts';
+import type { KeysetPosition } from './keyset-chunk.ts';
+
+/** A page cursor that is malformed, forged, or belongs to a different query. Never yields wrong totals. */
+export class InvalidCursorError extends LedgerError {
+  readonly code = 'INVALID_CURSOR';
+}
+
+interface CursorPayload {
+  readonly v: 1;
+  /** Fingerprint of the query the cursor belongs to (model, partition, range, frame, NULL policy). */
+  readonly q: string;
+  readonly k?: string | number;
+  readonly t: string;
+  readonly id: string;
+  readonly total: string;
+}
+
+/**
+ * Signs and verifies page cursors (HMAC-SHA256 over the JSON payload). A cursor carries the last row's keys and
+ * running total, so the next page costs what the first costs; the signature makes it tamper-evident.
+ *
+ * Use one stable secret across processes (e.g. from configuration) so cursors survive restarts; without one, a
+ * random per-process secret is used and cursors expire with the process.
+ */
+export class CursorCodec {
+  readonly #secret: Buffer;
+
+  constructor(secret?: string | Buffer) {
+    if (secret !== undefined && Buffer.byteLength(secret) < 16) {
+      throw new InvalidCursorError('The cursor secret must be at least 16 bytes long.');
+    }
+    this.#secret = secret === undefined ? randomBytes(32) : Buffer.from(secret);
+  }
+
+  encode(query: string, position: KeysetPosition): string {
+    const key = position.key;
+    const payload: CursorPayload = {
+      v: 1,
+      q: query,
+      ...(typeof key === 'string' || typeof key === 'number' ? { k: key } : {}),
+      t: position.time.toISOString(),
+      id: position.id.toString(),
+      total: position.total.toFixed(),
+    };
+    const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
+    return `${body}.${this.#sign(body)}`;
+  }
+
+  decode(query: string, cursor: unknown): KeysetPosition {
+    if (typeof cursor !== 'string' || !/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(cursor) || cursor.length > 4096) {
+      throw new InvalidCursorError('Malformed cursor: pass back the nextCursor string of a previous page unchanged.');
+    }
+    const [body, signature] = cursor.split('.') as [string, string];
+    const expected = Buffer.from(this.#sign(body));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new InvalidCursorError('Cursor signature does not match: it was altered or signed with another secret.');
+    }
+    let payload: CursorPayload;
+    try {
+      payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorPayload;
+    } catch (error) {
+      throw new InvalidCursorError('Malformed cursor payload.', { cause: error });
+    }
+    if (payload.v !== 1) throw new InvalidCursorError(`Unsupported cursor version ${String(payload.v)}.`);
+    if (payload.q !== query) {
+      throw new InvalidCursorError('This cursor belongs to a different query (other partition, range, frame or NULL policy).');
+    }
+    const time = new Date(payload.t);
+    if (Number.isNaN(time.getTime()) || !/^\d+$/.test(payload.id) || !/^-?\d+(\.\d+)?$/.test(payload.total)) {
+      throw new InvalidCursorError('Malformed cursor payload.');
+    }
+    return {
+      ...(payload.k !== undefined && { key: payload.k }),
+      time,
+      id: BigInt(payload.id),
+      total: new Prisma.Decimal(payload.total),
+    };
+  }
+
+  #sign(body: string): string {
+    return createHmac('sha256', this.#secret).update(body).digest('base64url');
+  }
+}

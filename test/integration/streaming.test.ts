@@ -1,0 +1,180 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
+import { InvalidCursorError, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import { explainQuery } from '../../src/explain/index.ts';
+import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { transactionsArbitrary } from '../support/ledger-data.ts';
+
+const db = useTestDatabase();
+const runs = { numRuns: 5, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+
+const shape = (rows: Array<{ id: bigint; runningTotal: Prisma.Decimal }>) => rows.map((r) => `${r.id}:${r.runningTotal.toFixed(2)}`);
+
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
+
+describe('streamRunningTotals', () => {
+  it('equals the non-streaming call exactly for chunk sizes 1, 2, 7 and 1000, both frames, both scopes', async () => {
+    const repo = new TransactionRepository(db.prisma);
+    await fc.assert(
+      fc.asyncProperty(
+        transactionsArbitrary(80),
+        fc.constantFrom<FrameChoice>('rows', 'range'),
+        fc.constantFrom<NullPolicy>('zero', 'skip'),
+        async (rows, frame, nulls) => {
+          await db.truncate('Transaction');
+          await repo.insertMany(rows);
+          for (const scope of ['partition', 'global'] as const) {
+            const expected = shape(scope === 'partition' ? await repo.runningTotals({ frame, nulls }) : await repo.globalRunningTotals({ frame, nulls }));
+            for (const chunkSize of [1, 2, 7, 1000]) {
+              const streamed = await collect(repo.streamRunningTotals({ frame, nulls }, { chunkSize, scope }));
+              expect(shape(streamed), `scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
+            }
+          }
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('reads one snapshot: a row committed mid-stream does not change what the stream returns', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma);
+    const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
+    await repo.insertMany(Array.from({ length: 40 }, (_, i) => ({ accountId: 1 + (i % 2), amount: `${i}.50`, createdAt: t(i) })));
+    const before = shape(await repo.runningTotals());
+    const seen: Array<{ id: bigint; runningTotal: Prisma.Decimal }> = [];
+    for await (const row of repo.streamRunningTotals({}, { chunkSize: 5 })) {
+      if (seen.length === 3) {
+        // Committed by another connection, before the stream's position and in a partition it is still reading.
+        await new TransactionRepository(db.prisma).insertMany([{ accountId: 1, amount: '1000.00', createdAt: t(0) }]);
+        await new TransactionRepository(db.prisma).insertMany([{ accountId: 2, amount: '5.00', createdAt: t(1) }]);
+      }
+      seen.push(row);
+    }
+    expect(shape(seen)).toEqual(before);
+    expect(shape(await repo.runningTotals())).not.toEqual(before);
+  });
+
+  it('releases its transaction when the consumer breaks out early', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma);
+    await repo.insertMany(Array.from({ length: 50 }, (_, i) => ({ accountId: 1, amount: '1.00', createdAt: new Date(Date.UTC(2026, 0, 1, 0, i)) })));
+    let taken = 0;
+    for await (const row of repo.streamRunningTotals({}, { chunkSize: 10 })) {
+      expect(row.runningTotal).toBeInstanceOf(Prisma.Decimal);
+      if (++taken === 3) break;
+    }
+    expect(taken).toBe(3);
+    // TRUNCATE needs an exclusive lock: it would wait on a snapshot transaction that was left open.
+    await db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL lock_timeout = '2s'`;
+      await tx.$executeRaw`TRUNCATE "Transaction"`;
+    });
+    const open = await db.prisma.$queryRaw<Array<{ n: bigint }>>`
+      SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`;
+    expect(open[0]?.n).toBe(0n);
+  });
+
+  it('keeps a chunk as cheap at 90% depth as at 10%: the index scan reads only the chunk', async () => {
+    await db.truncate('Transaction');
+    await db.prisma.$executeRaw`
+      INSERT INTO "Transaction" ("accountId", amount, "createdAt")
+      SELECT 1 + (g % 3), round((random() * 100)::numeric, 2), timestamptz '2026-01-01' + g * interval '1 second'
+      FROM generate_series(1, 30000) g`;
+    await db.prisma.$executeRaw`ANALYZE "Transaction"`;
+    const repo = new TransactionRepository(db.prisma);
+    const rows = await repo.runningTotals({ partitions: [1] });
+    const plan = { model: 'Transaction' as const, partitionBy: 'accountId' as const, orderBy: 'createdAt' as const, amount: 'amount' as const,
+      select: ['id', 'accountId', 'amount', 'createdAt'] as const, nulls: 'zero' as const, frame: 'rows' as const,
+      where: [] };
+    const scanned = async (depth: number) => {
+      const at = rows[Math.floor(rows.length * depth)]!;
+      const summary = await explainQuery(db.prisma, chunkSql(plan, { key: 1, time: at.createdAt, id: at.id, total: at.runningTotal }, 1001));
+      expect(summary.sortUnderWindowAgg).toBe(false);
+      expect(summary.windowAggFedBy).toMatch(/index/);
+      const scan = findScan(summary.root);
+      return scan?.actualRows ?? Number.NaN;
+    };
+    const shallow = await scanned(0.1);
+    const deep = await scanned(0.9);
+    expect(shallow).toBeLessThanOrEqual(1002);
+    expect(deep).toBeLessThanOrEqual(1002);
+  });
+});
+
+function findScan(node: { nodeType: string; actualRows?: number; children: readonly unknown[] }): { actualRows?: number } | undefined {
+  if (/Index/.test(node.nodeType)) return node;
+  for (const child of node.children as Array<typeof node>) {
+    const found = findScan(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+describe('page', () => {
+  const t = (day: number, minute = 0) => new Date(Date.UTC(2026, 0, day, 0, minute));
+
+  it('pages through a statement with true balances: opening from one aggregate, cursors carry the total', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma, { cursorSecret: 'test-secret-at-least-16-bytes' });
+    await repo.insertMany([
+      { accountId: 7, amount: '100.00', createdAt: t(1) },
+      { accountId: 7, amount: '-20.00', createdAt: t(2) },
+      ...Array.from({ length: 23 }, (_, i) => ({ accountId: 7, amount: `${i}.25`, createdAt: t(10, i % 5) })),
+      { accountId: 8, amount: '999.99', createdAt: t(10) },
+    ]);
+    const from = t(5);
+    const all = await repo.runningTotals({ partitions: [7], from });
+    const opening = new Prisma.Decimal('80.00');
+    const expected = all.map((r) => `${r.id}:${r.runningTotal.plus(opening).toFixed(2)}`);
+
+    const pages = [];
+    let after: string | undefined;
+    do {
+      const page = await repo.page({ partition: 7, from, limit: 4, ...(after && { after }) });
+      pages.push(page);
+      after = page.nextCursor ?? undefined;
+    } while (after);
+    expect(pages[0]?.openingBalance.toFixed(2)).toBe('80.00');
+    expect(pages.flatMap((p) => shape(p.rows))).toEqual(expected);
+    for (let i = 1; i < pages.length; i++) expect(pages[i]!.openingBalance.equals(pages[i - 1]!.closingBalance)).toBe(true);
+    expect(pages.at(-1)?.closingBalance.toFixed(2)).toBe(expected.at(-1)?.split(':')[1]);
+    expect(pages.at(-1)?.nextCursor).toBeNull();
+  });
+
+  it('refuses forged, malformed and foreign cursors with InvalidCursorError', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma, { cursorSecret: 'test-secret-at-least-16-bytes' });
+    await repo.insertMany(Array.from({ length: 10 }, (_, i) => ({ accountId: 7, amount: '1.00', createdAt: t(1, i) })));
+    const first = await repo.page({ partition: 7, limit: 3 });
+    const cursor = first.nextCursor!;
+    const [body, signature] = cursor.split('.') as [string, string];
+    const payload = JSON.parse(Buffer.from(body, 'base64url').toString()) as Record<string, unknown>;
+    const forged = `${Buffer.from(JSON.stringify({ ...payload, total: '1000000.00' })).toString('base64url')}.${signature}`;
+    await expect(repo.page({ partition: 7, limit: 3, after: forged })).rejects.toThrow(/signature does not match/);
+    await expect(repo.page({ partition: 7, limit: 3, after: 'not a cursor' })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(repo.page({ partition: 8, limit: 3, after: cursor })).rejects.toThrow(/different query/);
+    const otherSecret = new TransactionRepository(db.prisma, { cursorSecret: 'another-secret-of-16-bytes' });
+    await expect(otherSecret.page({ partition: 7, limit: 3, after: cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    const second = await repo.page({ partition: 7, limit: 3, after: cursor });
+    expect(second.openingBalance.toFixed(2)).toBe('3.00');
+  });
+});
+
+describe('streaming against an unreachable server', () => {
+  it('surfaces a typed error from the iterator', async () => {
+    const unreachable = new PrismaClient({ adapter: new PrismaPg({ connectionString: 'postgresql://nobody@127.0.0.1:1/none' }) });
+    try {
+      await expect(collect(new TransactionRepository(unreachable).streamRunningTotals())).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    } finally {
+      await unreachable.$disconnect();
+    }
+  });
+});
