@@ -45,6 +45,16 @@ function isConnectionLoss(sqlState: string | undefined): boolean {
   return sqlState !== undefined && (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState));
 }
 
+// node-postgres errors without a code that mean the connection is gone (its own message texts).
+const PG_CONNECTION_GONE = /Connection terminated|is not queryable|Client was closed/;
+
+/** The adapter's error object when a DriverAdapterError escapes Prisma unwrapped (e.g. from BEGIN). */
+function driverAdapterCause(error: Error): AdapterCause | undefined {
+  if (error.name !== 'DriverAdapterError') return undefined;
+  const cause: unknown = (error as { cause?: unknown }).cause;
+  return typeof cause === 'object' && cause !== null ? (cause as AdapterCause) : undefined;
+}
+
 /** SQLSTATEs after which the whole transaction may simply be run again: serialization failure and deadlock. */
 const RETRYABLE_SQL_STATES = new Set(['40001', '40P01']);
 
@@ -101,7 +111,14 @@ export function mapDatabaseError(error: unknown): LedgerError {
   }
 
   if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
+    const driverCause = driverAdapterCause(error);
+    const code = driverCause ? (driverCause.originalCode ?? driverCause.code) : (error as { code?: unknown }).code;
+    if (
+      (driverCause?.kind !== undefined && UNAVAILABLE_KINDS.has(driverCause.kind)) ||
+      (code === undefined && PG_CONNECTION_GONE.test(error.message))
+    ) {
+      return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
+    }
     if (typeof code === 'string' && RETRYABLE_SQL_STATES.has(code)) return serializationFailure(error, code);
     if (typeof code === 'string' && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code))) {
       return new DatabaseUnavailableError(`Database unavailable: ${error.message}`, { cause: error });

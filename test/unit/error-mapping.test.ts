@@ -32,6 +32,20 @@ describe('mapDatabaseError', () => {
     );
   });
 
+  it('maps connection loss seen outside Prisma errors (unwrapped DriverAdapterError, broken pg client) to DatabaseUnavailableError', () => {
+    const unwrapped = Object.assign(new Error('terminating connection due to administrator command'), {
+      name: 'DriverAdapterError',
+      cause: { kind: 'postgres', code: '57P01', originalCode: '57P01' },
+    });
+    expect(mapDatabaseError(unwrapped)).toBeInstanceOf(DatabaseUnavailableError);
+    expect(mapDatabaseError(new Error('Client has encountered a connection error and is not queryable'))).toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
+    expect(mapDatabaseError(new Error('Connection terminated unexpectedly'))).toBeInstanceOf(DatabaseUnavailableError);
+    const conflict = Object.assign(new Error('x'), { name: 'DriverAdapterError', cause: { kind: 'postgres', code: '23505', originalCode: '23505' } });
+    expect(mapDatabaseError(conflict)).toMatchObject({ sqlState: '23505' });
+  });
+
   it('maps other statement failures to QueryFailedError with the SQLSTATE', () => {
     const error = mapDatabaseError(adapterError({ kind: 'postgres', code: '22012', originalCode: '22012' }));
     expect(error).toBeInstanceOf(QueryFailedError);
