@@ -4,6 +4,11 @@
  */
 export { TransactionRepository, type NewTransaction } from './repositories/transaction-repository.ts';
 export { SalesRecordRepository, type NewSalesRecord } from './repositories/sales-record-repository.ts';
+export {
+  InventoryMovementRepository,
+  type NewInventoryMovement,
+  type StockKey,
+} from './repositories/inventory-movement-repository.ts';
 export { RunningTotalRepository, type RunningTotalModel } from './repositories/running-total-repository.ts';
 export type {
   FrameChoice,

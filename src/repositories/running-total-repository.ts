@@ -19,6 +19,7 @@ import {
 } from '../ingest/bulk-insert.ts';
 import { retrying } from '../retry/retry.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
+import { conditions } from '../window/conditions.ts';
 import { inList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalSql } from '../window/running-total-query.ts';
@@ -37,8 +38,13 @@ const RUNNING_TOTAL_OPTION_KEYS = ['partitions', 'from', 'to', 'frame', 'nulls']
  */
 export interface RunningTotalModel<M extends ModelName, Key, Data> {
   readonly model: M;
-  /** PARTITION BY field for per-partition totals (account, region). */
-  readonly partitionBy: FieldOf<M>;
+  /** PARTITION BY field(s) for per-partition totals: `'accountId'`, or `['warehouseId', 'productSku']`. */
+  readonly partitionBy: FieldOf<M> | readonly FieldOf<M>[];
+  /**
+   * The values of a partition key, one per `partitionBy` field, in order. Needed when `partitionBy` has several
+   * fields (e.g. `(key) => [key.warehouseId, key.productSku]`); a single-field key is its own value.
+   */
+  readonly partitionValues?: (key: Key) => readonly unknown[];
   /** ORDER BY field (a time); the model's id is appended as tiebreaker. */
   readonly orderBy: FieldOf<M>;
   /** The summed Decimal field. */
@@ -110,8 +116,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   runningTotalsSql(options: RunningTotalOptions<Key> | undefined, scope: Scope): Prisma.Sql {
     const plan = this.runningTotalPlan(options, scope);
     const base = windowSpec(plan.model);
-    const partitioned = plan.partitionBy ? base.partitionBy(plan.partitionBy) : base;
-    const window = partitioned.orderBy(plan.orderBy).frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
+    const window = base
+      .partitionBy(...plan.partitionBy)
+      .orderBy(plan.orderBy)
+      .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
     return runningTotalSql({ window, amount: plan.amount, nulls: plan.nulls, select: plan.select, where: plan.where });
   }
 
@@ -162,12 +170,12 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     );
     // The fingerprint binds a cursor to this exact query; JSON.stringify renders Dates as ISO strings.
     const query = createHash('sha256')
-      .update(JSON.stringify([plan.model, partition ?? null, opts.from ?? null, opts.to ?? null, plan.frame, plan.nulls]))
+      .update(JSON.stringify([plan.model, partition === undefined ? null : this.partitionValues(partition), opts.from ?? null, opts.to ?? null, plan.frame, plan.nulls]))
       .digest('base64url')
       .slice(0, 22);
     const page = await fetchPage(this.db, {
       plan,
-      ...(partition !== undefined && { partitionKey: partition }),
+      partitionKey: partition === undefined ? [] : this.partitionValues(partition),
       ...(opts.from !== undefined && { from: opts.from as Date }),
       ...(opts.after !== undefined && { after: opts.after as string }),
       limit,
@@ -186,6 +194,15 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return explainQuery(this.db, this.runningTotalsSql(options, scope));
   }
 
+  private partitionFields(): readonly FieldOf<M>[] {
+    const { partitionBy } = this.definition;
+    return typeof partitionBy === 'string' ? [partitionBy] : partitionBy;
+  }
+
+  private partitionValues(key: Key): readonly unknown[] {
+    return this.definition.partitionValues ? this.definition.partitionValues(key) : [key];
+  }
+
   /** Validates running-total options into a plan the executors (query, stream, page) share. */
   protected runningTotalPlan(options: RunningTotalOptions<Key> | undefined, scope: Scope): RunningTotalPlan<M> {
     const def = this.definition;
@@ -196,11 +213,16 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const where = withinRange(def.model, def.orderBy, range);
     if (opts.partitions !== undefined) {
       const keys = requireKeyList('options.partitions', opts.partitions, def.requireKey, MAX_PARTITION_KEYS);
-      where.unshift(inList(def.model, def.partitionBy, keys));
+      const fields = this.partitionFields();
+      where.unshift(
+        fields.length === 1
+          ? inList(def.model, fields[0]!, keys)
+          : conditions(def.model).inTuples(fields, keys.map((key) => this.partitionValues(key))),
+      );
     }
     return {
       model: def.model,
-      ...(scope === 'partition' && { partitionBy: def.partitionBy }),
+      partitionBy: scope === 'partition' ? this.partitionFields() : [],
       orderBy: def.orderBy,
       amount: def.amount,
       select: def.select,
@@ -247,7 +269,9 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     options?: InsertAndReportOptions<Key>,
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
     const batch = prepareBatch(rows, options, this.definition.requireRow, this.definition, [...BULK_OPTION_KEYS, 'report']);
-    const touched = [...new Set(batch.data.map((row) => this.definition.keyOf(row)))];
+    // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
+    const keys = batch.data.map((row) => this.definition.keyOf(row));
+    const touched = [...new Map(keys.map((key) => [JSON.stringify(this.partitionValues(key)), key])).values()];
     const report = (batch.options.report as RunningTotalOptions<Key> | undefined) ?? { partitions: touched };
     const reportSql = this.runningTotalsSql(report, 'partition'); // validated before the transaction starts
     return this.inInsertTransaction(batch, async (tx) => {

@@ -9,8 +9,8 @@ import type { RunningTotalPlan } from './running-total-plan.ts';
 
 /** Where the previous chunk stopped: its last row's keys and running total. */
 export interface KeysetPosition {
-  /** Partition key of the last row (absent for a global total). */
-  readonly key?: unknown;
+  /** Partition key values of the last row, one per PARTITION BY field (empty for a global total). */
+  readonly key: readonly unknown[];
   /** Order value (time) of the last row. */
   readonly time: Date;
   /** Id of the last row (ROWS frames resume after it; RANGE frames resume after the whole peer group). */
@@ -21,7 +21,7 @@ export interface KeysetPosition {
 
 /** Carried into the first chunk without a position: e.g. an opening balance before `from`. */
 export interface OpeningCarry {
-  readonly key?: unknown;
+  readonly key: readonly unknown[];
   readonly total: Prisma.Decimal;
 }
 
@@ -71,13 +71,14 @@ export function chunkSql<M extends ModelName>(
   const id = idField(model) as FieldOf<M>;
   const where = [...plan.where];
   if (from && 'id' in from) {
-    const keys: FieldOf<M>[] = [...(plan.partitionBy ? [plan.partitionBy] : []), plan.orderBy];
-    const values: unknown[] = [...(plan.partitionBy ? [from.key] : []), from.time];
+    const keys: FieldOf<M>[] = [...plan.partitionBy, plan.orderBy];
+    const values: unknown[] = [...from.key, from.time];
     // ROWS resumes after the last row; RANGE after the last complete peer group, so the id is left out.
     where.push(plan.frame === 'rows' ? c.after([...keys, id], [...values, from.id]) : c.after(keys, values));
   }
   const base = windowSpec(model);
-  const window = (plan.partitionBy ? base.partitionBy(plan.partitionBy) : base)
+  const window = base
+    .partitionBy(...plan.partitionBy)
     .orderBy(plan.orderBy)
     .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
   const carry =
@@ -85,7 +86,9 @@ export function chunkSql<M extends ModelName>(
       ? undefined
       : {
           amount: from.total,
-          ...(plan.partitionBy && { where: c.compare(plan.partitionBy, '=', from.key as never) }),
+          ...(plan.partitionBy.length > 0 && {
+            where: c.and(...plan.partitionBy.map((field, i) => c.compare(field, '=', from.key[i] as never))),
+          }),
         };
   return runningTotalQuery({
     window,
@@ -101,7 +104,7 @@ export function chunkSql<M extends ModelName>(
 function positionOf<M extends ModelName>(plan: RunningTotalPlan<M>, row: ChunkRow | undefined): KeysetPosition | undefined {
   if (!row) return undefined;
   return {
-    ...(plan.partitionBy && { key: row[plan.partitionBy] }),
+    key: plan.partitionBy.map((field) => row[field]),
     time: row[plan.orderBy] as Date,
     id: row[idField(plan.model)] as bigint,
     total: row.runningTotal,
@@ -109,7 +112,7 @@ function positionOf<M extends ModelName>(plan: RunningTotalPlan<M>, row: ChunkRo
 }
 
 function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, a: ChunkRow, b: ChunkRow): boolean {
-  const sameKey = !plan.partitionBy || a[plan.partitionBy] === b[plan.partitionBy];
+  const sameKey = plan.partitionBy.every((field) => a[field] === b[field]);
   return sameKey && (a[plan.orderBy] as Date).getTime() === (b[plan.orderBy] as Date).getTime();
 }
 

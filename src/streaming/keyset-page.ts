@@ -19,8 +19,8 @@ export interface Page<Row> {
 
 export interface PageRequest<M extends ModelName> {
   readonly plan: RunningTotalPlan<M>;
-  /** The single partition the page belongs to (absent for a global total). */
-  readonly partitionKey?: unknown;
+  /** Key values of the single partition the page belongs to (empty for a global total). */
+  readonly partitionKey: readonly unknown[];
   /** Start of the statement: rows before it are summed into the opening balance of the first page. */
   readonly from?: Date;
   readonly after?: string;
@@ -40,7 +40,7 @@ export async function fetchPage<M extends ModelName>(db: DbClient, request: Page
   const start: OpeningCarry =
     request.after !== undefined
       ? codec.decode(request.query, request.after)
-      : { ...(plan.partitionBy && { key: request.partitionKey }), total: await openingBalance(db, request) };
+      : { key: request.partitionKey, total: await openingBalance(db, request) };
   const chunk = await fetchChunk(db, plan, start, request.limit);
   const last = chunk.rows.at(-1);
   return {
@@ -54,7 +54,8 @@ export async function fetchPage<M extends ModelName>(db: DbClient, request: Page
 async function openingBalance<M extends ModelName>(db: DbClient, request: PageRequest<M>): Promise<Prisma.Decimal> {
   const { plan } = request;
   if (!request.from) return new Prisma.Decimal(0);
-  const partition = plan.partitionBy ? [conditions(plan.model).compare(plan.partitionBy, '=', request.partitionKey as never)] : [];
+  const c = conditions(plan.model);
+  const partition = plan.partitionBy.map((field, i) => c.compare(field, '=', request.partitionKey[i] as never));
   const [row] = await queryRows<{ opening: Prisma.Decimal | bigint }>(
     db,
     openingBalanceSql(plan.model, plan.amount, plan.orderBy, request.from, partition),

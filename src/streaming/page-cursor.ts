@@ -12,7 +12,7 @@ interface CursorPayload {
   readonly v: 1;
   /** Fingerprint of the query the cursor belongs to (model, partition, range, frame, NULL policy). */
   readonly q: string;
-  readonly k?: string | number;
+  readonly k: ReadonlyArray<string | number>;
   readonly t: string;
   readonly id: string;
   readonly total: string;
@@ -36,11 +36,10 @@ export class CursorCodec {
   }
 
   encode(query: string, position: KeysetPosition): string {
-    const key = position.key;
     const payload: CursorPayload = {
       v: 1,
       q: query,
-      ...(typeof key === 'string' || typeof key === 'number' ? { k: key } : {}),
+      k: position.key.map((value) => (typeof value === 'number' ? value : String(value))),
       t: position.time.toISOString(),
       id: position.id.toString(),
       total: position.total.toFixed(),
@@ -70,11 +69,12 @@ export class CursorCodec {
       throw new InvalidCursorError('This cursor belongs to a different query (other partition, range, frame or NULL policy).');
     }
     const time = new Date(payload.t);
-    if (Number.isNaN(time.getTime()) || !/^\d+$/.test(payload.id) || !/^-?\d+(\.\d+)?$/.test(payload.total)) {
+    const keyIsValid = Array.isArray(payload.k) && payload.k.every((v) => typeof v === 'string' || typeof v === 'number');
+    if (!keyIsValid || Number.isNaN(time.getTime()) || !/^\d+$/.test(payload.id) || !/^-?\d+(\.\d+)?$/.test(payload.total)) {
       throw new InvalidCursorError('Malformed cursor payload.');
     }
     return {
-      ...(payload.k !== undefined && { key: payload.k }),
+      key: payload.k,
       time,
       id: BigInt(payload.id),
       total: new Prisma.Decimal(payload.total),

@@ -8,8 +8,8 @@ import type { NullPolicy } from '../window/running-total-query.ts';
  */
 export interface RunningTotalPlan<M extends ModelName> {
   readonly model: M;
-  /** PARTITION BY field; absent for one global total. */
-  readonly partitionBy?: FieldOf<M>;
+  /** PARTITION BY fields; empty for one global total. */
+  readonly partitionBy: readonly FieldOf<M>[];
   readonly orderBy: FieldOf<M>;
   readonly amount: FieldOf<M>;
   /** Returned fields; always include partitionBy, orderBy and the id (the keyset needs them). */

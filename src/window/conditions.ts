@@ -57,6 +57,20 @@ export function conditions<M extends ModelName>(model: M) {
       const bound = fields.map((field, i) => Prisma.sql`CAST(${values[i]} AS ${Prisma.raw(scalarTypeOf(model, field))})`);
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
+    /**
+     * Membership of a composite key: `("a", "b") IN (SELECT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])))`
+     * — one bound array per field, whatever the number of keys.
+     */
+    inTuples(fields: readonly FieldOf<M>[], tuples: readonly (readonly unknown[])[]): Condition<M> {
+      if (fields.length === 0 || tuples.length === 0 || tuples.some((t) => t.length !== fields.length)) {
+        throw new WindowSpecError('inTuples() needs at least one field and one tuple, each with one value per field.');
+      }
+      const columns = fields.map((field) => columnRef(model, field));
+      const arrays = fields.map(
+        (field, i) => Prisma.sql`CAST(${tuples.map((t) => t[i])} AS ${Prisma.raw(arrayTypeOf(model, field))})`,
+      );
+      return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT * FROM unnest(${Prisma.join(arrays, ', ')}))`);
+    },
     and(...parts: Condition<M>[]): Condition<M> {
       if (parts.length === 0) throw new WindowSpecError('and() needs at least one condition.');
       return make(Prisma.sql`(${Prisma.join(parts.map((p) => p.sql), ' AND ')})`);

@@ -91,12 +91,12 @@ describe('streamRunningTotals', () => {
     await db.prisma.$executeRaw`ANALYZE "Transaction"`;
     const repo = new TransactionRepository(db.prisma);
     const rows = await repo.runningTotals({ partitions: [1] });
-    const plan = { model: 'Transaction' as const, partitionBy: 'accountId' as const, orderBy: 'createdAt' as const, amount: 'amount' as const,
+    const plan = { model: 'Transaction' as const, partitionBy: ['accountId'] as const, orderBy: 'createdAt' as const, amount: 'amount' as const,
       select: ['id', 'accountId', 'amount', 'createdAt'] as const, nulls: 'zero' as const, frame: 'rows' as const,
       where: [] };
     const scanned = async (depth: number) => {
       const at = rows[Math.floor(rows.length * depth)]!;
-      const summary = await explainQuery(db.prisma, chunkSql(plan, { key: 1, time: at.createdAt, id: at.id, total: at.runningTotal }, 1001));
+      const summary = await explainQuery(db.prisma, chunkSql(plan, { key: [1], time: at.createdAt, id: at.id, total: at.runningTotal }, 1001));
       expect(summary.sortUnderWindowAgg).toBe(false);
       expect(summary.windowAggFedBy).toMatch(/index/);
       const scan = findScan(summary.root);
