@@ -1,0 +1,120 @@
+/**
+ * Plumbing shared by the operator scripts (seed, report, explain): argument parsing with `node:util` parseArgs,
+ * validation helpers with clear messages, and one exit-code convention:
+ *   0 success · 1 failure (database, I/O, …) · 2 bad arguments · 3 explain only: a Sort feeds the WindowAgg.
+ * Parsing is pure (returns or throws UsageError), so tests call it without spawning a process.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; strict: true; allowPositionals: true }>>;
+
+/** What a script's parse function returns: the help text to print, or validated arguments. */
+export type ParseResult<Args> = { readonly help: string } | { readonly args: Args };
+
+/** `parseArgs` (strict) plus `-h/--help`; returns null when help was asked for. Unknown options → UsageError. */
+export function parseArgv<const O extends Options>(
+  argv: readonly string[],
+  options: O,
+  { positionals = 0 }: { positionals?: number } = {},
+): Parsed<O> | null {
+  // --help wins over everything else on the line, including mistakes next to it.
+  const beforeTerminator = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (beforeTerminator.some((arg) => arg === '--help' || arg === '-h')) return null;
+  let parsed: Parsed<O>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: true,
+    }) as Parsed<O>;
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (parsed.positionals.length > positionals) {
+    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals])}`);
+  }
+  return parsed;
+}
+
+/** A whole number within [min, max]; accepts `1_000_000` and `1,000,000` spellings. */
+export function intArg(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const digits = value.replace(/[_,]/g, '');
+  if (!/^-?\d+$/.test(digits)) throw new UsageError(`--${name} must be a whole number, got ${JSON.stringify(value)}`);
+  const n = Number(digits);
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be between ${min.toLocaleString('en-US')} and ${max.toLocaleString('en-US')}, got ${value}`);
+  }
+  return n;
+}
+
+/** A calendar day `YYYY-MM-DD` as midnight UTC; rejects impossible dates like 2026-02-30. */
+export function dayArg(name: string, value: string): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`--${name} must be a date like 2026-01-31, got ${JSON.stringify(value)}`);
+  }
+  return date;
+}
+
+export function choiceArg<const C extends string>(name: string, value: string | undefined, choices: readonly C[], fallback: C): C {
+  if (value === undefined) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as C;
+}
+
+/** Repeatable and/or comma-separated values (`--region EMEA --region APAC` or `--region EMEA,APAC`), trimmed, unique. */
+export function listArg(values: readonly string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  const items = values.flatMap((value) => value.split(',')).map((item) => item.trim()).filter((item) => item !== '');
+  return items.length === 0 ? undefined : [...new Set(items)];
+}
+
+/** `--from`/`--to` as inclusive days → the repositories' `[from, to)` with `to` = the day after, midnight UTC. */
+export function dayRangeArgs(from: string | undefined, to: string | undefined): { from?: Date; to?: Date } {
+  const start = from === undefined ? undefined : dayArg('from', from);
+  const last = to === undefined ? undefined : dayArg('to', to);
+  if (start && last && start > last) throw new UsageError(`--from ${from} is after --to ${to}`);
+  return {
+    ...(start && { from: start }),
+    ...(last && { to: new Date(last.getTime() + 86_400_000) }),
+  };
+}
+
+export const stderrLine = (line = ''): void => void process.stderr.write(`${line}\n`);
+
+/**
+ * Runs a script's main with the exit-code convention above. `main` returns the exit code (default 0); a
+ * UsageError prints the message plus a pointer to --help and exits 2; anything else prints one line and exits 1
+ * (`--verbose`, if the script has it, is passed through `stack`).
+ */
+export function runScript(name: string, main: () => Promise<number | void>, opts: { stack?: boolean } = {}): void {
+  main().then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        stderrLine(`${name}: ${error.message}`);
+        stderrLine(`Run \`npm run ${name} -- --help\` for usage.`);
+        process.exitCode = EXIT_USAGE;
+        return;
+      }
+      const message = error instanceof Error ? (opts.stack ? error.stack ?? error.message : error.message) : String(error);
+      stderrLine(`${name} failed: ${message}`);
+      process.exitCode = EXIT_FAILURE;
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli.ts';
+
+export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export const REPORT_USAGE = `
+Usage: npm run report -- [options]
+
+Running revenue per region (SalesRecordRepository.runningTotals: PARTITION BY region ORDER BY saleDate, id).
+Database: DATABASE_URL, else the embedded PostgreSQL in .data/postgres that \`npm run seed\` fills.
+
+Options:
+  --region <name>     only these regions; repeat or comma-separate (default: all)
+  --from <YYYY-MM-DD> first sale day, inclusive (default: the earliest); totals start at zero here
+  --to <YYYY-MM-DD>   last sale day, inclusive (default: the latest)
+  --frame rows|range  rows (default): same-day sales accumulate in id order; range: same-day sales share one total
+  --format <f>        table (default) | csv (RFC 4180) | json (decimals and ids as strings) |
+                      html (self-contained page: line chart of running totals per region, end of each day, and
+                      the daily table beneath; no network needed to view it)
+  --out <file>        write to this file instead of stdout
+  --verbose           show how PostgreSQL was found or started
+  -h, --help          show this help
+
+Exit codes: 0 done · 1 failed · 2 bad arguments.
+`;
+
+export interface ReportArgs {
+  readonly regions?: string[];
+  readonly from?: Date;
+  /** Exclusive: the day after --to, midnight UTC. */
+  readonly to?: Date;
+  readonly frame: 'rows' | 'range';
+  readonly format: ReportFormat;
+  readonly out?: string;
+  readonly verbose: boolean;
+}
+
+const REGION_MAX_LENGTH = 64; // SalesRecord.region is varchar(64)
+
+export function parseReportArgs(argv: readonly string[]): ParseResult<ReportArgs> {
+  const parsed = parseArgv(argv, {
+    region: { type: 'string', multiple: true },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    frame: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    verbose: { type: 'boolean' },
+  });
+  if (parsed === null) return { help: REPORT_USAGE.trim() };
+  const v = parsed.values;
+  const regions = listArg(v.region);
+  const tooLong = regions?.find((region) => region.length > REGION_MAX_LENGTH);
+  if (tooLong !== undefined) throw new UsageError(`--region names are at most ${REGION_MAX_LENGTH} characters: ${JSON.stringify(tooLong)}`);
+  if (v.region !== undefined && regions === undefined) throw new UsageError('--region needs a region name');
+  if (v.out !== undefined && v.out.trim() === '') throw new UsageError('--out needs a file name');
+  return {
+    args: {
+      ...(regions && { regions }),
+      ...dayRangeArgs(v.from, v.to),
+      frame: choiceArg('frame', v.frame, ['rows', 'range'], 'rows'),
+      format: choiceArg('format', v.format, REPORT_FORMATS, 'table'),
+      ...(v.out !== undefined && { out: v.out }),
+      verbose: v.verbose ?? false,
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Where the operator scripts get their database: `DATABASE_URL` when set, otherwise the embedded PostgreSQL in the
+ * persistent data directory `.data/postgres` (so `npm run seed` and a later `npm run report` see the same rows).
+ * Pending migrations are applied on open.
+ *
+ * Ctrl-C (SIGINT / SIGTERM / SIGHUP): the PrismaClient is disconnected and — through provisionPostgres's own
+ * signal handling — the embedded server gets a fast shutdown, which rolls back any open transaction; then the
+ * process exits with 130 (SIGINT). Nothing half-written survives because every write is a transaction.
+ */
+import path from 'node:path';
+
+import { PrismaPg } from '@prisma/adapter-pg';
+
+import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { provisionPostgres, stopOnSignals } from '../../src/db/provision.ts';
+import { applyMigrations, PROJECT_ROOT } from '../../src/migrate/schema-engine.ts';
+
+export const EMBEDDED_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'postgres');
+
+export interface ScriptDatabase {
+  readonly prisma: PrismaClient;
+  readonly url: string;
+  /** e.g. "embedded PostgreSQL 18.4 (.data/postgres)" or "PostgreSQL 16.2 from DATABASE_URL". */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Provisioning and migration log lines (e.g. to stderr with --verbose). */
+  readonly log?: (line: string) => void;
+  /** Called first when a signal arrives, before connections are closed (e.g. to print how far a seed got). */
+  readonly onInterrupt?: () => void;
+}
+
+export async function openScriptDatabase(opts: OpenOptions = {}): Promise<ScriptDatabase> {
+  const external = Boolean(process.env.DATABASE_URL?.trim());
+  const server = await provisionPostgres(
+    external ? { prefer: 'external', log: opts.log } : { prefer: 'embedded', dataDir: EMBEDDED_DATA_DIR, log: opts.log },
+  );
+  let prisma: PrismaClient | undefined;
+  const disconnect = async (): Promise<void> => {
+    await prisma?.$disconnect();
+  };
+  // On a signal: report, then close the client; provisionPostgres stops the embedded server alongside.
+  const unregister = stopOnSignals({
+    stop: async () => {
+      opts.onInterrupt?.();
+      await disconnect();
+    },
+  });
+  try {
+    const { applied } = await applyMigrations(server.url, { log: opts.log });
+    if (applied.length > 0) opts.log?.(`applied migrations: ${applied.join(', ')}`);
+    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: server.url }) });
+  } catch (error) {
+    unregister();
+    await server.stop();
+    throw error;
+  }
+  const where = server.kind === 'embedded' ? ` (${path.relative(process.cwd(), EMBEDDED_DATA_DIR) || '.'})` : ' from DATABASE_URL';
+  return {
+    prisma,
+    url: server.url,
+    description: `${server.kind === 'embedded' ? 'embedded ' : ''}PostgreSQL ${server.version ?? ''}${where}`,
+    async close() {
+      unregister();
+      try {
+        await disconnect();
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}

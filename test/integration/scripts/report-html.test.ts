@@ -1,0 +1,112 @@
+// The HTML report in a real headless browser (Debian's chromium via playwright-core): it renders, the chart has one
+// series per region, and each series ends at the repository's final running total. .ci/run installs chromium.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { SalesRecordRepository } from '../../../src/index.ts';
+import { useTestDatabase } from '../../support/database.ts';
+import { runScript } from '../../support/run-script.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  process.stderr.write(
+    `\n[report-html.test] SKIPPED: no browser at ${CHROMIUM}. Install Debian's chromium (apt-get install -y chromium) ` +
+      'or set CHROMIUM_PATH to run the HTML report test.\n\n',
+  );
+}
+
+interface ChartSeries {
+  label: string;
+  points: number;
+  lastY: number;
+}
+
+/** What the page exposes (see scripts/lib/report-html.ts); typed here because tsconfig has no DOM lib. */
+interface ReportPage {
+  Chart?: unknown;
+  __reportChart: { data: { datasets: { label: string; data: { x: number; y: number }[] }[] }; canvas: { width: number; height: number } };
+  __reportData: { series: { region: string; finalTotal: string; points: { total: string }[] }[] };
+}
+
+describe.skipIf(!hasChromium)(`npm run report -- --format html in ${CHROMIUM}`, () => {
+  const db = useTestDatabase();
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'report-html-'));
+    const seeded = await runScript('seed', ['--transactions', '0', '--sales', '3000', '--regions', '5'], { DATABASE_URL: db.url });
+    expect(seeded.code).toBe(0);
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('renders a chart with one series per region, each ending at the final running total', async () => {
+    const out = path.join(dir, 'report.html');
+    const result = await runScript('report', ['--format', 'html', '--out', out, '--from', '2026-01-01', '--to', '2026-06-30'], {
+      DATABASE_URL: db.url,
+    });
+    expect(result.code).toBe(0);
+    const expected = await new SalesRecordRepository(db.prisma).runningTotals({
+      from: new Date('2026-01-01'),
+      to: new Date('2026-07-01'),
+    });
+    const finals = new Map(expected.map((row) => [row.region, row.runningTotal.toFixed(2)])); // last row per region wins
+    expect(finals.size).toBe(5);
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    try {
+      const page = await browser.newPage();
+      const problems: string[] = [];
+      page.on('pageerror', (error) => problems.push(error.message));
+      page.on('console', (message) => {
+        if (message.type() === 'error') problems.push(message.text());
+      });
+      // Self-contained: any request other than the file itself is a bug.
+      page.on('request', (request) => {
+        if (!request.url().startsWith('file:')) problems.push(`network request: ${request.url()}`);
+      });
+      await page.goto(pathToFileURL(out).href);
+      await page.waitForFunction(() => 'Chart' in globalThis && '__reportChart' in globalThis);
+
+      const chart = await page.evaluate(() => {
+        const w = globalThis as unknown as ReportPage;
+        const canvas = w.__reportChart.canvas;
+        return {
+          width: canvas.width,
+          height: canvas.height,
+          series: w.__reportChart.data.datasets.map((d) => ({ label: d.label, points: d.data.length, lastY: d.data.at(-1)?.y ?? NaN })),
+        };
+      });
+      const reportData = await page.evaluate(() => (globalThis as unknown as ReportPage).__reportData);
+      const totalsTable = await page.$$eval('#totals tbody tr', (rows) =>
+        rows.map((row) => [...row.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+
+      expect(problems).toEqual([]);
+      expect(chart.width).toBeGreaterThan(100);
+      expect(chart.height).toBeGreaterThan(100);
+      expect(chart.series.map((s: ChartSeries) => s.label)).toEqual([...finals.keys()]);
+      for (const series of chart.series as ChartSeries[]) {
+        expect(series.points).toBeGreaterThan(100); // one point per sale day (181 days)
+        expect(series.lastY).toBe(Number(finals.get(series.label)));
+      }
+      // The exact decimals behind the chart, and the table beneath it.
+      expect(reportData.series.map((s) => [s.region, s.points.at(-1)?.total])).toEqual([...finals.entries()]);
+      expect(totalsTable.map(([region, , total]) => [region, total])).toEqual([...finals.entries()]);
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+
+import { choiceArg, dayArg, dayRangeArgs, intArg, listArg, parseArgv, UsageError } from '../../../scripts/lib/cli.ts';
+
+describe('script argument helpers', () => {
+  it('reads whole numbers with separators and enforces the range', () => {
+    expect(intArg('rows', undefined, 7, 0, 10)).toBe(7);
+    expect(intArg('rows', '1_000_000', 0, 0, 2_000_000)).toBe(1_000_000);
+    expect(intArg('rows', '1,000', 0, 0, 2_000)).toBe(1_000);
+    expect(() => intArg('rows', '1e6', 0, 0, 2_000_000)).toThrow('--rows must be a whole number, got "1e6"');
+    expect(() => intArg('rows', '-1', 0, 0, 10)).toThrow('--rows must be between 0 and 10, got -1');
+    expect(() => intArg('rows', '', 0, 0, 10)).toThrow(UsageError);
+  });
+
+  it('reads calendar days as midnight UTC and rejects impossible ones', () => {
+    expect(dayArg('from', '2026-02-28').toISOString()).toBe('2026-02-28T00:00:00.000Z');
+    for (const bad of ['2026-02-30', '2026-2-1', '26-01-01', '2026-01-01T00:00', 'tomorrow']) {
+      expect(() => dayArg('from', bad)).toThrow(/--from must be a date like 2026-01-31/);
+    }
+  });
+
+  it('turns an inclusive --to day into the exclusive bound of the next midnight', () => {
+    expect(dayRangeArgs('2026-01-01', '2026-03-31')).toEqual({
+      from: new Date('2026-01-01T00:00:00Z'),
+      to: new Date('2026-04-01T00:00:00Z'),
+    });
+    expect(dayRangeArgs(undefined, undefined)).toEqual({});
+    expect(dayRangeArgs('2026-03-31', '2026-03-31').to).toEqual(new Date('2026-04-01T00:00:00Z'));
+    expect(() => dayRangeArgs('2026-04-01', '2026-03-31')).toThrow('--from 2026-04-01 is after --to 2026-03-31');
+  });
+
+  it('splits repeated and comma-separated lists, trimmed and unique', () => {
+    expect(listArg(['EMEA, APAC', 'EMEA', 'AMER'])).toEqual(['EMEA', 'APAC', 'AMER']);
+    expect(listArg([' , '])).toBeUndefined();
+    expect(listArg(undefined)).toBeUndefined();
+  });
+
+  it('checks choices and reports unknown options and stray arguments as usage errors', () => {
+    expect(choiceArg('format', undefined, ['a', 'b'], 'a')).toBe('a');
+    expect(() => choiceArg('format', 'c', ['a', 'b'], 'a')).toThrow('--format must be one of a, b; got "c"');
+    expect(parseArgv(['--help'], {})).toBeNull();
+    expect(parseArgv(['-h', '--bogus'], {})).toBeNull(); // help wins
+    expect(() => parseArgv(['--bogus'], {})).toThrow(UsageError);
+    expect(() => parseArgv(['stray'], {})).toThrow('unexpected argument "stray"');
+    expect(parseArgv(['one'], {}, { positionals: 1 })?.positionals).toEqual(['one']);
+  });
+});
