@@ -94,7 +94,7 @@ describe('hostile input on real PostgreSQL', () => {
           expect(byPartition(all, (r) => r.region, (r) => [r.id, r.runningTotal.toFixed(2)])).toEqual(
             byPartition(referenceRunningTotals(ledger, { partitioned: true, frame: 'rows', nulls: 'zero' }), (r) => String(r.key), (r) => [r.id, centsToString(r.total)]),
           );
-          const filtered = await repo.runningTotals({ partitions: filter }).catch((error: unknown) => error);
+          const filtered = await repo.runningTotals({ partitions: filter }).catch((error: unknown) => error as Error);
           if (filtered instanceof Error) {
             expect(filtered).toBeInstanceOf(ValidationError);
             return;
@@ -149,7 +149,7 @@ describe('hostile input on real PostgreSQL', () => {
         fc.boolean(),
         async (options, global) => {
           const call = global ? repo.globalRunningTotals(options as never) : repo.runningTotals(options as never);
-          const result = await call.catch((error: unknown) => error);
+          const result = await call.catch((error: unknown) => error as Error);
           if (result instanceof Error) {
             expect(result).toBeInstanceOf(ValidationError);
             rejected += 1;

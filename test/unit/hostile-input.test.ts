@@ -279,7 +279,7 @@ describe.each([
         const { client, sent } = fakeClient();
         const outcome = await make(client)
           .insertMany(rows as never, options as never)
-          .then((result) => result, (error: unknown) => error);
+          .then((result) => result, (error: unknown) => error as Error);
         if (outcome instanceof Error) {
           expect(outcome).toBeInstanceOf(ValidationError);
           expect(nothingSent(sent)).toBe(true);
