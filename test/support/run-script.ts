@@ -1,9 +1,11 @@
 /** Runs one of scripts/*.ts as `npm run <name>` does (node --import tsx), capturing exit code and output. */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type ScriptName = 'seed' | 'report' | 'explain';
 
 export interface ScriptResult {
   readonly code: number | null;
@@ -12,23 +14,50 @@ export interface ScriptResult {
   readonly stderr: string;
 }
 
-export function runScript(
-  name: 'seed' | 'report' | 'explain',
+export interface RunningScript {
+  readonly child: ChildProcess;
+  /** Resolves once stderr so far matches `pattern` (rejects if the script ends first). */
+  waitForStderr(pattern: RegExp): Promise<void>;
+  readonly result: Promise<ScriptResult>;
+}
+
+export function startScript(
+  name: ScriptName,
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
-): Promise<ScriptResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', `${name}.ts`), ...args], {
-      cwd: ROOT,
-      // No DATABASE_URL unless given: a test must never fall back to the developer's .data/postgres by accident.
-      env: { ...process.env, DATABASE_URL: undefined, ...env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+): RunningScript {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', `${name}.ts`), ...args], {
+    cwd: ROOT,
+    // No DATABASE_URL unless given: a test must never fall back to the developer's .data/postgres by accident.
+    env: { ...process.env, DATABASE_URL: undefined, ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const result = new Promise<ScriptResult>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
+  const waitForStderr = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!pattern.test(stderr)) return;
+        child.stderr?.off('data', check);
+        resolve();
+      };
+      child.stderr?.on('data', check);
+      void result.then(() => (pattern.test(stderr) ? resolve() : reject(new Error(`script ended before ${pattern}:\n${stderr}`))));
+      check();
+    });
+  return { child, waitForStderr, result };
+}
+
+export function runScript(
+  name: ScriptName,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<ScriptResult> {
+  return startScript(name, args, env).result;
 }
