@@ -12,6 +12,17 @@ export interface DecimalColumn {
   readonly scale: number;
 }
 
+// 10^(precision - scale) per column shape: computed once, not per row (bulk inserts validate millions of values).
+const integerLimits = new Map<number, Prisma.Decimal>();
+function integerLimit(integerDigits: number): Prisma.Decimal {
+  let limit = integerLimits.get(integerDigits);
+  if (limit === undefined) {
+    limit = new Prisma.Decimal(10).pow(integerDigits);
+    integerLimits.set(integerDigits, limit);
+  }
+  return limit;
+}
+
 /**
  * Converts money input to an exact `Prisma.Decimal` that fits the column, or throws a `ValidationError`.
  * Never rounds: a value with more decimals than the column holds is rejected, not silently changed.
@@ -40,7 +51,7 @@ export function requireDecimal(path: string, value: unknown, column: DecimalColu
     );
   }
   const integerDigits = column.precision - column.scale;
-  if (decimal.abs().greaterThanOrEqualTo(new Prisma.Decimal(10).pow(integerDigits))) {
+  if (decimal.abs().greaterThanOrEqualTo(integerLimit(integerDigits))) {
     throw new ValidationError(
       path,
       `${decimal.toFixed()} does not fit numeric(${column.precision}, ${column.scale}): at most ${integerDigits} digits before the point.`,
