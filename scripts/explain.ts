@@ -2,12 +2,8 @@
  * `npm run explain -- <query>`: plan check of a repository's running-total SQL from the command line; exits 3 when
  * a Sort feeds the WindowAgg. See `npm run explain -- --help` (scripts/lib/explain-args.ts).
  */
-import { explainQuery } from '../src/explain/index.ts';
-import { SalesRecordRepository, TransactionRepository, type RunningTotalOptions } from '../src/index.ts';
-import { runScript, stderrLine } from './lib/cli.ts';
-import { EXIT_SORT_UNDER_WINDOW, EXPLAIN_QUERIES, parseExplainArgs } from './lib/explain-args.ts';
-import { explainJson, formatExplain } from './lib/explain-output.ts';
-import { openScriptDatabase } from './lib/script-database.ts';
+import { runScript } from './lib/cli.ts';
+import { parseExplainArgs } from './lib/explain-args.ts';
 
 runScript('explain', async () => {
   const parsed = parseExplainArgs(process.argv.slice(2));
@@ -15,31 +11,6 @@ runScript('explain', async () => {
     process.stdout.write(`${parsed.help}\n`);
     return 0;
   }
-  const args = parsed.args;
-  const { model, scope } = EXPLAIN_QUERIES[args.query];
-  const db = await openScriptDatabase({ log: args.verbose ? (line) => stderrLine(`[db] ${line}`) : undefined });
-  try {
-    const common = {
-      ...(args.from && { from: args.from }),
-      ...(args.to && { to: args.to }),
-      frame: args.frame,
-      nulls: args.nulls,
-    };
-    const sql =
-      model === 'Transaction'
-        ? new TransactionRepository(db.prisma).runningTotalsSql(
-            { ...common, ...(args.partitions && { partitions: args.partitions as number[] }) } satisfies RunningTotalOptions<number>,
-            scope,
-          )
-        : new SalesRecordRepository(db.prisma).runningTotalsSql(
-            { ...common, ...(args.partitions && { partitions: args.partitions as string[] }) } satisfies RunningTotalOptions<string>,
-            scope,
-          );
-    const summary = await explainQuery(db.prisma, sql, { analyze: args.analyze });
-    process.stdout.write(args.json ? explainJson(args.query, summary) : formatExplain(args.query, db.description, summary));
-    if (!summary.hasWindowAgg) throw new Error('the plan has no WindowAgg; this should not happen for running totals');
-    return summary.sortUnderWindowAgg ? EXIT_SORT_UNDER_WINDOW : 0;
-  } finally {
-    await db.close();
-  }
+  const { explain } = await import('./lib/explain-run.ts'); // Prisma and PostgreSQL only past this point
+  return explain(parsed.args);
 });

@@ -2,23 +2,8 @@
  * `npm run seed`: deterministic synthetic data at scale, chunk by chunk through the repositories' insertMany.
  * See `npm run seed -- --help` (scripts/lib/seed-args.ts) for options, data shapes and the resume rules.
  */
-import { Prisma } from '../src/generated/prisma/client.ts';
-import { SalesRecordRepository, TransactionRepository, type NewSalesRecord, type NewTransaction } from '../src/index.ts';
-import { tableRef } from '../src/window/catalog.ts';
-import { runScript, stderrLine, UsageError } from './lib/cli.ts';
-import { openScriptDatabase } from './lib/script-database.ts';
+import { runScript } from './lib/cli.ts';
 import { parseSeedArgs } from './lib/seed-args.ts';
-import { seedTable, type SeedOutcome, type SeedState } from './lib/seed-table.ts';
-import { rowsBetween, salesRecordAt, transactionAt } from './lib/synthetic-data.ts';
-
-const count = (n: number): string => n.toLocaleString('en-US');
-
-function describeOutcome(o: SeedOutcome): string {
-  if (o.written === 0) return `${o.label}: already complete (${count(o.existing)} rows)`;
-  const resumed = o.existing > 0 ? `, continuing after ${count(o.existing)} existing rows` : '';
-  const rate = o.seconds > 0 ? Math.round(o.written / o.seconds) : 0;
-  return `${o.label}: wrote ${count(o.written)} rows in ${o.chunks} chunks${resumed}, ${o.seconds.toFixed(1)} s (${count(rate)} rows/s)`;
-}
 
 runScript('seed', async () => {
   const parsed = parseSeedArgs(process.argv.slice(2));
@@ -26,81 +11,6 @@ runScript('seed', async () => {
     process.stdout.write(`${parsed.help}\n`);
     return 0;
   }
-  const args = parsed.args;
-  if (args.transactions === 0 && args.sales === 0) throw new UsageError('nothing to do: --transactions and --sales are both 0');
-
-  const state: SeedState = {};
-  const db = await openScriptDatabase({
-    log: args.verbose ? (line) => stderrLine(`[db] ${line}`) : undefined,
-    onInterrupt: () => {
-      state.stopProgress?.();
-      if (state.label === undefined) return;
-      stderrLine(`\nInterrupted: ${state.label} has ${count(state.committed ?? 0)} of ${count(state.total ?? 0)} rows ` +
-        '(whole chunks only; the chunk in flight is rolled back). Run the same command again to continue.');
-    },
-  });
-  try {
-    process.stdout.write(`Database: ${db.description}\n`);
-    if (args.reset) {
-      await db.prisma.$executeRaw(
-        Prisma.sql`TRUNCATE TABLE ${tableRef('Transaction')}, ${tableRef('SalesRecord')} RESTART IDENTITY`,
-      );
-      process.stdout.write('Reset: Transaction and SalesRecord emptied.\n');
-    }
-    const transactions = new TransactionRepository(db.prisma);
-    const sales = new SalesRecordRepository(db.prisma);
-    const txShape = { seed: args.seed, total: args.transactions, accounts: args.accounts };
-    const salesShape = { seed: args.seed, total: args.sales, regions: args.regions };
-
-    if (args.transactions > 0) {
-      const outcome = await seedTable<NewTransaction>({
-        label: 'transactions',
-        table: 'Transaction',
-        total: args.transactions,
-        chunkRows: args.chunkRows,
-        count: () => db.prisma.transaction.count(),
-        async lastRowMatches(index) {
-          const last = await db.prisma.transaction.findFirst({ orderBy: { id: 'desc' }, select: { accountId: true, amount: true, createdAt: true } });
-          const expected = transactionAt(txShape, index);
-          return (
-            last !== null &&
-            last.accountId === expected.accountId &&
-            last.createdAt.getTime() === expected.createdAt.getTime() &&
-            (last.amount === null ? expected.amount === null : expected.amount !== null && last.amount.equals(String(expected.amount)))
-          );
-        },
-        rowsBetween: (from, to) => rowsBetween((i) => transactionAt(txShape, i), from, to),
-        insert: (rows) => transactions.insertMany(rows),
-      }, state);
-      process.stdout.write(`${describeOutcome(outcome)}\n`);
-    }
-
-    if (args.sales > 0) {
-      const outcome = await seedTable<NewSalesRecord>({
-        label: 'sales',
-        table: 'SalesRecord',
-        total: args.sales,
-        chunkRows: args.chunkRows,
-        count: () => db.prisma.salesRecord.count(),
-        async lastRowMatches(index) {
-          const last = await db.prisma.salesRecord.findFirst({ orderBy: { id: 'desc' }, select: { region: true, saleDate: true, revenue: true } });
-          const expected = salesRecordAt(salesShape, index);
-          return (
-            last !== null &&
-            last.region === expected.region &&
-            last.saleDate.getTime() === expected.saleDate.getTime() &&
-            last.revenue.equals(String(expected.revenue))
-          );
-        },
-        rowsBetween: (from, to) => rowsBetween((i) => salesRecordAt(salesShape, i), from, to),
-        insert: (rows) => sales.insertMany(rows),
-      }, state);
-      process.stdout.write(`${describeOutcome(outcome)}\n`);
-    }
-    // Fresh statistics, so the planner (and `npm run explain`) sees the new volume right away, not after autovacuum.
-    await db.prisma.$executeRaw(Prisma.sql`ANALYZE ${tableRef('Transaction')}, ${tableRef('SalesRecord')}`);
-    return 0;
-  } finally {
-    await db.close();
-  }
+  const { seed } = await import('./lib/seed-run.ts'); // Prisma and PostgreSQL only past this point
+  return seed(parsed.args);
 });

@@ -1,5 +1,5 @@
-import { MAX_BATCH_ROWS } from '../../src/index.ts';
-import { intArg, parseArgv, type ParseResult } from './cli.ts';
+import { MAX_BATCH_ROWS } from '../../src/ingest/bulk-insert.ts';
+import { intArg, parseArgv, UsageError, type ParseResult } from './cli.ts';
 
 export const SEED_USAGE = `
 Usage: npm run seed -- [options]
@@ -54,16 +54,16 @@ export function parseSeedArgs(argv: readonly string[]): ParseResult<SeedArgs> {
   });
   if (parsed === null) return { help: SEED_USAGE.trim() };
   const v = parsed.values;
-  return {
-    args: {
-      transactions: intArg('transactions', v.transactions, 100_000, 0, MAX_ROWS),
-      sales: intArg('sales', v.sales, 100_000, 0, MAX_ROWS),
-      accounts: intArg('accounts', v.accounts, 1_000, 1, INT4_MAX),
-      regions: intArg('regions', v.regions, 12, 1, 1_000),
-      seed: intArg('seed', v.seed, 42, 0, 2 ** 32 - 1),
-      chunkRows: intArg('chunk-rows', v['chunk-rows'], 10_000, 1, MAX_BATCH_ROWS),
-      reset: v.reset ?? false,
-      verbose: v.verbose ?? false,
-    },
+  const args: SeedArgs = {
+    transactions: intArg('transactions', v.transactions, 100_000, 0, MAX_ROWS),
+    sales: intArg('sales', v.sales, 100_000, 0, MAX_ROWS),
+    accounts: intArg('accounts', v.accounts, 1_000, 1, INT4_MAX),
+    regions: intArg('regions', v.regions, 12, 1, 1_000),
+    seed: intArg('seed', v.seed, 42, 0, 2 ** 32 - 1),
+    chunkRows: intArg('chunk-rows', v['chunk-rows'], 10_000, 1, MAX_BATCH_ROWS),
+    reset: v.reset ?? false,
+    verbose: v.verbose ?? false,
   };
+  if (args.transactions === 0 && args.sales === 0) throw new UsageError('nothing to do: --transactions and --sales are both 0');
+  return { args };
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 
 import { runScript } from '../../support/run-script.ts';
 
-describe.concurrent('script exit codes', () => {
+// Spawning node + tsx takes ~0.5 s alone but several seconds on a loaded 2-core machine: generous timeout.
+describe.concurrent('script exit codes', { timeout: 30_000 }, () => {
   it.each(['seed', 'report', 'explain'] as const)('%s --help prints the usage and exits 0', async (name) => {
     const result = await runScript(name, ['--help']);
     expect(result.stdout).toMatch(new RegExp(`^Usage: npm run ${name} --`));
