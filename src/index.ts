@@ -50,3 +50,16 @@ export { InvalidCursorError, CursorCodec } from './streaming/page-cursor.ts';
 export type { Page } from './streaming/keyset-page.ts';
 export type { RunningTotalPlan } from './streaming/running-total-plan.ts';
 export type { PageOptions } from './repositories/running-total-options.ts';
+export {
+  explainQuery,
+  summarizePlan,
+  describeWindowFeed,
+  formatPlanTree,
+  ExplainFormatError,
+  type ExplainOptions,
+  type PlanNode,
+  type PlanSummary,
+  type RawExplain,
+  type RawPlanNode,
+  type WindowAggFeed,
+} from './explain/index.ts';
