@@ -185,8 +185,6 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   #orderSql(): Prisma.Sql {
-    const first = this.#firstWindow();
-    if (this.#props.orderBy.length === 0 && first) return resultOrderSql(first);
     return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(this.#props.model, item)), ', ');
   }
 
@@ -249,12 +247,3 @@ export function windowQuery<M extends ModelName>(model: M): WindowQuery<M, {}, n
   return new WindowQuery<M, {}, never>({ model, columns: [], windows: new Map(), functions: [], where: [], orderBy: [] });
 }
 
-/** Partition keys, then the window order with the id tiebreaker (always, also for RANGE: row order stays total). */
-function resultOrderSql<M extends ModelName>(window: WindowSpec<M, true>): Prisma.Sql {
-  const model = window.model;
-  const items = [
-    ...window.partitionFields.map((field) => Prisma.sql`${columnRef(model, field)} ASC`),
-    ...window.effectiveOrder({ tiebreaker: true }).map((item) => orderItemSql(model, item)),
-  ];
-  return Prisma.join(items, ', ');
-}
