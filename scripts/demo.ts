@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     const transactions = new TransactionRepository(prisma);
     const sales = new SalesRecordRepository(prisma);
     const seeded = await Promise.all([transactions.insertMany(demoTransactions), sales.insertMany(demoSales)]);
-    say(`Seeded ${seeded[0].inserted} transactions and ${seeded[1].inserted} sales (createMany in one $transaction each).`);
+    say(`Seeded ${seeded[0].inserted} transactions and ${seeded[1].inserted} sales (${seeded[0].strategy} insert in one $transaction each).`);
 
     say('\nRunning revenue per region (ROWS frame: same-day sales accumulate in id order)');
     const revenue = await sales.runningTotals();

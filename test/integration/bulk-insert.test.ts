@@ -126,6 +126,9 @@ describe('transactions owned by the caller', () => {
     const failure = new Error('service failed after writing');
     await expect(
       db.prisma.$transaction(async (tx) => {
+        // How the repository tells a caller's transaction client (no retry of its own) from a PrismaClient.
+        expect(typeof (tx as { $disconnect?: unknown }).$disconnect).toBe('undefined');
+        expect(typeof (db.prisma as { $disconnect?: unknown }).$disconnect).toBe('function');
         await new TransactionRepository(tx).insertMany(rowsFor(10));
         expect(await tx.transaction.count()).toBe(10);
         throw failure;
