@@ -1,0 +1,153 @@
+/**
+ * Bulk ingest while the whole server crashes: a private embedded PostgreSQL (durable settings, persistent data
+ * directory; the run's shared server is never touched) is SIGKILLed — postmaster and every backend at once — at a
+ * random moment of a batch, then restarted on the same data directory (crash recovery from the WAL). After every
+ * crash the batch is all there or not at all; a retry with the same idempotency keys completes it, and the running
+ * totals equal the reference.
+ */
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDatabase, withDatabaseName } from '../../src/db/databases.ts';
+import { provisionPostgres, type ProvisionedPostgres } from '../../src/db/provision.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { TransactionRepository, withRetry, type NewTransaction } from '../../src/index.ts';
+import { applyMigrations } from '../../src/migrate/schema-engine.ts';
+import { seededRandom, taggedClient } from '../support/faults.ts';
+import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
+
+const CRASHES = 6;
+const SEED = Number(process.env.FC_SEED ?? 7);
+const DATABASE = 'crash_ledger';
+
+/** The postmaster and all its children (Linux /proc), so one SIGKILL round takes the whole server down at once. */
+async function serverProcesses(dataDir: string): Promise<number[]> {
+  const postmaster = Number((await readFile(path.join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const children: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (parent === postmaster) children.push(Number(entry));
+  }
+  return [postmaster, ...children];
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+function batchFor(run: number, random: () => number): NewTransaction[] {
+  return Array.from({ length: 3_000 }, (_, i) => ({
+    accountId: 1 + Math.floor(random() * 5),
+    amount: random() < 0.03 ? null : centsToString(BigInt(Math.floor(random() * 2_000_000) - 500_000)),
+    createdAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 100) * 1_000),
+    externalId: `crash${run}-${i}`,
+  }));
+}
+
+describe.skipIf(process.platform !== 'linux')('bulk ingest when the whole server crashes', () => {
+  let server: ProvisionedPostgres | undefined;
+  let dataDir: string | undefined;
+  afterAll(async () => {
+    await server?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<{ url: string; prisma: PrismaClient }> {
+    server = await provisionPostgres({ prefer: 'embedded', handleSignals: false, dataDir });
+    const url = withDatabaseName(server.url, DATABASE);
+    return { url, prisma: taggedClient(url, 'crash_ingest') };
+  }
+
+  it(`${CRASHES} SIGKILLs of the server mid-batch: all or nothing each time, retries complete, totals exact`, async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'ledger-crash-'));
+    let { url, prisma } = await start();
+    await createDatabase(server!.url, DATABASE);
+    await applyMigrations(url, {});
+    const expected = new Map<string, NewTransaction>();
+    const counts = { crashes: 0, failedBatches: 0, committedBeforeCrash: 0, retried: 0, rowsLost: 0, rowsDuplicated: 0 };
+
+    // Two clean batches (the first warms up) to learn how long a batch takes.
+    let typicalMs = 0;
+    for (const warm of [-1, -2]) {
+      const clean = batchFor(warm, seededRandom(SEED + warm));
+      const started = performance.now();
+      await new TransactionRepository(prisma).insertMany(clean, { chunkSize: 300, strategy: 'createMany' });
+      typicalMs = performance.now() - started;
+      clean.forEach((r) => expected.set(r.externalId!, r));
+    }
+
+    for (let run = 0; run < CRASHES; run++) {
+      const random = seededRandom(SEED + run);
+      const rows = batchFor(run, random);
+      const delayMs = random() * typicalMs * 0.6;
+      const attempt = new TransactionRepository(prisma)
+        .insertMany(rows, { chunkSize: 300, strategy: 'createMany', retry: false })
+        .then(() => 'ok' as const, (error: unknown) => error as Error);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      const victims = await serverProcesses(dataDir);
+      for (const pid of victims) process.kill(pid, 'SIGKILL');
+      counts.crashes += 1;
+      const outcome = await attempt;
+      for (let waited = 0; victims.some(alive) && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await prisma.$disconnect().catch(() => {});
+      await server!.stop().catch(() => {});
+
+      // Restart on the same data directory: crash recovery replays the WAL.
+      ({ url, prisma } = await start());
+      const present = await prisma.transaction.count({ where: { externalId: { startsWith: `crash${run}-` } } });
+      expect([0, rows.length], `seed ${SEED + run}: ${present} rows after the crash`).toContain(present);
+      if (outcome === 'ok') expect(present).toBe(rows.length);
+      else {
+        counts.failedBatches += 1;
+        if (present === rows.length) counts.committedBeforeCrash += 1;
+      }
+      if (outcome !== 'ok' || random() < 0.5) {
+        counts.retried += 1;
+        const result = await withRetry(() => new TransactionRepository(prisma).insertMany(rows, { chunkSize: 300 }), {
+          retryOn: () => true,
+          baseDelayMs: 5,
+        });
+        expect(result).toMatchObject({ inserted: rows.length - present, skipped: present });
+      }
+      rows.forEach((r) => expected.set(r.externalId!, r));
+    }
+
+    const stored = await prisma.transaction.findMany({ orderBy: { id: 'asc' } });
+    const keys = new Set(stored.map((r) => r.externalId));
+    counts.rowsDuplicated = stored.length - keys.size;
+    counts.rowsLost = [...expected.keys()].filter((k) => !keys.has(k)).length;
+    const ledger = stored.map<LedgerRow>((r) => ({
+      id: r.id,
+      key: r.accountId,
+      time: r.createdAt.getTime(),
+      cents: r.amount === null ? null : stringToCents(r.amount.toFixed(2)),
+    }));
+    const actual = await new TransactionRepository(prisma).runningTotals();
+    expect(byPartition(actual, (r) => r.accountId, (r) => [r.id, r.runningTotal.toFixed(2)])).toEqual(
+      byPartition(referenceRunningTotals(ledger, { partitioned: true, frame: 'rows', nulls: 'zero' }), (r) => r.key, (r) => [
+        r.id,
+        centsToString(r.total),
+      ]),
+    );
+    await prisma.$disconnect();
+
+    console.log(
+      `[server-crash] seeds ${SEED}..${SEED + CRASHES - 1}: server SIGKILLs ${counts.crashes}, batches cut off ${counts.failedBatches} ` +
+        `(committed before the crash ${counts.committedBeforeCrash}), batches retried ${counts.retried}, rows expected ` +
+        `${expected.size}, stored ${stored.length}, rows lost ${counts.rowsLost}, rows duplicated ${counts.rowsDuplicated}`,
+    );
+    expect(counts.rowsLost).toBe(0);
+    expect(counts.rowsDuplicated).toBe(0);
+    expect(stored.length).toBe(expected.size);
+    expect(counts.failedBatches).toBeGreaterThan(0);
+  });
+});
