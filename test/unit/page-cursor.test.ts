@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import { CursorCodec, InvalidCursorError } from '../../src/index.ts';
+
+const codec = new CursorCodec('unit-test-secret-0123456789');
+const position = { key: [42], time: new Date('2026-03-01T10:00:00Z'), id: 1234n, total: new Prisma.Decimal('-1050.25') };
+const runs = { numRuns: 2_000, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+
+describe('page cursors', () => {
+  it('round-trip the position exactly', () => {
+    const decoded = codec.decode('query-a', codec.encode('query-a', position));
+    expect(decoded.key).toEqual([42]);
+    expect(decoded.id).toBe(1234n);
+    expect(decoded.time.toISOString()).toBe('2026-03-01T10:00:00.000Z');
+    expect(decoded.total.toFixed(2)).toBe('-1050.25');
+  });
+
+  it('reject any arbitrary string with InvalidCursorError', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.base64String(), fc.tuple(fc.base64String(), fc.base64String()).map(([a, b]) => `${a}.${b}`)), (text) => {
+        expect(() => codec.decode('query-a', text)).toThrow(InvalidCursorError);
+      }),
+      runs,
+    );
+  });
+
+  it('reject every single-character change of a valid cursor (tamper-evident)', () => {
+    const valid = codec.encode('query-a', position);
+    fc.assert(
+      fc.property(fc.nat({ max: valid.length - 1 }), fc.constantFrom(...'ABCabc019-_.'), (index, replacement) => {
+        fc.pre(valid[index] !== replacement);
+        const tampered = valid.slice(0, index) + replacement + valid.slice(index + 1);
+        expect(() => codec.decode('query-a', tampered)).toThrow(InvalidCursorError);
+      }),
+      runs,
+    );
+  });
+
+  it('reject a cursor of another query, another secret, or with non-cursor values', () => {
+    const valid = codec.encode('query-a', position);
+    expect(() => codec.decode('query-b', valid)).toThrow(/different query/);
+    expect(() => new CursorCodec('another-secret-0123456789').decode('query-a', valid)).toThrow(/signature/);
+    expect(() => new CursorCodec('short')).toThrow(/at least 16 bytes/);
+    expect(() => codec.decode('query-a', 42)).toThrow(/Malformed cursor/);
+  });
+});
