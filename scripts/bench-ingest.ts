@@ -3,7 +3,9 @@
 // chunking, one interactive transaction), on DATABASE_URL or a temporary embedded PostgreSQL. Prints rows/s
 // (median of --repeat runs) and the crossover where unnest becomes faster than createMany.
 import { parseCli, runCli, say } from '../src/migrate/cli.ts';
-import { TransactionRepository, type InsertStrategy, type NewTransaction } from '../src/index.ts';
+import { TransactionRepository, type InsertStrategy } from '../src/index.ts';
+import { benchTransactions as rows } from './lib/bench/ingest-rows.ts';
+import { median } from './lib/bench/stats.ts';
 import { withScratchDatabase } from './lib/scratch-database.ts';
 
 const USAGE = `
@@ -12,21 +14,6 @@ Usage: npm run bench:ingest -- [--sizes 1,10,100,1000,10000,100000] [--repeat 3]
 Measures TransactionRepository.insertMany with strategy 'createMany' and 'unnest' for each batch size (rows per
 call; default chunk sizes) and prints rows/s (median of --repeat runs) and the crossover.
 `;
-
-function rows(count: number, seed: number): NewTransaction[] {
-  const base = Date.UTC(2026, 0, 1);
-  return Array.from({ length: count }, (_, i) => {
-    const cents = ((i * 7919 + seed * 104_729) % 2_000_000) - 500_000;
-    return {
-      accountId: 1 + ((i * 31 + seed) % 1000),
-      amount: i % 100 === 0 ? null : `${cents < 0 ? '-' : ''}${Math.floor(Math.abs(cents) / 100)}.${String(Math.abs(cents) % 100).padStart(2, '0')}`,
-      createdAt: new Date(base + Math.floor(i / 3) * 1000),
-      externalId: `bench-${seed}-${i}`,
-    };
-  });
-}
-
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 runCli(async () => {
   const args = parseCli(USAGE, { sizes: { type: 'string' }, repeat: { type: 'string' }, json: { type: 'boolean' } });

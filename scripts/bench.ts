@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: running totals at scale — streaming vs raw node-postgres, the repository vs the server's own
+ * execution time, keyset pages vs OFFSET, $queryRaw vs findMany, bulk insert strategies vs COPY. Every result is a
+ * ratio measured in the same run; the run is printed and appended to BENCHMARKS.md. See `npm run bench -- --help`
+ * (scripts/lib/bench/args.ts).
+ */
+import { runScript, stderrLine } from './lib/cli.ts';
+import { parseBenchArgs } from './lib/bench/args.ts';
+import { openBenchServer } from './lib/bench/databases.ts';
+import { generateLedger } from './lib/bench/dataset.ts';
+import { ingest } from './lib/bench/ingest-section.ts';
+import { describeMachine, machineLine } from './lib/bench/machine.ts';
+import { appendRun } from './lib/bench/markdown.ts';
+import { endToEnd, keysetPages, moderateAccounts, queryRawVsFindMany } from './lib/bench/query-sections.ts';
+import type { Measurement, Ratio, SectionResult } from './lib/bench/results.ts';
+import { streaming } from './lib/bench/stream-section.ts';
+import { consoleTables } from './lib/bench/table.ts';
+
+const n = (value: number): string => value.toLocaleString('en-US');
+const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)}%`;
+const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+
+runScript('bench', async () => {
+  const argv = process.argv.slice(2);
+  const parsed = parseBenchArgs(argv);
+  if ('help' in parsed) {
+    process.stdout.write(`${parsed.help}\n`);
+    return 0;
+  }
+  const args = parsed.args;
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.map(quote).join(' ')}` : ''}`;
+  const started = performance.now();
+  const log = (line: string) => stderrLine(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  const server = await openBenchServer(args.verbose ? (line) => stderrLine(`[db] ${line}`) : undefined);
+  const measurements: Measurement[] = [];
+  const ratios: Ratio[] = [];
+  const add = (result: SectionResult) => {
+    measurements.push(...result.measurements);
+    ratios.push(...result.ratios);
+  };
+  const run = args.sections.includes.bind(args.sections);
+  try {
+    const db = await server.database('bench');
+    const machine = await describeMachine(db.prisma, server.kind);
+    log(`${machineLine(machine)}`);
+    log(`generating ${n(args.rows)} rows server-side…`);
+    const stats = await generateLedger(db.url, { rows: args.rows, accounts: args.accounts }, log);
+    const data =
+      `${n(stats.rows)} rows, ${n(stats.accounts)} accounts (largest: #${stats.largestAccount.id} with ` +
+      `${n(stats.largestAccount.rows)} rows), ${n(stats.nullAmounts)} NULL amounts (${pct(stats.nullAmounts, stats.rows)}), ` +
+      `${stats.duplicatesEstimated ? '≈' : ''}${n(stats.duplicateTimestampRows)} rows share a timestamp (${pct(stats.duplicateTimestampRows, stats.rows)}); ` +
+      `table ${n(stats.tableMb)} MB + indexes ${n(stats.indexesMb)} MB; generated in ${stats.seconds.toFixed(0)} s`;
+    log(data);
+    const ctx = { prisma: db.prisma, url: db.url, repeat: args.repeat };
+
+    if (run('stream')) add(await streaming(db.prisma, db.url, args.chunkSize, log));
+    if (run('e2e') || run('findmany')) {
+      const moderate = await moderateAccounts(db.prisma, args.moderateRows);
+      log(`moderate workload: ${moderate.accounts.length} accounts, ${n(moderate.rows)} rows`);
+      if (run('e2e')) {
+        log('repository end-to-end vs server time…');
+        add(await endToEnd(ctx, moderate.accounts));
+      }
+      if (run('findmany')) {
+        log('$queryRaw vs findMany + JavaScript sum…');
+        add(await queryRawVsFindMany(ctx, moderate.accounts));
+      }
+    }
+    if (run('page')) {
+      log('keyset pages vs OFFSET…');
+      add(await keysetPages(ctx, stats.largestAccount));
+    }
+    if (run('ingest')) {
+      log(`bulk insert of ${n(args.ingestRows)} rows per strategy (separate database)…`);
+      const target = await server.database('bench_ingest');
+      add(await ingest(target.prisma, target.url, args.ingestRows));
+    }
+
+    process.stdout.write(`\n${command}\n${machineLine(machine)}\nData: ${data}\n\n${consoleTables(measurements, ratios)}`);
+    const seconds = (performance.now() - started) / 1000;
+    if (args.write) {
+      await appendRun(args.output, { date: new Date(), command, machine, data, seconds, measurements, ratios }, n(stats.rows));
+      process.stdout.write(`\nAppended to ${args.output} (${seconds.toFixed(0)} s).\n`);
+    }
+    return 0;
+  } finally {
+    await server.close();
+  }
+}, { stack: true });

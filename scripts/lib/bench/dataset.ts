@@ -1,0 +1,103 @@
+/**
+ * The benchmark ledger, generated inside PostgreSQL (no rows cross the wire), in the shape of
+ * ../shared/BASELINE.md: power-law skewed accounts (`1 + floor(accounts * random()^2)`), timestamps truncated to
+ * the second over a span that scales with the row count (10M rows → 365 days, so ~14% of rows share a timestamp),
+ * ~1% NULL amounts, amounts in [-500, 1000), heap in time order (an append-only ledger). Secondary indexes are
+ * dropped during the load and rebuilt from their own definitions afterwards (faster than maintaining them), then
+ * VACUUM ANALYZE.
+ */
+import type pg from 'pg';
+
+import { withClient } from '../../../src/db/databases.ts';
+
+export interface DatasetShape {
+  readonly rows: number;
+  readonly accounts: number;
+  /** setseed() value, -1..1. */
+  readonly seed?: number;
+}
+
+export interface DatasetStats {
+  readonly rows: number;
+  readonly accounts: number;
+  readonly largestAccount: { readonly id: number; readonly rows: number };
+  readonly nullAmounts: number;
+  /** Rows whose timestamp is shared with another row (any account). */
+  readonly duplicateTimestampRows: number;
+  /** True above 2M rows: then `duplicateTimestampRows` is the expected value for uniform timestamps, not a count. */
+  readonly duplicatesEstimated: boolean;
+  readonly tableMb: number;
+  readonly indexesMb: number;
+  readonly seconds: number;
+}
+
+/** Seconds of the time span: 10,000,000 rows ↔ 365 days, as in BASELINE.md. */
+export const spanSeconds = (rows: number): number => Math.max(60, Math.round(rows * 3.1536));
+
+export async function generateLedger(url: string, shape: DatasetShape, log: (line: string) => void): Promise<DatasetStats> {
+  const started = performance.now();
+  return withClient(url, async (client) => {
+    const step = async (label: string, sql: string, values: unknown[] = []) => {
+      const t = performance.now();
+      await client.query(sql, values);
+      log(`  ${label} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    };
+    await client.query(`SET work_mem = '256MB'; SET maintenance_work_mem = '512MB'`);
+    const { rows: indexes } = await client.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes
+        WHERE schemaname = current_schema() AND tablename = 'Transaction' AND indexname <> 'Transaction_pkey'`,
+    );
+    for (const index of indexes) await client.query(`DROP INDEX "${index.indexname.replaceAll('"', '""')}"`);
+    await client.query('TRUNCATE "Transaction" RESTART IDENTITY');
+    await client.query('SELECT setseed($1)', [shape.seed ?? 0.42]);
+    await step(
+      `generated ${shape.rows.toLocaleString('en-US')} rows`,
+      `INSERT INTO "Transaction" ("accountId", "amount", "createdAt")
+       SELECT account_id, amount, created_at FROM (
+         SELECT 1 + floor($2::int * power(random(), 2))::int AS account_id,
+                CASE WHEN random() < 0.01 THEN NULL ELSE round((random() * 1500 - 500)::numeric, 2) END AS amount,
+                date_trunc('second', timestamptz '2024-01-01 00:00:00+00' + random() * ($3::int * interval '1 second')) AS created_at
+           FROM generate_series(1, $1::int)) s
+       ORDER BY created_at`,
+      [shape.rows, shape.accounts, spanSeconds(shape.rows)],
+    );
+    for (const index of indexes) await step(`rebuilt ${index.indexname}`, index.indexdef);
+    await step('VACUUM ANALYZE', 'VACUUM ANALYZE "Transaction"');
+    return { ...(await describeLedger(client)), seconds: (performance.now() - started) / 1000 };
+  });
+}
+
+/** Exact counts up to this many rows; above it the duplicate-timestamp share comes from the planner's statistics. */
+const EXACT_STATS_ROWS = 2_000_000;
+
+async function describeLedger(client: pg.Client): Promise<Omit<DatasetStats, 'seconds'>> {
+  const one = async <T>(sql: string): Promise<T> => (await client.query(sql)).rows[0] as T;
+  // One pass over the (accountId, createdAt, id) index: rows per account (≤ accounts groups, hashed).
+  const perAccount = await one<{ rows: string; accounts: string; id: number; largest: string }>(
+    `SELECT sum(n) AS rows, count(*) AS accounts, (array_agg(id ORDER BY n DESC, id))[1] AS id, max(n) AS largest
+       FROM (SELECT "accountId" AS id, count(*) AS n FROM "Transaction" GROUP BY 1) a`,
+  );
+  const rows = Number(perAccount.rows);
+  const nulls = await one<{ n: string }>(`SELECT count(*) AS n FROM "Transaction" WHERE amount IS NULL`);
+  const dups =
+    rows <= EXACT_STATS_ROWS
+      ? Number((await one<{ n: string }>(
+          `SELECT coalesce(sum(c), 0) AS n FROM (SELECT count(*) AS c FROM "Transaction" GROUP BY "createdAt" HAVING count(*) > 1) d`,
+        )).n)
+      : // Expected value for uniform timestamps over the span's seconds (Poisson): rows that share their second.
+        Math.round(rows * (1 - Math.exp(-rows / spanSeconds(rows))));
+  const sizes = await one<{ table: string; indexes: string }>(
+    `SELECT pg_table_size('"Transaction"') AS table, pg_indexes_size('"Transaction"') AS indexes`,
+  );
+  const mb = (bytes: string) => Math.round(Number(bytes) / 1048576);
+  return {
+    rows,
+    accounts: Number(perAccount.accounts),
+    largestAccount: { id: perAccount.id, rows: Number(perAccount.largest) },
+    nullAmounts: Number(nulls.n),
+    duplicateTimestampRows: dups,
+    duplicatesEstimated: rows > EXACT_STATS_ROWS,
+    tableMb: mb(sizes.table),
+    indexesMb: mb(sizes.indexes),
+  };
+}

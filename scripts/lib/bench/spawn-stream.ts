@@ -1,0 +1,67 @@
+/**
+ * Parent side of the streaming measurements: runs scripts/lib/bench/stream-worker.ts in a fresh Node process per
+ * measurement (so peak RSS belongs to that run alone) and parses its one-line JSON result. Children still running
+ * when the bench is interrupted are killed (see `killStreamWorkers`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+import { PROJECT_ROOT } from '../../../src/migrate/schema-engine.ts';
+
+export const STREAM_MODES = ['keyset', 'pg-cursor', 'declare'] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];
+
+export interface StreamJob {
+  readonly mode: StreamMode;
+  readonly url: string;
+  readonly chunkSize: number;
+}
+
+export interface StreamResult {
+  readonly mode: StreamMode;
+  readonly rows: number;
+  /** From sending the query to the last row, ms (the connection is set up before). */
+  readonly ms: number;
+  readonly firstRowMs: number;
+  /** Peak resident set size of the whole child process (Node + Prisma + rows in flight), MB. */
+  readonly peakRssMb: number;
+  /** sha256 over "account:closing total" of every partition: equal when the totals are equal. */
+  readonly checksum: string;
+}
+
+const WORKER = fileURLToPath(new URL('./stream-worker.ts', import.meta.url));
+const running = new Set<ChildProcess>();
+
+export function runStreamWorker(job: StreamJob): Promise<StreamResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      const line = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && line.startsWith('{')) return resolve(JSON.parse(line) as StreamResult);
+      reject(new Error(`stream worker (${job.mode}) exited with ${signal ?? code}: ${err.trim() || out.trim()}`));
+    });
+  });
+}
+
+/** Kills the workers still running (on Ctrl-C); they hold no state worth keeping. */
+export async function killStreamWorkers(): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          child.once('close', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+}
