@@ -20,6 +20,8 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // A ceiling, not a benchmark: property tests share two cores with PostgreSQL during a full run.
+          testTimeout: 30_000,
         },
       },
       {
