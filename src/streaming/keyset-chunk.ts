@@ -27,9 +27,6 @@ export interface OpeningCarry {
 
 export type ChunkRow = Record<string, unknown> & { runningTotal: Prisma.Decimal };
 
-/** Runs one chunk's SQL and returns rows typed like `$queryRaw` would (Decimal, bigint, Date). */
-export type ChunkReader = (sql: Prisma.Sql) => Promise<ChunkRow[]>;
-
 export interface Chunk {
   readonly rows: ChunkRow[];
   /** Position after the last row of `rows`; undefined when `rows` is empty. */
@@ -47,14 +44,13 @@ export interface Chunk {
  * the trailing group is held back for the next chunk, and the limit grows when one group exceeds it.
  */
 export async function fetchChunk<M extends ModelName>(
-  db: DbClient | ChunkReader,
+  db: DbClient,
   plan: RunningTotalPlan<M>,
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
 ): Promise<Chunk> {
-  const read: ChunkReader = typeof db === 'function' ? db : (sql) => db.$queryRaw<ChunkRow[]>(sql);
   for (let size = limit; ; size *= 2) {
-    const rows = await read(chunkSql(plan, from, size + 1));
+    const rows = await db.$queryRaw<ChunkRow[]>(chunkSql(plan, from, size + 1));
     const more = rows.length > size;
     const page = more ? rows.slice(0, size) : rows;
     if (!more || plan.frame === 'rows') return { rows: page, position: positionOf(plan, page.at(-1)), more };
