@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { TransactionRepository, withRetry, type NewTransaction } from '../../src/index.ts';
+import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { seededRandom } from '../support/faults.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals } from '../support/reference.ts';
 
 const db = useTestDatabase();
 const WRITERS = 8;
@@ -101,12 +102,7 @@ describe('concurrent writers and readers', () => {
         sent.createdAt.getTime(),
       ]);
     }
-    const ledger = stored.map<LedgerRow>((r) => ({
-      id: r.id,
-      key: r.accountId,
-      time: r.createdAt.getTime(),
-      cents: r.amount === null ? null : stringToCents(r.amount.toFixed(2)),
-    }));
+    const ledger = transactionLedger(stored);
     const actual = await new TransactionRepository(db.prisma).runningTotals();
     expect(byPartition(actual, (r) => r.accountId, (r) => [r.id, r.runningTotal.toFixed(2)])).toEqual(
       byPartition(referenceRunningTotals(ledger, { partitioned: true, frame: 'rows', nulls: 'zero' }), (r) => r.key, (r) => [

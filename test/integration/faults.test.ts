@@ -13,9 +13,10 @@ import {
   type NewTransaction,
 } from '../../src/index.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { backendKiller, seededRandom, taggedClient, type BackendKiller } from '../support/faults.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals, stringToCents } from '../support/reference.ts';
 
 const db = useTestDatabase();
 const RUNS = 100;
@@ -143,12 +144,7 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
 
     // Running totals over the result equal the integer-cents reference, and each account's closing balance equals
     // the sum of what was sent.
-    const ledger = stored.map<LedgerRow>((r) => ({
-      id: r.id,
-      key: r.accountId,
-      time: r.createdAt.getTime(),
-      cents: r.amount === null ? null : stringToCents(r.amount.toFixed(2)),
-    }));
+    const ledger = transactionLedger(stored);
     const actual = await new TransactionRepository(db.prisma).runningTotals();
     const reference = referenceRunningTotals(ledger, { partitioned: true, frame: 'rows', nulls: 'zero' });
     expect(byPartition(actual, (r) => r.accountId, (r) => [r.id, r.runningTotal.toFixed(2)])).toEqual(

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SalesRecordRepository, TransactionRepository, ValidationError, type NewSalesRecord } from '../../src/index.ts';
+import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
 
@@ -126,12 +127,7 @@ describe('hostile input on real PostgreSQL', () => {
       { weight: 8, arbitrary: fc.constantFrom('0001-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00.001Z', '9999-12-31T23:59:59.999Z', '2000-01-01T00:00:00Z').map((t) => new Date(t)) },
       { weight: 1, arbitrary: bad },
     );
-    const ledger = (await db.prisma.transaction.findMany()).map<LedgerRow>((r) => ({
-      id: r.id,
-      key: r.accountId,
-      time: r.createdAt.getTime(),
-      cents: r.amount === null ? null : stringToCents(r.amount.toFixed(2)),
-    }));
+    const ledger = transactionLedger(await db.prisma.transaction.findMany());
     let ok = 0;
     let rejected = 0;
     await fc.assert(

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { salesArbitrary, transactionsArbitrary } from '../support/ledger-data.ts';
+import { salesArbitrary, transactionsArbitrary, transactionLedger } from '../support/ledger-data.ts';
 import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
 
 const db = useTestDatabase();
@@ -12,13 +12,7 @@ const db = useTestDatabase();
 const runs = { numRuns: 12, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
 
 async function loadedLedger() {
-  const stored = await db.prisma.transaction.findMany({ orderBy: { id: 'asc' } });
-  return stored.map<LedgerRow>((row) => ({
-    id: row.id,
-    key: row.accountId,
-    time: row.createdAt.getTime(),
-    cents: row.amount === null ? null : stringToCents(row.amount.toFixed(2)),
-  }));
+  return transactionLedger(await db.prisma.transaction.findMany({ orderBy: { id: 'asc' } }));
 }
 
 describe('TransactionRepository running totals on PostgreSQL', () => {

@@ -16,7 +16,8 @@ import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { TransactionRepository, withRetry, type NewTransaction } from '../../src/index.ts';
 import { applyMigrations } from '../../src/migrate/schema-engine.ts';
 import { seededRandom, taggedClient } from '../support/faults.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
+import { transactionLedger } from '../support/ledger-data.ts';
+import { byPartition, centsToString, referenceRunningTotals } from '../support/reference.ts';
 
 const CRASHES = 6;
 const SEED = Number(process.env.FC_SEED ?? 7);
@@ -125,12 +126,7 @@ describe.skipIf(process.platform !== 'linux')('bulk ingest when the whole server
     const keys = new Set(stored.map((r) => r.externalId));
     counts.rowsDuplicated = stored.length - keys.size;
     counts.rowsLost = [...expected.keys()].filter((k) => !keys.has(k)).length;
-    const ledger = stored.map<LedgerRow>((r) => ({
-      id: r.id,
-      key: r.accountId,
-      time: r.createdAt.getTime(),
-      cents: r.amount === null ? null : stringToCents(r.amount.toFixed(2)),
-    }));
+    const ledger = transactionLedger(stored);
     const actual = await new TransactionRepository(prisma).runningTotals();
     expect(byPartition(actual, (r) => r.accountId, (r) => [r.id, r.runningTotal.toFixed(2)])).toEqual(
       byPartition(referenceRunningTotals(ledger, { partitioned: true, frame: 'rows', nulls: 'zero' }), (r) => r.key, (r) => [

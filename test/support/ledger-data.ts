@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { NewSalesRecord, NewTransaction } from '../../src/index.ts';
-import { centsToString } from './reference.ts';
+import { centsToString, stringToCents, type LedgerRow } from './reference.ts';
 
 const BASE = Date.UTC(2026, 0, 1);
 
@@ -36,4 +36,16 @@ export function salesArbitrary(maxRows = 200): fc.Arbitrary<NewSalesRecord[]> {
       saleDate: new Date(BASE + day * 86_400_000),
     })),
   );
+}
+
+/** Stored `Transaction` rows as reference-ledger rows (amounts in exact integer cents, via their decimal text). */
+export function transactionLedger(
+  stored: ReadonlyArray<{ id: bigint; accountId: number; amount: { toFixed(digits: number): string } | null; createdAt: Date }>,
+): LedgerRow[] {
+  return stored.map((r) => ({
+    id: r.id,
+    key: r.accountId,
+    time: r.createdAt.getTime(),
+    cents: r.amount === null ? null : stringToCents(r.amount.toFixed(2)),
+  }));
 }
