@@ -39,13 +39,17 @@ export async function explainQuery(client: DbClient, sql: Prisma.Sql, opts: Expl
     client,
     async (tx) => {
       await tx.$executeRaw`SAVEPOINT ledger_explain`;
+      let result: ExplainRow[];
       try {
-        return await tx.$queryRaw<ExplainRow[]>(statement);
-      } finally {
-        // Also valid after a failed statement (the transaction is then in the aborted state).
-        await tx.$executeRaw`ROLLBACK TO SAVEPOINT ledger_explain`;
-        await tx.$executeRaw`RELEASE SAVEPOINT ledger_explain`;
+        result = await tx.$queryRaw<ExplainRow[]>(statement);
+      } catch (error) {
+        // Undo what the statement did, but report the statement's error, not a failure of the cleanup.
+        await tx.$executeRaw`ROLLBACK TO SAVEPOINT ledger_explain`.catch(() => {});
+        throw error;
       }
+      await tx.$executeRaw`ROLLBACK TO SAVEPOINT ledger_explain`;
+      await tx.$executeRaw`RELEASE SAVEPOINT ledger_explain`;
+      return result;
     },
     { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS },
   );

@@ -1,4 +1,5 @@
 import type { PlanNode, PlanSummary, RawExplain, RawPlanNode, WindowAggFeed } from './plan-summary.ts';
+import { LedgerError } from '../errors.ts';
 
 const SORT_NODES = new Set(['Sort', 'Incremental Sort']);
 /** Nodes that pass their child's rows through in the same order: look below them for what feeds the WindowAgg. */
@@ -12,8 +13,9 @@ const FEED_BY_NODE: Readonly<Record<string, WindowAggFeed>> = {
   'Seq Scan': 'seq-scan',
 };
 
-export class ExplainFormatError extends Error {
-  override readonly name = 'ExplainFormatError';
+/** EXPLAIN output this parser cannot read (a PostgreSQL version with another JSON shape, or not JSON at all). */
+export class ExplainFormatError extends LedgerError {
+  readonly code = 'EXPLAIN_FORMAT';
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -44,7 +46,14 @@ function requireRawNode(value: unknown, path: string): RawPlanNode {
  * array), or that JSON as text.
  */
 export function requireRawExplain(output: unknown): readonly RawExplain[] {
-  const parsed: unknown = typeof output === 'string' ? JSON.parse(output) : output;
+  let parsed: unknown = output;
+  if (typeof output === 'string') {
+    try {
+      parsed = JSON.parse(output);
+    } catch (error) {
+      throw new ExplainFormatError('EXPLAIN output is not JSON', { cause: error });
+    }
+  }
   if (!Array.isArray(parsed) || parsed.length === 0 || !isRecord(parsed[0])) {
     throw new ExplainFormatError('EXPLAIN output: expected a non-empty JSON array of { Plan, … }');
   }

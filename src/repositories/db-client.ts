@@ -16,17 +16,20 @@ export interface TransactionOptions {
   readonly isolationLevel?: Prisma.TransactionIsolationLevel;
 }
 
-// On a PrismaClient this opens a transaction. Prisma 7's transaction client has $transaction too, and a call on
-// it joins the enclosing transaction (test/integration/transactions.test.ts proves the rollback). A client
-// without it (a stripped-down or mocked transaction client) is used as is: the caller owns the transaction.
-function ownsTransactions(client: DbClient): client is PrismaClient {
-  return '$transaction' in client && typeof client.$transaction === 'function';
+/**
+ * True for the application's `PrismaClient` (also when extended), false for the transaction client `tx` of an
+ * interactive transaction: Prisma strips `$connect` / `$disconnect` from `tx` (it keeps `$transaction`, whose
+ * nested call would open a savepoint). Only a root client's work may open, retry or configure a transaction.
+ */
+export function isRootClient(client: DbClient): client is PrismaClient {
+  return typeof (client as Partial<PrismaClient>).$disconnect === 'function';
 }
 
 /**
  * Runs `work` in one interactive transaction: a new one on a `PrismaClient`, or the caller's when `client` is
- * already a transaction client (then the caller commits or rolls back). Errors are mapped to `LedgerError`s; a
- * thrown error rolls the transaction back.
+ * already a transaction client — then the caller commits or rolls back, and `options` (timeout, isolation level)
+ * are the caller's business. Errors are mapped to `LedgerError`s; a thrown error rolls the transaction back
+ * (test/integration/bulk-insert.test.ts).
  */
 export async function inTransaction<T>(
   client: DbClient,
@@ -34,7 +37,7 @@ export async function inTransaction<T>(
   options: TransactionOptions = {},
 ): Promise<T> {
   try {
-    if (!ownsTransactions(client)) return await work(client);
+    if (!isRootClient(client)) return await work(client);
     return await client.$transaction(work, {
       ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
       ...(options.maxWaitMs !== undefined && { maxWait: options.maxWaitMs }),

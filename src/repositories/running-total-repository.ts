@@ -24,7 +24,7 @@ import { inList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalSql } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
-import { inTransaction, queryRows, type DbClient } from './db-client.ts';
+import { inTransaction, isRootClient, queryRows, type DbClient } from './db-client.ts';
 import type { InsertAndReportOptions, PageOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
 
 const MAX_PARTITION_KEYS = 10_000;
@@ -64,14 +64,6 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
   readonly idempotencyKey?: FieldOf<M>;
   /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
   readonly createMany: (tx: Prisma.TransactionClient, rows: Data[]) => Promise<{ count: number }>;
-}
-
-/**
- * A Prisma 7 transaction client has no `$disconnect` (it is on Prisma's deny list for `tx`), a `PrismaClient` has:
- * only work in a transaction the repository opens itself can be retried as a whole.
- */
-function opensOwnTransactions(client: DbClient): boolean {
-  return typeof (client as { $disconnect?: unknown }).$disconnect === 'function';
 }
 
 type Scope = 'partition' | 'global';
@@ -257,7 +249,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   /** One transaction for the whole batch; retried as a whole after a serialization failure when it is ours. */
   private inInsertTransaction<T>(batch: PreparedBatch<Data>, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
     const once = () => inTransaction(this.db, work, batch.transaction);
-    return opensOwnTransactions(this.db) ? retrying(once, batch.retry) : once();
+    // Only a transaction the repository opened itself can be retried as a whole.
+    return isRootClient(this.db) ? retrying(once, batch.retry) : once();
   }
 
   /**

@@ -1,6 +1,6 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { mapDatabaseError } from '../map-database-error.ts';
-import type { DbClient } from '../repositories/db-client.ts';
+import { isRootClient, type DbClient } from '../repositories/db-client.ts';
 
 export interface SnapshotOptions {
   /**
@@ -82,8 +82,4 @@ export async function* snapshotBatches<T>(
     next?.(false);
     await done;
   }
-}
-
-function isRootClient(db: DbClient): db is PrismaClient {
-  return typeof (db as Partial<PrismaClient>).$connect === 'function';
 }

@@ -10,7 +10,12 @@ export interface MockedPrisma {
 /** A mocked PrismaClient whose interactive `$transaction(fn)` runs `fn` with a mocked transaction client. */
 export function mockPrisma(): MockedPrisma {
   const prisma = mockDeep<PrismaClient>();
-  const tx = mockDeep<Prisma.TransactionClient>();
+  // Like Prisma's own transaction client, the mock has no $connect / $disconnect (a deep mock would invent them).
+  const txMock = mockDeep<Prisma.TransactionClient>();
+  const tx = new Proxy(txMock, {
+    get: (target, property, receiver) =>
+      property === '$connect' || property === '$disconnect' ? undefined : Reflect.get(target, property, receiver),
+  });
   prisma.$transaction.mockImplementation(((arg: unknown) => {
     if (typeof arg !== 'function') throw new Error('only interactive transactions are mocked');
     return (arg as (client: Prisma.TransactionClient) => Promise<unknown>)(tx);

@@ -136,7 +136,8 @@ describe('explainQuery', () => {
     tx.$queryRaw.mockRejectedValue(new Error('boom'));
     tx.$executeRaw.mockResolvedValue(0);
     await expect(explainQuery(prisma, Prisma.sql`SELECT 1`)).rejects.toThrow(/boom/);
-    expect(tx.$executeRaw).toHaveBeenCalledTimes(3);
+    expect(tx.$executeRaw).toHaveBeenCalledTimes(2); // SAVEPOINT, then ROLLBACK TO SAVEPOINT
+    expect(String((tx.$executeRaw.mock.calls[1]?.[0] as unknown as string[])[0])).toContain('ROLLBACK TO SAVEPOINT');
   });
 
   it('without analyze sends EXPLAIN (FORMAT JSON, SUMMARY) outside any transaction', async () => {
