@@ -106,7 +106,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * values as bound parameters. Validates the options like the calls do.
    */
   runningTotalsSql(options: RunningTotalOptions<Key> | undefined, scope: Scope): Prisma.Sql {
-    const plan = this.runningTotalPlan(options, scope);
+    return this.planSql(this.runningTotalPlan(options, scope));
+  }
+
+  private planSql(plan: RunningTotalPlan<M>): Prisma.Sql {
     const base = windowSpec(plan.model);
     const window = base
       .partitionBy(...plan.partitionBy)
@@ -196,7 +199,11 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   }
 
   /** Validates running-total options into a plan the executors (query, stream, page) share. */
-  protected runningTotalPlan(options: RunningTotalOptions<Key> | undefined, scope: Scope): RunningTotalPlan<M> {
+  protected runningTotalPlan(
+    options: RunningTotalOptions<Key> | undefined,
+    scope: Scope,
+    maxPartitions = MAX_PARTITION_KEYS,
+  ): RunningTotalPlan<M> {
     const def = this.definition;
     const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
     const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
@@ -204,7 +211,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const range = requireDateRange('options', { from: opts.from as Date, to: opts.to as Date }, def.requireBound);
     const where = withinRange(def.model, def.orderBy, range);
     if (opts.partitions !== undefined) {
-      const keys = requireKeyList('options.partitions', opts.partitions, def.requireKey, MAX_PARTITION_KEYS);
+      const keys = requireKeyList('options.partitions', opts.partitions, def.requireKey, maxPartitions);
       const fields = this.partitionFields();
       where.unshift(
         fields.length === 1
@@ -265,8 +272,14 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
     const keys = batch.data.map((row) => this.definition.keyOf(row));
     const touched = [...new Map(keys.map((key) => [JSON.stringify(this.partitionValues(key)), key])).values()];
-    const report = (batch.options.report as RunningTotalOptions<Key> | undefined) ?? { partitions: touched };
-    const reportSql = this.runningTotalsSql(report, 'partition'); // validated before the transaction starts
+    const report = batch.options.report as RunningTotalOptions<Key> | undefined;
+    // Validated before the transaction starts. The default list comes from validated rows, so the 10,000-key cap
+    // on caller-given lists does not apply to it (one bound array holds any number of keys).
+    const reportSql = this.planSql(
+      report === undefined
+        ? this.runningTotalPlan({ partitions: touched }, 'partition', Number.POSITIVE_INFINITY)
+        : this.runningTotalPlan(report, 'partition'),
+    );
     return this.inInsertTransaction(batch, async (tx) => {
       const result = await writeChunks(tx, batch, this.insertTarget());
       const totals = await tx.$queryRaw<WithRunningTotal<Row>[]>(reportSql);

@@ -112,8 +112,14 @@ function positionOf<M extends ModelName>(plan: RunningTotalPlan<M>, row: ChunkRo
 }
 
 function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, a: ChunkRow, b: ChunkRow): boolean {
-  const sameKey = plan.partitionBy.every((field) => a[field] === b[field]);
-  return sameKey && (a[plan.orderBy] as Date).getTime() === (b[plan.orderBy] as Date).getTime();
+  return [...plan.partitionBy, plan.orderBy].every((field) => sameValue(a[field], b[field]));
+}
+
+// Values as $queryRaw returns them: Dates and Decimals are objects, so compare what they hold.
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (Prisma.Decimal.isDecimal(a) && Prisma.Decimal.isDecimal(b)) return a.equals(b);
+  return a === b;
 }
 
 // Drops the rows at the end of `rows` that are peers of `next` (the first row not returned).

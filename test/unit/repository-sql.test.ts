@@ -114,6 +114,17 @@ describe('insertMany', () => {
     expect(String(first?.amount)).toBe('0.25');
   });
 
+  it('reports on every partition a batch touched, even beyond the 10,000-key cap on caller-given lists', async () => {
+    const db = mockPrisma();
+    db.tx.$executeRaw.mockImplementation((async () => 10_001) as never);
+    db.tx.$queryRaw.mockResolvedValue([]);
+    const rows = Array.from({ length: 10_001 }, (_, i) => ({ ...row(i), accountId: i + 1 }));
+    await new TransactionRepository(db.prisma).insertAndReport(rows, { chunkSize: 20_000 });
+    const report = sentSql(db.tx.$queryRaw);
+    expect(oneLine(report)).toContain('WHERE "accountId" = ANY(CAST($1 AS int4[]))');
+    expect((report.values[0] as number[]).length).toBe(10_001);
+  });
+
   it('joins the caller\'s transaction when constructed with a transaction client', async () => {
     const db = mockPrisma();
     db.tx.$executeRaw.mockResolvedValue(1);
