@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { ModelName } from '../window/catalog.ts';
 import { conditions } from '../window/conditions.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
-import { queryRows, type DbClient } from '../repositories/db-client.ts';
+import { inTransaction, queryRows, type DbClient } from '../repositories/db-client.ts';
 import { fetchChunk, type ChunkRow, type OpeningCarry } from './keyset-chunk.ts';
 import type { CursorCodec } from './page-cursor.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -36,11 +36,21 @@ export interface PageRequest<M extends ModelName> {
  * costs.
  */
 export async function fetchPage<M extends ModelName>(db: DbClient, request: PageRequest<M>): Promise<Page<ChunkRow>> {
+  const { codec } = request;
+  if (request.after !== undefined) {
+    return pageFrom(db, request, codec.decode(request.query, request.after));
+  }
+  // The opening balance and the first rows must come from one snapshot, or a commit between the two statements
+  // would make the page's balances disagree with its rows.
+  return inTransaction(
+    db,
+    async (tx) => pageFrom(tx, request, { key: request.partitionKey, total: await openingBalance(tx, request) }),
+    { isolationLevel: 'RepeatableRead' },
+  );
+}
+
+async function pageFrom<M extends ModelName>(db: DbClient, request: PageRequest<M>, start: OpeningCarry): Promise<Page<ChunkRow>> {
   const { plan, codec } = request;
-  const start: OpeningCarry =
-    request.after !== undefined
-      ? codec.decode(request.query, request.after)
-      : { key: request.partitionKey, total: await openingBalance(db, request) };
   const chunk = await fetchChunk(db, plan, start, request.limit);
   const last = chunk.rows.at(-1);
   return {
