@@ -3,7 +3,6 @@
  * scratch database, applies the Prisma migrations, seeds a small fixed data set with `createMany` inside one
  * `$transaction`, prints running totals, then drops the scratch database and stops what it started.
  */
-import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository } from '../src/index.ts';
 import { createDatabase, dropDatabase, withDatabaseName } from '../src/db/databases.ts';
@@ -11,6 +10,7 @@ import { provisionPostgres } from '../src/db/provision.ts';
 import { applyMigrations } from '../src/migrate/schema-engine.ts';
 import { demoSales, demoTransactions } from './lib/demo-data.ts';
 import { formatTable } from './lib/format-table.ts';
+import { createPrismaClient } from '../src/db/prisma-client.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     const { applied } = await applyMigrations(url);
     say(`Applied migrations: ${applied.join(', ')}`);
 
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    prisma = createPrismaClient(url);
     const transactions = new TransactionRepository(prisma);
     const sales = new SalesRecordRepository(prisma);
     const seeded = await Promise.all([transactions.insertMany(demoTransactions), sales.insertMany(demoSales)]);

@@ -63,3 +63,4 @@ export {
   type RawPlanNode,
   type WindowAggFeed,
 } from './explain/index.ts';
+export { createPrismaClient, SESSION_OPTIONS } from './db/prisma-client.ts';

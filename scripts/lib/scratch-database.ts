@@ -1,12 +1,12 @@
 /** A throwaway, migrated database for scripts: on DATABASE_URL's server, or on a temporary PostgreSQL. */
 import { randomBytes } from 'node:crypto';
 
-import { PrismaPg } from '@prisma/adapter-pg';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { withDatabase } from '../../src/migrate/cli.ts';
 import { applyMigrations } from '../../src/migrate/schema-engine.ts';
+import { createPrismaClient } from '../../src/db/prisma-client.ts';
 
 export interface ScratchDatabase {
   readonly prisma: PrismaClient;
@@ -19,7 +19,7 @@ export async function withScratchDatabase<T>(prefix: string, fn: (db: ScratchDat
     const name = `s_${prefix}_${randomBytes(3).toString('hex')}`;
     await createDatabase(adminUrl, name);
     const url = withDatabaseName(adminUrl, name);
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    const prisma = createPrismaClient(url);
     try {
       await applyMigrations(url, {});
       return await fn({ prisma, url });

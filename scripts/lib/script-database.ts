@@ -9,11 +9,11 @@
  */
 import path from 'node:path';
 
-import { PrismaPg } from '@prisma/adapter-pg';
 
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { provisionPostgres, stopOnSignals } from '../../src/db/provision.ts';
 import { applyMigrations, PROJECT_ROOT } from '../../src/migrate/schema-engine.ts';
+import { createPrismaClient } from '../../src/db/prisma-client.ts';
 
 export const EMBEDDED_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'postgres');
 
@@ -51,7 +51,7 @@ export async function openScriptDatabase(opts: OpenOptions = {}): Promise<Script
   try {
     const { applied } = await applyMigrations(server.url, { log: opts.log });
     if (applied.length > 0) opts.log?.(`applied migrations: ${applied.join(', ')}`);
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: server.url }) });
+    prisma = createPrismaClient(server.url);
   } catch (error) {
     unregister();
     await server.stop();

@@ -3,6 +3,16 @@ import { WindowSpecError } from '../errors.ts';
 import { arrayTypeOf, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { FieldValue } from './types.ts';
 
+/**
+ * Dates are bound as ISO-8601 text with an explicit `Z` and cast to the column's type. A bare `Date` parameter
+ * reaches PostgreSQL through @prisma/adapter-pg without an offset and is read in the session's TimeZone, so any
+ * session not set to UTC would shift every bound by its offset.
+ */
+export function boundValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  return Array.isArray(value) ? value.map(boundValue) : value;
+}
+
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
 const OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '>', '>='];
 
@@ -33,7 +43,9 @@ export function conditions<M extends ModelName>(model: M) {
       if (value === null || value === undefined) {
         throw new WindowSpecError(`compare(${field}, '${operator}', ${String(value)}): use isNull / isNotNull for NULL.`);
       }
-      return make(Prisma.sql`${columnRef(model, field)} ${Prisma.raw(operator)} ${value}`);
+      const bound =
+        value instanceof Date ? Prisma.sql`CAST(${boundValue(value)} AS ${Prisma.raw(scalarTypeOf(model, field))})` : Prisma.sql`${value}`;
+      return make(Prisma.sql`${columnRef(model, field)} ${Prisma.raw(operator)} ${bound}`);
     },
     isNull(field: FieldOf<M>): Condition<M> {
       return make(Prisma.sql`${columnRef(model, field)} IS NULL`);
@@ -43,7 +55,7 @@ export function conditions<M extends ModelName>(model: M) {
     },
     in<F extends FieldOf<M>>(field: F, values: readonly NonNullable<FieldValue<M, F>>[]): Condition<M> {
       if (values.length === 0) throw new WindowSpecError(`in(${field}, []): an empty list matches nothing.`);
-      return make(Prisma.sql`${columnRef(model, field)} = ANY(CAST(${values} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
+      return make(Prisma.sql`${columnRef(model, field)} = ANY(CAST(${boundValue(values)} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
     },
     /**
      * Row comparison for keyset pagination: `("a", "b", "id") > (CAST($1 AS int4), CAST($2 AS timestamptz), CAST($3 AS int8))`.
@@ -54,7 +66,7 @@ export function conditions<M extends ModelName>(model: M) {
         throw new WindowSpecError('after() needs one value per field.');
       }
       const columns = fields.map((field) => columnRef(model, field));
-      const bound = fields.map((field, i) => Prisma.sql`CAST(${values[i]} AS ${Prisma.raw(scalarTypeOf(model, field))})`);
+      const bound = fields.map((field, i) => Prisma.sql`CAST(${boundValue(values[i])} AS ${Prisma.raw(scalarTypeOf(model, field))})`);
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
     /**
@@ -67,7 +79,7 @@ export function conditions<M extends ModelName>(model: M) {
       }
       const columns = fields.map((field) => columnRef(model, field));
       const arrays = fields.map(
-        (field, i) => Prisma.sql`CAST(${tuples.map((t) => t[i])} AS ${Prisma.raw(arrayTypeOf(model, field))})`,
+        (field, i) => Prisma.sql`CAST(${tuples.map((t) => boundValue(t[i]))} AS ${Prisma.raw(arrayTypeOf(model, field))})`,
       );
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT * FROM unnest(${Prisma.join(arrays, ', ')}))`);
     },

@@ -10,11 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 
-import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createPrismaClient } from '../../src/db/prisma-client.ts';
 
 export interface TestDatabase {
   /** PrismaClient connected to this file's database. Available in tests and hooks (after beforeAll). */
@@ -64,7 +64,7 @@ export function useTestDatabase(): TestDatabase {
     name = uniqueDatabaseName(suite.file?.filepath);
     await createDatabase(adminUrl, name, { template: inject('databaseTemplate') });
     url = withDatabaseName(adminUrl, name);
-    prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+    prisma = createPrismaClient(url);
   });
 
   afterAll(async () => {

@@ -198,11 +198,12 @@ describe.each(repos)('$name running totals under hostile options', ({ name, make
           const opts = (options ?? {}) as Record<string, unknown>;
           const twin = make(fakeClient().client).runningTotalsSql(benignTwin(opts, benignKey, day) as never, method === 'runningTotals' ? 'partition' : 'global');
           expect(sql.text).toBe(twin.text);
-          // Values are bound as given: the partition list, then from, then to.
+          // Values are bound as given: the partition list, then from, then to (dates as exact UTC ISO text).
+          const iso = (value: unknown) => (value as Date).toISOString();
           const expected = [
             ...(opts.partitions !== undefined ? [opts.partitions] : []),
-            ...(opts.from !== undefined ? [opts.from] : []),
-            ...(opts.to !== undefined ? [opts.to] : []),
+            ...(opts.from !== undefined ? [iso(opts.from)] : []),
+            ...(opts.to !== undefined ? [iso(opts.to)] : []),
           ];
           expect(sql.values).toEqual(expected);
         }),

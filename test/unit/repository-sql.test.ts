@@ -49,8 +49,11 @@ describe('TransactionRepository SQL', () => {
     const to = new Date('2026-02-01T00:00:00Z');
     await repo.runningTotals({ partitions: [7, 9], from, to });
     const sql = sentSql(db.prisma.$queryRaw);
-    expect(oneLine(sql)).toContain('WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= $2 AND "createdAt" < $3');
-    expect(sql.values).toEqual([[7, 9], from, to]);
+    expect(oneLine(sql)).toContain(
+      'WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= CAST($2 AS timestamptz) AND "createdAt" < CAST($3 AS timestamptz)',
+    );
+    // Dates travel as exact UTC text, so the session's TimeZone cannot shift them.
+    expect(sql.values).toEqual([[7, 9], '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']);
     expect(sql.text).not.toMatch(/2026|\b7\b|\b9\b/);
   });
 

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { PrismaPg } from '@prisma/adapter-pg';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../../src/db/databases.ts';
 import { provisionPostgres } from '../../../src/db/provision.ts';
@@ -13,6 +12,7 @@ import { registerForCleanup } from '../../../src/db/shutdown.ts';
 import { PrismaClient } from '../../../src/generated/prisma/client.ts';
 import { applyMigrations } from '../../../src/migrate/schema-engine.ts';
 import { killStreamWorkers } from './spawn-stream.ts';
+import { createPrismaClient } from '../../../src/db/prisma-client.ts';
 
 export interface BenchDatabase {
   readonly prisma: PrismaClient;
@@ -44,7 +44,7 @@ export async function openBenchServer(log: ((line: string) => void) | undefined)
       const name = `s_${prefix}_${randomBytes(3).toString('hex')}`;
       await createDatabase(server.url, name);
       const url = withDatabaseName(server.url, name);
-      const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }) });
+      const prisma = createPrismaClient(url);
       created.push({ name, prisma });
       await applyMigrations(url, {});
       return { prisma, url };
