@@ -26,8 +26,8 @@ describe('on a database whose sessions default to America/New_York', () => {
   ];
 
   it('createPrismaClient pins sessions to UTC: both insert strategies store the same instants and filters hold', async () => {
-    const [{ zone }] = await prisma.$queryRaw<Array<{ zone: string }>>`SELECT current_setting('TimeZone') AS zone`;
-    expect(zone).toBe('UTC');
+    const [session] = await prisma.$queryRaw<Array<{ zone: string }>>`SELECT current_setting('TimeZone') AS zone`;
+    expect(session?.zone).toBe('UTC');
     const repo = new TransactionRepository(prisma);
     for (const strategy of ['createMany', 'unnest'] as const) {
       await db.truncate('Transaction');
@@ -45,12 +45,12 @@ describe('on a database whose sessions default to America/New_York', () => {
   it('the library binds its own dates with an explicit offset, so filters hold even on a session left in New York', async () => {
     const plain = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
     try {
-      const [{ zone }] = await plain.$queryRaw<Array<{ zone: string }>>`SELECT current_setting('TimeZone') AS zone`;
-      expect(zone).toBe('America/New_York');
+      const [session] = await plain.$queryRaw<Array<{ zone: string }>>`SELECT current_setting('TimeZone') AS zone`;
+      expect(session?.zone).toBe('America/New_York');
       await db.truncate('Transaction');
       await new TransactionRepository(plain).insertMany(rows, { strategy: 'unnest' });
-      const ids = (await new TransactionRepository(plain).runningTotals({ from: at('2026-01-01T03:00:00Z') })).map((r) => r.amount?.toFixed(2));
-      expect(ids).toEqual(['2.00', '4.00']);
+      const amounts = (await new TransactionRepository(plain).runningTotals({ from: at('2026-01-01T03:00:00Z') })).map((r) => r.amount?.toFixed(2));
+      expect(amounts).toEqual(['2.00', '4.00']);
     } finally {
       await plain.$disconnect();
     }
