@@ -2,12 +2,14 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { requireDateRange } from '../validation/dates.ts';
 import { requireKeyList } from '../validation/keys.ts';
 import { createHash } from 'node:crypto';
+import type pg from 'pg';
 import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
+import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
 import {
   BULK_OPTION_KEYS,
   prepareBatch,
@@ -78,17 +80,22 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   protected abstract readonly definition: RunningTotalModel<M, Key, Data>;
 
   private readonly cursors: CursorCodec;
+  private readonly pgPool: pg.Pool | undefined;
 
   /**
    * @param db a `PrismaClient`, or a transaction client to join the caller's transaction
    * @param options.cursorSecret signs page cursors; give every process the same secret (≥ 16 bytes) so cursors
    *   stay valid across restarts and instances. Without it, a random per-process secret is used.
+   * @param options.pgPool the `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one
+   *   server-side cursor on it (pg-cursor) instead of keyset chunks through `$queryRaw`: same rows, types and
+   *   snapshot guarantee, a fraction of the per-row cost (BENCHMARKS.md).
    */
   constructor(
     protected readonly db: DbClient,
-    options: { readonly cursorSecret?: string } = {},
+    options: { readonly cursorSecret?: string; readonly pgPool?: pg.Pool } = {},
   ) {
     this.cursors = new CursorCodec(options.cursorSecret);
+    this.pgPool = options.pgPool;
   }
 
   /** Running total per partition (PARTITION BY the partition field), rows ordered by partition, time, id. */
@@ -135,7 +142,9 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const timeoutMs = settings.timeoutMs === undefined ? undefined : requirePositiveInt('stream.timeoutMs', settings.timeoutMs, 86_400_000);
     const scope = requireChoice('stream.scope', settings.scope, ['partition', 'global'], 'partition');
     const plan = this.runningTotalPlan(options, scope);
-    const rows = streamRunningTotals(this.db, plan, { chunkSize, ...(timeoutMs !== undefined && { timeoutMs }) });
+    const rows = this.pgPool
+      ? streamThroughCursor(this.pgPool, plan, this.planSql(plan), chunkSize)
+      : streamRunningTotals(this.db, plan, { chunkSize, ...(timeoutMs !== undefined && { timeoutMs }) });
     yield* rows as AsyncGenerator<WithRunningTotal<Row>, void, undefined>;
   }
 

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
-import { InvalidCursorError, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import pg from 'pg';
+import { afterAll } from 'vitest';
+import {
+  InvalidCursorError,
+  SalesRecordRepository,
+  TransactionRepository,
+  type FrameChoice,
+  type NullPolicy,
+} from '../../src/index.ts';
+import { salesArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -10,6 +19,13 @@ import { transactionsArbitrary } from '../support/ledger-data.ts';
 
 const db = useTestDatabase();
 const runs = { numRuns: 5, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+
+let pool: pg.Pool | undefined;
+/** A node-postgres pool on this file's database, for the pg-cursor stream path. */
+const rawPool = () => (pool ??= new pg.Pool({ connectionString: db.url, max: 2 }));
+afterAll(async () => {
+  await pool?.end();
+});
 
 const shape = (rows: Array<{ id: bigint; runningTotal: Prisma.Decimal }>) => rows.map((r) => `${r.id}:${r.runningTotal.toFixed(2)}`);
 
@@ -32,9 +48,12 @@ describe('streamRunningTotals', () => {
           await repo.insertMany(rows);
           for (const scope of ['partition', 'global'] as const) {
             const expected = shape(scope === 'partition' ? await repo.runningTotals({ frame, nulls }) : await repo.globalRunningTotals({ frame, nulls }));
+            const viaPool = new TransactionRepository(db.prisma, { pgPool: rawPool() });
             for (const chunkSize of [1, 2, 7, 1000]) {
               const streamed = await collect(repo.streamRunningTotals({ frame, nulls }, { chunkSize, scope }));
               expect(shape(streamed), `scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
+              const raw = await collect(viaPool.streamRunningTotals({ frame, nulls }, { chunkSize, scope }));
+              expect(shape(raw), `pg pool, scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
             }
           }
         },
@@ -43,9 +62,28 @@ describe('streamRunningTotals', () => {
     );
   });
 
-  it('reads one snapshot: a row committed mid-stream does not change what the stream returns', async () => {
+  it('the raw node-postgres path returns exactly the types $queryRaw returns (Decimal, bigint, UTC dates)', async () => {
+    await fc.assert(
+      fc.asyncProperty(salesArbitrary(60), async (rows) => {
+        await db.truncate('SalesRecord');
+        const sales = new SalesRecordRepository(db.prisma);
+        await sales.insertMany(rows);
+        const expected = await sales.runningTotals();
+        const streamed = await collect(new SalesRecordRepository(db.prisma, { pgPool: rawPool() }).streamRunningTotals({}, { chunkSize: 5 }));
+        expect(streamed).toEqual(expected);
+        expect(streamed[0]?.revenue).toBeInstanceOf(Prisma.Decimal);
+        expect(typeof streamed[0]?.id).toBe('bigint');
+      }),
+      runs,
+    );
+  });
+
+  it.each([
+    ['$queryRaw', false],
+    ['node-postgres pool', true],
+  ])('reads one snapshot (%s): a row committed mid-stream does not change what the stream returns', async (_path, viaPool) => {
     await db.truncate('Transaction');
-    const repo = new TransactionRepository(db.prisma);
+    const repo = new TransactionRepository(db.prisma, viaPool ? { pgPool: rawPool() } : {});
     const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
     await repo.insertMany(Array.from({ length: 40 }, (_, i) => ({ accountId: 1 + (i % 2), amount: `${i}.50`, createdAt: t(i) })));
     const before = shape(await repo.runningTotals());
@@ -72,6 +110,12 @@ describe('streamRunningTotals', () => {
       if (++taken === 3) break;
     }
     expect(taken).toBe(3);
+    const viaPool = new TransactionRepository(db.prisma, { pgPool: rawPool() });
+    for await (const row of viaPool.streamRunningTotals({}, { chunkSize: 10 })) {
+      expect(row.runningTotal).toBeInstanceOf(Prisma.Decimal);
+      break;
+    }
+    expect(rawPool().idleCount).toBe(rawPool().totalCount); // the connection went back to the pool
     // TRUNCATE needs an exclusive lock: it would wait on a snapshot transaction that was left open.
     await db.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SET LOCAL lock_timeout = '2s'`;

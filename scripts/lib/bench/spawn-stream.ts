@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 import { PROJECT_ROOT } from '../../../src/migrate/schema-engine.ts';
 
-export const STREAM_MODES = ['keyset', 'pg-cursor', 'declare'] as const;
+export const STREAM_MODES = ['keyset', 'pool', 'pg-cursor', 'declare'] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];
 
 export interface StreamJob {

@@ -6,6 +6,8 @@
  *
  * Modes, all on the SQL of `repo.runningTotalsSql(undefined, 'partition')`:
  * - `keyset`:  repo.streamRunningTotals (keyset chunks in one REPEATABLE READ, READ ONLY Prisma transaction)
+ * - `pool`:    repo.streamRunningTotals with the repository's `pgPool` option (one pg-cursor portal on the
+ *              adapter's pool, in one REPEATABLE READ, READ ONLY transaction)
  * - `pg-cursor`: node-postgres + pg-cursor, read(chunkSize) until empty (the raw baseline)
  * - `declare`: Prisma interactive transaction (REPEATABLE READ, READ ONLY), DECLARE … NO SCROLL CURSOR, FETCH n
  */
@@ -65,12 +67,14 @@ async function readAll(job: StreamJob, onRow: (row: Row) => void): Promise<void>
     }
     return;
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: job.url }) });
+  // One pool serves the Prisma adapter and, in `pool` mode, the repository's pg-cursor stream path.
+  const pool = new pg.Pool({ connectionString: job.url });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     await prisma.$queryRaw`SELECT 1`;
     started = performance.now();
-    if (job.mode === 'keyset') {
-      const repo = new TransactionRepository(prisma);
+    if (job.mode === 'keyset' || job.mode === 'pool') {
+      const repo = new TransactionRepository(prisma, job.mode === 'pool' ? { pgPool: pool } : {});
       for await (const row of repo.streamRunningTotals(undefined, { chunkSize: job.chunkSize, timeoutMs: LONG_MS })) onRow(row);
       return;
     }
@@ -90,6 +94,7 @@ async function readAll(job: StreamJob, onRow: (row: Row) => void): Promise<void>
     );
   } finally {
     await prisma.$disconnect();
+    await pool.end().catch(() => {});
   }
 }
 
