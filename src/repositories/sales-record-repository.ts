@@ -1,7 +1,7 @@
 import type { Prisma, SalesRecord } from '../generated/prisma/client.ts';
 import { requireUtcDay } from '../validation/dates.ts';
 import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
-import { requireText } from '../validation/keys.ts';
+import { optionalText, requireText } from '../validation/keys.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { decimalColumnOf, textLengthOf } from '../window/catalog.ts';
 import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
@@ -31,10 +31,7 @@ function requireSalesRecord(path: string, value: unknown): SalesRecordData {
     region: requireRegion(`${path}.region`, row.region),
     saleDate: requireUtcDay(`${path}.saleDate`, row.saleDate),
     revenue: requireDecimal(`${path}.revenue`, row.revenue, REVENUE),
-    externalId:
-      row.externalId === undefined || row.externalId === null
-        ? null
-        : requireText(`${path}.externalId`, row.externalId, EXTERNAL_ID_LENGTH),
+    externalId: optionalText(`${path}.externalId`, row.externalId, EXTERNAL_ID_LENGTH),
   };
 }
 

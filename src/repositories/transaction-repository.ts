@@ -1,7 +1,7 @@
 import type { Prisma, Transaction } from '../generated/prisma/client.ts';
 import { requireDate } from '../validation/dates.ts';
 import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
-import { requireInt4, requireText } from '../validation/keys.ts';
+import { optionalText, requireInt4 } from '../validation/keys.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { decimalColumnOf, textLengthOf } from '../window/catalog.ts';
 import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
@@ -26,10 +26,7 @@ function requireTransaction(path: string, value: unknown): TransactionData {
     accountId: requireInt4(`${path}.accountId`, row.accountId),
     amount: row.amount === null ? null : requireDecimal(`${path}.amount`, row.amount, AMOUNT),
     createdAt: requireDate(`${path}.createdAt`, row.createdAt),
-    externalId:
-      row.externalId === undefined || row.externalId === null
-        ? null
-        : requireText(`${path}.externalId`, row.externalId, EXTERNAL_ID_LENGTH),
+    externalId: optionalText(`${path}.externalId`, row.externalId, EXTERNAL_ID_LENGTH),
   };
 }
 

@@ -30,6 +30,11 @@ export function requireText(path: string, value: unknown, maxLength: number): st
   return value;
 }
 
+/** Like `requireText`, but `undefined` and `null` mean "no value" and become `null` (optional columns). */
+export function optionalText(path: string, value: unknown, maxLength: number): string | null {
+  return value === undefined || value === null ? null : requireText(path, value, maxLength);
+}
+
 /** A non-empty list of keys (for `partitions` filters), each checked by `check`, at most `maxItems` long. */
 export function requireKeyList<T>(
   path: string,
