@@ -1,7 +1,18 @@
 /**
  * Every error this library throws is a `LedgerError`. Callers branch on the class (or on `code`), never on message
  * text. Input problems are `ValidationError`s, raised before any SQL is sent; database problems are mapped from
- * Prisma / node-postgres errors by `mapDatabaseError` and keep the original error as `cause`.
+ * Prisma / node-postgres errors by `mapDatabaseError` and keep the original error as `cause`; anything else that
+ * escapes a transaction (a bug, an exception from the caller's own callback) is an `UnexpectedError`.
+ *
+ * ```ts
+ * try {
+ *   await repo.insertMany(rows);
+ * } catch (error) {
+ *   if (error instanceof SerializationFailureError) ...; // rolled back, safe to run again
+ *   else if (error instanceof ValidationError) console.error(error.path, error.problem);
+ *   else throw error;
+ * }
+ * ```
  */
 export abstract class LedgerError extends Error {
   abstract readonly code: string;
@@ -74,4 +85,32 @@ export class SerializationFailureError extends LedgerError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * Prisma refused a query's arguments before sending it (`PrismaClientValidationError`): the data did not fit the
+ * Prisma schema (a missing required field, a value of the wrong type, an unknown field). Not a database failure;
+ * `cause` holds Prisma's error, whose message names the offending argument.
+ *
+ * ```ts
+ * await transaction(prisma, (tx) => tx.transaction.create({ data: { accountId: 'one' } as never }));
+ * // rejects with PrismaArgumentError
+ * ```
+ */
+export class PrismaArgumentError extends LedgerError {
+  readonly code = 'PRISMA_ARGUMENT_REJECTED';
+}
+
+/**
+ * Something other than the database failed: a JavaScript exception (`RangeError`, `TypeError`, a thrown string)
+ * from code running inside a transaction — typically the caller's own callback — or a bug. It is never a database
+ * error and says nothing about the data; `cause` is what was thrown. The surrounding transaction was rolled back.
+ *
+ * ```ts
+ * await transaction(prisma, async () => { throw new RangeError('bad index'); });
+ * // rejects with UnexpectedError, cause: the RangeError
+ * ```
+ */
+export class UnexpectedError extends LedgerError {
+  readonly code = 'UNEXPECTED_ERROR';
 }

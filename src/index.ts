@@ -26,8 +26,18 @@ export {
 } from './ingest/bulk-insert.ts';
 export { isRetryableTransactionError, withRetry, type RetryOptions } from './retry/retry.ts';
 export { inTransaction, type DbClient, type TransactionOptions } from './repositories/db-client.ts';
+export { transaction, type LedgerTransactionOptions } from './transaction.ts';
+export { requireModelDefinition } from './validation/model-definition.ts';
 export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
-export { RUNNING_RANGE, RUNNING_ROWS, type Frame, type FrameBound, type FrameMode } from './window/frame.ts';
+export {
+  RUNNING_RANGE,
+  RUNNING_ROWS,
+  type Frame,
+  type FrameBound,
+  type FrameExclusion,
+  type FrameMode,
+  type FrameOffset,
+} from './window/frame.ts';
 export { runningTotalQuery, runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
 export { windowQuery, WindowQuery } from './window/window-query.ts';
 export { windowFunctions, type AggregateOptions, type WindowFunction, type WindowFunctionResult } from './window/functions.ts';
@@ -39,9 +49,11 @@ export type { DecimalInput } from './validation/decimal.ts';
 export {
   DatabaseUnavailableError,
   LedgerError,
+  PrismaArgumentError,
   QueryFailedError,
   SerializationFailureError,
   TransactionTimeoutError,
+  UnexpectedError,
   ValidationError,
   WindowSpecError,
 } from './errors.ts';
@@ -64,3 +76,4 @@ export {
   type WindowAggFeed,
 } from './explain/index.ts';
 export { createPrismaClient, SESSION_OPTIONS } from './db/prisma-client.ts';
+export { SessionTimeZoneError } from './ingest/session-time-zone.ts';

@@ -2,9 +2,11 @@ import { Prisma } from './generated/prisma/client.ts';
 import {
   DatabaseUnavailableError,
   LedgerError,
+  PrismaArgumentError,
   QueryFailedError,
   SerializationFailureError,
   TransactionTimeoutError,
+  UnexpectedError,
 } from './errors.ts';
 
 // Driver-adapter error kinds (from @prisma/driver-adapter-utils) that mean "no usable connection".
@@ -45,8 +47,20 @@ function isConnectionLoss(sqlState: string | undefined): boolean {
   return sqlState !== undefined && (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState));
 }
 
-// node-postgres errors without a code that mean the connection is gone (its own message texts).
-const PG_CONNECTION_GONE = /Connection terminated|is not queryable|Client was closed/;
+// node-postgres errors without a code that mean the connection is gone or never came (its own message texts).
+const PG_CONNECTION_GONE = /Connection terminated|is not queryable|Client was closed|timeout exceeded when trying to connect/;
+
+// A SQLSTATE: two characters of class, three of condition (digits and upper-case letters).
+const SQL_STATE = /^[0-9A-Z]{5}$/;
+
+/**
+ * A server error as node-postgres raises it (its `DatabaseError`): a SQLSTATE `code` next to a `severity`. The
+ * pair tells it apart from Node's own errors, whose codes (`EPERM`, `ERR_INVALID_ARG_TYPE`) can look similar.
+ */
+function serverSqlState(error: Error): string | undefined {
+  const { code, severity } = error as { code?: unknown; severity?: unknown };
+  return typeof code === 'string' && SQL_STATE.test(code) && typeof severity === 'string' ? code : undefined;
+}
 
 /** The adapter's error object when a DriverAdapterError escapes Prisma unwrapped (e.g. from BEGIN). */
 function driverAdapterCause(error: Error): AdapterCause | undefined {
@@ -70,62 +84,108 @@ function serializationFailure(error: Error, sqlState: string | undefined): Seria
 
 /** The last line of Prisma's multi-line messages is the useful one ("Raw query failed. Code: ..."). */
 function conciseMessage(error: Error): string {
-  const lines = error.message.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.at(-1) ?? error.message;
+  const message = messageOf(error);
+  const lines = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.at(-1) ?? message;
+}
+
+// A thrown object may carry anything as `message`.
+function messageOf(error: Error): string {
+  return typeof error.message === 'string' ? error.message : safeString(error.message);
+}
+
+/** `String(value)` that cannot itself throw (e.g. for `Object.create(null)`). */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
 }
 
 /**
- * Turns whatever Prisma or node-postgres threw into one of the library's error classes, keeping the original as
- * `cause`. `LedgerError`s pass through unchanged.
+ * Turns whatever Prisma, node-postgres or the code inside a transaction threw into one of the library's error
+ * classes, keeping the original as `cause`. `LedgerError`s pass through unchanged. Only errors that came from
+ * the database (or the connection to it) become database errors: `PrismaClientValidationError` becomes a
+ * `PrismaArgumentError`, and any other JavaScript exception an `UnexpectedError`, never a `QueryFailedError`.
+ *
+ * ```ts
+ * try {
+ *   await prisma.$transaction(async (tx) => { ... }, { isolationLevel: 'Serializable' });
+ * } catch (error) {
+ *   const mapped = mapDatabaseError(error); // e.g. SerializationFailureError for a write conflict at commit
+ * }
+ * ```
  */
 export function mapDatabaseError(error: unknown): LedgerError {
   if (error instanceof LedgerError) return error;
-
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (error.code === 'P2028') {
-      return new TransactionTimeoutError(
-        `${conciseMessage(error)} The transaction was rolled back; pass a larger timeoutMs or a smaller batch.`,
-        { cause: error },
-      );
-    }
-    if (UNAVAILABLE_PRISMA_CODES.has(error.code)) {
-      return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
-    }
-    const cause = adapterCause(error);
-    const sqlState = cause?.originalCode ?? (cause?.kind === 'postgres' ? cause.code : undefined);
-    if (
-      error.code === 'P2034' ||
-      cause?.kind === 'TransactionWriteConflict' ||
-      (sqlState !== undefined && RETRYABLE_SQL_STATES.has(sqlState))
-    ) {
-      return serializationFailure(error, sqlState);
-    }
-    if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState)) {
-      return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
-    }
-    return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, sqlState, { cause: error });
-  }
-
+  if (error instanceof Prisma.PrismaClientKnownRequestError) return mapKnownRequestError(error);
   if (error instanceof Prisma.PrismaClientInitializationError) {
     return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
   }
+  if (error instanceof Prisma.PrismaClientValidationError) {
+    return new PrismaArgumentError(
+      `Prisma rejected the query's arguments: they do not fit the Prisma schema (nothing was sent for this query): ${conciseMessage(error)}`,
+      { cause: error },
+    );
+  }
+  // Failures Prisma could not classify, reported while it ran a request: the request reached the database layer.
+  if (error instanceof Prisma.PrismaClientUnknownRequestError || error instanceof Prisma.PrismaClientRustPanicError) {
+    return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, undefined, { cause: error });
+  }
+  if (error instanceof Error) return mapPlainError(error);
+  return new UnexpectedError(`Unexpected non-Error value thrown: ${safeString(error)}`, { cause: error });
+}
 
-  if (error instanceof Error) {
-    const driverCause = driverAdapterCause(error);
-    const code = driverCause ? (driverCause.originalCode ?? driverCause.code) : (error as { code?: unknown }).code;
-    if (
-      (driverCause?.kind !== undefined && UNAVAILABLE_KINDS.has(driverCause.kind)) ||
-      (code === undefined && PG_CONNECTION_GONE.test(error.message))
-    ) {
-      return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
-    }
-    if (typeof code === 'string' && RETRYABLE_SQL_STATES.has(code)) return serializationFailure(error, code);
-    if (typeof code === 'string' && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code))) {
-      return new DatabaseUnavailableError(`Database unavailable: ${error.message}`, { cause: error });
-    }
-    return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, typeof code === 'string' ? code : undefined, {
+function mapKnownRequestError(error: Prisma.PrismaClientKnownRequestError): LedgerError {
+  if (error.code === 'P2028') {
+    return new TransactionTimeoutError(
+      `${conciseMessage(error)} The transaction was rolled back; pass a larger timeoutMs or a smaller batch.`,
+      { cause: error },
+    );
+  }
+  if (UNAVAILABLE_PRISMA_CODES.has(error.code)) {
+    return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
+  }
+  const cause = adapterCause(error);
+  const sqlState = cause?.originalCode ?? (cause?.kind === 'postgres' ? cause.code : undefined);
+  if (
+    error.code === 'P2034' ||
+    cause?.kind === 'TransactionWriteConflict' ||
+    (sqlState !== undefined && RETRYABLE_SQL_STATES.has(sqlState))
+  ) {
+    return serializationFailure(error, sqlState);
+  }
+  if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState)) {
+    return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
+  }
+  return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, sqlState, { cause: error });
+}
+
+/**
+ * A plain `Error`: a database failure when it carries the marks of one (a driver-adapter error, a node-postgres
+ * server error, a socket error, node-postgres' own "connection gone" messages), else an `UnexpectedError`.
+ */
+function mapPlainError(error: Error): LedgerError {
+  const driverCause = driverAdapterCause(error);
+  const rawCode: unknown = driverCause ? (driverCause.originalCode ?? driverCause.code) : (error as { code?: unknown }).code;
+  const code = typeof rawCode === 'string' ? rawCode : undefined;
+  if (
+    (driverCause?.kind !== undefined && UNAVAILABLE_KINDS.has(driverCause.kind)) ||
+    (code === undefined && PG_CONNECTION_GONE.test(messageOf(error))) ||
+    (code !== undefined && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code)))
+  ) {
+    return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
+  }
+  if (driverCause?.kind === 'TransactionWriteConflict' || (code !== undefined && RETRYABLE_SQL_STATES.has(code))) {
+    return serializationFailure(error, code);
+  }
+  if (driverCause !== undefined) {
+    return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, code !== undefined && SQL_STATE.test(code) ? code : undefined, {
       cause: error,
     });
   }
-  return new QueryFailedError(`Query failed: ${String(error)}`, undefined, { cause: error });
+  const sqlState = serverSqlState(error);
+  if (sqlState !== undefined) return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, sqlState, { cause: error });
+  return new UnexpectedError(`Unexpected ${error.name} (not a database error): ${conciseMessage(error)}`, { cause: error });
 }

@@ -3,6 +3,8 @@ import { ValidationError } from '../errors.ts';
 import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import type { TransactionOptions } from '../repositories/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
+import { inKeyOrder } from './key-order.ts';
+import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
 
 /** PostgreSQL accepts at most 32,767 bind parameters in one statement (Prisma reports more as P2035). */
@@ -75,6 +77,7 @@ export interface InsertTarget<Data> {
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
 export interface PreparedBatch<Data> {
+  /** Validated rows in write order: by idempotency key when the model has one (see `inKeyOrder`). */
   readonly data: Data[];
   readonly chunkSize: number;
   readonly strategy: 'createMany' | 'unnest';
@@ -120,8 +123,9 @@ export function prepareBatch<Data>(
   allowedOptions: readonly string[] = BULK_OPTION_KEYS,
 ): PreparedBatch<Data> {
   const raw = requireOptions('options', options, allowedOptions);
-  const data = requireBatch('rows', rows, MAX_BATCH_ROWS, requireRow);
-  requireUniqueKeys('rows', data, target.idempotencyKey);
+  const valid = requireBatch('rows', rows, MAX_BATCH_ROWS, requireRow);
+  requireUniqueKeys('rows', valid, target.idempotencyKey);
+  const data = inKeyOrder(valid, target.idempotencyKey);
   const choice = requireChoice('options.strategy', raw.strategy, STRATEGIES, 'auto');
   const strategy = choice === 'auto' ? (data.length >= AUTO_UNNEST_MIN_ROWS ? 'unnest' : 'createMany') : choice;
   const maxChunk =
@@ -153,12 +157,16 @@ export function prepareBatch<Data>(
  * Writes a prepared batch chunk by chunk inside the transaction client it is given: `createMany` with
  * `skipDuplicates`, or one `unnest` insert per chunk with `ON CONFLICT (<idempotency key>) DO NOTHING`. Inserted
  * rows are counted from the statements' row counts; the rest of each chunk was skipped as a duplicate key.
+ * `ownsTransaction`: the library opened `tx` (it may set transaction-local settings), rather than the caller.
  */
 export async function writeChunks<Data>(
   tx: Prisma.TransactionClient,
   batch: PreparedBatch<Data>,
   target: InsertTarget<Data>,
+  ownsTransaction: boolean,
 ): Promise<InsertResult> {
+  // `unnest` binds instants with an explicit offset; `createMany` goes through Prisma's binding, which needs UTC.
+  if (batch.strategy === 'createMany' && batch.data.length > 0) await requireUtcSession(tx, ownsTransaction);
   let inserted = 0;
   let chunks = 0;
   for (let start = 0; start < batch.data.length; start += batch.chunkSize) {

@@ -4,6 +4,7 @@ import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
 import { requireInt4, requireText } from '../validation/keys.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { decimalColumnOf, textLengthOf } from '../window/catalog.ts';
+import { requireModelDefinition } from '../validation/model-definition.ts';
 import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
 
 /**
@@ -48,6 +49,23 @@ function requireMovement(path: string, value: unknown): MovementData {
   };
 }
 
+// Checked once, when the module loads: a definition that cannot work (e.g. a `select` without the keys streams
+// resume by) fails before any repository exists.
+const DEFINITION = requireModelDefinition<'InventoryMovement', StockKey, MovementData>({
+  model: 'InventoryMovement',
+  partitionBy: ['warehouseId', 'productSku'],
+  partitionValues: (key) => [key.warehouseId, key.productSku],
+  orderBy: 'movedAt',
+  amount: 'quantity',
+  select: ['id', 'warehouseId', 'productSku', 'quantity', 'movedAt'],
+  requireKey: requireStockKey,
+  requireBound: requireDate,
+  requireRow: requireMovement,
+  keyOf: (row) => ({ warehouseId: row.warehouseId, productSku: row.productSku }),
+  insertFields: ['warehouseId', 'productSku', 'quantity', 'movedAt'],
+  createMany: (tx, data) => tx.inventoryMovement.createMany({ data }),
+});
+
 /**
  * Running stock level per warehouse and product over `inventory_movements` (mapped names), ordered by
  * `movedAt, id`, backed by the index `(warehouse_id, product_sku, moved_at, id)`. `partitions` are
@@ -66,18 +84,5 @@ export class InventoryMovementRepository extends RunningTotalRepository<
   StockKey,
   MovementData
 > {
-  protected readonly definition: RunningTotalModel<'InventoryMovement', StockKey, MovementData> = {
-    model: 'InventoryMovement',
-    partitionBy: ['warehouseId', 'productSku'],
-    partitionValues: (key) => [key.warehouseId, key.productSku],
-    orderBy: 'movedAt',
-    amount: 'quantity',
-    select: ['id', 'warehouseId', 'productSku', 'quantity', 'movedAt'],
-    requireKey: requireStockKey,
-    requireBound: requireDate,
-    requireRow: requireMovement,
-    keyOf: (row) => ({ warehouseId: row.warehouseId, productSku: row.productSku }),
-    insertFields: ['warehouseId', 'productSku', 'quantity', 'movedAt'],
-    createMany: (tx, data) => tx.inventoryMovement.createMany({ data }),
-  };
+  protected readonly definition: RunningTotalModel<'InventoryMovement', StockKey, MovementData> = DEFINITION;
 }

@@ -4,12 +4,14 @@ import { requireKeyList } from '../validation/keys.ts';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireModelDefinition } from '../validation/model-definition.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
 import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../streaming/stream-timeouts.ts';
 import {
   BULK_OPTION_KEYS,
   prepareBatch,
@@ -129,22 +131,42 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * Streams the same rows as `runningTotals` / `globalRunningTotals` (same options, same order, same totals) in
    * keyset chunks of `chunkSize` rows, all read in one REPEATABLE READ snapshot; memory stays bounded by one
    * chunk. Breaking out of the loop ends the snapshot transaction.
+   *
+   * - `timeoutMs` (default 600,000): the longest the whole stream may hold its transaction.
+   * - `idleTimeoutMs` (default 60,000): the longest the transaction waits for the consumer to ask for more rows
+   *   (the time spent on one chunk). Past it the transaction is ended and the connection freed, and the next read
+   *   throws `TransactionTimeoutError`: an abandoned iterator never holds a connection for long.
+   *
+   * Both apply on both paths (keyset chunks, or one portal with the `pgPool` constructor option). With a
+   * transaction client, rows are read in the caller's transaction and its own timeouts apply.
    * ```ts
    * for await (const row of repo.streamRunningTotals({ partitions: [42] }, { chunkSize: 5_000 })) { ... }
    * ```
    */
   async *streamRunningTotals(
     options?: RunningTotalOptions<Key>,
-    stream: { readonly chunkSize?: number; readonly timeoutMs?: number; readonly scope?: Scope } = {},
+    stream: {
+      readonly chunkSize?: number;
+      readonly timeoutMs?: number;
+      readonly idleTimeoutMs?: number;
+      readonly scope?: Scope;
+    } = {},
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
-    const settings = requireOptions('stream', stream, ['chunkSize', 'timeoutMs', 'scope']);
+    const settings = requireOptions('stream', stream, ['chunkSize', 'timeoutMs', 'idleTimeoutMs', 'scope']);
     const chunkSize = settings.chunkSize === undefined ? 10_000 : requirePositiveInt('stream.chunkSize', settings.chunkSize, 1_000_000);
-    const timeoutMs = settings.timeoutMs === undefined ? undefined : requirePositiveInt('stream.timeoutMs', settings.timeoutMs, 86_400_000);
+    const timeouts = {
+      timeoutMs:
+        settings.timeoutMs === undefined ? DEFAULT_STREAM_TIMEOUT_MS : requirePositiveInt('stream.timeoutMs', settings.timeoutMs, 86_400_000),
+      idleTimeoutMs:
+        settings.idleTimeoutMs === undefined
+          ? DEFAULT_STREAM_IDLE_TIMEOUT_MS
+          : requirePositiveInt('stream.idleTimeoutMs', settings.idleTimeoutMs, 86_400_000),
+    };
     const scope = requireChoice('stream.scope', settings.scope, ['partition', 'global'], 'partition');
     const plan = this.runningTotalPlan(options, scope);
     const rows = this.pgPool
-      ? streamThroughCursor(this.pgPool, plan, this.planSql(plan), chunkSize)
-      : streamRunningTotals(this.db, plan, { chunkSize, ...(timeoutMs !== undefined && { timeoutMs }) });
+      ? streamThroughCursor(this.pgPool, plan, this.planSql(plan), chunkSize, timeouts)
+      : streamRunningTotals(this.db, plan, { chunkSize, ...timeouts });
     yield* rows as AsyncGenerator<WithRunningTotal<Row>, void, undefined>;
   }
 
@@ -159,28 +181,33 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * ```
    */
   async page(options: PageOptions<Key>): Promise<Page<WithRunningTotal<Row>>> {
+    const def = this.checkedDefinition;
     const opts = requireOptions('options', options, ['partition', 'from', 'to', 'frame', 'nulls', 'after', 'limit']);
     const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
-    const partition = opts.partition === undefined ? undefined : this.definition.requireKey('options.partition', opts.partition);
+    const partition = opts.partition === undefined ? undefined : def.requireKey('options.partition', opts.partition);
+    // Validated copies: the fingerprint below must not run a caller's own toISOString.
+    const from = opts.from === undefined ? undefined : def.requireBound('options.from', opts.from);
+    const to = opts.to === undefined ? undefined : def.requireBound('options.to', opts.to);
     const plan = this.runningTotalPlan(
       {
         ...(partition !== undefined && { partitions: [partition] }),
-        ...(opts.from !== undefined && { from: opts.from as Date }),
-        ...(opts.to !== undefined && { to: opts.to as Date }),
+        ...(from !== undefined && { from }),
+        ...(to !== undefined && { to }),
         ...(opts.frame !== undefined && { frame: opts.frame as 'rows' }),
         ...(opts.nulls !== undefined && { nulls: opts.nulls as 'zero' }),
       },
       partition === undefined ? 'global' : 'partition',
     );
-    // The fingerprint binds a cursor to this exact query; JSON.stringify renders Dates as ISO strings.
+    // The fingerprint binds a cursor to this exact query.
+    const instant = (date: Date | undefined) => (date === undefined ? null : date.getTime());
     const query = createHash('sha256')
-      .update(JSON.stringify([plan.model, partition === undefined ? null : this.partitionValues(partition), opts.from ?? null, opts.to ?? null, plan.frame, plan.nulls]))
+      .update(JSON.stringify([plan.model, partition === undefined ? null : this.partitionValues(partition), instant(from), instant(to), plan.frame, plan.nulls]))
       .digest('base64url')
       .slice(0, 22);
     const page = await fetchPage(this.db, {
       plan,
       partitionKey: partition === undefined ? [] : this.partitionValues(partition),
-      ...(opts.from !== undefined && { from: opts.from as Date }),
+      ...(from !== undefined && { from }),
       ...(opts.after !== undefined && { after: opts.after as string }),
       limit,
       query,
@@ -194,17 +221,26 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * `globalRunningTotals`) would send, and summarises the plan: whether a Sort or an index feeds the WindowAgg,
    * which index, rows, execution time.
    */
-  explain(options?: RunningTotalOptions<Key>, scope: Scope = 'partition'): Promise<PlanSummary> {
+  async explain(options?: RunningTotalOptions<Key>, scope: Scope = 'partition'): Promise<PlanSummary> {
     return explainQuery(this.db, this.runningTotalsSql(options, scope));
   }
 
+  /**
+   * The subclass's definition, checked against Prisma's data model on first use (a base class cannot check it in
+   * its constructor: subclass fields are set after `super()` returns). Checked once per definition object.
+   */
+  private get checkedDefinition(): RunningTotalModel<M, Key, Data> {
+    return requireModelDefinition(this.definition);
+  }
+
   private partitionFields(): readonly FieldOf<M>[] {
-    const { partitionBy } = this.definition;
+    const { partitionBy } = this.checkedDefinition;
     return typeof partitionBy === 'string' ? [partitionBy] : partitionBy;
   }
 
   private partitionValues(key: Key): readonly unknown[] {
-    return this.definition.partitionValues ? this.definition.partitionValues(key) : [key];
+    const def = this.checkedDefinition;
+    return def.partitionValues ? def.partitionValues(key) : [key];
   }
 
   /** Validates running-total options into a plan the executors (query, stream, page) share. */
@@ -213,7 +249,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     scope: Scope,
     maxPartitions = MAX_PARTITION_KEYS,
   ): RunningTotalPlan<M> {
-    const def = this.definition;
+    const def = this.checkedDefinition;
     const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
     const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
     const nulls = requireChoice('options.nulls', opts.nulls, ['zero', 'skip'], 'zero');
@@ -248,12 +284,13 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * Default timeout: 10 s plus 1 ms per row (`timeoutMs`); outliving it is a `TransactionTimeoutError`, nothing written.
    */
   async insertMany(rows: readonly Input[], options?: BulkInsertOptions): Promise<InsertResult> {
-    const batch = prepareBatch(rows, options, this.definition.requireRow, this.definition);
-    return this.inInsertTransaction(batch, (tx) => writeChunks(tx, batch, this.insertTarget()));
+    const def = this.checkedDefinition;
+    const batch = prepareBatch(rows, options, def.requireRow, def);
+    return this.inInsertTransaction(batch, (tx) => writeChunks(tx, batch, this.insertTarget(), isRootClient(this.db)));
   }
 
   private insertTarget(): InsertTarget<Data> {
-    const def = this.definition;
+    const def = this.checkedDefinition;
     return {
       model: def.model,
       insertFields: def.insertFields,
@@ -277,9 +314,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     rows: readonly Input[],
     options?: InsertAndReportOptions<Key>,
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
-    const batch = prepareBatch(rows, options, this.definition.requireRow, this.definition, [...BULK_OPTION_KEYS, 'report']);
+    const def = this.checkedDefinition;
+    const batch = prepareBatch(rows, options, def.requireRow, def, [...BULK_OPTION_KEYS, 'report']);
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
-    const keys = batch.data.map((row) => this.definition.keyOf(row));
+    const keys = batch.data.map((row) => def.keyOf(row));
     const touched = [...new Map(keys.map((key) => [JSON.stringify(this.partitionValues(key)), key])).values()];
     const report = batch.options.report as RunningTotalOptions<Key> | undefined;
     // Validated before the transaction starts. The default list comes from validated rows, so the 10,000-key cap
@@ -290,7 +328,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
         : this.runningTotalPlan(report, 'partition'),
     );
     return this.inInsertTransaction(batch, async (tx) => {
-      const result = await writeChunks(tx, batch, this.insertTarget());
+      const result = await writeChunks(tx, batch, this.insertTarget(), isRootClient(this.db));
       const totals = await tx.$queryRaw<WithRunningTotal<Row>[]>(reportSql);
       return { ...result, totals };
     });

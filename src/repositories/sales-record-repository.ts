@@ -4,6 +4,7 @@ import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
 import { optionalText, requireText } from '../validation/keys.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { decimalColumnOf, textLengthOf } from '../window/catalog.ts';
+import { requireModelDefinition } from '../validation/model-definition.ts';
 import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
 
 /** A sale to insert. `saleDate` is a calendar day: pass midnight UTC (`new Date('2026-03-01')`). */
@@ -35,6 +36,23 @@ function requireSalesRecord(path: string, value: unknown): SalesRecordData {
   };
 }
 
+// Checked once, when the module loads: a definition that cannot work (e.g. a `select` without the keys streams
+// resume by) fails before any repository exists.
+const DEFINITION = requireModelDefinition<'SalesRecord', string, SalesRecordData>({
+  model: 'SalesRecord',
+  partitionBy: 'region',
+  orderBy: 'saleDate',
+  amount: 'revenue',
+  select: ['id', 'region', 'saleDate', 'revenue'],
+  requireKey: requireRegion,
+  requireBound: requireUtcDay,
+  requireRow: requireSalesRecord,
+  keyOf: (row) => row.region,
+  insertFields: ['region', 'saleDate', 'revenue', 'externalId'],
+  idempotencyKey: 'externalId',
+  createMany: (tx, data) => tx.salesRecord.createMany({ data, skipDuplicates: true }),
+});
+
 /**
  * Running revenue over `SalesRecord`: per region (`runningTotals`) or across regions (`globalRunningTotals`),
  * ordered by `saleDate, id`, backed by the indexes `(region, saleDate, id)` and `(saleDate, id)`. `partitions`
@@ -52,18 +70,5 @@ export class SalesRecordRepository extends RunningTotalRepository<
   string,
   SalesRecordData
 > {
-  protected readonly definition: RunningTotalModel<'SalesRecord', string, SalesRecordData> = {
-    model: 'SalesRecord',
-    partitionBy: 'region',
-    orderBy: 'saleDate',
-    amount: 'revenue',
-    select: ['id', 'region', 'saleDate', 'revenue'],
-    requireKey: requireRegion,
-    requireBound: requireUtcDay,
-    requireRow: requireSalesRecord,
-    keyOf: (row) => row.region,
-    insertFields: ['region', 'saleDate', 'revenue', 'externalId'],
-    idempotencyKey: 'externalId',
-    createMany: (tx, data) => tx.salesRecord.createMany({ data, skipDuplicates: true }),
-  };
+  protected readonly definition: RunningTotalModel<'SalesRecord', string, SalesRecordData> = DEFINITION;
 }

@@ -4,6 +4,7 @@ import { requireDecimal, type DecimalInput } from '../validation/decimal.ts';
 import { optionalText, requireInt4 } from '../validation/keys.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { decimalColumnOf, textLengthOf } from '../window/catalog.ts';
+import { requireModelDefinition } from '../validation/model-definition.ts';
 import { RunningTotalRepository, type RunningTotalModel } from './running-total-repository.ts';
 
 /** A ledger entry to insert. `amount: null` is a pending entry (see the NULL policy of running totals). */
@@ -30,6 +31,23 @@ function requireTransaction(path: string, value: unknown): TransactionData {
   };
 }
 
+// Checked once, when the module loads: a definition that cannot work (e.g. a `select` without the keys streams
+// resume by) fails before any repository exists.
+const DEFINITION = requireModelDefinition<'Transaction', number, TransactionData>({
+  model: 'Transaction',
+  partitionBy: 'accountId',
+  orderBy: 'createdAt',
+  amount: 'amount',
+  select: ['id', 'accountId', 'amount', 'createdAt'],
+  requireKey: requireInt4,
+  requireBound: requireDate,
+  requireRow: requireTransaction,
+  keyOf: (row) => row.accountId,
+  insertFields: ['accountId', 'amount', 'createdAt', 'externalId'],
+  idempotencyKey: 'externalId',
+  createMany: (tx, data) => tx.transaction.createMany({ data, skipDuplicates: true }),
+});
+
 /**
  * Running balances over the `Transaction` ledger: per account (`runningTotals`) or across all accounts
  * (`globalRunningTotals`), ordered by `createdAt, id`, backed by the indexes `(accountId, createdAt, id)` and
@@ -48,18 +66,5 @@ export class TransactionRepository extends RunningTotalRepository<
   number,
   TransactionData
 > {
-  protected readonly definition: RunningTotalModel<'Transaction', number, TransactionData> = {
-    model: 'Transaction',
-    partitionBy: 'accountId',
-    orderBy: 'createdAt',
-    amount: 'amount',
-    select: ['id', 'accountId', 'amount', 'createdAt'],
-    requireKey: requireInt4,
-    requireBound: requireDate,
-    requireRow: requireTransaction,
-    keyOf: (row) => row.accountId,
-    insertFields: ['accountId', 'amount', 'createdAt', 'externalId'],
-    idempotencyKey: 'externalId',
-    createMany: (tx, data) => tx.transaction.createMany({ data, skipDuplicates: true }),
-  };
+  protected readonly definition: RunningTotalModel<'Transaction', number, TransactionData> = DEFINITION;
 }

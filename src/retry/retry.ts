@@ -101,6 +101,7 @@ export function backoffDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelay
  * ```ts
  * const totals = await withRetry(() => prisma.$transaction(async (tx) => ..., { isolationLevel: 'Serializable' }));
  * ```
+ * For a transaction of your own, `transaction(prisma, work, options)` does this in one call.
  */
 export async function withRetry<T>(work: (attempt: number) => Promise<T>, options?: RetryOptions): Promise<T> {
   return retrying(work, retryPolicy('retry', options));

@@ -1,27 +1,30 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { conditions } from '../window/conditions.ts';
+import { columnInfo, idField, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalQuery } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
-import type { DbClient } from '../repositories/db-client.ts';
+import { queryRows, type DbClient } from '../repositories/db-client.ts';
+import { afterPosition, inPartition } from './keyset-conditions.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
-/** Where the previous chunk stopped: its last row's keys and running total. */
+/**
+ * Where the previous chunk stopped: its last row's stored keys and running total. Keys are the server's exact
+ * text of the stored values (a `timestamptz` keeps its microseconds), never JavaScript values: a `Date` holds
+ * milliseconds, and a position rounded to them would repeat or skip rows.
+ */
 export interface KeysetPosition {
   /** Partition key values of the last row, one per PARTITION BY field (empty for a global total). */
-  readonly key: readonly unknown[];
+  readonly key: readonly string[];
   /** Order value (time) of the last row. */
-  readonly time: Date;
+  readonly order: string;
   /** Id of the last row (ROWS frames resume after it; RANGE frames resume after the whole peer group). */
-  readonly id: bigint;
+  readonly id: string;
   /** Running total after the last row, carried into the next chunk. */
   readonly total: Prisma.Decimal;
 }
 
-/** Carried into the first chunk without a position: e.g. an opening balance before `from`. */
+/** Carried into the first chunk of a single-partition query: e.g. the balance before a page's `from`. */
 export interface OpeningCarry {
-  readonly key: readonly unknown[];
   readonly total: Prisma.Decimal;
 }
 
@@ -34,6 +37,11 @@ export interface Chunk {
   /** False when the data ended inside this chunk. */
   readonly more: boolean;
 }
+
+/** Output column holding a row's stored partition and order values (removed before rows are returned). */
+const POSITION = '__position';
+
+type RawChunkRow = ChunkRow & { [POSITION]?: string[] };
 
 /**
  * One keyset chunk of a running total: an indexed range query `WHERE (key, time, id) > (...)` whose window
@@ -50,12 +58,12 @@ export async function fetchChunk<M extends ModelName>(
   limit: number,
 ): Promise<Chunk> {
   for (let size = limit; ; size *= 2) {
-    const rows = await db.$queryRaw<ChunkRow[]>(chunkSql(plan, from, size + 1));
+    const rows = await queryRows<RawChunkRow>(db, chunkSql(plan, from, size + 1));
     const more = rows.length > size;
     const page = more ? rows.slice(0, size) : rows;
-    if (!more || plan.frame === 'rows') return { rows: page, position: positionOf(plan, page.at(-1)), more };
+    if (!more || plan.frame === 'rows') return finish(plan, page, more);
     const complete = withoutTrailingPeers(plan, page, rows[size]!);
-    if (complete.length > 0) return { rows: complete, position: positionOf(plan, complete.at(-1)), more: true };
+    if (complete.length > 0) return finish(plan, complete, true);
     // One peer group is larger than the limit: read again with a larger one.
   }
 }
@@ -67,28 +75,26 @@ export function chunkSql<M extends ModelName>(
   limit: number,
 ): Prisma.Sql {
   const { model } = plan;
-  const c = conditions(model);
   const id = idField(model) as FieldOf<M>;
   const where = [...plan.where];
-  if (from && 'id' in from) {
+  const resumed = from !== undefined && 'order' in from ? from : undefined;
+  if (resumed) {
     const keys: FieldOf<M>[] = [...plan.partitionBy, plan.orderBy];
-    const values: unknown[] = [...from.key, from.time];
+    const values = [...resumed.key, resumed.order];
     // ROWS resumes after the last row; RANGE after the last complete peer group, so the id is left out.
-    where.push(plan.frame === 'rows' ? c.after([...keys, id], [...values, from.id]) : c.after(keys, values));
+    where.push(plan.frame === 'rows' ? afterPosition(model, [...keys, id], [...values, resumed.id]) : afterPosition(model, keys, values));
   }
-  const base = windowSpec(model);
-  const window = base
+  const window = windowSpec(model)
     .partitionBy(...plan.partitionBy)
     .orderBy(plan.orderBy)
     .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
+  // The carried total belongs to the position's partition only; an opening carry to the one partition queried.
   const carry =
     from === undefined
       ? undefined
       : {
           amount: from.total,
-          ...(plan.partitionBy.length > 0 && {
-            where: c.and(...plan.partitionBy.map((field, i) => c.compare(field, '=', from.key[i] as never))),
-          }),
+          ...(resumed && plan.partitionBy.length > 0 && { where: inPartition(model, plan.partitionBy, resumed.key) }),
         };
   return runningTotalQuery({
     window,
@@ -97,33 +103,41 @@ export function chunkSql<M extends ModelName>(
     select: plan.select,
     where,
     limit,
+    positionOf: [...plan.partitionBy, plan.orderBy],
     ...(carry && { carry }),
   }).toSql();
 }
 
-function positionOf<M extends ModelName>(plan: RunningTotalPlan<M>, row: ChunkRow | undefined): KeysetPosition | undefined {
-  if (!row) return undefined;
-  return {
-    key: plan.partitionBy.map((field) => row[field]),
-    time: row[plan.orderBy] as Date,
-    id: row[idField(plan.model)] as bigint,
-    total: row.runningTotal,
-  };
+// Takes the position from the last row and removes the position column from every row returned.
+function finish<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRow[], more: boolean): Chunk {
+  const last = rows.at(-1);
+  const stored = last?.[POSITION];
+  const position =
+    last && stored
+      ? {
+          key: stored.slice(0, plan.partitionBy.length),
+          order: stored[plan.partitionBy.length]!,
+          id: String(last[idField(plan.model)]),
+          total: last.runningTotal,
+        }
+      : undefined;
+  for (const row of rows) delete row[POSITION];
+  return { rows, position, more };
 }
 
-function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, a: ChunkRow, b: ChunkRow): boolean {
-  return [...plan.partitionBy, plan.orderBy].every((field) => sameValue(a[field], b[field]));
-}
-
-// Values as $queryRaw returns them: Dates and Decimals are objects, so compare what they hold.
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
-  if (Prisma.Decimal.isDecimal(a) && Prisma.Decimal.isDecimal(b)) return a.equals(b);
-  return a === b;
+// Peers share partition and order values. Compared as stored: numerics by value (1.5 = 1.50), the rest by the
+// server's exact text (a timestamptz to the microsecond).
+function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, a: RawChunkRow, b: RawChunkRow): boolean {
+  const fields = [...plan.partitionBy, plan.orderBy];
+  const x = a[POSITION]!;
+  const y = b[POSITION]!;
+  return fields.every((field, i) =>
+    columnInfo(plan.model, field).type === 'Decimal' ? new Prisma.Decimal(x[i]!).equals(y[i]!) : x[i] === y[i],
+  );
 }
 
 // Drops the rows at the end of `rows` that are peers of `next` (the first row not returned).
-function withoutTrailingPeers<M extends ModelName>(plan: RunningTotalPlan<M>, rows: ChunkRow[], next: ChunkRow): ChunkRow[] {
+function withoutTrailingPeers<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRow[], next: RawChunkRow): RawChunkRow[] {
   let end = rows.length;
   while (end > 0 && samePeers(plan, rows[end - 1]!, next)) end -= 1;
   return rows.slice(0, end);

@@ -3,7 +3,7 @@ import type { ModelName } from '../window/catalog.ts';
 import { conditions } from '../window/conditions.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
 import { inTransaction, queryRows, type DbClient } from '../repositories/db-client.ts';
-import { fetchChunk, type ChunkRow, type OpeningCarry } from './keyset-chunk.ts';
+import { fetchChunk, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
 import type { CursorCodec } from './page-cursor.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
@@ -44,12 +44,12 @@ export async function fetchPage<M extends ModelName>(db: DbClient, request: Page
   // would make the page's balances disagree with its rows.
   return inTransaction(
     db,
-    async (tx) => pageFrom(tx, request, { key: request.partitionKey, total: await openingBalance(tx, request) }),
+    async (tx) => pageFrom(tx, request, { total: await openingBalance(tx, request) }),
     { isolationLevel: 'RepeatableRead' },
   );
 }
 
-async function pageFrom<M extends ModelName>(db: DbClient, request: PageRequest<M>, start: OpeningCarry): Promise<Page<ChunkRow>> {
+async function pageFrom<M extends ModelName>(db: DbClient, request: PageRequest<M>, start: KeysetPosition | OpeningCarry): Promise<Page<ChunkRow>> {
   const { plan, codec } = request;
   const chunk = await fetchChunk(db, plan, start, request.limit);
   const last = chunk.rows.at(-1);

@@ -8,11 +8,16 @@ export class InvalidCursorError extends LedgerError {
   readonly code = 'INVALID_CURSOR';
 }
 
+/** Version 2: keys and order value are the server's exact text of the stored values (microseconds kept). */
+const VERSION = 2;
+
 interface CursorPayload {
-  readonly v: 1;
+  readonly v: typeof VERSION;
   /** Fingerprint of the query the cursor belongs to (model, partition, range, frame, NULL policy). */
   readonly q: string;
-  readonly k: ReadonlyArray<string | number>;
+  /** Stored partition key values of the last row, as text. */
+  readonly k: readonly string[];
+  /** Stored order value of the last row, as text (e.g. `2026-01-01T00:00:00.000500+00:00`). */
   readonly t: string;
   readonly id: string;
   readonly total: string;
@@ -37,11 +42,11 @@ export class CursorCodec {
 
   encode(query: string, position: KeysetPosition): string {
     const payload: CursorPayload = {
-      v: 1,
+      v: VERSION,
       q: query,
-      k: position.key.map((value) => (typeof value === 'number' ? value : String(value))),
-      t: position.time.toISOString(),
-      id: position.id.toString(),
+      k: position.key,
+      t: position.order,
+      id: position.id,
       total: position.total.toFixed(),
     };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
@@ -64,21 +69,19 @@ export class CursorCodec {
     } catch (error) {
       throw new InvalidCursorError('Malformed cursor payload.', { cause: error });
     }
-    if (payload.v !== 1) throw new InvalidCursorError(`Unsupported cursor version ${String(payload.v)}.`);
+    if (typeof payload !== 'object' || payload === null) throw new InvalidCursorError('Malformed cursor payload.');
+    if (payload.v !== VERSION) {
+      throw new InvalidCursorError(`Unsupported cursor version ${String(payload.v)}: start again from the first page.`);
+    }
     if (payload.q !== query) {
       throw new InvalidCursorError('This cursor belongs to a different query (other partition, range, frame or NULL policy).');
     }
-    const time = new Date(payload.t);
-    const keyIsValid = Array.isArray(payload.k) && payload.k.every((v) => typeof v === 'string' || typeof v === 'number');
-    if (!keyIsValid || Number.isNaN(time.getTime()) || !/^\d+$/.test(payload.id) || !/^-?\d+(\.\d+)?$/.test(payload.total)) {
+    const keyIsValid = Array.isArray(payload.k) && payload.k.every((v) => typeof v === 'string');
+    if (!keyIsValid || typeof payload.t !== 'string' || typeof payload.id !== 'string' || !/^-?\d+$/.test(payload.id) ||
+        typeof payload.total !== 'string' || !/^-?\d+(\.\d+)?$/.test(payload.total)) {
       throw new InvalidCursorError('Malformed cursor payload.');
     }
-    return {
-      key: payload.k,
-      time,
-      id: BigInt(payload.id),
-      total: new Prisma.Decimal(payload.total),
-    };
+    return { key: payload.k, order: payload.t, id: payload.id, total: new Prisma.Decimal(payload.total) };
   }
 
   #sign(body: string): string {

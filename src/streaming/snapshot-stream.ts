@@ -1,26 +1,24 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { mapDatabaseError } from '../map-database-error.ts';
 import { isRootClient, type DbClient } from '../repositories/db-client.ts';
-
-export interface SnapshotOptions {
-  /**
-   * Upper bound for the whole stream, in ms: every chunk is read in one REPEATABLE READ transaction, and Prisma
-   * ends interactive transactions after their timeout. Default 10 minutes.
-   */
-  readonly timeoutMs?: number;
-}
+import { idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './stream-timeouts.ts';
 
 /**
  * Runs `produce` inside one `REPEATABLE READ, READ ONLY` transaction and hands its batches to the consumer one at
  * a time: the producer waits until the consumer asks for the next batch, so at most one batch is in memory, and
  * every batch reads the same snapshot. Breaking out of the consumer's loop ends the transaction.
  *
- * With a transaction client (no `$transaction`), batches are read in the caller's transaction as they are.
+ * A consumer that keeps a batch longer than `idleTimeoutMs` (or drops the iterator without `return()`) does not
+ * keep the connection: the transaction is ended, and its next read throws `TransactionTimeoutError` — never a
+ * silently shorter stream. The whole stream is bounded by `timeoutMs` (Prisma's interactive-transaction timeout).
+ *
+ * With a transaction client (no `$transaction`), batches are read in the caller's transaction as they are: its
+ * timeouts are the caller's.
  */
 export async function* snapshotBatches<T>(
   db: DbClient,
   produce: (tx: Prisma.TransactionClient, emit: (batch: T) => Promise<boolean>) => Promise<void>,
-  options: SnapshotOptions = {},
+  timeouts: StreamTimeouts,
 ): AsyncGenerator<T, void, undefined> {
   let stopped = false;
   let offered: { readonly batch: T } | undefined;
@@ -37,14 +35,23 @@ export async function* snapshotBatches<T>(
       resume = resolve;
       arrived?.();
     });
+  const stop = () => {
+    stopped = true;
+    const next = resume;
+    resume = undefined;
+    next?.(false);
+  };
 
   const root = isRootClient(db);
   const run = async (tx: Prisma.TransactionClient) => {
-    if (root) await tx.$executeRaw`SET TRANSACTION READ ONLY`;
+    if (root) {
+      await tx.$executeRaw`SET TRANSACTION READ ONLY`;
+      await tx.$queryRawUnsafe(serverIdleTimeoutSql(timeouts));
+    }
     await produce(tx, emit);
   };
   const done = (root
-    ? db.$transaction(run, { isolationLevel: 'RepeatableRead', timeout: options.timeoutMs ?? 600_000, maxWait: 10_000 })
+    ? db.$transaction(run, { isolationLevel: 'RepeatableRead', timeout: timeouts.timeoutMs, maxWait: 10_000 })
     : run(db)
   ).then(
     () => {
@@ -58,6 +65,7 @@ export async function* snapshotBatches<T>(
     },
   );
 
+  let idle = false;
   try {
     for (;;) {
       if (!offered && !finished) await new Promise<void>((resolve) => (arrived = resolve));
@@ -65,7 +73,20 @@ export async function* snapshotBatches<T>(
       if (offered) {
         const { batch } = offered;
         offered = undefined;
+        // While the consumer holds the batch, the transaction sits idle: end it if that lasts too long.
+        const timer = root
+          ? setTimeout(() => {
+              idle = true;
+              stop();
+            }, timeouts.idleTimeoutMs)
+          : undefined;
+        timer?.unref();
         yield batch;
+        clearTimeout(timer);
+        if (idle) {
+          await done;
+          throw idleTimeoutError(timeouts);
+        }
         const next = resume;
         resume = undefined;
         next?.(true);
@@ -76,10 +97,7 @@ export async function* snapshotBatches<T>(
     }
   } finally {
     // Consumer done (or broke out): tell a waiting producer to stop, then let the transaction end.
-    stopped = true;
-    const next = resume;
-    resume = undefined;
-    next?.(false);
+    stop();
     await done;
   }
 }

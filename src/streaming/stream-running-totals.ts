@@ -1,14 +1,13 @@
 import type { ModelName } from '../window/catalog.ts';
 import type { DbClient } from '../repositories/db-client.ts';
-import { fetchChunk, type Chunk, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
+import { fetchChunk, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
-import { snapshotBatches, type SnapshotOptions } from './snapshot-stream.ts';
+import { snapshotBatches } from './snapshot-stream.ts';
+import type { StreamTimeouts } from './stream-timeouts.ts';
 
-export interface StreamOptions extends SnapshotOptions {
-  /** Rows per keyset chunk (memory stays bounded by it). Default 10,000. */
-  readonly chunkSize?: number;
-  /** Total carried into the first chunk (e.g. an opening balance). */
-  readonly opening?: OpeningCarry;
+export interface StreamOptions extends StreamTimeouts {
+  /** Rows per keyset chunk (memory stays bounded by it). */
+  readonly chunkSize: number;
 }
 
 /**
@@ -18,13 +17,13 @@ export interface StreamOptions extends SnapshotOptions {
 export async function* streamRunningTotals<M extends ModelName>(
   db: DbClient,
   plan: RunningTotalPlan<M>,
-  options: StreamOptions = {},
+  options: StreamOptions,
 ): AsyncGenerator<ChunkRow, void, undefined> {
-  const chunkSize = options.chunkSize ?? 10_000;
+  const { chunkSize } = options;
   const batches = snapshotBatches<ChunkRow[]>(
     db,
     async (tx, emit) => {
-      let position: KeysetPosition | OpeningCarry | undefined = options.opening;
+      let position: KeysetPosition | undefined;
       for (;;) {
         const chunk: Chunk = await fetchChunk(tx, plan, position, chunkSize);
         if (chunk.rows.length > 0 && !(await emit(chunk.rows))) return;

@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.ts';
 import { describe } from './dates.ts';
+import { denseItems } from './dense.ts';
 
 /** A non-empty array of at most `maxRows` rows; each row checked by `check` (which names the failing index). */
 export function requireBatch<T>(
@@ -13,7 +14,7 @@ export function requireBatch<T>(
   if (rows.length > maxRows) {
     throw new ValidationError(path, `has ${rows.length} rows; at most ${maxRows} per call. Split the batch.`);
   }
-  return rows.map((row, i) => check(`${path}[${i}]`, row));
+  return denseItems(path, rows, check);
 }
 
 /** A positive safe integer option such as `chunkSize` or `limit`, at most `max`. */

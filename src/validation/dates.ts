@@ -6,17 +6,43 @@ import { ValidationError } from '../errors.ts';
 const PG_MIN_TIME = Date.parse('0001-01-01T00:00:00.000Z');
 const PG_MAX_TIME = Date.parse('9999-12-31T23:59:59.999Z');
 
-/** A valid `Date` inside PostgreSQL's timestamp range. */
-export function requireDate(path: string, value: unknown): Date {
-  if (!(value instanceof Date)) {
-    throw new ValidationError(path, `expected a Date, got ${describe(value)}.`);
+/**
+ * The time value held by a real `Date` (its internal slot), or `undefined` for anything else. Reads it with
+ * `Date.prototype.getTime`, never the value's own methods: a subclass or an own property can override `getTime`
+ * or `toISOString`, and an object made with `Object.create(Date.prototype)` passes `instanceof Date` without
+ * holding a date at all.
+ *
+ * ```ts
+ * timeOf(new Date(0)); // 0
+ * timeOf(Object.create(Date.prototype)); // undefined
+ * ```
+ */
+export function timeOf(value: unknown): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  try {
+    return Date.prototype.getTime.call(value);
+  } catch {
+    return undefined;
   }
-  const time = value.getTime();
+}
+
+/**
+ * A valid `Date` inside PostgreSQL's timestamp range, returned as a plain `Date` copy of the same instant: what
+ * reaches Prisma or the SQL is the time value itself, never a subclass' or an own property's `toISOString`.
+ *
+ * ```ts
+ * requireDate('options.from', new Date('2026-01-01')); // Date 2026-01-01T00:00:00.000Z
+ * requireDate('options.from', new Date('nope'));       // throws ValidationError "options.from: is an Invalid Date."
+ * ```
+ */
+export function requireDate(path: string, value: unknown): Date {
+  const time = timeOf(value);
+  if (time === undefined) throw new ValidationError(path, `expected a Date, got ${describe(value)}.`);
   if (Number.isNaN(time)) throw new ValidationError(path, 'is an Invalid Date.');
   if (time < PG_MIN_TIME || time > PG_MAX_TIME) {
-    throw new ValidationError(path, `${value.toISOString()} is outside the supported range (years 1 to 9999, UTC).`);
+    throw new ValidationError(path, `${new Date(time).toISOString()} is outside the supported range (years 1 to 9999, UTC).`);
   }
-  return value;
+  return new Date(time);
 }
 
 /** A `Date` that is midnight UTC: the only exact way to address a `date` column with a JavaScript Date. */
@@ -55,9 +81,10 @@ export function requireDateRange(
   return { from, to };
 }
 
+/** A short description of a bad value for error messages (never its full content, never its own methods). */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (value instanceof Date) return 'a Date';
+  if (value instanceof Date) return timeOf(value) === undefined ? 'an object posing as a Date' : 'a Date';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return `${typeof value} ${String(value)}`;

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { denseItems } from './dense.ts';
 import { describe } from './dates.ts';
 
 const INT4_MIN = -2_147_483_648;
@@ -47,5 +48,5 @@ export function requireKeyList<T>(
     throw new ValidationError(path, 'is empty, which would match nothing; omit it to include every partition.');
   }
   if (value.length > maxItems) throw new ValidationError(path, `has ${value.length} keys; at most ${maxItems} are allowed per call.`);
-  return value.map((item, i) => check(`${path}[${i}]`, item));
+  return denseItems(path, value, check);
 }

@@ -1,16 +1,28 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { WindowSpecError } from '../errors.ts';
-import { arrayTypeOf, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
+import { ValidationError, WindowSpecError } from '../errors.ts';
+import { requireColumnValue } from '../validation/column-value.ts';
+import { describe, timeOf } from '../validation/dates.ts';
+import { denseItems, requireDense } from '../validation/dense.ts';
+import { arrayTypeOf, columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { FieldValue } from './types.ts';
 
 /**
  * Dates are bound as ISO-8601 text with an explicit `Z` and cast to the column's type. A bare `Date` parameter
  * reaches PostgreSQL through @prisma/adapter-pg without an offset and is read in the session's TimeZone, so any
- * session not set to UTC would shift every bound by its offset.
+ * session not set to UTC would shift every bound by its offset. The text comes from the Date's own time value
+ * (`Date.prototype`), never from a `toISOString` the value may have overridden. Other values pass unchanged.
+ *
+ * ```ts
+ * boundValue(new Date('2026-01-01')); // '2026-01-01T00:00:00.000Z'
+ * boundValue([1, 2]);                 // [1, 2]
+ * ```
  */
 export function boundValue(value: unknown): unknown {
-  if (value instanceof Date) return value.toISOString();
-  return Array.isArray(value) ? value.map(boundValue) : value;
+  if (Array.isArray(value)) return denseItems('value', value, (_, item) => boundValue(item));
+  const time = timeOf(value);
+  if (time === undefined) return value;
+  if (Number.isNaN(time)) throw new ValidationError('value', 'is an Invalid Date.');
+  return new Date(time).toISOString();
 }
 
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -23,7 +35,42 @@ export interface Condition<M extends ModelName> {
 }
 
 /**
- * Conditions for WHERE and `FILTER (WHERE ...)`, with values always bound as parameters.
+ * Checks that `value` is a condition over `model` (built by `conditions(model)`), so a wrong argument fails here
+ * with a clear message instead of being rendered as a bound parameter.
+ *
+ * ```ts
+ * requireCondition('Transaction', c.isNull('amount'), 'sum filter'); // the condition
+ * requireCondition('Transaction', 'amount IS NULL', 'sum filter');   // throws WindowSpecError
+ * ```
+ */
+export function requireCondition<M extends ModelName>(model: M, value: unknown, what: string): Condition<M> {
+  const candidate = value as Partial<Condition<ModelName>> | null | undefined;
+  if (typeof value !== 'object' || value === null || !(candidate?.sql instanceof Prisma.Sql)) {
+    throw new WindowSpecError(`${what}: expected a condition built with conditions('${model}'), got ${describe(value)}.`);
+  }
+  if (candidate.model !== model) {
+    throw new WindowSpecError(`${what}: the condition was built for ${String(candidate.model)}, not ${model}.`);
+  }
+  return value as Condition<M>;
+}
+
+// `CAST($n AS type)` for types whose bound text needs it (dates and times, see `boundValue`); others bind as is,
+// and PostgreSQL infers their type from the column they are compared with.
+function scalarSql(model: string, field: string, param: unknown): Prisma.Sql {
+  return columnInfo(model, field).type === 'DateTime'
+    ? Prisma.sql`CAST(${param} AS ${Prisma.raw(scalarTypeOf(model, field))})`
+    : Prisma.sql`${param}`;
+}
+
+function requireList(what: string, value: unknown): readonly unknown[] {
+  if (!Array.isArray(value)) throw new WindowSpecError(`${what}: expected an array, got ${describe(value)}.`);
+  return value;
+}
+
+/**
+ * Conditions for WHERE and `FILTER (WHERE ...)`, with values always bound as parameters. Every value is checked
+ * against its column's type before any SQL is built (`ValidationError`); fields against Prisma's data model
+ * (`WindowSpecError`).
  *
  * ```ts
  * const c = conditions('Transaction');
@@ -31,21 +78,26 @@ export interface Condition<M extends ModelName> {
  * c.isNull('amount')                                 // "amount" IS NULL
  * c.in('accountId', [1, 2])                          // "accountId" = ANY(CAST($1 AS int4[]))
  * c.and(c.isNotNull('amount'), c.compare('accountId', '=', 7))
+ * c.in('accountId', [1.5])                           // throws ValidationError: not an integer
  * ```
  */
 export function conditions<M extends ModelName>(model: M) {
   const make = (sql: Prisma.Sql): Condition<M> => Object.freeze({ model, sql });
+  const parts = (what: string, list: readonly unknown[]): Condition<M>[] => {
+    if (list.length === 0) throw new WindowSpecError(`${what}() needs at least one condition.`);
+    return denseItems(`${what}()`, list, (path, part) => requireCondition(model, part, path));
+  };
   return {
     compare<F extends FieldOf<M>>(field: F, operator: ComparisonOperator, value: NonNullable<FieldValue<M, F>>): Condition<M> {
+      const column = columnRef(model, field);
       if (!OPERATORS.includes(operator)) {
         throw new WindowSpecError(`Unknown operator "${String(operator)}": use one of ${OPERATORS.join(' ')}.`);
       }
       if (value === null || value === undefined) {
         throw new WindowSpecError(`compare(${field}, '${operator}', ${String(value)}): use isNull / isNotNull for NULL.`);
       }
-      const bound =
-        value instanceof Date ? Prisma.sql`CAST(${boundValue(value)} AS ${Prisma.raw(scalarTypeOf(model, field))})` : Prisma.sql`${value}`;
-      return make(Prisma.sql`${columnRef(model, field)} ${Prisma.raw(operator)} ${bound}`);
+      const param = requireColumnValue(`compare(${field}, '${operator}')`, model, field, value);
+      return make(Prisma.sql`${column} ${Prisma.raw(operator)} ${scalarSql(model, field, param)}`);
     },
     isNull(field: FieldOf<M>): Condition<M> {
       return make(Prisma.sql`${columnRef(model, field)} IS NULL`);
@@ -54,45 +106,67 @@ export function conditions<M extends ModelName>(model: M) {
       return make(Prisma.sql`${columnRef(model, field)} IS NOT NULL`);
     },
     in<F extends FieldOf<M>>(field: F, values: readonly NonNullable<FieldValue<M, F>>[]): Condition<M> {
-      if (values.length === 0) throw new WindowSpecError(`in(${field}, []): an empty list matches nothing.`);
-      return make(Prisma.sql`${columnRef(model, field)} = ANY(CAST(${boundValue(values)} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
+      const column = columnRef(model, field);
+      const list = requireList(`in(${field})`, values);
+      if (list.length === 0) throw new WindowSpecError(`in(${field}, []): an empty list matches nothing.`);
+      const params = denseItems(`in(${field})`, list, (path, value) => requireColumnValue(path, model, field, value));
+      return make(Prisma.sql`${column} = ANY(CAST(${params} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
     },
     /**
      * Row comparison for keyset pagination: `("a", "b", "id") > (CAST($1 AS int4), CAST($2 AS timestamptz), CAST($3 AS int8))`.
      * PostgreSQL compares it lexicographically and can walk a composite index on the same columns.
+     * ```ts
+     * c.after(['createdAt', 'id'], [new Date('2026-01-01'), 41n])
+     * ```
      */
     after(fields: readonly FieldOf<M>[], values: readonly unknown[]): Condition<M> {
-      if (fields.length === 0 || fields.length !== values.length) {
+      const keys = requireDense('after() fields', requireList('after() fields', fields)) as readonly string[];
+      const given = requireDense('after() values', requireList('after() values', values));
+      if (keys.length === 0 || keys.length !== given.length) {
         throw new WindowSpecError('after() needs one value per field.');
       }
-      const columns = fields.map((field) => columnRef(model, field));
-      const bound = fields.map((field, i) => Prisma.sql`CAST(${boundValue(values[i])} AS ${Prisma.raw(scalarTypeOf(model, field))})`);
+      const columns = keys.map((field) => columnRef(model, field));
+      const bound = keys.map((field, i) => {
+        const param = requireColumnValue(`after(${field})`, model, field, given[i]);
+        return Prisma.sql`CAST(${param} AS ${Prisma.raw(scalarTypeOf(model, field))})`;
+      });
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
     /**
      * Membership of a composite key: `("a", "b") IN (SELECT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])))`
      * — one bound array per field, whatever the number of keys.
+     * ```ts
+     * conditions('InventoryMovement').inTuples(['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
+     * ```
      */
     inTuples(fields: readonly FieldOf<M>[], tuples: readonly (readonly unknown[])[]): Condition<M> {
-      if (fields.length === 0 || tuples.length === 0 || tuples.some((t) => t.length !== fields.length)) {
+      const keys = requireDense('inTuples() fields', requireList('inTuples() fields', fields)) as readonly string[];
+      const rows = requireDense('inTuples() tuples', requireList('inTuples() tuples', tuples));
+      if (keys.length === 0 || rows.length === 0) {
         throw new WindowSpecError('inTuples() needs at least one field and one tuple, each with one value per field.');
       }
-      const columns = fields.map((field) => columnRef(model, field));
-      const arrays = fields.map(
-        (field, i) => Prisma.sql`CAST(${tuples.map((t) => boundValue(t[i]))} AS ${Prisma.raw(arrayTypeOf(model, field))})`,
+      const columns = keys.map((field) => columnRef(model, field));
+      const checked = rows.map((tuple, t) => {
+        const path = `inTuples() tuples[${t}]`;
+        const values = requireDense(path, requireList(path, tuple));
+        if (values.length !== keys.length) {
+          throw new WindowSpecError(`${path}: has ${values.length} values for ${keys.length} fields; give one value per field.`);
+        }
+        return keys.map((field, i) => requireColumnValue(`${path}[${i}] (${field})`, model, field, values[i]));
+      });
+      const arrays = keys.map(
+        (field, i) => Prisma.sql`CAST(${checked.map((tuple) => tuple[i])} AS ${Prisma.raw(arrayTypeOf(model, field))})`,
       );
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT * FROM unnest(${Prisma.join(arrays, ', ')}))`);
     },
-    and(...parts: Condition<M>[]): Condition<M> {
-      if (parts.length === 0) throw new WindowSpecError('and() needs at least one condition.');
-      return make(Prisma.sql`(${Prisma.join(parts.map((p) => p.sql), ' AND ')})`);
+    and(...items: Condition<M>[]): Condition<M> {
+      return make(Prisma.sql`(${Prisma.join(parts('and', items).map((p) => p.sql), ' AND ')})`);
     },
-    or(...parts: Condition<M>[]): Condition<M> {
-      if (parts.length === 0) throw new WindowSpecError('or() needs at least one condition.');
-      return make(Prisma.sql`(${Prisma.join(parts.map((p) => p.sql), ' OR ')})`);
+    or(...items: Condition<M>[]): Condition<M> {
+      return make(Prisma.sql`(${Prisma.join(parts('or', items).map((p) => p.sql), ' OR ')})`);
     },
     not(part: Condition<M>): Condition<M> {
-      return make(Prisma.sql`NOT (${part.sql})`);
+      return make(Prisma.sql`NOT (${requireCondition(model, part, 'not()').sql})`);
     },
   };
 }

@@ -11,8 +11,11 @@ export type FrameBound =
   | 'UNBOUNDED PRECEDING'
   | 'CURRENT ROW'
   | 'UNBOUNDED FOLLOWING'
-  | { readonly preceding: number | { readonly interval: string } }
-  | { readonly following: number | { readonly interval: string } };
+  | { readonly preceding: FrameOffset }
+  | { readonly following: FrameOffset };
+
+/** A row / peer-group count (ROWS, GROUPS, or RANGE over a numeric column), or a RANGE interval such as `'7 days'`. */
+export type FrameOffset = number | { readonly interval: string };
 
 export type FrameExclusion = 'CURRENT ROW' | 'GROUP' | 'TIES' | 'NO OTHERS';
 
@@ -35,31 +38,141 @@ export const RUNNING_ROWS: Frame = Object.freeze({ mode: 'ROWS', start: 'UNBOUND
  */
 export const RUNNING_RANGE: Frame = Object.freeze({ mode: 'RANGE', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW' });
 
-const INTERVAL_PATTERN = /^\s*\d+(\.\d+)?\s+(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)(\s+\d+(\.\d+)?\s+(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?))*\s*$/i;
+const MODES: readonly FrameMode[] = ['ROWS', 'RANGE', 'GROUPS'];
+const NAMED_BOUNDS = ['UNBOUNDED PRECEDING', 'CURRENT ROW', 'UNBOUNDED FOLLOWING'] as const;
+const EXCLUSIONS: readonly FrameExclusion[] = ['CURRENT ROW', 'GROUP', 'TIES', 'NO OTHERS'];
 
-function offsetSql(mode: FrameMode, offset: number | { readonly interval: string }): Prisma.Sql {
+// An interval PostgreSQL reads the same way whatever its IntervalStyle: unsigned quantities with unit names.
+// At most 8 parts of at most 6 integer digits each keep every interval far inside PostgreSQL's range (months and
+// days are 32-bit), so a valid-looking offset cannot fail in the database.
+const INTERVAL_UNIT = '(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)';
+const INTERVAL_PART = new RegExp(`^\\d{1,6}(\\.\\d{1,6})?\\s+${INTERVAL_UNIT}$`, 'i');
+const MAX_INTERVAL_PARTS = 8;
+
+function describeBound(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+const BOUND_HELP =
+  "use 'UNBOUNDED PRECEDING', 'CURRENT ROW', 'UNBOUNDED FOLLOWING', { preceding: n }, { following: n }, " +
+  "or, for RANGE over a date/time column, { preceding: { interval: '7 days' } }";
+
+function requireInterval(value: unknown): string {
+  const parts = typeof value === 'string' ? value.trim().split(/\s+(?=\d)/) : [];
+  if (typeof value !== 'string' || parts.length > MAX_INTERVAL_PARTS || !parts.every((part) => INTERVAL_PART.test(part))) {
+    throw new WindowSpecError(
+      `Invalid interval ${describeBound(value)}: write it like '7 days', '1 hour 30 minutes' or '3 months' ` +
+        `(at most ${MAX_INTERVAL_PARTS} parts of at most 6 digits).`,
+    );
+  }
+  return parts.map((part) => part.replace(/\s+/g, ' ')).join(' ');
+}
+
+function requireOffset(mode: FrameMode, offset: unknown): FrameOffset {
   if (typeof offset === 'number') {
     if (!Number.isSafeInteger(offset) || offset < 0) {
       throw new WindowSpecError(`Frame offset must be a non-negative integer, got ${String(offset)}.`);
     }
-    // A validated integer is printed, not bound: PostgreSQL needs frame offsets as constants of a known type.
-    return Prisma.raw(String(offset));
+    return offset;
+  }
+  if (typeof offset !== 'object' || offset === null || !('interval' in offset) || Object.keys(offset).length !== 1) {
+    throw new WindowSpecError(`Frame offset must be a non-negative integer or { interval: '7 days' }, got ${describeBound(offset)}.`);
   }
   if (mode !== 'RANGE') {
     throw new WindowSpecError(`Interval offsets only work with RANGE frames (got ${mode}); use a row count instead.`);
   }
-  if (!INTERVAL_PATTERN.test(offset.interval)) {
-    throw new WindowSpecError(
-      `Invalid interval "${offset.interval}": write it like '7 days', '1 hour 30 minutes' or '3 months'.`,
-    );
+  return Object.freeze({ interval: requireInterval(offset.interval) });
+}
+
+function requireBound(mode: FrameMode, bound: unknown, end: 'start' | 'end'): FrameBound {
+  if (typeof bound === 'string') {
+    if ((NAMED_BOUNDS as readonly string[]).includes(bound)) return bound as FrameBound;
+    throw new WindowSpecError(`Unknown frame ${end} ${describeBound(bound)}: ${BOUND_HELP}.`);
   }
+  if (typeof bound !== 'object' || bound === null || Array.isArray(bound)) {
+    throw new WindowSpecError(`Invalid frame ${end} ${describeBound(bound)}: ${BOUND_HELP}.`);
+  }
+  const keys = Object.keys(bound);
+  if (keys.length !== 1 || (keys[0] !== 'preceding' && keys[0] !== 'following')) {
+    throw new WindowSpecError(`Invalid frame ${end} with keys [${keys.join(', ')}]: ${BOUND_HELP}.`);
+  }
+  const offset = requireOffset(mode, (bound as Record<string, unknown>)[keys[0]]);
+  return Object.freeze(keys[0] === 'preceding' ? { preceding: offset } : { following: offset });
+}
+
+/**
+ * Checks a frame against PostgreSQL's grammar and returns a frozen copy built from values read once, so what is
+ * rendered is exactly what was checked (a getter cannot change a bound afterwards). Modes, named bounds and
+ * exclusions come from closed sets; offsets are non-negative integers (printed) or intervals (bound).
+ *
+ * ```ts
+ * requireFrame({ mode: 'ROWS', start: { preceding: 6 }, end: 'CURRENT ROW' }); // the same frame, frozen
+ * requireFrame({ mode: 'ROWS', start: 'CURRENT ROW; DROP TABLE x', end: 'CURRENT ROW' }); // throws WindowSpecError
+ * ```
+ */
+export function requireFrame(frame: unknown): Frame {
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) {
+    throw new WindowSpecError(`A frame is an object { mode, start, end }, got ${describeBound(frame)}.`);
+  }
+  const raw = frame as Record<string, unknown>;
+  const mode = raw.mode;
+  if (typeof mode !== 'string' || !(MODES as readonly string[]).includes(mode)) {
+    throw new WindowSpecError(`Unknown frame mode ${describeBound(mode)}: use ROWS, RANGE or GROUPS.`);
+  }
+  const start = requireBound(mode as FrameMode, raw.start, 'start');
+  const end = requireBound(mode as FrameMode, raw.end, 'end');
+  if (start === 'UNBOUNDED FOLLOWING') {
+    throw new WindowSpecError('A frame cannot start at UNBOUNDED FOLLOWING.');
+  }
+  if (end === 'UNBOUNDED PRECEDING') {
+    throw new WindowSpecError('A frame cannot end at UNBOUNDED PRECEDING.');
+  }
+  if (boundRank(start) > boundRank(end)) {
+    throw new WindowSpecError('A frame cannot start after it ends: order the bounds PRECEDING → CURRENT ROW → FOLLOWING.');
+  }
+  const exclude = raw.exclude;
+  if (exclude !== undefined && (typeof exclude !== 'string' || !(EXCLUSIONS as readonly string[]).includes(exclude))) {
+    throw new WindowSpecError(`Unknown frame exclusion ${describeBound(exclude)}: use ${EXCLUSIONS.map((e) => `'${e}'`).join(', ')}.`);
+  }
+  return Object.freeze({ mode: mode as FrameMode, start, end, ...(exclude !== undefined && { exclude: exclude as FrameExclusion }) });
+}
+
+/**
+ * True when a bound has a value offset (`{ preceding: ... }` / `{ following: ... }`).
+ * ```ts
+ * hasOffset({ preceding: 3 }); // true
+ * hasOffset('CURRENT ROW');    // false
+ * ```
+ */
+export function hasOffset(bound: FrameBound): boolean {
+  return typeof bound === 'object';
+}
+
+/**
+ * True when a bound's offset is an interval (a RANGE distance in time).
+ * ```ts
+ * hasIntervalOffset({ preceding: { interval: '7 days' } }); // true
+ * hasIntervalOffset({ preceding: 3 });                      // false
+ * ```
+ */
+export function hasIntervalOffset(bound: FrameBound): boolean {
+  if (typeof bound !== 'object') return false;
+  const offset = 'preceding' in bound ? bound.preceding : bound.following;
+  return typeof offset === 'object';
+}
+
+function offsetSql(offset: FrameOffset): Prisma.Sql {
+  // A validated integer is printed, not bound: PostgreSQL needs frame offsets as constants of a known type.
+  if (typeof offset === 'number') return Prisma.raw(String(offset));
   return Prisma.sql`CAST(${offset.interval} AS interval)`;
 }
 
-function boundSql(mode: FrameMode, bound: FrameBound): Prisma.Sql {
+function boundSql(bound: FrameBound): Prisma.Sql {
   if (typeof bound === 'string') return Prisma.raw(bound);
-  if ('preceding' in bound) return Prisma.sql`${offsetSql(mode, bound.preceding)} PRECEDING`;
-  return Prisma.sql`${offsetSql(mode, bound.following)} FOLLOWING`;
+  if ('preceding' in bound) return Prisma.sql`${offsetSql(bound.preceding)} PRECEDING`;
+  return Prisma.sql`${offsetSql(bound.following)} FOLLOWING`;
 }
 
 // PostgreSQL's rule: a frame cannot start after it ends (e.g. start at CURRENT ROW, end 1 PRECEDING).
@@ -70,24 +183,15 @@ function boundRank(bound: FrameBound): number {
   return 'preceding' in bound ? 1 : 3;
 }
 
-/** Checks a frame and renders `ROWS BETWEEN ... AND ... [EXCLUDE ...]`. */
+/**
+ * Checks a frame (`requireFrame`) and renders `ROWS BETWEEN ... AND ... [EXCLUDE ...]`.
+ *
+ * ```ts
+ * frameSql(RUNNING_ROWS); // ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+ * ```
+ */
 export function frameSql(frame: Frame): Prisma.Sql {
-  if (frame.mode !== 'ROWS' && frame.mode !== 'RANGE' && frame.mode !== 'GROUPS') {
-    throw new WindowSpecError(`Unknown frame mode "${String(frame.mode)}": use ROWS, RANGE or GROUPS.`);
-  }
-  if (frame.start === 'UNBOUNDED FOLLOWING') {
-    throw new WindowSpecError('A frame cannot start at UNBOUNDED FOLLOWING.');
-  }
-  if (frame.end === 'UNBOUNDED PRECEDING') {
-    throw new WindowSpecError('A frame cannot end at UNBOUNDED PRECEDING.');
-  }
-  if (boundRank(frame.start) > boundRank(frame.end)) {
-    throw new WindowSpecError('A frame cannot start after it ends: order the bounds PRECEDING → CURRENT ROW → FOLLOWING.');
-  }
-  const body = Prisma.sql`${Prisma.raw(frame.mode)} BETWEEN ${boundSql(frame.mode, frame.start)} AND ${boundSql(frame.mode, frame.end)}`;
-  if (!frame.exclude) return body;
-  if (!['CURRENT ROW', 'GROUP', 'TIES', 'NO OTHERS'].includes(frame.exclude)) {
-    throw new WindowSpecError(`Unknown frame exclusion "${String(frame.exclude)}".`);
-  }
-  return Prisma.sql`${body} EXCLUDE ${Prisma.raw(frame.exclude)}`;
+  const checked = requireFrame(frame);
+  const body = Prisma.sql`${Prisma.raw(checked.mode)} BETWEEN ${boundSql(checked.start)} AND ${boundSql(checked.end)}`;
+  return checked.exclude ? Prisma.sql`${body} EXCLUDE ${Prisma.raw(checked.exclude)}` : body;
 }

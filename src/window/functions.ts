@@ -1,7 +1,9 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { WindowSpecError } from '../errors.ts';
+import { requireOptions } from '../validation/batch.ts';
+import { requireColumnValue } from '../validation/column-value.ts';
 import { columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
-import type { Condition } from './conditions.ts';
+import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
 import type { FieldValue, NumericFieldOf, SumValue, TemporalFieldOf, NonNullFieldValue } from './types.ts';
 
@@ -23,6 +25,11 @@ export interface WindowFunction<M extends ModelName, T> {
   readonly ignoresFrame: boolean;
   /** A frame this function needs regardless of the window's own (moving averages, share of total). */
   readonly frame?: Frame;
+  /**
+   * The field whose value (and type) the result is, for functions that return one of a field's values (`min`,
+   * `max`, `first_value`, `last_value`, `lag`, `lead`): an instant is then read the way the field itself is.
+   */
+  readonly valueField?: string;
   /** Renders the call given its complete `OVER ...` clause. */
   render(over: Prisma.Sql): Prisma.Sql;
   /** Phantom: the result type. Never set at run time. */
@@ -34,6 +41,7 @@ interface Spec {
   readonly peerSensitive?: boolean;
   readonly ignoresFrame?: boolean;
   readonly frame?: Frame;
+  readonly valueField?: string;
   readonly render: (over: Prisma.Sql) => Prisma.Sql;
 }
 
@@ -44,6 +52,7 @@ function make<M extends ModelName, T>(model: M, spec: Spec): WindowFunction<M, T
     peerSensitive: spec.peerSensitive ?? false,
     ignoresFrame: spec.ignoresFrame ?? false,
     ...(spec.frame && { frame: spec.frame }),
+    ...(spec.valueField !== undefined && { valueField: spec.valueField }),
     render: spec.render,
   });
 }
@@ -55,13 +64,19 @@ function requireNumeric(model: string, field: string, fn: string): void {
   }
 }
 
-function filterSql<M extends ModelName>(filter: Condition<M> | undefined): Prisma.Sql {
-  return filter ? Prisma.sql` FILTER (WHERE ${filter.sql})` : Prisma.empty;
+// `FILTER (WHERE ...)` of an aggregate; the options object and its condition are checked before any SQL exists.
+function filterSql<M extends ModelName>(model: M, fn: string, options: unknown, extraKeys: readonly string[] = []): Prisma.Sql {
+  const { filter } = requireOptions(`${fn} options`, options, ['filter', ...extraKeys]);
+  return filter === undefined ? Prisma.empty : Prisma.sql` FILTER (WHERE ${requireCondition(model, filter, `${fn} filter`).sql})`;
 }
 
-function requireCount(name: string, value: number, min: number): number {
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new WindowSpecError(`${name} must be an integer ≥ ${min}, got ${String(value)}.`);
+// Counts are printed into the SQL (PostgreSQL wants constants there), so only validated integers get there; the
+// functions that take them (ntile, lag, lead) take an `integer`.
+const INT4_MAX = 2_147_483_647;
+
+function requireCount(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > INT4_MAX) {
+    throw new WindowSpecError(`${name} must be an integer ≥ ${min} (at most ${INT4_MAX}), got ${String(value)}.`);
   }
   return value;
 }
@@ -89,39 +104,48 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `SUM(f) [FILTER (WHERE ...)] OVER (...)`. NULL when the frame holds no non-NULL value. */
     sum<F extends NumericFieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
       requireNumeric(model, field, 'sum');
+      const filter = filterSql(model, 'sum', options);
       return make<M, SumValue<NonNullFieldValue<M, F>> | null>(model, {
         name: 'sum',
-        render: (over) => Prisma.sql`SUM(${col(field)})${filterSql(options.filter)} ${over}`,
+        render: (over) => Prisma.sql`SUM(${col(field)})${filter} ${over}`,
       });
     },
     /** `AVG(f) OVER (...)`: numeric → `Prisma.Decimal`, NULL for an empty frame. */
     avg<F extends NumericFieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
       requireNumeric(model, field, 'avg');
+      const filter = filterSql(model, 'avg', options);
       return make<M, Prisma.Decimal | null>(model, {
         name: 'avg',
-        render: (over) => Prisma.sql`AVG(${col(field)})${filterSql(options.filter)} ${over}`,
+        render: (over) => Prisma.sql`AVG(${col(field)})${filter} ${over}`,
       });
     },
     /** `COUNT(*)`, or `COUNT(f)` (non-NULL values) with `field`. Counts are `bigint` (PostgreSQL's int8). */
     count(options: AggregateOptions<M> & { readonly field?: FieldOf<M> } = {}) {
+      const filter = filterSql(model, 'count', options, ['field']);
       const target = options.field === undefined ? Prisma.raw('*') : col(options.field);
       return make<M, bigint>(model, {
         name: 'count',
-        render: (over) => Prisma.sql`COUNT(${target})${filterSql(options.filter)} ${over}`,
+        render: (over) => Prisma.sql`COUNT(${target})${filter} ${over}`,
       });
     },
     /** `MIN(f) OVER (...)`, typed like the field, NULL for an empty frame. */
     min<F extends FieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
+      const column = col(field);
+      const filter = filterSql(model, 'min', options);
       return make<M, NonNullFieldValue<M, F> | null>(model, {
         name: 'min',
-        render: (over) => Prisma.sql`MIN(${col(field)})${filterSql(options.filter)} ${over}`,
+        valueField: field,
+        render: (over) => Prisma.sql`MIN(${column})${filter} ${over}`,
       });
     },
     /** `MAX(f) OVER (...)`, typed like the field, NULL for an empty frame. */
     max<F extends FieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
+      const column = col(field);
+      const filter = filterSql(model, 'max', options);
       return make<M, NonNullFieldValue<M, F> | null>(model, {
         name: 'max',
-        render: (over) => Prisma.sql`MAX(${col(field)})${filterSql(options.filter)} ${over}`,
+        valueField: field,
+        render: (over) => Prisma.sql`MAX(${column})${filter} ${over}`,
       });
     },
     /** `row_number()`: 1, 2, 3 … in window order (ties broken by id). `bigint`. */
@@ -158,14 +182,16 @@ export function windowFunctions<M extends ModelName>(model: M) {
     },
     /** `first_value(f)` over the frame. */
     firstValue<F extends FieldOf<M>>(field: F) {
-      return make<M, FieldValue<M, F>>(model, { name: 'first_value', render: (over) => Prisma.sql`first_value(${col(field)}) ${over}` });
+      const column = col(field);
+      return make<M, FieldValue<M, F>>(model, { name: 'first_value', valueField: field, render: (over) => Prisma.sql`first_value(${column}) ${over}` });
     },
     /**
      * `last_value(f)` over the frame. With the default running frame that is the current row; use
      * `.rows('UNBOUNDED PRECEDING', 'UNBOUNDED FOLLOWING')` on the window for the partition's last value.
      */
     lastValue<F extends FieldOf<M>>(field: F) {
-      return make<M, FieldValue<M, F>>(model, { name: 'last_value', render: (over) => Prisma.sql`last_value(${col(field)}) ${over}` });
+      const column = col(field);
+      return make<M, FieldValue<M, F>>(model, { name: 'last_value', valueField: field, render: (over) => Prisma.sql`last_value(${column}) ${over}` });
     },
 
     // ── composites ────────────────────────────────────────────────────────────────────────────────────────
@@ -183,14 +209,18 @@ export function windowFunctions<M extends ModelName>(model: M) {
       options: { readonly nullsAsZero?: boolean; readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> } } = {},
     ) {
       requireNumeric(model, field, 'runningTotal');
+      const opts = requireOptions('runningTotal options', options, ['nullsAsZero', 'carry']);
+      if (opts.nullsAsZero !== undefined && typeof opts.nullsAsZero !== 'boolean') {
+        throw new WindowSpecError(`runningTotal nullsAsZero must be a boolean, got ${String(opts.nullsAsZero)}.`);
+      }
       const coalesce = (options.nullsAsZero ?? true) && columnInfo(model, field).nullable;
       const value = coalesce ? Prisma.sql`COALESCE(${col(field)}, 0)` : col(field);
-      const carry = options.carry;
+      const carry = opts.carry === undefined ? undefined : requireCarry(model, opts.carry);
       const opening = !carry
         ? Prisma.empty
         : carry.where
-          ? Prisma.sql`CASE WHEN ${carry.where.sql} THEN CAST(${carry.amount.toFixed()} AS numeric) ELSE 0 END + `
-          : Prisma.sql`CAST(${carry.amount.toFixed()} AS numeric) + `;
+          ? Prisma.sql`CASE WHEN ${carry.where.sql} THEN CAST(${carry.amount} AS numeric) ELSE 0 END + `
+          : Prisma.sql`CAST(${carry.amount} AS numeric) + `;
       return make<M, SumValue<NonNullFieldValue<M, F>>>(model, {
         name: 'runningTotal',
         render: (over) => (carry ? Prisma.sql`(${opening}SUM(${value}) ${over})` : Prisma.sql`SUM(${value}) ${over}`),
@@ -203,6 +233,9 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     movingAverage<F extends NumericFieldOf<M>>(field: F, over: { readonly rows: number } | { readonly interval: string }) {
       requireNumeric(model, field, 'movingAverage');
+      if (typeof over !== 'object' || over === null || ('rows' in over) === ('interval' in over)) {
+        throw new WindowSpecError("movingAverage needs { rows: n } or { interval: '7 days' } (exactly one of them).");
+      }
       const frame: Frame =
         'rows' in over
           ? { mode: 'ROWS', start: { preceding: requireCount('movingAverage rows', over.rows, 1) - 1 }, end: 'CURRENT ROW' }
@@ -240,13 +273,29 @@ function offsetFunction<M extends ModelName, F extends FieldOf<M>>(
   field: F,
   options: { readonly offset?: number; readonly default?: unknown },
 ) {
-  const offset = requireCount(`${name} offset`, options.offset ?? 1, 0);
   const column = columnRef(model, field);
+  const opts = requireOptions(`${name} options`, options, ['offset', 'default']);
+  const offset = requireCount(`${name} offset`, opts.offset ?? 1, 0);
+  // The default is checked against the column's type now: a mismatch would otherwise fail only in PostgreSQL.
+  // NULL is lag/lead's own default, so `null` means the same as no default.
   const args =
-    options.default === undefined
+    opts.default === undefined || opts.default === null
       ? Prisma.sql`${column}, ${Prisma.raw(String(offset))}`
-      : Prisma.sql`${column}, ${Prisma.raw(String(offset))}, CAST(${options.default} AS ${Prisma.raw(scalarTypeOf(model, field))})`;
-  return make<M, FieldValue<M, F> | null>(model, { name, ignoresFrame: true, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
+      : Prisma.sql`${column}, ${Prisma.raw(String(offset))}, CAST(${requireColumnValue(`${name}(${field}).default`, model, field, opts.default)} AS ${Prisma.raw(scalarTypeOf(model, field))})`;
+  return make<M, FieldValue<M, F> | null>(model, { name, ignoresFrame: true, valueField: field, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
+}
+
+// The carried amount is printed as exact decimal text; its condition must belong to the same model.
+function requireCarry<M extends ModelName>(model: M, value: unknown): { readonly amount: string; readonly where?: Condition<M> } {
+  const carry = requireOptions('runningTotal carry', value, ['amount', 'where']);
+  const amount = carry.amount;
+  if (!Prisma.Decimal.isDecimal(amount) || !amount.isFinite()) {
+    throw new WindowSpecError(`runningTotal carry.amount must be a finite Prisma.Decimal, got ${String(amount)}.`);
+  }
+  return {
+    amount: amount.toFixed(),
+    ...(carry.where !== undefined && { where: requireCondition(model, carry.where, 'runningTotal carry.where') }),
+  };
 }
 
 /** Result type carried by a window function. */

@@ -29,6 +29,11 @@ export interface RunningTotalQuery<M extends ModelName> {
   readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> };
   /** `LIMIT n` (keyset chunks). */
   readonly limit?: number;
+  /**
+   * Fields whose stored values each row also returns, exactly, as `__position: string[]` (keyset chunks resume
+   * after the last row's; see `WindowQuery.selectExactText`).
+   */
+  readonly positionOf?: readonly FieldOf<M>[];
 }
 
 /**
@@ -56,10 +61,11 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
   const where = [...(query.where ?? []), ...(skipNulls ? [conditions(model).isNotNull(amount)] : [])];
   // With NULL rows filtered out, a plain SUM is the running total; otherwise NULLs count as zero.
   const total = f.runningTotal(numeric, { nullsAsZero: !skipNulls, ...(query.carry && { carry: query.carry }) });
-  const built = windowQuery(model)
+  let built: WindowQuery<M, object, never> = windowQuery(model)
     .select(...query.select)
     .where(...where)
     .add(query.alias ?? 'runningTotal', total as never, window);
+  if (query.positionOf) built = built.selectExactText('__position', ...query.positionOf);
   return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
 }
 

@@ -5,6 +5,7 @@ import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } 
 import type { Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import type { WindowFunction } from './functions.ts';
+import { exactTextSql, isInstantField, outputColumnSql } from './instant-output.ts';
 import { orderItemSql, type OrderItem, type SortDirection, type NullsOrder, type WindowSpec } from './window-spec.ts';
 import type { FieldValue } from './types.ts';
 
@@ -19,6 +20,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly columns: readonly string[];
   readonly windows: ReadonlyMap<string, WindowSpec<M, true>>;
   readonly functions: readonly SelectedFunction<M>[];
+  /** `text[]` outputs holding stored values exactly (see `selectExactText`). */
+  readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[] }[];
   readonly where: readonly Condition<M>[];
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
   readonly limit?: number;
@@ -69,6 +72,25 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       this.#assertFreeAlias(field);
     }
     return new WindowQuery({ ...this.#props, columns: [...this.#props.columns, ...fields] });
+  }
+
+  /**
+   * Adds the stored values of `fields` as one `string[]` column: times in ISO 8601 with every stored microsecond
+   * and an explicit offset, numerics with all their digits. A returned `Date` holds milliseconds; this is the value
+   * to compare, store or pass back (cast to the column's type) when microseconds matter.
+   * ```ts
+   * windowQuery('Transaction').select('id').selectExactText('at', 'createdAt')
+   * // SELECT "id" AS "id", ARRAY[to_json("createdAt") #>> '{}']::text[] AS "at" FROM "Transaction" ...
+   * // → { id: 1, at: ['2026-01-01T00:00:00.000500+00:00'] }
+   * ```
+   */
+  selectExactText<A extends string>(alias: A, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] }, W> {
+    aliasRef(alias);
+    this.#assertFreeAlias(alias);
+    if (fields.length === 0) throw new WindowSpecError(`selectExactText("${alias}") needs at least one field.`);
+    for (const field of fields) columnRef(this.#props.model, field);
+    const exactTexts = [...(this.#props.exactTexts ?? []), { alias, fields }];
+    return new WindowQuery({ ...this.#props, exactTexts });
   }
 
   /**
@@ -155,8 +177,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       throw new WindowSpecError('Nothing selected: call .select(...fields) or .add(alias, fn, window).');
     }
     const items = [
-      ...columns.map((field) => Prisma.sql`${columnRef(model, field)} AS ${aliasRef(field)}`),
-      ...functions.map(({ alias, fn, over }) => Prisma.sql`${fn.render(renderOver(fn, over, windows))} AS ${aliasRef(alias)}`),
+      ...columns.map((field) => Prisma.sql`${outputColumnSql(model, field)} AS ${aliasRef(field)}`),
+      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(model, fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
+      ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
     ];
     const windowClause =
       windows.size === 0
@@ -174,18 +197,25 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const order = this.#resultOrder(top.window);
     const hidden = order.map((item, i) => Prisma.sql`${columnRef(model, item.field)} AS ${aliasRef(`__order_${i}`)}`);
     const rank = Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`;
-    const outer = [...columns, ...functions.map((f) => f.alias)].map((alias) => aliasRef(alias));
+    const outer = [...columns, ...functions.map((f) => f.alias), ...(this.#props.exactTexts ?? []).map((e) => e.alias)].map((alias) =>
+      aliasRef(alias),
+    );
     const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(`__order_${i}`)));
     return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (SELECT ${Prisma.join([...items, ...hidden, rank], ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
   }
 
   /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
-  execute(client: DbClient): Promise<Row[]> {
+  async execute(client: DbClient): Promise<Row[]> {
     return queryRows<Row>(client, this.toSql());
   }
 
+  // Keys are qualified with the table: a bare name in ORDER BY means the output column of that name first, and
+  // an instant is output as `"col" AT TIME ZONE 'UTC'`, which would make PostgreSQL sort rows the index already
+  // delivers in order.
   #orderSql(): Prisma.Sql {
-    return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(this.#props.model, item)), ', ');
+    const { model } = this.#props;
+    const qualified = (field: string) => Prisma.sql`${tableRef(model)}.${columnRef(model, field)}`;
+    return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(model, item, qualified(item.field))), ', ');
   }
 
   // Explicit order keys (or the window's partition + order keys), always ending with the id tiebreaker.
@@ -207,7 +237,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   #assertFreeAlias(alias: string): void {
-    if (this.#props.columns.includes(alias) || this.#props.functions.some((f) => f.alias === alias)) {
+    const { columns, functions, exactTexts = [] } = this.#props;
+    if (columns.includes(alias) || functions.some((f) => f.alias === alias) || exactTexts.some((e) => e.alias === alias)) {
       throw new WindowSpecError(`Duplicate output column "${alias}": choose another alias.`);
     }
   }
@@ -239,6 +270,11 @@ function renderOver<M extends ModelName>(
   const framed = fn.frame ? spec.frame(fn.frame) : spec;
   const options = { frame: !fn.ignoresFrame, ...(fn.peerSensitive && { tiebreaker: false }) };
   return Prisma.sql`OVER (${framed.toSql(options)})`;
+}
+
+/** A function's result as read into a row: an instant (see `outputColumnSql`) as its UTC wall time. */
+function outputValueSql<M extends ModelName>(model: M, fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
+  return fn.valueField !== undefined && isInstantField(model, fn.valueField) ? Prisma.sql`(${call} AT TIME ZONE 'UTC')` : call;
 }
 
 /** Starts a window query over a Prisma model. */

@@ -1,7 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { WindowSpecError } from '../errors.ts';
-import { columnRef, idField, type FieldOf, type ModelName } from './catalog.ts';
-import { frameSql, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+import { columnInfo, columnRef, idField, type FieldOf, type ModelName } from './catalog.ts';
+import { frameSql, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 
 export type SortDirection = 'asc' | 'desc';
 export type NullsOrder = 'first' | 'last';
@@ -85,10 +85,18 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     return new WindowSpec<M, true>({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
   }
 
-  /** Replaces the frame. See {@link RUNNING_ROWS} (the default) and {@link RUNNING_RANGE}. */
+  /**
+   * Replaces the frame. See {@link RUNNING_ROWS} (the default) and {@link RUNNING_RANGE}. The frame is checked now
+   * (`WindowSpecError` for an unknown mode or bound, a negative offset, a malformed interval) and kept as a frozen
+   * copy, so later changes to the object passed in cannot reach the SQL.
+   * ```ts
+   * windowSpec('Transaction').orderBy('createdAt').frame({ mode: 'ROWS', start: { preceding: 2 }, end: 'CURRENT ROW' })
+   * ```
+   */
   frame(frame: Frame): WindowSpec<M, Ordered> {
-    frameSql(frame); // validate eagerly
-    return new WindowSpec({ ...this.#props, frame });
+    const checked = requireFrame(frame);
+    if (this.#props.orderBy.length > 0) requireRangeOffsetsFit(this.#props.model, this.#props.orderBy, checked);
+    return new WindowSpec({ ...this.#props, frame: checked });
   }
 
   /** `ROWS BETWEEN start AND end` — e.g. `.rows({ preceding: 6 }, 'CURRENT ROW')` for a 7-row moving window. */
@@ -138,9 +146,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
         'A window without ORDER BY has no defined running order. Call .orderBy(field) before using the window.',
       );
     }
-    if (frame.mode === 'RANGE' && hasValueOffset(frame) && orderBy.length !== 1) {
-      throw new WindowSpecError('A RANGE frame with an offset needs exactly one ORDER BY column.');
-    }
+    requireRangeOffsetsFit(model, orderBy, frame);
     const parts: Prisma.Sql[] = [];
     if (partitionBy.length > 0) {
       parts.push(Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((f) => columnRef(model, f)), ', ')}`);
@@ -151,8 +157,27 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   }
 }
 
-function hasValueOffset(frame: Frame): boolean {
-  return [frame.start, frame.end].some((b) => typeof b === 'object');
+/**
+ * A RANGE frame with an offset measures a distance along its single ORDER BY column, so the offset must suit that
+ * column: an interval for a date/time column, a number for a numeric one. PostgreSQL would reject anything else
+ * only when the query runs.
+ */
+function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], frame: Frame): void {
+  const bounds = [frame.start, frame.end];
+  if (frame.mode !== 'RANGE' || !bounds.some(hasOffset)) return;
+  if (orderBy.length !== 1) throw new WindowSpecError('A RANGE frame with an offset needs exactly one ORDER BY column.');
+  const field = orderBy[0]!.field;
+  const { type } = columnInfo(model, field);
+  const interval = bounds.some(hasIntervalOffset);
+  const numeric = bounds.some((bound) => hasOffset(bound) && !hasIntervalOffset(bound));
+  const where = `A RANGE offset is a distance along the ORDER BY column ${model}.${field} (${type})`;
+  if (type === 'DateTime') {
+    if (numeric) throw new WindowSpecError(`${where}: use an interval such as { preceding: { interval: '7 days' } }.`);
+  } else if (['Int', 'BigInt', 'Decimal', 'Float'].includes(type)) {
+    if (interval) throw new WindowSpecError(`${where}: use a number in the column's unit, not an interval.`);
+  } else {
+    throw new WindowSpecError(`${where}: only numeric and date/time columns have distances; use ROWS or GROUPS.`);
+  }
 }
 
 /** `"column" ASC [NULLS FIRST|LAST]`; `column` overrides the field's column (e.g. an alias in an outer query). */

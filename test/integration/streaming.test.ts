@@ -15,10 +15,11 @@ import { salesArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { propertyRuns } from '../support/property-seed.ts';
 import { transactionsArbitrary } from '../support/ledger-data.ts';
 
 const db = useTestDatabase();
-const runs = { numRuns: 5, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+const runs = propertyRuns(5);
 
 let pool: pg.Pool | undefined;
 /** A node-postgres pool on this file's database, for the pg-cursor stream path. */
@@ -130,7 +131,7 @@ describe('streamRunningTotals', () => {
     await db.truncate('Transaction');
     await db.prisma.$executeRaw`
       INSERT INTO "Transaction" ("accountId", amount, "createdAt")
-      SELECT 1 + (g % 3), round((random() * 100)::numeric, 2), timestamptz '2026-01-01' + g * interval '1 second'
+      SELECT 1 + (g % 3), (g % 10000) / 100.0, timestamptz '2026-01-01' + g * interval '1 second'
       FROM generate_series(1, 30000) g`;
     await db.prisma.$executeRaw`ANALYZE "Transaction"`;
     const repo = new TransactionRepository(db.prisma);
@@ -140,7 +141,7 @@ describe('streamRunningTotals', () => {
       where: [] };
     const scanned = async (depth: number) => {
       const at = rows[Math.floor(rows.length * depth)]!;
-      const summary = await explainQuery(db.prisma, chunkSql(plan, { key: [1], time: at.createdAt, id: at.id, total: at.runningTotal }, 1001));
+      const summary = await explainQuery(db.prisma, chunkSql(plan, { key: ['1'], order: at.createdAt.toISOString(), id: String(at.id), total: at.runningTotal }, 1001));
       expect(summary.sortUnderWindowAgg).toBe(false);
       expect(summary.windowAggFedBy).toMatch(/index/);
       const scan = findScan(summary.root);

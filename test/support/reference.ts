@@ -67,12 +67,15 @@ export function referenceRunningTotals(rows: readonly LedgerRow[], options: Refe
  * do not depend on how PostgreSQL sorts text.
  */
 export function byPartition<R>(rows: readonly R[], keyOf: (row: R) => string | number, entry: (row: R) => unknown) {
-  const groups: Record<string, unknown[]> = {};
+  // A Map, not an object: keys are data ("constructor", "__proto__" are valid region names).
+  const groups = new Map<string, unknown[]>();
   let previous: string | undefined;
   for (const row of rows) {
     const key = String(keyOf(row));
-    if (key !== previous && key in groups) throw new Error(`partition ${key} is not contiguous in the result`);
-    (groups[key] ??= []).push(entry(row));
+    if (key !== previous && groups.has(key)) throw new Error(`partition ${key} is not contiguous in the result`);
+    const group = groups.get(key) ?? [];
+    group.push(entry(row));
+    groups.set(key, group);
     previous = key;
   }
   return groups;

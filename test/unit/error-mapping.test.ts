@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
 import {
   DatabaseUnavailableError,
+  LedgerError,
+  PrismaArgumentError,
   QueryFailedError,
+  SerializationFailureError,
   TransactionRepository,
   TransactionTimeoutError,
+  UnexpectedError,
   ValidationError,
   mapDatabaseError,
 } from '../../src/index.ts';
@@ -57,6 +62,63 @@ describe('mapDatabaseError', () => {
   it('passes library errors through unchanged', () => {
     const validation = new ValidationError('rows', 'is empty');
     expect(mapDatabaseError(validation)).toBe(validation);
+  });
+
+  it('maps a server error raised by node-postgres (SQLSTATE + severity) to QueryFailedError with its SQLSTATE', () => {
+    const server = Object.assign(new Error('column "amount" does not exist'), { code: '42703', severity: 'ERROR' });
+    expect(mapDatabaseError(server)).toBeInstanceOf(QueryFailedError);
+    expect(mapDatabaseError(server)).toMatchObject({ sqlState: '42703' });
+  });
+
+  it("maps a write conflict at commit (a raw DriverAdapterError without a code) to SerializationFailureError", () => {
+    const conflict = Object.assign(new Error('TransactionWriteConflict'), {
+      name: 'DriverAdapterError',
+      cause: { kind: 'TransactionWriteConflict' },
+    });
+    expect(mapDatabaseError(conflict)).toBeInstanceOf(SerializationFailureError);
+    expect(mapDatabaseError(conflict)).toMatchObject({ sqlState: '40001', attempts: 1 });
+  });
+});
+
+describe('mapDatabaseError for errors that did not come from the database', () => {
+  it.each([
+    ['a RangeError', new RangeError('index out of range')],
+    ['a TypeError', new TypeError("Cannot read properties of undefined (reading 'id')")],
+    ["a Node error whose code is not a SQLSTATE", Object.assign(new Error('bad argument'), { code: 'ERR_INVALID_ARG_TYPE' })],
+    ['an Error with a 5-letter code but no severity', Object.assign(new Error('operation not permitted'), { code: 'EPERM' })],
+  ])('maps %s to UnexpectedError with the original as cause, never QueryFailedError', (_, thrown) => {
+    const error = mapDatabaseError(thrown);
+    expect(error).toBeInstanceOf(UnexpectedError);
+    expect(error).not.toBeInstanceOf(QueryFailedError);
+    expect(error).toMatchObject({ code: 'UNEXPECTED_ERROR' });
+    expect(error.cause).toBe(thrown);
+    expect(error.message).toContain(thrown.name);
+  });
+
+  it.each([
+    ['a string', 'boom'],
+    ['undefined', undefined],
+    ['an object without a prototype', Object.create(null) as object],
+    ['an object whose message is not a string', Object.assign(new Error(), { message: 42 })],
+  ])('maps a thrown %s to UnexpectedError without throwing itself', (_, thrown) => {
+    const error = mapDatabaseError(thrown);
+    expect(error).toBeInstanceOf(UnexpectedError);
+    expect(error).toBeInstanceOf(LedgerError);
+  });
+
+  it('maps PrismaClientValidationError (arguments that do not fit the schema) to PrismaArgumentError', () => {
+    const thrown = new Prisma.PrismaClientValidationError('Argument `accountId`: Invalid value provided. Expected Int, provided String.', {
+      clientVersion: '7.10.0',
+    });
+    const error = mapDatabaseError(thrown);
+    expect(error).toBeInstanceOf(PrismaArgumentError);
+    expect(error).toMatchObject({ code: 'PRISMA_ARGUMENT_REJECTED' });
+    expect(error.message).toMatch(/do not fit the Prisma schema.*Expected Int/);
+    expect(error.cause).toBe(thrown);
+  });
+
+  it('maps a pool that cannot get a connection in time to DatabaseUnavailableError', () => {
+    expect(mapDatabaseError(new Error('timeout exceeded when trying to connect'))).toBeInstanceOf(DatabaseUnavailableError);
   });
 });
 

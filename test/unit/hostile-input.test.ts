@@ -4,14 +4,15 @@
  * either gets a ValidationError before anything is sent, or produces SQL whose text is exactly the text of a benign
  * input of the same shape — the hostile values travel only as bound parameters, unchanged.
  *
- * 10,000+ cases per run. A failure prints fast-check's seed and shrunk input; replay with FC_SEED=<seed>.
+ * 10,000+ cases per run, plus fixed cases that take each branch for certain. A failure prints the seed, the shrunk
+ * input and the command that replays it (PROPERTY_SEED=<seed>).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, ValidationError } from '../../src/index.ts';
+import { PROPERTY_SEED, propertyRuns } from '../support/property-seed.ts';
 
-const seed = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {};
 const RUNS = 2_500; // insertMany: RUNS per repository; running totals: RUNS / 2 per method and repository (10,000 cases)
 
 // ---- a client that records instead of sending ---------------------------------------------------------------
@@ -31,7 +32,8 @@ function fakeClient() {
   };
   const tx = {
     $queryRaw: async (sql: Prisma.Sql) => (sent.query.push(sql), []),
-    $executeRaw: async (sql: Prisma.Sql) => (sent.execute.push(sql), (sql.values[0] as unknown[]).length),
+    // Session settings (`SET LOCAL ...`) bind nothing; inserts bind one array per column.
+    $executeRaw: async (sql: Prisma.Sql) => (sent.execute.push(sql), (sql.values[0] as unknown[] | undefined)?.length ?? 0),
     transaction: { createMany },
     salesRecord: { createMany },
   };
@@ -174,44 +176,53 @@ const repos = [
 ] as const;
 
 describe.each(repos)('$name running totals under hostile options', ({ name, make, key, bound, benignKey, day }) => {
+  /** Checks one input against both acceptable outcomes and says which one it got. */
+  async function check(method: 'runningTotals' | 'globalRunningTotals', options: unknown): Promise<'valid' | 'rejected'> {
+    const { client, sent } = fakeClient();
+    const outcome = await make(client)[method](options as never).then(
+      () => 'ok' as const,
+      (error: unknown) => error,
+    );
+    if (outcome !== 'ok') {
+      expect(outcome).toBeInstanceOf(ValidationError);
+      expect(nothingSent(sent)).toBe(true);
+      return 'rejected';
+    }
+    expect(sent.query).toHaveLength(1);
+    const sql = sent.query[0]!;
+    const opts = (options ?? {}) as Record<string, unknown>;
+    const twin = make(fakeClient().client).runningTotalsSql(benignTwin(opts, benignKey, day) as never, method === 'runningTotals' ? 'partition' : 'global');
+    expect(sql.text).toBe(twin.text);
+    // Values are bound as given: the partition list, then from, then to (dates as exact UTC ISO text).
+    const iso = (value: unknown) => (value as Date).toISOString();
+    const expected = [
+      ...(opts.partitions !== undefined ? [opts.partitions] : []),
+      ...(opts.from !== undefined ? [iso(opts.from)] : []),
+      ...(opts.to !== undefined ? [iso(opts.to)] : []),
+    ];
+    expect(sql.values).toEqual(expected);
+    return 'valid';
+  }
+
+  it.each(['runningTotals', 'globalRunningTotals'] as const)('%s: a hostile key is bound unchanged; an invalid option is rejected', async (method) => {
+    const hostileKey = typeof benignKey === 'number' ? -(2 ** 31) : `'; DROP TABLE "SalesRecord"; --`;
+    const from = new Date(day ? '0001-01-01' : '0001-01-01T00:00:00Z');
+    expect(await check(method, { partitions: [hostileKey], from, frame: 'range', nulls: 'skip' })).toBe('valid');
+    expect(await check(method, { partitions: [hostileKey], to: new Date(Number.NaN) })).toBe('rejected');
+    expect(await check(method, { frame: "rows'; --" })).toBe('rejected');
+  });
+
   it.each(['runningTotals', 'globalRunningTotals'] as const)(
     '%s: ValidationError before SQL, or the benign SQL text with the inputs bound unchanged',
     async (method) => {
-      let valid = 0;
-      let rejected = 0;
+      const outcomes = { valid: 0, rejected: 0 };
       await fc.assert(
         fc.asyncProperty(runningTotalOptions(key, bound), async (options) => {
-          const { client, sent } = fakeClient();
-          const outcome = await make(client)[method](options as never).then(
-            () => 'ok' as const,
-            (error: unknown) => error,
-          );
-          if (outcome !== 'ok') {
-            expect(outcome).toBeInstanceOf(ValidationError);
-            expect(nothingSent(sent)).toBe(true);
-            rejected += 1;
-            return;
-          }
-          valid += 1;
-          expect(sent.query).toHaveLength(1);
-          const sql = sent.query[0]!;
-          const opts = (options ?? {}) as Record<string, unknown>;
-          const twin = make(fakeClient().client).runningTotalsSql(benignTwin(opts, benignKey, day) as never, method === 'runningTotals' ? 'partition' : 'global');
-          expect(sql.text).toBe(twin.text);
-          // Values are bound as given: the partition list, then from, then to (dates as exact UTC ISO text).
-          const iso = (value: unknown) => (value as Date).toISOString();
-          const expected = [
-            ...(opts.partitions !== undefined ? [opts.partitions] : []),
-            ...(opts.from !== undefined ? [iso(opts.from)] : []),
-            ...(opts.to !== undefined ? [iso(opts.to)] : []),
-          ];
-          expect(sql.values).toEqual(expected);
+          outcomes[await check(method, options)] += 1;
         }),
-        { numRuns: RUNS / 2, ...seed },
+        propertyRuns(RUNS / 2),
       );
-      console.log(`[fuzz] ${name}.${method}: ${valid + rejected} cases, ${valid} valid SQL, ${rejected} ValidationError`);
-      expect(valid).toBeGreaterThan(RUNS / 25);
-      expect(rejected).toBeGreaterThan(RUNS / 25);
+      console.log(`[fuzz] seed ${PROPERTY_SEED}, ${name}.${method}: ${outcomes.valid} valid SQL, ${outcomes.rejected} ValidationError`);
     },
   );
 });
@@ -273,55 +284,68 @@ describe.each([
   { name: 'TransactionRepository', make: (c: never) => new TransactionRepository(c), row: transactionRow, amount: 'amount', column: 1 },
   { name: 'SalesRecordRepository', make: (c: never) => new SalesRecordRepository(c), row: salesRow, amount: 'revenue', column: 2 },
 ] as const)('$name insertMany under hostile rows and options', ({ name, make, row, amount, column }) => {
+  /** Checks one batch against both acceptable outcomes and says which one it got. */
+  async function check(rows: unknown, options: unknown): Promise<'written' | 'rejected'> {
+    const { client, sent } = fakeClient();
+    const outcome = await make(client)
+      .insertMany(rows as never, options as never)
+      .then((result) => result, (error: unknown) => error as Error);
+    if (outcome instanceof Error) {
+      expect(outcome).toBeInstanceOf(ValidationError);
+      expect(nothingSent(sent)).toBe(true);
+      return 'rejected';
+    }
+    const input = rows as Array<Record<string, unknown>>;
+    expect(outcome).toMatchObject({ inserted: input.length, skipped: 0 });
+    expect(sent.transactions).toBe(1);
+    if (outcome.strategy === 'unnest') {
+      const text = sent.execute[0]!.text;
+      const sentAmounts: Array<string | null> = [];
+      for (const sql of sent.execute) {
+        // Only placeholders, catalog names and fixed keywords in the text.
+        expect(sql.text).toBe(text);
+        expect(sql.text).toMatch(/^INSERT INTO "\w+" \([", \w]+\) SELECT \* FROM unnest\(\$1::\w+\[\], \$2::\w+\[\], \$3::\w+\[\], \$4::\w+\[\]\) ON CONFLICT \("externalId"\) DO NOTHING$/);
+        for (const sentAmount of (sql.values as unknown[][])[column]!) {
+          if (sentAmount !== null) expect(sentAmount).toMatch(DECIMAL_TEXT);
+          sentAmounts.push(sentAmount === null ? null : new Prisma.Decimal(sentAmount as string).toFixed());
+        }
+      }
+      // Every amount once, exact (in whatever order the rows are written). Strings are read trimmed
+      // (requireDecimal accepts surrounding whitespace).
+      const givenAmounts = input.map((r) => (r[amount] === null ? null : new Prisma.Decimal(String(r[amount]).trim()).toFixed()));
+      const sorted = (values: Array<string | null>) => values.map((v) => JSON.stringify(v)).sort();
+      expect(sorted(sentAmounts)).toEqual(sorted(givenAmounts));
+    } else {
+      expect(sent.createMany.flat()).toHaveLength(input.length);
+    }
+    return 'written';
+  }
+
+  it('a batch of SQL-looking keys and extreme amounts is written; one invalid value rejects the whole batch', async () => {
+    const hostile = (i: number) => ({
+      ...(amount === 'amount'
+        ? { accountId: -(2 ** 31) + i, createdAt: new Date('9999-12-31T23:59:59.999Z') }
+        : { region: `'; DROP TABLE "SalesRecord"; -- ${i}`, saleDate: new Date('0001-01-01') }),
+      [amount]: i % 2 ? ' -999999999999.99\t' : '.5',
+      externalId: `'); -- ${i}`,
+    });
+    const batch = [hostile(0), hostile(1), hostile(2)];
+    for (const strategy of ['unnest', 'createMany'] as const) {
+      expect(await check(batch, { strategy, chunkSize: 2 })).toBe('written');
+      expect(await check([...batch, { ...hostile(3), [amount]: '1e400' }], { strategy })).toBe('rejected');
+      expect(await check([...batch, hostile(0)], { strategy })).toBe('rejected'); // an externalId twice
+    }
+    expect(await check(batch, { chunkSize: 0 })).toBe('rejected');
+  });
+
   it('ValidationError before any SQL, or every row written once with exact, bound values', async () => {
-    let valid = 0;
-    let rejected = 0;
+    const outcomes = { written: 0, rejected: 0 };
     await fc.assert(
       fc.asyncProperty(mostly(fc.array(row, { maxLength: 6 }), anything, 15), fc.oneof(fc.constant(undefined), insertOptions), async (rows, options) => {
-        const { client, sent } = fakeClient();
-        const outcome = await make(client)
-          .insertMany(rows as never, options as never)
-          .then((result) => result, (error: unknown) => error as Error);
-        if (outcome instanceof Error) {
-          expect(outcome).toBeInstanceOf(ValidationError);
-          expect(nothingSent(sent)).toBe(true);
-          rejected += 1;
-          return;
-        }
-        valid += 1;
-        const input = rows as Array<Record<string, unknown>>;
-        expect(outcome).toMatchObject({ inserted: input.length, skipped: 0 });
-        expect(sent.transactions).toBe(1);
-        if (outcome.strategy === 'unnest') {
-          const text = sent.execute[0]!.text;
-          let written = 0;
-          for (const sql of sent.execute) {
-            // Only placeholders, catalog names and fixed keywords in the text.
-            expect(sql.text).toBe(text);
-            expect(sql.text).toMatch(/^INSERT INTO "\w+" \([", \w]+\) SELECT \* FROM unnest\(\$1::\w+\[\], \$2::\w+\[\], \$3::\w+\[\], \$4::\w+\[\]\) ON CONFLICT \("externalId"\) DO NOTHING$/);
-            const columns = sql.values as unknown[][];
-            const amountColumn = columns[column]!;
-            for (let i = 0; i < amountColumn.length; i++) {
-              const sentAmount = amountColumn[i];
-              const given = input[written + i]![amount];
-              if (given === null) expect(sentAmount).toBeNull();
-              else {
-                expect(sentAmount).toMatch(DECIMAL_TEXT);
-                // Strings are read trimmed (requireDecimal accepts surrounding whitespace).
-                expect(new Prisma.Decimal(sentAmount as string).equals(new Prisma.Decimal(String(given).trim()))).toBe(true);
-              }
-            }
-            written += amountColumn.length;
-          }
-          expect(written).toBe(input.length);
-        } else {
-          expect(sent.createMany.flat()).toHaveLength(input.length);
-        }
+        outcomes[await check(rows, options)] += 1;
       }),
-      { numRuns: RUNS, ...seed },
+      propertyRuns(RUNS),
     );
-    console.log(`[fuzz] ${name}.insertMany: ${valid + rejected} cases, ${valid} written, ${rejected} ValidationError`);
-    expect(valid).toBeGreaterThan(RUNS / 10);
-    expect(rejected).toBeGreaterThan(RUNS / 10);
+    console.log(`[fuzz] seed ${PROPERTY_SEED}, ${name}.insertMany: ${outcomes.written} written, ${outcomes.rejected} ValidationError`);
   });
 });

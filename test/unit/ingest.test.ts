@@ -29,14 +29,15 @@ describe("insertMany with strategy 'unnest'", () => {
       'INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId") SELECT * FROM ' +
         'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING',
     );
-    // Exact decimal strings (never floats), NULLs kept, explicit UTC offsets.
+    // Keyed rows first, in key order (rows 0, 2, 3, then 4), then the unkeyed row 1. Exact decimal strings
+    // (never floats), NULLs kept, explicit UTC offsets.
     expect(sql.values).toEqual([
-      [1, 2, 3],
-      ['0.25', '1.25', '2.25'],
-      ['2026-01-01 00:00:00.000+00', '2026-01-01 00:00:01.000+00', '2026-01-01 00:00:02.000+00'],
-      ['ext-0', null, 'ext-2'],
+      [1, 3, 1],
+      ['0.25', '2.25', null],
+      ['2026-01-01 00:00:00.000+00', '2026-01-01 00:00:02.000+00', '2026-01-01 00:00:03.000+00'],
+      ['ext-0', 'ext-2', 'ext-3'],
     ]);
-    expect(sentSql(db.tx.$executeRaw, 1).values[1]).toEqual([null, '4.25']);
+    expect(sentSql(db.tx.$executeRaw, 1).values).toEqual([[2, 2], ['4.25', '1.25'], ['2026-01-01 00:00:04.000+00', '2026-01-01 00:00:01.000+00'], ['ext-4', null]]);
   });
 
   it('uses the date column type and whole days for SalesRecord', async () => {

@@ -15,10 +15,10 @@ describe('TransactionRepository SQL', () => {
   it('orders the per-account window by createdAt with the id tiebreaker and an explicit ROWS frame', async () => {
     await repo.runningTotals();
     expect(oneLine(sentSql(db.prisma.$queryRaw))).toBe(
-      'SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", "createdAt" AS "createdAt", ' +
+      'SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", ("createdAt" AT TIME ZONE \'UTC\') AS "createdAt", ' +
         'SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ' +
         'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal" FROM "Transaction" ' +
-        'ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC',
+        'ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC',
     );
   });
 
@@ -27,14 +27,14 @@ describe('TransactionRepository SQL', () => {
     const text = oneLine(sentSql(db.prisma.$queryRaw));
     expect(text).toContain('OVER (ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)');
     expect(text).not.toContain('PARTITION BY');
-    expect(text).toMatch(/ORDER BY "createdAt" ASC, "id" ASC$/);
+    expect(text).toMatch(/ORDER BY "Transaction"."createdAt" ASC, "Transaction"."id" ASC$/);
   });
 
   it("uses RANGE and drops the id from the window order when frame is 'range', but keeps it in the row order", async () => {
     await repo.runningTotals({ frame: 'range' });
     const text = oneLine(sentSql(db.prisma.$queryRaw));
     expect(text).toContain('OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)');
-    expect(text).toMatch(/ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC$/);
+    expect(text).toMatch(/ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC$/);
   });
 
   it("skips NULL amounts in WHERE when nulls is 'skip' instead of coalescing them", async () => {

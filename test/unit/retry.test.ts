@@ -3,12 +3,14 @@ import {
   DatabaseUnavailableError,
   QueryFailedError,
   SerializationFailureError,
+  UnexpectedError,
   ValidationError,
   mapDatabaseError,
+  transaction,
   withRetry,
 } from '../../src/index.ts';
 import { backoffDelay } from '../../src/retry/retry.ts';
-import { adapterError, prismaError } from '../support/mock-client.ts';
+import { adapterError, mockPrisma, prismaError } from '../support/mock-client.ts';
 
 const serialization = () => adapterError({ kind: 'postgres', code: '40001', originalCode: '40001' });
 
@@ -84,11 +86,20 @@ describe('withRetry', () => {
     }
   });
 
-  it('actually waits between attempts by default (real timers)', async () => {
-    const work = vi.fn().mockRejectedValueOnce(serialization()).mockResolvedValue('done');
-    const start = performance.now();
-    await withRetry(work, { baseDelayMs: 20, random: () => 0 });
-    expect(performance.now() - start).toBeGreaterThanOrEqual(9);
+  it('waits between attempts with setTimeout by default', async () => {
+    // Fake timers: the wait is observed on the clock it uses, not measured against a busy machine's wall clock.
+    vi.useFakeTimers();
+    try {
+      const work = vi.fn().mockRejectedValueOnce(serialization()).mockResolvedValue('done');
+      const result = withRetry(work, { baseDelayMs: 20, random: () => 0 }); // backoff: 20 / 2 = 10 ms
+      await vi.advanceTimersByTimeAsync(9);
+      expect(work).toHaveBeenCalledTimes(1);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(work).toHaveBeenCalledTimes(2);
+      await expect(result).resolves.toBe('done');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('validates its options before running anything', async () => {
@@ -98,5 +109,66 @@ describe('withRetry', () => {
     await expect(withRetry(work, { maxAttempts: 1.5 })).rejects.toThrow(ValidationError);
     await expect(withRetry(work, { bogus: 1 } as never)).rejects.toThrow(/retry\.bogus: is not a known option/);
     expect(work).not.toHaveBeenCalled();
+  });
+});
+
+/** What Prisma 7 throws from a plain interactive $transaction when PostgreSQL rejects its COMMIT with 40001. */
+const conflictAtCommit = () =>
+  Object.assign(new Error('TransactionWriteConflict'), { name: 'DriverAdapterError', cause: { kind: 'TransactionWriteConflict' } });
+
+describe('transaction()', () => {
+  const instant = { sleep: async () => {}, random: () => 0.5 };
+
+  it('runs the callback again after a write conflict at commit, and says which attempt it is', async () => {
+    const db = mockPrisma();
+    const attempts: number[] = [];
+    db.prisma.$transaction.mockImplementation((async (work: (tx: unknown) => Promise<unknown>) => {
+      const result = await work(db.tx);
+      if (attempts.length === 1) throw conflictAtCommit();
+      return result;
+    }) as never);
+    const result = await transaction(db.prisma, async (_tx, attempt) => (attempts.push(attempt), `attempt ${attempt}`), {
+      isolationLevel: 'Serializable',
+      retry: instant,
+    });
+    expect(result).toBe('attempt 2');
+    expect(attempts).toEqual([1, 2]);
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(2);
+    expect(db.prisma.$transaction.mock.calls[0]?.[1]).toEqual({ isolationLevel: 'Serializable' });
+  });
+
+  it('surfaces the conflict as SerializationFailureError when retries are off or used up', async () => {
+    const db = mockPrisma();
+    db.prisma.$transaction.mockRejectedValue(conflictAtCommit());
+    const once = await transaction(db.prisma, async () => 1, { retry: false }).catch((e: unknown) => e);
+    expect(once).toBeInstanceOf(SerializationFailureError);
+    expect(once).toMatchObject({ attempts: 1, sqlState: '40001' });
+    const thrice = await transaction(db.prisma, async () => 1, { retry: { ...instant, maxAttempts: 3 } }).catch((e: unknown) => e);
+    expect(thrice).toMatchObject({ attempts: 3 });
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(4);
+  });
+
+  it('passes a LedgerError from the callback through unchanged and does not retry other errors', async () => {
+    const db = mockPrisma();
+    const thrown = new ValidationError('x', 'bad');
+    await expect(transaction(db.prisma, async () => Promise.reject(thrown))).rejects.toBe(thrown);
+    const error = await transaction(db.prisma, async () => {
+      throw new RangeError('boom');
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnexpectedError);
+    expect((error as Error).cause).toBeInstanceOf(RangeError);
+    expect(db.prisma.$transaction).toHaveBeenCalledTimes(2);
+  });
+
+  it('validates its arguments before opening a transaction', async () => {
+    const db = mockPrisma();
+    await expect(transaction(db.prisma, async () => 1, { timeoutMs: 1.5 })).rejects.toThrow(/options\.timeoutMs/);
+    await expect(transaction(db.prisma, async () => 1, { maxWaitMs: -1 })).rejects.toThrow(/options\.maxWaitMs/);
+    await expect(transaction(db.prisma, async () => 1, { isolationLevel: 'serializable' as never })).rejects.toThrow(/options\.isolationLevel/);
+    await expect(transaction(db.prisma, async () => 1, { retry: { bogus: 1 } as never })).rejects.toThrow(/options\.retry\.bogus/);
+    await expect(transaction(db.prisma, 'work' as never)).rejects.toThrow(/work: expected a function/);
+    await expect(transaction(db.tx as never, async () => 1)).rejects.toThrow(/client: is a transaction client/);
+    await expect(transaction(null as never, async () => 1)).rejects.toThrow(/client: expected a PrismaClient, got null/);
+    expect(db.prisma.$transaction).not.toHaveBeenCalled();
   });
 });

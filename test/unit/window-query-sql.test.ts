@@ -19,7 +19,7 @@ describe('windowQuery SQL', () => {
       'SELECT "id" AS "id", SUM("revenue") OVER "w" AS "total", ' +
         'rank() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC) AS "rank" FROM "SalesRecord" ' +
         'WINDOW "w" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
-        'ORDER BY "region" ASC, "saleDate" ASC, "id" ASC',
+        'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
     );
   });
 

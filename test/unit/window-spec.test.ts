@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
-import { RUNNING_RANGE, windowSpec, WindowSpecError, type WindowSpec } from '../../src/index.ts';
+import { RUNNING_RANGE, windowSpec, WindowSpecError, type Frame, type WindowSpec } from '../../src/index.ts';
+import { frameSql, requireFrame } from '../../src/window/frame.ts';
 
 const text = (sql: Prisma.Sql) => sql.text.replace(/\s+/g, ' ').trim();
 
@@ -69,5 +70,71 @@ describe('windowSpec', () => {
     expect(() => ordered.rows({ preceding: { interval: '1 day' } })).toThrow(/only work with RANGE/);
     expect(() => ordered.range({ preceding: { interval: "1 day'; DROP TABLE x; --" } })).toThrow(/Invalid interval/);
     expect(() => ordered.rows('UNBOUNDED FOLLOWING')).toThrow(/cannot start at UNBOUNDED FOLLOWING/);
+  });
+
+  it.each([
+    ['an unknown mode', { mode: 'ROWZ', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW' }, /Unknown frame mode "ROWZ": use ROWS, RANGE or GROUPS/],
+    ['a mode that is not a string', { mode: { toString: (): string => 'ROWS' }, start: 'CURRENT ROW', end: 'CURRENT ROW' }, /Unknown frame mode/],
+    ['SQL in a named bound', { mode: 'ROWS', start: 'CURRENT ROW; DROP TABLE x', end: 'CURRENT ROW' }, /Unknown frame start "CURRENT ROW; DROP TABLE x": use 'UNBOUNDED PRECEDING'/],
+    ['a lower-case bound', { mode: 'ROWS', start: 'unbounded preceding', end: 'CURRENT ROW' }, /Unknown frame start/],
+    ['a missing end', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING' }, /Invalid frame end undefined/],
+    ['null as a bound', { mode: 'ROWS', start: null, end: 'CURRENT ROW' }, /Invalid frame start null/],
+    ['a bound with both keys', { mode: 'ROWS', start: { preceding: 1, following: 1 }, end: 'CURRENT ROW' }, /keys \[preceding, following\]/],
+    ['a bound with an unknown key', { mode: 'ROWS', start: { before: 1 }, end: 'CURRENT ROW' }, /keys \[before\]/],
+    ['a fractional offset', { mode: 'ROWS', start: { preceding: 1.5 }, end: 'CURRENT ROW' }, /non-negative integer, got 1.5/],
+    ['NaN as an offset', { mode: 'ROWS', start: { preceding: Number.NaN }, end: 'CURRENT ROW' }, /non-negative integer, got NaN/],
+    ['an unsafe offset', { mode: 'GROUPS', start: { preceding: 2 ** 53 }, end: 'CURRENT ROW' }, /non-negative integer/],
+    ['a string offset', { mode: 'ROWS', start: { preceding: '1' }, end: 'CURRENT ROW' }, /non-negative integer or \{ interval/],
+    ['an interval with extra keys', { mode: 'RANGE', start: { preceding: { interval: '1 day', x: 1 } }, end: 'CURRENT ROW' }, /non-negative integer or \{ interval/],
+    ['an interval that is not a string', { mode: 'RANGE', start: { preceding: { interval: 7 } }, end: 'CURRENT ROW' }, /Invalid interval 7/],
+    ['a negative interval', { mode: 'RANGE', start: { preceding: { interval: '-1 day' } }, end: 'CURRENT ROW' }, /Invalid interval/],
+    ['an interval too large for PostgreSQL', { mode: 'RANGE', start: { preceding: { interval: '99999999999 years' } }, end: 'CURRENT ROW' }, /at most 6 digits/],
+    ['an interval with too many parts', { mode: 'RANGE', start: { preceding: { interval: '1 day '.repeat(9) } }, end: 'CURRENT ROW' }, /at most 8 parts/],
+    ['an unknown exclusion', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW', exclude: 'OTHERS; --' }, /Unknown frame exclusion/],
+    ['not an object', 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW', /A frame is an object/],
+  ])('rejects %s with a WindowSpecError that says what to write', (_, frame, message) => {
+    expect(() => requireFrame(frame)).toThrow(WindowSpecError);
+    expect(() => requireFrame(frame)).toThrow(message);
+    expect(() => windowSpec('Transaction').orderBy('createdAt').frame(frame as Frame)).toThrow(message);
+  });
+
+  it('renders what it checked: a getter that changes a bound after the check cannot reach the SQL', () => {
+    let reads = 0;
+    const frame = {
+      mode: 'ROWS',
+      get start() {
+        reads += 1;
+        return reads === 1 ? 'UNBOUNDED PRECEDING' : 'UNBOUNDED PRECEDING) AS x; DROP TABLE "Transaction"; --';
+      },
+      end: 'CURRENT ROW',
+    } as unknown as Frame;
+    const spec = windowSpec('Transaction').orderBy('createdAt').frame(frame);
+    expect(text(spec.toSql())).toBe('ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+    expect(Object.isFrozen(spec.currentFrame)).toBe(true);
+  });
+
+  it('accepts every bound of the grammar and normalises interval spacing (bound, never printed)', () => {
+    expect(text(frameSql({ mode: 'GROUPS', start: { preceding: 0 }, end: { following: 2 }, exclude: 'TIES' }))).toBe(
+      'GROUPS BETWEEN 0 PRECEDING AND 2 FOLLOWING EXCLUDE TIES',
+    );
+    const sql = frameSql({ mode: 'RANGE', start: { preceding: { interval: ' 1  hour   30 minutes ' } }, end: 'UNBOUNDED FOLLOWING' });
+    expect(text(sql)).toBe('RANGE BETWEEN CAST($1 AS interval) PRECEDING AND UNBOUNDED FOLLOWING');
+    expect(sql.values).toEqual(['1 hour 30 minutes']);
+  });
+
+  it('checks a RANGE offset against the type of the single ORDER BY column', () => {
+    const byTime = windowSpec('Transaction').orderBy('createdAt');
+    expect(() => byTime.range({ preceding: 5 })).toThrow(/distance along the ORDER BY column Transaction.createdAt \(DateTime\): use an interval/);
+    expect(() => windowSpec('Transaction').orderBy('amount').range({ preceding: { interval: '1 day' } })).toThrow(/not an interval/);
+    expect(() => windowSpec('SalesRecord').orderBy('region').range({ preceding: 1 })).toThrow(/only numeric and date\/time columns/);
+    expect(text(windowSpec('Transaction').orderBy('amount').range({ preceding: 5 }).toSql())).toBe(
+      'ORDER BY "amount" ASC RANGE BETWEEN 5 PRECEDING AND CURRENT ROW',
+    );
+    // A frame set before the order is checked when the spec is rendered.
+    const early = windowSpec('Transaction').range({ preceding: 5 }).orderBy('createdAt');
+    expect(() => early.toSql()).toThrow(/use an interval/);
+    expect(() => windowSpec('Transaction').orderBy('createdAt').orderBy('id').range({ preceding: { interval: '1 day' } })).toThrow(
+      /exactly one ORDER BY column/,
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it, expect } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
-import { conditions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { conditions, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 
 // These assertions are checked by `tsc --noEmit` (npm run typecheck, part of CI); at run time they are no-ops.
 describe('inferred row types', () => {
@@ -61,7 +61,7 @@ describe('inferred row types', () => {
     // @ts-expect-error — window "v" was never declared
     expect(() => windowQuery('Transaction').window('w', w).add('x', f.rowNumber(), 'v')).toThrow(/Unknown window "v"/);
     // @ts-expect-error — a condition value must have the field's type
-    conditions('Transaction').compare('accountId', '=', '7');
+    expect(() => conditions('Transaction').compare('accountId', '=', '7')).toThrow(ValidationError);
     // @ts-expect-error — functions of another model do not fit
     expect(() => windowQuery('SalesRecord').add('x', f.rowNumber(), windowSpec('SalesRecord').orderBy('saleDate'))).toThrow(/reads SalesRecord/);
   });

@@ -1,0 +1,61 @@
+import { TransactionTimeoutError } from '../errors.ts';
+
+/** Default of `idleTimeoutMs`: how long a stream's transaction waits for its consumer to ask for more rows. */
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
+/** Default of `timeoutMs`: the longest a whole stream (one snapshot transaction) may take. */
+export const DEFAULT_STREAM_TIMEOUT_MS = 600_000;
+/**
+ * The server's own limits sit this far beyond the stream's: a backstop for a process that cannot run its own
+ * timers (a blocked event loop), never the first to fire.
+ */
+const SERVER_MARGIN_MS = 5_000;
+
+export interface StreamTimeouts {
+  /** Longest wait for the consumer to ask for the next rows before the transaction is ended. */
+  readonly idleTimeoutMs: number;
+  /** Longest time the whole stream may hold its transaction. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * Sets a server limit for the current transaction only (`set_config(..., true)`, like `SET LOCAL`) to `ms`, or
+ * leaves it when the server already has a stricter one: the library never loosens a limit set for the database.
+ * `ms` comes from validated integers; the setting names are the two below.
+ */
+function tightenSql(setting: 'idle_in_transaction_session_timeout' | 'statement_timeout', ms: number): string {
+  const limit = Math.trunc(ms);
+  return (
+    `SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit} ELSE LEAST(setting::bigint, ${limit}) END)::text, true) ` +
+    `FROM pg_settings WHERE name = '${setting}'`
+  );
+}
+
+/**
+ * The server-side bound of a stream's own transaction of keyset chunks: between two chunks the session is idle in
+ * its transaction.
+ */
+export function serverIdleTimeoutSql(timeouts: StreamTimeouts): string {
+  return tightenSql('idle_in_transaction_session_timeout', timeouts.idleTimeoutMs + SERVER_MARGIN_MS);
+}
+
+/**
+ * The server-side bound of a stream read through one portal: between two reads of an open portal the session
+ * counts as active, not idle, so the idle limit never applies; the statement's limit bounds it instead.
+ */
+export function serverStatementTimeoutSql(timeouts: StreamTimeouts): string {
+  return tightenSql('statement_timeout', timeouts.timeoutMs + SERVER_MARGIN_MS);
+}
+
+export function idleTimeoutError(timeouts: StreamTimeouts): TransactionTimeoutError {
+  return new TransactionTimeoutError(
+    `The stream waited more than ${timeouts.idleTimeoutMs} ms (idleTimeoutMs) for the next read and ended its ` +
+      'snapshot transaction to free the connection. Read faster, raise idleTimeoutMs, or use a smaller chunkSize.',
+  );
+}
+
+export function streamTimeoutError(timeouts: StreamTimeouts, cause?: unknown): TransactionTimeoutError {
+  return new TransactionTimeoutError(
+    `The stream ran longer than ${timeouts.timeoutMs} ms (timeoutMs); its snapshot transaction was ended.`,
+    cause === undefined ? undefined : { cause },
+  );
+}

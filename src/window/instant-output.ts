@@ -1,0 +1,37 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { columnInfo, columnRef } from './catalog.ts';
+
+/**
+ * True for a `timestamptz` column. Prisma's default `DateTime` (no `@db` attribute) is `timestamp(3)` without a
+ * zone, which no session setting can shift.
+ */
+export function isInstantField(model: string, field: string): boolean {
+  const info = columnInfo(model, field);
+  return info.type === 'DateTime' && info.nativeType?.[0] === 'Timestamptz';
+}
+
+/**
+ * How a column is read into a result row. A `timestamptz` is read as `("col" AT TIME ZONE 'UTC')`: PostgreSQL
+ * prints a `timestamptz` in the session's zone, and @prisma/adapter-pg drops that offset and reads the digits as
+ * UTC, so on a session not in UTC every instant would come back shifted by the offset. The UTC wall time it reads
+ * instead is the same instant whatever the session's zone.
+ */
+export function outputColumnSql(model: string, field: string): Prisma.Sql {
+  const column = columnRef(model, field);
+  return isInstantField(model, field) ? Prisma.sql`(${column} AT TIME ZONE 'UTC')` : column;
+}
+
+/**
+ * The stored values of `fields` as one `text[]`, exactly as PostgreSQL holds them: `to_json` prints times in
+ * ISO 8601 with every stored microsecond and an explicit offset (whatever `DateStyle` says), numerics with all
+ * their digits, text unchanged. Cast back to the column's type, each element is the stored value again — the
+ * round trip a keyset position needs, which a JavaScript `Date` (milliseconds) cannot make.
+ * ```sql
+ * ARRAY[to_json("accountId") #>> '{}', to_json("createdAt") #>> '{}']
+ * -- {"1","2026-01-01T00:00:00.000500+00:00"}
+ * ```
+ */
+export function exactTextSql(model: string, fields: readonly string[]): Prisma.Sql {
+  const items = fields.map((field) => Prisma.sql`to_json(${columnRef(model, field)}) #>> '{}'`);
+  return Prisma.sql`ARRAY[${Prisma.join(items, ', ')}]::text[]`;
+}

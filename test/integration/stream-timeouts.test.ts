@@ -1,0 +1,116 @@
+// Streams hold one transaction: a consumer that stops pulling (or drops the iterator without return()) must not
+// keep that connection, and every stream option holds on both paths (keyset chunks and the pgPool portal).
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TransactionRepository, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+
+const db = useTestDatabase();
+let admin: pg.Pool;
+
+beforeAll(async () => {
+  admin = new pg.Pool({ connectionString: db.url, max: 1 });
+  await admin.query(`
+    INSERT INTO "Transaction" ("accountId", amount, "createdAt")
+    SELECT 1, 1.00, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' FROM generate_series(1, 40) g`);
+});
+afterAll(async () => {
+  await admin.end();
+});
+
+/** Other sessions on this database inside an open transaction (a stream's snapshot). */
+async function openTransactions(): Promise<number> {
+  const { rows } = await admin.query<{ n: number; states: string }>(
+    `SELECT count(*)::int AS n, string_agg(state, ',') AS states FROM pg_stat_activity
+     WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+  );
+  if (process.env.DEBUG_STATES) console.log(rows[0]);
+  return rows[0]!.n;
+}
+
+/** Polls until `check` holds; fails after `ms` (a ceiling for a loaded machine, never the expected duration). */
+async function eventually(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each([
+  ['keyset chunks', () => undefined],
+  ['pgPool portal', (pool: pg.Pool) => pool],
+] as const)('a stream through %s', (_, poolFor) => {
+  let pool: pg.Pool;
+  beforeAll(() => {
+    pool = new pg.Pool({ connectionString: db.url, max: 1 });
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+  const repo = () => {
+    const pgPool = poolFor(pool);
+    return new TransactionRepository(db.prisma, pgPool ? { pgPool } : {});
+  };
+
+  it('abandoned mid-way: its transaction ends after idleTimeoutMs, and a late read throws TransactionTimeoutError', async () => {
+    const rows = repo().streamRunningTotals({}, { chunkSize: 5, idleTimeoutMs: 300 });
+    expect((await rows.next()).done).toBe(false);
+    // The snapshot transaction is open and idle while the consumer holds the chunk ...
+    await eventually(async () => (await openTransactions()) === 1, 'the stream is idle in its transaction');
+    // ... and is ended once the consumer has been away for idleTimeoutMs (the iterator was never closed).
+    await eventually(async () => (await openTransactions()) === 0, 'the idle transaction is gone');
+    // Rows already read stay valid; the first read that needs the database must not pretend the stream ended.
+    let late: unknown;
+    for (let read = 1; late === undefined; read += 1) {
+      if (read > 40) throw new Error('the abandoned stream went on reading');
+      late = await rows.next().then(
+        (step) => (step.done ? 'ended' : undefined),
+        (error: unknown) => error,
+      );
+    }
+    expect(late).toBeInstanceOf(TransactionTimeoutError);
+    expect(String((late as Error).message)).toMatch(/idleTimeoutMs/);
+  });
+
+  it('the connection is free again: a second stream on the same one-connection pool reads everything', async () => {
+    const first = repo().streamRunningTotals({}, { chunkSize: 5, idleTimeoutMs: 200 });
+    await first.next();
+    await eventually(async () => (await openTransactions()) === 0, 'the abandoned stream let go');
+    const all: unknown[] = [];
+    for await (const row of repo().streamRunningTotals({}, { chunkSize: 7 })) all.push(row);
+    expect(all).toHaveLength(40);
+  });
+
+  it('a consumer that keeps reading, but past timeoutMs for the whole stream, gets TransactionTimeoutError', async () => {
+    const read: unknown[] = [];
+    const outcome = await (async () => {
+      for await (const row of repo().streamRunningTotals({}, { chunkSize: 1, timeoutMs: 400, idleTimeoutMs: 10_000 })) {
+        read.push(row);
+        await sleep(40); // 40 rows × 40 ms is well past 400 ms
+      }
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(TransactionTimeoutError);
+    expect(read.length).toBeLessThan(40);
+    await eventually(async () => (await openTransactions()) === 0, 'the timed-out transaction is gone');
+  });
+
+  it('a consumer within the bounds reads every row', async () => {
+    let count = 0;
+    for await (const row of repo().streamRunningTotals({}, { chunkSize: 3, timeoutMs: 60_000, idleTimeoutMs: 60_000 })) {
+      expect(row.runningTotal.toFixed(2)).toBe(`${++count}.00`);
+    }
+    expect(count).toBe(40);
+  });
+
+  it('rejects invalid timeouts before any SQL', async () => {
+    await expect(repo().streamRunningTotals({}, { idleTimeoutMs: 0 }).next()).rejects.toBeInstanceOf(ValidationError);
+    await expect(repo().streamRunningTotals({}, { timeoutMs: -1 }).next()).rejects.toBeInstanceOf(ValidationError);
+  });
+});
