@@ -7,15 +7,30 @@
  * signal handling — the embedded server gets a fast shutdown, which rolls back any open transaction; then the
  * process exits with 130 (SIGINT). Nothing half-written survives because every write is a transaction.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
-
 
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { provisionPostgres, stopOnSignals } from '../../src/db/provision.ts';
 import { applyMigrations, PROJECT_ROOT } from '../../src/migrate/schema-engine.ts';
 import { createPrismaClient } from '../../src/db/prisma-client.ts';
+import { canTraverse, nearestExisting, reachableTempDir } from '../../src/db/reachable.ts';
+import { serverUser } from '../../src/db/server-user.ts';
 
 export const EMBEDDED_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'postgres');
+
+/**
+ * `.data/postgres` in the checkout, or, when the OS user that runs PostgreSQL cannot reach the checkout (root runs
+ * it as `postgres`; a clone below `/root` or a `mktemp -d` directory is out of its reach), a directory of this
+ * checkout's own in a temporary directory it can reach. Either way one checkout keeps one data directory, so a
+ * seed and a later report see the same rows.
+ */
+async function embeddedDataDir(): Promise<string> {
+  const user = await serverUser();
+  if (await canTraverse(await nearestExisting(EMBEDDED_DATA_DIR), user)) return EMBEDDED_DATA_DIR;
+  const checkout = createHash('sha256').update(PROJECT_ROOT).digest('hex').slice(0, 12);
+  return path.join(await reachableTempDir(user), `prisma-window-ledger-data-${checkout}`);
+}
 
 export interface ScriptDatabase {
   readonly prisma: PrismaClient;
@@ -34,8 +49,9 @@ export interface OpenOptions {
 
 export async function openScriptDatabase(opts: OpenOptions = {}): Promise<ScriptDatabase> {
   const external = Boolean(process.env.DATABASE_URL?.trim());
+  const dataDir = external ? undefined : await embeddedDataDir();
   const server = await provisionPostgres(
-    external ? { prefer: 'external', log: opts.log } : { prefer: 'embedded', dataDir: EMBEDDED_DATA_DIR, log: opts.log },
+    dataDir === undefined ? { prefer: 'external', log: opts.log } : { prefer: 'embedded', dataDir, log: opts.log },
   );
   let prisma: PrismaClient | undefined;
   const disconnect = async (): Promise<void> => {
@@ -57,7 +73,7 @@ export async function openScriptDatabase(opts: OpenOptions = {}): Promise<Script
     await server.stop();
     throw error;
   }
-  const where = server.kind === 'embedded' ? ` (${path.relative(process.cwd(), EMBEDDED_DATA_DIR) || '.'})` : ' from DATABASE_URL';
+  const where = server.kind === 'embedded' && dataDir ? ` (${path.relative(process.cwd(), dataDir) || '.'})` : ' from DATABASE_URL';
   return {
     prisma,
     url: server.url,

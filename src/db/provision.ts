@@ -7,6 +7,8 @@
  *    port, in a fresh temporary data directory that stop() removes (or in `dataDir`, which is kept).
  *
  * The returned URL points at the `postgres` database as a superuser: use it as an admin URL (see databases.ts).
+ * An embedded server that cannot be started rejects with an `EmbeddedPostgresError` (`EmbeddedPostgresAccessError`
+ * when PostgreSQL's OS user cannot reach its binaries or data directory); the message says what to do.
  * What was started is stopped on SIGINT / SIGTERM / SIGHUP (then the process exits with 128 + signal number, 130
  * for SIGINT) and, for the embedded server, also when the process exits without calling stop().
  */
@@ -15,6 +17,7 @@ import { queryServerVersion } from './databases.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { registerForCleanup } from './shutdown.ts';
 
+export { EmbeddedPostgresAccessError, EmbeddedPostgresError } from './errors.ts';
 export { stopOnSignals } from './shutdown.ts';
 
 export type PostgresKind = 'external' | 'testcontainers' | 'embedded';

