@@ -10,6 +10,7 @@ import {
   type NewTransaction,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { holdInOpenTransaction, untilBlockedBy } from '../support/lock-barrier.ts';
 
 const db = useTestDatabase();
 
@@ -47,7 +48,19 @@ describe('bulk insert is all or nothing', () => {
 
   it.each(['createMany', 'unnest'] as const)('rolls back and says so when the batch outlives the transaction timeout (%s)', async (strategy) => {
     await db.truncate('Transaction');
-    const attempt = new TransactionRepository(db.prisma).insertMany(rowsFor(20_000), { chunkSize: 100, timeoutMs: 50, strategy });
+    // Another transaction's table lock stops the batch mid-transaction until well past its 50 ms deadline, so the
+    // batch outlives it for certain, however fast the machine.
+    const lock = await holdInOpenTransaction(db.url, 'LOCK TABLE "Transaction" IN SHARE MODE');
+    let attempt: Promise<unknown>;
+    try {
+      attempt = new TransactionRepository(db.prisma).insertMany(rowsFor(2_000), { chunkSize: 100, timeoutMs: 50, strategy });
+      attempt.catch(() => {}); // awaited below
+      await untilBlockedBy(db.prisma, lock.pid, attempt);
+      // The transaction began before it blocked: 100 ms from here is past its deadline.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await lock.close();
+    }
     await expect(attempt).rejects.toBeInstanceOf(TransactionTimeoutError);
     // The server may still be finishing the statement that was running at the deadline: wait for the rollback.
     await expect.poll(() => db.prisma.transaction.count(), { timeout: 10_000 }).toBe(0);
@@ -106,9 +119,10 @@ describe('idempotency keys (externalId)', () => {
       { accountId: 0, amount: null, createdAt: new Date('2026-06-30T12:34:56.789Z'), externalId: 'Zürich ✓ 𝄞' },
     ];
     await repo.insertMany(rows, { strategy: 'unnest' });
-    const stored = await db.prisma.transaction.findMany({ orderBy: { id: 'asc' } });
-    expect(stored.map((r) => [r.accountId, r.amount?.toFixed(2) ?? null, r.createdAt.toISOString(), r.externalId])).toEqual(
-      rows.map((r) => [r.accountId, r.amount, r.createdAt.toISOString(), r.externalId]),
+    const stored = await db.prisma.transaction.findMany();
+    // Keyed by externalId: the values are what is claimed here, not the order the rows were written in.
+    expect(new Map(stored.map((r) => [r.externalId, [r.accountId, r.amount?.toFixed(2) ?? null, r.createdAt.toISOString()]]))).toEqual(
+      new Map(rows.map((r) => [r.externalId, [r.accountId, r.amount, r.createdAt.toISOString()]])),
     );
   });
 

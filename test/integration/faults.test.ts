@@ -1,7 +1,9 @@
 /**
- * Bulk ingest under connection faults: 100 seeded runs, each killing the ingest's backend connection at a random
- * moment of a batch. After every fault the batch is either all there or not there at all; retrying it with the
- * same idempotency keys (externalId) leaves exactly the expected rows, and the running totals equal the reference.
+ * Bulk ingest under connection faults: 100 seeded runs, each killing the ingest's backend connection during a
+ * batch. Every 4th run kills it while the batch is certainly in flight (held at a row another transaction keeps
+ * uncommitted); the others at a random moment, which may also fall on BEGIN, a chunk boundary, the COMMIT or just
+ * after it. After every fault the batch is either all there or not there at all; retrying it with the same
+ * idempotency keys (externalId) leaves exactly the expected rows, and the running totals equal the reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,11 +18,14 @@ import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { backendKiller, seededRandom, taggedClient, type BackendKiller } from '../support/faults.ts';
+import { holdUncommittedRow, untilBlockedBy } from '../support/lock-barrier.ts';
+import { seeded } from '../support/property-seed.ts';
 import { byPartition, centsToString, referenceRunningTotals, stringToCents } from '../support/reference.ts';
 
 const db = useTestDatabase();
 const RUNS = 100;
-const BASE_SEED = Number(process.env.FC_SEED ?? 20261124);
+/** Runs whose fault is certain to hit the batch in flight. */
+const heldInFlight = (run: number) => run % 4 === 0;
 const APP = 'fault_ingest';
 
 function batchFor(run: number, random: () => number): NewTransaction[] {
@@ -49,12 +54,13 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
     await ingest?.$disconnect();
   });
 
-  it(`either the whole batch or none of it survives each of ${RUNS} faults; a retry with the same keys completes it`, async () => {
+  it(`either the whole batch or none of it survives each of ${RUNS} faults; a retry with the same keys completes it`, seeded(async (BASE_SEED) => {
     await db.truncate('Transaction');
     const repo = new TransactionRepository(ingest);
     const expected = new Map<string, NewTransaction>();
     const counts = {
       faultsInjected: 0,
+      killedInFlight: 0,
       firstAttemptFailed: 0,
       failedButCommitted: 0,
       batchesRetried: 0,
@@ -68,7 +74,7 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
     // How long does one clean batch take? Faults are spread over 0..1x that.
     const calibration: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const rows = batchFor(-1 - i, seededRandom(i)).map((r) => ({ ...r, externalId: `calibrate-${i}-${r.externalId}` }));
+      const rows = batchFor(-1 - i, seededRandom(BASE_SEED - 1 - i)).map((r) => ({ ...r, externalId: `calibrate-${i}-${r.externalId}` }));
       const start = performance.now();
       await repo.insertMany(rows, { chunkSize: 10 });
       calibration.push(performance.now() - start);
@@ -88,12 +94,33 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
       // have left the pool empty).
       await withRetry(() => ingest.$queryRaw`SELECT 1`, { maxAttempts: 5, baseDelayMs: 1, retryOn: () => true });
 
-      const fault = killer.killAfter(delayMs);
-      const first = await repo.insertMany(rows, options).then(
-        (result): InsertResult | LedgerError => result,
-        (error: unknown) => error as LedgerError,
-      );
-      const killed = await fault;
+      let first: InsertResult | LedgerError;
+      let killed: number;
+      const attempt = () =>
+        repo.insertMany(rows, options).then(
+          (result): InsertResult | LedgerError => result,
+          (error: unknown) => error as LedgerError,
+        );
+      if (heldInFlight(run)) {
+        // Another transaction holds the batch's last key uncommitted: the batch waits on it, mid-transaction.
+        const holder = await holdUncommittedRow(db.url, rows.at(-1)!);
+        try {
+          const writing = attempt();
+          await untilBlockedBy(db.prisma, holder.pid, writing);
+          killed = await killer.kill();
+          first = await writing;
+          await holder.rollback();
+        } finally {
+          await holder.close();
+        }
+        expect(killed, `seed ${seed}`).toBeGreaterThan(0);
+        expect(first, `seed ${seed}: the batch was in flight when its connection was killed`).toBeInstanceOf(LedgerError);
+        counts.killedInFlight += 1;
+      } else {
+        const fault = killer.killAfter(delayMs);
+        first = await attempt();
+        killed = await fault;
+      }
       if (killed > 0) counts.faultsInjected += 1;
 
       const present = await db.prisma.transaction.count({ where: { externalId: { startsWith: `run${run}-` } } });
@@ -101,6 +128,7 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
         counts.partialBatches += 1;
         throw new Error(`seed ${seed}: ${present} of ${rows.length} rows after the fault (partial write)`);
       }
+      if (heldInFlight(run)) expect(present, `seed ${seed}: a batch killed in flight left rows behind`).toBe(0);
       if (first instanceof Error) {
         expect(first, `seed ${seed}`).toBeInstanceOf(LedgerError);
         counts.firstAttemptFailed += 1;
@@ -125,6 +153,7 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
       rows.forEach((r) => expected.set(r.externalId!, r));
     }
     const elapsedMs = performance.now() - started;
+    const inFlightRuns = Array.from({ length: RUNS }, (_, run) => run).filter(heldInFlight).length;
 
     // The table holds exactly the expected rows: none lost, none twice, every value as sent.
     const stored = await db.prisma.transaction.findMany({ orderBy: { id: 'asc' } });
@@ -158,7 +187,8 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
     expect(closing).toEqual(sentBalance);
 
     console.log(
-      `[faults] seeds ${BASE_SEED}..${BASE_SEED + RUNS - 1}: runs ${RUNS}, faults injected ${counts.faultsInjected}, ` +
+      `[faults] seeds ${BASE_SEED}..${BASE_SEED + RUNS - 1}: runs ${RUNS}, faults injected ${counts.faultsInjected} ` +
+        `(${counts.killedInFlight} held in flight), ` +
         `first attempts failed ${counts.firstAttemptFailed} (${JSON.stringify(counts.errors)}; committed but unacknowledged ` +
         `${counts.failedButCommitted}), batches retried ${counts.batchesRetried} (${counts.retryAttempts} attempts), ` +
         `partial batches ${counts.partialBatches}, rows expected ${expected.size}, rows stored ${stored.length}, ` +
@@ -169,7 +199,8 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
     expect(counts.rowsLost).toBe(0);
     expect(counts.rowsDuplicated).toBe(0);
     expect(stored.length).toBe(expected.size);
-    // The faults must actually hit batches in flight, not only idle connections.
-    expect(counts.firstAttemptFailed).toBeGreaterThan(RUNS / 5);
-  });
+    // The faults certainly hit batches in flight, not only idle connections: the held runs, each asserted above.
+    expect(counts.killedInFlight).toBe(inFlightRuns);
+    expect(counts.firstAttemptFailed).toBeGreaterThanOrEqual(inFlightRuns);
+  }));
 });

@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InventoryMovementRepository, ValidationError, type NewInventoryMovement } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { propertyRuns } from '../support/property-seed.ts';
 import { byPartition, referenceRunningTotals, type LedgerRow } from '../support/reference.ts';
 
 const db = useTestDatabase();
-const runs = { numRuns: 6, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+const runs = propertyRuns(6);
 
 // Quantities have three decimals (numeric(12,3)): the reference works in thousandths.
 const milli = (value: string) => BigInt(value.replace('.', ''));

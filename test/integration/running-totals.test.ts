@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { propertyRuns } from '../support/property-seed.ts';
 import { salesArbitrary, transactionsArbitrary, transactionLedger } from '../support/ledger-data.ts';
 import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
 
 const db = useTestDatabase();
 
-// fast-check prints the seed and the shrunk counterexample when a property fails; set FC_SEED to replay.
-const runs = { numRuns: 12, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+// A failing property prints its seed, the shrunk counterexample and the command that replays it.
+const runs = propertyRuns(12);
 
 async function loadedLedger() {
   return transactionLedger(await db.prisma.transaction.findMany({ orderBy: { id: 'asc' } }));

@@ -10,6 +10,7 @@ import {
   type Frame,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { propertyRuns } from '../support/property-seed.ts';
 import { transactionsArbitrary } from '../support/ledger-data.ts';
 import { centsToString, stringToCents, type LedgerRow } from '../support/reference.ts';
 import {
@@ -25,7 +26,7 @@ import {
 } from '../support/window-reference.ts';
 
 const db = useTestDatabase();
-const runs = { numRuns: 6, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) };
+const runs = propertyRuns(6);
 const MINUTE = 60_000;
 
 const cents = (value: Prisma.Decimal | null | undefined) => (value == null ? null : stringToCents(value.toFixed(2)));

@@ -7,6 +7,8 @@ const BASE = Date.UTC(2026, 0, 1);
 /**
  * Random ledgers shaped to break running totals: few distinct timestamps (many duplicates), NULL and negative
  * amounts, many small partitions. Amounts are generated as integer cents and written as exact decimal strings.
+ * These arbitraries hold no randomness of their own: they draw from the seed `fc.assert` is given
+ * (`propertyRuns`, test/support/property-seed.ts), so a failure's printed seed replays them.
  */
 export function transactionsArbitrary(maxRows = 200): fc.Arbitrary<NewTransaction[]> {
   const row = fc.record({
