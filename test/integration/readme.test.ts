@@ -1,0 +1,586 @@
+/**
+ * README.md cannot lie: every fenced code block in it is run or checked here. A block that is neither run nor
+ * checked, nor exempted with a written reason, fails this file.
+ *
+ * How a block is treated — by its info string, and by an annotation: an HTML comment on the line above its fence
+ * (blank lines between are fine), invisible on GitHub, `<!-- doc-test: ... -->`.
+ *
+ * - ```ts: a complete program, as a new user would paste it. It is saved as if in the repository root (in a run
+ *   folder under test/.readme-blocks/, next to a `src` symlink, so `./src/index.ts` resolves exactly as written:
+ *   nothing in the block is rewritten), type-checked with the project's tsconfig and TypeScript, and run with
+ *   `node --import tsx` with DATABASE_URL set to a fresh clone of the migrated template database — the only prelude,
+ *   and README says so. It must exit 0 without writing to stderr.
+ * - ```prisma: each model must equal the model of the same name in prisma/schema.prisma (comments and alignment
+ *   aside).
+ * - ```sh: every command (one per line, `a && b` counts as two) must have an entry in COMMANDS below: either it is
+ *   run, or it is exempt with a reason and checked as far as possible without running it. A command without an
+ *   entry fails, and so does an entry whose command no longer appears in README.
+ * - Any other block (```text, ```sql, a bare fence) needs one of these annotations:
+ *   - `output of the ts block above`: the nearest ts block above prints exactly this;
+ *   - `output of <command>`: the command (one of README's shell commands) prints this on stdout; rates, durations,
+ *     buffer counts and which server answered are normalised first (see normalizeVolatile for why);
+ *     in both, a line that is only `...` stands for any number of lines;
+ *   - `sql of the ts block above`: one line that block prints is this SQL (whitespace aside; `...` = any text);
+ *   - `usage of npm run <script>`: every `--option` and every `a|b` choice shown appears in the script's --help;
+ *   - `layout`: every folder and file named exists;
+ *   - `exempt: <reason>`: not checked, and the reason says why.
+ *
+ * The top commands `npm ci && npm run demo` and `npm test` are special: `npm run demo` runs (without DATABASE_URL,
+ * as on a fresh machine), while `npm ci` and `npm test` cannot run from inside the test suite they install and
+ * start; their COMMANDS entries say so and check what .ci/run and package.json make of them instead.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
+import { parseBenchArgs } from '../../scripts/lib/bench/args.ts';
+import {
+  compareOutput,
+  compareSqlLine,
+  layoutProblems,
+  moduleGraph,
+  normalizeVolatile,
+  parseAnnotation,
+  parseReadme,
+  prismaModels,
+  shellCommands,
+  type Annotation,
+  type ReadmeBlock,
+} from '../support/readme-blocks.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const PACKAGE = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+const blocks = parseReadme(read('README.md'));
+const where = (block: ReadmeBlock) => `README.md:${block.line}`;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes
+
+interface ProcessResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+// Two cores run this file next to PostgreSQL (and, in a full run, next to other test files): a few at a time.
+const MAX_PROCESSES = 3;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function runProcess(
+  command: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+  timeoutMs = 90_000,
+): Promise<ProcessResult> {
+  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await new Promise<ProcessResult>((resolve, reject) => {
+      const child = spawn(command, [...args], {
+        cwd: ROOT,
+        env: Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, v]) => v !== undefined)),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        stderr += `\n[readme.test] killed after ${timeoutMs} ms`;
+        child.kill('SIGKILL');
+      }, timeoutMs);
+      child.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
+/**
+ * A README command such as `npm run report -- --region EMEA`, run as written from the repository root. npm's own
+ * `> script` banner is not the program's output: loglevel silent leaves it out.
+ */
+function npm(command: string, env: Readonly<Record<string, string | undefined>> = {}): Promise<ProcessResult> {
+  if (/['"`$\\|;<>]/.test(command)) throw new Error(`not a plain command, refusing to interpret it: ${command}`);
+  const [program, ...args] = command.split(' ');
+  if (program !== 'npm') throw new Error(`only npm commands are run here: ${command}`);
+  return runProcess('npm', args, { npm_config_loglevel: 'silent', ...env });
+}
+
+const describeRun = (result: ProcessResult) =>
+  `exit code ${result.code}\n--- stdout ---\n${result.stdout.trimEnd()}\n--- stderr ---\n${result.stderr.trimEnd()}`;
+
+function expectExit(result: ProcessResult, code: number, what: string): void {
+  if (result.code !== code) throw new Error(`${what}: expected exit code ${code}\n${describeRun(result)}`);
+}
+
+function fail(problem: string | null): void {
+  if (problem !== null) throw new Error(problem);
+}
+
+const once = <T>(fn: () => Promise<T>): (() => Promise<T>) => {
+  let promise: Promise<T> | undefined;
+  return () => (promise ??= fn());
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Databases: each ts block and each group of commands gets its own, so no block can lean on another's rows.
+
+const databases: string[] = [];
+
+async function freshDatabase(label: string, opts: { migrated?: boolean } = {}): Promise<string> {
+  const name = `t_readme_${label}_${process.pid}_${randomBytes(3).toString('hex')}`;
+  const adminUrl = inject('databaseAdminUrl');
+  await createDatabase(adminUrl, name, opts.migrated === false ? {} : { template: inject('databaseTemplate') });
+  databases.push(name);
+  return withDatabaseName(adminUrl, name);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// TypeScript blocks
+
+const tsBlocks = blocks.filter((block) => block.lang === 'ts');
+const BLOCKS_DIR = path.join(ROOT, 'test', '.readme-blocks');
+const RUN_DIR = path.join(BLOCKS_DIR, `${process.pid}-${randomBytes(3).toString('hex')}`);
+const fileOf = (block: ReadmeBlock) => path.join(RUN_DIR, `readme-line-${block.line}.ts`);
+
+const prepareBlocks = once(async () => {
+  mkdirSync(RUN_DIR, { recursive: true });
+  // Generated files only; git ignores the whole folder (TypeScript's include globs skip dot-folders already).
+  if (!existsSync(path.join(BLOCKS_DIR, '.gitignore'))) writeFileSync(path.join(BLOCKS_DIR, '.gitignore'), '*\n!.gitignore\n');
+  // Runs of crashed processes: anything older than an hour (a concurrent run's folder is younger).
+  for (const entry of readdirSync(BLOCKS_DIR)) {
+    const dir = path.join(BLOCKS_DIR, entry);
+    if (dir !== RUN_DIR && statSync(dir).isDirectory() && Date.now() - statSync(dir).mtimeMs > 3_600_000) {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  symlinkSync(path.join(ROOT, 'src'), path.join(RUN_DIR, 'src'), 'dir');
+  for (const block of tsBlocks) writeFileSync(fileOf(block), block.code);
+  writeFileSync(
+    path.join(RUN_DIR, 'tsconfig.json'),
+    JSON.stringify({ extends: '../../../tsconfig.json', compilerOptions: { noEmit: true }, include: ['*.ts'] }),
+  );
+});
+
+/** TypeScript's errors per block file (README line numbers), plus errors that belong to no file. */
+const typecheck = once(async () => {
+  await prepareBlocks();
+  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const result = await runProcess(process.execPath, [tsc, '-p', path.join(RUN_DIR, 'tsconfig.json'), '--pretty', 'false']);
+  const byFile = new Map<string, string[]>();
+  const general: string[] = [];
+  let diagnostics = 0;
+  for (const line of result.stdout.split('\n')) {
+    const located = /^(.*?)\((\d+),(\d+)\): error (TS\d+: .*)$/.exec(line);
+    if (located) {
+      diagnostics++;
+      const block = tsBlocks.find((b) => path.resolve(ROOT, located[1]!) === fileOf(b));
+      // Errors inside src/ are not README's: `npm run typecheck` reports them.
+      if (block) {
+        const list = byFile.get(fileOf(block)) ?? [];
+        list.push(`README.md:${block.line + Number(located[2])}:${located[3]} ${located[4]}`);
+        byFile.set(fileOf(block), list);
+      }
+    } else if (/^error TS\d+/.test(line)) general.push(line);
+  }
+  // A crash rather than a verdict (no diagnostics to show for the failure).
+  if (result.code !== 0 && diagnostics === 0 && general.length === 0) general.push(`tsc failed:\n${describeRun(result)}`);
+  return { byFile, general };
+});
+
+const tsRuns = new Map(
+  tsBlocks.map((block) => [
+    block,
+    once(async () => {
+      await prepareBlocks();
+      const url = await freshDatabase(`l${block.line}`);
+      return runProcess(process.execPath, ['--import', 'tsx', fileOf(block)], { DATABASE_URL: url }, 60_000);
+    }),
+  ]),
+);
+
+/** The nearest ts block above `block`. */
+function tsBlockAbove(block: ReadmeBlock): ReadmeBlock {
+  const above = tsBlocks.filter((b) => b.line < block.line).at(-1);
+  if (!above) throw new Error(`${where(block)}: "the ts block above" — there is none`);
+  return above;
+}
+
+async function tsOutput(block: ReadmeBlock): Promise<string> {
+  const ts = tsBlockAbove(block);
+  const result = await tsRuns.get(ts)!();
+  expectExit(result, 0, `the ts block at ${where(ts)}`);
+  return result.stdout;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shell commands
+
+type CommandSpec =
+  | { readonly run: () => Promise<ProcessResult> }
+  | { readonly exempt: string; readonly check: () => Promise<void> | void };
+
+const help = new Map<string, () => Promise<string>>();
+/** `npm run <script> -- --help`, once per script. */
+function helpOf(script: string): Promise<string> {
+  let get = help.get(script);
+  if (!get) {
+    get = once(async () => {
+      const result = await npm(`npm run ${script} -- --help`);
+      expectExit(result, 0, `npm run ${script} -- --help`);
+      return result.stdout;
+    });
+    help.set(script, get);
+  }
+  return get();
+}
+
+async function expectHelpMentions(script: string, options: readonly string[]): Promise<void> {
+  const text = await helpOf(script);
+  for (const option of options) expect(text, `npm run ${script} -- --help should mention ${option}`).toContain(option);
+}
+
+function pinnedVersion(name: string): string | undefined {
+  return PACKAGE.dependencies[name] ?? PACKAGE.devDependencies[name];
+}
+
+/** `npm install [--save-dev] a@1 b@2`: every package at the version package.json pins. */
+function installedPackages(command: string): string[] {
+  const specs = command.split(' ').slice(2).filter((arg) => !arg.startsWith('-'));
+  return specs.map((spec) => {
+    const at = spec.lastIndexOf('@');
+    const [name, version] = at > 0 ? [spec.slice(0, at), spec.slice(at + 1)] : [spec, ''];
+    expect(version, `${spec}: README pins a version`).not.toBe('');
+    expect(`${name}@${version}`, `${name}: README's version should be the one package.json pins and the tests run`).toBe(
+      `${name}@${pinnedVersion(name)}`,
+    );
+    return name;
+  });
+}
+
+const LIBRARY = () => moduleGraph(path.join(ROOT, 'src', 'index.ts'));
+const shipsOwnTypes = (name: string) => {
+  const manifest = JSON.parse(read(path.join('node_modules', name, 'package.json'))) as Record<string, unknown>;
+  return manifest.types !== undefined || manifest.typings !== undefined || existsSync(path.join(ROOT, 'node_modules', name, 'index.d.ts'));
+};
+
+const APP_INSTALL_REASON =
+  'installs into your app, not this repository (here it would rewrite package.json and the lockfile under the ' +
+  'running suite); checked against what the library imports and the versions package.json pins';
+
+// Commands that share the seeded data, in README order: seed, then report and explain read what it wrote.
+const SEED = 'npm run seed -- --transactions 20000 --sales 20000 --accounts 1000 --regions 12 --seed 42 --reset';
+const REPORT = 'npm run report -- --region EMEA --from 2026-01-01 --to 2026-03-31';
+const EXPLAIN = 'npm run explain -- transactions-by-account';
+const scriptsSession = once(async () => {
+  const env = { DATABASE_URL: await freshDatabase('scripts') };
+  const results = new Map<string, ProcessResult>();
+  for (const command of [SEED, REPORT, EXPLAIN]) results.set(command, await npm(command, env));
+  return results;
+});
+const inSession = (command: string) => async () => (await scriptsSession()).get(command)!;
+
+const migrationFolders = () => readdirSync(path.join(ROOT, 'prisma', 'migrations')).filter((name) => /^\d{14}_/.test(name));
+
+const COMMANDS = new Map<string, CommandSpec>([
+  [
+    'npm install @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1 pg-cursor@2.22.0',
+    {
+      exempt: APP_INSTALL_REASON,
+      check: () => {
+        const named = installedPackages('npm install @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1 pg-cursor@2.22.0');
+        const { files, packages } = LIBRARY();
+        const needed = [...packages].filter(([, use]) => use.runtime).map(([name]) => name);
+        expect(named.sort(), 'every package src/index.ts loads at run time, and nothing else').toEqual(needed.sort());
+        // README: copy src/ without generated/, migrate/ and db/ (but db/prisma-client.ts).
+        const leftOut = files
+          .map((file) => path.relative(path.join(ROOT, 'src'), file))
+          .filter((file) => /^(migrate|db)\//.test(file) && file !== path.join('db', 'prisma-client.ts'));
+        expect(leftOut, 'modules the library needs that README says to leave out').toEqual([]);
+      },
+    },
+  ],
+  [
+    'npm install --save-dev prisma@7.10.0 @prisma/generator-helper@7.10.0 @types/pg@8.23.1 @types/pg-cursor@2.7.2',
+    {
+      exempt: APP_INSTALL_REASON,
+      check: () => {
+        const named = installedPackages(
+          'npm install --save-dev prisma@7.10.0 @prisma/generator-helper@7.10.0 @types/pg@8.23.1 @types/pg-cursor@2.7.2',
+        );
+        const generator = path.join(ROOT, 'scripts', 'generators', 'window-catalog.mjs');
+        expect(read('prisma/schema.prisma'), 'the schema runs the generator README says to copy').toContain(
+          'provider = "node scripts/generators/window-catalog.mjs"',
+        );
+        const typings = [...LIBRARY().packages.keys()].filter((name) => !shipsOwnTypes(name)).map((name) => `@types/${name}`);
+        const needed = ['prisma', ...moduleGraph(generator).packages.keys(), ...typings];
+        expect(named.sort(), 'the CLI, what the window-catalog generator imports, and type packages').toEqual(needed.sort());
+      },
+    },
+  ],
+  [
+    'npm ci',
+    {
+      exempt:
+        'reinstalls node_modules, which this very test run is loaded from; CI runs it on a fresh clone (.ci/run) ' +
+        'before `npm test`, so every CI run executes it',
+      check: () => {
+        expect(existsSync(path.join(ROOT, 'package-lock.json')), 'npm ci installs from package-lock.json').toBe(true);
+        expect(read('.ci/run')).toMatch(/^npm ci\b[^\n]*\n(?:.*\n)*npm test$/m);
+      },
+    },
+  ],
+  // As on a fresh machine: no DATABASE_URL, so the demo starts (and stops) its own PostgreSQL.
+  ['npm run demo', { run: once(() => npm('npm run demo', { DATABASE_URL: undefined })) }],
+  [
+    'npm test',
+    {
+      exempt: 'runs this test suite, this file included: it cannot run itself; it is what CI runs (.ci/run)',
+      check: () => {
+        expect(PACKAGE.scripts.test).toBe('vitest run');
+        expect(read('.ci/run')).toMatch(/^npm test$/m);
+        expect(read('vitest.config.ts'), 'the integration project picks up this file').toContain("'test/integration/**/*.test.ts'");
+      },
+    },
+  ],
+  [
+    'npm run generate',
+    {
+      exempt:
+        'rewrites src/generated/, which the test files running next to this one import; npm ci runs the same ' +
+        'script as postinstall, so every install executes it',
+      check: () => expect(PACKAGE.scripts.generate).toBe(PACKAGE.scripts.postinstall),
+    },
+  ],
+  [
+    'npm run db:new-migration -- --name inventory_movements',
+    {
+      exempt:
+        'already done in this repository (its output is the inventory_movements migration); run again it would ' +
+        'write a migration folder whenever schema.prisma drifts, and `npm run db:diff` (run below) shows there is none',
+      check: async () => {
+        expect(migrationFolders().some((name) => name.endsWith('_inventory_movements'))).toBe(true);
+        await expectHelpMentions('db:new-migration', ['--name']);
+      },
+    },
+  ],
+  ['npm run seed -- --transactions 20000 --sales 20000 --accounts 1000 --regions 12 --seed 42 --reset', { run: inSession(SEED) }],
+  ['npm run report -- --region EMEA --from 2026-01-01 --to 2026-03-31', { run: inSession(REPORT) }],
+  ['npm run explain -- transactions-by-account', { run: inSession(EXPLAIN) }],
+  [
+    'npm run bench',
+    {
+      exempt: 'takes about a minute and appends its run to BENCHMARKS.md; its arguments are checked with its own parser',
+      check: () => expect(parseBenchArgs([])).toMatchObject({ args: { rows: 200_000, write: true } }),
+    },
+  ],
+  [
+    'npm run bench -- --rows 10000000',
+    {
+      exempt: 'takes 13-15 minutes on 2 cores; its arguments are checked with the script’s own parser',
+      check: () => expect(parseBenchArgs(['--rows', '10000000'])).toMatchObject({ args: { rows: 10_000_000 } }),
+    },
+  ],
+  [
+    'npm run bench -- --only stream,page --no-write',
+    {
+      exempt: 'builds and streams a 200,000-row ledger, too slow for this file; its arguments are checked with its parser',
+      check: () =>
+        expect(parseBenchArgs(['--only', 'stream,page', '--no-write'])).toMatchObject({
+          args: { sections: ['stream', 'page'], write: false },
+        }),
+    },
+  ],
+  [
+    'npm run bench:ingest -- --sizes 1,100,10000 --repeat 3',
+    {
+      exempt: 'takes about half a minute on 2 cores; its options are checked against its --help',
+      check: () => expectHelpMentions('bench:ingest', ['--sizes', '--repeat']),
+    },
+  ],
+  [
+    'npm run db:migrate',
+    {
+      // On an empty database: every migration gets applied, as on a new user's server.
+      run: once(async () => npm('npm run db:migrate', { DATABASE_URL: await freshDatabase('migrate', { migrated: false }) })),
+    },
+  ],
+  ['npm run db:diff', { run: once(async () => npm('npm run db:diff', { DATABASE_URL: await freshDatabase('diff') })) }],
+  [
+    'npm run db:new-migration -- --name add_x',
+    {
+      exempt:
+        'a template for a schema change: it writes a migration folder when schema.prisma has changed and refuses ' +
+        'otherwise; `npm run db:diff` (run) shows what it would write here — nothing',
+      check: () => expectHelpMentions('db:new-migration', ['--name']),
+    },
+  ],
+]);
+
+/** What a run command must show beyond its exit code. */
+async function checkCommandResult(command: string, result: ProcessResult): Promise<void> {
+  expectExit(result, 0, command);
+  if (command === 'npm run db:migrate') {
+    expect(result.stderr).toContain(`Applied ${migrationFolders().length} migration(s)`);
+  }
+  if (command === 'npm run db:diff') {
+    expect(result.stdout, 'README: prints nothing when the migrations match schema.prisma').toBe('');
+    expect(result.stderr).toContain('No difference');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Classification: how each block is checked, decided before anything runs.
+
+const shellCommandsInReadme = blocks.filter((b) => b.lang === 'sh').flatMap((b) => shellCommands(b.code));
+
+function annotationOf(block: ReadmeBlock): Annotation | undefined {
+  return block.annotation === undefined ? undefined : parseAnnotation(block.annotation);
+}
+
+/** Commands this file runs (not exempt), for beforeAll to start early. */
+const COMMANDS_TO_RUN: Array<[string, () => Promise<ProcessResult>]> = [...COMMANDS]
+  .filter(([command]) => shellCommandsInReadme.includes(command))
+  .flatMap(([command, spec]) => ('run' in spec ? [[command, spec.run] as [string, () => Promise<ProcessResult>]] : []));
+
+describe('README.md', () => {
+  beforeAll(() => {
+    // Start the slow work at once; each test below awaits its part. Failures surface in those tests.
+    const usages = blocks.map(safeAnnotation).flatMap((a) => (a?.kind === 'usage' ? [a.command.replace(/^npm run /, '')] : []));
+    const tasks: Array<() => Promise<unknown>> = [
+      ...COMMANDS_TO_RUN.map(([, run]) => run), // the demo and the scripts session first: the longest chains
+      typecheck,
+      ...tsRuns.values(),
+      ...[...usages, 'db:new-migration', 'bench:ingest'].map((script) => () => helpOf(script)),
+    ];
+    for (const task of tasks) void task().catch(() => {});
+  });
+
+  afterAll(async () => {
+    rmSync(RUN_DIR, { recursive: true, force: true });
+    for (const name of databases) await dropDatabase(inject('databaseAdminUrl'), name);
+  });
+
+  it('every block is run, checked, or exempted with a reason', () => {
+    const problems: string[] = [];
+    for (const block of blocks) {
+      try {
+        const annotation = annotationOf(block);
+        if (block.lang === 'ts' || block.lang === 'prisma' || block.lang === 'sh') {
+          if (annotation && annotation.kind !== 'exempt') problems.push(`${where(block)}: a ${block.lang} block takes no annotation but exempt`);
+        } else if (!annotation) {
+          problems.push(`${where(block)}: a ${block.lang || 'bare'} block needs a doc-test annotation (see readme.test.ts)`);
+        }
+        if (annotation?.kind === 'output' && annotation.of === 'command' && !shellCommandsInReadme.includes(annotation.command)) {
+          problems.push(`${where(block)}: "${annotation.command}" is not one of README's shell commands`);
+        }
+      } catch (error) {
+        problems.push(`${where(block)}: ${(error as Error).message}`);
+      }
+    }
+    for (const command of shellCommandsInReadme) {
+      if (!COMMANDS.has(command)) problems.push(`no COMMANDS entry (run, or exempt with a reason): ${command}`);
+    }
+    for (const command of COMMANDS.keys()) {
+      if (!shellCommandsInReadme.includes(command)) problems.push(`COMMANDS entry no longer in README: ${command}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  for (const block of blocks) {
+    const annotation = safeAnnotation(block);
+    const title = `${where(block)} ${block.lang || 'block'} (${block.heading})`;
+    if (annotation?.kind === 'exempt') {
+      it.skip(`${title} — exempt: ${annotation.reason}`, () => {});
+      continue;
+    }
+
+    if (block.lang === 'ts') {
+      it(`${title} type-checks and runs`, { timeout: 120_000 }, async () => {
+        const [{ byFile, general }, result] = await Promise.all([typecheck(), tsRuns.get(block)!()]);
+        expect([...general, ...(byFile.get(fileOf(block)) ?? [])], 'TypeScript errors').toEqual([]);
+        expectExit(result, 0, title);
+        expect(result.stderr, `${title} writes nothing to stderr`).toBe('');
+      });
+    } else if (block.lang === 'prisma') {
+      it(`${title} equals prisma/schema.prisma`, () => {
+        const schema = prismaModels(read('prisma/schema.prisma'));
+        const shown = prismaModels(block.code);
+        expect(shown.size, 'the block shows at least one model').toBeGreaterThan(0);
+        for (const [name, lines] of shown) expect(lines, `model ${name}`).toEqual(schema.get(name));
+      });
+    } else if (block.lang === 'sh') {
+      for (const command of shellCommands(block.code)) {
+        const spec = COMMANDS.get(command);
+        if (!spec) continue; // reported by the classification test
+        if ('exempt' in spec) {
+          it(`${where(block)} $ ${command} — exempt: ${spec.exempt}`, { timeout: 60_000 }, async () => {
+            await spec.check();
+          });
+        } else {
+          it(`${where(block)} $ ${command}`, { timeout: 120_000 }, async () => {
+            await checkCommandResult(command, await spec.run());
+          });
+        }
+      }
+    } else if (annotation?.kind === 'output') {
+      it(`${title} is the real output of ${annotation.of === 'command' ? annotation.command : 'the ts block above'}`, { timeout: 120_000 }, async () => {
+        if (annotation.of === 'ts-above') {
+          fail(compareOutput(block.code, await tsOutput(block)));
+        } else {
+          const spec = COMMANDS.get(annotation.command);
+          if (!spec || !('run' in spec)) throw new Error(`${annotation.command} is not run by this file, so its output cannot be compared`);
+          const result = await spec.run();
+          expectExit(result, 0, annotation.command);
+          fail(compareOutput(normalizeVolatile(block.code), normalizeVolatile(result.stdout)));
+        }
+      });
+    } else if (annotation?.kind === 'sql') {
+      it(`${title} is the SQL the ts block above prints`, { timeout: 120_000 }, async () => {
+        fail(compareSqlLine(block.code, await tsOutput(block)));
+      });
+    } else if (annotation?.kind === 'usage') {
+      it(`${title} matches ${annotation.command} -- --help`, { timeout: 60_000 }, async () => {
+        expect(block.code.trim().startsWith(`${annotation.command} --`), `the usage line starts with "${annotation.command} --"`).toBe(true);
+        const options = block.code.match(/--[a-z][a-z-]*/g) ?? [];
+        const choices = (block.code.match(/[a-z][a-z-]*(?:\|[a-z][a-z-]*)+/g) ?? []).flatMap((list) => list.split('|'));
+        await expectHelpMentions(annotation.command.replace(/^npm run /, ''), [...options, ...choices]);
+      });
+    } else if (annotation?.kind === 'layout') {
+      it(`${title} names folders and files that exist`, () => {
+        expect(layoutProblems(block.code, ROOT)).toEqual([]);
+      });
+    }
+  }
+});
+
+/** The annotation, or undefined when there is none or it does not parse (the classification test reports that). */
+function safeAnnotation(block: ReadmeBlock): Annotation | undefined {
+  if (block.annotation === undefined) return undefined;
+  try {
+    return parseAnnotation(block.annotation);
+  } catch {
+    return undefined;
+  }
+}
