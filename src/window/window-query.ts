@@ -1,6 +1,11 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { WindowSpecError } from '../errors.ts';
+import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
+import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../repositories/db-client.ts';
+import { streamDeclaredCursor } from '../streaming/declared-cursor-stream.ts';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../streaming/stream-timeouts.ts';
+import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } from './catalog.ts';
 import type { Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
@@ -207,6 +212,50 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
   async execute(client: DbClient): Promise<Row[]> {
     return queryRows<Row>(client, this.toSql());
+  }
+
+  /**
+   * Streams the same rows as `execute`, in the same order and with the same types, `chunkSize` at a time (default
+   * 10,000) from a server-side cursor, all read in one REPEATABLE READ, READ ONLY snapshot: PostgreSQL computes
+   * the windows once and memory stays bounded by one chunk. `timeoutMs` (default 600,000) bounds the whole
+   * stream and `idleTimeoutMs` (default 60,000) the wait for the consumer; past either, the transaction is ended
+   * and the next read throws `TransactionTimeoutError`. Breaking out of the loop ends the transaction.
+   * ```ts
+   * const ranked = windowQuery('SalesRecord').select('id', 'region')
+   *   .add('rank', f.rank(), windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'));
+   * for await (const row of ranked.stream(prisma, { chunkSize: 5_000 })) { ... }
+   * // BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION READ ONLY;
+   * // DECLARE "window_stream_…" NO SCROLL CURSOR FOR SELECT "id" AS "id", ... ORDER BY ...;
+   * // FETCH FORWARD 5000 FROM "window_stream_…"; ... COMMIT
+   * ```
+   */
+  async *stream(
+    client: DbClient,
+    options: { readonly chunkSize?: number; readonly timeoutMs?: number; readonly idleTimeoutMs?: number } = {},
+  ): AsyncGenerator<Row, void, undefined> {
+    const settings = requireOptions('stream', options, ['chunkSize', 'timeoutMs', 'idleTimeoutMs']);
+    const positive = (name: string, value: unknown, fallback: number, max: number) =>
+      value === undefined ? fallback : requirePositiveInt(`stream.${name}`, value, max);
+    const sql = this.toSql();
+    yield* streamDeclaredCursor<Row>(client, sql, {
+      chunkSize: positive('chunkSize', settings.chunkSize, 10_000, 1_000_000),
+      timeoutMs: positive('timeoutMs', settings.timeoutMs, DEFAULT_STREAM_TIMEOUT_MS, 86_400_000),
+      idleTimeoutMs: positive('idleTimeoutMs', settings.idleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 86_400_000),
+    });
+  }
+
+  /**
+   * Runs `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` on exactly this query (`analyze: false` for estimates only) and
+   * summarises the plan: what feeds each WindowAgg (a Sort or an index), the index, rows, times.
+   * ```ts
+   * const plan = await windowQuery('Transaction').select('id')
+   *   .add('balance', f.runningTotal('amount'), windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
+   *   .explain(prisma);
+   * plan.sortUnderWindowAgg; // false when the (accountId, createdAt, id) index feeds the window
+   * ```
+   */
+  async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
+    return explainQuery(client, this.toSql(), options);
   }
 
   // Keys are qualified with the table: a bare name in ORDER BY means the output column of that name first, and
