@@ -2,7 +2,7 @@
 // Bulk insert throughput per strategy (createMany vs unnest) and batch size, through the repository (validation,
 // chunking, one interactive transaction), on DATABASE_URL or a temporary embedded PostgreSQL. Prints rows/s
 // (median of --repeat runs) and the crossover where unnest becomes faster than createMany.
-import { parseCli, runCli, say } from '../src/migrate/cli.ts';
+import { parseCli, runCli, say } from './lib/db-cli.ts';
 import { TransactionRepository, type InsertStrategy } from '../src/index.ts';
 import { benchTransactions as rows } from './lib/bench/ingest-rows.ts';
 import { median } from './lib/bench/stats.ts';

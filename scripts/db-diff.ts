@@ -1,11 +1,11 @@
 // npm run db:diff — the SQL that separates prisma/migrations (or the database) from prisma/schema.prisma.
-import { parseCli, runCli, say, UsageError, withDatabase } from '../src/migrate/cli.ts';
+import { parseCli, runCli, say, UsageError, withDatabase } from './lib/db-cli.ts';
 import {
   diffDatabaseToSchema,
   diffEmptyToSchema,
   diffMigrationsToSchema,
   type SchemaDiff,
-} from '../src/migrate/schema-engine.ts';
+} from './lib/migrate/schema-engine.ts';
 
 const USAGE = `
 Usage: npm run db:diff [-- --from migrations|database|empty] [--exit-code]
@@ -17,7 +17,7 @@ Prints to stdout the SQL that would make the source match prisma/schema.prisma; 
   --from database    compare the live database (DATABASE_URL) to the schema.
   --from empty       the whole schema as SQL; needs no database.
 The shadow database is created on the server of DATABASE_URL; when DATABASE_URL is unset a temporary PostgreSQL
-is provisioned (src/db/provision.ts) and stopped afterwards.
+is provisioned (scripts/lib/postgres/provision.ts) and stopped afterwards.
 
 Options:
   --exit-code  exit with 2 when there is a difference (for CI), 0 otherwise

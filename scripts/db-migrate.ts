@@ -1,13 +1,13 @@
 // npm run db:migrate — apply pending migrations (like `prisma migrate deploy`, via the wasm schema engine).
-import { elapsed, parseCli, runCli, say, withDatabase } from '../src/migrate/cli.ts';
-import { applyMigrations } from '../src/migrate/schema-engine.ts';
+import { elapsed, parseCli, runCli, say, withDatabase } from './lib/db-cli.ts';
+import { applyMigrations } from './lib/migrate/schema-engine.ts';
 
 const USAGE = `
 Usage: npm run db:migrate [-- --verbose]
 
 Applies the migrations in prisma/migrations that the database has not recorded in _prisma_migrations yet
 (like \`prisma migrate deploy\`). Uses DATABASE_URL; when it is unset, provisions a temporary PostgreSQL
-(src/db/provision.ts), migrates it and stops it again.
+(scripts/lib/postgres/provision.ts), migrates it and stops it again.
 
 Options:
   --verbose   print the schema engine's log lines (and the temporary PostgreSQL's)

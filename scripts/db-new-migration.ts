@@ -2,13 +2,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { parseCli, runCli, say, UsageError, withDatabase } from '../src/migrate/cli.ts';
+import { parseCli, runCli, say, UsageError, withDatabase } from './lib/db-cli.ts';
 import {
   DEFAULT_MIGRATIONS_DIR,
   diffMigrationsToSchema,
   MIGRATION_LOCK_TOML,
   PROJECT_ROOT,
-} from '../src/migrate/schema-engine.ts';
+} from './lib/migrate/schema-engine.ts';
 
 const USAGE = `
 Usage: npm run db:new-migration -- --name <snake_name>
@@ -17,7 +17,7 @@ Writes prisma/migrations/<YYYYMMDDHHMMSS>_<snake_name>/migration.sql with the SQ
 migrations in line with prisma/schema.prisma (and prisma/migrations/migration_lock.toml if missing). Refuses
 when there is nothing to migrate. Does not apply it: review the file, then \`npm run db:migrate\`.
 The migrations are replayed in a temporary shadow database on the server of DATABASE_URL; when DATABASE_URL is
-unset a temporary PostgreSQL is provisioned (src/db/provision.ts) and stopped afterwards.
+unset a temporary PostgreSQL is provisioned (scripts/lib/postgres/provision.ts) and stopped afterwards.
 
 Options:
   --name <snake_name>  lower-case letters, digits and underscores, e.g. add_sales_region_index

@@ -3,14 +3,11 @@
  * scratch database, applies the Prisma migrations, seeds a small fixed data set with `createMany` inside one
  * `$transaction`, prints running totals, then drops the scratch database and stops what it started.
  */
-import { PrismaClient } from '../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository } from '../src/index.ts';
-import { createDatabase, dropDatabase, withDatabaseName } from '../src/db/databases.ts';
-import { provisionPostgres } from '../src/db/provision.ts';
-import { applyMigrations } from '../src/migrate/schema-engine.ts';
 import { demoSales, demoTransactions } from './lib/demo-data.ts';
 import { formatTable } from './lib/format-table.ts';
-import { createPrismaClient } from '../src/db/prisma-client.ts';
+import { provisionPostgres } from './lib/postgres/provision.ts';
+import { createScratchDatabase, type ScratchDatabase } from './lib/scratch-database.ts';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -20,16 +17,13 @@ async function main(): Promise<void> {
   // `--verbose` shows how PostgreSQL was found or started, and its server log.
   const verbose = process.argv.includes('--verbose');
   const server = await provisionPostgres(verbose ? { log: (line) => process.stderr.write(`[postgres] ${line}\n`) } : {});
-  const databaseName = `ledger_demo_${process.pid}`;
-  let prisma: PrismaClient | undefined;
+  let db: ScratchDatabase | undefined;
   try {
     say(`PostgreSQL ${server.version ?? ''} (${server.kind})`);
-    await createDatabase(server.url, databaseName);
-    const url = withDatabaseName(server.url, databaseName);
-    const { applied } = await applyMigrations(url);
-    say(`Applied migrations: ${applied.join(', ')}`);
+    db = await createScratchDatabase(server.url, 'demo');
+    say(`Applied migrations: ${db.applied.join(', ')}`);
 
-    prisma = createPrismaClient(url);
+    const { prisma } = db;
     const transactions = new TransactionRepository(prisma);
     const sales = new SalesRecordRepository(prisma);
     // createMany, as an application's own Prisma code would write; bulk loads default to the faster unnest insert.
@@ -60,8 +54,7 @@ async function main(): Promise<void> {
       peers.map((r) => [String(r.accountId), minute(r.createdAt), String(r.id), r.amount?.toFixed(2) ?? 'NULL', r.runningTotal.toFixed(2)]),
     ));
   } finally {
-    await prisma?.$disconnect();
-    await dropDatabase(server.url, databaseName).catch(() => {});
+    await db?.drop().catch(() => {});
     await server.stop();
   }
   say('\nDone: scratch database dropped, PostgreSQL stopped.');

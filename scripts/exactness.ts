@@ -3,7 +3,7 @@
 // temporary embedded PostgreSQL), then checks every running total against the exact bigint-cents reference,
 // account group by account group (memory stays bounded by the group), and the same check on a float64-summed copy.
 // Prints mismatches (0 expected for the repository) and timings. Exit code 1 on any repository mismatch.
-import { parseCli, runCli, say } from '../src/migrate/cli.ts';
+import { parseCli, runCli, say } from './lib/db-cli.ts';
 import {
   countMismatches,
   floatSummedTotals,
@@ -11,7 +11,7 @@ import {
   ledgerSlices,
   repositoryTotals,
   storedLedger,
-} from '../test/support/exactness.ts';
+} from './lib/exactness.ts';
 import { withScratchDatabase } from './lib/scratch-database.ts';
 
 const USAGE = `

@@ -1,15 +1,15 @@
 /**
  * globalSetup of the `integration` project: one PostgreSQL for the whole run (DATABASE_URL, a container, or an
- * embedded server — see src/db/provision.ts), plus a template database with the migrations applied, which
- * `useTestDatabase()` (test/support/database.ts) clones for every test file.
+ * embedded server — see scripts/lib/postgres/provision.ts), plus a template database with the migrations applied,
+ * which `useTestDatabase()` (test/support/database.ts) clones for every test file.
  *
  * Set TEST_DB_LOG=1 to see provisioning and server output on stderr.
  */
 import type { TestProject } from 'vitest/node';
 
-import { createDatabase, dropDatabase, markAsTemplate, withDatabaseName } from '../src/db/databases.ts';
-import { provisionPostgres, type PostgresKind } from '../src/db/provision.ts';
-import { applyMigrations } from '../src/migrate/schema-engine.ts';
+import { createDatabase, dropDatabase, markAsTemplate, withDatabaseName } from '../scripts/lib/postgres/databases.ts';
+import { provisionPostgres, type PostgresKind } from '../scripts/lib/postgres/provision.ts';
+import { applyMigrations } from '../scripts/lib/migrate/schema-engine.ts';
 
 export const TEMPLATE_DATABASE = 'ledger_template';
 

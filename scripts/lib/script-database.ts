@@ -11,11 +11,11 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { provisionPostgres, stopOnSignals } from '../../src/db/provision.ts';
-import { applyMigrations, PROJECT_ROOT } from '../../src/migrate/schema-engine.ts';
+import { provisionPostgres, stopOnSignals } from './postgres/provision.ts';
+import { applyMigrations, PROJECT_ROOT } from './migrate/schema-engine.ts';
 import { createPrismaClient } from '../../src/db/prisma-client.ts';
-import { canTraverse, nearestExisting, reachableTempDir } from '../../src/db/reachable.ts';
-import { serverUser } from '../../src/db/server-user.ts';
+import { canTraverse, nearestExisting, reachableTempDir } from './postgres/reachable.ts';
+import { serverUser } from './postgres/server-user.ts';
 
 export const EMBEDDED_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'postgres');
 

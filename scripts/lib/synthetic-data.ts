@@ -3,11 +3,11 @@
  * (seed, table, i, draw), not from a PRNG stream, so row `i` is identical whichever chunk or resumed run produces
  * it, and a run can continue at any row count.
  *
- * Shapes (modelled on ../shared/BASELINE.md): accounts follow a power law (account = 1 + ⌊accounts·u²⌋: account 1
- * gets ~3% of all rows at 1,000 accounts, the last ~0.05%), timestamps rise through 2026 in insert order
- * (an append-only ledger) with ~5% of rows sharing the previous row's timestamp, ~1% NULL (pending) amounts, ~12%
- * refunds (negative); amounts are log-uniform 1.00–5,000.00. Sales spread over the days of 2026 (many per day),
- * regions Zipf-skewed, ~4% refunds.
+ * Shapes (those of a skewed, append-only production ledger): accounts follow a power law
+ * (account = 1 + ⌊accounts·u²⌋: account 1 gets ~3% of all rows at 1,000 accounts, the last ~0.05%), timestamps rise
+ * through 2026 in insert order with ~5% of rows sharing the previous row's timestamp, ~1% NULL (pending) amounts,
+ * ~12% refunds (negative); amounts are log-uniform 1.00–5,000.00. Sales spread over the days of 2026 (many per
+ * day), regions Zipf-skewed, ~4% refunds.
  */
 import type { NewSalesRecord, NewTransaction } from '../../src/index.ts';
 

@@ -20,10 +20,10 @@ import {
 } from '../../src/index.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { seededRandom } from '../support/faults.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { holdUncommittedRow, untilBlockedBy } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
-import { byPartition, centsToString, referenceRunningTotals } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 

@@ -9,13 +9,14 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { SESSION_OPTIONS, TransactionRepository, type NewTransaction } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { testPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
 let admin: pg.Pool;
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  admin = new pg.Pool({ connectionString: db.url, max: 1 });
+  admin = testPool(db.url, 1);
   // Four batches at once need four connections.
   prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, options: SESSION_OPTIONS, max: 8 }) });
 });

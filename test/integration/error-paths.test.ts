@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
+import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
 import { createPrismaClient } from '../../src/db/prisma-client.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import {

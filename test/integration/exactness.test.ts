@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NewTransaction } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { countMismatches, floatSummedTotals, generateLedger, insertLedger, repositoryTotals, storedLedger } from '../support/exactness.ts';
+import { countMismatches, floatSummedTotals, generateLedger, insertLedger, repositoryTotals, storedLedger } from '../../scripts/lib/exactness.ts';
 import { seeded } from '../support/property-seed.ts';
 
 const db = useTestDatabase();

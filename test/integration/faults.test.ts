@@ -17,10 +17,11 @@ import {
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { backendKiller, seededRandom, taggedClient, type BackendKiller } from '../support/faults.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
+import { backendKiller, taggedClient, type BackendKiller } from '../support/faults.ts';
 import { holdUncommittedRow, untilBlockedBy } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals, stringToCents } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 const RUNS = 100;

@@ -18,7 +18,7 @@ import {
 import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { PROPERTY_SEED, propertyRuns } from '../support/property-seed.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 const RUNS = 150;

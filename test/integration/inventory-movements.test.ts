@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InventoryMovementRepository, ValidationError, type NewInventoryMovement } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
-import { byPartition, referenceRunningTotals, type LedgerRow } from '../support/reference.ts';
+import { byPartition, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 const runs = propertyRuns(6);

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
 import { InventoryMovementRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { centsToString, referenceRunningTotals, type LedgerRow } from '../support/reference.ts';
+import { testPool } from '../support/pg-pool.ts';
+import { centsToString, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 let pool: pg.Pool;
@@ -23,7 +24,7 @@ const LEDGER_SQL = `
   FROM generate_series(1, 150) g`;
 
 beforeAll(async () => {
-  pool = new pg.Pool({ connectionString: db.url, max: 3 });
+  pool = testPool(db.url, 3);
   await pool.query(LEDGER_SQL);
 });
 afterAll(async () => {

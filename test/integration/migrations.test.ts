@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEMA_PATH, applyMigrations, diffMigrationsToSchema } from '../../src/migrate/schema-engine.ts';
+import { DEFAULT_SCHEMA_PATH, applyMigrations, diffMigrationsToSchema } from '../../scripts/lib/migrate/schema-engine.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = useTestDatabase();

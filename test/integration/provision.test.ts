@@ -8,9 +8,9 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, describe, expect, inject, it } from 'vitest';
 
-import { withClient, withDatabaseName } from '../../src/db/databases.ts';
-import { containerRuntimeHints, isContainerRuntimeAvailable } from '../../src/db/docker.ts';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/db/provision.ts';
+import { withClient, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
+import { containerRuntimeHints, isContainerRuntimeAvailable } from '../../scripts/lib/postgres/docker.ts';
+import { provisionPostgres, type ProvisionedPostgres } from '../../scripts/lib/postgres/provision.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'provision-and-wait.ts');

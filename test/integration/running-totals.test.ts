@@ -5,7 +5,7 @@ import { SalesRecordRepository, TransactionRepository, type FrameChoice, type Nu
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 import { salesArbitrary, transactionsArbitrary, transactionLedger } from '../support/ledger-data.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 

@@ -11,16 +11,17 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { createDatabase, withDatabaseName } from '../../src/db/databases.ts';
-import { provisionPostgres, type ProvisionedPostgres } from '../../src/db/provision.ts';
+import { createDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
+import { provisionPostgres, type ProvisionedPostgres } from '../../scripts/lib/postgres/provision.ts';
 import type { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { TransactionRepository, withRetry, type NewTransaction } from '../../src/index.ts';
-import { applyMigrations } from '../../src/migrate/schema-engine.ts';
-import { seededRandom, taggedClient } from '../support/faults.ts';
+import { applyMigrations } from '../../scripts/lib/migrate/schema-engine.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
+import { taggedClient } from '../support/faults.ts';
 import { holdUncommittedRow, untilBlockedBy, type Held } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
-import { byPartition, centsToString, referenceRunningTotals } from '../support/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals } from '../../scripts/lib/reference.ts';
 
 const CRASHES = 6;
 /** The first crashes certainly hit their batch in flight. */

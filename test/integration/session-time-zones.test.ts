@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PrismaClient, type Prisma } from '../../src/generated/prisma/client.ts';
 import { SessionTimeZoneError, TransactionRepository, windowFunctions, windowQuery, windowSpec, type NewTransaction } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { centsToString, referenceRunningTotals, stringToCents } from '../support/reference.ts';
+import { testPool } from '../support/pg-pool.ts';
+import { centsToString, referenceRunningTotals, stringToCents } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 
@@ -35,7 +36,7 @@ async function clientsIn(zone: string): Promise<Clients> {
   await open?.end();
   await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" SET timezone = '${zone}'`);
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
-  const pool = new pg.Pool({ connectionString: db.url, max: 2 });
+  const pool = testPool(db.url, 2);
   open = { prisma, pool, end: async () => void (await Promise.all([prisma.$disconnect(), pool.end()])) };
   return open;
 }

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TransactionRepository, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { testPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
 let admin: pg.Pool;
 
 beforeAll(async () => {
-  admin = new pg.Pool({ connectionString: db.url, max: 1 });
+  admin = testPool(db.url, 1);
   await admin.query(`
     INSERT INTO "Transaction" ("accountId", amount, "createdAt")
     SELECT 1, 1.00, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' FROM generate_series(1, 40) g`);
@@ -46,7 +47,7 @@ describe.each([
 ] as const)('a stream through %s', (_, poolFor) => {
   let pool: pg.Pool;
   beforeAll(() => {
-    pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    pool = testPool(db.url, 1);
   });
   afterAll(async () => {
     await pool.end();

@@ -15,6 +15,7 @@ import { salesArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { testPool } from '../support/pg-pool.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 import { transactionsArbitrary } from '../support/ledger-data.ts';
 
@@ -23,7 +24,7 @@ const runs = propertyRuns(5);
 
 let pool: pg.Pool | undefined;
 /** A node-postgres pool on this file's database, for the pg-cursor stream path. */
-const rawPool = () => (pool ??= new pg.Pool({ connectionString: db.url, max: 2 }));
+const rawPool = () => (pool ??= testPool(db.url, 2));
 afterAll(async () => {
   await pool?.end();
 });

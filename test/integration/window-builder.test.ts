@@ -12,7 +12,7 @@ import {
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 import { transactionsArbitrary } from '../support/ledger-data.ts';
-import { centsToString, stringToCents, type LedgerRow } from '../support/reference.ts';
+import { centsToString, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
 import {
   averageUnits,
   denseRankOf,

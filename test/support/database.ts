@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import { afterAll, beforeAll, inject } from 'vitest';
 
-import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
+import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { createPrismaClient } from '../../src/db/prisma-client.ts';
 

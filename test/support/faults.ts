@@ -6,18 +6,6 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same faults. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * A PrismaClient whose connections carry `application_name`, so a killer can find exactly its backends. Its pool
  * gives every connection a permanent 'error' listener: a backend killed while no query is running (e.g. between a

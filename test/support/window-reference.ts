@@ -2,7 +2,7 @@
  * Independent reference implementations of PostgreSQL window semantics over plain arrays (integer cents as
  * `bigint`, times as numbers). Used by the builder's integration tests; shares no code with src/.
  */
-import type { LedgerRow } from './reference.ts';
+import type { LedgerRow } from '../../scripts/lib/reference.ts';
 
 export type Bound = 'UNBOUNDED PRECEDING' | 'CURRENT ROW' | 'UNBOUNDED FOLLOWING' | { preceding: number } | { following: number };
 export interface RefFrame {

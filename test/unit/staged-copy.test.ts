@@ -4,8 +4,8 @@ import path from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { EmbeddedPostgresAccessError } from '../../src/db/errors.ts';
-import { stagedCopy } from '../../src/db/staged-copy.ts';
+import { EmbeddedPostgresAccessError } from '../../scripts/lib/postgres/errors.ts';
+import { stagedCopy } from '../../scripts/lib/postgres/staged-copy.ts';
 
 let work = '';
 let source = '';

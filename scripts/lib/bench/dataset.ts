@@ -1,14 +1,14 @@
 /**
- * The benchmark ledger, generated inside PostgreSQL (no rows cross the wire), in the shape of
- * ../shared/BASELINE.md: power-law skewed accounts (`1 + floor(accounts * random()^2)`), timestamps truncated to
- * the second over a span that scales with the row count (10M rows → 365 days, so ~14% of rows share a timestamp),
- * ~1% NULL amounts, amounts in [-500, 1000), heap in time order (an append-only ledger). Secondary indexes are
- * dropped during the load and rebuilt from their own definitions afterwards (faster than maintaining them), then
- * VACUUM ANALYZE.
+ * The benchmark ledger, generated inside PostgreSQL (no rows cross the wire), in the shape of the 10M-row ledger the
+ * physical limits (plain SQL, no library) were first measured on: power-law skewed accounts
+ * (`1 + floor(accounts * random()^2)`), timestamps truncated to the second over a span that scales with the row
+ * count (10M rows → 365 days, so ~14% of rows share a timestamp), ~1% NULL amounts, amounts in [-500, 1000), heap
+ * in time order (an append-only ledger). Secondary indexes are dropped during the load and rebuilt from their own
+ * definitions afterwards (faster than maintaining them), then VACUUM ANALYZE.
  */
 import type pg from 'pg';
 
-import { withClient } from '../../../src/db/databases.ts';
+import { withClient } from '../postgres/databases.ts';
 
 export interface DatasetShape {
   readonly rows: number;
@@ -31,7 +31,7 @@ export interface DatasetStats {
   readonly seconds: number;
 }
 
-/** Seconds of the time span: 10,000,000 rows ↔ 365 days, as in BASELINE.md. */
+/** Seconds of the time span: 10,000,000 rows ↔ 365 days, as in that 10M-row ledger. */
 export const spanSeconds = (rows: number): number => Math.max(60, Math.round(rows * 3.1536));
 
 export async function generateLedger(url: string, shape: DatasetShape, log: (line: string) => void): Promise<DatasetStats> {

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { PROJECT_ROOT } from '../../../src/migrate/schema-engine.ts';
+import { PROJECT_ROOT } from '../migrate/schema-engine.ts';
 
 export const STREAM_MODES = ['keyset', 'pool', 'pg-cursor', 'declare'] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];

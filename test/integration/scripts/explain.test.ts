@@ -1,7 +1,7 @@
 // npm run explain as a process: exit 0 when an index feeds the WindowAgg, 3 when a Sort does, 1 when it cannot run.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { withDatabaseName } from '../../../src/db/databases.ts';
+import { withDatabaseName } from '../../../scripts/lib/postgres/databases.ts';
 import { useTestDatabase } from '../../support/database.ts';
 import { runScript } from '../../support/run-script.ts';
 

@@ -1,4 +1,4 @@
-/** Thrown by the migration layer (src/migrate/schema-engine.ts); `cause` keeps the engine's or driver's error. */
+/** Thrown by the migration layer (schema-engine.ts); `cause` keeps the engine's or driver's error. */
 export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 

@@ -7,7 +7,8 @@
  * through a JS driver adapter instead of its own drivers. This module drives that wasm engine through
  * `@prisma/adapter-pg`, giving us `migrate deploy` / `migrate diff` equivalents for scripts/db-*.ts and tests.
  *
- * Workarounds that live here (the first three are in /work/shared/ENVIRONMENT.md, "Prisma 7 offline"):
+ * Workarounds that live here (the first three are gaps between the wasm package, Node 20 and adapter-pg that the
+ * Prisma CLI never hits, because it uses the native engine):
  *  1. The package entry does `import * as wasm from './schema_engine_bg.wasm'`, which Node 20 cannot load; we read
  *     the bytes and instantiate the module ourselves, once per process (`loadEngine`).
  *  2. `PrismaPg#connectToShadowDb` connects the "shadow" pool to the main database (the `connectionString` wins over
@@ -17,7 +18,7 @@
  *     pg_constraint.contype as soon as a table exists). Mapping it to text is not enough: the engine then panics
  *     ("... as char failed"); it wants the Character column type, which adapter-pg never produces.
  *     `CharColumnsClient` + `restoreCharColumns` provide it, only for the pools created here: application code
- *     (src/db) keeps pg's and adapter-pg's normal behaviour.
+ *     (the library in src/) keeps pg's and adapter-pg's normal behaviour.
  *  4. The engine never cancels its timeouts (one is 10 s, around migrate's advisory lock), which kept the process
  *     alive 10 s after `applyMigrations`; they are cleared when no engine is running (`engineSetTimeout`).
  *  5. The wasm glue reports panics to `globalThis.PRISMA_WASM_PANIC_REGISTRY`; without one a panic crashes with an
@@ -50,8 +51,8 @@ import { describeError, MigrationError } from './errors.ts';
 
 export { MigrationError } from './errors.ts';
 
-/** Project root, resolved from this file (src/migrate/schema-engine.ts), not from process.cwd(). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** Project root, resolved from this file (scripts/lib/migrate/schema-engine.ts), not from process.cwd(). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const DEFAULT_SCHEMA_PATH = path.join(PROJECT_ROOT, 'prisma', 'schema.prisma');
 export const DEFAULT_MIGRATIONS_DIR = path.join(PROJECT_ROOT, 'prisma', 'migrations');
 

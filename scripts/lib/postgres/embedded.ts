@@ -10,7 +10,7 @@
  * directory above the binaries and the data directory. A checkout below `/root` or a `mktemp -d` directory is out
  * of its reach: then the binaries run from a copy in a cache it can reach (postgres-install.ts) and the temporary
  * data directory goes to a temporary directory it can reach (reachable.ts). A caller's data directory it cannot
- * reach is an `EmbeddedPostgresAccessError`; every failure here is an `EmbeddedPostgresError` (src/db/errors.ts).
+ * reach is an `EmbeddedPostgresAccessError`; every failure here is an `EmbeddedPostgresError` (errors.ts).
  *
  * The server's child process and pipes are unref'ed once it runs, so a script that forgets `stop()` can still exit;
  * the 'exit' hook (see shutdown.ts) then kills the server and removes the temporary directory. Cleanup is

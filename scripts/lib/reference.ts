@@ -1,6 +1,7 @@
 /**
  * An independent reference for running totals: plain TypeScript over integer cents (`bigint`), sharing no code
- * with the library (no Decimal, no SQL). Integration tests compare the repositories against it row by row.
+ * with the library (no Decimal, no SQL). Integration tests and `npm run exactness` (exactness.ts) compare the
+ * repositories against it row by row.
  */
 
 export interface LedgerRow {
