@@ -9,7 +9,29 @@ export {
   type NewInventoryMovement,
   type StockKey,
 } from './repositories/inventory-movement-repository.ts';
-export { RunningTotalRepository, type RunningTotalModel } from './repositories/running-total-repository.ts';
+export {
+  RunningTotalRepository,
+  type RepositoryOptions,
+  type RunningTotalModel,
+} from './repositories/running-total-repository.ts';
+export {
+  defineRunningTotalRepository,
+  DerivedRunningTotalRepository,
+  type RunningTotalDefinition,
+  type RunningTotalRepositoryClass,
+  type Validator,
+} from './repositories/define-repository.ts';
+export type {
+  DataRow,
+  InputOf,
+  InputValue,
+  NewRow,
+  PartitionKey,
+  PartitionKeyOf,
+  PartitionSpec,
+  ResultRow,
+  TotalRowOf,
+} from './repositories/derived-types.ts';
 export type {
   FrameChoice,
   InsertAndReportOptions,
@@ -44,7 +66,18 @@ export { windowFunctions, type AggregateOptions, type WindowFunction, type Windo
 export { conditions, type ComparisonOperator, type Condition } from './window/conditions.ts';
 export { inList, withinRange } from './window/filters.ts';
 export type { FieldOf, ModelName } from './window/catalog.ts';
-export type { FieldValue, ModelRow, NumericFieldOf, SumValue, TemporalFieldOf } from './window/types.ts';
+export type {
+  AmountFieldOf,
+  FieldValue,
+  InsertFieldOf,
+  ModelRow,
+  NumericFieldOf,
+  OrderFieldOf,
+  PartitionFieldOf,
+  SumValue,
+  TemporalFieldOf,
+  UniqueFieldOf,
+} from './window/types.ts';
 export type { DecimalInput } from './validation/decimal.ts';
 export {
   DatabaseUnavailableError,

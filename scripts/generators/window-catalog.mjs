@@ -1,14 +1,35 @@
 #!/usr/bin/env node
 // A Prisma generator (runs inside `prisma generate`) that writes `window-catalog.ts`: for every model, its table
-// name and each scalar column's database name (honouring @map / @@map), Prisma type, nullability and native type.
-// The window query builder only ever emits identifiers found in this catalog, so the closed set of column names
-// comes from Prisma's own data model, never from a hand-kept list. The output is `as const`, which makes an unknown
-// column a compile-time error.
+// name and each scalar column's database name (honouring @map / @@map), Prisma type, nullability and native type,
+// plus what repositories derived from the schema need to know (`defineRunningTotalRepository`): whether the column
+// is the @id or unique, its @default, whether it is @updatedAt, and which model it references when it is the scalar
+// side of a relation. The window query builder only ever emits identifiers found in this catalog, so the closed set
+// of column names comes from Prisma's own data model, never from a hand-kept list. The output is `as const`, which
+// makes an unknown column a compile-time error and lets row and key types be derived from the schema.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import generatorHelper from '@prisma/generator-helper';
 
 const { generatorHandler } = generatorHelper;
+
+// `@default(autoincrement())` → { function: 'autoincrement', args: [] }; `@default(0)` → { value: 0 }.
+function defaultOf(field) {
+  if (!field.hasDefaultValue || field.default === undefined) return null;
+  const value = field.default;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return { function: value.name, args: [...value.args] };
+  }
+  return { value: Array.isArray(value) ? [...value] : value };
+}
+
+// Relation scalars: `accountId` in `account Account @relation(fields: [accountId], ...)` references Account.
+function relationScalars(model) {
+  const references = new Map();
+  for (const field of model.fields) {
+    for (const name of field.relationFromFields ?? []) references.set(name, field.type);
+  }
+  return references;
+}
 
 generatorHandler({
   onManifest: () => ({ prettyName: 'Window query catalog', defaultOutput: '../src/generated/window-catalog.ts' }),
@@ -16,15 +37,23 @@ generatorHandler({
     const models = {};
     for (const model of options.dmmf.datamodel.models) {
       const idFields = model.fields.filter((f) => f.isId).map((f) => f.name);
+      const singleUniques = model.uniqueFields.filter((fields) => fields.length === 1).map(([name]) => name);
+      const references = relationScalars(model);
       const columns = {};
       for (const field of model.fields) {
         if (field.kind !== 'scalar' && field.kind !== 'enum') continue;
         columns[field.name] = {
           column: field.dbName ?? field.name,
           type: field.type,
+          kind: field.kind,
           nullable: !field.isRequired,
           isList: field.isList,
           nativeType: field.nativeType ? [field.nativeType[0], [...field.nativeType[1]]] : null,
+          isId: field.isId,
+          unique: field.isId || field.isUnique || singleUniques.includes(field.name),
+          default: defaultOf(field),
+          updatedAt: field.isUpdatedAt === true,
+          relation: references.get(field.name) ?? null,
         };
       }
       models[model.name] = {

@@ -72,6 +72,28 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
 
 type Scope = 'partition' | 'global';
 
+/** The second constructor argument of every running-total repository. */
+export interface RepositoryOptions {
+  /**
+   * Signs page cursors; give every process the same secret (≥ 16 bytes) so cursors stay valid across restarts and
+   * instances. Without it, a random per-process secret is used.
+   */
+  readonly cursorSecret?: string;
+  /**
+   * The `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one server-side cursor on
+   * it (pg-cursor) instead of keyset chunks through `$queryRaw`: same rows, types and snapshot guarantee, a
+   * fraction of the per-row cost (BENCHMARKS.md).
+   */
+  readonly pgPool?: pg.Pool;
+}
+
+// Partition values as text, to compare keys and fingerprint cursors: JSON, with bigints (BigInt partition fields)
+// spelled out instead of throwing.
+// (Identical to plain JSON for every other key, so cursors issued before stay valid.)
+function keyText(values: readonly unknown[]): string {
+  return JSON.stringify(values, (_, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+}
+
 /**
  * Shared implementation of a repository that computes running totals over one Prisma model.
  *
@@ -86,15 +108,12 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
 
   /**
    * @param db a `PrismaClient`, or a transaction client to join the caller's transaction
-   * @param options.cursorSecret signs page cursors; give every process the same secret (≥ 16 bytes) so cursors
-   *   stay valid across restarts and instances. Without it, a random per-process secret is used.
-   * @param options.pgPool the `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one
-   *   server-side cursor on it (pg-cursor) instead of keyset chunks through `$queryRaw`: same rows, types and
-   *   snapshot guarantee, a fraction of the per-row cost (BENCHMARKS.md).
+   * @param options `cursorSecret` (signs page cursors) and `pgPool` (streams through pg-cursor): see
+   *   `RepositoryOptions`.
    */
   constructor(
     protected readonly db: DbClient,
-    options: { readonly cursorSecret?: string; readonly pgPool?: pg.Pool } = {},
+    options: RepositoryOptions = {},
   ) {
     this.cursors = new CursorCodec(options.cursorSecret);
     this.pgPool = options.pgPool;
@@ -201,7 +220,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     // The fingerprint binds a cursor to this exact query.
     const instant = (date: Date | undefined) => (date === undefined ? null : date.getTime());
     const query = createHash('sha256')
-      .update(JSON.stringify([plan.model, partition === undefined ? null : this.partitionValues(partition), instant(from), instant(to), plan.frame, plan.nulls]))
+      .update(keyText([plan.model, partition === undefined ? null : this.partitionValues(partition), instant(from), instant(to), plan.frame, plan.nulls]))
       .digest('base64url')
       .slice(0, 22);
     const page = await fetchPage(this.db, {
@@ -318,7 +337,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const batch = prepareBatch(rows, options, def.requireRow, def, [...BULK_OPTION_KEYS, 'report']);
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
     const keys = batch.data.map((row) => def.keyOf(row));
-    const touched = [...new Map(keys.map((key) => [JSON.stringify(this.partitionValues(key)), key])).values()];
+    const touched = [...new Map(keys.map((key) => [keyText(this.partitionValues(key)), key])).values()];
     const report = batch.options.report as RunningTotalOptions<Key> | undefined;
     // Validated before the transaction starts. The default list comes from validated rows, so the 10,000-key cap
     // on caller-given lists does not apply to it (one bound array holds any number of keys).

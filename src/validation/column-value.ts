@@ -3,9 +3,8 @@ import { ValidationError, WindowSpecError } from '../errors.ts';
 import { columnInfo } from '../window/catalog.ts';
 import { describe, requireDate } from './dates.ts';
 import { requireInt4 } from './keys.ts';
+import { requireInt8 } from './scalars.ts';
 
-const INT8_MIN = -(2n ** 63n);
-const INT8_MAX = 2n ** 63n - 1n;
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 // PostgreSQL's numeric holds up to 131,072 digits before the point and 16,383 after; beyond that it raises an
 // error at run time instead of storing or comparing the value.
@@ -60,15 +59,6 @@ export function requireColumnValue(path: string, model: string, field: string, v
     default:
       throw new WindowSpecError(`${model}.${field} has type ${info.type}, which cannot be compared with a bound value.`);
   }
-}
-
-function requireInt8(path: string, value: unknown): bigint | number {
-  if (typeof value === 'bigint') {
-    if (value < INT8_MIN || value > INT8_MAX) throw new ValidationError(path, `${value} is outside the bigint column's range.`);
-    return value;
-  }
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  throw new ValidationError(path, `expected a bigint or a safe integer, got ${describe(value)}.`);
 }
 
 function requireNumeric(path: string, value: unknown): Prisma.Decimal | number | string {

@@ -20,10 +20,26 @@ export function requireInt4(path: string, value: unknown): number {
  * A text key that PostgreSQL can store unchanged: a non-empty string without NUL characters (PostgreSQL text
  * cannot hold U+0000) and at most `maxLength` characters (code points, as `varchar(n)` counts them).
  * Quotes, semicolons and comment markers are fine: values are bound, never spliced into SQL.
+ *
+ * ```ts
+ * requireText('options.partitions[0]', 'EMEA', 64); // 'EMEA'
+ * requireText('options.partitions[0]', '', 64);     // throws ValidationError "...: must not be empty."
+ * ```
  */
 export function requireText(path: string, value: unknown, maxLength: number): string {
+  if (value === '') throw new ValidationError(path, 'must not be empty.');
+  return requireVarChar(path, value, maxLength);
+}
+
+/**
+ * Like `requireText`, but the empty string is a value (a `String` column that is not a key).
+ *
+ * ```ts
+ * requireVarChar('rows[0].note', '', 200); // ''
+ * ```
+ */
+export function requireVarChar(path: string, value: unknown, maxLength: number): string {
   if (typeof value !== 'string') throw new ValidationError(path, `expected a string, got ${describe(value)}.`);
-  if (value.length === 0) throw new ValidationError(path, 'must not be empty.');
   if (value.includes('\u0000')) throw new ValidationError(path, 'contains a NUL character, which PostgreSQL text cannot store.');
   if (!value.isWellFormed()) throw new ValidationError(path, 'contains an unpaired UTF-16 surrogate (not valid Unicode).');
   const length = [...value].length;

@@ -1,9 +1,10 @@
 import { WindowSpecError } from '../errors.ts';
 import type { RunningTotalModel } from '../repositories/running-total-repository.ts';
-import { columnInfo, idField, type ModelName } from '../window/catalog.ts';
+import { columnInfo, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
 import { describe } from './dates.ts';
 
-const NUMERIC_TYPES = ['Int', 'BigInt', 'Decimal', 'Float'];
+const PARTITION_TYPES = ['Int', 'BigInt', 'String', 'Boolean', 'DateTime'];
+const TIME_OF_DAY = ['Time', 'Timetz'];
 const FUNCTIONS = ['requireKey', 'requireBound', 'requireRow', 'keyOf', 'createMany'] as const;
 
 // Definitions already checked: repositories check theirs on every construction, and a definition is usually one
@@ -14,7 +15,15 @@ function fail(model: string, problem: string): never {
   throw new WindowSpecError(`Running-total model definition for ${model}: ${problem}`);
 }
 
-function requireFieldList(model: string, name: string, value: unknown): string[] {
+/**
+ * A list of distinct known fields (`name` says which definition key it is, for the message).
+ *
+ * ```ts
+ * requireFieldList('Transaction', 'select', ['id', 'accountId']); // ['id', 'accountId']
+ * requireFieldList('Transaction', 'select', ['id', 'id']);        // throws WindowSpecError "... select lists "id" twice."
+ * ```
+ */
+export function requireFieldList(model: string, name: string, value: unknown): string[] {
   if (!Array.isArray(value)) fail(model, `${name} must be an array of field names, got ${describe(value)}.`);
   const fields: string[] = [];
   for (let i = 0; i < value.length; i++) {
@@ -27,10 +36,67 @@ function requireFieldList(model: string, name: string, value: unknown): string[]
   return fields;
 }
 
-function requireField(model: string, name: string, value: unknown): string {
+/**
+ * One known field.
+ *
+ * ```ts
+ * requireField('Transaction', 'orderBy', 'createdAt'); // 'createdAt'
+ * requireField('Transaction', 'orderBy', 'created');   // throws WindowSpecError "Unknown field "created" on model Transaction. ..."
+ * ```
+ */
+export function requireField(model: string, name: string, value: unknown): string {
   if (typeof value !== 'string') fail(model, `${name} must be a field name, got ${describe(value)}.`);
   columnInfo(model, value);
   return value;
+}
+
+/** The fields a running total is partitioned, ordered and summed by, each checked for its role. */
+export interface FieldRoles {
+  readonly partitionBy: readonly string[];
+  readonly orderBy: string;
+  readonly amount: string;
+}
+
+/**
+ * Checks the three fields that make a running total deterministic and complete, against the catalog:
+ * - `partitionBy`: one field or a non-empty list without repeats, each NOT NULL and of a type a key can be bound
+ *   as (Int, BigInt, String, Boolean, DateTime) — a NULL partition could be neither selected nor resumed after;
+ * - `orderBy`: a NOT NULL DateTime (timestamp, timestamptz or date): `from` / `to` are instants, and keyset
+ *   positions cannot resume after a NULL;
+ * - `amount`: a Decimal field (NULLs allowed): totals, stream carries and page balances are exact Decimals.
+ *
+ * ```ts
+ * requireFieldRoles('InventoryMovement', { partitionBy: ['warehouseId', 'productSku'], orderBy: 'movedAt', amount: 'quantity' });
+ * requireFieldRoles('Transaction', { partitionBy: 'accountId', orderBy: 'id', amount: 'amount' }); // throws WindowSpecError
+ * ```
+ */
+export function requireFieldRoles(model: string, raw: { readonly partitionBy: unknown; readonly orderBy: unknown; readonly amount: unknown }): FieldRoles {
+  const partitionBy =
+    typeof raw.partitionBy === 'string' ? [requireField(model, 'partitionBy', raw.partitionBy)] : requireFieldList(model, 'partitionBy', raw.partitionBy);
+  if (partitionBy.length === 0) fail(model, 'partitionBy must name at least one field (one field, or a list of them).');
+  for (const field of partitionBy) {
+    const info = columnInfo(model, field);
+    if (info.nullable || info.isList || !PARTITION_TYPES.includes(info.type)) {
+      fail(model, `partitionBy field ${field} (${describeColumn(info)}) must be a NOT NULL ${PARTITION_TYPES.join(', ')} field.`);
+    }
+  }
+  const orderBy = requireField(model, 'orderBy', raw.orderBy);
+  const order = columnInfo(model, orderBy);
+  if (order.type !== 'DateTime' || order.isList) fail(model, `orderBy must be a DateTime field; ${orderBy} is ${order.type}.`);
+  if (order.nullable) fail(model, `orderBy field ${orderBy} is nullable: rows with a NULL time have no place in the order.`);
+  if (order.nativeType && TIME_OF_DAY.includes(order.nativeType[0])) {
+    fail(model, `orderBy field ${orderBy} is a time of day (@db.${order.nativeType[0]}), not an instant.`);
+  }
+  const amount = requireField(model, 'amount', raw.amount);
+  const amountInfo = columnInfo(model, amount);
+  if (amountInfo.type !== 'Decimal' || amountInfo.isList) {
+    fail(model, `amount must be a Decimal field (totals are exact Decimals end to end); ${amount} is ${amountInfo.type}.`);
+  }
+  return { partitionBy, orderBy, amount };
+}
+
+function describeColumn(info: ColumnInfo): string {
+  return `${info.type}${info.isList ? '[]' : ''}${info.nullable ? '?' : ''}`;
 }
 
 /**
@@ -40,10 +106,10 @@ function requireField(model: string, name: string, value: unknown): string {
  * and `orderBy`: streams and pages resume after the last row they returned, identified by exactly those fields —
  * without them a stream would stop early or skip rows without an error.
  *
- * Also checked: the model and every field exist; `orderBy` is a DateTime field and `amount` a numeric one;
- * `partitionBy` is one field or a non-empty list without repeats; `partitionValues` is given for a composite
- * partition key; `insertFields` are known fields without repeats and include the `idempotencyKey`; the callbacks
- * are functions. Returns the definition, frozen.
+ * Also checked: the model and every field exist; the partition, order and amount fields fit their roles
+ * (`requireFieldRoles`); `partitionValues` is given for a composite partition key; `insertFields` are known
+ * fields without repeats and include the `idempotencyKey`, which is unique; the callbacks are functions.
+ * Returns the definition, frozen.
  *
  * ```ts
  * protected readonly definition = requireModelDefinition<'Transaction', number, TransactionData>({
@@ -68,21 +134,14 @@ export function requireModelDefinition<M extends ModelName, Key, Data>(
   if (typeof model !== 'string') throw new WindowSpecError(`A running-total model definition needs a model name, got ${describe(model)}.`);
   const id = idField(model);
 
-  const partitionBy = typeof raw.partitionBy === 'string' ? [requireField(model, 'partitionBy', raw.partitionBy)] : requireFieldList(model, 'partitionBy', raw.partitionBy);
-  if (partitionBy.length === 0) fail(model, 'partitionBy must name at least one field (one field, or a list of them).');
-  if (partitionBy.length > 1 && typeof raw.partitionValues !== 'function') {
-    fail(model, `partitionBy has ${partitionBy.length} fields, so partitionValues (key => [${partitionBy.join(', ')}]) is required.`);
+  // A composite key needs partitionValues before its fields' roles matter (the clearer message first).
+  if (Array.isArray(raw.partitionBy) && raw.partitionBy.length > 1 && typeof raw.partitionValues !== 'function') {
+    fail(model, `partitionBy has ${raw.partitionBy.length} fields, so partitionValues (key => [${raw.partitionBy.join(', ')}]) is required.`);
   }
   if (raw.partitionValues !== undefined && typeof raw.partitionValues !== 'function') {
     fail(model, `partitionValues must be a function, got ${describe(raw.partitionValues)}.`);
   }
-
-  const orderBy = requireField(model, 'orderBy', raw.orderBy);
-  const orderType = columnInfo(model, orderBy).type;
-  if (orderType !== 'DateTime') fail(model, `orderBy must be a DateTime field; ${orderBy} is ${orderType}.`);
-  const amount = requireField(model, 'amount', raw.amount);
-  const amountType = columnInfo(model, amount).type;
-  if (!NUMERIC_TYPES.includes(amountType)) fail(model, `amount must be a numeric field; ${amount} is ${amountType}.`);
+  const { partitionBy, orderBy } = requireFieldRoles(model, { partitionBy: raw.partitionBy, orderBy: raw.orderBy, amount: raw.amount });
 
   const select = requireFieldList(model, 'select', raw.select);
   const missing = [id, ...partitionBy, orderBy].filter((field) => !select.includes(field));
@@ -100,6 +159,9 @@ export function requireModelDefinition<M extends ModelName, Key, Data>(
   if (raw.idempotencyKey !== undefined) {
     const key = requireField(model, 'idempotencyKey', raw.idempotencyKey);
     if (!insertFields.includes(key)) fail(model, `idempotencyKey ${key} must be one of insertFields.`);
+    if (!columnInfo(model, key).unique) {
+      fail(model, `idempotencyKey ${key} must be @unique: ON CONFLICT (${key}) DO NOTHING needs a unique index on it.`);
+    }
   }
   for (const name of FUNCTIONS) {
     if (typeof raw[name] !== 'function') fail(model, `${name} must be a function, got ${describe(raw[name])}.`);

@@ -15,21 +15,36 @@ export type FieldType<M extends ModelName, F extends FieldOf<M>> = WindowCatalog
   ? T
   : never;
 
-export interface ColumnInfo {
-  readonly field: string;
-  /** Database column name (after @map). */
-  readonly column: string;
-  readonly type: string;
-  readonly nullable: boolean;
-  /** e.g. `['Decimal', ['14', '2']]` for `@db.Decimal(14, 2)`; null when schema.prisma names no native type. */
-  readonly nativeType: readonly [string, readonly string[]] | null;
-}
+/**
+ * A field's `@default` as the generator records it: a function (`autoincrement()`, `now()`, `uuid()`,
+ * `dbgenerated("...")`, ...) with its arguments, or a literal value (`@default(0)`, `@default("new")`).
+ */
+export type ColumnDefault =
+  | { readonly function: string; readonly args: readonly (string | number)[] }
+  | { readonly value: unknown };
 
 interface CatalogColumn {
+  /** Database column name (after @map). */
   readonly column: string;
+  /** Prisma type (`'Int'`, `'Decimal'`, ...) or, for an enum field, the enum's name. */
   readonly type: string;
+  readonly kind: 'scalar' | 'enum';
   readonly nullable: boolean;
+  readonly isList: boolean;
+  /** e.g. `['Decimal', ['14', '2']]` for `@db.Decimal(14, 2)`; null when schema.prisma names no native type. */
   readonly nativeType: readonly [string, readonly string[]] | null;
+  readonly isId: boolean;
+  /** `@id`, `@unique` or a single-field `@@unique`: an `ON CONFLICT` target. */
+  readonly unique: boolean;
+  readonly default: ColumnDefault | null;
+  /** `@updatedAt`: Prisma sets it on every write. */
+  readonly updatedAt: boolean;
+  /** The model this field references when it is the scalar side of a relation (`accountId` → `'Account'`). */
+  readonly relation: string | null;
+}
+
+export interface ColumnInfo extends CatalogColumn {
+  readonly field: string;
 }
 
 interface CatalogModel {
@@ -63,6 +78,17 @@ export function columnInfo(model: string, field: string): ColumnInfo {
     );
   }
   return { field, ...column };
+}
+
+/**
+ * The model's scalar fields (enums included) in schema.prisma order.
+ *
+ * ```ts
+ * modelFields('Transaction'); // ['id', 'accountId', 'amount', 'createdAt', 'externalId']
+ * ```
+ */
+export function modelFields(model: string): string[] {
+  return Object.keys(catalogModel(model).columns);
 }
 
 /** The model's single-column primary key: the tiebreaker that makes every window order total. */
@@ -122,6 +148,8 @@ export function arrayTypeOf(model: string, field: string): string {
       return 'text[]';
     case 'Decimal':
       return 'numeric[]';
+    case 'Float':
+      return 'float8[]';
     case 'Boolean':
       return 'bool[]';
     case 'DateTime':

@@ -1,4 +1,5 @@
 import type { Prisma } from '../generated/prisma/client.ts';
+import type { WindowCatalog } from '../generated/window-catalog.ts';
 import type { FieldOf, ModelName } from './catalog.ts';
 
 /** A model's row as Prisma's generated client types it (`Transaction`, `SalesRecord`, ...). */
@@ -25,3 +26,73 @@ export type NumericFieldOf<M extends ModelName> = {
 export type TemporalFieldOf<M extends ModelName> = {
   [F in FieldOf<M>]: NonNullFieldValue<M, F> extends Date ? F : never;
 }[FieldOf<M>];
+
+// ---- Field roles, read from the generated catalog (what `defineRunningTotalRepository` accepts) ---------------
+
+/** The catalog entry of one field (`column`, `type`, `nullable`, `default`, `unique`, ...). */
+export type ColumnOf<M extends ModelName, F extends FieldOf<M>> = WindowCatalog[M]['columns'][F];
+
+/**
+ * Whether a catalog column is filled by the database and never written by an insert: `@default(autoincrement())`,
+ * `@default(sequence())` or `@default(dbgenerated(...))`. Generic over the column shape so that rules can be
+ * checked against columns this schema does not have.
+ */
+export type IsGeneratedColumn<C> = C extends { readonly default: { readonly function: 'autoincrement' | 'sequence' | 'dbgenerated' } }
+  ? true
+  : false;
+
+/**
+ * Whether an insert may omit the column because the library can supply Prisma's value itself: `@updatedAt` and
+ * `@default(now())` (the time of validation), a literal `@default(...)`, `@default(uuid())` (a random v4 UUID).
+ * Other client-side defaults (`cuid()`, `nanoid()`, `ulid()`, `uuid(7)`) must be passed.
+ */
+export type IsDefaultedColumn<C> = C extends { readonly updatedAt: true }
+  ? true
+  : C extends { readonly default: { readonly value: unknown } }
+    ? true
+    : C extends { readonly default: { readonly function: 'now' } }
+      ? true
+      : C extends { readonly default: { readonly function: 'uuid'; readonly args: readonly [] | readonly [4] } }
+        ? true
+        : false;
+
+/** Fields an insert writes: every scalar field the database does not generate (see `IsGeneratedColumn`). */
+export type InsertFieldOf<M extends ModelName> = {
+  [F in FieldOf<M>]: IsGeneratedColumn<ColumnOf<M, F>> extends true ? never : F;
+}[FieldOf<M>];
+
+/**
+ * Fields a partition key can be made of: NOT NULL, single-valued Int, BigInt, String, Boolean or DateTime. A NULL
+ * partition value could not be selected with `partitions` nor resumed after by streams and pages.
+ */
+export type PartitionFieldOf<M extends ModelName> = {
+  [F in FieldOf<M>]: ColumnOf<M, F> extends {
+    readonly nullable: false;
+    readonly isList: false;
+    readonly type: 'Int' | 'BigInt' | 'String' | 'Boolean' | 'DateTime';
+  }
+    ? F
+    : never;
+}[FieldOf<M>];
+
+/** Fields a running total can be ordered by: NOT NULL DateTime (timestamp, timestamptz or date) fields. */
+export type OrderFieldOf<M extends ModelName> = {
+  [F in FieldOf<M>]: ColumnOf<M, F> extends { readonly nullable: false; readonly isList: false; readonly type: 'DateTime' }
+    ? ColumnOf<M, F> extends { readonly nativeType: readonly ['Time' | 'Timetz', ...unknown[]] }
+      ? never
+      : F
+    : never;
+}[FieldOf<M>];
+
+/**
+ * Fields a running total can sum: Decimal fields (NULL allowed). Totals are exact `Prisma.Decimal`s end to end:
+ * streams and pages carry the last total into the next chunk as a Decimal.
+ */
+export type AmountFieldOf<M extends ModelName> = {
+  [F in FieldOf<M>]: ColumnOf<M, F> extends { readonly isList: false; readonly type: 'Decimal' } ? F : never;
+}[FieldOf<M>];
+
+/** Fields that can be an idempotency key: unique (an `ON CONFLICT` target) and written by inserts. */
+export type UniqueFieldOf<M extends ModelName> = {
+  [F in InsertFieldOf<M>]: ColumnOf<M, F> extends { readonly unique: true } ? F : never;
+}[InsertFieldOf<M>];

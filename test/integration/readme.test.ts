@@ -37,7 +37,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-import { createDatabase, dropDatabase, withDatabaseName } from '../../src/db/databases.ts';
+import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
 import { parseBenchArgs } from '../../scripts/lib/bench/args.ts';
 import {
   compareOutput,
@@ -310,14 +310,20 @@ const COMMANDS = new Map<string, CommandSpec>([
       exempt: APP_INSTALL_REASON,
       check: () => {
         const named = installedPackages('npm install @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1 pg-cursor@2.22.0');
-        const { files, packages } = LIBRARY();
+        const { packages } = LIBRARY();
         const needed = [...packages].filter(([, use]) => use.runtime).map(([name]) => name);
         expect(named.sort(), 'every package src/index.ts loads at run time, and nothing else').toEqual(needed.sort());
-        // README: copy src/ without generated/, migrate/ and db/ (but db/prisma-client.ts).
-        const leftOut = files
-          .map((file) => path.relative(path.join(ROOT, 'src'), file))
-          .filter((file) => /^(migrate|db)\//.test(file) && file !== path.join('db', 'prisma-client.ts'));
-        expect(leftOut, 'modules the library needs that README says to leave out').toEqual([]);
+        expect(Object.keys(PACKAGE.dependencies).sort(), "package.json's dependencies: the same packages").toEqual(needed.sort());
+        // README: copy src/ without generated/. So src/ is the library and nothing else (tooling lives in scripts/):
+        // no module in it loads one outside src/, or a package at run time that is not a runtime dependency.
+        const src = path.join(ROOT, 'src');
+        const graphs = readdirSync(src, { recursive: true, encoding: 'utf8' })
+          .filter((file) => /\.[cm]?[jt]s$/.test(file) && !file.startsWith(`generated${path.sep}`))
+          .map((file) => moduleGraph(path.join(src, file)));
+        const outside = graphs.flatMap((graph) => graph.files).filter((file) => path.relative(src, file).startsWith('..'));
+        expect([...new Set(outside)], 'modules outside src/ that src/ loads').toEqual([]);
+        const loaded = graphs.flatMap((graph) => [...graph.packages].filter(([, use]) => use.runtime).map(([name]) => name));
+        expect([...new Set(loaded)].filter((name) => !(name in PACKAGE.dependencies)), 'packages src/ loads, not in dependencies').toEqual([]);
       },
     },
   ],

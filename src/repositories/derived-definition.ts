@@ -1,0 +1,130 @@
+import { WindowSpecError } from '../errors.ts';
+import { columnDefault } from '../validation/column-default.ts';
+import { columnValidator, type ColumnCheck } from '../validation/column-validator.ts';
+import { describe } from '../validation/dates.ts';
+import { keyValidator, rowValidator, type FieldRule } from '../validation/derived-validators.ts';
+import { requireFieldList, requireFieldRoles } from '../validation/model-definition.ts';
+import { columnInfo, modelFields, type ColumnInfo, type ModelName } from '../window/catalog.ts';
+import { createManyThroughDelegate } from './model-delegate.ts';
+import type { RunningTotalModel } from './running-total-repository.ts';
+
+type Check<T> = (path: string, value: unknown) => T;
+type Override<T> = (path: string, value: unknown, derived: Check<T>) => T;
+
+/** What `defineRunningTotalRepository` takes besides the model name (checked at run time here). */
+export interface DerivationSpec {
+  readonly partitionBy: unknown;
+  readonly orderBy: unknown;
+  readonly amount: unknown;
+  readonly select?: unknown;
+  readonly idempotencyKey?: unknown;
+  readonly requireKey?: Override<unknown>;
+  readonly requireBound?: Override<Date>;
+  readonly requireRow?: Override<Record<string, unknown>>;
+}
+
+const SPEC_KEYS = ['partitionBy', 'orderBy', 'amount', 'select', 'idempotencyKey', 'requireKey', 'requireBound', 'requireRow'];
+const OVERRIDES = ['requireKey', 'requireBound', 'requireRow'] as const;
+const GENERATED_BY_DATABASE = ['autoincrement', 'sequence', 'dbgenerated'];
+
+function fail(model: string, problem: string): never {
+  throw new WindowSpecError(`Running-total repository for ${model}: ${problem}`);
+}
+
+/**
+ * Never written by an insert: the database fills it (`autoincrement()`, `sequence()`, `dbgenerated(...)`).
+ *
+ * ```ts
+ * isGeneratedByDatabase(columnInfo('Transaction', 'id'));        // true: @default(autoincrement())
+ * isGeneratedByDatabase(columnInfo('Transaction', 'createdAt')); // false
+ * ```
+ */
+export function isGeneratedByDatabase(info: ColumnInfo): boolean {
+  const spec = info.default;
+  return spec !== null && 'function' in spec && GENERATED_BY_DATABASE.includes(spec.function);
+}
+
+/**
+ * The idempotency key: the one given (`null`: none), else the model's only unique, nullable String insert field
+ * (`externalId String? @unique`). Two candidates are ambiguous: which one deduplicates must be chosen explicitly.
+ */
+function idempotencyKeyOf(model: string, spec: DerivationSpec, insertFields: readonly string[]): string | undefined {
+  if (spec.idempotencyKey === null) return undefined;
+  if (spec.idempotencyKey !== undefined) {
+    if (typeof spec.idempotencyKey !== 'string') fail(model, `idempotencyKey must be a field name or null, got ${describe(spec.idempotencyKey)}.`);
+    return spec.idempotencyKey;
+  }
+  const candidates = insertFields.filter((field) => {
+    const info = columnInfo(model, field);
+    return info.unique && !info.isId && info.nullable && info.type === 'String';
+  });
+  if (candidates.length > 1) {
+    fail(model, `${candidates.join(' and ')} could each be the idempotency key; pass idempotencyKey: '${candidates[0]}' (or null for none).`);
+  }
+  return candidates[0];
+}
+
+function withOverride<T>(derived: Check<T>, override: Override<T> | undefined): Check<T> {
+  return override === undefined ? derived : (path, value) => override(path, value, derived);
+}
+
+/**
+ * The full running-total definition of a model, derived from the generated catalog: insert fields (every scalar
+ * field the database does not generate), their validators (type, length, precision, nullability, defaults), the
+ * partition-key and bound validators, the idempotency key, `select` (every scalar field unless given) and
+ * `createMany` through the model's delegate. Overrides in `spec` wrap the derived validators. The result still
+ * goes through `requireModelDefinition`; fields that cannot fill their role are `WindowSpecError`s.
+ *
+ * ```ts
+ * const definition = requireModelDefinition(
+ *   deriveModelDefinition('InventoryMovement', { partitionBy: ['warehouseId', 'productSku'], orderBy: 'movedAt', amount: 'quantity' }),
+ * );
+ * definition.insertFields; // ['warehouseId', 'productSku', 'quantity', 'movedAt']
+ * ```
+ */
+export function deriveModelDefinition(model: unknown, spec: DerivationSpec): RunningTotalModel<ModelName, unknown, Record<string, unknown>> {
+  if (typeof model !== 'string') throw new WindowSpecError(`A running-total repository needs a model name, got ${describe(model)}.`);
+  const fields = modelFields(model);
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) fail(model, `the definition must be an object, got ${describe(spec)}.`);
+  for (const key of Object.keys(spec)) {
+    if (!SPEC_KEYS.includes(key)) fail(model, `"${key}" is not a definition key. Known keys: ${SPEC_KEYS.join(', ')}.`);
+  }
+  for (const name of OVERRIDES) {
+    if (spec[name] !== undefined && typeof spec[name] !== 'function') fail(model, `${name} must be a function, got ${describe(spec[name])}.`);
+  }
+  const roles = requireFieldRoles(model, spec);
+  const insertFields = fields.filter((field) => !isGeneratedByDatabase(columnInfo(model, field)));
+  const idempotencyKey = idempotencyKeyOf(model, spec, insertFields);
+  // Keys are never empty strings: an empty key is a mistake, not a partition or a deduplication key.
+  const keyFields = new Set<string>([...roles.partitionBy, ...(idempotencyKey === undefined ? [] : [idempotencyKey])]);
+  const checkOf = (field: string): ColumnCheck => columnValidator(model, columnInfo(model, field), { nonEmpty: keyFields.has(field) });
+
+  const rules: FieldRule[] = insertFields.map((field) => {
+    const info = columnInfo(model, field);
+    const check = checkOf(field);
+    const supplied = columnDefault(model, info, check);
+    const omitted = supplied ?? (info.nullable && field !== roles.amount ? 'null' : 'required');
+    return { field, check, nullable: info.nullable, omitted };
+  });
+  const partitionChecks = roles.partitionBy.map((field) => ({ field, check: checkOf(field) }));
+  const [single] = roles.partitionBy;
+  const composite = roles.partitionBy.length > 1;
+
+  return {
+    model: model as ModelName,
+    partitionBy: composite ? [...roles.partitionBy] : (single as string),
+    ...(composite && { partitionValues: (key: unknown) => roles.partitionBy.map((field) => (key as Record<string, unknown>)[field]) }),
+    orderBy: roles.orderBy,
+    amount: roles.amount,
+    select: spec.select === undefined ? [...fields] : [...requireFieldList(model, 'select', spec.select)],
+    requireKey: withOverride(keyValidator(partitionChecks), spec.requireKey),
+    requireBound: withOverride(checkOf(roles.orderBy) as Check<Date>, spec.requireBound),
+    requireRow: withOverride(rowValidator(rules), spec.requireRow),
+    keyOf: composite
+      ? (row) => Object.fromEntries(roles.partitionBy.map((field) => [field, row[field]]))
+      : (row) => row[single as string],
+    insertFields,
+    ...(idempotencyKey !== undefined && { idempotencyKey }),
+    createMany: createManyThroughDelegate(model, idempotencyKey !== undefined),
+  } as RunningTotalModel<ModelName, unknown, Record<string, unknown>>;
+}

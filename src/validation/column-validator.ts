@@ -1,0 +1,72 @@
+import { WindowSpecError } from '../errors.ts';
+import type { ColumnInfo } from '../window/catalog.ts';
+import { requireDate, requireUtcDay } from './dates.ts';
+import { requireDecimal } from './decimal.ts';
+import { requireInt4, requireText, requireVarChar } from './keys.ts';
+import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scalars.ts';
+
+/** Checks one value (never `null` / `undefined`: nullability is the caller's rule) and returns what is written. */
+export type ColumnCheck = (path: string, value: unknown) => unknown;
+
+// Prisma's PostgreSQL mapping of a `Decimal` without `@db.Decimal(p, s)`.
+const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
+
+/**
+ * The validator of one column, derived from its catalog entry (type, native type, length, precision), for the
+ * repositories `defineRunningTotalRepository` builds:
+ *
+ * | Prisma type | accepted | written |
+ * | --- | --- | --- |
+ * | `Int` | an integer in int4 range (`@db.SmallInt`: int2 range) | `number` |
+ * | `BigInt` | a `bigint` in int8 range or a safe integer | `bigint` |
+ * | `Float` | a finite number | `number` |
+ * | `Decimal` | `Prisma.Decimal`, decimal string or number that fits `numeric(p, s)` exactly (never rounded) | `Prisma.Decimal` |
+ * | `String` | text without NUL / lone surrogates, at most `n` characters for `@db.VarChar(n)` / `@db.Char(n)`; non-empty when `nonEmpty` (keys) | `string` |
+ * | `Boolean` | a boolean | `boolean` |
+ * | `DateTime` | a valid `Date` in years 1–9999; `@db.Date`: midnight UTC (`requireUtcDay`) | `Date` (a copy) |
+ *
+ * Anything else (Json, Bytes, enums, lists, `@db.Uuid`, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
+ * insert, which sends one typed PostgreSQL array per column: `WindowSpecError`, when the repository is defined.
+ *
+ * ```ts
+ * const check = columnValidator('InventoryMovement', columnInfo('InventoryMovement', 'quantity'));
+ * check('rows[0].quantity', '12.500'); // Prisma.Decimal 12.5
+ * check('rows[0].quantity', '0.0001'); // throws ValidationError "rows[0].quantity: 0.0001 has 4 decimal places; ..."
+ * ```
+ */
+export function columnValidator(model: string, info: ColumnInfo, options: { readonly nonEmpty?: boolean } = {}): ColumnCheck {
+  const [native, args = []] = info.nativeType ?? [undefined, []];
+  const unsupported = (): never => {
+    const type = `${info.isList ? `${info.type}[]` : info.type}${native === undefined ? '' : ` @db.${native}`}`;
+    throw new WindowSpecError(
+      `${model}.${info.field} (${type}) has no derived validator: the bulk insert binds Int, BigInt, Float, Decimal, ` +
+        'String (text, VarChar, Char), Boolean and DateTime (timestamp, timestamptz, date) columns only.',
+    );
+  };
+  if (info.isList || info.kind !== 'scalar') return unsupported();
+  switch (info.type) {
+    case 'Int':
+      return native === undefined || native === 'Integer' ? requireInt4 : native === 'SmallInt' ? requireInt2 : unsupported();
+    case 'BigInt':
+      return native === undefined || native === 'BigInt' ? requireBigInt : unsupported();
+    case 'Float':
+      return native === undefined || native === 'DoublePrecision' || native === 'Real' ? requireFloat : unsupported();
+    case 'Decimal': {
+      if (native !== undefined && native !== 'Decimal') return unsupported();
+      const column = args.length === 2 ? { precision: Number(args[0]), scale: Number(args[1]) } : PRISMA_DEFAULT_DECIMAL;
+      return (path, value) => requireDecimal(path, value, column);
+    }
+    case 'String': {
+      if (native !== undefined && native !== 'Text' && native !== 'VarChar' && native !== 'Char') return unsupported();
+      const maxLength = args[0] === undefined ? Number.POSITIVE_INFINITY : Number(args[0]);
+      return options.nonEmpty ? (path, value) => requireText(path, value, maxLength) : (path, value) => requireVarChar(path, value, maxLength);
+    }
+    case 'Boolean':
+      return native === undefined || native === 'Boolean' ? requireBoolean : unsupported();
+    case 'DateTime':
+      if (native === 'Date') return requireUtcDay;
+      return native === undefined || native === 'Timestamptz' || native === 'Timestamp' ? requireDate : unsupported();
+    default:
+      return unsupported();
+  }
+}

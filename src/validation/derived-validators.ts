@@ -1,0 +1,70 @@
+import { requireOptions } from './batch.ts';
+import type { ColumnCheck } from './column-validator.ts';
+
+/** How one input field is validated (see `rowValidator`). */
+export interface FieldRule {
+  readonly field: string;
+  /** Checks a present, non-null value. */
+  readonly check: ColumnCheck;
+  /** `null` is a value (nullable column). */
+  readonly nullable: boolean;
+  /** Left out (or `undefined`): `'required'` is a `ValidationError`, `'null'` writes NULL, a function supplies the value. */
+  readonly omitted: 'required' | 'null' | (() => unknown);
+}
+
+/**
+ * A row validator from per-field rules: unknown keys are refused (a misspelt field fails loudly), every field is
+ * checked in rule order, and the result holds exactly the rule fields — the shape the bulk insert writes.
+ * Errors name the value: `rows[3].quantity`.
+ *
+ * ```ts
+ * const requireRow = rowValidator([
+ *   { field: 'accountId', check: requireInt4, nullable: false, omitted: 'required' },
+ *   { field: 'memo', check: (p, v) => requireVarChar(p, v, 200), nullable: true, omitted: 'null' },
+ * ]);
+ * requireRow('rows[0]', { accountId: 7 }); // { accountId: 7, memo: null }
+ * requireRow('rows[1]', { acountId: 7 });  // throws ValidationError "rows[1].acountId: is not a known option. ..."
+ * ```
+ */
+export function rowValidator(rules: readonly FieldRule[]): (path: string, value: unknown) => Record<string, unknown> {
+  const names = rules.map((rule) => rule.field);
+  return (path, value) => {
+    const row = requireOptions(path, value, names);
+    const data: Record<string, unknown> = {};
+    for (const rule of rules) {
+      const given = row[rule.field];
+      const at = `${path}.${rule.field}`;
+      if (given === undefined && rule.omitted !== 'required') {
+        data[rule.field] = rule.omitted === 'null' ? null : rule.omitted();
+      } else {
+        // `undefined` / `null` where no value may be missing reach `check`, whose error names what was expected.
+        data[rule.field] = given === null && rule.nullable ? null : rule.check(at, given);
+      }
+    }
+    return data;
+  };
+}
+
+/**
+ * A partition-key validator: one field's check for a single-field key (the key is the value itself), or an
+ * object with exactly the partition fields for a composite key (`{ warehouseId, productSku }`).
+ *
+ * ```ts
+ * const requireStockKey = keyValidator([{ field: 'warehouseId', check: requireInt4 }, { field: 'productSku', check: sku }]);
+ * requireStockKey('options.partitions[0]', { warehouseId: 1, productSku: 'SKU-1' }); // a validated copy
+ * requireStockKey('options.partitions[0]', [1, 'SKU-1']); // throws ValidationError "...: expected an object, got an array."
+ * ```
+ */
+export function keyValidator(
+  fields: readonly { readonly field: string; readonly check: ColumnCheck }[],
+): (path: string, value: unknown) => unknown {
+  const [single] = fields;
+  if (fields.length === 1 && single) return single.check;
+  const names = fields.map(({ field }) => field);
+  return (path, value) => {
+    const key = requireOptions(path, value, names);
+    const checked: Record<string, unknown> = {};
+    for (const { field, check } of fields) checked[field] = check(`${path}.${field}`, key[field]);
+    return checked;
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * Validators derived from the catalog (`defineRunningTotalRepository`): one per column type, nullability, defaults
+ * and bounds, checked on synthetic catalog columns (types this schema does not use) and on the schema's models.
+ * Every rejection is a ValidationError naming the value; a column no validator can be derived for is a
+ * WindowSpecError when the repository is defined.
+ */
+import { describe, expect, it } from 'vitest';
+import { Prisma } from '../../src/generated/prisma/client.ts';
+import { defineRunningTotalRepository, ValidationError, WindowSpecError } from '../../src/index.ts';
+import { deriveModelDefinition } from '../../src/repositories/derived-definition.ts';
+import { columnDefault } from '../../src/validation/column-default.ts';
+import { columnValidator, type ColumnCheck } from '../../src/validation/column-validator.ts';
+import { keyValidator, rowValidator } from '../../src/validation/derived-validators.ts';
+import { requireModelDefinition } from '../../src/validation/model-definition.ts';
+import type { ColumnInfo } from '../../src/window/catalog.ts';
+import { mockPrisma, sentSql } from '../support/mock-client.ts';
+
+/** A catalog column as the generator writes it; `over` sets what the case is about. */
+function column(type: string, over: Partial<ColumnInfo> = {}): ColumnInfo {
+  return {
+    field: 'f',
+    column: 'f',
+    type,
+    kind: 'scalar',
+    nullable: false,
+    isList: false,
+    nativeType: null,
+    isId: false,
+    unique: false,
+    default: null,
+    updatedAt: false,
+    relation: null,
+    ...over,
+  };
+}
+
+const validatorOf = (info: ColumnInfo, nonEmpty = false): ColumnCheck => columnValidator('M', info, { nonEmpty });
+
+describe('a validator per column type', () => {
+  it.each<[string, ColumnInfo, unknown, unknown]>([
+    ['Int', column('Int'), -2_147_483_648, -2_147_483_648],
+    ['Int @db.SmallInt', column('Int', { nativeType: ['SmallInt', []] }), 32_767, 32_767],
+    ['BigInt from a safe integer', column('BigInt'), 7, 7n],
+    ['BigInt', column('BigInt'), 2n ** 63n - 1n, 2n ** 63n - 1n],
+    ['Float', column('Float'), 0.5, 0.5],
+    ['String @db.VarChar(3)', column('String', { nativeType: ['VarChar', ['3']] }), 'a𝄞c', 'a𝄞c'],
+    ['String (text) that is empty', column('String'), '', ''],
+    ['Boolean', column('Boolean'), false, false],
+  ])('%s accepts a value in range', (_, info, value, written) => {
+    expect(validatorOf(info)('rows[0].f', value)).toEqual(written);
+  });
+
+  it.each<[string, ColumnInfo, unknown, RegExp]>([
+    ['Int: a fraction', column('Int'), 1.5, /rows\[0\]\.f: expected an integer, got number 1.5/],
+    ['Int: beyond int4', column('Int'), 2 ** 31, /outside the integer column's range/],
+    ['Int: a numeric string', column('Int'), '7', /expected an integer, got the string "7"/],
+    ['Int @db.SmallInt: beyond int2', column('Int', { nativeType: ['SmallInt', []] }), 32_768, /outside the smallint column's range/],
+    ['BigInt: beyond int8', column('BigInt'), 2n ** 63n, /outside the bigint column's range/],
+    ['BigInt: an unsafe number', column('BigInt'), 2 ** 53, /expected a bigint or a safe integer/],
+    ['Float: NaN', column('Float'), Number.NaN, /expected a finite number/],
+    ['Float: Infinity', column('Float'), Infinity, /expected a finite number/],
+    ['String: too long', column('String', { nativeType: ['VarChar', ['3']] }), 'abcd', /is 4 characters long; the column holds at most 3/],
+    ['String @db.Char(2): too long', column('String', { nativeType: ['Char', ['2']] }), 'abc', /at most 2/],
+    ['String: NUL', column('String'), 'a\u0000', /NUL character/],
+    ['String: a lone surrogate', column('String'), '\ud800', /unpaired UTF-16 surrogate/],
+    ['String: a number', column('String'), 7, /expected a string, got number 7/],
+    ['Boolean: a string', column('Boolean'), 'true', /expected a boolean/],
+    ['a missing value', column('Int'), undefined, /expected an integer, got undefined/],
+    ['NULL in a NOT NULL column', column('Int'), null, /expected an integer, got null/],
+  ])('%s is a ValidationError', (_, info, value, message) => {
+    expect(() => validatorOf(info)('rows[0].f', value)).toThrow(ValidationError);
+    expect(() => validatorOf(info)('rows[0].f', value)).toThrow(message);
+  });
+
+  it('keys and idempotency keys are never empty strings; other text may be', () => {
+    const text = column('String', { nativeType: ['VarChar', ['64']] });
+    expect(validatorOf(text)('rows[0].note', '')).toBe('');
+    expect(() => validatorOf(text, true)('rows[0].region', '')).toThrow(/rows\[0\]\.region: must not be empty/);
+  });
+
+  it('Decimal(p, s): exact, never rounded, at most p - s integer digits', () => {
+    const quantity = validatorOf(column('Decimal', { nativeType: ['Decimal', ['12', '3']] }));
+    const value = quantity('rows[0].quantity', ' -12.500 ');
+    expect(value).toBeInstanceOf(Prisma.Decimal);
+    expect((value as Prisma.Decimal).toFixed()).toBe('-12.5');
+    expect(String(quantity('q', 0.1))).toBe('0.1'); // a number through its shortest spelling, no float noise
+    expect(String(quantity('q', '999999999.999'))).toBe('999999999.999');
+    expect(() => quantity('rows[0].quantity', '0.0001')).toThrow(/rows\[0\]\.quantity: 0\.0001 has 4 decimal places; the column holds 3/);
+    expect(() => quantity('q', '1000000000')).toThrow(/does not fit numeric\(12, 3\)/);
+    expect(() => quantity('q', 'NaN')).toThrow(ValidationError);
+    expect(() => quantity('q', new Prisma.Decimal(Infinity))).toThrow(/not a finite amount/);
+  });
+
+  it("Decimal without @db.Decimal: Prisma's numeric(65, 30)", () => {
+    const amount = validatorOf(column('Decimal'));
+    expect(String(amount('a', `1.${'1'.repeat(30)}`))).toBe(`1.${'1'.repeat(30)}`);
+    expect(() => amount('a', `1.${'1'.repeat(31)}`)).toThrow(/has 31 decimal places/);
+  });
+
+  it('DateTime: a valid Date in years 1–9999, copied; @db.Date: midnight UTC only', () => {
+    const instant = validatorOf(column('DateTime', { nativeType: ['Timestamptz', ['6']] }));
+    const given = new Date('2026-01-05T08:00:00.123Z');
+    const written = instant('rows[0].movedAt', given);
+    expect(written).toEqual(given);
+    expect(written).not.toBe(given); // a copy: later changes to the caller's Date cannot reach the insert
+    expect(() => instant('rows[0].movedAt', new Date(Number.NaN))).toThrow(/rows\[0\]\.movedAt: is an Invalid Date/);
+    expect(() => instant('t', new Date('+010000-01-01T00:00:00Z'))).toThrow(/outside the supported range/);
+    expect(() => instant('t', '2026-01-05')).toThrow(/expected a Date/);
+    expect(validatorOf(column('DateTime'))('t', given)).toEqual(given); // timestamp(3), Prisma's default
+
+    const day = validatorOf(column('DateTime', { nativeType: ['Date', []] }));
+    expect(day('rows[0].saleDate', new Date('2026-03-01'))).toEqual(new Date('2026-03-01'));
+    expect(() => day('rows[0].saleDate', new Date('2026-03-01T12:00:00Z'))).toThrow(/not a whole day/);
+  });
+
+  it.each<[string, ColumnInfo]>([
+    ['Json', column('Json')],
+    ['Bytes', column('Bytes')],
+    ['an enum', column('Kind', { kind: 'enum' })],
+    ['a list', column('Int', { isList: true })],
+    ['String @db.Uuid', column('String', { nativeType: ['Uuid', []] })],
+    ['DateTime @db.Time', column('DateTime', { nativeType: ['Time', ['6']] })],
+    ['Decimal @db.Money', column('Decimal', { nativeType: ['Money', []] })],
+  ])('%s has no derived validator: WindowSpecError', (_, info) => {
+    expect(() => validatorOf(info)).toThrow(WindowSpecError);
+    expect(() => validatorOf(info)).toThrow(/M\.f \(.*\) has no derived validator/);
+  });
+});
+
+describe('defaults the library fills in when a row leaves the column out', () => {
+  const supplied = (info: ColumnInfo) => columnDefault('M', info, validatorOf(info));
+
+  it('@updatedAt and now(): the time of validation', () => {
+    for (const info of [column('DateTime', { updatedAt: true }), column('DateTime', { default: { function: 'now', args: [] } })]) {
+      const before = Date.now();
+      const value = supplied(info)?.() as Date;
+      expect(value).toBeInstanceOf(Date);
+      expect(value.getTime()).toBeGreaterThanOrEqual(before);
+      expect(value.getTime()).toBeLessThanOrEqual(Date.now());
+    }
+  });
+
+  it('literals, checked against the column once', () => {
+    expect(String(supplied(column('Decimal', { default: { value: 0 } }))?.())).toBe('0');
+    expect(supplied(column('BigInt', { default: { value: '9007199254740993' } }))?.()).toBe(9_007_199_254_740_993n);
+    expect(supplied(column('Boolean', { default: { value: false } }))?.()).toBe(false);
+    const epoch = supplied(column('DateTime', { default: { value: '2026-01-01T00:00:00.000Z' } }));
+    expect(epoch?.()).toEqual(new Date('2026-01-01T00:00:00Z'));
+    expect(epoch?.()).not.toBe(epoch?.()); // a fresh Date each time
+    expect(() => supplied(column('Decimal', { nativeType: ['Decimal', ['4', '2']], default: { value: 0.001 } }))).toThrow(WindowSpecError);
+  });
+
+  it('uuid(): a random v4 UUID; defaults only Prisma computes must be passed', () => {
+    const uuid = supplied(column('String', { default: { function: 'uuid', args: [4] } }));
+    expect(uuid?.()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuid?.()).not.toBe(uuid?.());
+    expect(supplied(column('String', { default: { function: 'cuid', args: [1] } }))).toBeUndefined();
+    expect(supplied(column('String', { default: { function: 'uuid', args: [7] } }))).toBeUndefined();
+    expect(supplied(column('Int'))).toBeUndefined();
+  });
+});
+
+describe('rows and keys', () => {
+  const requireRow = rowValidator([
+    { field: 'qty', check: validatorOf(column('Int')), nullable: false, omitted: 'required' },
+    { field: 'memo', check: validatorOf(column('String')), nullable: true, omitted: 'null' },
+    { field: 'price', check: validatorOf(column('Decimal')), nullable: true, omitted: 'required' },
+    { field: 'status', check: validatorOf(column('String')), nullable: false, omitted: () => 'new' },
+  ]);
+
+  it('nullable columns may be NULL or left out; defaults fill what is left out; a required one must be given', () => {
+    expect(requireRow('rows[0]', { qty: 1, price: null })).toEqual({ qty: 1, memo: null, price: null, status: 'new' });
+    expect(requireRow('rows[0]', { qty: 1, memo: 'x', price: '2.5', status: 'done' })).toMatchObject({ memo: 'x', status: 'done' });
+    expect(() => requireRow('rows[0]', { qty: 1 })).toThrow(/rows\[0\]\.price: expected a Decimal, decimal string or number, got undefined/);
+    expect(() => requireRow('rows[0]', { qty: null, price: null })).toThrow(/rows\[0\]\.qty: expected an integer, got null/);
+    expect(() => requireRow('rows[0]', { qty: 1, price: null, status: null })).toThrow(/rows\[0\]\.status: expected a string, got null/);
+    expect(() => requireRow('rows[3]', { qty: 1, price: null, qyt: 2 })).toThrow(/rows\[3\]\.qyt: is not a known option/);
+    expect(() => requireRow('rows[3]', 'qty=1')).toThrow(/rows\[3\]: expected an object/);
+  });
+
+  it('a composite key is an object with exactly the partition fields', () => {
+    const requireKey = keyValidator([
+      { field: 'warehouseId', check: validatorOf(column('Int')) },
+      { field: 'productSku', check: validatorOf(column('String'), true) },
+    ]);
+    expect(requireKey('k', { warehouseId: 1, productSku: 'SKU-1' })).toEqual({ warehouseId: 1, productSku: 'SKU-1' });
+    expect(() => requireKey('k', { warehouseId: 1 })).toThrow(/k\.productSku: expected a string, got undefined/);
+    expect(() => requireKey('k', [1, 'SKU-1'])).toThrow(/k: expected an object, got an array/);
+    expect(() => requireKey('k', { warehouseId: 1, productSku: 'S', bin: 3 })).toThrow(/k\.bin: is not a known option/);
+    expect(keyValidator([{ field: 'region', check: validatorOf(column('String'), true) }])('k', 'EMEA')).toBe('EMEA');
+  });
+});
+
+describe('definitions derived from the schema', () => {
+  const derived = (model: string, spec: Record<string, unknown>) =>
+    requireModelDefinition(deriveModelDefinition(model, spec as never));
+
+  it('Transaction: insert fields in schema order without the generated id, externalId as the idempotency key', () => {
+    const definition = derived('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' });
+    expect(definition.insertFields).toEqual(['accountId', 'amount', 'createdAt', 'externalId']);
+    expect(definition.idempotencyKey).toBe('externalId');
+    expect(definition.select).toEqual(['id', 'accountId', 'amount', 'createdAt', 'externalId']);
+    const row = definition.requireRow('rows[0]', { accountId: 7, amount: null, createdAt: new Date(0) });
+    expect(row).toEqual({ accountId: 7, amount: null, createdAt: new Date(0), externalId: null });
+    expect(definition.keyOf(row)).toBe(7);
+    // The amount is never left out by accident, even where it is nullable.
+    expect(() => definition.requireRow('rows[0]', { accountId: 7, createdAt: new Date(0) })).toThrow(/rows\[0\]\.amount: expected a Decimal/);
+    expect(() => definition.requireRow('rows[0]', { accountId: 7, amount: 1, createdAt: new Date(0), externalId: '' })).toThrow(
+      /rows\[0\]\.externalId: must not be empty/,
+    );
+    expect(() => definition.requireRow('rows[0]', { accountId: 7, amount: 1, createdAt: new Date(0), externalId: 'x'.repeat(129) })).toThrow(
+      /at most 128/,
+    );
+  });
+
+  it('SalesRecord: dates and bounds are whole days', () => {
+    const definition = derived('SalesRecord', { partitionBy: 'region', orderBy: 'saleDate', amount: 'revenue' });
+    expect(definition.requireBound('options.from', new Date('2026-01-01'))).toEqual(new Date('2026-01-01'));
+    expect(() => definition.requireBound('options.from', new Date('2026-01-01T10:00:00Z'))).toThrow(/options\.from: .* is not a whole day/);
+    expect(() => definition.requireRow('rows[0]', { region: 'EU', saleDate: new Date('2026-01-01T10:00:00Z'), revenue: 1 })).toThrow(
+      /rows\[0\]\.saleDate: .* is not a whole day/,
+    );
+    expect(() => definition.requireKey('options.partitions[0]', 'x'.repeat(65))).toThrow(/at most 64/);
+  });
+
+  it('InventoryMovement: a composite key, no idempotency key, createMany without skipDuplicates', async () => {
+    const definition = derived('InventoryMovement', { partitionBy: ['warehouseId', 'productSku'], orderBy: 'movedAt', amount: 'quantity' });
+    expect(definition.idempotencyKey).toBeUndefined();
+    const row = definition.requireRow('rows[0]', { warehouseId: 1, productSku: 'SKU-1', quantity: '1.5', movedAt: new Date(0) });
+    expect(definition.keyOf(row)).toEqual({ warehouseId: 1, productSku: 'SKU-1' });
+    expect(definition.partitionValues?.({ warehouseId: 1, productSku: 'SKU-1' })).toEqual([1, 'SKU-1']);
+    const { tx } = mockPrisma();
+    tx.inventoryMovement.createMany.mockResolvedValue({ count: 1 });
+    await definition.createMany(tx, [row]);
+    expect(tx.inventoryMovement.createMany).toHaveBeenCalledWith({ data: [row] });
+  });
+
+  it('an explicit idempotency key, or null for none; createMany skips duplicates only with one', async () => {
+    const none = derived('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', idempotencyKey: null });
+    expect(none.idempotencyKey).toBeUndefined();
+    const { tx } = mockPrisma();
+    tx.transaction.createMany.mockResolvedValue({ count: 0 });
+    await none.createMany(tx, []);
+    expect(tx.transaction.createMany).toHaveBeenCalledWith({ data: [] });
+    const keyed = derived('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', idempotencyKey: 'externalId' });
+    await keyed.createMany(tx, []);
+    expect(tx.transaction.createMany).toHaveBeenLastCalledWith({ data: [], skipDuplicates: true });
+  });
+
+  it('overrides wrap the derived validators', () => {
+    const definition = derived('Transaction', {
+      partitionBy: 'accountId',
+      orderBy: 'createdAt',
+      amount: 'amount',
+      requireKey: (path: string, value: unknown, check: (p: string, v: unknown) => number) => {
+        const account = check(path, value);
+        if (account <= 0) throw new ValidationError(path, 'account ids are positive.');
+        return account;
+      },
+    });
+    expect(definition.requireKey('k', 5)).toBe(5);
+    expect(() => definition.requireKey('k', 1.5)).toThrow(/k: expected an integer/); // the derived check ran first
+    expect(() => definition.requireKey('k', -5)).toThrow(/k: account ids are positive/);
+  });
+
+  it('a definition key that is not a function where one is expected: WindowSpecError', () => {
+    expect(() => derived('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', requireRow: 'strict' })).toThrow(
+      /requireRow must be a function, got the string "strict"/,
+    );
+    expect(() => deriveModelDefinition('Transaction', null as never)).toThrow(/the definition must be an object, got null/);
+  });
+});
+
+describe('a BigInt partition key', () => {
+  // `id` is the only BigInt field here; partitioning by it is useless but exercises bigint keys end to end.
+  const ById = defineRunningTotalRepository('Transaction', { partitionBy: 'id', orderBy: 'createdAt', amount: 'amount' });
+
+  it('binds bigint keys and fingerprints page cursors without JSON errors', async () => {
+    const db = mockPrisma();
+    db.prisma.$queryRaw.mockResolvedValue([]);
+    db.tx.$queryRaw.mockResolvedValue([]);
+    const repo = new ById(db.prisma);
+    await repo.runningTotals({ partitions: [1n, 2] });
+    expect(sentSql(db.prisma.$queryRaw).values[0]).toEqual([1n, 2n]);
+    await expect(repo.page({ partition: 9_007_199_254_740_993n, limit: 2 })).resolves.toMatchObject({ rows: [], nextCursor: null });
+    await expect(repo.runningTotals({ partitions: [2n ** 63n] })).rejects.toThrow(/outside the bigint column's range/);
+  });
+});
