@@ -47,7 +47,7 @@ export {
   type InsertStrategy,
 } from './ingest/bulk-insert.ts';
 export { isRetryableTransactionError, withRetry, type RetryOptions } from './retry/retry.ts';
-export { inTransaction, type DbClient, type TransactionOptions } from './repositories/db-client.ts';
+export { inTransaction, type DbClient, type TransactionOptions } from './executor/db-client.ts';
 export { transaction, type LedgerTransactionOptions } from './transaction.ts';
 export { requireModelDefinition } from './validation/model-definition.ts';
 export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
@@ -90,7 +90,7 @@ export {
   ValidationError,
   WindowSpecError,
 } from './errors.ts';
-export { mapDatabaseError } from './map-database-error.ts';
+export { mapDatabaseError } from './executor/map-database-error.ts';
 export { InvalidCursorError, CursorCodec } from './streaming/page-cursor.ts';
 export type { Page } from './streaming/keyset-page.ts';
 export type { RunningTotalPlan } from './streaming/running-total-plan.ts';

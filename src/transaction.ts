@@ -1,6 +1,6 @@
 import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { ValidationError } from './errors.ts';
-import { inTransaction, isRootClient, type TransactionOptions } from './repositories/db-client.ts';
+import { inTransaction, isRootClient, type TransactionOptions } from './executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions } from './retry/retry.ts';
 import { requireChoice, requireOptions, requirePositiveInt } from './validation/batch.ts';
 import { describe } from './validation/dates.ts';

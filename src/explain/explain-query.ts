@@ -1,5 +1,5 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { inTransaction, queryRows, type DbClient } from '../repositories/db-client.ts';
+import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
 import { summarizePlan } from './parse-plan.ts';
 import type { PlanSummary } from './plan-summary.ts';
 

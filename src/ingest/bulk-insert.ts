@@ -1,7 +1,7 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { ValidationError } from '../errors.ts';
 import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import type { TransactionOptions } from '../repositories/db-client.ts';
+import type { TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { inKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';

@@ -2,7 +2,7 @@ import type { WindowCatalog } from '../generated/window-catalog.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
 import type { AmountFieldOf, OrderFieldOf, UniqueFieldOf } from '../window/types.ts';
-import type { DbClient } from './db-client.ts';
+import type { DbClient } from '../executor/db-client.ts';
 import { deriveModelDefinition, type DerivationSpec } from './derived-definition.ts';
 import type { DataRow, NewRow, PartitionKey, PartitionSpec, ResultRow } from './derived-types.ts';
 import { RunningTotalRepository, type RepositoryOptions, type RunningTotalModel } from './running-total-repository.ts';

@@ -5,13 +5,14 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
+import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
 import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
-import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../streaming/stream-timeouts.ts';
+import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../executor/stream-timeouts.ts';
 import {
   BULK_OPTION_KEYS,
   prepareBatch,
@@ -28,47 +29,14 @@ import { inList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalSql } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
-import { inTransaction, isRootClient, queryRows, type DbClient } from './db-client.ts';
+import { inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
 import type { InsertAndReportOptions, PageOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
 
 const MAX_PARTITION_KEYS = 10_000;
 
 const RUNNING_TOTAL_OPTION_KEYS = ['partitions', 'from', 'to', 'frame', 'nulls'] as const;
 
-/**
- * How a model's running total is computed and how rows are validated for insert. Subclasses of
- * `RunningTotalRepository` provide one of these; everything else (SQL, validation order, chunking, transactions,
- * error mapping) is shared.
- */
-export interface RunningTotalModel<M extends ModelName, Key, Data> {
-  readonly model: M;
-  /** PARTITION BY field(s) for per-partition totals: `'accountId'`, or `['warehouseId', 'productSku']`. */
-  readonly partitionBy: FieldOf<M> | readonly FieldOf<M>[];
-  /**
-   * The values of a partition key, one per `partitionBy` field, in order. Needed when `partitionBy` has several
-   * fields (e.g. `(key) => [key.warehouseId, key.productSku]`); a single-field key is its own value.
-   */
-  readonly partitionValues?: (key: Key) => readonly unknown[];
-  /** ORDER BY field (a time); the model's id is appended as tiebreaker. */
-  readonly orderBy: FieldOf<M>;
-  /** The summed Decimal field. */
-  readonly amount: FieldOf<M>;
-  /** Fields returned beside the total. */
-  readonly select: readonly FieldOf<M>[];
-  /** Validates one partition key of `options.partitions`. */
-  readonly requireKey: (path: string, value: unknown) => Key;
-  /** Validates `from` / `to` (e.g. whole days for a date column). */
-  readonly requireBound: (path: string, value: unknown) => Date;
-  /** Validates one input row into `createMany` data. */
-  readonly requireRow: (path: string, value: unknown) => Data;
-  readonly keyOf: (row: Data) => Key;
-  /** Fields a validated row writes, in the column order of the fast (`unnest`) insert. */
-  readonly insertFields: readonly FieldOf<M>[];
-  /** Optional unique field (`externalId`): rows whose key already exists are skipped, never written twice. */
-  readonly idempotencyKey?: FieldOf<M>;
-  /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
-  readonly createMany: (tx: Prisma.TransactionClient, rows: Data[]) => Promise<{ count: number }>;
-}
+export type { RunningTotalModel } from '../validation/running-total-model.ts';
 
 type Scope = 'partition' | 'global';
 

@@ -1,5 +1,5 @@
 import { LedgerError, SerializationFailureError, ValidationError } from '../errors.ts';
-import { mapDatabaseError } from '../map-database-error.ts';
+import { mapDatabaseError } from '../executor/map-database-error.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { describe } from '../validation/dates.ts';
 

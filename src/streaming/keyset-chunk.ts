@@ -3,7 +3,7 @@ import { columnInfo, idField, type FieldOf, type ModelName } from '../window/cat
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { runningTotalQuery } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
-import { queryRows, type DbClient } from '../repositories/db-client.ts';
+import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { afterPosition, inPartition } from './keyset-conditions.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 

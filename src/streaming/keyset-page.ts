@@ -2,7 +2,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { ModelName } from '../window/catalog.ts';
 import { conditions } from '../window/conditions.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
-import { inTransaction, queryRows, type DbClient } from '../repositories/db-client.ts';
+import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
 import { fetchChunk, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
 import type { CursorCodec } from './page-cursor.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';

@@ -2,11 +2,11 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { Prisma } from '../generated/prisma/client.ts';
 import { LedgerError } from '../errors.ts';
-import { mapDatabaseError } from '../map-database-error.ts';
+import { mapDatabaseError } from '../executor/map-database-error.ts';
 import { columnInfo, type ModelName } from '../window/catalog.ts';
 import type { ChunkRow } from './keyset-chunk.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
-import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
+import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from '../executor/stream-timeouts.ts';
 
 const DATE_OID = 1082;
 const TIMESTAMP_OID = 1114;

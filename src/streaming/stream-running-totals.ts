@@ -1,9 +1,9 @@
 import type { ModelName } from '../window/catalog.ts';
-import type { DbClient } from '../repositories/db-client.ts';
+import type { DbClient } from '../executor/db-client.ts';
 import { fetchChunk, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
-import { snapshotBatches } from './snapshot-stream.ts';
-import type { StreamTimeouts } from './stream-timeouts.ts';
+import { snapshotBatches } from '../executor/snapshot-stream.ts';
+import type { StreamTimeouts } from '../executor/stream-timeouts.ts';
 
 export interface StreamOptions extends StreamTimeouts {
   /** Rows per keyset chunk (memory stays bounded by it). */

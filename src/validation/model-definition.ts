@@ -1,5 +1,5 @@
 import { WindowSpecError } from '../errors.ts';
-import type { RunningTotalModel } from '../repositories/running-total-repository.ts';
+import type { RunningTotalModel } from './running-total-model.ts';
 import { columnInfo, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
 import { describe } from './dates.ts';
 

@@ -577,6 +577,13 @@ describe('README.md', () => {
       it(`${title} names folders and files that exist`, () => {
         expect(layoutProblems(block.code, ROOT)).toEqual([]);
       });
+      it(`${title} names every entry of src/ (the architecture map cannot miss a folder)`, () => {
+        const named = new Set(block.code.replace(/\([^)]*\)/g, '').split(/[\s,]+/).filter(Boolean));
+        const missing = readdirSync(path.join(ROOT, 'src'), { withFileTypes: true })
+          .map((entry) => (entry.isDirectory() ? `${entry.name}/` : entry.name))
+          .filter((entry) => !named.has(entry));
+        expect(missing).toEqual([]);
+      });
     }
   }
 });

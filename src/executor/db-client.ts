@@ -1,5 +1,5 @@
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
-import { mapDatabaseError } from '../map-database-error.ts';
+import { mapDatabaseError } from './map-database-error.ts';
 
 /**
  * What a repository is constructed with: the application's `PrismaClient`, or the transaction client `tx` handed

@@ -1,6 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
-import { mapDatabaseError } from '../map-database-error.ts';
-import { isRootClient, type DbClient } from '../repositories/db-client.ts';
+import { mapDatabaseError } from './map-database-error.ts';
+import { isRootClient, type DbClient } from './db-client.ts';
 import { idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './stream-timeouts.ts';
 
 /**

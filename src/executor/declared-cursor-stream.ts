@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
-import { isRootClient, type DbClient } from '../repositories/db-client.ts';
+import { isRootClient, type DbClient } from './db-client.ts';
 import { snapshotBatches } from './snapshot-stream.ts';
 import type { StreamTimeouts } from './stream-timeouts.ts';
 

@@ -1,4 +1,4 @@
-import { Prisma } from './generated/prisma/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import {
   DatabaseUnavailableError,
   LedgerError,
@@ -7,7 +7,7 @@ import {
   SerializationFailureError,
   TransactionTimeoutError,
   UnexpectedError,
-} from './errors.ts';
+} from '../errors.ts';
 
 // Driver-adapter error kinds (from @prisma/driver-adapter-utils) that mean "no usable connection".
 const UNAVAILABLE_KINDS = new Set([

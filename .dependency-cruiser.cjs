@@ -1,0 +1,109 @@
+/**
+ * Import rules of the library, checked by `npm run lint:deps` (part of `.ci/run`).
+ *
+ * Layers of src/, bottom to top; a file imports only from its own layer or below:
+ *   1. errors.ts, generated/                       error classes, Prisma's generated client and catalog
+ *   2. executor/, explain/, db/                     runs statements, streams, maps every error; EXPLAIN; client setup
+ *   3. window/catalog.ts, window/types.ts           the schema catalog (names and types from schema.prisma)
+ *   4. validation/, then retry/                     input checks derived from the catalog; the retry policy
+ *   5. window/ (the builder)                        SQL: conditions, frames, window specs, window queries
+ *   6. streaming/, ingest/                          running totals: keyset chunks, pages, streams, bulk insert
+ *   7. repositories/, transaction.ts                typed repositories, the transaction helper
+ *   8. index.ts                                     the public API
+ * src/ never imports scripts/ or test/; scripts/ never imports test/; there are no import cycles in src/.
+ */
+const layer = (paths) => `^src/(${paths.join('|')})`;
+
+const EXECUTOR = ['executor/', 'explain/', 'db/'];
+const CATALOG = ['window/catalog\\.ts$', 'window/types\\.ts$'];
+const VALIDATION = ['validation/'];
+const RETRY = ['retry/'];
+const BUILDER = ['window/'];
+const RUNNING_TOTALS = ['streaming/', 'ingest/'];
+const REPOSITORIES = ['repositories/', 'transaction\\.ts$'];
+
+const above = (paths) => ({ path: layer(paths) });
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      comment: 'Import cycles make layers meaningless and module initialisation order fragile.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'library-stands-alone',
+      comment: 'src/ is the library: it never imports development tooling (scripts/) or tests.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^(scripts|test)/' },
+    },
+    {
+      name: 'tools-do-not-import-tests',
+      comment: 'Scripts use the library (src/) and their own helpers (scripts/lib), never test support code.',
+      severity: 'error',
+      from: { path: '^scripts/' },
+      to: { path: '^test/' },
+    },
+    {
+      name: 'nothing-imports-the-public-api',
+      comment: 'index.ts is the top: library files import the module that defines a name, not the public barrel.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/index\\.ts$' },
+      to: { path: '^src/index\\.ts$' },
+    },
+    {
+      name: 'errors-at-the-bottom',
+      severity: 'error',
+      from: { path: '^src/errors\\.ts$' },
+      to: { path: '^src/', pathNot: '^src/(errors\\.ts|generated/)' },
+    },
+    {
+      name: 'executor-below-everything-but-errors',
+      comment: 'The executor runs statements built elsewhere: it knows nothing of the catalog, SQL builder or repositories.',
+      severity: 'error',
+      from: { path: layer(EXECUTOR) },
+      to: above([...CATALOG, ...VALIDATION, ...RETRY, ...BUILDER, ...RUNNING_TOTALS, ...REPOSITORIES, 'index\\.ts$']),
+    },
+    {
+      name: 'catalog-below-validation-and-builder',
+      severity: 'error',
+      from: { path: layer(CATALOG) },
+      to: { path: '^src/', pathNot: `^src/(errors\\.ts|generated/|${[...EXECUTOR, ...CATALOG].join('|')})` },
+    },
+    {
+      name: 'validation-below-builder',
+      comment: 'Validation reads the catalog only, never the SQL builder or anything above it.',
+      severity: 'error',
+      from: { path: layer(VALIDATION) },
+      to: { path: layer([...RETRY, ...BUILDER, ...RUNNING_TOTALS, ...REPOSITORIES]), pathNot: layer(CATALOG) },
+    },
+    {
+      name: 'retry-below-builder',
+      severity: 'error',
+      from: { path: layer(RETRY) },
+      to: { path: layer([...BUILDER, ...RUNNING_TOTALS, ...REPOSITORIES]), pathNot: layer(CATALOG) },
+    },
+    {
+      name: 'builder-below-running-totals',
+      severity: 'error',
+      from: { path: layer(BUILDER) },
+      to: above([...RUNNING_TOTALS, ...REPOSITORIES]),
+    },
+    {
+      name: 'running-totals-below-repositories',
+      severity: 'error',
+      from: { path: layer(RUNNING_TOTALS) },
+      to: above(REPOSITORIES),
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^src/generated/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs'] },
+  },
+};

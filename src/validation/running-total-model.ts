@@ -1,0 +1,37 @@
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { FieldOf, ModelName } from '../window/catalog.ts';
+
+/**
+ * How a model's running total is computed and how rows are validated for insert. Subclasses of
+ * `RunningTotalRepository` provide one of these; everything else (SQL, validation order, chunking, transactions,
+ * error mapping) is shared.
+ */
+export interface RunningTotalModel<M extends ModelName, Key, Data> {
+  readonly model: M;
+  /** PARTITION BY field(s) for per-partition totals: `'accountId'`, or `['warehouseId', 'productSku']`. */
+  readonly partitionBy: FieldOf<M> | readonly FieldOf<M>[];
+  /**
+   * The values of a partition key, one per `partitionBy` field, in order. Needed when `partitionBy` has several
+   * fields (e.g. `(key) => [key.warehouseId, key.productSku]`); a single-field key is its own value.
+   */
+  readonly partitionValues?: (key: Key) => readonly unknown[];
+  /** ORDER BY field (a time); the model's id is appended as tiebreaker. */
+  readonly orderBy: FieldOf<M>;
+  /** The summed Decimal field. */
+  readonly amount: FieldOf<M>;
+  /** Fields returned beside the total. */
+  readonly select: readonly FieldOf<M>[];
+  /** Validates one partition key of `options.partitions`. */
+  readonly requireKey: (path: string, value: unknown) => Key;
+  /** Validates `from` / `to` (e.g. whole days for a date column). */
+  readonly requireBound: (path: string, value: unknown) => Date;
+  /** Validates one input row into `createMany` data. */
+  readonly requireRow: (path: string, value: unknown) => Data;
+  readonly keyOf: (row: Data) => Key;
+  /** Fields a validated row writes, in the column order of the fast (`unnest`) insert. */
+  readonly insertFields: readonly FieldOf<M>[];
+  /** Optional unique field (`externalId`): rows whose key already exists are skipped, never written twice. */
+  readonly idempotencyKey?: FieldOf<M>;
+  /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
+  readonly createMany: (tx: Prisma.TransactionClient, rows: Data[]) => Promise<{ count: number }>;
+}
