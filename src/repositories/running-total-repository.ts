@@ -1,7 +1,6 @@
 import type { Prisma } from '../generated/prisma/client.ts';
 import { requireDateRange } from '../validation/dates.ts';
 import { requireKeyList } from '../validation/keys.ts';
-import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
@@ -10,6 +9,7 @@ import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
+import { compileRunningTotal } from '../streaming/running-total-compiler.ts';
 import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
 import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../executor/stream-timeouts.ts';
@@ -24,11 +24,6 @@ import {
 } from '../ingest/bulk-insert.ts';
 import { retrying } from '../retry/retry.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
-import { conditions } from '../window/conditions.ts';
-import { inList, withinRange } from '../window/filters.ts';
-import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
-import { runningTotalSql } from '../window/running-total-query.ts';
-import { windowSpec } from '../window/window-spec.ts';
 import { inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
 import type { InsertAndReportOptions, PageOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
 
@@ -106,13 +101,9 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   }
 
   private planSql(plan: RunningTotalPlan<M>): Prisma.Sql {
-    const base = windowSpec(plan.model);
-    const window = base
-      .partitionBy(...plan.partitionBy)
-      .orderBy(plan.orderBy)
-      .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
-    return runningTotalSql({ window, amount: plan.amount, nulls: plan.nulls, select: plan.select, where: plan.where });
+    return compileRunningTotal(plan);
   }
+
 
   /**
    * Streams the same rows as `runningTotals` / `globalRunningTotals` (same options, same order, same totals) in
@@ -168,36 +159,18 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * ```
    */
   async page(options: PageOptions<Key>): Promise<Page<WithRunningTotal<Row>>> {
-    const def = this.checkedDefinition;
     const opts = requireOptions('options', options, ['partition', 'from', 'to', 'frame', 'nulls', 'after', 'limit']);
     const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
-    const partition = opts.partition === undefined ? undefined : def.requireKey('options.partition', opts.partition);
-    // Validated copies: the fingerprint below must not run a caller's own toISOString.
-    const from = opts.from === undefined ? undefined : def.requireBound('options.from', opts.from);
-    const to = opts.to === undefined ? undefined : def.requireBound('options.to', opts.to);
+    const { partition, after, limit: _limit, ...rest } = opts;
     const plan = this.runningTotalPlan(
-      {
-        ...(partition !== undefined && { partitions: [partition] }),
-        ...(from !== undefined && { from }),
-        ...(to !== undefined && { to }),
-        ...(opts.frame !== undefined && { frame: opts.frame as 'rows' }),
-        ...(opts.nulls !== undefined && { nulls: opts.nulls as 'zero' }),
-      },
+      { ...rest, ...(partition !== undefined && { partitions: [partition] }) } as RunningTotalOptions<Key>,
       partition === undefined ? 'global' : 'partition',
+      { partitionsPath: 'options.partition' },
     );
-    // The fingerprint binds a cursor to this exact query.
-    const instant = (date: Date | undefined) => (date === undefined ? null : date.getTime());
-    const query = createHash('sha256')
-      .update(keyText([plan.model, partition === undefined ? null : this.partitionValues(partition), instant(from), instant(to), plan.frame, plan.nulls]))
-      .digest('base64url')
-      .slice(0, 22);
     const page = await fetchPage(this.db, {
       plan,
-      partitionKey: partition === undefined ? [] : this.partitionValues(partition),
-      ...(from !== undefined && { from }),
-      ...(opts.after !== undefined && { after: opts.after as string }),
+      ...(after !== undefined && { after: after as string }),
       limit,
-      query,
       codec: this.cursors,
     });
     return page as Page<WithRunningTotal<Row>>;
@@ -230,27 +203,26 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return def.partitionValues ? def.partitionValues(key) : [key];
   }
 
-  /** Validates running-total options into a plan the executors (query, stream, page) share. */
+  /**
+   * Validates running-total options, once, into the plan every execution path is compiled from (query, stream,
+   * page, explain). `partitionsPath` names the option a single page partition came from, for error messages.
+   */
   protected runningTotalPlan(
     options: RunningTotalOptions<Key> | undefined,
     scope: Scope,
-    maxPartitions = MAX_PARTITION_KEYS,
+    settings: { readonly maxPartitions?: number; readonly partitionsPath?: string } = {},
   ): RunningTotalPlan<M> {
     const def = this.checkedDefinition;
     const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
     const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
     const nulls = requireChoice('options.nulls', opts.nulls, ['zero', 'skip'], 'zero');
     const range = requireDateRange('options', { from: opts.from as Date, to: opts.to as Date }, def.requireBound);
-    const where = withinRange(def.model, def.orderBy, range);
-    if (opts.partitions !== undefined) {
-      const keys = requireKeyList('options.partitions', opts.partitions, def.requireKey, maxPartitions);
-      const fields = this.partitionFields();
-      where.unshift(
-        fields.length === 1
-          ? inList(def.model, fields[0]!, keys)
-          : conditions(def.model).inTuples(fields, keys.map((key) => this.partitionValues(key))),
-      );
-    }
+    const keys =
+      opts.partitions === undefined
+        ? undefined
+        : settings.partitionsPath !== undefined
+          ? [def.requireKey(settings.partitionsPath, (opts.partitions as unknown[])[0])]
+          : requireKeyList('options.partitions', opts.partitions, def.requireKey, settings.maxPartitions ?? MAX_PARTITION_KEYS);
     return {
       model: def.model,
       partitionBy: scope === 'partition' ? this.partitionFields() : [],
@@ -259,9 +231,12 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       select: def.select,
       nulls,
       frame,
-      where,
+      ...(keys && { partitions: { fields: this.partitionFields(), keys: keys.map((key) => this.partitionValues(key)) } }),
+      ...(range.from && { from: range.from }),
+      ...(range.to && { to: range.to }),
     };
   }
+
 
   /**
    * Inserts all rows in one transaction, `chunkSize` rows per statement (`unnest` or `createMany`, see
@@ -311,7 +286,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     // on caller-given lists does not apply to it (one bound array holds any number of keys).
     const reportSql = this.planSql(
       report === undefined
-        ? this.runningTotalPlan({ partitions: touched }, 'partition', Number.POSITIVE_INFINITY)
+        ? this.runningTotalPlan({ partitions: touched }, 'partition', { maxPartitions: Number.POSITIVE_INFINITY })
         : this.runningTotalPlan(report, 'partition'),
     );
     return this.inInsertTransaction(batch, async (tx) => {

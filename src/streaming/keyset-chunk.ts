@@ -1,10 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { columnInfo, idField, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
-import { runningTotalQuery } from '../window/running-total-query.ts';
-import { windowSpec } from '../window/window-spec.ts';
+import { columnInfo, idField, type ModelName } from '../window/catalog.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
-import { afterPosition, inPartition } from './keyset-conditions.ts';
+import { compileRunningTotal, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
 /**
@@ -12,7 +9,7 @@ import type { RunningTotalPlan } from './running-total-plan.ts';
  * text of the stored values (a `timestamptz` keeps its microseconds), never JavaScript values: a `Date` holds
  * milliseconds, and a position rounded to them would repeat or skip rows.
  */
-export interface KeysetPosition {
+export interface KeysetPosition extends ResumeAt {
   /** Partition key values of the last row, one per PARTITION BY field (empty for a global total). */
   readonly key: readonly string[];
   /** Order value (time) of the last row. */
@@ -74,38 +71,8 @@ export function chunkSql<M extends ModelName>(
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
 ): Prisma.Sql {
-  const { model } = plan;
-  const id = idField(model) as FieldOf<M>;
-  const where = [...plan.where];
-  const resumed = from !== undefined && 'order' in from ? from : undefined;
-  if (resumed) {
-    const keys: FieldOf<M>[] = [...plan.partitionBy, plan.orderBy];
-    const values = [...resumed.key, resumed.order];
-    // ROWS resumes after the last row; RANGE after the last complete peer group, so the id is left out.
-    where.push(plan.frame === 'rows' ? afterPosition(model, [...keys, id], [...values, resumed.id]) : afterPosition(model, keys, values));
-  }
-  const window = windowSpec(model)
-    .partitionBy(...plan.partitionBy)
-    .orderBy(plan.orderBy)
-    .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
-  // The carried total belongs to the position's partition only; an opening carry to the one partition queried.
-  const carry =
-    from === undefined
-      ? undefined
-      : {
-          amount: from.total,
-          ...(resumed && plan.partitionBy.length > 0 && { where: inPartition(model, plan.partitionBy, resumed.key) }),
-        };
-  return runningTotalQuery({
-    window,
-    amount: plan.amount,
-    nulls: plan.nulls,
-    select: plan.select,
-    where,
-    limit,
-    positionOf: [...plan.partitionBy, plan.orderBy],
-    ...(carry && { carry }),
-  }).toSql();
+  const resume = from !== undefined && 'order' in from ? { after: from } : from !== undefined ? { opening: from.total } : {};
+  return compileRunningTotal(plan, { ...resume, limit, withPosition: true });
 }
 
 // Takes the position from the last row and removes the position column from every row returned.

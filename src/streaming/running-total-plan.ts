@@ -1,10 +1,10 @@
 import type { FieldOf, ModelName } from '../window/catalog.ts';
-import type { Condition } from '../window/conditions.ts';
 import type { NullPolicy } from '../window/running-total-query.ts';
 
 /**
- * A validated running-total request, independent of how it is executed (one query, keyset chunks, pages):
- * the repositories build it from their options, the executors turn it into SQL with the window builder.
+ * One validated running-total request: the single value every way of running it is compiled from (the plain
+ * query, keyset chunks, pages and their opening balance, streams, explain, the page-cursor fingerprint). Built
+ * once by the repository from the caller's options; nothing downstream re-validates or re-derives it.
  */
 export interface RunningTotalPlan<M extends ModelName> {
   readonly model: M;
@@ -12,10 +12,14 @@ export interface RunningTotalPlan<M extends ModelName> {
   readonly partitionBy: readonly FieldOf<M>[];
   readonly orderBy: FieldOf<M>;
   readonly amount: FieldOf<M>;
-  /** Returned fields; always include partitionBy, orderBy and the id (the keyset needs them). */
+  /** Returned fields; always include the partition fields, orderBy and the id (keysets resume by them). */
   readonly select: readonly FieldOf<M>[];
   readonly nulls: NullPolicy;
   readonly frame: 'rows' | 'range';
-  /** Filters from the options (partitions, date range). */
-  readonly where: readonly Condition<M>[];
+  /** The partitions kept (validated key values, one tuple per partition, one value per field); all when absent. */
+  readonly partitions?: { readonly fields: readonly FieldOf<M>[]; readonly keys: readonly (readonly unknown[])[] };
+  /** Rows at or after this instant (validated), and the start of a statement's opening balance. */
+  readonly from?: Date;
+  /** Rows strictly before this instant (validated). */
+  readonly to?: Date;
 }

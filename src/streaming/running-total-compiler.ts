@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { Prisma } from '../generated/prisma/client.ts';
+import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { conditions, type Condition } from '../window/conditions.ts';
+import { inList, withinRange } from '../window/filters.ts';
+import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
+import { openingBalanceSql } from '../window/opening-balance.ts';
+import { runningTotalQuery } from '../window/running-total-query.ts';
+import { windowSpec } from '../window/window-spec.ts';
+import { afterPosition, inPartition } from './keyset-conditions.ts';
+import type { RunningTotalPlan } from './running-total-plan.ts';
+
+/** Where a keyset chunk resumes: the last row's stored keys (exact text), id and running total. */
+export interface ResumeAt {
+  readonly key: readonly string[];
+  readonly order: string;
+  readonly id: string;
+  readonly total: Prisma.Decimal;
+}
+
+export interface CompileOptions {
+  /** Resume after this row (keyset chunks and later pages). */
+  readonly after?: ResumeAt;
+  /** An amount added to every total of a single-partition query (a first page's opening balance). */
+  readonly opening?: Prisma.Decimal;
+  /** `LIMIT n`. */
+  readonly limit?: number;
+  /** Also return each row's stored partition and order values exactly, as `__position: string[]`. */
+  readonly withPosition?: boolean;
+}
+
+/** The plan's filters: the partitions kept and the `[from, to)` range of the order field. */
+function filtersOf<M extends ModelName>(plan: RunningTotalPlan<M>): Condition<M>[] {
+  const { model, partitions } = plan;
+  const where: Condition<M>[] = [];
+  if (partitions) {
+    where.push(
+      partitions.fields.length === 1
+        ? inList(model, partitions.fields[0]!, partitions.keys.map((key) => key[0]))
+        : conditions(model).inTuples(partitions.fields, partitions.keys),
+    );
+  }
+  where.push(...withinRange(model, plan.orderBy, { from: plan.from, to: plan.to }));
+  return where;
+}
+
+/**
+ * The running-total statement of a plan, in each of its forms: the whole result, or one keyset chunk that resumes
+ * after a position and carries its total forward inside PostgreSQL. The only place a plan becomes SQL.
+ * ```sql
+ * SELECT "id" AS "id", ..., SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC,
+ *   "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal"
+ * FROM "Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= CAST($2 AS timestamptz)
+ * ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
+ * ```
+ */
+export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<M>, options: CompileOptions = {}): Prisma.Sql {
+  const { model } = plan;
+  const where = filtersOf(plan);
+  const { after } = options;
+  if (after) {
+    const id = idField(model) as FieldOf<M>;
+    const keys: FieldOf<M>[] = [...plan.partitionBy, plan.orderBy];
+    const values = [...after.key, after.order];
+    // ROWS resumes after the last row; RANGE after the last complete peer group, so the id is left out.
+    where.push(plan.frame === 'rows' ? afterPosition(model, [...keys, id], [...values, after.id]) : afterPosition(model, keys, values));
+  }
+  const window = windowSpec(model)
+    .partitionBy(...plan.partitionBy)
+    .orderBy(plan.orderBy)
+    .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
+  // A resumed total belongs to the position's partition only; an opening amount to the one partition queried.
+  const carry = after
+    ? { amount: after.total, ...(plan.partitionBy.length > 0 && { where: inPartition(model, plan.partitionBy, after.key) }) }
+    : options.opening && { amount: options.opening };
+  return runningTotalQuery({
+    window,
+    amount: plan.amount,
+    nulls: plan.nulls,
+    select: plan.select,
+    where,
+    ...(options.limit !== undefined && { limit: options.limit }),
+    ...(options.withPosition && { positionOf: [...plan.partitionBy, plan.orderBy] }),
+    ...(carry && { carry }),
+  }).toSql();
+}
+
+/**
+ * The balance before the plan's `from` within its partitions: one indexed aggregate, the opening balance of a
+ * statement's first page. Undefined without `from` (the balance then starts at zero).
+ */
+export function compileOpeningBalance<M extends ModelName>(plan: RunningTotalPlan<M>): Prisma.Sql | undefined {
+  if (!plan.from) return undefined;
+  const partitionOnly = { ...plan, from: undefined, to: undefined };
+  return openingBalanceSql(plan.model, plan.amount, plan.orderBy, plan.from, filtersOf(partitionOnly));
+}
+
+// Values as they identify a query: instants by their time, big integers and decimals by their digits.
+function canonical(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Prisma.Decimal.isDecimal(value)) return `${value.toFixed()}d`;
+  return value;
+}
+
+/**
+ * A short digest of everything that decides a plan's rows and totals (model, scope, partitions, range, frame,
+ * NULL policy): a page cursor carries it, so a cursor is refused by any other query.
+ */
+export function planFingerprint<M extends ModelName>(plan: RunningTotalPlan<M>): string {
+  const identity = [
+    plan.model,
+    plan.partitionBy,
+    plan.partitions?.keys ?? null,
+    plan.from?.getTime() ?? null,
+    plan.to?.getTime() ?? null,
+    plan.frame,
+    plan.nulls,
+  ];
+  return createHash('sha256').update(JSON.stringify(identity, canonical)).digest('base64url').slice(0, 22);
+}
