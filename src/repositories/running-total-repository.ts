@@ -291,7 +291,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     );
     return this.inInsertTransaction(batch, async (tx) => {
       const result = await writeChunks(tx, batch, this.insertTarget(), isRootClient(this.db));
-      const totals = await tx.$queryRaw<WithRunningTotal<Row>[]>(reportSql);
+      const totals = await queryRows<WithRunningTotal<Row>>(tx, reportSql);
       return { ...result, totals };
     });
   }
