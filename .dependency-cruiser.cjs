@@ -10,7 +10,8 @@
  *   6. streaming/, ingest/                          running totals: keyset chunks, pages, streams, bulk insert
  *   7. repositories/, transaction.ts                typed repositories, the transaction helper
  *   8. index.ts                                     the public API
- * src/ never imports scripts/ or test/; scripts/ never imports test/; there are no import cycles in src/.
+ * src/ never imports scripts/ or test/; scripts/ never imports test/ and reaches src/ only through index.ts;
+ * there are no import cycles in src/.
  */
 const layer = (paths) => `^src/(${paths.join('|')})`;
 
@@ -46,6 +47,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^scripts/' },
       to: { path: '^test/' },
+    },
+    {
+      name: 'tools-use-the-public-api',
+      comment: 'Scripts are the library users: they reach src/ through index.ts (or Prisma\'s generated client).',
+      severity: 'error',
+      from: { path: '^scripts/' },
+      to: { path: '^src/', pathNot: '^src/(index\\.ts$|generated/)' },
     },
     {
       name: 'nothing-imports-the-public-api',

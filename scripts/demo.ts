@@ -1,21 +1,34 @@
 /**
- * `npm run demo`: starts PostgreSQL (embedded unless DATABASE_URL is set or a Docker engine answers), creates a
- * scratch database, applies the Prisma migrations, seeds a small fixed data set with `createMany` inside one
- * `$transaction`, prints running totals, then drops the scratch database and stops what it started.
+ * `npm run demo`: the library end to end on a throwaway database (see USAGE). The data set is written with
+ * `createMany` inside one `$transaction` per table, as an application's own Prisma code would write it.
  */
 import { SalesRecordRepository, TransactionRepository } from '../src/index.ts';
+import { verboseOnly } from './lib/cli/args.ts';
+import { runCli } from './lib/cli/run.ts';
 import { demoSales, demoTransactions } from './lib/demo-data.ts';
 import { formatTable } from './lib/format-table.ts';
 import { provisionPostgres } from './lib/postgres/provision.ts';
 import { createScratchDatabase, type ScratchDatabase } from './lib/scratch-database.ts';
 
+const USAGE = `
+Usage: npm run demo -- [options]
+
+Starts PostgreSQL (DATABASE_URL's server, else a Docker engine if one answers, else an embedded PostgreSQL),
+creates a scratch database, applies the migrations, writes a small fixed data set and prints running totals;
+then drops the scratch database and stops what it started.
+
+Options:
+  --verbose   show how PostgreSQL was found or started, and its server log
+  -h, --help  show this help
+
+Exit codes: 0 done · 1 failed · 2 bad arguments · 130 interrupted.
+`;
+
 const say = (line = '') => process.stdout.write(`${line}\n`);
 const day = (date: Date) => date.toISOString().slice(0, 10);
 const minute = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
 
-async function main(): Promise<void> {
-  // `--verbose` shows how PostgreSQL was found or started, and its server log.
-  const verbose = process.argv.includes('--verbose');
+async function demo({ verbose }: { verbose: boolean }): Promise<void> {
   const server = await provisionPostgres(verbose ? { log: (line) => process.stderr.write(`[postgres] ${line}\n`) } : {});
   let db: ScratchDatabase | undefined;
   try {
@@ -60,7 +73,4 @@ async function main(): Promise<void> {
   say('\nDone: scratch database dropped, PostgreSQL stopped.');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`demo failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+runCli('demo', verboseOnly(USAGE), demo, { stack: true });

@@ -1,57 +1,14 @@
 /**
- * Exactness at scale, shared by test/integration/exactness.test.ts and scripts/exactness.ts: a seeded ledger of
- * 2-decimal amounts (duplicate timestamps, NULLs, many partitions, magnitudes up to the column's limit), the stored
- * rows read back, and a row-by-row comparison of running totals against the bigint-cents reference.
+ * Exactness at scale, shared by test/integration/exactness.test.ts and scripts/exactness.ts: the seeded stress
+ * ledger (synthetic/stress-ledger.ts) inserted, the stored rows read back, and a row-by-row comparison of running
+ * totals against the bigint-cents reference.
  */
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 import { TransactionRepository, type NewTransaction } from '../../src/index.ts';
-import { seededRandom } from './seeded-random.ts';
 import { centsToString, referenceRunningTotals, type LedgerRow } from './reference.ts';
 
-export interface LedgerShape {
-  readonly rows: number;
-  readonly seed: number;
-  /** Distinct accounts. Default rows / 100, at least 1. */
-  readonly partitions?: number;
-  /** Distinct timestamps. Default rows / 40 (so ~40 rows share each timestamp). */
-  readonly timestamps?: number;
-}
-
-/**
- * Amounts: mostly everyday values, some near the numeric(14, 2) limit. Account 1 is a "whale" (5% of all rows,
- * mostly large deposits), so its running total passes 10^14, where float64 (about 15.9 significant digits) can no
- * longer hold every cent.
- */
-export function generateLedger(shape: LedgerShape): NewTransaction[] {
-  return [...ledgerSlices(shape, shape.rows)].flat();
-}
-
-/** The same ledger as `generateLedger`, in slices of `sliceRows` (for sizes that should not sit in memory at once). */
-export function* ledgerSlices(shape: LedgerShape, sliceRows: number): Generator<NewTransaction[]> {
-  const random = seededRandom(shape.seed);
-  const partitions = shape.partitions ?? Math.max(1, Math.floor(shape.rows / 100));
-  const timestamps = shape.timestamps ?? Math.max(1, Math.floor(shape.rows / 40));
-  const base = Date.UTC(2026, 0, 1);
-  for (let start = 0; start < shape.rows; start += sliceRows) {
-    const count = Math.min(sliceRows, shape.rows - start);
-    const rows: NewTransaction[] = new Array(count);
-    for (let i = 0; i < count; i++) {
-      const roll = random();
-      const whale = random() < 0.05;
-      let cents: bigint | null;
-      if (whale) cents = BigInt(Math.floor(random() * 1e14)) - 10_000_000_000_000n;
-      else if (roll < 0.02) cents = null;
-      else if (roll < 0.12) cents = BigInt(Math.floor(random() * 1e14)) - 30_000_000_000_000n; // up to ±999,999,999,999.99
-      else cents = BigInt(Math.floor(random() * 2_000_000)) - 500_000n; // -5,000.00 .. 15,000.00
-      rows[i] = {
-        accountId: whale ? 1 : 1 + Math.floor(random() * partitions),
-        amount: cents === null ? null : centsToString(cents),
-        createdAt: new Date(base + Math.floor(random() * timestamps) * 1_000),
-      };
-    }
-    yield rows;
-  }
-}
+/** The whole ledger in memory, for test-sized runs. */
+export { stressLedgerRows as generateLedger } from './synthetic/stress-ledger.ts';
 
 /** Inserts in batches of at most `batch` rows per call (fast strategy), returns rows/s. */
 export async function insertLedger(prisma: PrismaClient, rows: readonly NewTransaction[], batch = 500_000): Promise<number> {

@@ -1,4 +1,4 @@
-import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli.ts';
+import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
 /** Query names → repository and scope (the SQL is the repository's own `runningTotalsSql`). */
 export const EXPLAIN_QUERIES = {
@@ -8,9 +8,7 @@ export const EXPLAIN_QUERIES = {
   'sales-global': { model: 'SalesRecord', scope: 'global' },
 } as const;
 export type ExplainQueryName = keyof typeof EXPLAIN_QUERIES;
-
-/** Exit code when a Sort feeds the WindowAgg (1 stays "could not run", 2 "bad arguments"). */
-export const EXIT_SORT_UNDER_WINDOW = 3;
+export type ExplainScope = (typeof EXPLAIN_QUERIES)[ExplainQueryName]['scope'];
 
 export const EXPLAIN_USAGE = `
 Usage: npm run explain -- <query> [options]

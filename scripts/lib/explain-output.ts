@@ -1,4 +1,4 @@
-import { describeWindowFeed, formatPlanTree, type PlanSummary } from '../../src/explain/index.ts';
+import { describeWindowFeed, formatPlanTree, type PlanSummary } from '../../src/index.ts';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const ms = (n: number | undefined): string => (n === undefined ? '–' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);

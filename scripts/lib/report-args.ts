@@ -1,4 +1,4 @@
-import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli.ts';
+import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

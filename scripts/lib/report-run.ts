@@ -2,7 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 
 import { SalesRecordRepository } from '../../src/index.ts';
-import { stderrLine } from './cli.ts';
+import { stderrLine } from './cli/run.ts';
 import type { ReportArgs, ReportFormat } from './report-args.ts';
 import { buildReportData, type ReportData } from './report-data.ts';
 import { reportHtml } from './report-html.ts';

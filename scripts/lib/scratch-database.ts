@@ -4,12 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { createPrismaClient } from '../../src/db/prisma-client.ts';
-import { withDatabase } from './db-cli.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createPrismaClient } from '../../src/index.ts';
 import { applyMigrations } from './migrate/schema-engine.ts';
 import { createDatabase, dropDatabase, withDatabaseName } from './postgres/databases.ts';
 import { registerForCleanup } from './postgres/shutdown.ts';
+import { withServerUrl } from './temporary-server.ts';
 
 export interface ScratchDatabase {
   /** `s_<prefix>_<random>`. */
@@ -59,15 +59,19 @@ export async function createScratchDatabase(
 
 /**
  * Runs `fn` on a scratch database on DATABASE_URL's server, or on a temporary PostgreSQL when it is unset (see
- * db-cli.ts's withDatabase), then drops it (also on error).
+ * temporary-server.ts), then drops it (also on error).
  */
-export async function withScratchDatabase<T>(prefix: string, fn: (db: ScratchDatabase) => Promise<T>): Promise<T> {
-  return withDatabase(async (adminUrl) => {
+export async function withScratchDatabase<T>(
+  prefix: string,
+  fn: (db: ScratchDatabase) => Promise<T>,
+  opts: { verbose?: boolean } = {},
+): Promise<T> {
+  return withServerUrl(async (adminUrl) => {
     const db = await createScratchDatabase(adminUrl, prefix);
     try {
       return await fn(db);
     } finally {
       await db.drop();
     }
-  });
+  }, opts);
 }

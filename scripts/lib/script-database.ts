@@ -10,10 +10,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { provisionPostgres, stopOnSignals } from './postgres/provision.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createPrismaClient } from '../../src/index.ts';
 import { applyMigrations, PROJECT_ROOT } from './migrate/schema-engine.ts';
-import { createPrismaClient } from '../../src/db/prisma-client.ts';
+import { provisionPostgres, stopOnSignals } from './postgres/provision.ts';
 import { canTraverse, nearestExisting, reachableTempDir } from './postgres/reachable.ts';
 import { serverUser } from './postgres/server-user.ts';
 

@@ -1,5 +1,5 @@
-import { MAX_BATCH_ROWS } from '../../src/ingest/bulk-insert.ts';
-import { intArg, parseArgv, UsageError, type ParseResult } from './cli.ts';
+import { MAX_BATCH_ROWS } from '../../src/index.ts';
+import { intArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
 export const SEED_USAGE = `
 Usage: npm run seed -- [options]

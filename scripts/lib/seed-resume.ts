@@ -1,6 +1,6 @@
 /**
  * Where a seed run starts. Each chunk is committed on its own, so an interrupted run leaves whole chunks behind;
- * row `i` is a pure function of the arguments (synthetic-data.ts), so the next run can continue after the rows
+ * row `i` is a pure function of the arguments (synthetic/), so the next run can continue after the rows
  * that are there — provided they are ours, which is checked on the last row (highest id): it must equal the row
  * the same arguments generate at that position. Different --seed/--accounts/--transactions change that row.
  */

@@ -1,12 +1,11 @@
 /** The work of `npm run seed` once its arguments are valid (loaded lazily: --help and bad arguments stay fast). */
-import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, type NewSalesRecord, type NewTransaction } from '../../src/index.ts';
-import { tableRef } from '../../src/window/catalog.ts';
-import { stderrLine } from './cli.ts';
+import { stderrLine } from './cli/run.ts';
 import { openScriptDatabase } from './script-database.ts';
 import type { SeedArgs } from './seed-args.ts';
 import { seedTable, type SeedOutcome, type SeedState } from './seed-table.ts';
-import { rowsBetween, salesRecordAt, transactionAt } from './synthetic-data.ts';
+import { salesRecordAt, salesRecordRows } from './synthetic/sales.ts';
+import { transactionAt, transactionRows } from './synthetic/transactions.ts';
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
@@ -31,9 +30,7 @@ export async function seed(args: SeedArgs): Promise<number> {
   try {
     process.stdout.write(`Database: ${db.description}\n`);
     if (args.reset) {
-      await db.prisma.$executeRaw(
-        Prisma.sql`TRUNCATE TABLE ${tableRef('Transaction')}, ${tableRef('SalesRecord')} RESTART IDENTITY`,
-      );
+      await db.prisma.$executeRaw`TRUNCATE TABLE "Transaction", "SalesRecord" RESTART IDENTITY`;
       process.stdout.write('Reset: Transaction and SalesRecord emptied.\n');
     }
     const transactions = new TransactionRepository(db.prisma);
@@ -58,7 +55,7 @@ export async function seed(args: SeedArgs): Promise<number> {
             (last.amount === null ? expected.amount === null : expected.amount !== null && last.amount.equals(String(expected.amount)))
           );
         },
-        rowsBetween: (from, to) => rowsBetween((i) => transactionAt(txShape, i), from, to),
+        rowsBetween: (from, to) => transactionRows(txShape, from, to),
         insert: (rows) => transactions.insertMany(rows),
       }, state);
       process.stdout.write(`${describeOutcome(outcome)}\n`);
@@ -81,13 +78,13 @@ export async function seed(args: SeedArgs): Promise<number> {
             last.revenue.equals(String(expected.revenue))
           );
         },
-        rowsBetween: (from, to) => rowsBetween((i) => salesRecordAt(salesShape, i), from, to),
+        rowsBetween: (from, to) => salesRecordRows(salesShape, from, to),
         insert: (rows) => sales.insertMany(rows),
       }, state);
       process.stdout.write(`${describeOutcome(outcome)}\n`);
     }
     // Fresh statistics, so the planner (and `npm run explain`) sees the new volume right away, not after autovacuum.
-    await db.prisma.$executeRaw(Prisma.sql`ANALYZE ${tableRef('Transaction')}, ${tableRef('SalesRecord')}`);
+    await db.prisma.$executeRaw`ANALYZE "Transaction", "SalesRecord"`;
     return 0;
   } finally {
     await db.close();

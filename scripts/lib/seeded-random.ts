@@ -1,4 +1,8 @@
-/** A small deterministic PRNG (mulberry32): the same seed gives the same sequence, so generated data replays. */
+/**
+ * A small deterministic PRNG (mulberry32): the same seed gives the same sequence, so a test's random ledger replays.
+ * Used by tests; the scripts' synthetic data draws from synthetic/uniform.ts instead, where any row can be made on
+ * its own (chunked, resumable).
+ */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

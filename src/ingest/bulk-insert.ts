@@ -17,7 +17,7 @@ export const DEFAULT_UNNEST_CHUNK = 10_000;
 const MAX_UNNEST_CHUNK = 100_000;
 /**
  * `strategy: 'auto'` uses `createMany` below this many rows and `unnest` from here on. Measured with
- * `scripts/bench-ingest.ts` on embedded PostgreSQL 18 (2 cores): unnest is faster at every size measured, so the
+ * `scripts/bench/bench-ingest.ts` on embedded PostgreSQL 18 (2 cores): unnest is faster at every size measured, so the
  * crossover sits at a single row — createMany remains for callers that ask for it (e.g. Prisma-level middleware).
  */
 export const AUTO_UNNEST_MIN_ROWS = 1;

@@ -38,7 +38,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
-import { parseBenchArgs } from '../../scripts/lib/bench/args.ts';
+import { parseBenchArgs } from '../../scripts/bench/args.ts';
 import {
   compareOutput,
   compareSqlLine,

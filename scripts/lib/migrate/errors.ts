@@ -6,19 +6,3 @@ export class MigrationError extends Error {
     super(message, options);
   }
 }
-
-/** Best-effort readable text for whatever the wasm engine, the driver adapter or pg threw. */
-export function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (typeof error === 'string') return error;
-  if (typeof error === 'object' && error !== null) {
-    const message = (error as { message?: unknown }).message;
-    if (typeof message === 'string') return message;
-    try {
-      return JSON.stringify(error);
-    } catch {
-      // fall through
-    }
-  }
-  return String(error);
-}

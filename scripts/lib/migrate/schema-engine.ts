@@ -47,7 +47,8 @@ import type {
 } from '@prisma/schema-engine-wasm/schema_engine_bg';
 import pg from 'pg';
 
-import { describeError, MigrationError } from './errors.ts';
+import { describeError } from '../describe-error.ts';
+import { MigrationError } from './errors.ts';
 
 export { MigrationError } from './errors.ts';
 

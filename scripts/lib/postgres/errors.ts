@@ -2,7 +2,7 @@
  * Errors of the embedded PostgreSQL server (embedded.ts). Both are `LedgerError`s; their messages end with what to
  * do about the failure.
  */
-import { LedgerError } from '../../../src/errors.ts';
+import { LedgerError } from '../../../src/index.ts';
 
 /** initdb or the server failed; the message carries their output and `cause` the underlying error, if any. */
 export class EmbeddedPostgresError extends LedgerError {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { BENCH_SECTIONS, DEFAULT_ROWS, parseBenchArgs } from '../../../scripts/lib/bench/args.ts';
+import { BENCH_SECTIONS, DEFAULT_ROWS, parseBenchArgs } from '../../../scripts/bench/args.ts';
+import { DEFAULT_INGEST_SIZES, parseIngestArgs } from '../../../scripts/bench/ingest-args.ts';
 
 const args = (argv: string[]) => {
   const parsed = parseBenchArgs(argv);
@@ -58,5 +59,34 @@ describe('bench arguments', () => {
     [['extra'], 'unexpected argument "extra"'],
   ])('rejects %j', (argv, message) => {
     expect(() => parseBenchArgs(argv)).toThrow(message);
+  });
+});
+
+describe('bench:ingest arguments', () => {
+  const ingest = (argv: string[]) => {
+    const parsed = parseIngestArgs(argv);
+    if ('help' in parsed) throw new Error('unexpected help');
+    return parsed.args;
+  };
+
+  it('has documented defaults and reads sizes as a list', () => {
+    expect(ingest([])).toEqual({ sizes: DEFAULT_INGEST_SIZES, repeat: 3, json: false, verbose: false });
+    expect(ingest(['--sizes', '1,100,10000', '--repeat', '5', '--json'])).toMatchObject({ sizes: [1, 100, 10_000], repeat: 5, json: true });
+    expect(ingest(['--sizes', '1', '--sizes', '10_000']).sizes).toEqual([1, 10_000]);
+  });
+
+  it('returns the help text', () => {
+    const parsed = parseIngestArgs(['-h']);
+    expect('help' in parsed && parsed.help).toMatch(/^Usage: npm run bench:ingest --[\s\S]*Exit codes:/);
+  });
+
+  it.each([
+    [['--sizes', 'ten'], '--sizes must be a whole number, got "ten"'],
+    [['--sizes', '0'], '--sizes must be between 1 and 1,000,000'],
+    [['--sizes', ','], '--sizes needs at least one batch size'],
+    [['--repeat', '0'], '--repeat must be between 1 and 100'],
+    [['--jsn'], "Unknown option '--jsn'"],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseIngestArgs(argv)).toThrow(message);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { choiceArg, dayArg, dayRangeArgs, intArg, listArg, parseArgv, UsageError } from '../../../scripts/lib/cli.ts';
+import { choiceArg, dayArg, dayRangeArgs, intArg, listArg, parseArgv, UsageError, verboseOnly } from '../../../scripts/lib/cli/args.ts';
 
 describe('script argument helpers', () => {
   it('reads whole numbers with separators and enforces the range', () => {
@@ -43,5 +43,15 @@ describe('script argument helpers', () => {
     expect(() => parseArgv(['--bogus'], {})).toThrow(UsageError);
     expect(() => parseArgv(['stray'], {})).toThrow('unexpected argument "stray"');
     expect(parseArgv(['one'], {}, { positionals: 1 })?.positionals).toEqual(['one']);
+  });
+});
+
+describe('scripts with --verbose only', () => {
+  it('parse --verbose, return the usage for --help, and refuse anything else', () => {
+    const parse = verboseOnly('\nUsage: npm run x --\n');
+    expect(parse([])).toEqual({ args: { verbose: false } });
+    expect(parse(['--verbose'])).toEqual({ args: { verbose: true } });
+    expect(parse(['-h'])).toEqual({ help: 'Usage: npm run x --' });
+    expect(() => parse(['--quiet'])).toThrow(UsageError);
   });
 });

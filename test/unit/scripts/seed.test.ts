@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createProgress, formatDuration, formatProgressLine } from '../../../scripts/lib/progress.ts';
 import { parseSeedArgs } from '../../../scripts/lib/seed-args.ts';
 import { planSeed } from '../../../scripts/lib/seed-resume.ts';
-import { centsToDecimal, rowsBetween, salesRecordAt, transactionAt, uniform } from '../../../scripts/lib/synthetic-data.ts';
+import { centsToDecimal } from '../../../scripts/lib/synthetic/decimal-text.ts';
+import { salesRecordAt, salesRecordRows } from '../../../scripts/lib/synthetic/sales.ts';
+import { transactionAt, transactionRows } from '../../../scripts/lib/synthetic/transactions.ts';
+import { uniform } from '../../../scripts/lib/synthetic/uniform.ts';
 
 const args = (argv: string[]) => {
   const parsed = parseSeedArgs(argv);
@@ -40,10 +43,10 @@ describe('seed arguments', () => {
 
 describe('synthetic data', () => {
   const tx = { seed: 42, total: 20_000, accounts: 1_000 };
-  const rows = rowsBetween((i) => transactionAt(tx, i), 0, tx.total);
+  const rows = transactionRows(tx);
 
   it('is a pure function of (arguments, row index): chunking and resuming give the same rows', () => {
-    expect(rowsBetween((i) => transactionAt(tx, i), 12_345, 12_400)).toEqual(rows.slice(12_345, 12_400));
+    expect(transactionRows(tx, 12_345, 12_400)).toEqual(rows.slice(12_345, 12_400));
     expect(transactionAt({ ...tx, seed: 43 }, 5)).not.toEqual(rows[5]);
     expect(uniform(1, 2, 3, 4)).toBe(uniform(1, 2, 3, 4));
   });
@@ -73,7 +76,7 @@ describe('synthetic data', () => {
 
   it('spreads sales over the days of 2026 with Zipf-skewed regions', () => {
     const shape = { seed: 42, total: 5_000, regions: 12 };
-    const sales = rowsBetween((i) => salesRecordAt(shape, i), 0, shape.total);
+    const sales = salesRecordRows(shape);
     const days = new Set(sales.map((s) => s.saleDate.toISOString()));
     expect(days.size).toBe(365);
     expect(sales.every((s) => s.saleDate.getUTCHours() === 0)).toBe(true);

@@ -2,32 +2,26 @@
  * `npm run bench`: running totals at scale — streaming vs raw node-postgres, the repository vs the server's own
  * execution time, keyset pages vs OFFSET, $queryRaw vs findMany, bulk insert strategies vs COPY. Every result is a
  * ratio measured in the same run; the run is printed and appended to BENCHMARKS.md. See `npm run bench -- --help`
- * (scripts/lib/bench/args.ts).
+ * (args.ts).
  */
-import { runScript, stderrLine } from './lib/cli.ts';
-import { parseBenchArgs } from './lib/bench/args.ts';
-import { openBenchServer } from './lib/bench/databases.ts';
-import { generateLedger } from './lib/bench/dataset.ts';
-import { ingest } from './lib/bench/ingest-section.ts';
-import { describeMachine, machineLine } from './lib/bench/machine.ts';
-import { appendRun } from './lib/bench/markdown.ts';
-import { endToEnd, keysetPages, moderateAccounts, queryRawVsFindMany } from './lib/bench/query-sections.ts';
-import type { Measurement, Ratio, SectionResult } from './lib/bench/results.ts';
-import { streaming } from './lib/bench/stream-section.ts';
-import { consoleTables } from './lib/bench/table.ts';
+import { runCli, stderrLine } from '../lib/cli/run.ts';
+import { parseBenchArgs, type BenchArgs } from './args.ts';
+import { openBenchServer } from './databases.ts';
+import { generateLedger } from './dataset.ts';
+import { ingest } from './ingest-section.ts';
+import { describeMachine, machineLine } from './machine.ts';
+import { appendRun } from './markdown.ts';
+import { endToEnd, keysetPages, moderateAccounts, queryRawVsFindMany } from './query-sections.ts';
+import type { Measurement, Ratio, SectionResult } from './results.ts';
+import { streaming } from './stream-section.ts';
+import { consoleTables } from './table.ts';
 
 const n = (value: number): string => value.toLocaleString('en-US');
 const pct = (part: number, whole: number): string => `${((100 * part) / whole).toFixed(1)}%`;
 const quote = (arg: string): string => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
 
-runScript('bench', async () => {
+async function bench(args: BenchArgs): Promise<number> {
   const argv = process.argv.slice(2);
-  const parsed = parseBenchArgs(argv);
-  if ('help' in parsed) {
-    process.stdout.write(`${parsed.help}\n`);
-    return 0;
-  }
-  const args = parsed.args;
   const command = `npm run bench${argv.length > 0 ? ` -- ${argv.map(quote).join(' ')}` : ''}`;
   const started = performance.now();
   const log = (line: string) => stderrLine(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
@@ -86,4 +80,6 @@ runScript('bench', async () => {
   } finally {
     await server.close();
   }
-}, { stack: true });
+}
+
+runCli('bench', parseBenchArgs, bench, { stack: true });

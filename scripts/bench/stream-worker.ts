@@ -2,7 +2,7 @@
  * Child process of `npm run bench` (one per measurement, so its peak RSS is its own): reads every partitioned
  * running-total row one way and prints one JSON line with rows, times, peak RSS and a checksum of the totals.
  *
- *   node --import tsx scripts/lib/bench/stream-worker.ts '{"mode":"keyset","url":"postgres://…","chunkSize":10000}'
+ *   node --import tsx scripts/bench/stream-worker.ts '{"mode":"keyset","url":"postgres://…","chunkSize":10000}'
  *
  * Modes, all on the SQL of `repo.runningTotalsSql(undefined, 'partition')`:
  * - `keyset`:  repo.streamRunningTotals (keyset chunks in one REPEATABLE READ, READ ONLY Prisma transaction)
@@ -17,8 +17,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 
-import { Prisma, PrismaClient } from '../../../src/generated/prisma/client.ts';
-import { TransactionRepository } from '../../../src/index.ts';
+import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
+import { TransactionRepository } from '../../src/index.ts';
 import type { StreamJob, StreamResult } from './spawn-stream.ts';
 
 const LONG_MS = 86_400_000;

@@ -1,6 +1,6 @@
 /** `npm run bench` arguments: pure parsing (returns or throws UsageError), so tests call it without a database. */
-import { MAX_BATCH_ROWS } from '../../../src/index.ts';
-import { intArg, listArg, parseArgv, UsageError, type ParseResult } from '../cli.ts';
+import { MAX_BATCH_ROWS } from '../../src/index.ts';
+import { intArg, listArg, parseArgv, UsageError, type ParseResult } from '../lib/cli/args.ts';
 
 export const BENCH_SECTIONS = ['stream', 'e2e', 'page', 'findmany', 'ingest'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];

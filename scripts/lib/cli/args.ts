@@ -1,14 +1,11 @@
 /**
- * Plumbing shared by the operator scripts (seed, report, explain): argument parsing with `node:util` parseArgs,
- * validation helpers with clear messages, and one exit-code convention:
- *   0 success · 1 failure (database, I/O, …) · 2 bad arguments · 3 explain only: a Sort feeds the WindowAgg.
- * Parsing is pure (returns or throws UsageError), so tests call it without spawning a process.
+ * Argument parsing for every script: `node:util` parseArgs (strict) plus value checks with clear messages.
+ * Parsing is pure — it returns the arguments or the help text, or throws UsageError — so tests call a script's
+ * parser without spawning a process, and no database is touched before the arguments are known to be good.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
+/** Bad arguments: the script exits 2 (see run.ts). */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
@@ -18,6 +15,7 @@ type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ options: O; stric
 
 /** What a script's parse function returns: the help text to print, or validated arguments. */
 export type ParseResult<Args> = { readonly help: string } | { readonly args: Args };
+export type Parser<Args> = (argv: readonly string[]) => ParseResult<Args>;
 
 /** `parseArgs` (strict) plus `-h/--help`; returns null when help was asked for. Unknown options → UsageError. */
 export function parseArgv<const O extends Options>(
@@ -43,6 +41,14 @@ export function parseArgv<const O extends Options>(
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals])}`);
   }
   return parsed;
+}
+
+/** The parser of a script whose only option is `--verbose`. */
+export function verboseOnly(usage: string): Parser<{ readonly verbose: boolean }> {
+  return (argv) => {
+    const parsed = parseArgv(argv, { verbose: { type: 'boolean' } });
+    return parsed === null ? { help: usage.trim() } : { args: { verbose: parsed.values.verbose ?? false } };
+  };
 }
 
 /** A whole number within [min, max]; accepts `1_000_000` and `1,000,000` spellings. */
@@ -91,30 +97,4 @@ export function dayRangeArgs(from: string | undefined, to: string | undefined): 
     ...(start && { from: start }),
     ...(last && { to: new Date(last.getTime() + 86_400_000) }),
   };
-}
-
-export const stderrLine = (line = ''): void => void process.stderr.write(`${line}\n`);
-
-/**
- * Runs a script's main with the exit-code convention above. `main` returns the exit code (default 0); a
- * UsageError prints the message plus a pointer to --help and exits 2; anything else prints one line and exits 1
- * (`--verbose`, if the script has it, is passed through `stack`).
- */
-export function runScript(name: string, main: () => Promise<number | void>, opts: { stack?: boolean } = {}): void {
-  main().then(
-    (code) => {
-      process.exitCode = code ?? 0;
-    },
-    (error: unknown) => {
-      if (error instanceof UsageError) {
-        stderrLine(`${name}: ${error.message}`);
-        stderrLine(`Run \`npm run ${name} -- --help\` for usage.`);
-        process.exitCode = EXIT_USAGE;
-        return;
-      }
-      const message = error instanceof Error ? (opts.stack ? error.stack ?? error.message : error.message) : String(error);
-      stderrLine(`${name} failed: ${message}`);
-      process.exitCode = EXIT_FAILURE;
-    },
-  );
 }

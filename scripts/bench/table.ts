@@ -1,5 +1,5 @@
 /** The bench's console output: measurements and ratios as aligned text tables. */
-import { formatTable } from '../format-table.ts';
+import { formatTable } from '../lib/format-table.ts';
 import { fmtRatio, type Measurement, type Ratio } from './results.ts';
 import { rowsPerSecond } from './stats.ts';
 

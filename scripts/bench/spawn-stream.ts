@@ -1,12 +1,12 @@
 /**
- * Parent side of the streaming measurements: runs scripts/lib/bench/stream-worker.ts in a fresh Node process per
+ * Parent side of the streaming measurements: runs scripts/bench/stream-worker.ts in a fresh Node process per
  * measurement (so peak RSS belongs to that run alone) and parses its one-line JSON result. Children still running
  * when the bench is interrupted are killed (see `killStreamWorkers`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-import { PROJECT_ROOT } from '../migrate/schema-engine.ts';
+import { PROJECT_ROOT } from '../lib/migrate/schema-engine.ts';
 
 export const STREAM_MODES = ['keyset', 'pool', 'pg-cursor', 'declare'] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];

@@ -1,21 +1,12 @@
 /**
- * The benchmark ledger, generated inside PostgreSQL (no rows cross the wire), in the shape of the 10M-row ledger the
- * physical limits (plain SQL, no library) were first measured on: power-law skewed accounts
- * (`1 + floor(accounts * random()^2)`), timestamps truncated to the second over a span that scales with the row
- * count (10M rows → 365 days, so ~14% of rows share a timestamp), ~1% NULL amounts, amounts in [-500, 1000), heap
- * in time order (an append-only ledger). Secondary indexes are dropped during the load and rebuilt from their own
- * definitions afterwards (faster than maintaining them), then VACUUM ANALYZE.
+ * The benchmark's ledger: the server-side generated Transaction rows of synthetic/server-ledger.ts, loaded the fast
+ * way — secondary indexes are dropped during the load and rebuilt from their own definitions afterwards (faster
+ * than maintaining them), then VACUUM ANALYZE — and described (skew, NULLs, duplicate timestamps, sizes).
  */
 import type pg from 'pg';
 
-import { withClient } from '../postgres/databases.ts';
-
-export interface DatasetShape {
-  readonly rows: number;
-  readonly accounts: number;
-  /** setseed() value, -1..1. */
-  readonly seed?: number;
-}
+import { withClient } from '../lib/postgres/databases.ts';
+import { serverLedgerStatements, spanSeconds, type ServerLedgerShape } from '../lib/synthetic/server-ledger.ts';
 
 export interface DatasetStats {
   readonly rows: number;
@@ -31,10 +22,7 @@ export interface DatasetStats {
   readonly seconds: number;
 }
 
-/** Seconds of the time span: 10,000,000 rows ↔ 365 days, as in that 10M-row ledger. */
-export const spanSeconds = (rows: number): number => Math.max(60, Math.round(rows * 3.1536));
-
-export async function generateLedger(url: string, shape: DatasetShape, log: (line: string) => void): Promise<DatasetStats> {
+export async function generateLedger(url: string, shape: ServerLedgerShape, log: (line: string) => void): Promise<DatasetStats> {
   const started = performance.now();
   return withClient(url, async (client) => {
     const step = async (label: string, sql: string, values: unknown[] = []) => {
@@ -49,18 +37,9 @@ export async function generateLedger(url: string, shape: DatasetShape, log: (lin
     );
     for (const index of indexes) await client.query(`DROP INDEX "${index.indexname.replaceAll('"', '""')}"`);
     await client.query('TRUNCATE "Transaction" RESTART IDENTITY');
-    await client.query('SELECT setseed($1)', [shape.seed ?? 0.42]);
-    await step(
-      `generated ${shape.rows.toLocaleString('en-US')} rows`,
-      `INSERT INTO "Transaction" ("accountId", "amount", "createdAt")
-       SELECT account_id, amount, created_at FROM (
-         SELECT 1 + floor($2::int * power(random(), 2))::int AS account_id,
-                CASE WHEN random() < 0.01 THEN NULL ELSE round((random() * 1500 - 500)::numeric, 2) END AS amount,
-                date_trunc('second', timestamptz '2024-01-01 00:00:00+00' + random() * ($3::int * interval '1 second')) AS created_at
-           FROM generate_series(1, $1::int)) s
-       ORDER BY created_at`,
-      [shape.rows, shape.accounts, spanSeconds(shape.rows)],
-    );
+    const [seed, insert] = serverLedgerStatements(shape);
+    await client.query(seed.text, seed.values);
+    await step(`generated ${shape.rows.toLocaleString('en-US')} rows`, insert.text, insert.values);
     for (const index of indexes) await step(`rebuilt ${index.indexname}`, index.indexdef);
     await step('VACUUM ANALYZE', 'VACUUM ANALYZE "Transaction"');
     return { ...(await describeLedger(client)), seconds: (performance.now() - started) / 1000 };

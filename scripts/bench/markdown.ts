@@ -16,9 +16,9 @@ const SUMMARY_HEADERS = ['date', 'command', 'machine', 'rows', 'stream / pg-curs
 
 const HEADER = `# Benchmarks
 
-Made by \`npm run bench\` (scripts/bench.ts; \`npm run bench -- --help\`). Every figure below is a ratio of two numbers
-measured in the same run on the same machine: absolute times move from machine to machine, ratios much less.
-Goals come from issue 6. Runs are appended by the script; the analysis above the runs is written by hand.
+Made by \`npm run bench\` (scripts/bench/bench.ts; \`npm run bench -- --help\`). Every figure below is a ratio of
+two numbers measured in the same run on the same machine: absolute times move from machine to machine, ratios
+much less. Goals come from issue 6. Runs are appended by the script; the analysis above the runs is written by hand.
 
 ## Summary (one row per run)
 

@@ -9,10 +9,9 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-import type { PrismaClient } from '../../../src/generated/prisma/client.ts';
-import { formatUtcTimestamp } from '../../../src/ingest/unnest.ts';
-import { TransactionRepository, type NewTransaction } from '../../../src/index.ts';
-import { benchTransactions } from './ingest-rows.ts';
+import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { TransactionRepository, type NewTransaction } from '../../src/index.ts';
+import { benchRows } from './ingest-rows.ts';
 import { rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';
 
@@ -23,7 +22,7 @@ function* csvLines(rows: readonly NewTransaction[], linesPerChunk = 5_000): Gene
   for (let start = 0; start < rows.length; start += linesPerChunk) {
     let chunk = '';
     for (const row of rows.slice(start, start + linesPerChunk)) {
-      chunk += `${row.accountId},${row.amount === null ? '' : String(row.amount)},${formatUtcTimestamp(row.createdAt)},${csvField(row.externalId)}\n`;
+      chunk += `${row.accountId},${row.amount === null ? '' : String(row.amount)},${row.createdAt.toISOString()},${csvField(row.externalId)}\n`;
     }
     yield chunk;
   }
@@ -41,13 +40,13 @@ export async function ingest(prisma: PrismaClient, url: string, count: number): 
   try {
     const truncate = () => prisma.$executeRaw`TRUNCATE "Transaction" RESTART IDENTITY`;
     // Warm-up: first statements pay for connection setup and catalog caches.
-    await repo.insertMany(benchTransactions(1_000, 1), { strategy: 'createMany' });
-    await repo.insertMany(benchTransactions(1_000, 2), { strategy: 'unnest' });
-    await copyRows(client, benchTransactions(1_000, 3));
+    await repo.insertMany(benchRows(1_000, 1), { strategy: 'createMany' });
+    await repo.insertMany(benchRows(1_000, 2), { strategy: 'unnest' });
+    await copyRows(client, benchRows(1_000, 3));
     const runs: Array<{ what: string; run: () => Promise<unknown> }> = [
-      { what: "insertMany strategy 'createMany' (5,000-row chunks)", run: () => repo.insertMany(benchTransactions(count, 10), { strategy: 'createMany' }) },
-      { what: "insertMany strategy 'unnest' (10,000-row chunks)", run: () => repo.insertMany(benchTransactions(count, 11), { strategy: 'unnest' }) },
-      { what: 'COPY FROM STDIN (CSV, pg-copy-streams)', run: () => copyRows(client, benchTransactions(count, 12)) },
+      { what: "insertMany strategy 'createMany' (5,000-row chunks)", run: () => repo.insertMany(benchRows(count, 10), { strategy: 'createMany' }) },
+      { what: "insertMany strategy 'unnest' (10,000-row chunks)", run: () => repo.insertMany(benchRows(count, 11), { strategy: 'unnest' }) },
+      { what: 'COPY FROM STDIN (CSV, pg-copy-streams)', run: () => copyRows(client, benchRows(count, 12)) },
     ];
     const ms: number[] = [];
     for (const { run } of runs) {
