@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { describe, expect, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
@@ -7,24 +9,17 @@ import {
   TransactionRepository,
   TransactionTimeoutError,
   ValidationError,
-  type NewTransaction,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { holdInOpenTransaction, untilBlockedBy } from '../support/lock-barrier.ts';
+import { transactionRows } from '../support/rows.ts';
 
 const db = useTestDatabase();
-
-const rowsFor = (count: number, accountId: (i: number) => number = (i) => 1 + (i % 5)): NewTransaction[] =>
-  Array.from({ length: count }, (_, i) => ({
-    accountId: accountId(i),
-    amount: `${(i % 97) - 40}.${String(i % 100).padStart(2, '0')}`,
-    createdAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000),
-  }));
 
 describe('bulk insert is all or nothing', () => {
   it.each(['createMany', 'unnest'] as const)('writes every chunk of a large batch in one transaction (%s)', async (strategy) => {
     await db.truncate('Transaction');
-    const result = await new TransactionRepository(db.prisma).insertMany(rowsFor(12_345), { chunkSize: 1_000, strategy });
+    const result = await new TransactionRepository(db.prisma).insertMany(transactionRows(12_345), { chunkSize: 1_000, strategy });
     expect(result).toEqual({ inserted: 12_345, skipped: 0, chunks: 13, strategy });
     expect(await db.prisma.transaction.count()).toBe(12_345);
   });
@@ -34,7 +29,7 @@ describe('bulk insert is all or nothing', () => {
     // A constraint the library cannot know about makes the 4th of 5 chunks fail inside PostgreSQL.
     await db.prisma.$executeRaw`ALTER TABLE "Transaction" ADD CONSTRAINT test_no_account_666 CHECK ("accountId" <> 666)`;
     try {
-      const rows = rowsFor(5_000, (i) => (i === 3_500 ? 666 : 1));
+      const rows = transactionRows(5_000, (i) => ({ accountId: i === 3_500 ? 666 : 1 }));
       for (const strategy of ['createMany', 'unnest'] as const) {
         const attempt = new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 1_000, strategy });
         await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
@@ -53,11 +48,11 @@ describe('bulk insert is all or nothing', () => {
     const lock = await holdInOpenTransaction(db.url, 'LOCK TABLE "Transaction" IN SHARE MODE');
     let attempt: Promise<unknown>;
     try {
-      attempt = new TransactionRepository(db.prisma).insertMany(rowsFor(2_000), { chunkSize: 100, timeoutMs: 50, strategy });
+      attempt = new TransactionRepository(db.prisma).insertMany(transactionRows(2_000), { chunkSize: 100, timeoutMs: 50, strategy });
       attempt.catch(() => {}); // awaited below
       await untilBlockedBy(db.prisma, lock.pid, attempt);
       // The transaction began before it blocked: 100 ms from here is past its deadline.
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     } finally {
       await lock.close();
     }
@@ -68,7 +63,7 @@ describe('bulk insert is all or nothing', () => {
 
   it('rejects a batch with one bad row before writing anything', async () => {
     await db.truncate('Transaction');
-    const rows = rowsFor(100);
+    const rows = transactionRows(100);
     const bad = [...rows.slice(0, 99), { ...rows[99]!, amount: '12.345' }];
     await expect(new TransactionRepository(db.prisma).insertMany(bad)).rejects.toThrow(ValidationError);
     expect(await db.prisma.transaction.count()).toBe(0);
@@ -92,20 +87,17 @@ describe('bulk insert is all or nothing', () => {
 });
 
 describe('idempotency keys (externalId)', () => {
-  const keyed = (count: number, prefix: string) =>
-    rowsFor(count).map((row, i) => ({ ...row, externalId: `${prefix}-${i}` }));
-
   it.each(['createMany', 'unnest'] as const)('a retried batch is skipped row by row and reported as such (%s)', async (strategy) => {
     await db.truncate('Transaction');
     const repo = new TransactionRepository(db.prisma);
-    const rows = keyed(2_500, strategy);
+    const rows = transactionRows(2_500, (i) => ({ externalId: `${strategy}-${i}` }));
     expect(await repo.insertMany(rows.slice(0, 1_000), { strategy, chunkSize: 300 })).toMatchObject({ inserted: 1_000, skipped: 0 });
     // The full batch again (e.g. a client retrying after a timeout): only the 1,500 new rows are written.
     expect(await repo.insertMany(rows, { strategy, chunkSize: 300 })).toEqual({ inserted: 1_500, skipped: 1_000, chunks: 9, strategy });
     expect(await repo.insertMany(rows, { strategy })).toMatchObject({ inserted: 0, skipped: 2_500 });
     expect(await db.prisma.transaction.count()).toBe(2_500);
     // Rows without a key are never deduplicated.
-    const anonymous = rowsFor(3);
+    const anonymous = transactionRows(3);
     await repo.insertMany(anonymous, { strategy });
     expect(await repo.insertMany(anonymous, { strategy })).toMatchObject({ inserted: 3, skipped: 0 });
   });
@@ -128,7 +120,7 @@ describe('idempotency keys (externalId)', () => {
 
   it('a batch repeating an externalId is rejected before SQL', async () => {
     await db.truncate('Transaction');
-    const rows = keyed(10, 'dup');
+    const rows = transactionRows(10, (i) => ({ externalId: `dup-${i}` }));
     await expect(new TransactionRepository(db.prisma).insertMany([...rows, rows[4]!])).rejects.toThrow(/rows\[10\]\.externalId: repeats/);
     expect(await db.prisma.transaction.count()).toBe(0);
   });
@@ -143,7 +135,7 @@ describe('transactions owned by the caller', () => {
         // How the repository tells a caller's transaction client (no retry of its own) from a PrismaClient.
         expect(typeof (tx as { $disconnect?: unknown }).$disconnect).toBe('undefined');
         expect(typeof (db.prisma as { $disconnect?: unknown }).$disconnect).toBe('function');
-        await new TransactionRepository(tx).insertMany(rowsFor(10));
+        await new TransactionRepository(tx).insertMany(transactionRows(10));
         expect(await tx.transaction.count()).toBe(10);
         throw failure;
       }),

@@ -23,19 +23,16 @@ import { useTestDatabase } from '../support/database.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { holdUncommittedRow, untilBlockedBy } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
+import { randomTransaction, type RandomLedger } from '../support/rows.ts';
 import { byPartition, centsToString, referenceRunningTotals } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 
+const LEDGER: RandomLedger = { accounts: 6, nullRate: 0.05, cents: [-50_000, 150_000], slots: 30, slotMs: 60_000 };
+
 /** The row of a key is a function of the key, so whichever writer wins a key, the content is the same. */
 function rowOf(key: number, seed = 0): NewTransaction {
-  const random = seededRandom(seed + key * 7_919);
-  return {
-    accountId: 1 + (key % 6),
-    amount: random() < 0.05 ? null : centsToString(BigInt(Math.floor(random() * 200_000) - 50_000)),
-    createdAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 30) * 60_000),
-    externalId: `key-${key}`,
-  };
+  return randomTransaction(seededRandom(seed + key * 7_919), LEDGER, { accountId: 1 + (key % 6), externalId: `key-${key}` });
 }
 
 /** Every stored row is the row of its key, each key once, and the running totals equal the reference. */

@@ -2,35 +2,30 @@
 // locks its key until commit; were the keys taken in each caller's order, two batches could each wait for a key
 // the other holds (a deadlock, broken only by aborting one). Rows are written in key order, so that cannot happen:
 // with retries switched off, every batch must succeed at the first attempt, and the server must count no deadlock.
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { SESSION_OPTIONS, TransactionRepository, type NewTransaction } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { useTestPool } from '../support/pg-pool.ts';
+import { transactionRows } from '../support/rows.ts';
 
 const db = useTestDatabase();
-let admin: pg.Pool;
+const admin = useTestPool(db, 1);
 let prisma: PrismaClient;
 
 beforeAll(async () => {
-  admin = testPool(db.url, 1);
   // Four batches at once need four connections.
   prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, options: SESSION_OPTIONS, max: 8 }) });
 });
 afterAll(async () => {
-  await Promise.all([admin.end(), prisma.$disconnect()]);
+  await prisma.$disconnect();
 });
 
 const KEYS = 120;
-const rows: NewTransaction[] = Array.from({ length: KEYS }, (_, i) => ({
-  accountId: 1 + (i % 4),
-  amount: `${i}.50`,
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
-  externalId: `key-${String(i).padStart(3, '0')}`,
-}));
+// Every amount is i.50: the stored total below is computed from that.
+const rows: NewTransaction[] = transactionRows(KEYS, (i) => ({ amount: `${i}.50`, externalId: `key-${String(i).padStart(3, '0')}` }));
 
 // Four fixed orders that conflict pairwise: ascending, descending, odd-then-even, and rotated by half.
 const orders: NewTransaction[][] = [
@@ -41,7 +36,7 @@ const orders: NewTransaction[][] = [
 ];
 
 async function deadlocks(): Promise<number> {
-  const { rows: out } = await admin.query<{ n: string }>(
+  const { rows: out } = await admin().query<{ n: string }>(
     'SELECT deadlocks::text AS n FROM pg_stat_database WHERE datname = current_database()',
   );
   return Number(out[0]!.n);
@@ -51,18 +46,18 @@ describe('concurrent insertMany with the same keys in different orders', () => {
   it.each(['unnest', 'createMany'] as const)('(%s) never deadlocks: each key stored once, no retry needed', async (strategy) => {
     await db.truncate('Transaction');
     // Statistics are flushed asynchronously; read them fresh.
-    await admin.query('SELECT pg_stat_clear_snapshot()');
+    await admin().query('SELECT pg_stat_clear_snapshot()');
     const before = await deadlocks();
     const repo = new TransactionRepository(prisma);
     // Small chunks: many statements per batch, so the batches interleave.
     const results = await Promise.all(orders.map((batch) => repo.insertMany(batch, { strategy, chunkSize: 7, retry: false })));
     expect(results.reduce((sum, r) => sum + r.inserted, 0)).toBe(KEYS);
     expect(results.reduce((sum, r) => sum + r.skipped, 0)).toBe(KEYS * (orders.length - 1));
-    const { rows: stored } = await admin.query<{ keys: string; total: string }>(
+    const { rows: stored } = await admin().query<{ keys: string; total: string }>(
       'SELECT count(DISTINCT "externalId")::text AS keys, sum(amount)::text AS total FROM "Transaction"',
     );
     expect(stored[0]).toEqual({ keys: String(KEYS), total: rows.reduce((sum, _, i) => sum + BigInt(i) * 100n + 50n, 0n).toString().replace(/(\d\d)$/, '.$1') });
-    await admin.query('SELECT pg_stat_clear_snapshot()');
+    await admin().query('SELECT pg_stat_clear_snapshot()');
     expect(await deadlocks()).toBe(before);
   });
 });

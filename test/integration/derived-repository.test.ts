@@ -4,21 +4,17 @@
  * table and column names, a Decimal(12, 3) amount); the reference sums integer thousandths, row by row.
  */
 import fc from 'fast-check';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defineRunningTotalRepository, ValidationError, type InputOf, type TotalRowOf } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { collect } from '../support/iterate.ts';
+import { idTotals, milliToString, movementsArbitrary, stringToMilli } from '../support/ledger-data.ts';
+import { useTestPool } from '../support/pg-pool.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 
 const db = useTestDatabase();
 const runs = propertyRuns(6);
-
-let pool: pg.Pool | undefined;
-const rawPool = () => (pool ??= testPool(db.url, 2));
-afterAll(async () => {
-  await pool?.end();
-});
+const rawPool = useTestPool(db, 2);
 
 const Stock = defineRunningTotalRepository('InventoryMovement', {
   partitionBy: ['warehouseId', 'productSku'],
@@ -29,13 +25,6 @@ type Movement = InputOf<InstanceType<typeof Stock>>;
 type Level = TotalRowOf<InstanceType<typeof Stock>>;
 
 // ---- exact reference in thousandths (numeric(12, 3)) ---------------------------------------------------------
-
-const milli = (value: string) => BigInt(value.replace('.', ''));
-const fromMilli = (value: bigint) => {
-  const negative = value < 0n;
-  const abs = (negative ? -value : value).toString().padStart(4, '0');
-  return `${negative ? '-' : ''}${abs.slice(0, -3)}.${abs.slice(-3)}`;
-};
 
 interface Stored {
   readonly id: bigint;
@@ -56,7 +45,7 @@ function reference(rows: readonly Stored[], options: { partitioned: boolean; fro
     const partition = options.partitioned ? row.key : '';
     const total = (totals.get(partition) ?? 0n) + row.milli;
     totals.set(partition, total);
-    if (row.time >= (options.from ?? -Infinity)) (out[partition] ??= []).push(`${row.id}:${fromMilli(total)}`);
+    if (row.time >= (options.from ?? -Infinity)) (out[partition] ??= []).push(`${row.id}:${milliToString(total)}`);
   }
   return out;
 }
@@ -77,30 +66,15 @@ function grouped<R extends Level>(rows: readonly R[], keyOf: (row: R) => string)
   return out;
 }
 
-const shape = (rows: readonly Level[]) => rows.map((r) => `${r.id}:${r.runningTotal.toFixed(3)}`);
 const keyText = (r: { warehouseId: number; productSku: string }) => `${r.warehouseId}\u0000${r.productSku}`;
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
 
 async function stored(): Promise<Stored[]> {
   const rows = await db.prisma.inventoryMovement.findMany();
-  return rows.map((r) => ({ id: r.id, key: keyText(r), time: r.movedAt.getTime(), milli: milli(r.quantity.toFixed(3)) }));
+  return rows.map((r) => ({ id: r.id, key: keyText(r), time: r.movedAt.getTime(), milli: stringToMilli(r.quantity.toFixed(3)) }));
 }
 
-const movements = fc.array(
-  fc.record({
-    warehouseId: fc.integer({ min: 1, max: 3 }),
-    productSku: fc.constantFrom('SKU-1', 'SKU-2', "sku'; --"),
-    quantity: fc.bigInt({ min: -999_999_999_999n, max: 999_999_999_999n }).map(fromMilli),
-    // Few distinct instants: many rows share a timestamp, so the id tiebreaker decides the order.
-    movedAt: fc.integer({ min: 0, max: 12 }).map((m) => new Date(Date.UTC(2026, 1, 1, 8, m))),
-  }),
-  { minLength: 1, maxLength: 80 },
-);
+// The whole numeric(12, 3) range, few distinct minutes.
+const movements = movementsArbitrary({ maxRows: 80, milli: { min: -999_999_999_999n, max: 999_999_999_999n }, minutes: 12 });
 
 describe('a repository defined from the schema alone (InventoryMovement)', () => {
   it('inserts (both strategies), totals, streams (keyset and pg-cursor) and pages exactly', async () => {
@@ -111,15 +85,17 @@ describe('a repository defined from the schema alone (InventoryMovement)', () =>
         await db.truncate('inventory_movements');
         expect(await stock.insertMany(rows, { strategy, chunkSize: 7 })).toMatchObject({ inserted: rows.length, skipped: 0, strategy });
         const ledger = await stored();
-        expect(ledger.map((r) => fromMilli(r.milli)).sort()).toEqual(rows.map((r) => fromMilli(milli(String(r.quantity)))).sort());
+        expect(ledger.map((r) => milliToString(r.milli)).sort()).toEqual(
+          rows.map((r) => milliToString(stringToMilli(String(r.quantity)))).sort(),
+        );
 
         const levels = await stock.runningTotals();
         expect(grouped(levels, keyText)).toEqual(reference(ledger, { partitioned: true }));
         expect(grouped(await stock.globalRunningTotals(), () => '')).toEqual(reference(ledger, { partitioned: false }));
         // Streams: the same rows in the same order, whatever the chunk boundaries.
-        expect(shape(await collect(stock.streamRunningTotals({}, { chunkSize: 3 })))).toEqual(shape(levels));
-        expect(shape(await collect(viaPool.streamRunningTotals({}, { chunkSize: 3 })))).toEqual(shape(levels));
-        expect(shape(await collect(stock.streamRunningTotals({}, { chunkSize: 2, scope: 'global' })))).toEqual(
+        expect(idTotals(await collect(stock.streamRunningTotals({}, { chunkSize: 3 })), 3)).toEqual(idTotals(levels, 3));
+        expect(idTotals(await collect(viaPool.streamRunningTotals({}, { chunkSize: 3 })), 3)).toEqual(idTotals(levels, 3));
+        expect(idTotals(await collect(stock.streamRunningTotals({}, { chunkSize: 2, scope: 'global' })), 3)).toEqual(
           reference(ledger, { partitioned: false })[''],
         );
 

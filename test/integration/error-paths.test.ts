@@ -13,6 +13,7 @@
  * barriers, never timing.
  */
 import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -38,20 +39,16 @@ import {
   type NewTransaction,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { taggedClient } from '../support/faults.ts';
-import {
-  barrier,
-  holdTableLock,
-  sessionOn,
-  taggedPool,
-  terminateBackends,
-  waitUntilBlocked,
-} from '../support/lock-wait.ts';
+import { backendKiller, taggedClient, taggedPool, type BackendKiller } from '../support/faults.ts';
+import { collect } from '../support/iterate.ts';
+import { barrier, holdInOpenTransaction, holdUncommittedRow, sessionOn, untilBlockedBy } from '../support/lock-barrier.ts';
 
 const db = useTestDatabase();
 const SECRET = 'error-paths-cursor-secret-0123456789';
 const APP = 'error_paths_app';
 const FROM = new Date('2026-01-01T00:00:00Z');
+/** Held in another transaction, this lock stops every read and write of the table. */
+const LOCK_TABLE = 'LOCK TABLE "Transaction" IN ACCESS EXCLUSIVE MODE';
 
 /** Where a method runs: a client (root or `tx`), the pg pool for the pgPool stream, a fresh idempotency key. */
 interface Target {
@@ -78,12 +75,6 @@ const row = (key: string, accountId = 1): NewTransaction => ({
   createdAt: new Date('2026-02-01T00:00:00Z'),
   externalId: key,
 });
-
-async function drain(rows: AsyncIterable<unknown>): Promise<number> {
-  let n = 0;
-  for await (const _ of rows) n += 1;
-  return n;
-}
 
 /** The `nextCursor` of a first page, taken on the healthy database; every method below uses the same query. */
 let cursor = '';
@@ -120,25 +111,25 @@ const METHODS: readonly Method[] = [
   },
   {
     name: 'streamRunningTotals (keyset)',
-    run: (t) => drain(repo(t).streamRunningTotals({ partitions: [1] }, { chunkSize: 2 })),
+    run: (t) => collect(repo(t).streamRunningTotals({ partitions: [1] }, { chunkSize: 2 })),
     serialization: 'joined',
     bad: [
       {
         input: 'a partitions list with a hole',
-        run: (t) => drain(repo(t).streamRunningTotals({ partitions: [1, , 3] as number[] })),
+        run: (t) => collect(repo(t).streamRunningTotals({ partitions: [1, , 3] as number[] })),
         error: ValidationError,
       },
     ],
   },
   {
     name: 'streamRunningTotals (pgPool)',
-    run: (t) => drain(new TransactionRepository(t.client, { pgPool: t.pool }).streamRunningTotals({ partitions: [1] }, { chunkSize: 2 })),
+    run: (t) => collect(new TransactionRepository(t.client, { pgPool: t.pool }).streamRunningTotals({ partitions: [1] }, { chunkSize: 2 })),
     // One read-only REPEATABLE READ transaction on its own connection: nothing there can conflict.
     serialization: 'none',
     bad: [
       {
         input: 'a string partition for an integer key',
-        run: (t) => drain(new TransactionRepository(t.client, { pgPool: t.pool }).streamRunningTotals({ partitions: ['1' as never] })),
+        run: (t) => collect(new TransactionRepository(t.client, { pgPool: t.pool }).streamRunningTotals({ partitions: ['1' as never] })),
         error: ValidationError,
       },
     ],
@@ -252,7 +243,7 @@ async function outcome(call: () => Promise<unknown>): Promise<unknown> {
 /** `pool.end()` waits for checked-out connections; one held by a hung call must not hang the hook as well. */
 async function endPool(pool: pg.Pool | undefined): Promise<void> {
   if (!pool) return;
-  await Promise.race([pool.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+  await Promise.race([pool.end().catch(() => {}), sleep(2_000)]);
 }
 
 function expectLedgerError(error: unknown, expected: ErrorClass): void {
@@ -324,27 +315,27 @@ describe('(a) connection loss', () => {
   describe('the backend is terminated while the statement runs', () => {
     let prisma: PrismaClient;
     let pool: pg.Pool;
-    let admin: pg.Client;
+    let killer: BackendKiller;
     beforeAll(async () => {
       prisma = taggedClient(db.url, APP);
       pool = taggedPool(db.url, APP);
-      admin = await sessionOn(db.url);
+      killer = await backendKiller(db.url, APP);
     });
     afterAll(async () => {
-      await admin?.end();
+      await killer?.close();
       await prisma?.$disconnect();
       await endPool(pool);
     });
 
     it.each(METHODS.map((m) => [m.name, m] as const))('%s → DatabaseUnavailableError', async (_, method) => {
-      const lock = await holdTableLock(db.url, 'Transaction');
+      const lock = await holdInOpenTransaction(db.url, LOCK_TABLE);
       try {
         const pending = outcome(() => method.run({ client: prisma, pool, key: freshKey() }));
-        await waitUntilBlocked(admin, APP);
-        expect(await terminateBackends(admin, APP)).toBeGreaterThan(0);
+        await untilBlockedBy(db.prisma, lock.pid, pending);
+        expect(await killer.kill()).toBeGreaterThan(0);
         expectLedgerError(await pending, DatabaseUnavailableError);
       } finally {
-        await lock.release();
+        await lock.close();
       }
     });
   });
@@ -378,17 +369,14 @@ describe('(b) statement errors', () => {
     let clone: Awaited<ReturnType<typeof clonedDatabase>>;
     let prisma: PrismaClient;
     let pool: pg.Pool;
-    let admin: pg.Client;
     beforeAll(async () => {
       clone = await clonedDatabase('timeout');
       // Sessions opened from now on get the setting; the pools below open theirs later.
       await execute(inject('databaseAdminUrl'), `ALTER DATABASE ${pg.escapeIdentifier(clone.name)} SET statement_timeout = '150ms'`);
       prisma = taggedClient(clone.url, APP);
       pool = taggedPool(clone.url, APP);
-      admin = await sessionOn(clone.url);
     });
     afterAll(async () => {
-      await admin?.end();
       await prisma?.$disconnect();
       await endPool(pool);
       await clone?.drop();
@@ -396,13 +384,13 @@ describe('(b) statement errors', () => {
 
     it.each(METHODS.map((m) => [m.name, m] as const))('%s → QueryFailedError 57014', async (_, method) => {
       // Blocked on the lock, the statement runs into the timeout: deterministic, whatever the machine's speed.
-      const lock = await holdTableLock(clone.url, 'Transaction');
+      const lock = await holdInOpenTransaction(clone.url, LOCK_TABLE);
       try {
         const error = await outcome(() => method.run({ client: prisma, pool, key: freshKey() }));
         expectLedgerError(error, QueryFailedError);
         expect(error).toMatchObject({ sqlState: '57014' });
       } finally {
-        await lock.release();
+        await lock.close();
       }
     });
   });
@@ -411,17 +399,14 @@ describe('(b) statement errors', () => {
 describe('(c) serialization failures', () => {
   let prisma: PrismaClient;
   let pool: pg.Pool;
-  let admin: pg.Client;
   let other: pg.Client;
   beforeAll(async () => {
     prisma = taggedClient(db.url, APP);
     pool = taggedPool(db.url, APP);
-    admin = await sessionOn(db.url);
     other = await sessionOn(db.url, 'error_paths_other');
   });
   afterAll(async () => {
     await other?.end();
-    await admin?.end();
     await prisma?.$disconnect();
     await endPool(pool);
   });
@@ -435,14 +420,17 @@ describe('(c) serialization failures', () => {
       // A concurrent transaction inserts the same idempotency key and commits while the method waits on it: the
       // method's snapshot cannot see that row, so PostgreSQL aborts it (40001) instead of skipping a duplicate.
       const key = freshKey();
-      await other.query('BEGIN');
-      await other.query(`INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId") VALUES (1, 1, now(), $1)`, [key]);
-      const pending = outcome(() => method.run({ client: prisma, pool, key }));
-      await waitUntilBlocked(admin, APP);
-      await other.query('COMMIT');
-      const error = await pending;
-      expectLedgerError(error, SerializationFailureError);
-      expect(error).toMatchObject({ sqlState: '40001', attempts: 1 });
+      const holder = await holdUncommittedRow(db.url, { accountId: 1, amount: '1', createdAt: new Date(), externalId: key });
+      try {
+        const pending = outcome(() => method.run({ client: prisma, pool, key }));
+        await untilBlockedBy(db.prisma, holder.pid, pending);
+        await holder.commit();
+        const error = await pending;
+        expectLedgerError(error, SerializationFailureError);
+        expect(error).toMatchObject({ sqlState: '40001', attempts: 1 });
+      } finally {
+        await holder.close();
+      }
     },
   );
 

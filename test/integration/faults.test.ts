@@ -21,6 +21,7 @@ import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { backendKiller, taggedClient, type BackendKiller } from '../support/faults.ts';
 import { holdUncommittedRow, untilBlockedBy } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
+import { randomTransactions, type RandomLedger } from '../support/rows.ts';
 import { byPartition, centsToString, referenceRunningTotals, stringToCents } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
@@ -29,19 +30,10 @@ const RUNS = 100;
 const heldInFlight = (run: number) => run % 4 === 0;
 const APP = 'fault_ingest';
 
-function batchFor(run: number, random: () => number): NewTransaction[] {
-  const size = 10 + Math.floor(random() * 60);
-  return Array.from({ length: size }, (_, i) => {
-    const cents = BigInt(Math.floor(random() * 2_000_000) - 500_000);
-    return {
-      accountId: 1 + Math.floor(random() * 8),
-      amount: random() < 0.05 ? null : centsToString(cents),
-      // Few distinct timestamps: many ties, resolved by id.
-      createdAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 50) * 60_000),
-      externalId: `run${run}-row${i}`,
-    };
-  });
-}
+// Few distinct timestamps: many ties, resolved by id.
+const LEDGER: RandomLedger = { accounts: 8, nullRate: 0.05, cents: [-500_000, 1_500_000], slots: 50, slotMs: 60_000 };
+/** A batch of 10 to 69 seeded rows; row i carries the idempotency key `key(i)`. */
+const batchOf = (random: () => number, key: (i: number) => string) => randomTransactions(random, 10 + Math.floor(random() * 60), LEDGER, key);
 
 describe('bulk ingest under pg_terminate_backend faults', () => {
   let ingest: PrismaClient;
@@ -75,7 +67,7 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
     // How long does one clean batch take? Faults are spread over 0..1x that.
     const calibration: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const rows = batchFor(-1 - i, seededRandom(BASE_SEED - 1 - i)).map((r) => ({ ...r, externalId: `calibrate-${i}-${r.externalId}` }));
+      const rows = batchOf(seededRandom(BASE_SEED - 1 - i), (j) => `calibrate-${i}-run${-1 - i}-row${j}`);
       const start = performance.now();
       await repo.insertMany(rows, { chunkSize: 10 });
       calibration.push(performance.now() - start);
@@ -87,7 +79,7 @@ describe('bulk ingest under pg_terminate_backend faults', () => {
     for (let run = 0; run < RUNS; run++) {
       const seed = BASE_SEED + run;
       const random = seededRandom(seed);
-      const rows = batchFor(run, random);
+      const rows = batchOf(random, (i) => `run${run}-row${i}`);
       const strategy: InsertStrategy = random() < 0.5 ? 'unnest' : 'createMany';
       const options = { chunkSize: 3 + Math.floor(random() * 15), strategy, retry: false as const };
       const delayMs = random() * typicalMs;

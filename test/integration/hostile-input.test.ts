@@ -15,10 +15,10 @@ import {
   type NewSalesRecord,
   type RunningTotalOptions,
 } from '../../src/index.ts';
-import { transactionLedger } from '../support/ledger-data.ts';
+import { salesLedger, transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { PROPERTY_SEED, propertyRuns } from '../support/property-seed.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
+import { byPartition, centsToString, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 const RUNS = 150;
@@ -132,7 +132,7 @@ describe('hostile input on real PostgreSQL', () => {
       expect(sent()).toBeGreaterThan(0); // the watch sees SQL when there is some
       const stored = await db.prisma.salesRecord.findMany();
       expect(stored.map((r) => r.region).sort()).toEqual(rows.map((r) => r.region).sort());
-      const ledger = stored.map<LedgerRow>((r) => ({ id: r.id, key: r.region, time: r.saleDate.getTime(), cents: stringToCents(r.revenue.toFixed(2)) }));
+      const ledger = salesLedger(stored);
       expect(totalsOf(await repo.runningTotals())).toEqual(referenceOf(ledger));
 
       const sentBeforeFilter = sent();

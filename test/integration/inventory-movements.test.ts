@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InventoryMovementRepository, ValidationError, type NewInventoryMovement } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { collect } from '../support/iterate.ts';
+import { idTotals, milliToString, movementsArbitrary, stringToMilli } from '../support/ledger-data.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 import { byPartition, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 
@@ -9,22 +11,7 @@ const db = useTestDatabase();
 const runs = propertyRuns(6);
 
 // Quantities have three decimals (numeric(12,3)): the reference works in thousandths.
-const milli = (value: string) => BigInt(value.replace('.', ''));
-const fromMilli = (value: bigint) => {
-  const negative = value < 0n;
-  const abs = (negative ? -value : value).toString().padStart(4, '0');
-  return `${negative ? '-' : ''}${abs.slice(0, -3)}.${abs.slice(-3)}`;
-};
-
-const movements = fc.array(
-  fc.record({
-    warehouseId: fc.integer({ min: 1, max: 3 }),
-    productSku: fc.constantFrom('SKU-1', 'SKU-2', "sku'; --"),
-    quantity: fc.bigInt({ min: -50_000n, max: 80_000n }).map(fromMilli),
-    movedAt: fc.integer({ min: 0, max: 20 }).map((m) => new Date(Date.UTC(2026, 1, 1, 8, m))),
-  }),
-  { minLength: 1, maxLength: 120 },
-);
+const movements = movementsArbitrary({ maxRows: 120, milli: { min: -50_000n, max: 80_000n }, minutes: 20 });
 
 describe('InventoryMovementRepository (the extension example: @map names, two-field partition)', () => {
   it('running stock level per (warehouse, product) equals an exact reference; streaming and pages agree', async () => {
@@ -38,18 +25,17 @@ describe('InventoryMovementRepository (the extension example: @map names, two-fi
           id: r.id,
           key: `${r.warehouseId}/${r.productSku}`,
           time: r.movedAt.getTime(),
-          cents: milli(r.quantity.toFixed(3)),
+          cents: stringToMilli(r.quantity.toFixed(3)),
         }));
         const expected = referenceRunningTotals(ledger, { partitioned: true, frame: 'rows', nulls: 'zero' });
         const levels = await stock.runningTotals();
         const keyOf = (r: { warehouseId: number; productSku: string }) => `${r.warehouseId}/${r.productSku}`;
         expect(byPartition(levels, keyOf, (r) => [r.id, r.runningTotal.toFixed(3)])).toEqual(
-          byPartition(expected, (r) => String(r.key), (r) => [r.id, fromMilli(r.total)]),
+          byPartition(expected, (r) => String(r.key), (r) => [r.id, milliToString(r.total)]),
         );
 
-        const streamed = [];
-        for await (const row of stock.streamRunningTotals({}, { chunkSize: 3 })) streamed.push(row);
-        expect(streamed.map((r) => `${r.id}:${r.runningTotal.toFixed(3)}`)).toEqual(levels.map((r) => `${r.id}:${r.runningTotal.toFixed(3)}`));
+        const streamed = await collect(stock.streamRunningTotals({}, { chunkSize: 3 }));
+        expect(idTotals(streamed, 3)).toEqual(idTotals(levels, 3));
 
         const key = { warehouseId: stored[0]!.warehouseId, productSku: stored[0]!.productSku };
         const only = await stock.runningTotals({ partitions: [key] });
@@ -63,7 +49,7 @@ describe('InventoryMovementRepository (the extension example: @map names, two-fi
           paged.push(...page.rows);
           after = page.nextCursor ?? undefined;
         } while (after);
-        expect(paged.map((r) => `${r.id}:${r.runningTotal.toFixed(3)}`)).toEqual(only.map((r) => `${r.id}:${r.runningTotal.toFixed(3)}`));
+        expect(idTotals(paged, 3)).toEqual(idTotals(only, 3));
       }),
       runs,
     );

@@ -2,17 +2,17 @@
 // or any other service carry them; a JavaScript Date holds milliseconds). The reference is computed from the
 // stored rows read through plain node-postgres, in integer cents, sharing no code with the library. Every walk is
 // bounded: a position that repeats a row fails the test instead of hanging it.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import type { Prisma } from '../../src/generated/prisma/client.ts';
 import { InventoryMovementRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { collect } from '../support/iterate.ts';
+import { idTotals, milliToString } from '../support/ledger-data.ts';
+import { useTestPool } from '../support/pg-pool.ts';
 import { centsToString, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
-let pool: pg.Pool;
+const pool = useTestPool(db, 3);
 
 // 150 rows in 3 accounts. Within each millisecond, times differ by single microseconds, and several rows share a
 // microsecond (RANGE peers); some amounts are NULL.
@@ -24,16 +24,12 @@ const LEDGER_SQL = `
   FROM generate_series(1, 150) g`;
 
 beforeAll(async () => {
-  pool = testPool(db.url, 3);
-  await pool.query(LEDGER_SQL);
-});
-afterAll(async () => {
-  await pool.end();
+  await pool().query(LEDGER_SQL);
 });
 
 /** Stored rows as the reference reads them: epoch microseconds and cents, computed by PostgreSQL from the stored values. */
 async function storedLedger(): Promise<LedgerRow[]> {
-  const { rows } = await pool.query<{ id: string; account: number; us: string; cents: string | null }>(`
+  const { rows } = await pool().query<{ id: string; account: number; us: string; cents: string | null }>(`
     SELECT id::text, "accountId" AS account, (extract(epoch FROM "createdAt") * 1000000)::bigint::text AS us,
            (amount * 100)::bigint::text AS cents
     FROM "Transaction"`);
@@ -45,21 +41,10 @@ const expected = (ledger: LedgerRow[], partitioned: boolean, frame: FrameChoice,
     (r) => `${r.id}:${centsToString(r.total)}`,
   );
 
-const shape = (rows: ReadonlyArray<{ id: bigint; runningTotal: Prisma.Decimal }>) => rows.map((r) => `${r.id}:${r.runningTotal.toFixed(2)}`);
-
-/** Collects at most `max` items: one more means the walk repeats rows, and fails instead of running forever. */
-async function collectBounded<T>(iterable: AsyncIterable<T>, max: number): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) {
-    out.push(item);
-    if (out.length > max) throw new Error(`stream yielded more than the ${max} rows stored: it repeats rows`);
-  }
-  return out;
-}
 
 describe('keyset positions keep the stored microseconds', () => {
   it('the data set really differs below the millisecond (so the tests below can fail)', async () => {
-    const { rows } = await pool.query<{ rows: string; ms: string; us: string }>(`
+    const { rows } = await pool().query<{ rows: string; ms: string; us: string }>(`
       SELECT count(*)::text AS rows, count(DISTINCT date_trunc('milliseconds', "createdAt"))::text AS ms,
              count(DISTINCT "createdAt")::text AS us FROM "Transaction"`);
     const { rows: total, ms, us } = rows[0]!;
@@ -73,8 +58,8 @@ describe('keyset positions keep the stored microseconds', () => {
     const repo = new TransactionRepository(db.prisma);
     for (const frame of ['rows', 'range'] as const) {
       for (const nulls of ['zero', 'skip'] as const) {
-        expect(shape(await repo.runningTotals({ frame, nulls })), `${frame}/${nulls}`).toEqual(expected(ledger, true, frame, nulls));
-        expect(shape(await repo.globalRunningTotals({ frame, nulls })), `${frame}/${nulls}`).toEqual(expected(ledger, false, frame, nulls));
+        expect(idTotals(await repo.runningTotals({ frame, nulls })), `${frame}/${nulls}`).toEqual(expected(ledger, true, frame, nulls));
+        expect(idTotals(await repo.globalRunningTotals({ frame, nulls })), `${frame}/${nulls}`).toEqual(expected(ledger, false, frame, nulls));
       }
     }
   });
@@ -82,14 +67,14 @@ describe('keyset positions keep the stored microseconds', () => {
   it('streams equal the reference for every chunk size, both frames, both scopes, keyset and pgPool', async () => {
     const ledger = await storedLedger();
     const keyset = new TransactionRepository(db.prisma);
-    const portal = new TransactionRepository(db.prisma, { pgPool: pool });
+    const portal = new TransactionRepository(db.prisma, { pgPool: pool() });
     for (const frame of ['rows', 'range'] as const) {
       for (const scope of ['partition', 'global'] as const) {
         const want = expected(ledger, scope === 'partition', frame, 'zero');
         for (const chunkSize of [1, 2, 3, 7, 13, 149, 150, 151]) {
           const label = `${frame}, ${scope}, chunk ${chunkSize}`;
-          expect(shape(await collectBounded(keyset.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `keyset ${label}`).toEqual(want);
-          expect(shape(await collectBounded(portal.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `pgPool ${label}`).toEqual(want);
+          expect(idTotals(await collect(keyset.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `keyset ${label}`).toEqual(want);
+          expect(idTotals(await collect(portal.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `pgPool ${label}`).toEqual(want);
         }
       }
     }
@@ -97,11 +82,11 @@ describe('keyset positions keep the stored microseconds', () => {
 
   it('the issue case: two rows 400 µs apart in one millisecond stream once each, with chunkSize 1', async () => {
     await db.truncate('Transaction');
-    await pool.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES
+    await pool().query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES
       (1, 1.00, '2026-01-01 00:00:00.000500+00'), (1, 2.00, '2026-01-01 00:00:00.000900+00')`);
     const repo = new TransactionRepository(db.prisma);
     for (const frame of ['rows', 'range'] as const) {
-      const rows = await collectBounded(repo.streamRunningTotals({ partitions: [1], frame }, { chunkSize: 1 }), 2);
+      const rows = await collect(repo.streamRunningTotals({ partitions: [1], frame }, { chunkSize: 1 }), 2);
       expect(rows.map((r) => r.runningTotal.toFixed(2)), frame).toEqual(['1.00', '3.00']);
     }
     const first = await repo.page({ partition: 1, limit: 1 });
@@ -109,7 +94,7 @@ describe('keyset positions keep the stored microseconds', () => {
     expect([first.rows[0]!.amount?.toFixed(2), second.rows[0]!.amount?.toFixed(2), second.nextCursor]).toEqual(['1.00', '2.00', null]);
     // Restore the shared data set for the tests below.
     await db.truncate('Transaction');
-    await pool.query(LEDGER_SQL);
+    await pool().query(LEDGER_SQL);
   });
 
   it('full page walks (one account and global, every limit, both frames) visit each row once with exact balances', async () => {
@@ -126,7 +111,7 @@ describe('keyset positions keep the stored microseconds', () => {
             if (pages > want.length) throw new Error(`page walk (${frame}, account ${account}, limit ${limit}) does not end`);
             const page = await repo.page({ ...(account !== undefined && { partition: account }), frame, limit, ...(after && { after }) });
             if (previousClosing !== undefined) expect(page.openingBalance.toFixed(2)).toBe(previousClosing);
-            walked.push(...shape(page.rows));
+            walked.push(...idTotals(page.rows));
             previousClosing = page.closingBalance.toFixed(2);
             if (page.nextCursor === null) break;
             after = page.nextCursor;
@@ -138,29 +123,23 @@ describe('keyset positions keep the stored microseconds', () => {
   });
 
   it('a composite partition (warehouse, product) with microsecond times streams and pages exactly', async () => {
-    await pool.query(`
+    await pool().query(`
       INSERT INTO inventory_movements (warehouse_id, product_sku, quantity, moved_at)
       SELECT 1 + (g % 2), CASE WHEN g % 3 = 0 THEN 'A-1' ELSE 'B-2' END, (g % 17 - 8) * 1.5,
              timestamptz '2026-01-01 00:00:00+00' + (g % 5) * interval '1 microsecond'
       FROM generate_series(1, 60) g`);
-    const { rows } = await pool.query<{ id: string; w: number; sku: string; us: string; units: string }>(`
+    const { rows } = await pool().query<{ id: string; w: number; sku: string; us: string; units: string }>(`
       SELECT id::text, warehouse_id AS w, product_sku AS sku, (extract(epoch FROM moved_at) * 1000000)::bigint::text AS us,
              (quantity * 1000)::bigint::text AS units
       FROM inventory_movements`);
     // Quantities have three decimals: the reference counts thousandths.
     const ledger = rows.map((r) => ({ id: BigInt(r.id), key: `${r.w}/${r.sku}`, time: Number(r.us), cents: BigInt(r.units) }));
     const repo = new InventoryMovementRepository(db.prisma);
-    const plain = (await repo.runningTotals({ frame: 'range' })).map((r) => `${r.id}:${r.runningTotal.toFixed(3)}`);
-    const streamed = (await collectBounded(repo.streamRunningTotals({ frame: 'range' }, { chunkSize: 2 }), 60)).map(
-      (r) => `${r.id}:${r.runningTotal.toFixed(3)}`,
-    );
+    const plain = idTotals(await repo.runningTotals({ frame: 'range' }), 3);
+    const streamed = idTotals(await collect(repo.streamRunningTotals({ frame: 'range' }, { chunkSize: 2 }), 60), 3);
     expect(streamed).toEqual(plain);
     const ref = referenceRunningTotals(ledger, { partitioned: true, frame: 'range', nulls: 'zero' });
-    const thousandths = (total: bigint) => {
-      const abs = total < 0n ? -total : total;
-      return `${total < 0n ? '-' : ''}${abs / 1000n}.${(abs % 1000n).toString().padStart(3, '0')}`;
-    };
-    const refById = new Map(ref.map((r) => [`${r.id}`, thousandths(r.total)]));
+    const refById = new Map(ref.map((r) => [`${r.id}`, milliToString(r.total)]));
     expect(plain.map((entry) => entry.split(':')).every(([id, total]) => refById.get(id!) === total)).toBe(true);
     expect(plain).toHaveLength(60);
   });

@@ -4,8 +4,8 @@ import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
-import { salesArbitrary, transactionsArbitrary, transactionLedger } from '../support/ledger-data.ts';
-import { byPartition, centsToString, referenceRunningTotals, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
+import { salesArbitrary, salesLedger, transactionsArbitrary, transactionLedger } from '../support/ledger-data.ts';
+import { byPartition, centsToString, referenceRunningTotals } from '../../scripts/lib/reference.ts';
 
 const db = useTestDatabase();
 
@@ -121,13 +121,7 @@ describe('SalesRecordRepository running totals on PostgreSQL', () => {
       fc.asyncProperty(salesArbitrary(), fc.constantFrom<FrameChoice>('rows', 'range'), async (rows, frame) => {
         await db.truncate('SalesRecord');
         await repo.insertMany(rows);
-        const stored = await db.prisma.salesRecord.findMany();
-        const ledger = stored.map<LedgerRow>((r) => ({
-          id: r.id,
-          key: r.region,
-          time: r.saleDate.getTime(),
-          cents: stringToCents(r.revenue.toFixed(2)),
-        }));
+        const ledger = salesLedger(await db.prisma.salesRecord.findMany());
         for (const partitioned of [true, false]) {
           const actual = partitioned ? await repo.runningTotals({ frame }) : await repo.globalRunningTotals({ frame });
           const expected = referenceRunningTotals(ledger, { partitioned, frame, nulls: 'zero' });

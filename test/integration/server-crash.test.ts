@@ -9,6 +9,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
@@ -20,6 +21,7 @@ import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { taggedClient } from '../support/faults.ts';
 import { holdUncommittedRow, untilBlockedBy, type Held } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
+import { randomTransactions, type RandomLedger } from '../support/rows.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
 import { byPartition, centsToString, referenceRunningTotals } from '../../scripts/lib/reference.ts';
 
@@ -51,14 +53,9 @@ const alive = (pid: number) => {
   }
 };
 
-function batchFor(run: number, random: () => number): NewTransaction[] {
-  return Array.from({ length: 3_000 }, (_, i) => ({
-    accountId: 1 + Math.floor(random() * 5),
-    amount: random() < 0.03 ? null : centsToString(BigInt(Math.floor(random() * 2_000_000) - 500_000)),
-    createdAt: new Date(Date.UTC(2026, 0, 1) + Math.floor(random() * 100) * 1_000),
-    externalId: `crash${run}-${i}`,
-  }));
-}
+const LEDGER: RandomLedger = { accounts: 5, nullRate: 0.03, cents: [-500_000, 1_500_000], slots: 100, slotMs: 1_000 };
+/** 3,000 seeded rows keyed `crash<run>-<i>`. */
+const batchFor = (run: number, random: () => number) => randomTransactions(random, 3_000, LEDGER, (i) => `crash${run}-${i}`);
 
 describe.skipIf(process.platform !== 'linux')('bulk ingest when the whole server crashes', () => {
   let server: ProvisionedPostgres | undefined;
@@ -102,13 +99,13 @@ describe.skipIf(process.platform !== 'linux')('bulk ingest when the whole server
         .insertMany(rows, { chunkSize: 300, strategy: 'createMany', retry: false })
         .then(() => 'ok' as const, (error: unknown) => error as Error);
       if (holder) await untilBlockedBy(prisma, holder.pid, attempt);
-      else await new Promise((resolve) => setTimeout(resolve, delayMs));
+      else await sleep(delayMs);
       const victims = await serverProcesses(dataDir);
       for (const pid of victims) process.kill(pid, 'SIGKILL');
       counts.crashes += 1;
       const outcome = await attempt;
       await holder?.close();
-      for (let waited = 0; victims.some(alive) && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      for (let waited = 0; victims.some(alive) && waited < 5_000; waited += 20) await sleep(20);
       await prisma.$disconnect().catch(() => {});
       await server!.stop().catch(() => {});
 

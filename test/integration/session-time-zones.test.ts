@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PrismaClient, type Prisma } from '../../src/generated/prisma/client.ts';
 import { SessionTimeZoneError, TransactionRepository, windowFunctions, windowQuery, windowSpec, type NewTransaction } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { collect } from '../support/iterate.ts';
 import { testPool } from '../support/pg-pool.ts';
 import { centsToString, referenceRunningTotals, stringToCents } from '../../scripts/lib/reference.ts';
 
@@ -55,15 +56,6 @@ const expectedOf = (ledger: Awaited<ReturnType<typeof stored>>, partitioned: boo
   );
 const shape = (out: ReadonlyArray<{ id: bigint; createdAt: Date; runningTotal: Prisma.Decimal }>) =>
   out.map((r) => `${r.id}@${r.createdAt.toISOString()}:${r.runningTotal.toFixed(2)}`);
-
-async function collect<T>(iterable: AsyncIterable<T>, max: number): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) {
-    out.push(item);
-    if (out.length > max) throw new Error('the stream repeats rows');
-  }
-  return out;
-}
 
 describe.each(['America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'])('sessions in %s', (zone) => {
   it('the session really runs in the zone, and Prisma alone would misread it (the hazard is real)', async () => {

@@ -1,28 +1,27 @@
 // Streams hold one transaction: a consumer that stops pulling (or drops the iterator without return()) must not
 // keep that connection, and every stream option holds on both paths (keyset chunks and the pgPool portal).
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import type pg from 'pg';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TransactionRepository, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { collect } from '../support/iterate.ts';
+import { useTestPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
-let admin: pg.Pool;
+const admin = useTestPool(db, 1);
 
 beforeAll(async () => {
-  admin = testPool(db.url, 1);
-  await admin.query(`
+  await admin().query(`
     INSERT INTO "Transaction" ("accountId", amount, "createdAt")
     SELECT 1, 1.00, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' FROM generate_series(1, 40) g`);
-});
-afterAll(async () => {
-  await admin.end();
 });
 
 /** Other sessions on this database inside an open transaction (a stream's snapshot). */
 async function openTransactions(): Promise<number> {
-  const { rows } = await admin.query<{ n: number; states: string }>(
+  const { rows } = await admin().query<{ n: number; states: string }>(
     `SELECT count(*)::int AS n, string_agg(state, ',') AS states FROM pg_stat_activity
      WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
   );
@@ -30,30 +29,16 @@ async function openTransactions(): Promise<number> {
   return rows[0]!.n;
 }
 
-/** Polls until `check` holds; fails after `ms` (a ceiling for a loaded machine, never the expected duration). */
-async function eventually(check: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** How `openTransactions` is polled: the timeout is a ceiling for a loaded machine, never the expected duration. */
+const polled = (until: string) => ({ timeout: 20_000, interval: 25, message: `timed out waiting until ${until}` });
 
 describe.each([
   ['keyset chunks', () => undefined],
   ['pgPool portal', (pool: pg.Pool) => pool],
 ] as const)('a stream through %s', (_, poolFor) => {
-  let pool: pg.Pool;
-  beforeAll(() => {
-    pool = testPool(db.url, 1);
-  });
-  afterAll(async () => {
-    await pool.end();
-  });
+  const pool = useTestPool(db, 1);
   const repo = () => {
-    const pgPool = poolFor(pool);
+    const pgPool = poolFor(pool());
     return new TransactionRepository(db.prisma, pgPool ? { pgPool } : {});
   };
 
@@ -61,9 +46,9 @@ describe.each([
     const rows = repo().streamRunningTotals({}, { chunkSize: 5, idleTimeoutMs: 300 });
     expect((await rows.next()).done).toBe(false);
     // The snapshot transaction is open and idle while the consumer holds the chunk ...
-    await eventually(async () => (await openTransactions()) === 1, 'the stream is idle in its transaction');
+    await expect.poll(openTransactions, polled('the stream is idle in its transaction')).toBe(1);
     // ... and is ended once the consumer has been away for idleTimeoutMs (the iterator was never closed).
-    await eventually(async () => (await openTransactions()) === 0, 'the idle transaction is gone');
+    await expect.poll(openTransactions, polled('the idle transaction is gone')).toBe(0);
     // Rows already read stay valid; the first read that needs the database must not pretend the stream ended.
     let late: unknown;
     for (let read = 1; late === undefined; read += 1) {
@@ -80,10 +65,8 @@ describe.each([
   it('the connection is free again: a second stream on the same one-connection pool reads everything', async () => {
     const first = repo().streamRunningTotals({}, { chunkSize: 5, idleTimeoutMs: 200 });
     await first.next();
-    await eventually(async () => (await openTransactions()) === 0, 'the abandoned stream let go');
-    const all: unknown[] = [];
-    for await (const row of repo().streamRunningTotals({}, { chunkSize: 7 })) all.push(row);
-    expect(all).toHaveLength(40);
+    await expect.poll(openTransactions, polled('the abandoned stream let go')).toBe(0);
+    expect(await collect(repo().streamRunningTotals({}, { chunkSize: 7 }))).toHaveLength(40);
   });
 
   it('a consumer that keeps reading, but past timeoutMs for the whole stream, gets TransactionTimeoutError', async () => {
@@ -99,7 +82,7 @@ describe.each([
     );
     expect(outcome).toBeInstanceOf(TransactionTimeoutError);
     expect(read.length).toBeLessThan(40);
-    await eventually(async () => (await openTransactions()) === 0, 'the timed-out transaction is gone');
+    await expect.poll(openTransactions, polled('the timed-out transaction is gone')).toBe(0);
   });
 
   it('a consumer within the bounds reads every row', async () => {

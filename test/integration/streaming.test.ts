@@ -2,8 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
-import pg from 'pg';
-import { afterAll } from 'vitest';
 import {
   InvalidCursorError,
   SalesRecordRepository,
@@ -11,31 +9,18 @@ import {
   type FrameChoice,
   type NullPolicy,
 } from '../../src/index.ts';
-import { salesArbitrary } from '../support/ledger-data.ts';
+import { idTotals, salesArbitrary, transactionsArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { collect } from '../support/iterate.ts';
+import { useTestPool } from '../support/pg-pool.ts';
 import { propertyRuns } from '../support/property-seed.ts';
-import { transactionsArbitrary } from '../support/ledger-data.ts';
 
 const db = useTestDatabase();
 const runs = propertyRuns(5);
-
-let pool: pg.Pool | undefined;
 /** A node-postgres pool on this file's database, for the pg-cursor stream path. */
-const rawPool = () => (pool ??= testPool(db.url, 2));
-afterAll(async () => {
-  await pool?.end();
-});
-
-const shape = (rows: Array<{ id: bigint; runningTotal: Prisma.Decimal }>) => rows.map((r) => `${r.id}:${r.runningTotal.toFixed(2)}`);
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) out.push(item);
-  return out;
-}
+const rawPool = useTestPool(db, 2);
 
 describe('streamRunningTotals', () => {
   it('equals the non-streaming call exactly for chunk sizes 1, 2, 7 and 1000, both frames, both scopes', async () => {
@@ -49,13 +34,13 @@ describe('streamRunningTotals', () => {
           await db.truncate('Transaction');
           await repo.insertMany(rows);
           for (const scope of ['partition', 'global'] as const) {
-            const expected = shape(scope === 'partition' ? await repo.runningTotals({ frame, nulls }) : await repo.globalRunningTotals({ frame, nulls }));
+            const expected = idTotals(scope === 'partition' ? await repo.runningTotals({ frame, nulls }) : await repo.globalRunningTotals({ frame, nulls }));
             const viaPool = new TransactionRepository(db.prisma, { pgPool: rawPool() });
             for (const chunkSize of [1, 2, 7, 1000]) {
               const streamed = await collect(repo.streamRunningTotals({ frame, nulls }, { chunkSize, scope }));
-              expect(shape(streamed), `scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
+              expect(idTotals(streamed), `scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
               const raw = await collect(viaPool.streamRunningTotals({ frame, nulls }, { chunkSize, scope }));
-              expect(shape(raw), `pg pool, scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
+              expect(idTotals(raw), `pg pool, scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
             }
           }
         },
@@ -88,7 +73,7 @@ describe('streamRunningTotals', () => {
     const repo = new TransactionRepository(db.prisma, viaPool ? { pgPool: rawPool() } : {});
     const t = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute));
     await repo.insertMany(Array.from({ length: 40 }, (_, i) => ({ accountId: 1 + (i % 2), amount: `${i}.50`, createdAt: t(i) })));
-    const before = shape(await repo.runningTotals());
+    const before = idTotals(await repo.runningTotals());
     const seen: Array<{ id: bigint; runningTotal: Prisma.Decimal }> = [];
     for await (const row of repo.streamRunningTotals({}, { chunkSize: 5 })) {
       if (seen.length === 3) {
@@ -98,8 +83,8 @@ describe('streamRunningTotals', () => {
       }
       seen.push(row);
     }
-    expect(shape(seen)).toEqual(before);
-    expect(shape(await repo.runningTotals())).not.toEqual(before);
+    expect(idTotals(seen)).toEqual(before);
+    expect(idTotals(await repo.runningTotals())).not.toEqual(before);
   });
 
   it('releases its transaction when the consumer breaks out early', async () => {
@@ -189,7 +174,7 @@ describe('page', () => {
       after = page.nextCursor ?? undefined;
     } while (after);
     expect(pages[0]?.openingBalance.toFixed(2)).toBe('80.00');
-    expect(pages.flatMap((p) => shape(p.rows))).toEqual(expected);
+    expect(pages.flatMap((p) => idTotals(p.rows))).toEqual(expected);
     for (let i = 1; i < pages.length; i++) expect(pages[i]!.openingBalance.equals(pages[i - 1]!.closingBalance)).toBe(true);
     expect(pages.at(-1)?.closingBalance.toFixed(2)).toBe(expected.at(-1)?.split(':')[1]);
     expect(pages.at(-1)?.nextCursor).toBeNull();

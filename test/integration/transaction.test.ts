@@ -20,7 +20,7 @@ import {
   transaction,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { sessionOn } from '../support/lock-wait.ts';
+import { sessionOn } from '../support/lock-barrier.ts';
 
 const db = useTestDatabase();
 

@@ -11,7 +11,7 @@ import {
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
-import { transactionsArbitrary } from '../support/ledger-data.ts';
+import { transactionLedger, transactionsArbitrary } from '../support/ledger-data.ts';
 import { centsToString, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
 import {
   averageUnits,
@@ -35,8 +35,7 @@ const money = (value: bigint | null) => (value === null ? null : centsToString(v
 async function seed(rows: Parameters<TransactionRepository['insertMany']>[0]): Promise<LedgerRow[]> {
   await db.truncate('Transaction');
   await new TransactionRepository(db.prisma).insertMany(rows);
-  const stored = await db.prisma.transaction.findMany();
-  return stored.map((r) => ({ id: r.id, key: r.accountId, time: r.createdAt.getTime(), cents: cents(r.amount) }));
+  return transactionLedger(await db.prisma.transaction.findMany());
 }
 
 /** Reference rows keyed by id, in window order per partition. */

@@ -1,6 +1,7 @@
 // A custom window query can be streamed (one snapshot, bounded memory) and explained like the repositories' own.
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   TransactionTimeoutError,
@@ -10,22 +11,19 @@ import {
   windowSpec,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { collect } from '../support/iterate.ts';
+import { useTestPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
-let admin: pg.Pool;
+const admin = useTestPool(db, 1);
 
 beforeAll(async () => {
-  admin = testPool(db.url, 1);
   // 3 accounts, microsecond times, duplicate amounts (rank ties) and NULLs.
-  await admin.query(`
+  await admin().query(`
     INSERT INTO "Transaction" ("accountId", amount, "createdAt")
     SELECT 1 + (g % 3), CASE WHEN g % 9 = 0 THEN NULL ELSE (g % 7) * 1.25 END,
            timestamptz '2026-01-01 00:00:00+00' + g * interval '1 second' + (g % 5) * interval '1 microsecond'
     FROM generate_series(1, 60) g`);
-});
-afterAll(async () => {
-  await admin.end();
 });
 
 const f = windowFunctions('Transaction');
@@ -39,15 +37,6 @@ const query = windowQuery('Transaction')
 type Row = (typeof query)['row'];
 const shape = (rows: readonly Row[]) =>
   rows.map((r) => [r.id, r.accountId, r.amount?.toFixed(2) ?? null, r.createdAt.toISOString(), r.balance.toFixed(2), r.previous?.toFixed(2) ?? null, r.rank]);
-
-async function collect<T>(iterable: AsyncIterable<T>, max: number): Promise<T[]> {
-  const out: T[] = [];
-  for await (const item of iterable) {
-    out.push(item);
-    if (out.length > max) throw new Error('the stream yields more rows than the table holds');
-  }
-  return out;
-}
 
 describe('windowQuery(...).stream', () => {
   it('yields exactly what execute returns (order, values, types) for every chunk size', async () => {
@@ -63,10 +52,10 @@ describe('windowQuery(...).stream', () => {
     const before = shape(await query.execute(db.prisma));
     const rows = query.stream(db.prisma, { chunkSize: 5 });
     const seen: Row[] = [(await rows.next()).value as Row];
-    await admin.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (1, 1000.00, '2025-12-31 00:00:00+00')`);
+    await admin().query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (1, 1000.00, '2025-12-31 00:00:00+00')`);
     for await (const row of { [Symbol.asyncIterator]: () => rows }) seen.push(row);
     expect(shape(seen)).toEqual(before);
-    await admin.query(`DELETE FROM "Transaction" WHERE amount = 1000.00`);
+    await admin().query(`DELETE FROM "Transaction" WHERE amount = 1000.00`);
   });
 
   it('inside a caller transaction, reads there and closes its cursor so the transaction goes on', async () => {
@@ -87,7 +76,7 @@ describe('windowQuery(...).stream', () => {
     for (let read = 1; late === undefined; read += 1) {
       if (read > 60) throw new Error('the abandoned stream went on reading');
       // Wait past the idle limit before each read, so the transaction is certainly ended by the time one needs it.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       late = await rows.next().then(
         (step) => (step.done ? 'ended' : undefined),
         (error: unknown) => error,
@@ -114,9 +103,9 @@ describe('windowQuery(...).explain', () => {
   ];
 
   it('explains exactly this query: the same plan PostgreSQL gives for its SQL and values, run (ANALYZE) or not', async () => {
-    await admin.query('ANALYZE "Transaction"');
+    await admin().query('ANALYZE "Transaction"');
     const sql = query.toSql();
-    const { rows } = await admin.query<{ 'QUERY PLAN': Array<{ Plan: { 'Node Type': string; Plans?: unknown[] } }> }>(
+    const { rows } = await admin().query<{ 'QUERY PLAN': Array<{ Plan: { 'Node Type': string; Plans?: unknown[] } }> }>(
       `EXPLAIN (FORMAT JSON) ${sql.text}`,
       sql.values as unknown[],
     );

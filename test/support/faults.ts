@@ -2,21 +2,28 @@
  * Fault injection for integration tests: kill the server processes (backends) serving one application's
  * connections with `pg_terminate_backend`, from a separate connection, at a chosen moment.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../../src/generated/prisma/client.ts';
 
 /**
- * A PrismaClient whose connections carry `application_name`, so a killer can find exactly its backends. Its pool
- * gives every connection a permanent 'error' listener: a backend killed while no query is running (e.g. between a
+ * A node-postgres pool whose connections carry `application_name`, so a killer can find exactly its backends.
+ * Every connection gets a permanent 'error' listener: a backend killed while no query is running (e.g. between a
  * transaction's release and the pool's idle listener) must fail the next query on it, not crash the process with
  * an unhandled 'error' event. Applications that expect connection loss want the same.
  */
-export function taggedClient(url: string, applicationName: string): PrismaClient {
+export function taggedPool(url: string, applicationName: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, application_name: applicationName, max: 2 });
   pool.on('connect', (connection) => connection.on('error', () => {}));
   pool.on('error', () => {});
-  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  return pool;
+}
+
+/** A PrismaClient on a `taggedPool` (which it ends on `$disconnect`). */
+export function taggedClient(url: string, applicationName: string): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(taggedPool(url, applicationName), { disposeExternalPool: true }) });
 }
 
 export interface BackendKiller {
@@ -29,8 +36,6 @@ export interface BackendKiller {
   killAfter(delayMs: number, patienceMs?: number): Promise<number>;
   close(): Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function backendKiller(url: string, applicationName: string): Promise<BackendKiller> {
   const client = new pg.Client({ connectionString: url, application_name: 'fault_killer' });

@@ -1,12 +1,33 @@
 /**
- * Barriers that force an interleaving instead of hoping for it: another connection takes a lock and keeps its
- * transaction open — e.g. an uncommitted `Transaction` row, which a batch carrying the same `externalId` must wait
- * on (a unique-index conflict), or a table lock no INSERT gets past — and `untilBlockedBy` returns once the work
- * under test waits on it. While it waits, that work is certainly in flight: its transaction is open and cannot
- * commit until the holder commits or rolls back.
+ * Interleavings forced instead of hoped for. Another connection takes a lock and keeps its transaction open — an
+ * uncommitted `Transaction` row, which a batch carrying the same `externalId` must wait on (a unique-index
+ * conflict), or a table lock no statement gets past — and `untilBlockedBy` returns once the work under test waits
+ * on it. While it waits, that work is certainly in flight: its transaction is open and cannot commit until the
+ * holder commits or rolls back; it is the moment to kill its backend, commit a conflicting row, or let a timeout
+ * fire.
+ *
+ *   const lock = await holdInOpenTransaction(db.url, 'LOCK TABLE "Transaction" IN ACCESS EXCLUSIVE MODE');
+ *   try {
+ *     const pending = repo.runningTotals();
+ *     await untilBlockedBy(db.prisma, lock.pid, pending);
+ *     …
+ *   } finally {
+ *     await lock.close();
+ *   }
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import pg from 'pg';
 import type { NewTransaction } from '../../src/index.ts';
+
+/** A connected node-postgres client that survives its backend being terminated (an 'error' listener). */
+export async function sessionOn(url: string, applicationName = 'test_admin'): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, application_name: applicationName });
+  // A backend killed (or a server crashed) under the test must fail this client's next query, not the process.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
 
 export interface Held {
   /** Backend process id of the holding connection (what a waiting statement is blocked by). */
@@ -19,10 +40,7 @@ export interface Held {
 
 /** Runs `statement` in a transaction on its own connection and leaves that transaction open, locks held. */
 export async function holdInOpenTransaction(url: string, statement: string, values: unknown[] = []): Promise<Held> {
-  const client = new pg.Client({ connectionString: url, application_name: 'lock_barrier' });
-  // A server killed under the test must fail this client's next query, not crash the process.
-  client.on('error', () => {});
-  await client.connect();
+  const client = await sessionOn(url, 'lock_barrier');
   try {
     await client.query('BEGIN');
     const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
@@ -69,6 +87,13 @@ export async function untilBlockedBy(watcher: RawQuery, pid: number, work: Promi
       SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`;
     if ((row?.waiting ?? 0) > 0) return;
     if (settled) throw new Error(`the work finished without ever waiting on backend ${pid}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
   }
+}
+
+/** A promise with its resolve function, for barriers between interleaved transactions. */
+export function barrier(): { readonly promise: Promise<void>; readonly open: () => void } {
+  let open!: () => void;
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
 }

@@ -1,3 +1,7 @@
+/**
+ * The one mocked PrismaClient of the unit tests (vitest-mock-extended deep mocks), what it was sent, and the errors
+ * Prisma 7 raises through @prisma/adapter-pg.
+ */
 import { mockDeep, type DeepMockProxy } from 'vitest-mock-extended';
 import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
 
@@ -7,11 +11,22 @@ export interface MockedPrisma {
   readonly tx: DeepMockProxy<Prisma.TransactionClient>;
 }
 
-/** A mocked PrismaClient whose interactive `$transaction(fn)` runs `fn` with a mocked transaction client. */
-export function mockPrisma(): MockedPrisma {
-  const prisma = mockDeep<PrismaClient>();
+/**
+ * A mocked PrismaClient whose interactive `$transaction(fn)` runs `fn` with a mocked transaction client. With
+ * `strict`, calling anything not given an implementation throws instead of returning undefined, so a test also
+ * proves which methods the code under test uses.
+ */
+export function mockPrisma(options: { strict?: boolean } = {}): MockedPrisma {
+  const unmocked = options.strict
+    ? {
+        fallbackMockImplementation: () => {
+          throw new Error('mockPrisma({ strict: true }): called a client method that has no implementation');
+        },
+      }
+    : undefined;
+  const prisma = (unmocked ? mockDeep<PrismaClient>(unmocked) : mockDeep<PrismaClient>()) as DeepMockProxy<PrismaClient>;
   // Like Prisma's own transaction client, the mock has no $connect / $disconnect (a deep mock would invent them).
-  const txMock = mockDeep<Prisma.TransactionClient>();
+  const txMock = (unmocked ? mockDeep<Prisma.TransactionClient>(unmocked) : mockDeep<Prisma.TransactionClient>()) as DeepMockProxy<Prisma.TransactionClient>;
   const tx = new Proxy(txMock, {
     get: (target, property, receiver) =>
       property === '$connect' || property === '$disconnect' ? undefined : Reflect.get(target, property, receiver),
@@ -21,6 +36,50 @@ export function mockPrisma(): MockedPrisma {
     return (arg as (client: Prisma.TransactionClient) => Promise<unknown>)(tx);
   }) as never);
   return { prisma, tx };
+}
+
+/** What a recording client was asked to do, on the root and the transaction client alike. */
+export interface Sent {
+  readonly query: Prisma.Sql[];
+  readonly execute: Prisma.Sql[];
+  /** The `data` of every `createMany`, per call. */
+  readonly createMany: unknown[][];
+  readonly transactions: number;
+}
+
+/**
+ * A strict `mockPrisma()` that answers like a database accepting everything — `$queryRaw` returns no rows,
+ * `$executeRaw` one row per element of its first bound array (an `INSERT … unnest`; nothing for a statement that
+ * binds none), `createMany` every row — and records what it was sent. Any other client method throws: SQL cannot
+ * leave by a path the recording does not see.
+ */
+export function recordingPrisma(): MockedPrisma & { readonly sent: Sent } {
+  const db = mockPrisma({ strict: true });
+  const executed = async (sql: Prisma.Sql) => (sql.values[0] as unknown[] | undefined)?.length ?? 0;
+  const created = async (args: { data: unknown[] }) => ({ count: args.data.length });
+  for (const client of [db.prisma, db.tx]) {
+    client.$queryRaw.mockResolvedValue([]);
+    client.$executeRaw.mockImplementation(executed as never);
+    client.transaction.createMany.mockImplementation(created as never);
+    client.salesRecord.createMany.mockImplementation(created as never);
+  }
+  const firstArguments = <T>(...mocks: Array<{ mock: { calls: unknown[][] } }>) => mocks.flatMap((m) => m.mock.calls.map((call) => call[0] as T));
+  const sent: Sent = {
+    get query() {
+      return firstArguments<Prisma.Sql>(db.prisma.$queryRaw, db.tx.$queryRaw);
+    },
+    get execute() {
+      return firstArguments<Prisma.Sql>(db.prisma.$executeRaw, db.tx.$executeRaw);
+    },
+    get createMany() {
+      const calls = [db.prisma.transaction.createMany, db.tx.transaction.createMany, db.prisma.salesRecord.createMany, db.tx.salesRecord.createMany];
+      return firstArguments<{ data: unknown[] }>(...calls).map((args) => args.data);
+    },
+    get transactions() {
+      return db.prisma.$transaction.mock.calls.length;
+    },
+  };
+  return { ...db, sent };
 }
 
 /** The single `Prisma.Sql` a mocked `$queryRaw` received on call `call` (default: the only call). */
@@ -43,4 +102,14 @@ export function prismaError(code: string, meta: Record<string, unknown> = {}, me
 /** A P2010 raw-query failure carrying a driver-adapter cause, e.g. `{ kind: 'postgres', code: '22012' }`. */
 export function adapterError(cause: Record<string, unknown>) {
   return prismaError('P2010', { driverAdapterError: { name: 'DriverAdapterError', cause } });
+}
+
+/** A raw query that PostgreSQL failed with SQLSTATE `code` (e.g. '40001'), as the adapter reports it. */
+export function postgresError(code: string) {
+  return adapterError({ kind: 'postgres', code, originalCode: code });
+}
+
+/** A write conflict (40001) that Prisma reports as P2034 from an interactive transaction. */
+export function writeConflict() {
+  return prismaError('P2034', { driverAdapterError: { cause: { kind: 'TransactionWriteConflict', originalCode: '40001' } } });
 }

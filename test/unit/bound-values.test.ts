@@ -19,7 +19,7 @@ import {
 import { requireColumnValue } from '../../src/validation/column-value.ts';
 import { requireDate, timeOf } from '../../src/validation/dates.ts';
 import { denseItems, requireDense } from '../../src/validation/dense.ts';
-import { mockPrisma } from '../support/mock-client.ts';
+import { mockPrisma, sentSql } from '../support/mock-client.ts';
 
 /** A real Date whose own `toISOString` lies. */
 const lyingDate = (iso: string) => Object.assign(new Date(iso), { toISOString: () => "'); DROP TABLE x; --" });
@@ -185,9 +185,8 @@ describe('dates are read by their time value', () => {
     await new TransactionRepository(plain.prisma).runningTotals({ from: new Date('2026-01-01T00:00:00Z') });
     await new TransactionRepository(lying.prisma).runningTotals({ from: lyingDate('2026-01-01T00:00:00Z') });
     await new TransactionRepository(lying.prisma).runningTotals({ from: new LyingDate('2026-01-01T00:00:00Z') });
-    const sent = (m: typeof plain, call = 0) => m.prisma.$queryRaw.mock.calls[call]?.[0] as unknown as Prisma.Sql;
-    expect(sent(lying).values).toEqual(sent(plain).values);
-    expect(sent(lying, 1).values).toEqual(sent(plain).values);
+    expect(sentSql(lying.prisma.$queryRaw).values).toEqual(sentSql(plain.prisma.$queryRaw).values);
+    expect(sentSql(lying.prisma.$queryRaw, 1).values).toEqual(sentSql(plain.prisma.$queryRaw).values);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   ValidationError,
   mapDatabaseError,
 } from '../../src/index.ts';
-import { adapterError, mockPrisma, prismaError } from '../support/mock-client.ts';
+import { adapterError, mockPrisma, postgresError, prismaError } from '../support/mock-client.ts';
 
 describe('mapDatabaseError', () => {
   it('maps an expired interactive transaction (P2028) to TransactionTimeoutError', () => {
@@ -52,7 +52,7 @@ describe('mapDatabaseError', () => {
   });
 
   it('maps other statement failures to QueryFailedError with the SQLSTATE', () => {
-    const error = mapDatabaseError(adapterError({ kind: 'postgres', code: '22012', originalCode: '22012' }));
+    const error = mapDatabaseError(postgresError('22012'));
     expect(error).toBeInstanceOf(QueryFailedError);
     expect((error as QueryFailedError).sqlState).toBe('22012');
     const overflow = mapDatabaseError(prismaError('P2020', { driverAdapterError: { cause: { kind: 'ValueOutOfRange', originalCode: '22003' } } }));

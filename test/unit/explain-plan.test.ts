@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { describeWindowFeed, explainQuery, ExplainFormatError, formatPlanTree, summarizePlan } from '../../src/explain/index.ts';
 import { TransactionRepository } from '../../src/index.ts';
-import { mockPrisma, oneLine } from '../support/mock-client.ts';
+import { mockPrisma, oneLine, sentSql } from '../support/mock-client.ts';
 
 // Plans captured from PostgreSQL 18.4 on 50k transactions (see test/fixtures/explain-plans/README.md).
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'explain-plans');
@@ -124,7 +124,7 @@ describe('explainQuery', () => {
     const summary = await explainQuery(prisma, sql);
 
     expect(summary.windowAggFedBy).toBe('index-scan');
-    const sent = tx.$queryRaw.mock.calls[0]?.[0] as unknown as Prisma.Sql;
+    const sent = sentSql(tx.$queryRaw);
     expect(oneLine(sent)).toBe(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${oneLine(sql)}`);
     expect(sent.values).toEqual([[7]]);
     const savepoints = tx.$executeRaw.mock.calls.map((call) => (call[0] as unknown as TemplateStringsArray).join('?'));
@@ -145,7 +145,7 @@ describe('explainQuery', () => {
     prisma.$queryRaw.mockResolvedValue([{ 'QUERY PLAN': plan('tx-partition-estimate') }]);
     const summary = await explainQuery(prisma, Prisma.sql`SELECT ${1}`, { analyze: false });
     expect(summary.analyzed).toBe(false);
-    expect(oneLine(prisma.$queryRaw.mock.calls[0]?.[0] as unknown as Prisma.Sql)).toBe('EXPLAIN (FORMAT JSON, SUMMARY) SELECT $1');
+    expect(oneLine(sentSql(prisma.$queryRaw))).toBe('EXPLAIN (FORMAT JSON, SUMMARY) SELECT $1');
     expect(prisma.$transaction).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Hostile input, generated (fast-check): every public option of runningTotals / globalRunningTotals and every row
- * and option of insertMany, on both repositories, with a fake client that records what would be sent. Each input
+ * and option of insertMany, on both repositories, with a mocked client that records what would be sent. Each input
  * either gets a ValidationError before anything is sent, or produces SQL whose text is exactly the text of a benign
  * input of the same shape — the hostile values travel only as bound parameters, unchanged.
  *
@@ -11,44 +11,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, ValidationError } from '../../src/index.ts';
+import { recordingPrisma, type Sent } from '../support/mock-client.ts';
 import { PROPERTY_SEED, propertyRuns } from '../support/property-seed.ts';
 
 const RUNS = 2_500; // insertMany: RUNS per repository; running totals: RUNS / 2 per method and repository (10,000 cases)
 
-// ---- a client that records instead of sending ---------------------------------------------------------------
-
-interface Recorded {
-  readonly query: Prisma.Sql[];
-  readonly execute: Prisma.Sql[];
-  readonly createMany: unknown[][];
-  transactions: number;
-}
-
-function fakeClient() {
-  const sent: Recorded = { query: [], execute: [], createMany: [], transactions: 0 };
-  const createMany = async (args: { data: unknown[] }) => {
-    sent.createMany.push(args.data);
-    return { count: args.data.length };
-  };
-  const tx = {
-    $queryRaw: async (sql: Prisma.Sql) => (sent.query.push(sql), []),
-    // Session settings (`SET LOCAL ...`) bind nothing; inserts bind one array per column.
-    $executeRaw: async (sql: Prisma.Sql) => (sent.execute.push(sql), (sql.values[0] as unknown[] | undefined)?.length ?? 0),
-    transaction: { createMany },
-    salesRecord: { createMany },
-  };
-  const client = {
-    ...tx,
-    $disconnect: async () => {},
-    $transaction: async (work: (t: typeof tx) => Promise<unknown>) => {
-      sent.transactions += 1;
-      return work(tx);
-    },
-  };
-  return { client: client as never, sent };
-}
-
-const nothingSent = (sent: Recorded) =>
+// A client that records instead of sending (recordingPrisma): nothing sent means no statement, no createMany and
+// no transaction opened.
+const nothingSent = (sent: Sent) =>
   sent.query.length === 0 && sent.execute.length === 0 && sent.createMany.length === 0 && sent.transactions === 0;
 
 // ---- hostile values -----------------------------------------------------------------------------------------
@@ -178,8 +148,8 @@ const repos = [
 describe.each(repos)('$name running totals under hostile options', ({ name, make, key, bound, benignKey, day }) => {
   /** Checks one input against both acceptable outcomes and says which one it got. */
   async function check(method: 'runningTotals' | 'globalRunningTotals', options: unknown): Promise<'valid' | 'rejected'> {
-    const { client, sent } = fakeClient();
-    const outcome = await make(client)[method](options as never).then(
+    const { prisma, sent } = recordingPrisma();
+    const outcome = await make(prisma as never)[method](options as never).then(
       () => 'ok' as const,
       (error: unknown) => error,
     );
@@ -191,7 +161,7 @@ describe.each(repos)('$name running totals under hostile options', ({ name, make
     expect(sent.query).toHaveLength(1);
     const sql = sent.query[0]!;
     const opts = (options ?? {}) as Record<string, unknown>;
-    const twin = make(fakeClient().client).runningTotalsSql(benignTwin(opts, benignKey, day) as never, method === 'runningTotals' ? 'partition' : 'global');
+    const twin = make(recordingPrisma().prisma as never).runningTotalsSql(benignTwin(opts, benignKey, day) as never, method === 'runningTotals' ? 'partition' : 'global');
     expect(sql.text).toBe(twin.text);
     // Values are bound as given: the partition list, then from, then to (dates as exact UTC ISO text).
     const iso = (value: unknown) => (value as Date).toISOString();
@@ -286,8 +256,8 @@ describe.each([
 ] as const)('$name insertMany under hostile rows and options', ({ name, make, row, amount, column }) => {
   /** Checks one batch against both acceptable outcomes and says which one it got. */
   async function check(rows: unknown, options: unknown): Promise<'written' | 'rejected'> {
-    const { client, sent } = fakeClient();
-    const outcome = await make(client)
+    const { prisma, sent } = recordingPrisma();
+    const outcome = await make(prisma as never)
       .insertMany(rows as never, options as never)
       .then((result) => result, (error: unknown) => error as Error);
     if (outcome instanceof Error) {

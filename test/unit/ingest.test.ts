@@ -7,20 +7,14 @@ import {
   ValidationError,
 } from '../../src/index.ts';
 import { formatUtcTimestamp } from '../../src/ingest/unnest.ts';
-import { adapterError, mockPrisma, oneLine, prismaError, sentSql } from '../support/mock-client.ts';
-
-const row = (i: number, externalId?: string | null) => ({
-  accountId: 1 + (i % 3),
-  amount: i % 4 === 3 ? null : `${i}.25`,
-  createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
-  ...(externalId !== undefined && { externalId }),
-});
+import { mockPrisma, oneLine, postgresError, sentSql, writeConflict } from '../support/mock-client.ts';
+import { transactionRow as row, transactionRows } from '../support/rows.ts';
 
 describe("insertMany with strategy 'unnest'", () => {
   it('sends one INSERT ... SELECT * FROM unnest(arrays) per chunk with catalog names and bound arrays', async () => {
     const db = mockPrisma();
     db.tx.$executeRaw.mockImplementation((async (sql: Prisma.Sql) => (sql.values[0] as unknown[]).length) as never);
-    const rows = Array.from({ length: 5 }, (_, i) => row(i, i === 1 ? null : `ext-${i}`));
+    const rows = transactionRows(5, (i) => ({ externalId: i === 1 ? null : `ext-${i}` }));
     const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 3, strategy: 'unnest' });
     expect(result).toEqual({ inserted: 5, skipped: 0, chunks: 2, strategy: 'unnest' });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
@@ -56,7 +50,7 @@ describe("insertMany with strategy 'unnest'", () => {
   it('reports rows the database did not insert (existing externalId) as skipped', async () => {
     const db = mockPrisma();
     db.tx.$executeRaw.mockResolvedValueOnce(2).mockResolvedValueOnce(0);
-    const rows = Array.from({ length: 4 }, (_, i) => row(i, `k${i}`));
+    const rows = transactionRows(4, (i) => ({ externalId: `k${i}` }));
     const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 2 });
     expect(result).toEqual({ inserted: 2, skipped: 2, chunks: 2, strategy: 'unnest' });
   });
@@ -64,7 +58,7 @@ describe("insertMany with strategy 'unnest'", () => {
   it("passes skipDuplicates to createMany and counts what it reports with strategy 'createMany'", async () => {
     const db = mockPrisma();
     db.tx.transaction.createMany.mockResolvedValue({ count: 1 });
-    const result = await new TransactionRepository(db.prisma).insertMany([row(0, 'a'), row(1, 'b')], { strategy: 'createMany' });
+    const result = await new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' }), row(1, { externalId: 'b' })], { strategy: 'createMany' });
     expect(result).toEqual({ inserted: 1, skipped: 1, chunks: 1, strategy: 'createMany' });
     expect(db.tx.transaction.createMany.mock.calls[0]?.[0]).toMatchObject({ skipDuplicates: true });
   });
@@ -77,10 +71,10 @@ describe("insertMany with strategy 'unnest'", () => {
 
 describe('idempotency keys and options are validated before any SQL', () => {
   it.each([
-    ['a duplicate externalId in one batch', [row(0, 'x'), row(1, 'y'), row(2, 'x')], undefined, /rows\[2\]\.externalId: repeats the externalId of rows\[0\]/],
-    ['an empty externalId', [row(0, '')], undefined, /rows\[0\]\.externalId: must not be empty/],
-    ['an externalId with NUL', [row(0, 'a\u0000b')], undefined, /NUL character/],
-    ['an overlong externalId', [row(0, 'x'.repeat(129))], undefined, /at most 128/],
+    ['a duplicate externalId in one batch', [row(0, { externalId: 'x' }), row(1, { externalId: 'y' }), row(2, { externalId: 'x' })], undefined, /rows\[2\]\.externalId: repeats the externalId of rows\[0\]/],
+    ['an empty externalId', [row(0, { externalId: '' })], undefined, /rows\[0\]\.externalId: must not be empty/],
+    ['an externalId with NUL', [row(0, { externalId: 'a\u0000b' })], undefined, /NUL character/],
+    ['an overlong externalId', [row(0, { externalId: 'x'.repeat(129) })], undefined, /at most 128/],
     ['a non-string externalId', [{ ...row(0), externalId: 7 }], undefined, /expected a string/],
     ['an unknown strategy', [row(0)], { strategy: 'copy' }, /options\.strategy: must be one of/],
     ['a zero chunk size', [row(0)], { chunkSize: 0 }, /options\.chunkSize: expected a positive integer/],
@@ -99,20 +93,18 @@ describe('idempotency keys and options are validated before any SQL', () => {
 });
 
 describe('insertMany retries a serialization failure in a transaction it owns', () => {
-  const conflict = () => prismaError('P2034', { driverAdapterError: { cause: { kind: 'TransactionWriteConflict', originalCode: '40001' } } });
-
   it('runs the whole batch again and succeeds', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValueOnce(conflict()).mockResolvedValue(1);
-    const result = await new TransactionRepository(db.prisma).insertMany([row(0, 'a')], { retry: { baseDelayMs: 0 } });
+    db.tx.$executeRaw.mockRejectedValueOnce(writeConflict()).mockResolvedValue(1);
+    const result = await new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' })], { retry: { baseDelayMs: 0 } });
     expect(result.inserted).toBe(1);
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(2);
   });
 
   it('gives up after maxAttempts with SerializationFailureError carrying the attempts', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValue(adapterError({ kind: 'postgres', code: '40P01', originalCode: '40P01' }));
-    const attempt = new TransactionRepository(db.prisma).insertMany([row(0, 'a')], { retry: { maxAttempts: 3, baseDelayMs: 0 } });
+    db.tx.$executeRaw.mockRejectedValue(postgresError('40P01'));
+    const attempt = new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' })], { retry: { maxAttempts: 3, baseDelayMs: 0 } });
     await expect(attempt).rejects.toBeInstanceOf(SerializationFailureError);
     await expect(attempt).rejects.toMatchObject({ attempts: 3, sqlState: '40P01' });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(3);
@@ -120,7 +112,7 @@ describe('insertMany retries a serialization failure in a transaction it owns', 
 
   it('does not retry with retry: false', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValue(conflict());
+    db.tx.$executeRaw.mockRejectedValue(writeConflict());
     await expect(new TransactionRepository(db.prisma).insertMany([row(0)], { retry: false })).rejects.toMatchObject({ attempts: 1 });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
   });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { Prisma } from '../../src/generated/prisma/client.ts';
 import { SalesRecordRepository, TransactionRepository, ValidationError } from '../../src/index.ts';
 import { mockPrisma, oneLine, sentSql, type MockedPrisma } from '../support/mock-client.ts';
+import { transactionRow as row, transactionRows } from '../support/rows.ts';
 
 describe('TransactionRepository SQL', () => {
   let db: MockedPrisma;
@@ -96,12 +97,10 @@ describe('SalesRecordRepository SQL', () => {
 });
 
 describe('insertMany', () => {
-  const row = (i: number) => ({ accountId: 1 + (i % 3), amount: `${i}.25`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) });
-
   it('splits the batch into createMany chunks inside one interactive transaction', async () => {
     const db = mockPrisma();
     db.tx.transaction.createMany.mockImplementation((async (args: { data: unknown[] }) => ({ count: args.data.length })) as never);
-    const rows = Array.from({ length: 12 }, (_, i) => row(i));
+    const rows = transactionRows(12);
     const result = await new TransactionRepository(db.prisma).insertMany(rows, {
       chunkSize: 5,
       timeoutMs: 1234,
@@ -121,7 +120,7 @@ describe('insertMany', () => {
     const db = mockPrisma();
     db.tx.$executeRaw.mockImplementation((async () => 10_001) as never);
     db.tx.$queryRaw.mockResolvedValue([]);
-    const rows = Array.from({ length: 10_001 }, (_, i) => ({ ...row(i), accountId: i + 1 }));
+    const rows = transactionRows(10_001, (i) => ({ accountId: i + 1 }));
     await new TransactionRepository(db.prisma).insertAndReport(rows, { chunkSize: 20_000 });
     const report = sentSql(db.tx.$queryRaw);
     expect(oneLine(report)).toContain('WHERE "accountId" = ANY(CAST($1 AS int4[]))');

@@ -10,20 +10,19 @@ import {
   withRetry,
 } from '../../src/index.ts';
 import { backoffDelay } from '../../src/retry/retry.ts';
-import { adapterError, mockPrisma, prismaError } from '../support/mock-client.ts';
+import { adapterError, mockPrisma, postgresError, writeConflict } from '../support/mock-client.ts';
 
-const serialization = () => adapterError({ kind: 'postgres', code: '40001', originalCode: '40001' });
+const serialization = () => postgresError('40001');
 
 describe('mapDatabaseError for concurrency failures', () => {
   it('maps 40001, 40P01 and P2034 to SerializationFailureError', () => {
     const a = mapDatabaseError(serialization());
     expect(a).toBeInstanceOf(SerializationFailureError);
     expect(a).toMatchObject({ sqlState: '40001', attempts: 1, code: 'SERIALIZATION_FAILURE' });
-    expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '40P01', originalCode: '40P01' }))).toMatchObject({ sqlState: '40P01' });
-    const p2034 = prismaError('P2034', { driverAdapterError: { cause: { kind: 'TransactionWriteConflict', originalCode: '40001' } } });
-    expect(mapDatabaseError(p2034)).toBeInstanceOf(SerializationFailureError);
+    expect(mapDatabaseError(postgresError('40P01'))).toMatchObject({ sqlState: '40P01' });
+    expect(mapDatabaseError(writeConflict())).toBeInstanceOf(SerializationFailureError);
     expect(mapDatabaseError(Object.assign(new Error('could not serialize access'), { code: '40001' }))).toBeInstanceOf(SerializationFailureError);
-    expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '23505', originalCode: '23505' }))).toBeInstanceOf(QueryFailedError);
+    expect(mapDatabaseError(postgresError('23505'))).toBeInstanceOf(QueryFailedError);
   });
 });
 
@@ -50,7 +49,7 @@ describe('withRetry', () => {
   });
 
   it('does not retry other errors, and maps them', async () => {
-    const work = vi.fn().mockRejectedValue(adapterError({ kind: 'postgres', code: '23514', originalCode: '23514' }));
+    const work = vi.fn().mockRejectedValue(postgresError('23514'));
     await expect(withRetry(work, instant)).rejects.toBeInstanceOf(QueryFailedError);
     expect(work).toHaveBeenCalledTimes(1);
     const validation = new ValidationError('x', 'bad');

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
 import { RUNNING_RANGE, windowSpec, WindowSpecError, type Frame, type WindowSpec } from '../../src/index.ts';
 import { frameSql, requireFrame } from '../../src/window/frame.ts';
-
-const text = (sql: Prisma.Sql) => sql.text.replace(/\s+/g, ' ').trim();
+import { oneLine } from '../support/mock-client.ts';
 
 describe('windowSpec', () => {
   it('appends the id tiebreaker and renders the ROWS frame explicitly by default', () => {
     const sql = windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt').toSql();
-    expect(text(sql)).toBe(
+    expect(oneLine(sql)).toBe(
       'PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW',
     );
     expect(sql.values).toEqual([]);
@@ -16,27 +14,27 @@ describe('windowSpec', () => {
 
   it('gives the tiebreaker the direction of the last key, so a descending index still serves the order', () => {
     const sql = windowSpec('SalesRecord').orderBy('saleDate', 'desc', 'last').toSql();
-    expect(text(sql)).toBe(
+    expect(oneLine(sql)).toBe(
       'ORDER BY "saleDate" DESC NULLS LAST, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW',
     );
   });
 
   it('does not append id twice when id is already an order key', () => {
     const sql = windowSpec('Transaction').orderBy('id').toSql();
-    expect(text(sql)).toBe('ORDER BY "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+    expect(oneLine(sql)).toBe('ORDER BY "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
   });
 
   it('leaves the tiebreaker out of RANGE windows, where equal timestamps must stay peers', () => {
     const sql = windowSpec('Transaction').orderBy('createdAt').frame(RUNNING_RANGE).toSql();
-    expect(text(sql)).toBe('ORDER BY "createdAt" ASC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+    expect(oneLine(sql)).toBe('ORDER BY "createdAt" ASC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
   });
 
   it('binds interval offsets as parameters and prints validated row offsets', () => {
     const moving = windowSpec('SalesRecord').orderBy('saleDate').range({ preceding: { interval: '6 days' } });
-    expect(text(moving.toSql())).toBe('ORDER BY "saleDate" ASC RANGE BETWEEN CAST($1 AS interval) PRECEDING AND CURRENT ROW');
+    expect(oneLine(moving.toSql())).toBe('ORDER BY "saleDate" ASC RANGE BETWEEN CAST($1 AS interval) PRECEDING AND CURRENT ROW');
     expect(moving.toSql().values).toEqual(['6 days']);
     const rows = windowSpec('SalesRecord').orderBy('saleDate').rows({ preceding: 6 }, { following: 1 });
-    expect(text(rows.toSql())).toContain('ROWS BETWEEN 6 PRECEDING AND 1 FOLLOWING');
+    expect(oneLine(rows.toSql())).toContain('ROWS BETWEEN 6 PRECEDING AND 1 FOLLOWING');
   });
 
   it('is immutable: every call returns a new spec and leaves the original unchanged', () => {
@@ -109,16 +107,16 @@ describe('windowSpec', () => {
       end: 'CURRENT ROW',
     } as unknown as Frame;
     const spec = windowSpec('Transaction').orderBy('createdAt').frame(frame);
-    expect(text(spec.toSql())).toBe('ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+    expect(oneLine(spec.toSql())).toBe('ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
     expect(Object.isFrozen(spec.currentFrame)).toBe(true);
   });
 
   it('accepts every bound of the grammar and normalises interval spacing (bound, never printed)', () => {
-    expect(text(frameSql({ mode: 'GROUPS', start: { preceding: 0 }, end: { following: 2 }, exclude: 'TIES' }))).toBe(
+    expect(oneLine(frameSql({ mode: 'GROUPS', start: { preceding: 0 }, end: { following: 2 }, exclude: 'TIES' }))).toBe(
       'GROUPS BETWEEN 0 PRECEDING AND 2 FOLLOWING EXCLUDE TIES',
     );
     const sql = frameSql({ mode: 'RANGE', start: { preceding: { interval: ' 1  hour   30 minutes ' } }, end: 'UNBOUNDED FOLLOWING' });
-    expect(text(sql)).toBe('RANGE BETWEEN CAST($1 AS interval) PRECEDING AND UNBOUNDED FOLLOWING');
+    expect(oneLine(sql)).toBe('RANGE BETWEEN CAST($1 AS interval) PRECEDING AND UNBOUNDED FOLLOWING');
     expect(sql.values).toEqual(['1 hour 30 minutes']);
   });
 
@@ -127,7 +125,7 @@ describe('windowSpec', () => {
     expect(() => byTime.range({ preceding: 5 })).toThrow(/distance along the ORDER BY column Transaction.createdAt \(DateTime\): use an interval/);
     expect(() => windowSpec('Transaction').orderBy('amount').range({ preceding: { interval: '1 day' } })).toThrow(/not an interval/);
     expect(() => windowSpec('SalesRecord').orderBy('region').range({ preceding: 1 })).toThrow(/only numeric and date\/time columns/);
-    expect(text(windowSpec('Transaction').orderBy('amount').range({ preceding: 5 }).toSql())).toBe(
+    expect(oneLine(windowSpec('Transaction').orderBy('amount').range({ preceding: 5 }).toSql())).toBe(
       'ORDER BY "amount" ASC RANGE BETWEEN 5 PRECEDING AND CURRENT ROW',
     );
     // A frame set before the order is checked when the spec is rendered.
