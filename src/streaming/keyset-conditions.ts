@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { columnRef, scalarTypeOf, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { columnRef, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { storedValue } from '../window/parameters.ts';
 import type { Condition } from '../window/conditions.ts';
 
 /**
@@ -7,9 +8,6 @@ import type { Condition } from '../window/conditions.ts';
  * `exactTextSql`), so each is bound as text and cast back to its column's type: the comparison sees the stored
  * value itself (every microsecond of a `timestamptz`), never a value rounded on its way through JavaScript.
  */
-function storedValue<M extends ModelName>(model: M, field: FieldOf<M>, text: string): Prisma.Sql {
-  return Prisma.sql`CAST(${text} AS ${Prisma.raw(scalarTypeOf(model, field))})`;
-}
 
 /**
  * Rows after the position in index order:

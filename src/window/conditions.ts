@@ -1,29 +1,11 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { ValidationError, WindowSpecError } from '../errors.ts';
+import { WindowSpecError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
-import { describe, timeOf } from '../validation/dates.ts';
+import { describe } from '../validation/dates.ts';
 import { denseItems, requireDense } from '../validation/dense.ts';
-import { arrayTypeOf, columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
+import { columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { checkedColumnArray, columnValue, typedColumnValue } from './parameters.ts';
 import type { FieldValue } from './types.ts';
-
-/**
- * Dates are bound as ISO-8601 text with an explicit `Z` and cast to the column's type. A bare `Date` parameter
- * reaches PostgreSQL through @prisma/adapter-pg without an offset and is read in the session's TimeZone, so any
- * session not set to UTC would shift every bound by its offset. The text comes from the Date's own time value
- * (`Date.prototype`), never from a `toISOString` the value may have overridden. Other values pass unchanged.
- *
- * ```ts
- * boundValue(new Date('2026-01-01')); // '2026-01-01T00:00:00.000Z'
- * boundValue([1, 2]);                 // [1, 2]
- * ```
- */
-export function boundValue(value: unknown): unknown {
-  if (Array.isArray(value)) return denseItems('value', value, (_, item) => boundValue(item));
-  const time = timeOf(value);
-  if (time === undefined) return value;
-  if (Number.isNaN(time)) throw new ValidationError('value', 'is an Invalid Date.');
-  return new Date(time).toISOString();
-}
 
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
 const OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '>', '>='];
@@ -52,14 +34,6 @@ export function requireCondition<M extends ModelName>(model: M, value: unknown, 
     throw new WindowSpecError(`${what}: the condition was built for ${String(candidate.model)}, not ${model}.`);
   }
   return value as Condition<M>;
-}
-
-// `CAST($n AS type)` for types whose bound text needs it (dates and times, see `boundValue`); others bind as is,
-// and PostgreSQL infers their type from the column they are compared with.
-function scalarSql(model: string, field: string, param: unknown): Prisma.Sql {
-  return columnInfo(model, field).type === 'DateTime'
-    ? Prisma.sql`CAST(${param} AS ${Prisma.raw(scalarTypeOf(model, field))})`
-    : Prisma.sql`${param}`;
 }
 
 function requireList(what: string, value: unknown): readonly unknown[] {
@@ -96,8 +70,8 @@ export function conditions<M extends ModelName>(model: M) {
       if (value === null || value === undefined) {
         throw new WindowSpecError(`compare(${field}, '${operator}', ${String(value)}): use isNull / isNotNull for NULL.`);
       }
-      const param = requireColumnValue(`compare(${field}, '${operator}')`, model, field, value);
-      return make(Prisma.sql`${column} ${Prisma.raw(operator)} ${scalarSql(model, field, param)}`);
+      const param = columnValue(`compare(${field}, '${operator}')`, model, field, value);
+      return make(Prisma.sql`${column} ${Prisma.raw(operator)} ${param}`);
     },
     isNull(field: FieldOf<M>): Condition<M> {
       return make(Prisma.sql`${columnRef(model, field)} IS NULL`);
@@ -110,7 +84,7 @@ export function conditions<M extends ModelName>(model: M) {
       const list = requireList(`in(${field})`, values);
       if (list.length === 0) throw new WindowSpecError(`in(${field}, []): an empty list matches nothing.`);
       const params = denseItems(`in(${field})`, list, (path, value) => requireColumnValue(path, model, field, value));
-      return make(Prisma.sql`${column} = ANY(CAST(${params} AS ${Prisma.raw(arrayTypeOf(model, field))}))`);
+      return make(Prisma.sql`${column} = ANY(${checkedColumnArray(model, field, params)})`);
     },
     /**
      * Row comparison for keyset pagination: `("a", "b", "id") > (CAST($1 AS int4), CAST($2 AS timestamptz), CAST($3 AS int8))`.
@@ -126,10 +100,7 @@ export function conditions<M extends ModelName>(model: M) {
         throw new WindowSpecError('after() needs one value per field.');
       }
       const columns = keys.map((field) => columnRef(model, field));
-      const bound = keys.map((field, i) => {
-        const param = requireColumnValue(`after(${field})`, model, field, given[i]);
-        return Prisma.sql`CAST(${param} AS ${Prisma.raw(scalarTypeOf(model, field))})`;
-      });
+      const bound = keys.map((field, i) => typedColumnValue(`after(${field})`, model, field, given[i]));
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
     /**
@@ -154,9 +125,7 @@ export function conditions<M extends ModelName>(model: M) {
         }
         return keys.map((field, i) => requireColumnValue(`${path}[${i}] (${field})`, model, field, values[i]));
       });
-      const arrays = keys.map(
-        (field, i) => Prisma.sql`CAST(${checked.map((tuple) => tuple[i])} AS ${Prisma.raw(arrayTypeOf(model, field))})`,
-      );
+      const arrays = keys.map((field, i) => checkedColumnArray(model, field, checked.map((tuple) => tuple[i])));
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT * FROM unnest(${Prisma.join(arrays, ', ')}))`);
     },
     and(...items: Condition<M>[]): Condition<M> {

@@ -1,5 +1,6 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { WindowSpecError } from '../errors.ts';
+import { intervalValue } from './parameters.ts';
 
 export type FrameMode = 'ROWS' | 'RANGE' | 'GROUPS';
 
@@ -166,7 +167,7 @@ export function hasIntervalOffset(bound: FrameBound): boolean {
 function offsetSql(offset: FrameOffset): Prisma.Sql {
   // A validated integer is printed, not bound: PostgreSQL needs frame offsets as constants of a known type.
   if (typeof offset === 'number') return Prisma.raw(String(offset));
-  return Prisma.sql`CAST(${offset.interval} AS interval)`;
+  return intervalValue(offset.interval);
 }
 
 function boundSql(bound: FrameBound): Prisma.Sql {

@@ -1,8 +1,8 @@
 import { Prisma } from '../generated/prisma/client.ts';
 import { WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
-import { requireColumnValue } from '../validation/column-value.ts';
-import { columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
+import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { numericValue, typedColumnValue } from './parameters.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
 import type { FieldValue, NumericFieldOf, SumValue, TemporalFieldOf, NonNullFieldValue } from './types.ts';
@@ -219,8 +219,8 @@ export function windowFunctions<M extends ModelName>(model: M) {
       const opening = !carry
         ? Prisma.empty
         : carry.where
-          ? Prisma.sql`CASE WHEN ${carry.where.sql} THEN CAST(${carry.amount} AS numeric) ELSE 0 END + `
-          : Prisma.sql`CAST(${carry.amount} AS numeric) + `;
+          ? Prisma.sql`CASE WHEN ${carry.where.sql} THEN ${numericValue(carry.amount)} ELSE 0 END + `
+          : Prisma.sql`${numericValue(carry.amount)} + `;
       return make<M, SumValue<NonNullFieldValue<M, F>>>(model, {
         name: 'runningTotal',
         render: (over) => (carry ? Prisma.sql`(${opening}SUM(${value}) ${over})` : Prisma.sql`SUM(${value}) ${over}`),
@@ -281,7 +281,7 @@ function offsetFunction<M extends ModelName, F extends FieldOf<M>>(
   const args =
     opts.default === undefined || opts.default === null
       ? Prisma.sql`${column}, ${Prisma.raw(String(offset))}`
-      : Prisma.sql`${column}, ${Prisma.raw(String(offset))}, CAST(${requireColumnValue(`${name}(${field}).default`, model, field, opts.default)} AS ${Prisma.raw(scalarTypeOf(model, field))})`;
+      : Prisma.sql`${column}, ${Prisma.raw(String(offset))}, ${typedColumnValue(`${name}(${field}).default`, model, field, opts.default)}`;
   return make<M, FieldValue<M, F> | null>(model, { name, ignoresFrame: true, valueField: field, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
 }
 

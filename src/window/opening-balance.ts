@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client.ts';
-import { aliasRef, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from './catalog.ts';
-import { boundValue, type Condition } from './conditions.ts';
+import { aliasRef, columnRef, tableRef, type FieldOf, type ModelName } from './catalog.ts';
+import type { Condition } from './conditions.ts';
+import { typedColumnValue } from './parameters.ts';
 import { whereAll } from './filters.ts';
 
 /**
@@ -17,7 +18,7 @@ export function openingBalanceSql<M extends ModelName>(
   before: Date,
   where: readonly Condition<M>[],
 ): Prisma.Sql {
-  const bound = Prisma.sql`CAST(${boundValue(before)} AS ${Prisma.raw(scalarTypeOf(model, orderBy))})`;
+  const bound = typedColumnValue('from', model, orderBy, before);
   const conditions = [...where.map((c) => c.sql), Prisma.sql`${columnRef(model, orderBy)} < ${bound}`];
   return Prisma.sql`SELECT COALESCE(SUM(${columnRef(model, amount)}), 0) AS ${aliasRef('opening')} FROM ${tableRef(model)} ${whereAll(conditions)}`;
 }

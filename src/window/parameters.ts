@@ -1,0 +1,109 @@
+import { Prisma } from '../generated/prisma/client.ts';
+import { requireColumnValue } from '../validation/column-value.ts';
+import { arrayTypeOf, columnInfo, scalarTypeOf } from './catalog.ts';
+
+/**
+ * The one place a JavaScript value becomes a bound parameter. Every value is checked against its column's type
+ * first (`requireColumnValue`: a `ValidationError` before any SQL) and bound in the form that means the same in
+ * every session: instants as ISO-8601 text with `Z`, cast to the column's type; decimals as exact text; keyset
+ * positions as the server's own text of a stored value, cast back. Nothing else in the library puts a value into
+ * SQL.
+ */
+
+const cast = (param: unknown, type: string): Prisma.Sql => Prisma.sql`CAST(${param} AS ${Prisma.raw(type)})`;
+
+/**
+ * A value compared with `model.field`. Dates and times are cast (their text needs a type); other values bind as
+ * they are and PostgreSQL infers their type from the column:
+ * ```ts
+ * columnValue('compare(accountId)', 'Transaction', 'accountId', 7)                        // $1
+ * columnValue('compare(createdAt)', 'Transaction', 'createdAt', new Date('2026-01-01'))   // CAST($1 AS timestamptz)
+ * ```
+ */
+export function columnValue(path: string, model: string, field: string, value: unknown): Prisma.Sql {
+  const param = requireColumnValue(path, model, field, value);
+  return columnInfo(model, field).type === 'DateTime' ? cast(param, scalarTypeOf(model, field)) : Prisma.sql`${param}`;
+}
+
+/** A value of `model.field`, always cast to its type: `CAST($1 AS int4)` (row comparisons, `lag` defaults). */
+export function typedColumnValue(path: string, model: string, field: string, value: unknown): Prisma.Sql {
+  return cast(requireColumnValue(path, model, field, value), scalarTypeOf(model, field));
+}
+
+/**
+ * Values of `model.field` as one bound array: `CAST($1 AS int4[])`, whatever their number, so the statement text
+ * does not change with the list's length. `values` are checked one by one (`path[i]`).
+ */
+export function columnArray(path: string, model: string, field: string, values: readonly unknown[]): Prisma.Sql {
+  return cast(values.map((value, i) => requireColumnValue(`${path}[${i}]`, model, field, value)), arrayTypeOf(model, field));
+}
+
+/** Values of `model.field` already checked with `requireColumnValue`, as one bound array. */
+export function checkedColumnArray(model: string, field: string, values: readonly unknown[]): Prisma.Sql {
+  return cast(values, arrayTypeOf(model, field));
+}
+
+/**
+ * A stored value as the server printed it (`to_json(col) #>> '{}'`), cast back to its column's type: the stored
+ * value itself, every microsecond included. `CAST($1 AS timestamptz)`.
+ */
+export function storedValue(model: string, field: string, text: string): Prisma.Sql {
+  return cast(text, scalarTypeOf(model, field));
+}
+
+/** A validated interval (frame offsets of RANGE windows): `CAST($1 AS interval)`. */
+export function intervalValue(text: string): Prisma.Sql {
+  return cast(text, 'interval');
+}
+
+/** An exact amount: `CAST($1 AS numeric)`, bound as decimal text (never a float). */
+export function numericValue(amount: Prisma.Decimal | string): Prisma.Sql {
+  return cast(Prisma.Decimal.isDecimal(amount) ? amount.toFixed() : amount, 'numeric');
+}
+
+type Param = string | number | boolean | null;
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** `YYYY-MM-DD` of a UTC day. Years are validated to 1..9999 before this runs. */
+export function formatUtcDate(date: Date): string {
+  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+}
+
+/** `YYYY-MM-DD hh:mm:ss.mmm+00`: an explicit UTC offset, so the session's TimeZone cannot shift it. */
+export function formatUtcTimestamp(date: Date): string {
+  return (
+    `${formatUtcDate(date)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    `.${pad(date.getUTCMilliseconds(), 3)}+00`
+  );
+}
+
+/** How one validated value of `model.field` is bound inside an insert's column array. */
+function insertValue(model: string, field: string): (value: unknown) => Param {
+  const info = columnInfo(model, field);
+  const native = info.nativeType?.[0];
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    switch (info.type) {
+      case 'Decimal':
+        // Exact decimal text ('-120.45'); toFixed() never switches to exponent notation.
+        return Prisma.Decimal.isDecimal(value) ? value.toFixed() : new Prisma.Decimal(value as string).toFixed();
+      case 'DateTime':
+        if (!(value instanceof Date)) throw new TypeError(`${model}.${field}: expected a validated Date`);
+        return native === 'Date' ? formatUtcDate(value) : formatUtcTimestamp(value);
+      case 'BigInt':
+        return String(value);
+      default:
+        return value as Param;
+    }
+  };
+}
+
+/**
+ * One column of a bulk insert's validated rows as one bound array, `$1::int4[]`: decimals as exact text,
+ * instants as UTC text with an explicit offset, dates as calendar days, NULLs kept.
+ */
+export function insertColumnArray(model: string, field: string, values: readonly unknown[]): Prisma.Sql {
+  const toParam = insertValue(model, field);
+  return Prisma.sql`${values.map(toParam)}::${Prisma.raw(arrayTypeOf(model, field))}`;
+}
