@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { PrismaClient, type Prisma } from '../../src/generated/prisma/client.ts';
-import { SessionTimeZoneError, TransactionRepository, windowFunctions, windowQuery, windowSpec, type NewTransaction } from '../../src/index.ts';
+import { createPrismaClient, SessionTimeZoneError, TransactionRepository, windowFunctions, windowQuery, windowSpec, type NewTransaction } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { testPool } from '../support/pg-pool.ts';
@@ -138,5 +138,26 @@ describe.each(['America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'])('sessions
     expect(await stored(pool)).toEqual([]);
     await prisma.$transaction((tx) => new TransactionRepository(tx).insertMany(rows, { strategy: 'unnest' }));
     expect((await stored(pool)).map((r) => r.time)).toEqual(rows.map((r) => r.createdAt.getTime() * 1000));
+  });
+});
+
+describe('a database whose DateStyle is not ISO', () => {
+  it('createPrismaClient pins ISO dates, so returned instants are valid and exact', async () => {
+    await open?.end();
+    open = undefined;
+    await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" SET timezone = 'UTC'`);
+    await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" SET datestyle = 'SQL, DMY'`);
+    const prisma = createPrismaClient(db.url);
+    try {
+      const [session] = await prisma.$queryRaw<Array<{ style: string }>>`SELECT current_setting('DateStyle') AS style`;
+      expect(session?.style).toMatch(/^ISO/);
+      await db.truncate('Transaction');
+      await new TransactionRepository(prisma).insertMany(rows);
+      const read = await new TransactionRepository(prisma).runningTotals();
+      expect(read.map((r) => r.createdAt.toISOString()).sort()).toEqual(rows.map((r) => r.createdAt.toISOString()).sort());
+    } finally {
+      await prisma.$disconnect();
+      await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET datestyle`);
+    }
   });
 });
