@@ -4,6 +4,7 @@ import { requireKeyList } from '../validation/keys.ts';
 import type pg from 'pg';
 import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
+import { requireStreamOptions } from '../validation/stream-options.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
@@ -12,7 +13,6 @@ import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { compileRunningTotal } from '../streaming/running-total-compiler.ts';
 import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
 import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
-import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../executor/stream-timeouts.ts';
 import {
   BULK_OPTION_KEYS,
   prepareBatch,
@@ -130,17 +130,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       readonly scope?: Scope;
     } = {},
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
-    const settings = requireOptions('stream', stream, ['chunkSize', 'timeoutMs', 'idleTimeoutMs', 'scope']);
-    const chunkSize = settings.chunkSize === undefined ? 10_000 : requirePositiveInt('stream.chunkSize', settings.chunkSize, 1_000_000);
-    const timeouts = {
-      timeoutMs:
-        settings.timeoutMs === undefined ? DEFAULT_STREAM_TIMEOUT_MS : requirePositiveInt('stream.timeoutMs', settings.timeoutMs, 86_400_000),
-      idleTimeoutMs:
-        settings.idleTimeoutMs === undefined
-          ? DEFAULT_STREAM_IDLE_TIMEOUT_MS
-          : requirePositiveInt('stream.idleTimeoutMs', settings.idleTimeoutMs, 86_400_000),
-    };
-    const scope = requireChoice('stream.scope', settings.scope, ['partition', 'global'], 'partition');
+    const { chunkSize, rest, ...timeouts } = requireStreamOptions(stream, ['scope']);
+    const scope = requireChoice('stream.scope', rest.scope, ['partition', 'global'], 'partition');
     const plan = this.runningTotalPlan(options, scope);
     const rows = this.pgPool
       ? streamThroughCursor(this.pgPool, plan, this.planSql(plan), chunkSize, timeouts)

@@ -4,8 +4,7 @@ import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
 import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
-import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../executor/stream-timeouts.ts';
-import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireStreamOptions } from '../validation/stream-options.ts';
 import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } from './catalog.ts';
 import type { Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
@@ -233,15 +232,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     client: DbClient,
     options: { readonly chunkSize?: number; readonly timeoutMs?: number; readonly idleTimeoutMs?: number } = {},
   ): AsyncGenerator<Row, void, undefined> {
-    const settings = requireOptions('stream', options, ['chunkSize', 'timeoutMs', 'idleTimeoutMs']);
-    const positive = (name: string, value: unknown, fallback: number, max: number) =>
-      value === undefined ? fallback : requirePositiveInt(`stream.${name}`, value, max);
-    const sql = this.toSql();
-    yield* streamDeclaredCursor<Row>(client, sql, {
-      chunkSize: positive('chunkSize', settings.chunkSize, 10_000, 1_000_000),
-      timeoutMs: positive('timeoutMs', settings.timeoutMs, DEFAULT_STREAM_TIMEOUT_MS, 86_400_000),
-      idleTimeoutMs: positive('idleTimeoutMs', settings.idleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 86_400_000),
-    });
+    const { rest: _none, ...settings } = requireStreamOptions(options);
+    yield* streamDeclaredCursor<Row>(client, this.toSql(), settings);
   }
 
   /**

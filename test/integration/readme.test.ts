@@ -517,10 +517,9 @@ describe('README.md', () => {
   for (const block of blocks) {
     const annotation = safeAnnotation(block);
     const title = `${where(block)} ${block.lang || 'block'} (${block.heading})`;
-    if (annotation?.kind === 'exempt') {
-      it.skip(`${title} — exempt: ${annotation.reason}`, () => {});
-      continue;
-    }
+    // An exempt block runs nothing: its written reason (checked when the annotation is parsed) stands in the README
+    // beside it, and the classification test above fails on a block that is neither run, checked nor exempted.
+    if (annotation?.kind === 'exempt') continue;
 
     if (block.lang === 'ts') {
       it(`${title} type-checks and runs`, { timeout: 120_000 }, async () => {
