@@ -10,7 +10,7 @@ import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
-import { compileRunningTotal } from '../streaming/running-total-compiler.ts';
+import { compileRunningTotal, keyText } from '../streaming/running-total-compiler.ts';
 import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
 import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
 import {
@@ -48,13 +48,6 @@ export interface RepositoryOptions {
    * fraction of the per-row cost (BENCHMARKS.md).
    */
   readonly pgPool?: pg.Pool;
-}
-
-// Partition values as text, to compare keys and fingerprint cursors: JSON, with bigints (BigInt partition fields)
-// spelled out instead of throwing.
-// (Identical to plain JSON for every other key, so cursors issued before stay valid.)
-function keyText(values: readonly unknown[]): string {
-  return JSON.stringify(values, (_, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
 }
 
 /**

@@ -95,11 +95,17 @@ export function compileOpeningBalance<M extends ModelName>(plan: RunningTotalPla
   return openingBalanceSql(plan.model, plan.amount, plan.orderBy, plan.from, filtersOf(partitionOnly));
 }
 
-// Values as they identify a query: instants by their time, big integers and decimals by their digits.
+// Values as they identify a key or a query: big integers and decimals by their digits (plain JSON throws on a
+// bigint and prints a Decimal's internals).
 function canonical(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return `${value}n`;
   if (Prisma.Decimal.isDecimal(value)) return `${value.toFixed()}d`;
   return value;
+}
+
+/** Key values as one comparable string: equal keys give equal text (`[42]`, `["EMEA"]`, `["7n"]`). */
+export function keyText(values: unknown): string {
+  return JSON.stringify(values, canonical);
 }
 
 /**
@@ -116,5 +122,5 @@ export function planFingerprint<M extends ModelName>(plan: RunningTotalPlan<M>):
     plan.frame,
     plan.nulls,
   ];
-  return createHash('sha256').update(JSON.stringify(identity, canonical)).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(keyText(identity)).digest('base64url').slice(0, 22);
 }
