@@ -25,16 +25,19 @@ export async function* streamDeclaredCursor<Row>(
   options: CursorStreamOptions,
 ): AsyncGenerator<Row, void, undefined> {
   // A name of our own: several streams may share a caller's transaction.
-  const cursor = `window_stream_${randomBytes(8).toString('hex')}`;
+  // The name and the count are ours (random hex, a validated integer), not the caller's: FETCH and CLOSE take no
+  // bound parameters, so they are written into the statement.
+  const cursor = Prisma.raw(`"window_stream_${randomBytes(8).toString('hex')}"`);
+  const fetch = Prisma.sql`FETCH FORWARD ${Prisma.raw(String(Math.trunc(options.chunkSize)))} FROM ${cursor}`;
   const own = isRootClient(db);
   const batches = snapshotBatches<Row[]>(
     db,
     async (tx, emit) => {
-      await tx.$executeRaw(Prisma.sql`DECLARE ${Prisma.raw(`"${cursor}"`)} NO SCROLL CURSOR FOR ${sql}`);
+      await tx.$executeRaw(Prisma.sql`DECLARE ${cursor} NO SCROLL CURSOR FOR ${sql}`);
       let failed = false;
       try {
         for (;;) {
-          const rows = await tx.$queryRawUnsafe<Row[]>(`FETCH FORWARD ${Math.trunc(options.chunkSize)} FROM "${cursor}"`);
+          const rows = await tx.$queryRaw<Row[]>(fetch);
           if (rows.length > 0 && !(await emit(rows))) return;
           if (rows.length < options.chunkSize) return;
         }
@@ -44,7 +47,7 @@ export async function* streamDeclaredCursor<Row>(
       } finally {
         // Our own transaction closes it at its end; a caller's goes on, so close it now (not after a failure:
         // the caller's transaction is then aborted and refuses every statement).
-        if (!own && !failed) await tx.$executeRawUnsafe(`CLOSE "${cursor}"`);
+        if (!own && !failed) await tx.$executeRaw(Prisma.sql`CLOSE ${cursor}`);
       }
     },
     options,

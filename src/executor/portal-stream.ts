@@ -70,7 +70,8 @@ export async function* streamPortal<Row>(
   let idle: NodeJS.Timeout | undefined;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-    await client.query(serverStatementTimeoutSql(timeouts));
+    const limit = serverStatementTimeoutSql(timeouts);
+    await client.query(limit.text, limit.values.map(driverValue));
     cursor = client.query(new Cursor<Record<string, unknown>>(sql.text, sql.values.map(driverValue), { types }));
     for (;;) {
       const rows = await cursor.read(chunkSize);

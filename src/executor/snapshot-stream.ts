@@ -46,7 +46,7 @@ export async function* snapshotBatches<T>(
   const run = async (tx: Prisma.TransactionClient) => {
     if (root) {
       await tx.$executeRaw`SET TRANSACTION READ ONLY`;
-      await tx.$queryRawUnsafe(serverIdleTimeoutSql(timeouts));
+      await tx.$queryRaw(serverIdleTimeoutSql(timeouts));
     }
     await produce(tx, emit);
   };

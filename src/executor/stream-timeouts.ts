@@ -1,3 +1,4 @@
+import { Prisma } from '../generated/prisma/client.ts';
 import { TransactionTimeoutError } from '../errors.ts';
 
 /** Default of `idleTimeoutMs`: how long a stream's transaction waits for its consumer to ask for more rows. */
@@ -20,21 +21,18 @@ export interface StreamTimeouts {
 /**
  * Sets a server limit for the current transaction only (`set_config(..., true)`, like `SET LOCAL`) to `ms`, or
  * leaves it when the server already has a stricter one: the library never loosens a limit set for the database.
- * `ms` comes from validated integers; the setting names are the two below.
+ * Both the limit and the setting's name are bound parameters.
  */
-function tightenSql(setting: 'idle_in_transaction_session_timeout' | 'statement_timeout', ms: number): string {
+function tightenSql(setting: 'idle_in_transaction_session_timeout' | 'statement_timeout', ms: number): Prisma.Sql {
   const limit = Math.trunc(ms);
-  return (
-    `SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit} ELSE LEAST(setting::bigint, ${limit}) END)::text, true) ` +
-    `FROM pg_settings WHERE name = '${setting}'`
-  );
+  return Prisma.sql`SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit}::bigint ELSE LEAST(setting::bigint, ${limit}::bigint) END)::text, true) FROM pg_settings WHERE name = ${setting}`;
 }
 
 /**
  * The server-side bound of a stream's own transaction of keyset chunks: between two chunks the session is idle in
  * its transaction.
  */
-export function serverIdleTimeoutSql(timeouts: StreamTimeouts): string {
+export function serverIdleTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
   return tightenSql('idle_in_transaction_session_timeout', timeouts.idleTimeoutMs + SERVER_MARGIN_MS);
 }
 
@@ -42,7 +40,7 @@ export function serverIdleTimeoutSql(timeouts: StreamTimeouts): string {
  * The server-side bound of a stream read through one portal: between two reads of an open portal the session
  * counts as active, not idle, so the idle limit never applies; the statement's limit bounds it instead.
  */
-export function serverStatementTimeoutSql(timeouts: StreamTimeouts): string {
+export function serverStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
   return tightenSql('statement_timeout', timeouts.timeoutMs + SERVER_MARGIN_MS);
 }
 
