@@ -31,14 +31,9 @@ export function typedColumnValue(path: string, model: string, field: string, val
 }
 
 /**
- * Values of `model.field` as one bound array: `CAST($1 AS int4[])`, whatever their number, so the statement text
- * does not change with the list's length. `values` are checked one by one (`path[i]`).
+ * Values of `model.field`, each already checked with `requireColumnValue`, as one bound array: `CAST($1 AS
+ * int4[])`, whatever their number, so the statement text does not change with the list's length.
  */
-export function columnArray(path: string, model: string, field: string, values: readonly unknown[]): Prisma.Sql {
-  return cast(values.map((value, i) => requireColumnValue(`${path}[${i}]`, model, field, value)), arrayTypeOf(model, field));
-}
-
-/** Values of `model.field` already checked with `requireColumnValue`, as one bound array. */
 export function checkedColumnArray(model: string, field: string, values: readonly unknown[]): Prisma.Sql {
   return cast(values, arrayTypeOf(model, field));
 }
