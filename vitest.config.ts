@@ -14,6 +14,7 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // globalSetup teardown (stopping PostgreSQL) is quick, but leave room on a loaded CI machine.
     teardownTimeout: 30_000,
+    setupFiles: ['test/setup.ts'],
     projects: [
       {
         extends: true,

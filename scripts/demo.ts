@@ -2,7 +2,7 @@
  * `npm run demo`: the library end to end on a throwaway database (see USAGE). The data set is written with
  * `createMany` inside one `$transaction` per table, as an application's own Prisma code would write it.
  */
-import { SalesRecordRepository, TransactionRepository } from '../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../prisma/app/index.ts';
 import { verboseOnly } from './lib/cli/args.ts';
 import { runCli } from './lib/cli/run.ts';
 import { demoSales, demoTransactions } from './lib/demo-data.ts';

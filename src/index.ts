@@ -1,14 +1,7 @@
 /**
- * Public API: repositories for running totals over Prisma models on PostgreSQL, the window SQL builder they are
- * made of, and the error classes callers branch on.
+ * Public API: repositories for running totals over the models of an application's Prisma schema on PostgreSQL,
+ * the window SQL builder they are made of, and the error classes callers branch on.
  */
-export { TransactionRepository, type NewTransaction } from './repositories/transaction-repository.ts';
-export { SalesRecordRepository, type NewSalesRecord } from './repositories/sales-record-repository.ts';
-export {
-  InventoryMovementRepository,
-  type NewInventoryMovement,
-  type StockKey,
-} from './repositories/inventory-movement-repository.ts';
 export {
   RunningTotalRepository,
   type RepositoryOptions,
@@ -47,8 +40,24 @@ export {
   type InsertStrategy,
 } from './ingest/bulk-insert.ts';
 export { isRetryableTransactionError, withRetry, type RetryOptions } from './retry/retry.ts';
-export { inTransaction, type DbClient, type TransactionOptions } from './executor/db-client.ts';
+export {
+  inTransaction,
+  type DbClient,
+  type IsolationLevel,
+  type RootDbClient,
+  type TransactionClientOf,
+  type TransactionOptions,
+} from './executor/db-client.ts';
 export { transaction, type LedgerTransactionOptions } from './transaction.ts';
+export {
+  windowLedger,
+  type LedgerModelDefinition,
+  type LedgerModelMethods,
+  type LedgerRepository,
+  type WindowLedgerConfig,
+  type WindowLedgerExtension,
+  type WindowLedgerModels,
+} from './extension/window-ledger.ts';
 export { requireModelDefinition } from './validation/model-definition.ts';
 export { windowSpec, WindowSpec, type OrderItem, type SortDirection, type NullsOrder } from './window/window-spec.ts';
 export {
@@ -65,15 +74,28 @@ export { windowQuery, WindowQuery } from './window/window-query.ts';
 export { windowFunctions, type AggregateOptions, type WindowFunction, type WindowFunctionResult } from './window/functions.ts';
 export { conditions, type ComparisonOperator, type Condition } from './window/conditions.ts';
 export { inList, withinRange } from './window/filters.ts';
-export type { FieldOf, ModelName } from './window/catalog.ts';
+export {
+  registerWindowCatalog,
+  type CatalogColumn,
+  type CatalogModel,
+  type ColumnDefault,
+  type FieldOf,
+  type ModelName,
+  type Register,
+  type WindowCatalog,
+  type WindowCatalogShape,
+} from './window/catalog.ts';
 export type {
   AmountFieldOf,
   FieldValue,
+  CatalogColumnValue,
   InsertFieldOf,
+  JsonValue,
   ModelRow,
   NumericFieldOf,
   OrderFieldOf,
   PartitionFieldOf,
+  ScalarValue,
   SumValue,
   TemporalFieldOf,
   UniqueFieldOf,
@@ -108,5 +130,5 @@ export {
   type RawPlanNode,
   type WindowAggFeed,
 } from './explain/index.ts';
-export { createPrismaClient, SESSION_OPTIONS } from './db/prisma-client.ts';
+export { SESSION_OPTIONS } from './executor/session-options.ts';
 export { SessionTimeZoneError } from './ingest/session-time-zone.ts';

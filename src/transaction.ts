@@ -1,6 +1,12 @@
-import type { Prisma, PrismaClient } from './generated/prisma/client.ts';
 import { ValidationError } from './errors.ts';
-import { inTransaction, isRootClient, type TransactionOptions } from './executor/db-client.ts';
+import {
+  inTransaction,
+  isRootClient,
+  type DbClient,
+  type RootDbClient,
+  type TransactionClientOf,
+  type TransactionOptions,
+} from './executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions } from './retry/retry.ts';
 import { requireChoice, requireOptions, requirePositiveInt } from './validation/batch.ts';
 import { describe } from './validation/dates.ts';
@@ -29,7 +35,8 @@ const ISOLATION_LEVELS = ['ReadUncommitted', 'ReadCommitted', 'RepeatableRead', 
  * through: a `LedgerError` unchanged (e.g. a `ValidationError` from a repository), any other exception as an
  * `UnexpectedError` with the original as `cause`. Repositories constructed with `tx` join the transaction.
  *
- * Pass the application's `PrismaClient`: a transaction client cannot open, configure or retry a transaction.
+ * Pass the application's `PrismaClient` (plain or `$extends`-ed; `tx` is then typed as that client's transaction
+ * client): a transaction client cannot open, configure or retry a transaction.
  *
  * ```ts
  * const totals = await transaction(
@@ -42,9 +49,9 @@ const ISOLATION_LEVELS = ['ReadUncommitted', 'ReadCommitted', 'RepeatableRead', 
  * );
  * ```
  */
-export async function transaction<T>(
-  client: PrismaClient,
-  work: (tx: Prisma.TransactionClient, attempt: number) => Promise<T>,
+export async function transaction<Client extends RootDbClient, T>(
+  client: Client,
+  work: (tx: TransactionClientOf<Client>, attempt: number) => Promise<T>,
   options?: LedgerTransactionOptions,
 ): Promise<T> {
   requireRootClient(client);
@@ -61,15 +68,17 @@ export async function transaction<T>(
     raw.retry === false
       ? retryPolicy('options.retry', { maxAttempts: 1 })
       : retryPolicy('options.retry', raw.retry ?? { maxAttempts: DEFAULT_MAX_ATTEMPTS });
-  return retrying((attempt) => inTransaction(client, (tx) => work(tx, attempt), settings), policy);
+  // The runtime hands `work` the client's own transaction client, which is what TransactionClientOf names.
+  const run = (tx: DbClient, attempt: number) => work(tx as TransactionClientOf<Client>, attempt);
+  return retrying((attempt) => inTransaction(client, (tx) => run(tx, attempt), settings), policy);
 }
 
 // Checked before anything runs: a transaction client would make the options and the retry silently meaningless.
 function requireRootClient(client: unknown): void {
-  if (typeof client !== 'object' || client === null || typeof (client as Partial<PrismaClient>).$transaction !== 'function') {
+  if (typeof client !== 'object' || client === null || typeof (client as Partial<RootDbClient>).$transaction !== 'function') {
     throw new ValidationError('client', `expected a PrismaClient, got ${describe(client)}.`);
   }
-  if (!isRootClient(client as PrismaClient)) {
+  if (!isRootClient(client as DbClient)) {
     throw new ValidationError(
       'client',
       'is a transaction client (tx): transaction() opens its own transaction. Inside an existing one, call the ' +

@@ -3,7 +3,8 @@
  * repository (validation, chunking, one interactive transaction). See `npm run bench:ingest -- --help`
  * (ingest-args.ts).
  */
-import { TransactionRepository, type InsertStrategy } from '../../src/index.ts';
+import { type InsertStrategy } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { runCli, stderrLine } from '../lib/cli/run.ts';
 import { withScratchDatabase } from '../lib/scratch-database.ts';
 import { parseIngestArgs, type IngestArgs } from './ingest-args.ts';

@@ -3,7 +3,7 @@
  * temporary embedded server here). Migrated like the app's. On Ctrl-C the child processes are killed, the clients
  * closed and the databases dropped (an embedded server is stopped and its directory removed by provisionPostgres).
  */
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { provisionPostgres } from '../lib/postgres/provision.ts';
 import { registerForCleanup } from '../lib/postgres/shutdown.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../lib/scratch-database.ts';

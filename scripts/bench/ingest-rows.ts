@@ -3,7 +3,7 @@
  * Transaction shape (synthetic/transactions.ts) over 1,000 accounts, each row with an idempotency key, so every
  * insert also maintains the unique externalId index as a real ledger's would. Batch `seed` has its own keys.
  */
-import type { NewTransaction } from '../../src/index.ts';
+import type { NewTransaction } from '../../prisma/app/index.ts';
 import { transactionRows } from '../lib/synthetic/transactions.ts';
 
 export const benchRows = (count: number, seed: number): NewTransaction[] =>

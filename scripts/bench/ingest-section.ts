@@ -9,8 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { TransactionRepository, type NewTransaction } from '../../src/index.ts';
+import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { benchRows } from './ingest-rows.ts';
 import { rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';

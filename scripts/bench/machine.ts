@@ -1,7 +1,7 @@
 /** The machine a bench run measured: recorded with every run in BENCHMARKS.md. */
 import { cpus } from 'node:os';
 
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 
 export interface Machine {
   readonly cores: number;

@@ -5,8 +5,9 @@
  */
 import pg from 'pg';
 
-import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
-import { TransactionRepository, type RunningTotalOptions } from '../../src/index.ts';
+import { Prisma, type PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { type RunningTotalOptions } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { median, medianOf, rowsPerSecond } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 

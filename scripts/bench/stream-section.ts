@@ -3,8 +3,8 @@
  * pg-cursor on the same SQL vs a DECLARE CURSOR / FETCH loop through Prisma, each in its own child process, plus
  * the server's own execution time of that SQL.
  */
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { TransactionRepository } from '../../src/index.ts';
+import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { rowsPerSecond } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 import { runStreamWorker, type StreamMode, type StreamResult } from './spawn-stream.ts';

@@ -17,8 +17,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 
-import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
-import { TransactionRepository } from '../../src/index.ts';
+import { Prisma, PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import type { StreamJob, StreamResult } from './spawn-stream.ts';
 
 const LONG_MS = 86_400_000;

@@ -1,4 +1,4 @@
-import type { NewSalesRecord, NewTransaction } from '../../src/index.ts';
+import type { NewSalesRecord, NewTransaction } from '../../prisma/app/index.ts';
 
 /**
  * The demo's small, fixed data set. It is written out literally (not generated) so every run prints the same

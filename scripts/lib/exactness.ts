@@ -3,8 +3,8 @@
  * ledger (synthetic/stress-ledger.ts) inserted, the stored rows read back, and a row-by-row comparison of running
  * totals against the bigint-cents reference.
  */
-import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
-import { TransactionRepository, type NewTransaction } from '../../src/index.ts';
+import { Prisma, type PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { centsToString, referenceRunningTotals, type LedgerRow } from './reference.ts';
 
 /** The whole ledger in memory, for test-sized runs. */

@@ -1,12 +1,7 @@
 /** The work of `npm run explain` once its arguments are valid (loaded lazily: --help and bad arguments stay fast). */
-import type { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
-import {
-  explainQuery,
-  SalesRecordRepository,
-  TransactionRepository,
-  type PlanSummary,
-  type RunningTotalOptions,
-} from '../../src/index.ts';
+import type { Prisma, PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { explainQuery, type PlanSummary, type RunningTotalOptions } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { EXIT_CHECK_FAILED, stderrLine } from './cli/run.ts';
 import { EXPLAIN_QUERIES, type ExplainArgs, type ExplainScope } from './explain-args.ts';
 import { explainJson, formatExplain } from './explain-output.ts';

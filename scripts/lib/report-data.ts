@@ -2,7 +2,7 @@
  * The report's data, in plain strings (exact decimals, bigint ids) so every output format shows the same digits:
  * the rows, the end-of-day running total per region (the chart's points and the HTML table), and final totals.
  */
-import { Prisma, type SalesRecord } from '../../src/generated/prisma/client.ts';
+import { Prisma, type SalesRecord } from '../../prisma/generated/prisma/client.ts';
 import type { WithRunningTotal } from '../../src/index.ts';
 
 export interface ReportRow {

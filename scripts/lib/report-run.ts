@@ -1,7 +1,7 @@
 /** The work of `npm run report` once its arguments are valid (loaded lazily: --help and bad arguments stay fast). */
 import { writeFile } from 'node:fs/promises';
 
-import { SalesRecordRepository } from '../../src/index.ts';
+import { SalesRecordRepository } from '../../prisma/app/index.ts';
 import { stderrLine } from './cli/run.ts';
 import type { ReportArgs, ReportFormat } from './report-args.ts';
 import { buildReportData, type ReportData } from './report-data.ts';

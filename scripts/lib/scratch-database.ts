@@ -4,8 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { createPrismaClient } from '../../src/index.ts';
+import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { createPrismaClient } from '../../prisma/app/index.ts';
 import { applyMigrations } from './migrate/schema-engine.ts';
 import { createDatabase, dropDatabase, withDatabaseName } from './postgres/databases.ts';
 import { registerForCleanup } from './postgres/shutdown.ts';

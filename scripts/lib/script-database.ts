@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { createPrismaClient } from '../../src/index.ts';
+import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { createPrismaClient } from '../../prisma/app/index.ts';
 import { applyMigrations, PROJECT_ROOT } from './migrate/schema-engine.ts';
 import { provisionPostgres, stopOnSignals } from './postgres/provision.ts';
 import { canTraverse, nearestExisting, reachableTempDir } from './postgres/reachable.ts';

@@ -1,5 +1,10 @@
 /** The work of `npm run seed` once its arguments are valid (loaded lazily: --help and bad arguments stay fast). */
-import { SalesRecordRepository, TransactionRepository, type NewSalesRecord, type NewTransaction } from '../../src/index.ts';
+import {
+  SalesRecordRepository,
+  TransactionRepository,
+  type NewSalesRecord,
+  type NewTransaction,
+} from '../../prisma/app/index.ts';
 import { stderrLine } from './cli/run.ts';
 import { openScriptDatabase } from './script-database.ts';
 import type { SeedArgs } from './seed-args.ts';

@@ -1,19 +1,44 @@
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts';
+import type * as Prisma from '../prisma-runtime.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 
+/** PostgreSQL's isolation levels, as Prisma names them. */
+export type IsolationLevel = 'ReadUncommitted' | 'ReadCommitted' | 'RepeatableRead' | 'Serializable';
+
 /**
- * What a repository is constructed with: the application's `PrismaClient`, or the transaction client `tx` handed
- * out by `prisma.$transaction(async (tx) => ...)`. With a transaction client the repository joins the caller's
- * transaction instead of opening its own.
+ * What a repository is constructed with: any Prisma 7 client of the application (generated from its own schema,
+ * `$extends`-ed or not), or the transaction client `tx` handed out by `prisma.$transaction(async (tx) => ...)`.
+ * Typed by the raw-query methods the library calls, so every such client fits without a cast. With a
+ * transaction client the repository joins the caller's transaction instead of opening its own.
  */
-export type DbClient = PrismaClient | Prisma.TransactionClient;
+export interface DbClient {
+  $queryRaw<T = unknown>(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<T>;
+  $executeRaw(query: TemplateStringsArray | Prisma.Sql, ...values: unknown[]): Promise<number>;
+}
+
+/** A client that can open interactive transactions: the application's root client (plain or `$extends`-ed). */
+export interface RootDbClient extends DbClient {
+  // Each generated client hands out its own transaction-client type; every one of them is a DbClient.
+  $transaction<R>(
+    work: (tx: DbClient) => Promise<R>,
+    options?: { maxWait?: number; timeout?: number; isolationLevel?: IsolationLevel },
+  ): Promise<R>;
+  $disconnect(): Promise<void>;
+}
+
+/**
+ * The transaction client `tx` a root client hands to `$transaction(async (tx) => ...)`: for a generated or
+ * `$extends`-ed client, that client's own type, with its model delegates and extension methods.
+ */
+export type TransactionClientOf<C> = C extends { $transaction(work: (tx: infer Tx) => never, ...rest: never[]): unknown }
+  ? Tx
+  : DbClient;
 
 export interface TransactionOptions {
   /** Interactive transaction timeout in ms (Prisma's `timeout`; Prisma's default is 5000). */
   readonly timeoutMs?: number;
   /** How long to wait for a connection from the pool, in ms (Prisma's `maxWait`). */
   readonly maxWaitMs?: number;
-  readonly isolationLevel?: Prisma.TransactionIsolationLevel;
+  readonly isolationLevel?: IsolationLevel;
 }
 
 /**
@@ -21,8 +46,8 @@ export interface TransactionOptions {
  * interactive transaction: Prisma strips `$connect` / `$disconnect` from `tx` (it keeps `$transaction`, whose
  * nested call would open a savepoint). Only a root client's work may open, retry or configure a transaction.
  */
-export function isRootClient(client: DbClient): client is PrismaClient {
-  return typeof (client as Partial<PrismaClient>).$disconnect === 'function';
+export function isRootClient(client: DbClient): client is RootDbClient {
+  return typeof (client as Partial<RootDbClient>).$disconnect === 'function';
 }
 
 /**
@@ -33,7 +58,7 @@ export function isRootClient(client: DbClient): client is PrismaClient {
  */
 export async function inTransaction<T>(
   client: DbClient,
-  work: (tx: Prisma.TransactionClient) => Promise<T>,
+  work: (tx: DbClient) => Promise<T>,
   options: TransactionOptions = {},
 ): Promise<T> {
   try {

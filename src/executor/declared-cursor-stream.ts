@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { isRootClient, type DbClient } from './db-client.ts';
 import { snapshotBatches } from './snapshot-stream.ts';
 import type { StreamTimeouts } from './stream-timeouts.ts';

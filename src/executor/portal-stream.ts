@@ -1,6 +1,6 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { LedgerError } from '../errors.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';

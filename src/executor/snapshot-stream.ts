@@ -1,4 +1,3 @@
-import type { Prisma } from '../generated/prisma/client.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { isRootClient, type DbClient } from './db-client.ts';
 import { idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './stream-timeouts.ts';
@@ -17,7 +16,7 @@ import { idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './s
  */
 export async function* snapshotBatches<T>(
   db: DbClient,
-  produce: (tx: Prisma.TransactionClient, emit: (batch: T) => Promise<boolean>) => Promise<void>,
+  produce: (tx: DbClient, emit: (batch: T) => Promise<boolean>) => Promise<void>,
   timeouts: StreamTimeouts,
 ): AsyncGenerator<T, void, undefined> {
   let stopped = false;
@@ -43,7 +42,7 @@ export async function* snapshotBatches<T>(
   };
 
   const root = isRootClient(db);
-  const run = async (tx: Prisma.TransactionClient) => {
+  const run = async (tx: DbClient) => {
     if (root) {
       await tx.$executeRaw`SET TRANSACTION READ ONLY`;
       await tx.$queryRaw(serverIdleTimeoutSql(timeouts));

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { TransactionTimeoutError } from '../errors.ts';
 
 /** Default of `idleTimeoutMs`: how long a stream's transaction waits for its consumer to ask for more rows. */

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
 import { summarizePlan } from './parse-plan.ts';
 import type { PlanSummary } from './plan-summary.ts';

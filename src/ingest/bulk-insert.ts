@@ -1,7 +1,6 @@
-import type { Prisma } from '../generated/prisma/client.ts';
 import { ValidationError } from '../errors.ts';
 import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import type { TransactionOptions } from '../executor/db-client.ts';
+import type { DbClient, TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { inKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
@@ -72,7 +71,7 @@ export interface InsertTarget<Data> {
   readonly insertFields: readonly string[];
   /** Unique field whose duplicates are skipped (`ON CONFLICT (...) DO NOTHING`); rows with a NULL key never conflict. */
   readonly idempotencyKey?: string;
-  readonly createMany: (tx: Prisma.TransactionClient, rows: Data[]) => Promise<{ count: number }>;
+  readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
 }
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
@@ -160,7 +159,7 @@ export function prepareBatch<Data>(
  * `ownsTransaction`: the library opened `tx` (it may set transaction-local settings), rather than the caller.
  */
 export async function writeChunks<Data>(
-  tx: Prisma.TransactionClient,
+  tx: DbClient,
   batch: PreparedBatch<Data>,
   target: InsertTarget<Data>,
   ownsTransaction: boolean,

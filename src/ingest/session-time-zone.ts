@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { DbClient } from '../executor/db-client.ts';
 import { LedgerError } from '../errors.ts';
 
 /**
@@ -18,7 +18,7 @@ const UTC_NAMES = new Set(['utc', 'etc/utc', 'uct', 'etc/uct', 'universal', 'etc
  * for that transaction only (`SET LOCAL`, gone at commit). In a caller's transaction it changes nothing: it checks
  * the zone and refuses a non-UTC session with `SessionTimeZoneError`.
  */
-export async function requireUtcSession(tx: Prisma.TransactionClient, ownsTransaction: boolean): Promise<void> {
+export async function requireUtcSession(tx: DbClient, ownsTransaction: boolean): Promise<void> {
   if (ownsTransaction) {
     await tx.$executeRaw`SET LOCAL TimeZone = 'UTC'`;
     return;

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { columnRef, tableRef } from '../window/catalog.ts';
 import { insertColumnArray } from '../window/parameters.ts';
 

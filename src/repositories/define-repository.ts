@@ -1,6 +1,5 @@
-import type { WindowCatalog } from '../generated/window-catalog.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
-import type { FieldOf, ModelName } from '../window/catalog.ts';
+import type { FieldOf, ModelName, WindowCatalog } from '../window/catalog.ts';
 import type { AmountFieldOf, OrderFieldOf, UniqueFieldOf } from '../window/types.ts';
 import type { DbClient } from '../executor/db-client.ts';
 import { deriveModelDefinition, type DerivationSpec } from './derived-definition.ts';

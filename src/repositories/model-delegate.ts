@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { DbClient } from '../executor/db-client.ts';
 import { WindowSpecError } from '../errors.ts';
 
 interface CreateManyDelegate {
@@ -30,7 +30,7 @@ export function delegateName(model: string): string {
 export function createManyThroughDelegate(
   model: string,
   skipDuplicates: boolean,
-): (tx: Prisma.TransactionClient, data: unknown[]) => Promise<{ count: number }> {
+): (tx: DbClient, data: unknown[]) => Promise<{ count: number }> {
   const name = delegateName(model);
   return (tx, data) => {
     const delegate = (tx as unknown as Record<string, Partial<CreateManyDelegate> | undefined>)[name];

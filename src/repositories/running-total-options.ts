@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import type * as Prisma from '../prisma-runtime.ts';
 import type { NullPolicy } from '../window/running-total-query.ts';
 import type { BulkInsertOptions } from '../ingest/bulk-insert.ts';
 

@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import type * as Prisma from '../prisma-runtime.ts';
 import { requireDateRange } from '../validation/dates.ts';
 import { requireKeyList } from '../validation/keys.ts';
 import type pg from 'pg';
@@ -246,7 +246,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   }
 
   /** One transaction for the whole batch; retried as a whole after a serialization failure when it is ours. */
-  private inInsertTransaction<T>(batch: PreparedBatch<Data>, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  private inInsertTransaction<T>(batch: PreparedBatch<Data>, work: (tx: DbClient) => Promise<T>): Promise<T> {
     const once = () => inTransaction(this.db, work, batch.transaction);
     // Only a transaction the repository opened itself can be retried as a whole.
     return isRootClient(this.db) ? retrying(once, batch.retry) : once();

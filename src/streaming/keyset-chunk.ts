@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, idField, type ModelName } from '../window/catalog.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { compileRunningTotal, type ResumeAt } from './running-total-compiler.ts';

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { columnRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { storedValue } from '../window/parameters.ts';
 import type { Condition } from '../window/conditions.ts';

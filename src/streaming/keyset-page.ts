@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import type { ModelName } from '../window/catalog.ts';
 import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
 import { fetchChunk, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { LedgerError } from '../errors.ts';
 import type { KeysetPosition } from './keyset-chunk.ts';
 
@@ -30,6 +30,10 @@ interface CursorPayload {
  * Use one stable secret across processes (e.g. from configuration) so cursors survive restarts; without one, a
  * random per-process secret is used and cursors expire with the process.
  */
+// Shared by every codec built without a secret, so that a cursor from one repository instance (or one extended
+// client's call) is valid on another in the same process: pages are often served by a fresh instance per request.
+let processSecret: Buffer | undefined;
+
 export class CursorCodec {
   readonly #secret: Buffer;
 
@@ -37,7 +41,7 @@ export class CursorCodec {
     if (secret !== undefined && Buffer.byteLength(secret) < 16) {
       throw new InvalidCursorError('The cursor secret must be at least 16 bytes long.');
     }
-    this.#secret = secret === undefined ? randomBytes(32) : Buffer.from(secret);
+    this.#secret = secret === undefined ? (processSecret ??= randomBytes(32)) : Buffer.from(secret);
   }
 
   encode(query: string, position: KeysetPosition): string {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { streamPortal } from '../executor/portal-stream.ts';
 import type { StreamTimeouts } from '../executor/stream-timeouts.ts';
 import { columnInfo, type ModelName } from '../window/catalog.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { conditions, type Condition } from '../window/conditions.ts';
 import { inList, withinRange } from '../window/filters.ts';

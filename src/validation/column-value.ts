@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { columnInfo } from '../window/catalog.ts';
 import { describe, requireDate } from './dates.ts';

@@ -1,4 +1,4 @@
-import type { Prisma } from '../generated/prisma/client.ts';
+import type { DbClient } from '../executor/db-client.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
 
 /**
@@ -33,5 +33,5 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
   /** Optional unique field (`externalId`): rows whose key already exists are skipped, never written twice. */
   readonly idempotencyKey?: FieldOf<M>;
   /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
-  readonly createMany: (tx: Prisma.TransactionClient, rows: Data[]) => Promise<{ count: number }>;
+  readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
 }

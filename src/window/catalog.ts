@@ -1,8 +1,25 @@
-import { Prisma } from '../generated/prisma/client.ts';
-import { windowCatalog, type WindowCatalog } from '../generated/window-catalog.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 
-/** Names of the Prisma models the builder knows (every model in schema.prisma). */
+/**
+ * Where an application registers its schema's types. The library's generator (`generator windowLedger` in the
+ * application's schema.prisma) writes a module that augments it with the catalog it generates:
+ *
+ * ```ts
+ * declare module 'prisma-window-ledger' {
+ *   interface Register { catalog: typeof windowCatalog }
+ * }
+ * ```
+ *
+ * Every model name, field name and row type the library accepts is then read from that catalog, so an unknown
+ * model or column is a compile-time error. Without it, names are plain strings, checked only at run time.
+ */
+export interface Register {}
+
+/** The catalog the application registered, or any catalog when none is. */
+export type WindowCatalog = Register extends { readonly catalog: infer C extends WindowCatalogShape } ? C : WindowCatalogShape;
+
+/** Names of the Prisma models the builder knows (every model in the application's schema.prisma). */
 export type ModelName = keyof WindowCatalog & string;
 
 /** Scalar field names of model `M`, as written in schema.prisma (not the @map'ed column names). */
@@ -23,7 +40,8 @@ export type ColumnDefault =
   | { readonly function: string; readonly args: readonly (string | number)[] }
   | { readonly value: unknown };
 
-interface CatalogColumn {
+/** One scalar field of a model, as the generator records it. */
+export interface CatalogColumn {
   /** Database column name (after @map). */
   readonly column: string;
   /** Prisma type (`'Int'`, `'Decimal'`, ...) or, for an enum field, the enum's name. */
@@ -47,7 +65,8 @@ export interface ColumnInfo extends CatalogColumn {
   readonly field: string;
 }
 
-interface CatalogModel {
+/** One model, as the generator records it. */
+export interface CatalogModel {
   readonly name: string;
   readonly table: string;
   readonly schema: string | null;
@@ -55,14 +74,47 @@ interface CatalogModel {
   readonly columns: Readonly<Record<string, CatalogColumn>>;
 }
 
-const models: Readonly<Record<string, CatalogModel>> = windowCatalog;
+/** What the generator writes: every model of one schema.prisma, by model name. */
+export interface WindowCatalogShape {
+  readonly [model: string]: CatalogModel;
+}
+
+// The models of every registered catalog, by name. Identifiers in SQL come only from here.
+const models = new Map<string, CatalogModel>();
+
+/**
+ * Makes a generated catalog's models known at run time; the module the generator writes calls it, so importing
+ * that module once (e.g. where the PrismaClient is built) is all an application does. Registering a model again
+ * replaces it (a regenerated catalog after a schema change).
+ *
+ * ```ts
+ * import { registerWindowCatalog } from 'prisma-window-ledger';
+ * export const windowCatalog = registerWindowCatalog({ Payment: { name: 'Payment', table: 'payments', ... } } as const);
+ * ```
+ */
+export function registerWindowCatalog<const C extends WindowCatalogShape>(catalog: C): C {
+  if (typeof catalog !== 'object' || catalog === null) {
+    throw new WindowSpecError('registerWindowCatalog: expected the catalog object the generator writes.');
+  }
+  for (const [name, model] of Object.entries(catalog)) {
+    if (typeof model?.table !== 'string' || typeof model.columns !== 'object' || model.columns === null) {
+      throw new WindowSpecError(`registerWindowCatalog: model "${name}" is not a generated catalog entry.`);
+    }
+    models.set(name, model);
+  }
+  return catalog;
+}
 
 function catalogModel(model: string): CatalogModel {
-  const entry = Object.hasOwn(models, model) ? models[model] : undefined;
+  const entry = models.get(model);
   if (!entry) {
+    const known = [...models.keys()];
     throw new WindowSpecError(
-      `Unknown model "${model}". Known models: ${Object.keys(models).join(', ')}. ` +
-        'Add it to prisma/schema.prisma and run `npm run generate`.',
+      `Unknown model "${model}". ` +
+        (known.length > 0
+          ? `Known models: ${known.join(', ')}. Add it to schema.prisma and run \`prisma generate\`.`
+          : 'No catalog is registered: add `generator windowLedger` to schema.prisma, run `prisma generate`, ' +
+            'and import the module it writes before using the library.'),
     );
   }
   return entry;

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { describe } from '../validation/dates.ts';

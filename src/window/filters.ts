@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { conditions, type Condition } from './conditions.ts';
 import type { FieldOf, ModelName } from './catalog.ts';
 

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';

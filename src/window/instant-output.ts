@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, columnRef } from './catalog.ts';
 
 /**

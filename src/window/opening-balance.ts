@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { aliasRef, columnRef, tableRef, type FieldOf, type ModelName } from './catalog.ts';
 import type { Condition } from './conditions.ts';
 import { typedColumnValue } from './parameters.ts';

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { arrayTypeOf, columnInfo, scalarTypeOf } from './catalog.ts';
 

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { columnInfo, type FieldOf, type ModelName } from './catalog.ts';
 import { conditions, type Condition } from './conditions.ts';

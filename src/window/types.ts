@@ -1,9 +1,36 @@
-import type { Prisma } from '../generated/prisma/client.ts';
-import type { WindowCatalog } from '../generated/window-catalog.ts';
-import type { FieldOf, ModelName } from './catalog.ts';
+import type * as Prisma from '../prisma-runtime.ts';
+import type { FieldOf, ModelName, WindowCatalog } from './catalog.ts';
 
-/** A model's row as Prisma's generated client types it (`Transaction`, `SalesRecord`, ...). */
-export type ModelRow<M extends ModelName> = Prisma.TypeMap['model'][M]['payload']['scalars'];
+/** JSON as Prisma returns a `Json` column. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * The JavaScript type Prisma returns for a Prisma scalar type: `Decimal` for `Decimal`, `bigint` for `BigInt`,
+ * `Date` for `DateTime`, `Uint8Array` for `Bytes`; an enum's value is its name, a string.
+ */
+export type ScalarValue<T> = T extends 'Int' | 'Float'
+  ? number
+  : T extends 'BigInt'
+    ? bigint
+    : T extends 'Decimal'
+      ? Prisma.Decimal
+      : T extends 'Boolean'
+        ? boolean
+        : T extends 'DateTime'
+          ? Date
+          : T extends 'Bytes'
+            ? Uint8Array
+            : T extends 'Json'
+              ? JsonValue
+              : string;
+
+/** The value of one catalog column: its scalar (or list of scalars), `| null` when the column is nullable. */
+export type CatalogColumnValue<C> = C extends { readonly type: infer T; readonly isList: infer L; readonly nullable: infer N }
+  ? (L extends true ? ScalarValue<T>[] : ScalarValue<T>) | (N extends true ? null : never)
+  : unknown;
+
+/** A model's row as Prisma's client returns it, derived from the registered catalog (`Transaction`, `Payment`, ...). */
+export type ModelRow<M extends ModelName> = { [F in FieldOf<M>]: CatalogColumnValue<WindowCatalog[M]['columns'][F]> };
 
 /** The TypeScript type of one field, as Prisma returns it (`Prisma.Decimal | null`, `bigint`, `Date`, ...). */
 export type FieldValue<M extends ModelName, F extends FieldOf<M>> = F extends keyof ModelRow<M> ? ModelRow<M>[F] : never;

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
 import type { PlanSummary } from '../explain/plan-summary.ts';

@@ -1,4 +1,4 @@
-import { Prisma } from '../generated/prisma/client.ts';
+import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { columnInfo, columnRef, idField, type FieldOf, type ModelName } from './catalog.ts';
 import { frameSql, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';

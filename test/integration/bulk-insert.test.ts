@@ -2,14 +2,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import { describe, expect, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import {
   DatabaseUnavailableError,
   QueryFailedError,
-  TransactionRepository,
   TransactionTimeoutError,
   ValidationError,
 } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { holdInOpenTransaction, untilBlockedBy } from '../support/lock-barrier.ts';
 import { transactionRows } from '../support/rows.ts';

@@ -9,15 +9,9 @@
  *   and every key lands exactly once, with totals equal to the reference.
  */
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
-import {
-  SerializationFailureError,
-  TransactionRepository,
-  withRetry,
-  type DbClient,
-  type LedgerError,
-  type NewTransaction,
-} from '../../src/index.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { SerializationFailureError, withRetry, type DbClient, type LedgerError } from '../../src/index.ts';
+import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';

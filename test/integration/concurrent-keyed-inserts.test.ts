@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { SESSION_OPTIONS, TransactionRepository, type NewTransaction } from '../../src/index.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { SESSION_OPTIONS } from '../../src/index.ts';
+import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { useTestPool } from '../support/pg-pool.ts';
 import { transactionRows } from '../support/rows.ts';

@@ -19,15 +19,14 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
-import { createPrismaClient } from '../../src/db/prisma-client.ts';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { createPrismaClient } from '../../prisma/app/index.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import {
   DatabaseUnavailableError,
   InvalidCursorError,
   LedgerError,
   QueryFailedError,
   SerializationFailureError,
-  TransactionRepository,
   ValidationError,
   WindowSpecError,
   conditions,
@@ -36,8 +35,8 @@ import {
   windowQuery,
   windowSpec,
   type DbClient,
-  type NewTransaction,
 } from '../../src/index.ts';
+import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { backendKiller, taggedClient, taggedPool, type BackendKiller } from '../support/faults.ts';
 import { collect } from '../support/iterate.ts';

@@ -6,7 +6,7 @@
  * Larger sizes: `npm run exactness -- --rows 2000000 --seed 7`.
  */
 import { describe, expect, it } from 'vitest';
-import type { NewTransaction } from '../../src/index.ts';
+import type { NewTransaction } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { countMismatches, floatSummedTotals, generateLedger, insertLedger, repositoryTotals, storedLedger } from '../../scripts/lib/exactness.ts';
 import { seeded } from '../support/property-seed.ts';

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { explainQuery } from '../../src/explain/index.ts';
-import { SalesRecordRepository, TransactionRepository } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const ROWS = 50_000;

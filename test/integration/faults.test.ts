@@ -6,15 +6,9 @@
  * idempotency keys (externalId) leaves exactly the expected rows, and the running totals equal the reference.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  LedgerError,
-  TransactionRepository,
-  withRetry,
-  type InsertResult,
-  type InsertStrategy,
-  type NewTransaction,
-} from '../../src/index.ts';
-import type { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { LedgerError, withRetry, type InsertResult, type InsertStrategy } from '../../src/index.ts';
+import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
+import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';

@@ -8,13 +8,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  SalesRecordRepository,
-  TransactionRepository,
-  ValidationError,
-  type NewSalesRecord,
-  type RunningTotalOptions,
-} from '../../src/index.ts';
+import { ValidationError, type RunningTotalOptions } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository, type NewSalesRecord } from '../../prisma/app/index.ts';
 import { salesLedger, transactionLedger } from '../support/ledger-data.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { PROPERTY_SEED, propertyRuns } from '../support/property-seed.ts';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InventoryMovementRepository, ValidationError, type NewInventoryMovement } from '../../src/index.ts';
+import { ValidationError } from '../../src/index.ts';
+import { InventoryMovementRepository, type NewInventoryMovement } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { idTotals, milliToString, movementsArbitrary, stringToMilli } from '../support/ledger-data.ts';

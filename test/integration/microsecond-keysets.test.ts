@@ -4,7 +4,8 @@
 // bounded: a position that repeats a row fails the test instead of hanging it.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { InventoryMovementRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import { type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import { InventoryMovementRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { idTotals, milliToString } from '../support/ledger-data.ts';

@@ -6,7 +6,8 @@
  * (blank lines between are fine), invisible on GitHub, `<!-- doc-test: ... -->`.
  *
  * - ```ts: a complete program, as a new user would paste it. It is saved as if in the repository root (in a run
- *   folder under test/.readme-blocks/, next to a `src` symlink, so `./src/index.ts` resolves exactly as written:
+ *   folder under test/.readme-blocks/, next to `src` and `prisma` symlinks, so `./src/index.ts` and
+ *   `./prisma/app/index.ts` resolve exactly as written:
  *   nothing in the block is rewritten), type-checked with the project's tsconfig and TypeScript, and run with
  *   `node --import tsx` with DATABASE_URL set to a fresh clone of the migrated template database — the only prelude,
  *   and README says so. It must exit 0 without writing to stderr.
@@ -23,13 +24,14 @@
  *   - `sql of the ts block above`: one line that block prints is this SQL (whitespace aside; `...` = any text);
  *   - `usage of npm run <script>`: every `--option` and every `a|b` choice shown appears in the script's --help;
  *   - `layout`: every folder and file named exists;
+ *   - `excerpt of <file>` (also on ts and prisma blocks): the block's lines appear, in order, in that file of the
+ *     consumer app (test/fixtures/consumer-app), which consumer-app.test.ts installs, compiles and runs;
  *   - `exempt: <reason>`: not checked, and the reason says why.
  *
  * The top commands `npm ci && npm run demo` and `npm test` are special: `npm run demo` runs (without DATABASE_URL,
  * as on a fresh machine), while `npm ci` and `npm test` cannot run from inside the test suite they install and
  * start; their COMMANDS entries say so and check what .ci/run and package.json make of them instead.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
+import { describeRun, expectExit, runProcess, type ProcessResult } from '../support/process.ts';
 import { parseBenchArgs } from '../../scripts/bench/args.ts';
 import {
   compareOutput,
@@ -47,6 +50,7 @@ import {
   normalizeVolatile,
   parseAnnotation,
   parseReadme,
+  excerptProblems,
   prismaModels,
   shellCommands,
   type Annotation,
@@ -56,6 +60,10 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
 const PACKAGE = JSON.parse(read('package.json')) as {
+  name: string;
+  version: string;
+  files: string[];
+  peerDependencies: Record<string, string>;
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -67,55 +75,6 @@ const where = (block: ReadmeBlock) => `README.md:${block.line}`;
 // ---------------------------------------------------------------------------------------------------------------
 // Processes
 
-interface ProcessResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-// Two cores run this file next to PostgreSQL (and, in a full run, next to other test files): a few at a time.
-const MAX_PROCESSES = 3;
-let running = 0;
-const waiting: Array<() => void> = [];
-
-async function runProcess(
-  command: string,
-  args: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = {},
-  timeoutMs = 90_000,
-): Promise<ProcessResult> {
-  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await new Promise<ProcessResult>((resolve, reject) => {
-      const child = spawn(command, [...args], {
-        cwd: ROOT,
-        env: Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, v]) => v !== undefined)),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        stderr += `\n[readme.test] killed after ${timeoutMs} ms`;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.once('error', (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
 /**
  * A README command such as `npm run report -- --region EMEA`, run as written from the repository root. npm's own
  * `> script` banner is not the program's output: loglevel silent leaves it out.
@@ -124,15 +83,9 @@ function npm(command: string, env: Readonly<Record<string, string | undefined>> 
   if (/['"`$\\|;<>]/.test(command)) throw new Error(`not a plain command, refusing to interpret it: ${command}`);
   const [program, ...args] = command.split(' ');
   if (program !== 'npm') throw new Error(`only npm commands are run here: ${command}`);
-  return runProcess('npm', args, { npm_config_loglevel: 'silent', ...env });
+  return runProcess('npm', args, { env: { npm_config_loglevel: 'silent', ...env } });
 }
 
-const describeRun = (result: ProcessResult) =>
-  `exit code ${result.code}\n--- stdout ---\n${result.stdout.trimEnd()}\n--- stderr ---\n${result.stderr.trimEnd()}`;
-
-function expectExit(result: ProcessResult, code: number, what: string): void {
-  if (result.code !== code) throw new Error(`${what}: expected exit code ${code}\n${describeRun(result)}`);
-}
 
 function fail(problem: string | null): void {
   if (problem !== null) throw new Error(problem);
@@ -175,7 +128,9 @@ const prepareBlocks = once(async () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+  // The library and this repository's application of it (its models, client and repositories).
   symlinkSync(path.join(ROOT, 'src'), path.join(RUN_DIR, 'src'), 'dir');
+  symlinkSync(path.join(ROOT, 'prisma'), path.join(RUN_DIR, 'prisma'), 'dir');
   for (const block of tsBlocks) writeFileSync(fileOf(block), block.code);
   writeFileSync(
     path.join(RUN_DIR, 'tsconfig.json'),
@@ -215,7 +170,7 @@ const tsRuns = new Map(
     once(async () => {
       await prepareBlocks();
       const url = await freshDatabase(`l${block.line}`);
-      return runProcess(process.execPath, ['--import', 'tsx', fileOf(block)], { DATABASE_URL: url }, 60_000);
+      return runProcess(process.execPath, ['--import', 'tsx', fileOf(block)], { env: { DATABASE_URL: url }, timeoutMs: 60_000 });
     }),
   ]),
 );
@@ -279,15 +234,11 @@ function installedPackages(command: string): string[] {
   });
 }
 
-const LIBRARY = () => moduleGraph(path.join(ROOT, 'src', 'index.ts'));
-const shipsOwnTypes = (name: string) => {
-  const manifest = JSON.parse(read(path.join('node_modules', name, 'package.json'))) as Record<string, unknown>;
-  return manifest.types !== undefined || manifest.typings !== undefined || existsSync(path.join(ROOT, 'node_modules', name, 'index.d.ts'));
-};
-
+const APP_INSTALL =
+  'npm install ../prisma-window-ledger/prisma-window-ledger-0.2.0.tgz @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1';
 const APP_INSTALL_REASON =
-  'installs into your app, not this repository (here it would rewrite package.json and the lockfile under the ' +
-  'running suite); checked against what the library imports and the versions package.json pins';
+  'installs into your app, not this repository; the consumer test installs the packed tarball the same way, and ' +
+  'here the versions are checked against package.json and what the library loads against its dependencies';
 
 // Commands that share the seeded data, in README order: seed, then report and explain read what it wrote.
 const SEED = 'npm run seed -- --transactions 20000 --sales 20000 --accounts 1000 --regions 12 --seed 42 --reset';
@@ -305,43 +256,41 @@ const migrationFolders = () => readdirSync(path.join(ROOT, 'prisma', 'migrations
 
 const COMMANDS = new Map<string, CommandSpec>([
   [
-    'npm install @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1 pg-cursor@2.22.0',
+    'npm pack',
     {
-      exempt: APP_INSTALL_REASON,
+      exempt:
+        'the consumer test (consumer-app.test.ts) builds and packs the same package and installs the tarball in a ' +
+        'fresh app; here `npm pack` would also run `prepare`, regenerating the client other test files import',
       check: () => {
-        const named = installedPackages('npm install @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1 pg-cursor@2.22.0');
-        const { packages } = LIBRARY();
-        const needed = [...packages].filter(([, use]) => use.runtime).map(([name]) => name);
-        expect(named.sort(), 'every package src/index.ts loads at run time, and nothing else').toEqual(needed.sort());
-        expect(Object.keys(PACKAGE.dependencies).sort(), "package.json's dependencies: the same packages").toEqual(needed.sort());
-        // README: copy src/ without generated/. So src/ is the library and nothing else (tooling lives in scripts/):
-        // no module in it loads one outside src/, or a package at run time that is not a runtime dependency.
-        const src = path.join(ROOT, 'src');
-        const graphs = readdirSync(src, { recursive: true, encoding: 'utf8' })
-          .filter((file) => /\.[cm]?[jt]s$/.test(file) && !file.startsWith(`generated${path.sep}`))
-          .map((file) => moduleGraph(path.join(src, file)));
-        const outside = graphs.flatMap((graph) => graph.files).filter((file) => path.relative(src, file).startsWith('..'));
-        expect([...new Set(outside)], 'modules outside src/ that src/ loads').toEqual([]);
-        const loaded = graphs.flatMap((graph) => [...graph.packages].filter(([, use]) => use.runtime).map(([name]) => name));
-        expect([...new Set(loaded)].filter((name) => !(name in PACKAGE.dependencies)), 'packages src/ loads, not in dependencies').toEqual([]);
+        expect(PACKAGE.scripts.prepack, 'npm pack builds dist/ first').toBe('npm run build');
+        expect(PACKAGE.files, 'the package: built files and the changelog (npm adds README, LICENSE, package.json)').toEqual(['dist', 'CHANGELOG.md']);
+        expect(read('test/integration/consumer-app.test.ts')).toContain("['pack', '--ignore-scripts'");
       },
     },
   ],
   [
-    'npm install --save-dev prisma@7.10.0 @prisma/generator-helper@7.10.0 @types/pg@8.23.1 @types/pg-cursor@2.7.2',
+    APP_INSTALL,
     {
       exempt: APP_INSTALL_REASON,
       check: () => {
-        const named = installedPackages(
-          'npm install --save-dev prisma@7.10.0 @prisma/generator-helper@7.10.0 @types/pg@8.23.1 @types/pg-cursor@2.7.2',
+        const [tarball, ...named] = APP_INSTALL.split(' ').slice(2);
+        expect(path.basename(tarball!), 'the file `npm pack` writes').toBe(`${PACKAGE.name}-${PACKAGE.version}.tgz`);
+        expect(installedPackages(`npm install ${named.join(' ')}`).sort(), 'the peer dependencies, and pg for the adapter').toEqual(
+          [...Object.keys(PACKAGE.peerDependencies), 'pg'].sort(),
         );
-        const generator = path.join(ROOT, 'scripts', 'generators', 'window-catalog.mjs');
-        expect(read('prisma/schema.prisma'), 'the schema runs the generator README says to copy').toContain(
-          'provider = "node scripts/generators/window-catalog.mjs"',
-        );
-        const typings = [...LIBRARY().packages.keys()].filter((name) => !shipsOwnTypes(name)).map((name) => `@types/${name}`);
-        const needed = ['prisma', ...moduleGraph(generator).packages.keys(), ...typings];
-        expect(named.sort(), 'the CLI, what the window-catalog generator imports, and type packages').toEqual(needed.sort());
+        // What the package loads at run time is installed with it (dependencies) or by the app (peers), nothing else;
+        // and src/ (what is packed) loads no module outside src/.
+        const src = path.join(ROOT, 'src');
+        const graphs = readdirSync(src, { recursive: true, encoding: 'utf8' })
+          .filter((file) => /\.[cm]?[jt]s$/.test(file))
+          .map((file) => moduleGraph(path.join(src, file)));
+        const outside = graphs.flatMap((graph) => graph.files).filter((file) => path.relative(src, file).startsWith('..'));
+        expect([...new Set(outside)], 'modules outside src/ that src/ loads').toEqual([]);
+        const loaded = new Set(graphs.flatMap((graph) => [...graph.packages].filter(([, use]) => use.runtime).map(([name]) => name)));
+        const provided = new Set([...Object.keys(PACKAGE.dependencies), ...Object.keys(PACKAGE.peerDependencies)]);
+        expect([...loaded].filter((name) => !provided.has(name)), 'packages src/ loads that nobody installs').toEqual([]);
+        const runtime = Object.keys(PACKAGE.dependencies).filter((name) => !name.startsWith('@types/'));
+        expect(runtime.filter((name) => !loaded.has(name)), 'dependencies src/ never loads').toEqual([]);
       },
     },
   ],
@@ -374,9 +323,9 @@ const COMMANDS = new Map<string, CommandSpec>([
     'npm run generate',
     {
       exempt:
-        'rewrites src/generated/, which the test files running next to this one import; npm ci runs the same ' +
-        'script as postinstall, so every install executes it',
-      check: () => expect(PACKAGE.scripts.generate).toBe(PACKAGE.scripts.postinstall),
+        'rewrites prisma/generated/, which the test files running next to this one import; npm ci runs the same ' +
+        'script as prepare, so every install of this repository executes it',
+      check: () => expect(PACKAGE.scripts.generate).toBe(PACKAGE.scripts.prepare),
     },
   ],
   [
@@ -494,7 +443,9 @@ describe('README.md', () => {
       try {
         const annotation = annotationOf(block);
         if (block.lang === 'ts' || block.lang === 'prisma' || block.lang === 'sh') {
-          if (annotation && annotation.kind !== 'exempt') problems.push(`${where(block)}: a ${block.lang} block takes no annotation but exempt`);
+          if (annotation && annotation.kind !== 'exempt' && annotation.kind !== 'excerpt') {
+            problems.push(`${where(block)}: a ${block.lang} block takes no annotation but exempt or excerpt`);
+          }
         } else if (!annotation) {
           problems.push(`${where(block)}: a ${block.lang || 'bare'} block needs a doc-test annotation (see readme.test.ts)`);
         }
@@ -521,7 +472,14 @@ describe('README.md', () => {
     // beside it, and the classification test above fails on a block that is neither run, checked nor exempted.
     if (annotation?.kind === 'exempt') continue;
 
-    if (block.lang === 'ts') {
+    if (annotation?.kind === 'excerpt') {
+      // Code of another application (the consumer app): shown as it is written there, where
+      // test/integration/consumer-app.test.ts installs the packed library, compiles it and runs it.
+      it(`${title} is an excerpt of ${annotation.file}, which the consumer test compiles and runs`, () => {
+        expect(annotation.file.startsWith('test/fixtures/consumer-app/'), 'excerpts come from the consumer app').toBe(true);
+        expect(excerptProblems(block.code, read(annotation.file))).toEqual([]);
+      });
+    } else if (block.lang === 'ts') {
       it(`${title} type-checks and runs`, { timeout: 120_000 }, async () => {
         const [{ byFile, general }, result] = await Promise.all([typecheck(), tsRuns.get(block)!()]);
         expect([...general, ...(byFile.get(fileOf(block)) ?? [])], 'TypeScript errors').toEqual([]);

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
-import { SalesRecordRepository, TransactionRepository, type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 import { salesArbitrary, salesLedger, transactionsArbitrary, transactionLedger } from '../support/ledger-data.ts';

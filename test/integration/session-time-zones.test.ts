@@ -6,8 +6,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
-import { PrismaClient, type Prisma } from '../../src/generated/prisma/client.ts';
-import { createPrismaClient, SessionTimeZoneError, TransactionRepository, windowFunctions, windowQuery, windowSpec, type NewTransaction } from '../../src/index.ts';
+import { PrismaClient, type Prisma } from '../../prisma/generated/prisma/client.ts';
+import { SessionTimeZoneError, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
+import { createPrismaClient, TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { testPool } from '../support/pg-pool.ts';

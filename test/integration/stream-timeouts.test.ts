@@ -5,7 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { TransactionRepository, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
+import { TransactionTimeoutError, ValidationError } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { useTestPool } from '../support/pg-pool.ts';

@@ -1,14 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts';
-import {
-  InvalidCursorError,
-  SalesRecordRepository,
-  TransactionRepository,
-  type FrameChoice,
-  type NullPolicy,
-} from '../../src/index.ts';
+import { Prisma, PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { InvalidCursorError, type FrameChoice, type NullPolicy } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { idTotals, salesArbitrary, transactionsArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';

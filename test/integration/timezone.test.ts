@@ -1,8 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrismaClient } from '../../src/db/prisma-client.ts';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { TransactionRepository } from '../../src/index.ts';
+import { createPrismaClient } from '../../prisma/app/index.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = useTestDatabase();

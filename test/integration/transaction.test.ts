@@ -6,19 +6,19 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import {
   LedgerError,
   PrismaArgumentError,
   QueryFailedError,
   SerializationFailureError,
-  TransactionRepository,
   TransactionTimeoutError,
   UnexpectedError,
   ValidationError,
   mapDatabaseError,
   transaction,
 } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { sessionOn } from '../support/lock-barrier.ts';
 

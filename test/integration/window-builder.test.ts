@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
-import {
-  TransactionRepository,
-  conditions,
-  windowFunctions,
-  windowQuery,
-  windowSpec,
-  type Frame,
-} from '../../src/index.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { conditions, windowFunctions, windowQuery, windowSpec, type Frame } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 import { transactionLedger, transactionsArbitrary } from '../support/ledger-data.ts';

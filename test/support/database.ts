@@ -13,8 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
-import { createPrismaClient } from '../../src/db/prisma-client.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { createPrismaClient } from '../../prisma/app/index.ts';
 
 export interface TestDatabase {
   /** PrismaClient connected to this file's database. Available in tests and hooks (after beforeAll). */

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 
 /**
  * A node-postgres pool whose connections carry `application_name`, so a killer can find exactly its backends.

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { NewSalesRecord, NewTransaction } from '../../src/index.ts';
+import type { NewSalesRecord, NewTransaction } from '../../prisma/app/index.ts';
 import { centsToString, stringToCents, type LedgerRow } from '../../scripts/lib/reference.ts';
 
 const BASE = Date.UTC(2026, 0, 1);

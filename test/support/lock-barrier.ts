@@ -18,7 +18,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import pg from 'pg';
-import type { NewTransaction } from '../../src/index.ts';
+import type { NewTransaction } from '../../prisma/app/index.ts';
 
 /** A connected node-postgres client that survives its backend being terminated (an 'error' listener). */
 export async function sessionOn(url: string, applicationName = 'test_admin'): Promise<pg.Client> {

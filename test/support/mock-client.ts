@@ -3,7 +3,7 @@
  * Prisma 7 raises through @prisma/adapter-pg.
  */
 import { mockDeep, type DeepMockProxy } from 'vitest-mock-extended';
-import { Prisma, type PrismaClient } from '../../src/generated/prisma/client.ts';
+import { Prisma, type PrismaClient } from '../../prisma/generated/prisma/client.ts';
 
 export interface MockedPrisma {
   readonly prisma: DeepMockProxy<PrismaClient>;

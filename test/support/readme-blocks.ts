@@ -67,6 +67,7 @@ export type Annotation =
   | { readonly kind: 'sql'; readonly of: 'ts-above' }
   | { readonly kind: 'usage'; readonly command: string }
   | { readonly kind: 'layout' }
+  | { readonly kind: 'excerpt'; readonly file: string }
   | { readonly kind: 'exempt'; readonly reason: string };
 
 /** The annotation grammar (see the header of readme.test.ts); throws on anything else. */
@@ -74,7 +75,9 @@ export function parseAnnotation(text: string): Annotation {
   if (text === 'output of the ts block above') return { kind: 'output', of: 'ts-above' };
   if (text === 'sql of the ts block above') return { kind: 'sql', of: 'ts-above' };
   if (text === 'layout') return { kind: 'layout' };
-  let match = /^output of (npm .+)$/.exec(text);
+  let match = /^excerpt of ([\w./-]+)$/.exec(text);
+  if (match) return { kind: 'excerpt', file: match[1]! };
+  match = /^output of (npm .+)$/.exec(text);
   if (match) return { kind: 'output', of: 'command', command: normalizeCommand(match[1]!) };
   match = /^usage of (npm run \S+)$/.exec(text);
   if (match) return { kind: 'usage', command: match[1]! };
@@ -85,6 +88,22 @@ export function parseAnnotation(text: string): Annotation {
     return { kind: 'exempt', reason: match[1]!.trim() };
   }
   throw new Error(`unknown doc-test annotation "${text}"`);
+}
+
+/**
+ * Lines of an excerpt block missing from `file` (which a test compiles and runs): every non-blank line of the
+ * block must appear in the file, whitespace at the ends aside, in the block's order.
+ */
+export function excerptProblems(block: string, file: string): string[] {
+  const lines = file.split('\n').map((line) => line.trim());
+  const problems: string[] = [];
+  let at = 0;
+  for (const line of block.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+    const found = lines.indexOf(line, at);
+    if (found < 0) problems.push(`not in the file (after line ${at}): ${line}`);
+    else at = found + 1;
+  }
+  return problems;
 }
 
 export const normalizeCommand = (command: string): string => command.trim().replace(/\s+/g, ' ');

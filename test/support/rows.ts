@@ -2,7 +2,7 @@
  * Input rows for tests: a plain ledger whose row `i` is known by heart, and seeded random batches whose draws replay
  * from their seed. Random ledgers for properties (fast-check) are in ledger-data.ts.
  */
-import type { NewTransaction } from '../../src/index.ts';
+import type { NewTransaction } from '../../prisma/app/index.ts';
 import { centsToString } from '../../scripts/lib/reference.ts';
 
 const JAN_1 = Date.UTC(2026, 0, 1);

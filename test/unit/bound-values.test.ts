@@ -4,11 +4,8 @@
  * defaults; lists with holes are rejected everywhere; dates are read by their time value, never their own methods.
  */
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import {
-  InventoryMovementRepository,
-  SalesRecordRepository,
-  TransactionRepository,
   ValidationError,
   WindowSpecError,
   conditions,
@@ -16,6 +13,7 @@ import {
   windowQuery,
   windowSpec,
 } from '../../src/index.ts';
+import { InventoryMovementRepository, SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { requireColumnValue } from '../../src/validation/column-value.ts';
 import { requireDate, timeOf } from '../../src/validation/dates.ts';
 import { denseItems, requireDense } from '../../src/validation/dense.ts';

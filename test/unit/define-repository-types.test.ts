@@ -5,22 +5,24 @@
  * with its `@ts-expect-error` and must then throw WindowSpecError at construction.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { Prisma } from '../../src/generated/prisma/client.ts';
+import type { Prisma } from '../../prisma/generated/prisma/client.ts';
 import {
   defineRunningTotalRepository,
-  InventoryMovementRepository,
-  SalesRecordRepository,
-  TransactionRepository,
   WindowSpecError,
   type DecimalInput,
   type InputOf,
+  type PartitionKeyOf,
+  type TotalRowOf,
+} from '../../src/index.ts';
+import {
+  InventoryMovementRepository,
+  SalesRecordRepository,
+  TransactionRepository,
   type NewInventoryMovement,
   type NewSalesRecord,
   type NewTransaction,
-  type PartitionKeyOf,
   type StockKey,
-  type TotalRowOf,
-} from '../../src/index.ts';
+} from '../../prisma/app/index.ts';
 import type { IsDefaultedColumn, IsGeneratedColumn } from '../../src/window/types.ts';
 import { mockPrisma } from '../support/mock-client.ts';
 

@@ -5,7 +5,7 @@
  * WindowSpecError when the repository is defined.
  */
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { defineRunningTotalRepository, ValidationError, WindowSpecError } from '../../src/index.ts';
 import { deriveModelDefinition } from '../../src/repositories/derived-definition.ts';
 import { columnDefault } from '../../src/validation/column-default.ts';

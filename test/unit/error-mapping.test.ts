@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import {
   DatabaseUnavailableError,
   LedgerError,
   PrismaArgumentError,
   QueryFailedError,
   SerializationFailureError,
-  TransactionRepository,
   TransactionTimeoutError,
   UnexpectedError,
   ValidationError,
   mapDatabaseError,
 } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { adapterError, mockPrisma, postgresError, prismaError } from '../support/mock-client.ts';
 
 describe('mapDatabaseError', () => {

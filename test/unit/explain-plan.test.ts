@@ -4,9 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { describeWindowFeed, explainQuery, ExplainFormatError, formatPlanTree, summarizePlan } from '../../src/explain/index.ts';
-import { TransactionRepository } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { mockPrisma, oneLine, sentSql } from '../support/mock-client.ts';
 
 // Plans captured from PostgreSQL 18.4 on 50k transactions (see test/fixtures/explain-plans/README.md).

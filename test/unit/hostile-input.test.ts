@@ -9,8 +9,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
-import { SalesRecordRepository, TransactionRepository, ValidationError } from '../../src/index.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { ValidationError } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { recordingPrisma, type Sent } from '../support/mock-client.ts';
 import { PROPERTY_SEED, propertyRuns } from '../support/property-seed.ts';
 

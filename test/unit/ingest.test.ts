@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
-import {
-  SalesRecordRepository,
-  SerializationFailureError,
-  TransactionRepository,
-  ValidationError,
-} from '../../src/index.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { SerializationFailureError, ValidationError } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { formatUtcTimestamp } from '../../src/ingest/unnest.ts';
 import { mockPrisma, oneLine, postgresError, sentSql, writeConflict } from '../support/mock-client.ts';
 import { transactionRow as row, transactionRows } from '../support/rows.ts';

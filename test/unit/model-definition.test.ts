@@ -4,14 +4,14 @@
  * pages resume by (id, partition fields, order field), and every field must fit its role.
  */
 import { describe, expect, it } from 'vitest';
-import type { Prisma, Transaction } from '../../src/generated/prisma/client.ts';
+import type { Prisma, Transaction } from '../../prisma/generated/prisma/client.ts';
 import {
   RunningTotalRepository,
-  TransactionRepository,
   WindowSpecError,
   requireModelDefinition,
   type RunningTotalModel,
 } from '../../src/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import { requireDate } from '../../src/validation/dates.ts';
 import { requireInt4 } from '../../src/validation/keys.ts';
 import { mockPrisma } from '../support/mock-client.ts';

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
-import { SalesRecordRepository, TransactionRepository, ValidationError } from '../../src/index.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { ValidationError } from '../../src/index.ts';
+import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { mockPrisma, oneLine, sentSql, type MockedPrisma } from '../support/mock-client.ts';
 import { transactionRow as row, transactionRows } from '../support/rows.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { conditions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { mockPrisma, oneLine, sentSql } from '../support/mock-client.ts';
 

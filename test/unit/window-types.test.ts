@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it, expect } from 'vitest';
-import { Prisma } from '../../src/generated/prisma/client.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { conditions, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 
 // These assertions are checked by `tsc --noEmit` (npm run typecheck, part of CI); at run time they are no-ops.

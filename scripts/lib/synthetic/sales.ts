@@ -2,7 +2,7 @@
  * SalesRecord rows (`npm run seed`): sales spread over the days of 2026 in row order (many per day), regions
  * Zipf(0.8)-skewed (the first region sells most), revenue log-uniform 20.00–5,000.00, ~4% refunds.
  */
-import type { NewSalesRecord } from '../../../src/index.ts';
+import type { NewSalesRecord } from '../../../prisma/app/index.ts';
 import { centsToDecimal } from './decimal-text.ts';
 import { rowsBetween } from './rows.ts';
 import { STREAMS, uniform } from './uniform.ts';

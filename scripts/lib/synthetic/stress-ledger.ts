@@ -5,7 +5,7 @@
  * deposits), so its running total passes 10^14, where float64 (about 15.9 significant digits) can no longer hold
  * every cent.
  */
-import type { NewTransaction } from '../../../src/index.ts';
+import type { NewTransaction } from '../../../prisma/app/index.ts';
 import { centsToDecimal } from './decimal-text.ts';
 import { rowsBetween } from './rows.ts';
 import { STREAMS, uniform } from './uniform.ts';

@@ -4,7 +4,7 @@
  * last ~0.05%), timestamps rise through 2026 in row order with ~5% of rows sharing the previous row's timestamp,
  * ~1% NULL (pending) amounts, ~12% refunds (negative); amounts are log-uniform 1.00–5,000.00.
  */
-import type { NewTransaction } from '../../../src/index.ts';
+import type { NewTransaction } from '../../../prisma/app/index.ts';
 import { centsToDecimal } from './decimal-text.ts';
 import { rowsBetween } from './rows.ts';
 import { STREAMS, uniform } from './uniform.ts';

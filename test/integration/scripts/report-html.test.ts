@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { SalesRecordRepository } from '../../../src/index.ts';
+import { SalesRecordRepository } from '../../../prisma/app/index.ts';
 import { useTestDatabase } from '../../support/database.ts';
 import { runScript } from '../../support/run-script.ts';
 

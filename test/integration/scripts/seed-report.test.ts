@@ -1,7 +1,7 @@
 // seed and report as processes against this file's own database (DATABASE_URL), checked against the repository.
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { SalesRecordRepository } from '../../../src/index.ts';
+import { SalesRecordRepository } from '../../../prisma/app/index.ts';
 import { useTestDatabase } from '../../support/database.ts';
 import { runScript } from '../../support/run-script.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { Prisma, type SalesRecord } from '../../../src/generated/prisma/client.ts';
+import { Prisma, type SalesRecord } from '../../../prisma/generated/prisma/client.ts';
 import type { WithRunningTotal } from '../../../src/index.ts';
 import { csvField, toCsv } from '../../../scripts/lib/csv.ts';
 import { parseReportArgs } from '../../../scripts/lib/report-args.ts';

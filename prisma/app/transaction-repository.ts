@@ -1,5 +1,6 @@
-import { defineRunningTotalRepository } from './define-repository.ts';
-import type { InputOf } from './derived-types.ts';
+import '../generated/window-ledger.ts';
+import { defineRunningTotalRepository } from '../../src/index.ts';
+import type { InputOf } from '../../src/index.ts';
 
 /**
  * Running balances over the `Transaction` ledger: per account (`runningTotals`) or across all accounts

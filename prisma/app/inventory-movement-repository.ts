@@ -1,5 +1,6 @@
-import { defineRunningTotalRepository } from './define-repository.ts';
-import type { InputOf, PartitionKeyOf } from './derived-types.ts';
+import '../generated/window-ledger.ts';
+import { defineRunningTotalRepository } from '../../src/index.ts';
+import type { InputOf, PartitionKeyOf } from '../../src/index.ts';
 
 /**
  * The worked example of "Extending for your own model" (README): running stock level per warehouse and product

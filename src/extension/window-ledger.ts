@@ -1,0 +1,133 @@
+import { WindowSpecError } from '../errors.ts';
+import type { DbClient } from '../executor/db-client.ts';
+import { defineRunningTotalRepository, type DerivedRunningTotalRepository } from '../repositories/define-repository.ts';
+import type { DataRow, NewRow, PartitionKey, PartitionSpec, ResultRow } from '../repositories/derived-types.ts';
+import type { RepositoryOptions } from '../repositories/running-total-repository.ts';
+import { delegateName } from '../repositories/model-delegate.ts';
+import type { FieldOf, ModelName } from '../window/catalog.ts';
+import type { AmountFieldOf, OrderFieldOf, UniqueFieldOf } from '../window/types.ts';
+import { windowQuery, type WindowQuery } from '../window/window-query.ts';
+
+/** How one model takes part in the extension: the window's three fields, optional overrides and options. */
+export interface LedgerModelDefinition<M extends ModelName> {
+  /** PARTITION BY: one NOT NULL field, or a list of them (the key is then an object with those fields). */
+  readonly partitionBy: PartitionSpec<M>;
+  /** ORDER BY: a NOT NULL DateTime field; the id is appended as the tiebreaker. */
+  readonly orderBy: OrderFieldOf<M>;
+  /** The summed Decimal field. */
+  readonly amount: AmountFieldOf<M>;
+  /** Fields returned beside the total. Default: every scalar field. */
+  readonly select?: readonly FieldOf<M>[];
+  /** Unique field that makes a retried insert skip the row. Default: the only `String? @unique` field. */
+  readonly idempotencyKey?: UniqueFieldOf<M> | null;
+  /** `cursorSecret` (signs page cursors) and `pgPool` (streams through pg-cursor), as for a repository. */
+  readonly options?: RepositoryOptions;
+}
+
+/** Which models get running-total methods, by model name (as in schema.prisma). */
+export type WindowLedgerConfig = { readonly [M in ModelName]?: LedgerModelDefinition<M> };
+
+type SelectedOf<M extends ModelName, D> = D extends { readonly select: readonly (infer F extends FieldOf<M>)[] } ? F : FieldOf<M>;
+
+/** The repository a definition makes (what `defineRunningTotalRepository` would make from the same fields). */
+export type LedgerRepository<M extends ModelName, D extends LedgerModelDefinition<M>> = DerivedRunningTotalRepository<
+  M,
+  ResultRow<M, SelectedOf<M, D>>,
+  NewRow<M, D['amount']>,
+  PartitionKey<M, D['partitionBy']>,
+  DataRow<M>
+>;
+
+const METHODS = [
+  'runningTotals',
+  'globalRunningTotals',
+  'runningTotalsSql',
+  'streamRunningTotals',
+  'page',
+  'explain',
+  'insertMany',
+  'insertAndReport',
+] as const;
+
+/** The methods the extension adds to a model's delegate: the repository's, plus the model's window builder. */
+export type LedgerModelMethods<M extends ModelName, D extends LedgerModelDefinition<M>> = Pick<
+  LedgerRepository<M, D>,
+  (typeof METHODS)[number]
+> & {
+  /** `windowQuery(model)`: the window builder for this model, run with `.execute(prisma)` / `.stream(prisma)`. */
+  windowQuery(): WindowQuery<M>;
+};
+
+/** The `model` component of the extension: one entry per configured model, under its delegate's name. */
+export type WindowLedgerModels<C extends WindowLedgerConfig> = {
+  [M in keyof C & ModelName as Uncapitalize<M>]: C[M] extends LedgerModelDefinition<M> ? LedgerModelMethods<M, C[M]> : never;
+};
+
+/** What `prisma.$extends(...)` takes: a Prisma client extension with a `model` component. */
+export interface WindowLedgerExtension<C extends WindowLedgerConfig> {
+  readonly name: 'prisma-window-ledger';
+  readonly model: WindowLedgerModels<C>;
+}
+
+interface ExtensionContext {
+  readonly $parent?: unknown;
+}
+
+/**
+ * A Prisma client extension that adds running-total methods to the configured models' delegates, on the client
+ * and on every transaction client it hands out. Each model is defined as for `defineRunningTotalRepository`
+ * (the same derivation, checks and types); the methods run in the transaction of the client they are called on.
+ *
+ * ```ts
+ * import './generated/window-ledger.ts'; // written by `generator windowLedger`
+ * const prisma = new PrismaClient({ adapter }).$extends(
+ *   windowLedger({ Payment: { partitionBy: 'merchantId', orderBy: 'paidAt', amount: 'amount' } }),
+ * );
+ * await prisma.payment.insertMany([{ merchantId: 7, paidAt: new Date(), amount: '12.50' }]);
+ * const rows = await prisma.payment.runningTotals({ partitions: [7] });
+ * await prisma.$transaction(async (tx) => tx.payment.page({ partitions: [7], limit: 50 }));
+ * ```
+ *
+ * The first call of a model's method derives and checks its definition; an impossible one (a field of the wrong
+ * kind, an unknown model) throws `WindowSpecError` there, as constructing the repository would.
+ */
+export function windowLedger<const C extends WindowLedgerConfig>(config: C): WindowLedgerExtension<C> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new WindowSpecError('windowLedger: expected { ModelName: { partitionBy, orderBy, amount } }.');
+  }
+  const model: Record<string, Record<string, unknown>> = {};
+  // Model names are checked against the catalog when a method derives its repository.
+  for (const [name, definition] of Object.entries(config as Record<ModelName, LedgerModelDefinition<ModelName>>)) {
+    model[delegateName(name)] = modelMethods(name as ModelName, definition);
+  }
+  return { name: 'prisma-window-ledger', model: model as unknown as WindowLedgerModels<C> };
+}
+
+function modelMethods(name: ModelName, definition: LedgerModelDefinition<ModelName>): Record<string, unknown> {
+  if (typeof definition !== 'object' || definition === null) {
+    throw new WindowSpecError(`windowLedger: the definition of ${name} must be an object { partitionBy, orderBy, amount }.`);
+  }
+  const { options, ...fields } = definition;
+  // Typed loosely here: the configuration's types were checked against the catalog by `windowLedger`'s signature.
+  const Repository = defineRunningTotalRepository(name, fields as never);
+  const methods: Record<string, unknown> = {
+    windowQuery: () => windowQuery(name),
+  };
+  for (const method of METHODS) {
+    methods[method] = function (this: ExtensionContext, ...args: unknown[]): unknown {
+      const repository = new Repository(clientOf(this, name), options) as unknown as Record<string, (...a: unknown[]) => unknown>;
+      return repository[method]!(...args);
+    };
+  }
+  return methods;
+}
+
+// Prisma calls model methods with the model's context as `this`; its `$parent` is the client the delegate belongs
+// to: the root client, or the transaction client inside `$transaction(async (tx) => ...)`.
+function clientOf(context: ExtensionContext | undefined, name: string): DbClient {
+  const client = context?.$parent as Partial<DbClient> | undefined;
+  if (typeof client?.$queryRaw !== 'function') {
+    throw new WindowSpecError(`prisma.${delegateName(name)}: call the method on the delegate (prisma.${delegateName(name)}.runningTotals(...)), not detached from it.`);
+  }
+  return client as DbClient;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// The Prisma generator an application adds to its own schema.prisma:
+//
+//   generator windowLedger {
+//     provider = "prisma-window-ledger"
+//     output   = "../src/generated/window-ledger.ts"
+//   }
+//
+// `prisma generate` then writes the typed catalog of the application's models to `output`. Optional:
+// `importFrom` — the specifier the written module imports the library by (default "prisma-window-ledger").
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import generatorHelper from '@prisma/generator-helper';
+import { catalogModuleSource } from './catalog-source.ts';
+
+const PACKAGE_NAME = 'prisma-window-ledger';
+
+generatorHelper.generatorHandler({
+  onManifest: () => ({ prettyName: 'Window ledger catalog', defaultOutput: './generated/window-ledger.ts' }),
+  onGenerate: async (options) => {
+    const output = options.generator.output?.value;
+    if (!output) throw new Error('generator windowLedger: no output path');
+    const importFrom = options.generator.config['importFrom'];
+    const library = typeof importFrom === 'string' && importFrom.length > 0 ? importFrom : PACKAGE_NAME;
+    mkdirSync(path.dirname(output), { recursive: true });
+    writeFileSync(output, catalogModuleSource(options.dmmf.datamodel, library));
+  },
+});

