@@ -75,8 +75,9 @@ interface ExtensionContext {
 
 /**
  * A Prisma client extension that adds running-total methods to the configured models' delegates, on the client
- * and on every transaction client it hands out. Each model is defined as for `defineRunningTotalRepository`
+ * and on every transaction client it hands out. Each model is defined as for {@link defineRunningTotalRepository}
  * (the same derivation, checks and types); the methods run in the transaction of the client they are called on.
+ * The catalog comes from {@link registerWindowCatalog}, which the module `generator windowLedger` writes calls.
  *
  * ```ts
  * import './generated/window-ledger.ts'; // written by `generator windowLedger`

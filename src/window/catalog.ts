@@ -16,7 +16,7 @@ import { WindowSpecError } from '../errors.ts';
  */
 export interface Register {}
 
-/** The catalog the application registered, or any catalog when none is. */
+/** The catalog the application registered through {@link Register}, or any catalog when none is. */
 export type WindowCatalog = Register extends { readonly catalog: infer C extends WindowCatalogShape } ? C : WindowCatalogShape;
 
 /** Names of the Prisma models the builder knows (every model in the application's schema.prisma). */

@@ -141,6 +141,7 @@ interface AppOutput {
   totals: Array<[string, string]>;
   totalsAreDecimal: boolean;
   openingIsDecimal: boolean;
+  planHasWindowAgg: boolean;
   pageTotals: string[];
   streamed: string[];
   perMerchant: Array<[string, number, string]>;
@@ -186,6 +187,7 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(output.pageTotals, 'a page walk (limit 3) inside $transaction on tx.payment').toEqual(expected.usd1.map(([, total]) => total));
   expect(output.streamed, 'a stream in chunks of 2').toEqual(expected.usd1.map(([, total]) => total));
   expect(output.perMerchant, 'a builder query on the app model').toEqual(expected.perMerchant);
+  expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
   expect(output.totalsAreDecimal && output.openingIsDecimal, "the library's Decimals are the app's Prisma.Decimal").toBe(true);
 }
 
@@ -220,7 +222,7 @@ describe('an application with its own schema installs the packed library', () =>
     expect(readdirSync(path.join(app, 'node_modules', PACKAGE.name)).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
-  it('runs under plain node: extension, repository in a transaction, pages, a stream and the builder, exact', async () => {
+  it('runs under plain node: extension, repository in a transaction, pages, a stream, explain and the builder, exact', async () => {
     const output = await runApp();
     expectExact(output, await reference());
   });
