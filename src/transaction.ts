@@ -17,7 +17,7 @@ export interface LedgerTransactionOptions extends TransactionOptions {
    * back, so nothing of it remains). Default `{ maxAttempts: 5 }`; `false` runs it once. When the attempts are used
    * up, the error is a `SerializationFailureError` whose `attempts` says how many ran.
    */
-  readonly retry?: RetryOptions | false;
+  readonly retry?: RetryOptions | false | undefined;
 }
 
 const OPTION_KEYS = ['isolationLevel', 'timeoutMs', 'maxWaitMs', 'retry'] as const;

@@ -35,10 +35,10 @@ export type TransactionClientOf<C> = C extends { $transaction(work: (tx: infer T
 
 export interface TransactionOptions {
   /** Interactive transaction timeout in ms (Prisma's `timeout`; Prisma's default is 5000). */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** How long to wait for a connection from the pool, in ms (Prisma's `maxWait`). */
-  readonly maxWaitMs?: number;
-  readonly isolationLevel?: IsolationLevel;
+  readonly maxWaitMs?: number | undefined;
+  readonly isolationLevel?: IsolationLevel | undefined;
 }
 
 /**

@@ -26,11 +26,11 @@ const UNAVAILABLE_PRISMA_CODES = new Set(['P1000', 'P1001', 'P1002', 'P1003', 'P
 const UNAVAILABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
 
 interface AdapterCause {
-  readonly kind?: string;
-  readonly code?: string;
-  readonly originalCode?: string;
-  readonly message?: string;
-  readonly originalMessage?: string;
+  readonly kind?: string | undefined;
+  readonly code?: string | undefined;
+  readonly originalCode?: string | undefined;
+  readonly message?: string | undefined;
+  readonly originalMessage?: string | undefined;
 }
 
 function adapterCause(error: Prisma.PrismaClientKnownRequestError): AdapterCause | undefined {

@@ -8,9 +8,9 @@ export interface ExplainOptions {
    * Default true: `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` — the statement is executed (actual rows and times).
    * false: `EXPLAIN (FORMAT JSON, SUMMARY)` — the planner's estimates only, nothing is executed.
    */
-  readonly analyze?: boolean;
+  readonly analyze?: boolean | undefined;
   /** ANALYZE runs inside an interactive transaction; its timeout in ms. Default 10 minutes. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 600_000;

@@ -7,25 +7,25 @@ export type WindowAggFeed = 'sort' | 'index-scan' | 'index-only-scan' | 'seq-sca
 export interface PlanNode {
   /** PostgreSQL's "Node Type", e.g. `WindowAgg`, `Index Scan`, `Sort`, `Incremental Sort`. */
   readonly nodeType: string;
-  readonly relation?: string;
-  readonly indexName?: string;
+  readonly relation?: string | undefined;
+  readonly indexName?: string | undefined;
   /** Sort nodes: the sort key, e.g. `['"accountId"', '"createdAt"', 'id']`. */
-  readonly sortKey?: readonly string[];
+  readonly sortKey?: readonly string[] | undefined;
   /** Sort nodes with ANALYZE: `quicksort`, `external merge`, … */
-  readonly sortMethod?: string;
+  readonly sortMethod?: string | undefined;
   /** The planner's row estimate. */
   readonly planRows: number;
   /** ANALYZE only: rows produced over all loops. */
-  readonly actualRows?: number;
+  readonly actualRows?: number | undefined;
   /** ANALYZE only: total time of this node including its children, over all loops, in ms. */
-  readonly actualTimeMs?: number;
+  readonly actualTimeMs?: number | undefined;
   readonly children: readonly PlanNode[];
 }
 
 /** PostgreSQL's JSON node, as far as we read it; other keys are kept in `raw`. */
 export interface RawPlanNode {
   readonly 'Node Type': string;
-  readonly Plans?: readonly RawPlanNode[];
+  readonly Plans?: readonly RawPlanNode[] | undefined;
   readonly [key: string]: unknown;
 }
 
@@ -45,16 +45,16 @@ export interface PlanSummary {
   /** What feeds the top-most `WindowAgg`. */
   readonly windowAggFedBy: WindowAggFeed;
   /** "Node Type" of that feeding node (e.g. `Incremental Sort`, `Bitmap Heap Scan`), for the `'other'` cases. */
-  readonly feedNodeType?: string;
+  readonly feedNodeType?: string | undefined;
   /** True when any `Sort` or `Incremental Sort` sits below the `WindowAgg` (also under a Gather Merge). */
   readonly sortUnderWindowAgg: boolean;
   /** The first index (pre-order) used below the `WindowAgg` — or in the whole plan when there is none. */
-  readonly indexName?: string;
+  readonly indexName?: string | undefined;
   /** Rows the `WindowAgg` (else the root) produced with ANALYZE; the planner's estimate without. */
   readonly rows: number;
   /** ANALYZE only. */
-  readonly executionTimeMs?: number;
-  readonly planningTimeMs?: number;
+  readonly executionTimeMs?: number | undefined;
+  readonly planningTimeMs?: number | undefined;
   /** ANALYZE + BUFFERS only: shared buffers of the whole plan (hit = from cache, read = from disk / OS). */
   readonly sharedBlocks?: { readonly hit: number; readonly read: number };
   readonly root: PlanNode;

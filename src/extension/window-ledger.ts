@@ -4,9 +4,10 @@ import { defineRunningTotalRepository, type DerivedRunningTotalRepository } from
 import type { DataRow, NewRow, PartitionKey, PartitionSpec, ResultRow } from '../repositories/derived-types.ts';
 import type { RepositoryOptions } from '../repositories/running-total-repository.ts';
 import { delegateName } from '../repositories/model-delegate.ts';
-import type { FieldOf, ModelName } from '../window/catalog.ts';
+import { idField, type FieldOf, type ModelName, type WindowCatalog } from '../window/catalog.ts';
 import type { AmountFieldOf, OrderFieldOf, UniqueFieldOf } from '../window/types.ts';
 import { windowQuery, type WindowQuery } from '../window/window-query.ts';
+import { SignedToken } from '../validation/signed-token.ts';
 
 /** How one model takes part in the extension: the window's three fields, optional overrides and options. */
 export interface LedgerModelDefinition<M extends ModelName> {
@@ -17,15 +18,20 @@ export interface LedgerModelDefinition<M extends ModelName> {
   /** The summed Decimal field. */
   readonly amount: AmountFieldOf<M>;
   /** Fields returned beside the total. Default: every scalar field. */
-  readonly select?: readonly FieldOf<M>[];
+  readonly select?: readonly FieldOf<M>[] | undefined;
   /** Unique field that makes a retried insert skip the row. Default: the only `String? @unique` field. */
-  readonly idempotencyKey?: UniqueFieldOf<M> | null;
+  readonly idempotencyKey?: UniqueFieldOf<M> | null | undefined;
   /** `cursorSecret` (signs page cursors) and `pgPool` (streams through pg-cursor), as for a repository. */
-  readonly options?: RepositoryOptions;
+  readonly options?: RepositoryOptions | undefined;
 }
 
-/** Which models get running-total methods, by model name (as in schema.prisma). */
-export type WindowLedgerConfig = { readonly [M in ModelName]?: LedgerModelDefinition<M> };
+/**
+ * Which models get running-total methods, by model name (as in schema.prisma). A model without a single-field
+ * `@id` (the tiebreaker every order ends with) cannot be configured.
+ */
+export type WindowLedgerConfig = {
+  readonly [M in ModelName]?: [WindowCatalog[M]['id']] extends [null] ? { readonly needsASingleFieldId: M } : LedgerModelDefinition<M>;
+};
 
 type SelectedOf<M extends ModelName, D> = D extends { readonly select: readonly (infer F extends FieldOf<M>)[] } ? F : FieldOf<M>;
 
@@ -80,17 +86,19 @@ interface ExtensionContext {
  * The catalog comes from {@link registerWindowCatalog}, which the module `generator windowLedger` writes calls.
  *
  * ```ts
- * import './generated/window-ledger.ts'; // written by `generator windowLedger`
+ * import './generated/window-ledger.js'; // written by `generator windowLedger`
  * const prisma = new PrismaClient({ adapter }).$extends(
  *   windowLedger({ Payment: { partitionBy: 'merchantId', orderBy: 'paidAt', amount: 'amount' } }),
  * );
  * await prisma.payment.insertMany([{ merchantId: 7, paidAt: new Date(), amount: '12.50' }]);
  * const rows = await prisma.payment.runningTotals({ partitions: [7] });
- * await prisma.$transaction(async (tx) => tx.payment.page({ partitions: [7], limit: 50 }));
+ * await prisma.$transaction(async (tx) => tx.payment.page({ partition: 7, limit: 50 }));
  * ```
  *
- * The first call of a model's method derives and checks its definition; an impossible one (a field of the wrong
- * kind, an unknown model) throws `WindowSpecError` there, as constructing the repository would.
+ * Unknown models, models without a single-field `@id` and a `cursorSecret` shorter than 16 bytes throw here
+ * (`WindowSpecError`, `ValidationError`). The first call of a model's method derives and checks the rest of its
+ * definition; an impossible one (a field of the wrong kind) throws `WindowSpecError` there, as constructing the
+ * repository would.
  */
 export function windowLedger<const C extends WindowLedgerConfig>(config: C): WindowLedgerExtension<C> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
@@ -108,7 +116,9 @@ function modelMethods(name: ModelName, definition: LedgerModelDefinition<ModelNa
   if (typeof definition !== 'object' || definition === null) {
     throw new WindowSpecError(`windowLedger: the definition of ${name} must be an object { partitionBy, orderBy, amount }.`);
   }
+  idField(name); // an unknown model, or one without a single-field @id, fails now rather than at the first call
   const { options, ...fields } = definition;
+  if (options?.cursorSecret !== undefined) new SignedToken(options.cursorSecret);
   // Typed loosely here: the configuration's types were checked against the catalog by `windowLedger`'s signature.
   const Repository = defineRunningTotalRepository(name, fields as never);
   const methods: Record<string, unknown> = {

@@ -42,15 +42,15 @@ export interface BulkInsertOptions extends TransactionOptions {
    * Rows per statement. Default 5,000 for `createMany` (at most 32,767 / columns, PostgreSQL's bind-parameter
    * limit) and 10,000 for `unnest` (at most 100,000).
    */
-  readonly chunkSize?: number;
+  readonly chunkSize?: number | undefined;
   /** Default `'auto'`; see `InsertStrategy`. */
-  readonly strategy?: InsertStrategy;
+  readonly strategy?: InsertStrategy | undefined;
   /**
    * Retry of the whole batch after a serialization failure or deadlock (the transaction was rolled back, so this is
    * always safe). Default `{ maxAttempts: 5 }`; `false` for none. Only applies when the repository opens the
    * transaction itself (not when it was constructed with a caller's transaction client).
    */
-  readonly retry?: RetryOptions | false;
+  readonly retry?: RetryOptions | false | undefined;
 }
 
 export interface InsertResult {
@@ -70,7 +70,7 @@ export interface InsertTarget<Data> {
   /** Fields written, in column order of the `unnest` insert. Every row's data has exactly these keys (or fewer). */
   readonly insertFields: readonly string[];
   /** Unique field whose duplicates are skipped (`ON CONFLICT (...) DO NOTHING`); rows with a NULL key never conflict. */
-  readonly idempotencyKey?: string;
+  readonly idempotencyKey?: string | undefined;
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
 }
 

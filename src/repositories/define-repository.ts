@@ -27,15 +27,15 @@ export interface RunningTotalDefinition<
   /** The summed Decimal field. */
   readonly amount: A;
   /** Fields returned beside the total. Default: every scalar field. Must include the id, partition and order fields. */
-  readonly select?: S;
+  readonly select?: S | undefined;
   /** Unique field whose stored values make a retried insert skip the row. Default: the only `String? @unique` field; `null` for none. */
-  readonly idempotencyKey?: UniqueFieldOf<M> | null;
+  readonly idempotencyKey?: UniqueFieldOf<M> | null | undefined;
   /** Validates a partition key; `derived` is the schema's check (types, lengths), to call first. */
-  readonly requireKey?: (path: string, value: unknown, derived: Validator<PartitionKey<M, P>>) => PartitionKey<M, P>;
+  readonly requireKey?: ((path: string, value: unknown, derived: Validator<PartitionKey<M, P>>) => PartitionKey<M, P>) | undefined;
   /** Validates `from` / `to`; `derived` accepts a valid Date (midnight UTC for a `@db.Date` order field). */
-  readonly requireBound?: (path: string, value: unknown, derived: Validator<Date>) => Date;
+  readonly requireBound?: ((path: string, value: unknown, derived: Validator<Date>) => Date) | undefined;
   /** Validates one input row into what is written; `derived` checks every column against the schema. */
-  readonly requireRow?: (path: string, value: unknown, derived: Validator<DataRow<M>>) => DataRow<M>;
+  readonly requireRow?: ((path: string, value: unknown, derived: Validator<DataRow<M>>) => DataRow<M>) | undefined;
 }
 
 /** The id, partition and order fields: what streams and pages resume after, so `select` must hold them. */
@@ -48,15 +48,17 @@ type KeysetFieldOf<M extends ModelName, P extends PartitionSpec<M>, O extends Fi
 type Repeated<T> = T extends readonly [infer Head, ...infer Rest] ? (Head extends Rest[number] ? Head : Repeated<Rest>) : never;
 
 /**
- * Type errors that name the problem (both are checked at run time too): a `select` without the keyset fields
- * (`missingFields`), a composite key that lists a field twice (`repeatedField`).
+ * Type errors that name the problem (all are checked at run time too): a `select` without the keyset fields
+ * (`missingFields`), a composite key that lists a field twice (`repeatedField`), a model without a single-field
+ * `@id` to end every order with (`needsASingleFieldId`).
  */
 type DefinitionCheck<M extends ModelName, P extends PartitionSpec<M>, O extends FieldOf<M>, S extends readonly FieldOf<M>[]> = ([
   Exclude<KeysetFieldOf<M, P, O>, S[number]>,
 ] extends [never]
   ? unknown
   : { readonly select: { readonly missingFields: Exclude<KeysetFieldOf<M, P, O>, S[number]> } }) &
-  ([Repeated<P>] extends [never] ? unknown : { readonly partitionBy: { readonly repeatedField: Repeated<P> } });
+  ([Repeated<P>] extends [never] ? unknown : { readonly partitionBy: { readonly repeatedField: Repeated<P> } }) &
+  ([WindowCatalog[M]['id']] extends [null] ? { readonly model: { readonly needsASingleFieldId: M } } : unknown);
 
 /**
  * The base of the classes `defineRunningTotalRepository` makes: a repository whose definition is handed in (and

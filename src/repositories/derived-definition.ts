@@ -16,11 +16,11 @@ export interface DerivationSpec {
   readonly partitionBy: unknown;
   readonly orderBy: unknown;
   readonly amount: unknown;
-  readonly select?: unknown;
-  readonly idempotencyKey?: unknown;
-  readonly requireKey?: Override<unknown>;
-  readonly requireBound?: Override<Date>;
-  readonly requireRow?: Override<Record<string, unknown>>;
+  readonly select?: unknown | undefined;
+  readonly idempotencyKey?: unknown | undefined;
+  readonly requireKey?: Override<unknown> | undefined;
+  readonly requireBound?: Override<Date> | undefined;
+  readonly requireRow?: Override<Record<string, unknown>> | undefined;
 }
 
 const SPEC_KEYS = ['partitionBy', 'orderBy', 'amount', 'select', 'idempotencyKey', 'requireKey', 'requireBound', 'requireRow'];
@@ -101,7 +101,17 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
 
   const rules: FieldRule[] = insertFields.map((field) => {
     const info = columnInfo(model, field);
-    const check = checkOf(field);
+    let check: ColumnCheck;
+    try {
+      check = checkOf(field);
+    } catch (error) {
+      if (!(error instanceof WindowSpecError)) throw error;
+      // A column the bulk insert cannot bind (an enum, Json, ...) stops inserts only: reads need no validator.
+      const refuse = (): never => {
+        throw error;
+      };
+      return { field, check: refuse, nullable: false, omitted: refuse };
+    }
     const supplied = columnDefault(model, info, check);
     const omitted = supplied ?? (info.nullable && field !== roles.amount ? 'null' : 'required');
     return { field, check, nullable: info.nullable, omitted };

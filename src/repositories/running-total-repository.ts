@@ -41,13 +41,13 @@ export interface RepositoryOptions {
    * Signs page cursors; give every process the same secret (≥ 16 bytes) so cursors stay valid across restarts and
    * instances. Without it, a random per-process secret is used.
    */
-  readonly cursorSecret?: string;
+  readonly cursorSecret?: string | undefined;
   /**
    * The `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one server-side cursor on
    * it (pg-cursor) instead of keyset chunks through `$queryRaw`: same rows, types and snapshot guarantee, a
    * fraction of the per-row cost (BENCHMARKS.md).
    */
-  readonly pgPool?: pg.Pool;
+  readonly pgPool?: pg.Pool | undefined;
 }
 
 /**
@@ -117,10 +117,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   async *streamRunningTotals(
     options?: RunningTotalOptions<Key>,
     stream: {
-      readonly chunkSize?: number;
-      readonly timeoutMs?: number;
-      readonly idleTimeoutMs?: number;
-      readonly scope?: Scope;
+      readonly chunkSize?: number | undefined;
+      readonly timeoutMs?: number | undefined;
+      readonly idleTimeoutMs?: number | undefined;
+      readonly scope?: Scope | undefined;
     } = {},
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
     const { chunkSize, rest, ...timeouts } = requireStreamOptions(stream, ['scope']);
@@ -194,7 +194,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   protected runningTotalPlan(
     options: RunningTotalOptions<Key> | undefined,
     scope: Scope,
-    settings: { readonly maxPartitions?: number; readonly partitionsPath?: string } = {},
+    settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined } = {},
   ): RunningTotalPlan<M> {
     const def = this.checkedDefinition;
     const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);

@@ -9,22 +9,22 @@ import { describe } from '../validation/dates.ts';
  */
 export interface RetryOptions {
   /** Total attempts, the first one included. Default 5; 1 means no retry. At most 100. */
-  readonly maxAttempts?: number;
+  readonly maxAttempts?: number | undefined;
   /** Backoff before retry n is drawn from [cap/2, cap], cap = min(maxDelayMs, baseDelayMs · 2^(n-1)). Default 10 ms. */
-  readonly baseDelayMs?: number;
+  readonly baseDelayMs?: number | undefined;
   /** Upper bound of one backoff. Default 1,000 ms. */
-  readonly maxDelayMs?: number;
+  readonly maxDelayMs?: number | undefined;
   /**
    * Which (mapped) errors to retry. Default: `SerializationFailureError` only (SQLSTATE 40001 / 40P01). Retrying
    * `DatabaseUnavailableError` is only safe for idempotent work (e.g. inserts whose rows all carry an `externalId`).
    */
-  readonly retryOn?: (error: LedgerError) => boolean;
+  readonly retryOn?: ((error: LedgerError) => boolean) | undefined;
   /** Called before each backoff, e.g. for metrics. */
   readonly onRetry?: (info: { readonly attempt: number; readonly delayMs: number; readonly error: LedgerError }) => void;
   /** Source of jitter in [0, 1). Default `Math.random`. */
-  readonly random?: () => number;
+  readonly random?: (() => number) | undefined;
   /** How to wait. Default `setTimeout`. */
-  readonly sleep?: (ms: number) => Promise<void>;
+  readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
 
 export const RETRY_OPTION_KEYS = [

@@ -19,7 +19,7 @@ export interface Page<Row> {
 export interface PageRequest<M extends ModelName> {
   /** One partition (or the global ledger); its `from` starts the statement: earlier rows open the balance. */
   readonly plan: RunningTotalPlan<M>;
-  readonly after?: string;
+  readonly after?: string | undefined;
   readonly limit: number;
   readonly codec: CursorCodec;
 }

@@ -20,13 +20,13 @@ export interface ResumeAt {
 
 export interface CompileOptions {
   /** Resume after this row (keyset chunks and later pages). */
-  readonly after?: ResumeAt;
+  readonly after?: ResumeAt | undefined;
   /** An amount added to every total of a single-partition query (a first page's opening balance). */
-  readonly opening?: Prisma.Decimal;
+  readonly opening?: Prisma.Decimal | undefined;
   /** `LIMIT n`. */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /** Also return each row's stored partition and order values exactly, as `__position: string[]`. */
-  readonly withPosition?: boolean;
+  readonly withPosition?: boolean | undefined;
 }
 
 /** The plan's filters: the partitions kept and the `[from, to)` range of the order field. */

@@ -19,7 +19,7 @@ export interface RunningTotalPlan<M extends ModelName> {
   /** The partitions kept (validated key values, one tuple per partition, one value per field); all when absent. */
   readonly partitions?: { readonly fields: readonly FieldOf<M>[]; readonly keys: readonly (readonly unknown[])[] };
   /** Rows at or after this instant (validated), and the start of a statement's opening balance. */
-  readonly from?: Date;
+  readonly from?: Date | undefined;
   /** Rows strictly before this instant (validated). */
-  readonly to?: Date;
+  readonly to?: Date | undefined;
 }

@@ -34,7 +34,7 @@ const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
  * check('rows[0].quantity', '0.0001'); // throws ValidationError "rows[0].quantity: 0.0001 has 4 decimal places; ..."
  * ```
  */
-export function columnValidator(model: string, info: ColumnInfo, options: { readonly nonEmpty?: boolean } = {}): ColumnCheck {
+export function columnValidator(model: string, info: ColumnInfo, options: { readonly nonEmpty?: boolean | undefined } = {}): ColumnCheck {
   const [native, args = []] = info.nativeType ?? [undefined, []];
   const unsupported = (): never => {
     const type = `${info.isList ? `${info.type}[]` : info.type}${native === undefined ? '' : ` @db.${native}`}`;

@@ -14,7 +14,7 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
    * The values of a partition key, one per `partitionBy` field, in order. Needed when `partitionBy` has several
    * fields (e.g. `(key) => [key.warehouseId, key.productSku]`); a single-field key is its own value.
    */
-  readonly partitionValues?: (key: Key) => readonly unknown[];
+  readonly partitionValues?: ((key: Key) => readonly unknown[]) | undefined;
   /** ORDER BY field (a time); the model's id is appended as tiebreaker. */
   readonly orderBy: FieldOf<M>;
   /** The summed Decimal field. */
@@ -31,7 +31,7 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
   /** Fields a validated row writes, in the column order of the fast (`unnest`) insert. */
   readonly insertFields: readonly FieldOf<M>[];
   /** Optional unique field (`externalId`): rows whose key already exists are skipped, never written twice. */
-  readonly idempotencyKey?: FieldOf<M>;
+  readonly idempotencyKey?: FieldOf<M> | undefined;
   /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
 }

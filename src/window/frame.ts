@@ -24,7 +24,7 @@ export interface Frame {
   readonly mode: FrameMode;
   readonly start: FrameBound;
   readonly end: FrameBound;
-  readonly exclude?: FrameExclusion;
+  readonly exclude?: FrameExclusion | undefined;
 }
 
 /**

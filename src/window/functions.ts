@@ -23,25 +23,32 @@ export interface WindowFunction<M extends ModelName, T> {
   readonly peerSensitive: boolean;
   /** PostgreSQL ignores the frame for this function (ranking, lag/lead, ntile); the frame is not rendered. */
   readonly ignoresFrame: boolean;
+  /**
+   * The result is one row's value or position (`row_number`, `ntile`, `lag`, `lead`, `first_value`,
+   * `last_value`): among peers, which row that is would be left to the physical row order, so the window's
+   * ORDER BY must end with the id (see `renderOver`).
+   */
+  readonly picksRow: boolean;
   /** A frame this function needs regardless of the window's own (moving averages, share of total). */
-  readonly frame?: Frame;
+  readonly frame?: Frame | undefined;
   /**
    * The field whose value (and type) the result is, for functions that return one of a field's values (`min`,
    * `max`, `first_value`, `last_value`, `lag`, `lead`): an instant is then read the way the field itself is.
    */
-  readonly valueField?: string;
+  readonly valueField?: string | undefined;
   /** Renders the call given its complete `OVER ...` clause. */
   render(over: Prisma.Sql): Prisma.Sql;
   /** Phantom: the result type. Never set at run time. */
-  readonly __result?: T;
+  readonly __result?: T | undefined;
 }
 
 interface Spec {
   readonly name: string;
-  readonly peerSensitive?: boolean;
-  readonly ignoresFrame?: boolean;
-  readonly frame?: Frame;
-  readonly valueField?: string;
+  readonly peerSensitive?: boolean | undefined;
+  readonly ignoresFrame?: boolean | undefined;
+  readonly picksRow?: boolean | undefined;
+  readonly frame?: Frame | undefined;
+  readonly valueField?: string | undefined;
   readonly render: (over: Prisma.Sql) => Prisma.Sql;
 }
 
@@ -51,6 +58,7 @@ function make<M extends ModelName, T>(model: M, spec: Spec): WindowFunction<M, T
     name: spec.name,
     peerSensitive: spec.peerSensitive ?? false,
     ignoresFrame: spec.ignoresFrame ?? false,
+    picksRow: spec.picksRow ?? false,
     ...(spec.frame && { frame: spec.frame }),
     ...(spec.valueField !== undefined && { valueField: spec.valueField }),
     render: spec.render,
@@ -83,7 +91,7 @@ function requireCount(name: string, value: unknown, min: number): number {
 
 export interface AggregateOptions<M extends ModelName> {
   /** `FILTER (WHERE ...)`: only rows matching the condition are aggregated. */
-  readonly filter?: Condition<M>;
+  readonly filter?: Condition<M> | undefined;
 }
 
 /**
@@ -120,7 +128,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       });
     },
     /** `COUNT(*)`, or `COUNT(f)` (non-NULL values) with `field`. Counts are `bigint` (PostgreSQL's int8). */
-    count(options: AggregateOptions<M> & { readonly field?: FieldOf<M> } = {}) {
+    count(options: AggregateOptions<M> & { readonly field?: FieldOf<M> | undefined } = {}) {
       const filter = filterSql(model, 'count', options, ['field']);
       const target = options.field === undefined ? Prisma.raw('*') : col(options.field);
       return make<M, bigint>(model, {
@@ -150,7 +158,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     },
     /** `row_number()`: 1, 2, 3 … in window order (ties broken by id). `bigint`. */
     rowNumber() {
-      return make<M, bigint>(model, { name: 'row_number', ignoresFrame: true, render: (over) => Prisma.sql`row_number() ${over}` });
+      return make<M, bigint>(model, { name: 'row_number', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`row_number() ${over}` });
     },
     /** `rank()`: peers share a rank, gaps follow. `bigint`. */
     rank() {
@@ -167,23 +175,23 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `ntile(n)`: bucket 1..n, as even as possible. `number`. */
     ntile(buckets: number) {
       const n = requireCount('ntile buckets', buckets, 1);
-      return make<M, number>(model, { name: 'ntile', ignoresFrame: true, render: (over) => Prisma.sql`ntile(${Prisma.raw(String(n))}) ${over}` });
+      return make<M, number>(model, { name: 'ntile', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`ntile(${Prisma.raw(String(n))}) ${over}` });
     },
     /**
      * `lag(f, offset[, default])`: the value `offset` rows before (NULL before the first row unless `default` is
      * given). Typed `| null` either way.
      */
-    lag<F extends FieldOf<M>>(field: F, options: { readonly offset?: number; readonly default?: NonNullFieldValue<M, F> } = {}) {
+    lag<F extends FieldOf<M>>(field: F, options: { readonly offset?: number | undefined; readonly default?: NonNullFieldValue<M, F> | undefined } = {}) {
       return offsetFunction<M, F>(model, 'lag', field, options);
     },
     /** `lead(f, offset[, default])`: the value `offset` rows after. */
-    lead<F extends FieldOf<M>>(field: F, options: { readonly offset?: number; readonly default?: NonNullFieldValue<M, F> } = {}) {
+    lead<F extends FieldOf<M>>(field: F, options: { readonly offset?: number | undefined; readonly default?: NonNullFieldValue<M, F> | undefined } = {}) {
       return offsetFunction<M, F>(model, 'lead', field, options);
     },
     /** `first_value(f)` over the frame. */
     firstValue<F extends FieldOf<M>>(field: F) {
       const column = col(field);
-      return make<M, FieldValue<M, F>>(model, { name: 'first_value', valueField: field, render: (over) => Prisma.sql`first_value(${column}) ${over}` });
+      return make<M, FieldValue<M, F>>(model, { name: 'first_value', picksRow: true, valueField: field, render: (over) => Prisma.sql`first_value(${column}) ${over}` });
     },
     /**
      * `last_value(f)` over the frame. With the default running frame that is the current row; use
@@ -191,7 +199,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     lastValue<F extends FieldOf<M>>(field: F) {
       const column = col(field);
-      return make<M, FieldValue<M, F>>(model, { name: 'last_value', valueField: field, render: (over) => Prisma.sql`last_value(${column}) ${over}` });
+      return make<M, FieldValue<M, F>>(model, { name: 'last_value', picksRow: true, valueField: field, render: (over) => Prisma.sql`last_value(${column}) ${over}` });
     },
 
     // ── composites ────────────────────────────────────────────────────────────────────────────────────────
@@ -206,7 +214,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     runningTotal<F extends NumericFieldOf<M>>(
       field: F,
-      options: { readonly nullsAsZero?: boolean; readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> } } = {},
+      options: { readonly nullsAsZero?: boolean | undefined; readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> | undefined } } = {},
     ) {
       requireNumeric(model, field, 'runningTotal');
       const opts = requireOptions('runningTotal options', options, ['nullsAsZero', 'carry']);
@@ -248,6 +256,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       return make<M, SumValue<NonNullFieldValue<M, F>> | null>(model, {
         name: 'differenceFromPrevious',
         ignoresFrame: true,
+        picksRow: true,
         render: (over) => Prisma.sql`(${col(field)} - lag(${col(field)}) ${over})`,
       });
     },
@@ -271,7 +280,7 @@ function offsetFunction<M extends ModelName, F extends FieldOf<M>>(
   model: M,
   name: 'lag' | 'lead',
   field: F,
-  options: { readonly offset?: number; readonly default?: unknown },
+  options: { readonly offset?: number | undefined; readonly default?: unknown | undefined },
 ) {
   const column = columnRef(model, field);
   const opts = requireOptions(`${name} options`, options, ['offset', 'default']);
@@ -282,11 +291,11 @@ function offsetFunction<M extends ModelName, F extends FieldOf<M>>(
     opts.default === undefined || opts.default === null
       ? Prisma.sql`${column}, ${Prisma.raw(String(offset))}`
       : Prisma.sql`${column}, ${Prisma.raw(String(offset))}, ${typedColumnValue(`${name}(${field}).default`, model, field, opts.default)}`;
-  return make<M, FieldValue<M, F> | null>(model, { name, ignoresFrame: true, valueField: field, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
+  return make<M, FieldValue<M, F> | null>(model, { name, ignoresFrame: true, picksRow: true, valueField: field, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
 }
 
 // The carried amount is printed as exact decimal text; its condition must belong to the same model.
-function requireCarry<M extends ModelName>(model: M, value: unknown): { readonly amount: string; readonly where?: Condition<M> } {
+function requireCarry<M extends ModelName>(model: M, value: unknown): { readonly amount: string; readonly where?: Condition<M> | undefined } {
   const carry = requireOptions('runningTotal carry', value, ['amount', 'where']);
   const amount = carry.amount;
   if (!Prisma.Decimal.isDecimal(amount) || !amount.isFinite()) {

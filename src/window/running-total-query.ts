@@ -22,18 +22,18 @@ export interface RunningTotalQuery<M extends ModelName> {
   /** Columns returned beside the total, under their Prisma field names. */
   readonly select: readonly FieldOf<M>[];
   /** Conditions, ANDed. They apply before the window, so totals start within them. */
-  readonly where?: readonly Condition<M>[];
+  readonly where?: readonly Condition<M>[] | undefined;
   /** Output name of the total; default `runningTotal`. */
-  readonly alias?: string;
+  readonly alias?: string | undefined;
   /** An opening amount added to the total (on rows matching `where`, or all rows): see `runningTotal`'s `carry`. */
-  readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> };
+  readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> | undefined };
   /** `LIMIT n` (keyset chunks). */
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   /**
    * Fields whose stored values each row also returns, exactly, as `__position: string[]` (keyset chunks resume
    * after the last row's; see `WindowQuery.selectExactText`).
    */
-  readonly positionOf?: readonly FieldOf<M>[];
+  readonly positionOf?: readonly FieldOf<M>[] | undefined;
 }
 
 /**

@@ -1,15 +1,25 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { WindowSpecError } from '../errors.ts';
+import { ValidationError, WindowSpecError } from '../errors.ts';
 import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
 import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
+import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } from './catalog.ts';
 import type { Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import type { WindowFunction } from './functions.ts';
 import { exactTextSql, isInstantField, outputColumnSql } from './instant-output.ts';
+import {
+  afterPositionSql,
+  orderKeyAlias,
+  PAGE_POSITION,
+  queryFingerprint,
+  requirePageableOrder,
+  WindowPageCursor,
+  type WindowQueryPage,
+} from './query-page.ts';
 import { orderItemSql, type OrderItem, type SortDirection, type NullsOrder, type WindowSpec } from './window-spec.ts';
 import type { FieldValue } from './types.ts';
 
@@ -28,7 +38,7 @@ interface WindowQueryProps<M extends ModelName> {
   readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[] }[];
   readonly where: readonly Condition<M>[];
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
-  readonly limit?: number;
+  readonly limit?: number | undefined;
   readonly top?: { readonly n: number; readonly window: WindowSpec<M, true> };
 }
 
@@ -176,22 +186,12 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
   toSql(): Prisma.Sql {
-    const { model, columns, functions, windows, where, top } = this.#props;
+    const { model, columns, functions, where, top } = this.#props;
     if (columns.length === 0 && functions.length === 0) {
       throw new WindowSpecError('Nothing selected: call .select(...fields) or .add(alias, fn, window).');
     }
-    const items = [
-      ...columns.map((field) => Prisma.sql`${outputColumnSql(model, field)} AS ${aliasRef(field)}`),
-      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(model, fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
-      ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
-    ];
-    const windowClause =
-      windows.size === 0
-        ? Prisma.empty
-        : Prisma.sql` WINDOW ${Prisma.join(
-            [...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`),
-            ', ',
-          )}`;
+    const items = this.#selectItems();
+    const windowClause = this.#windowClause();
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
 
     if (!top) {
@@ -200,10 +200,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     // Top-N: the inner query also carries the order keys (hidden aliases) so the outer query can sort by them.
     const order = this.#resultOrder(top.window);
     const hidden = order.map((item, i) => Prisma.sql`${columnRef(model, item.field)} AS ${aliasRef(`__order_${i}`)}`);
-    const rank = Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`;
-    const outer = [...columns, ...functions.map((f) => f.alias), ...(this.#props.exactTexts ?? []).map((e) => e.alias)].map((alias) =>
-      aliasRef(alias),
-    );
+    const rank = Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`;
+    const outer = this.#outputAliases().map((alias) => aliasRef(alias));
     const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(`__order_${i}`)));
     return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (SELECT ${Prisma.join([...items, ...hidden, rank], ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
   }
@@ -230,7 +228,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    */
   async *stream(
     client: DbClient,
-    options: { readonly chunkSize?: number; readonly timeoutMs?: number; readonly idleTimeoutMs?: number } = {},
+    options: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
   ): AsyncGenerator<Row, void, undefined> {
     const { rest: _none, ...settings } = requireStreamOptions(options);
     yield* streamDeclaredCursor<Row>(client, this.toSql(), settings);
@@ -248,6 +246,89 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    */
   async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
     return explainQuery(client, this.toSql(), options);
+  }
+
+  /**
+   * One page of the rows `execute` returns, in the same order, `limit` rows at most, and a signed cursor to the
+   * next (`after`). Every window is computed over all rows the query selects, so a row has the same values on a
+   * page as in `execute`, and a page walk visits each row once. The cursor holds the last row's order keys as
+   * stored (microseconds kept) and is bound to this query: another query's cursor is an `InvalidCursorError`.
+   * Order keys must be NOT NULL (the id ends the order). Each page reads the rows before it again, as the windows
+   * need them; for running totals over long histories, a repository's `page` carries the total instead.
+   * ```ts
+   * const ranked = windowQuery('SalesRecord').select('id', 'region')
+   *   .add('rank', f.rank(), windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'));
+   * const first = await ranked.page(prisma, { limit: 50 });
+   * const next = await ranked.page(prisma, { limit: 50, after: first.nextCursor! });
+   * // SELECT "id", "region", "rank", "__page_position" FROM (SELECT ..., "region" AS "__page_order_0", ...
+   * //   FROM "SalesRecord" ...) AS page WHERE ("__page_order_0" > CAST($1 AS text)) OR (...) ORDER BY ... LIMIT 51
+   * ```
+   */
+  async page(
+    client: DbClient,
+    options: { readonly limit: number; readonly after?: string | null | undefined; readonly cursorSecret?: string | undefined },
+  ): Promise<WindowQueryPage<Row>> {
+    const opts = requireOptions('options', options, ['limit', 'after', 'cursorSecret']);
+    const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
+    if (opts.cursorSecret !== undefined && typeof opts.cursorSecret !== 'string') {
+      throw new ValidationError('options.cursorSecret', 'expected a string of at least 16 bytes.');
+    }
+    const cursors = new WindowPageCursor(opts.cursorSecret as string | undefined);
+    const { model } = this.#props;
+    if (this.#props.limit !== undefined) throw new WindowSpecError('page() sets the page size itself: drop .limit(n) from the query.');
+    this.#assertFreeAlias(PAGE_POSITION);
+    const order = this.#resultOrder(this.#props.top?.window);
+    requirePageableOrder(model, order);
+    const fingerprint = queryFingerprint(this.toSql());
+    const after = opts.after === undefined || opts.after === null ? undefined : cursors.decode(fingerprint, opts.after, order.length);
+
+    const outer = [...this.#outputAliases(), PAGE_POSITION].map((alias) => aliasRef(alias));
+    const where = after ? Prisma.sql` WHERE ${afterPositionSql(model, order, after)}` : Prisma.empty;
+    const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
+    const sql = Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
+
+    const fetched = await queryRows<Row & { [PAGE_POSITION]: string[] }>(client, sql);
+    const more = fetched.length > limit;
+    const rows = fetched.slice(0, limit);
+    const last = rows.at(-1);
+    const nextCursor = more && last ? cursors.encode(fingerprint, last[PAGE_POSITION]) : null;
+    return { rows: rows.map(({ [PAGE_POSITION]: _position, ...row }) => row as unknown as Row), nextCursor };
+  }
+
+  // The SELECT list: fields (instants read as UTC wall time), window functions, exact-text outputs.
+  #selectItems(): Prisma.Sql[] {
+    const { model, columns, functions, windows } = this.#props;
+    return [
+      ...columns.map((field) => Prisma.sql`${outputColumnSql(model, field)} AS ${aliasRef(field)}`),
+      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(model, fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
+      ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
+    ];
+  }
+
+  #outputAliases(): string[] {
+    const { columns, functions, exactTexts = [] } = this.#props;
+    return [...columns, ...functions.map((f) => f.alias), ...exactTexts.map((e) => e.alias)];
+  }
+
+  #windowClause(): Prisma.Sql {
+    const { windows } = this.#props;
+    if (windows.size === 0) return Prisma.empty;
+    return Prisma.sql` WINDOW ${Prisma.join(
+      [...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`),
+      ', ',
+    )}`;
+  }
+
+  // The query's rows (top-N applied) with their order keys and exact position as hidden outputs, for page().
+  #pageRelation(order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql {
+    const { model, where, top } = this.#props;
+    const hidden = order.map((item, i) => Prisma.sql`${columnRef(model, item.field)} AS ${aliasRef(orderKeyAlias(i))}`);
+    const position = Prisma.sql`${exactTextSql(model, order.map((item) => item.field))} AS ${aliasRef(PAGE_POSITION)}`;
+    const rank = top
+      ? [Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`]
+      : [];
+    const select = Prisma.sql`SELECT ${Prisma.join([...this.#selectItems(), ...hidden, position, ...rank], ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${this.#windowClause()}`;
+    return top ? Prisma.sql`SELECT * FROM (${select}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))}` : select;
   }
 
   // Keys are qualified with the table: a bare name in ORDER BY means the output column of that name first, and
@@ -298,6 +379,12 @@ function idOf<M extends ModelName>(model: M): FieldOf<M> {
 /**
  * The `OVER ...` clause of one function: a named window by reference when the function can share it, else the
  * spec inline — adjusted for functions that need their own frame or must not get the id tiebreaker.
+ *
+ * A function that picks one row (`row_number`, `ntile`, `lag`, `lead`, `first_value`, `last_value`) is only
+ * deterministic when no two rows are peers, i.e. when the ORDER BY ends with the id. ROWS windows do; for a
+ * RANGE or GROUPS window, the functions that ignore the frame get the id appended (their result is then the same
+ * as over the ROWS window), and `first_value` / `last_value`, whose frame edge would cut through peers, are
+ * refused with what to write instead.
  */
 function renderOver<M extends ModelName>(
   fn: WindowFunction<M, unknown>,
@@ -307,9 +394,18 @@ function renderOver<M extends ModelName>(
   const named = typeof over === 'string';
   const spec = named ? windows?.get(over) : over;
   if (!spec) throw new WindowSpecError(`Unknown window "${String(over)}".`);
-  if (named && !fn.frame && !fn.peerSensitive) return Prisma.sql`OVER ${aliasRef(over)}`;
   const framed = fn.frame ? spec.frame(fn.frame) : spec;
-  const options = { frame: !fn.ignoresFrame, ...(fn.peerSensitive && { tiebreaker: false }) };
+  const id = idField(spec.model);
+  const peersPossible = fn.picksRow && !framed.effectiveOrder().some((item) => item.field === id);
+  if (peersPossible && !fn.ignoresFrame) {
+    throw new WindowSpecError(
+      `${fn.name} picks one row of its frame, and a ${framed.currentFrame.mode} frame ordered without the id leaves ` +
+        'the order of peers (rows with equal ORDER BY values) to the physical row order, so the result could differ ' +
+        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy('${id}').`,
+    );
+  }
+  if (named && !fn.frame && !fn.peerSensitive && !peersPossible) return Prisma.sql`OVER ${aliasRef(over)}`;
+  const options = { frame: !fn.ignoresFrame, ...(fn.peerSensitive && { tiebreaker: false }), ...(peersPossible && { tiebreaker: true }) };
   return Prisma.sql`OVER (${framed.toSql(options)})`;
 }
 

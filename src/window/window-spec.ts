@@ -9,7 +9,7 @@ export type NullsOrder = 'first' | 'last';
 export interface OrderItem<F extends string = string> {
   readonly field: F;
   readonly direction: SortDirection;
-  readonly nulls?: NullsOrder;
+  readonly nulls?: NullsOrder | undefined;
 }
 
 interface WindowSpecProps<M extends ModelName> {

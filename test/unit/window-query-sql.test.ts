@@ -50,6 +50,25 @@ describe('windowQuery SQL', () => {
     expect(sql).toContain('row_number() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC) AS "n"');
   });
 
+  it('ends the ORDER BY of row-picking functions with the id under RANGE and GROUPS windows, named or inline', () => {
+    const range = windowSpec('SalesRecord').partitionBy('region').orderBy('revenue').range('UNBOUNDED PRECEDING', 'CURRENT ROW');
+    const sql = oneLine(
+      windowQuery('SalesRecord')
+        .select('id')
+        .window('w', range)
+        .add('prev', f.lag('revenue'), 'w')
+        .add('total', f.sum('revenue'), 'w')
+        .add('n', f.ntile(4), range.groups({ preceding: 1 }))
+        .toSql(),
+    );
+    // lag ignores the frame: the id decides among peers, as in the ROWS window.
+    expect(sql).toContain('lag("revenue", 1) OVER (PARTITION BY "region" ORDER BY "revenue" ASC, "id" ASC) AS "prev"');
+    expect(sql).toContain('ntile(4) OVER (PARTITION BY "region" ORDER BY "revenue" ASC, "id" ASC) AS "n"');
+    // A frame aggregate keeps the peer semantics of RANGE: it shares the named window.
+    expect(sql).toContain('SUM("revenue") OVER "w" AS "total"');
+    expect(() => windowQuery('SalesRecord').select('id').add('first', f.firstValue('revenue'), range)).toThrow(/ROWS frame/);
+  });
+
   it('is immutable and separates building from executing', async () => {
     const base = windowQuery('SalesRecord').select('id');
     const extended = base.add('n', f.rowNumber(), byRegion);

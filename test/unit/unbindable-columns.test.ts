@@ -1,0 +1,66 @@
+/**
+ * A model whose insert fields include a column the bulk insert cannot bind (here an enum) can still be read:
+ * only `insertMany` is refused, with `WindowSpecError`, before any SQL. The model is registered at run time the
+ * way the generated module registers an application's catalog.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  defineRunningTotalRepository,
+  registerWindowCatalog,
+  WindowSpecError,
+  type CatalogColumn,
+  type ModelName,
+} from '../../src/index.ts';
+import { mockPrisma } from '../support/mock-client.ts';
+
+const column = (name: string, type: string, extra: Partial<CatalogColumn> = {}): CatalogColumn => ({
+  column: name,
+  type,
+  kind: 'scalar',
+  nullable: false,
+  isList: false,
+  nativeType: null,
+  isId: false,
+  unique: false,
+  default: null,
+  updatedAt: false,
+  relation: null,
+  ...extra,
+});
+
+registerWindowCatalog({
+  KindedEntry: {
+    name: 'KindedEntry',
+    table: 'kinded_entries',
+    schema: null,
+    id: 'id',
+    columns: {
+      id: column('id', 'BigInt', { isId: true, unique: true, default: { function: 'autoincrement', args: [] } }),
+      shard: column('shard', 'Int'),
+      at: column('at', 'DateTime', { nativeType: ['Timestamptz', ['6']] }),
+      value: column('value', 'Decimal', { nativeType: ['Decimal', ['12', '2']] }),
+      kind: column('kind', 'EntryKind', { kind: 'enum', default: { value: 'CREDIT' } }),
+    },
+  },
+});
+
+// Not in this repository's schema, so not in the registered types: the name is only known at run time.
+const model = 'KindedEntry' as ModelName;
+const Entries = defineRunningTotalRepository(model, { partitionBy: 'shard', orderBy: 'at', amount: 'value' } as never);
+
+describe('a model with an enum column', () => {
+  it('builds its running-total query', () => {
+    const sql = new Entries(mockPrisma().prisma).runningTotalsSql({ partitions: [1] } as never, 'partition');
+    expect(sql.text).toContain('FROM "kinded_entries"');
+    expect(sql.text).toContain('"kind"');
+  });
+
+  it('refuses insertMany before any SQL, naming the column', async () => {
+    const { prisma } = mockPrisma();
+    const rows = [{ shard: 1, at: new Date('2026-01-01T00:00:00Z'), value: '1.00', kind: 'CREDIT' }];
+    await expect(new Entries(prisma).insertMany(rows as never)).rejects.toThrow(WindowSpecError);
+    await expect(new Entries(prisma).insertMany([{ ...rows[0], kind: undefined }] as never)).rejects.toThrow(/KindedEntry\.kind \(EntryKind\)/);
+    expect(prisma.$executeRaw).not.toHaveBeenCalled();
+    expect(prisma.$transaction).not.toHaveBeenCalled();
+  });
+});
