@@ -26,6 +26,11 @@ export type {
   TotalRowOf,
 } from './repositories/derived-types.ts';
 export type {
+  BalanceOptions,
+  BucketTotal,
+  BucketTotalsOptions,
+  PartitionBalance,
+  PartitionBucketTotal,
   FrameChoice,
   InsertAndReportOptions,
   RunningTotalOptions,
@@ -132,4 +137,5 @@ export {
   type WindowAggFeed,
 } from './explain/index.ts';
 export { SESSION_OPTIONS } from './executor/session-options.ts';
+export { BUCKETS, COMPARE_PERIODS, type Bucket, type ComparePeriod } from './validation/bucket-options.ts';
 export { SessionTimeZoneError } from './ingest/session-time-zone.ts';

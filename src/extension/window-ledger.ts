@@ -53,6 +53,10 @@ const METHODS = [
   'explain',
   'insertMany',
   'insertAndReport',
+  'bucketTotals',
+  'globalBucketTotals',
+  'balanceAsOf',
+  'currentBalances',
 ] as const;
 
 /** The methods the extension adds to a model's delegate: the repository's, plus the model's window builder. */

@@ -1,7 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import type { DbClient, TransactionOptions } from '../executor/db-client.ts';
-import { DEFAULT_MAX_ATTEMPTS, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
+import { inTransaction, isRootClient, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
+import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { inKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
@@ -180,4 +180,33 @@ export async function writeChunks<Data>(
     chunks += 1;
   }
   return { inserted, skipped: batch.data.length - inserted, chunks, strategy: batch.strategy };
+}
+
+/**
+ * Writes a prepared batch in one transaction — the client's own, or the caller's when `db` is a transaction
+ * client — then runs `after` in the same transaction (e.g. the report of `insertAndReport`). A transaction the
+ * library opened itself is retried as a whole after a serialization failure; the caller's cannot be.
+ *
+ * ```ts
+ * const result = await insertBatch(prisma, prepareBatch(rows, options, requireRow, definition), target);
+ * // BEGIN; INSERT ... SELECT * FROM unnest(...) ON CONFLICT DO NOTHING; ... COMMIT
+ * ```
+ */
+export function insertBatch<Data, T = undefined>(
+  db: DbClient,
+  batch: PreparedBatch<Data>,
+  target: InsertTarget<Data>,
+  after?: (tx: DbClient) => Promise<T>,
+): Promise<InsertResult & { readonly after: T | undefined }> {
+  const ours = isRootClient(db);
+  const once = () =>
+    inTransaction(
+      db,
+      async (tx) => {
+        const result = await writeChunks(tx, batch, target, ours);
+        return { ...result, after: after ? await after(tx) : undefined };
+      },
+      batch.transaction,
+    );
+  return ours ? retrying(once, batch.retry) : once();
 }

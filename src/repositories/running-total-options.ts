@@ -1,6 +1,7 @@
 import type * as Prisma from '../prisma-runtime.ts';
 import type { NullPolicy } from '../window/running-total-query.ts';
 import type { BulkInsertOptions } from '../ingest/bulk-insert.ts';
+import type { Bucket, ComparePeriod } from '../validation/bucket-options.ts';
 
 /**
  * - `'rows'` (default): `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, ordered by (time, id): every row gets
@@ -46,4 +47,66 @@ export interface PageOptions<Key> {
   readonly after?: string | undefined;
   /** Rows per page, 1..10,000. */
   readonly limit: number;
+}
+
+export interface BucketTotalsOptions<Key> {
+  /** Only these partitions; omit for every partition with a row before `to`. At most 10,000 keys. */
+  readonly partitions?: readonly Key[] | undefined;
+  /** `hour`, `day`, `week` (ISO: Monday), `month`, `quarter` or `year`, of the calendar in `timeZone`. */
+  readonly bucket: Bucket;
+  /** Every bucket that overlaps `[from, to)` is returned, whole (its rows are not clipped to the range). */
+  readonly from: Date;
+  readonly to: Date;
+  /** IANA zone the calendar is read in; default `'UTC'`. Not allowed for a `date` order column (calendar days). */
+  readonly timeZone?: string | undefined;
+  /** `'zero'` (default): every bucket, empty ones with count 0; `'none'`: only buckets with rows. */
+  readonly fill?: 'zero' | 'none' | undefined;
+  /** Default `true`: running totals start at the balance before the first bucket, not at zero. */
+  readonly carry?: boolean | undefined;
+  /** Also compare each bucket with the same bucket one such period earlier (e.g. `'year'`: same month last year). */
+  readonly compareWith?: ComparePeriod | undefined;
+}
+
+/**
+ * One bucket of one partition. Differences are exact; ratios are PostgreSQL's numeric division (at least 16
+ * significant digits), `null` when the base is 0. A bucket before the first rows has sum 0.
+ */
+export interface BucketTotal {
+  /** The bucket's first instant (local midnight, or the local hour's start, as an instant). */
+  readonly bucketStart: Date;
+  /** The next bucket's start: a DST day is 23 or 25 hours long. */
+  readonly bucketEnd: Date;
+  /** Rows in the bucket (NULL amounts included). */
+  readonly count: bigint;
+  /** Sum of the amounts (NULL amounts add nothing); 0 for an empty bucket. */
+  readonly sum: Prisma.Decimal;
+  readonly min: Prisma.Decimal | null;
+  readonly max: Prisma.Decimal | null;
+  readonly avg: Prisma.Decimal | null;
+  /** Balance at the bucket's end: the carried opening balance plus every bucket so far. */
+  readonly runningTotal: Prisma.Decimal;
+  /** Sum of the bucket just before this one (0 when it has no rows). */
+  readonly previousSum: Prisma.Decimal;
+  readonly change: Prisma.Decimal;
+  readonly changeRatio: Prisma.Decimal | null;
+  /** With `compareWith`: the same bucket one period earlier, and the change from it. */
+  readonly comparedSum?: Prisma.Decimal;
+  readonly comparedChange?: Prisma.Decimal;
+  readonly comparedRatio?: Prisma.Decimal | null;
+}
+
+/** A bucket of a partition: the partition's key (the value, or an object for a composite key) and its totals. */
+export type PartitionBucketTotal<Key> = BucketTotal & { readonly key: Key };
+
+export interface BalanceOptions<Key> {
+  /** Only these partitions; omit for every partition with a row at or before `at`. */
+  readonly partitions?: readonly Key[] | undefined;
+  /** Inclusive: rows whose order value is at or before `at` count. */
+  readonly at: Date;
+}
+
+/** A partition's balance: the sum of its amounts (NULL adds nothing), 0 for a partition without rows. */
+export interface PartitionBalance<Key> {
+  readonly key: Key;
+  readonly balance: Prisma.Decimal;
 }

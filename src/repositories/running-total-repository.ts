@@ -1,39 +1,42 @@
-import type * as Prisma from '../prisma-runtime.ts';
-import { requireDateRange } from '../validation/dates.ts';
-import { requireKeyList } from '../validation/keys.ts';
 import type pg from 'pg';
-import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import { requireModelDefinition } from '../validation/model-definition.ts';
-import { requireStreamOptions } from '../validation/stream-options.ts';
-import type { RunningTotalModel } from '../validation/running-total-model.ts';
+import type * as Prisma from '../prisma-runtime.ts';
+import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
+import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, type InsertResult, type InsertTarget } from '../ingest/bulk-insert.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
+import { compileBalances } from '../streaming/balance-compiler.ts';
+import { compileBuckets } from '../streaming/bucket-compiler.ts';
+import {
+  balancePlanFromOptions,
+  bucketPlanFromOptions,
+  partitionFieldsOf,
+  partitionValuesOf,
+  planFromOptions,
+  type Scope,
+} from '../streaming/plan-from-options.ts';
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { compileRunningTotal, keyText } from '../streaming/running-total-compiler.ts';
-import { streamRunningTotals } from '../streaming/stream-running-totals.ts';
-import { streamThroughCursor } from '../streaming/pg-cursor-stream.ts';
-import {
-  BULK_OPTION_KEYS,
-  prepareBatch,
-  writeChunks,
-  type BulkInsertOptions,
-  type InsertResult,
-  type InsertTarget,
-  type PreparedBatch,
-} from '../ingest/bulk-insert.ts';
-import { retrying } from '../retry/retry.ts';
-import type { FieldOf, ModelName } from '../window/catalog.ts';
-import { inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
-import type { InsertAndReportOptions, PageOptions, RunningTotalOptions, WithRunningTotal } from './running-total-options.ts';
-
-const MAX_PARTITION_KEYS = 10_000;
-
-const RUNNING_TOTAL_OPTION_KEYS = ['partitions', 'from', 'to', 'frame', 'nulls'] as const;
+import { streamPlan } from '../streaming/stream-running-totals.ts';
+import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireModelDefinition } from '../validation/model-definition.ts';
+import type { RunningTotalModel } from '../validation/running-total-model.ts';
+import { requireStreamOptions } from '../validation/stream-options.ts';
+import type { ModelName } from '../window/catalog.ts';
+import { ValidationError } from '../errors.ts';
+import type {
+  BalanceOptions,
+  BucketTotal,
+  BucketTotalsOptions,
+  InsertAndReportOptions,
+  PageOptions,
+  PartitionBalance,
+  PartitionBucketTotal,
+  RunningTotalOptions,
+  WithRunningTotal,
+} from './running-total-options.ts';
 
 export type { RunningTotalModel } from '../validation/running-total-model.ts';
-
-type Scope = 'partition' | 'global';
 
 /** The second constructor argument of every running-total repository. */
 export interface RepositoryOptions {
@@ -90,13 +93,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * values as bound parameters. Validates the options like the calls do.
    */
   runningTotalsSql(options: RunningTotalOptions<Key> | undefined, scope: Scope): Prisma.Sql {
-    return this.planSql(this.runningTotalPlan(options, scope));
+    return compileRunningTotal(this.runningTotalPlan(options, scope));
   }
-
-  private planSql(plan: RunningTotalPlan<M>): Prisma.Sql {
-    return compileRunningTotal(plan);
-  }
-
 
   /**
    * Streams the same rows as `runningTotals` / `globalRunningTotals` (same options, same order, same totals) in
@@ -125,10 +123,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
     const { chunkSize, rest, ...timeouts } = requireStreamOptions(stream, ['scope']);
     const scope = requireChoice('stream.scope', rest.scope, ['partition', 'global'], 'partition');
-    const plan = this.runningTotalPlan(options, scope);
-    const rows = this.pgPool
-      ? streamThroughCursor(this.pgPool, plan, this.planSql(plan), chunkSize, timeouts)
-      : streamRunningTotals(this.db, plan, { chunkSize, ...timeouts });
+    const rows = streamPlan(this.db, this.runningTotalPlan(options, scope), { chunkSize, ...timeouts, pgPool: this.pgPool });
     yield* rows as AsyncGenerator<WithRunningTotal<Row>, void, undefined>;
   }
 
@@ -170,6 +165,66 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   }
 
   /**
+   * Running totals by calendar bucket, per partition: for each `hour` / `day` / `week` / `month` / `quarter` /
+   * `year` of the calendar in `timeZone` overlapping `[from, to)`, the row count, sum, min, max and avg of the
+   * amount, the balance at the bucket's end (starting from the true balance before the first bucket unless
+   * `carry: false`), and the change from the previous bucket (and, with `compareWith`, from the same bucket one
+   * period earlier). All computed in one SQL statement; DST days are 23 or 25 hours long, months their own length.
+   * `fill: 'zero'` (default) returns every bucket, `'none'` only those with rows.
+   * ```ts
+   * const days = await repo.bucketTotals({
+   *   partitions: [42], bucket: 'day', from: new Date('2026-03-01'), to: new Date('2026-04-01'), timeZone: 'Europe/Berlin',
+   * });
+   * days[28].bucketEnd.getTime() - days[28].bucketStart.getTime(); // 23 hours: 2026-03-29, DST starts
+   * ```
+   */
+  async bucketTotals(options: BucketTotalsOptions<Key>): Promise<PartitionBucketTotal<Key>[]> {
+    const plan = bucketPlanFromOptions(this.checkedDefinition, options, 'partition');
+    const rows = await queryRows<Record<string, unknown>>(this.db, compileBuckets(plan));
+    return rows.map((row) => this.withKey(row)) as unknown as PartitionBucketTotal<Key>[];
+  }
+
+  /** `bucketTotals` across all partitions: one series of buckets for the whole ledger (`partitions` not allowed). */
+  async globalBucketTotals(options: Omit<BucketTotalsOptions<Key>, 'partitions'>): Promise<BucketTotal[]> {
+    const plan = bucketPlanFromOptions(this.checkedDefinition, options, 'global');
+    if (plan.partitions) throw new ValidationError('options.partitions', 'globalBucketTotals covers every partition: use bucketTotals.');
+    return queryRows<BucketTotal>(this.db, compileBuckets(plan));
+  }
+
+  /**
+   * The balance of each partition including every row at or before `at` (inclusive): one aggregate over the
+   * composite index's range per partition. Partitions without rows there have balance 0.
+   * ```ts
+   * await repo.balanceAsOf({ partitions: [42, 43], at: new Date('2026-03-31T23:59:59Z') });
+   * // [{ key: 42, balance: Decimal(1250.5) }, { key: 43, balance: Decimal(0) }]
+   * ```
+   */
+  async balanceAsOf(options: BalanceOptions<Key>): Promise<PartitionBalance<Key>[]> {
+    const { plan, at } = balancePlanFromOptions(this.checkedDefinition, options, true);
+    const rows = await queryRows<Record<string, unknown>>(this.db, compileBalances(plan, at));
+    return rows.map((row) => this.withKey(row)) as unknown as PartitionBalance<Key>[];
+  }
+
+  /** The balance of each partition over all its rows (`balanceAsOf` without `at`). */
+  async currentBalances(options: { readonly partitions?: readonly Key[] | undefined } = {}): Promise<PartitionBalance<Key>[]> {
+    const { plan } = balancePlanFromOptions(this.checkedDefinition, options, false);
+    const rows = await queryRows<Record<string, unknown>>(this.db, compileBalances(plan, undefined));
+    return rows.map((row) => this.withKey(row)) as unknown as PartitionBalance<Key>[];
+  }
+
+  // A result row's partition fields folded into `key`: the value itself, or an object for a composite key.
+  private withKey(row: Record<string, unknown>): Record<string, unknown> {
+    const fields = partitionFieldsOf(this.checkedDefinition);
+    const rest = { ...row };
+    const values = fields.map((field) => {
+      const value = rest[field];
+      delete rest[field];
+      return [field, value] as const;
+    });
+    return { key: fields.length === 1 ? values[0]![1] : Object.fromEntries(values), ...rest };
+  }
+
+  /**
    * The subclass's definition, checked against Prisma's data model on first use (a base class cannot check it in
    * its constructor: subclass fields are set after `super()` returns). Checked once per definition object.
    */
@@ -177,50 +232,17 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return requireModelDefinition(this.definition);
   }
 
-  private partitionFields(): readonly FieldOf<M>[] {
-    const { partitionBy } = this.checkedDefinition;
-    return typeof partitionBy === 'string' ? [partitionBy] : partitionBy;
-  }
-
-  private partitionValues(key: Key): readonly unknown[] {
-    const def = this.checkedDefinition;
-    return def.partitionValues ? def.partitionValues(key) : [key];
-  }
-
   /**
    * Validates running-total options, once, into the plan every execution path is compiled from (query, stream,
-   * page, explain). `partitionsPath` names the option a single page partition came from, for error messages.
+   * page, explain); see `planFromOptions`.
    */
   protected runningTotalPlan(
     options: RunningTotalOptions<Key> | undefined,
     scope: Scope,
     settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined } = {},
   ): RunningTotalPlan<M> {
-    const def = this.checkedDefinition;
-    const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
-    const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
-    const nulls = requireChoice('options.nulls', opts.nulls, ['zero', 'skip'], 'zero');
-    const range = requireDateRange('options', { from: opts.from as Date, to: opts.to as Date }, def.requireBound);
-    const keys =
-      opts.partitions === undefined
-        ? undefined
-        : settings.partitionsPath !== undefined
-          ? [def.requireKey(settings.partitionsPath, (opts.partitions as unknown[])[0])]
-          : requireKeyList('options.partitions', opts.partitions, def.requireKey, settings.maxPartitions ?? MAX_PARTITION_KEYS);
-    return {
-      model: def.model,
-      partitionBy: scope === 'partition' ? this.partitionFields() : [],
-      orderBy: def.orderBy,
-      amount: def.amount,
-      select: def.select,
-      nulls,
-      frame,
-      ...(keys && { partitions: { fields: this.partitionFields(), keys: keys.map((key) => this.partitionValues(key)) } }),
-      ...(range.from && { from: range.from }),
-      ...(range.to && { to: range.to }),
-    };
+    return planFromOptions(this.checkedDefinition, options, scope, settings);
   }
-
 
   /**
    * Inserts all rows in one transaction, `chunkSize` rows per statement (`unnest` or `createMany`, see
@@ -231,8 +253,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    */
   async insertMany(rows: readonly Input[], options?: BulkInsertOptions): Promise<InsertResult> {
     const def = this.checkedDefinition;
-    const batch = prepareBatch(rows, options, def.requireRow, def);
-    return this.inInsertTransaction(batch, (tx) => writeChunks(tx, batch, this.insertTarget(), isRootClient(this.db)));
+    const { after: _none, ...result } = await insertBatch(this.db, prepareBatch(rows, options, def.requireRow, def), this.insertTarget());
+    return result;
   }
 
   private insertTarget(): InsertTarget<Data> {
@@ -243,13 +265,6 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       ...(def.idempotencyKey !== undefined && { idempotencyKey: def.idempotencyKey }),
       createMany: def.createMany,
     };
-  }
-
-  /** One transaction for the whole batch; retried as a whole after a serialization failure when it is ours. */
-  private inInsertTransaction<T>(batch: PreparedBatch<Data>, work: (tx: DbClient) => Promise<T>): Promise<T> {
-    const once = () => inTransaction(this.db, work, batch.transaction);
-    // Only a transaction the repository opened itself can be retried as a whole.
-    return isRootClient(this.db) ? retrying(once, batch.retry) : once();
   }
 
   /**
@@ -264,19 +279,18 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const batch = prepareBatch(rows, options, def.requireRow, def, [...BULK_OPTION_KEYS, 'report']);
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
     const keys = batch.data.map((row) => def.keyOf(row));
-    const touched = [...new Map(keys.map((key) => [keyText(this.partitionValues(key)), key])).values()];
+    const touched = [...new Map(keys.map((key) => [keyText(partitionValuesOf(def, key)), key])).values()];
     const report = batch.options.report as RunningTotalOptions<Key> | undefined;
     // Validated before the transaction starts. The default list comes from validated rows, so the 10,000-key cap
     // on caller-given lists does not apply to it (one bound array holds any number of keys).
-    const reportSql = this.planSql(
+    const reportSql = compileRunningTotal(
       report === undefined
         ? this.runningTotalPlan({ partitions: touched }, 'partition', { maxPartitions: Number.POSITIVE_INFINITY })
         : this.runningTotalPlan(report, 'partition'),
     );
-    return this.inInsertTransaction(batch, async (tx) => {
-      const result = await writeChunks(tx, batch, this.insertTarget(), isRootClient(this.db));
-      const totals = await queryRows<WithRunningTotal<Row>>(tx, reportSql);
-      return { ...result, totals };
-    });
+    const { after: totals, ...result } = await insertBatch(this.db, batch, this.insertTarget(), (tx) =>
+      queryRows<WithRunningTotal<Row>>(tx, reportSql),
+    );
+    return { ...result, totals: totals ?? [] };
   }
 }

@@ -1,6 +1,9 @@
+import type pg from 'pg';
 import type { ModelName } from '../window/catalog.ts';
 import type { DbClient } from '../executor/db-client.ts';
 import { fetchChunk, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
+import { streamThroughCursor } from './pg-cursor-stream.ts';
+import { compileRunningTotal } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { snapshotBatches } from '../executor/snapshot-stream.ts';
 import type { StreamTimeouts } from '../executor/stream-timeouts.ts';
@@ -34,4 +37,20 @@ export async function* streamRunningTotals<M extends ModelName>(
     options,
   );
   for await (const batch of batches) yield* batch;
+}
+
+/**
+ * A running-total stream on the path the caller's setup allows: one server-side portal on the `pgPool` behind
+ * the adapter when there is one (a fraction of the per-row cost), else keyset chunks through `$queryRaw`. Same
+ * rows, order, exact types and one-snapshot guarantee either way.
+ */
+export function streamPlan<M extends ModelName>(
+  db: DbClient,
+  plan: RunningTotalPlan<M>,
+  options: StreamOptions & { readonly pgPool?: pg.Pool | undefined },
+): AsyncGenerator<ChunkRow, void, undefined> {
+  const { pgPool, chunkSize, ...timeouts } = options;
+  return pgPool
+    ? streamThroughCursor(pgPool, plan, compileRunningTotal(plan), chunkSize, timeouts)
+    : streamRunningTotals(db, plan, { chunkSize, ...timeouts });
 }

@@ -102,3 +102,8 @@ export function insertColumnArray(model: string, field: string, values: readonly
   const toParam = insertValue(model, field);
   return Prisma.sql`${values.map(toParam)}::${Prisma.raw(arrayTypeOf(model, field))}`;
 }
+
+/** A validated text value, such as an IANA time zone name: `CAST($1 AS text)`. */
+export function textValue(text: string): Prisma.Sql {
+  return cast(text, 'text');
+}

@@ -142,6 +142,8 @@ interface AppOutput {
   totalsAreDecimal: boolean;
   openingIsDecimal: boolean;
   planHasWindowAgg: boolean;
+  dayBuckets: Array<[string, string, string]>;
+  balance: string;
   pageTotals: string[];
   streamed: string[];
   perMerchant: Array<[string, number, string]>;
@@ -188,6 +190,13 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(output.streamed, 'a stream in chunks of 2').toEqual(expected.usd1.map(([, total]) => total));
   expect(output.perMerchant, 'a builder query on the app model').toEqual(expected.perMerchant);
   expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
+  // Days of Berlin's calendar (midnight = 23:00 UTC in January): 2026-01-01 through 2026-01-10 local.
+  expect(output.dayBuckets.map(([start]) => start)).toEqual(
+    Array.from({ length: 10 }, (_, i) => new Date(Date.UTC(2025, 11, 31 + i, 23)).toISOString()),
+  );
+  expect(output.dayBuckets.reduce((n, [, count]) => n + Number(count), 0), 'every row of the partition is in a bucket').toBe(expected.usd1.length);
+  expect(output.dayBuckets.at(-1)![2], 'the last bucket ends at the final balance').toBe(expected.usd1.at(-1)![1]);
+  expect(output.balance, 'balanceAsOf after every row').toBe(expected.usd1.at(-1)![1]);
   expect(output.totalsAreDecimal && output.openingIsDecimal, "the library's Decimals are the app's Prisma.Decimal").toBe(true);
 }
 

@@ -1,0 +1,170 @@
+import * as Prisma from '../prisma-runtime.ts';
+import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
+import { requireColumnValue } from '../validation/column-value.ts';
+import { aliasRef, columnInfo, columnRef, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { isInstantField } from '../window/instant-output.ts';
+import { checkedColumnArray, textValue, typedColumnValue } from '../window/parameters.ts';
+import type { RunningTotalPlan } from './running-total-plan.ts';
+
+/** A running-total plan asked for calendar buckets of `[from, to)`: the same value, plus how to bucket it. */
+export interface BucketPlan<M extends ModelName> extends RunningTotalPlan<M> {
+  readonly from: Date;
+  readonly to: Date;
+  readonly buckets: BucketSettings;
+}
+
+const STEP: Record<Bucket | ComparePeriod, string> = {
+  hour: "interval '1 hour'",
+  day: "interval '1 day'",
+  week: "interval '7 days'",
+  month: "interval '1 month'",
+  quarter: "interval '3 months'",
+  year: "interval '1 year'",
+};
+
+/**
+ * Compiles a bucketed running total. Every bucket of the caller's calendar (in `timeZone`) that overlaps
+ * `[from, to)` is returned whole, per partition: row count, sum, min, max, avg of the amount, the running total at
+ * the bucket's end (the balance before the first bucket when `carry`, plus every bucket so far), and the change
+ * from the previous bucket and, with `compareWith`, from the same bucket one period earlier.
+ *
+ * Buckets are computed in SQL, so DST days have 23 or 25 hours and months their own length:
+ * - day and longer: local calendar starts (`date_trunc(unit, ts AT TIME ZONE zone)`), generated as local
+ *   timestamps (calendar arithmetic, no session zone involved) and turned into instants with `AT TIME ZONE zone`;
+ * - hours: the instant of the local hour's start, `local hour - offset at the row`, so the two 02:00 hours of a
+ *   DST fall-back are two buckets, and Asia/Kolkata's hours start at :30 UTC.
+ * A `date` order column is bucketed as calendar days (zone `UTC`, no shift). `fill: 'zero'` returns every bucket
+ * (`generate_series`), empty ones with count 0 and the carried total; `fill: 'none'` only buckets with rows.
+ *
+ * ```sql
+ * WITH keys AS (...), series AS (...), sums AS (SELECT k0, bucket, count(*), SUM("amount"), ... GROUP BY 1, 2),
+ *      opening AS (SELECT k0, SUM("amount") ... WHERE "createdAt" < <first bucket> GROUP BY 1)
+ * SELECT k0 AS "accountId", bucket_start, ..., opening + SUM(sum) OVER (PARTITION BY k0 ORDER BY bucket_start) ...
+ * ```
+ */
+export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma.Sql {
+  const { model, buckets } = plan;
+  const table = tableRef(model);
+  const zone = textValue(buckets.timeZone);
+  const step = Prisma.raw(STEP[buckets.bucket]);
+  const unit = Prisma.raw(`'${buckets.bucket}'`);
+  const period = Prisma.raw(STEP[buckets.compareWith ?? buckets.bucket]);
+  const hourly = buckets.bucket === 'hour';
+
+  const instant = instantSql(model, plan.orderBy);
+  const from = Prisma.sql`(${typedColumnValue('options.from', model, plan.orderBy, plan.from)})`;
+  const to = Prisma.sql`(${typedColumnValue('options.to', model, plan.orderBy, plan.to)})`;
+  const fromInstant = instantOf(model, plan.orderBy, from);
+  const toInstant = instantOf(model, plan.orderBy, to);
+  const amount = columnRef(model, plan.amount);
+
+  // Bucket start of an instant: local calendar start as an instant, or the local hour's start (see above).
+  const bucketOf = (ts: Prisma.Sql) =>
+    hourly
+      ? Prisma.sql`((date_trunc('hour', ${ts} AT TIME ZONE ${zone}) - ((${ts} AT TIME ZONE ${zone}) - (${ts} AT TIME ZONE 'UTC'))) AT TIME ZONE 'UTC')`
+      : Prisma.sql`(date_trunc(${unit}, ${ts} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
+  // The same bucket one step (or one comparison period) earlier, in the local calendar.
+  const earlier = (start: Prisma.Sql, by: Prisma.Sql) =>
+    hourly && by === step ? Prisma.sql`(${start} - ${by})` : Prisma.sql`(((${start} AT TIME ZONE ${zone}) - ${by}) AT TIME ZONE ${zone})`;
+
+  const firstStart = bucketOf(fromInstant);
+  const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
+  const series = hourly
+    ? Prisma.sql`SELECT s AS bucket_start, s + ${step} AS bucket_end FROM generate_series(${firstStart}, ${bucketOf(lastInstant)}, ${step}) AS s`
+    : Prisma.sql`SELECT l AT TIME ZONE ${zone} AS bucket_start, (l + ${step}) AT TIME ZONE ${zone} AS bucket_end
+        FROM generate_series(date_trunc(${unit}, ${fromInstant} AT TIME ZONE ${zone}), date_trunc(${unit}, ${lastInstant} AT TIME ZONE ${zone}), ${step}) AS l`;
+  // Rows read for sums: from the earliest bucket a comparison looks at, to the end of the last bucket.
+  const readFrom = Prisma.sql`(((${firstStart} AT TIME ZONE ${zone}) - ${step} - ${period} - interval '1 day') AT TIME ZONE ${zone})`;
+
+  const fields = plan.partitionBy;
+  const keyNames = fields.map((_, i) => aliasRef(`k${i}`));
+  const keyColumns = fields.map((field) => columnRef(model, field));
+  const keys = keysSql(plan, table, instant, toInstant);
+  const joinKeys = (left: string, right: string) =>
+    fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyNames.map((k) => Prisma.sql`${Prisma.raw(left)}.${k} = ${Prisma.raw(right)}.${k}`), ' AND ');
+  const onKeys = fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyColumns.map((c, i) => Prisma.sql`${table}.${c} = keys.${keyNames[i]!}`), ' AND ');
+  const groupKeys = keyNames.map((k) => Prisma.sql`keys.${k}`);
+  // Grouped by position: the bucket expression binds the zone as a parameter, and PostgreSQL does not see two
+  // expressions with different parameter numbers as the same.
+  const sums = Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${bucketOf(instant)} AS bucket_start`, Prisma.sql`count(*) AS n`, Prisma.sql`SUM(${amount}) AS total`, Prisma.sql`MIN(${amount}) AS lo`, Prisma.sql`MAX(${amount}) AS hi`, Prisma.sql`AVG(${amount}) AS mean`], ', ')}
+      FROM ${table} JOIN keys ON ${onKeys}
+      WHERE ${instant} >= ${readFrom} AND ${instant} < (SELECT max(bucket_end) FROM series)
+      GROUP BY ${Prisma.raw(groupKeys.map((_, i) => String(i + 1)).concat(String(groupKeys.length + 1)).join(', '))}`;
+  const opening = buckets.carry
+    ? Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`COALESCE(SUM(${amount}), 0) AS total`], ', ')}
+        FROM ${table} JOIN keys ON ${onKeys} WHERE ${instant} < (SELECT min(bucket_start) FROM series)
+        ${fields.length === 0 ? Prisma.empty : Prisma.sql`GROUP BY ${Prisma.join(groupKeys, ', ')}`}`
+    : Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`0::numeric AS total`], ', ')} FROM keys`;
+
+  const sum = Prisma.sql`COALESCE(s.total, 0)`;
+  const previous = Prisma.sql`COALESCE(p.total, 0)`;
+  const compared = Prisma.sql`COALESCE(c.total, 0)`;
+  const ratio = (base: Prisma.Sql) => Prisma.sql`CASE WHEN ${base} = 0 THEN NULL ELSE (${sum} - ${base}) / ${base} END`;
+  const partitionOrder = fields.length === 0 ? Prisma.empty : Prisma.sql`PARTITION BY ${Prisma.join(keyNames.map((k) => Prisma.sql`k.${k}`), ', ')} `;
+  const outputs = [
+    ...fields.map((field, i) => Prisma.sql`${keyOutput(model, field, Prisma.sql`k.${keyNames[i]!}`)} AS ${aliasRef(field)}`),
+    Prisma.sql`(o.bucket_start AT TIME ZONE 'UTC') AS "bucketStart"`,
+    Prisma.sql`(o.bucket_end AT TIME ZONE 'UTC') AS "bucketEnd"`,
+    Prisma.sql`COALESCE(s.n, 0) AS "count"`,
+    Prisma.sql`${sum} AS "sum"`,
+    Prisma.sql`s.lo AS "min"`,
+    Prisma.sql`s.hi AS "max"`,
+    Prisma.sql`s.mean AS "avg"`,
+    Prisma.sql`(COALESCE(ob.total, 0) + SUM(${sum}) OVER (${partitionOrder}ORDER BY o.bucket_start ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) AS "runningTotal"`,
+    Prisma.sql`${previous} AS "previousSum"`,
+    Prisma.sql`(${sum} - ${previous}) AS "change"`,
+    Prisma.sql`${ratio(previous)} AS "changeRatio"`,
+    ...(buckets.compareWith
+      ? [Prisma.sql`${compared} AS "comparedSum"`, Prisma.sql`(${sum} - ${compared}) AS "comparedChange"`, Prisma.sql`${ratio(compared)} AS "comparedRatio"`]
+      : []),
+  ];
+  const comparison = buckets.compareWith
+    ? Prisma.sql` LEFT JOIN sums c ON ${joinKeys('c', 'k')} AND c.bucket_start = ${earlier(Prisma.sql`o.bucket_start`, period)}`
+    : Prisma.empty;
+  const filled = buckets.fill === 'none' ? Prisma.sql` WHERE s.n IS NOT NULL` : Prisma.empty;
+  const order = Prisma.join([...keyNames.map((k) => Prisma.sql`k.${k}`), Prisma.sql`o.bucket_start`], ', ');
+
+  return Prisma.sql`WITH keys AS (${keys}), series AS (${series}), sums AS (${sums}), opening AS (${opening})
+    SELECT ${Prisma.join(outputs, ', ')}
+    FROM series o CROSS JOIN keys k
+    LEFT JOIN opening ob ON ${joinKeys('ob', 'k')}
+    LEFT JOIN sums s ON ${joinKeys('s', 'k')} AND s.bucket_start = o.bucket_start
+    LEFT JOIN sums p ON ${joinKeys('p', 'k')} AND p.bucket_start = ${earlier(Prisma.sql`o.bucket_start`, step)}${comparison}${filled}
+    ORDER BY ${order}`;
+}
+
+// The partitions reported: the caller's list, or every partition with a row before `to`; none for one global total.
+export function keysSql<M extends ModelName>(plan: RunningTotalPlan<M>, table: Prisma.Sql, instant: Prisma.Sql, toInstant: Prisma.Sql | undefined): Prisma.Sql {
+  const fields = plan.partitionBy;
+  if (fields.length === 0) return Prisma.sql`SELECT`;
+  const names = fields.map((_, i) => aliasRef(`k${i}`));
+  if (plan.partitions) {
+    const arrays = fields.map((field, i) =>
+      checkedColumnArray(
+        plan.model,
+        field,
+        plan.partitions!.keys.map((key, k) => requireColumnValue(`options.partitions[${k}]`, plan.model, field, key[i])),
+      ),
+    );
+    return Prisma.sql`SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS given(${Prisma.join(names, ', ')})`;
+  }
+  const columns = fields.map((field, i) => Prisma.sql`${columnRef(plan.model, field)} AS ${names[i]!}`);
+  const before = toInstant ? Prisma.sql` WHERE ${instant} < ${toInstant}` : Prisma.empty;
+  return Prisma.sql`SELECT DISTINCT ${Prisma.join(columns, ', ')} FROM ${table}${before}`;
+}
+
+// The order column as an instant: a timestamptz as it is; a timestamp or a date read as UTC (no session zone).
+export function instantSql(model: string, field: string): Prisma.Sql {
+  return instantOf(model, field, columnRef(model, field));
+}
+
+export function instantOf(model: string, field: string, value: Prisma.Sql): Prisma.Sql {
+  if (isInstantField(model, field)) return value;
+  const native = columnInfo(model, field).nativeType?.[0];
+  return native === 'Date' ? Prisma.sql`(${value}::timestamp AT TIME ZONE 'UTC')` : Prisma.sql`(${value} AT TIME ZONE 'UTC')`;
+}
+
+// A partition value as read into a row: instants as their UTC wall time, like every other instant output.
+export function keyOutput(model: string, field: FieldOf<ModelName> | string, value: Prisma.Sql): Prisma.Sql {
+  return isInstantField(model, field) ? Prisma.sql`(${value} AT TIME ZONE 'UTC')` : value;
+}

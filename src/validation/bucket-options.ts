@@ -1,0 +1,61 @@
+import { ValidationError } from '../errors.ts';
+import { requireChoice } from './batch.ts';
+import { describe } from './dates.ts';
+
+export const BUCKETS = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
+/** A calendar bucket: `week` is the ISO week (Monday to Monday). */
+export type Bucket = (typeof BUCKETS)[number];
+export const COMPARE_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
+/** The period a bucket is compared with the same bucket of, one period earlier (`'year'`: same month last year). */
+export type ComparePeriod = (typeof COMPARE_PERIODS)[number];
+
+export interface BucketSettings {
+  readonly bucket: Bucket;
+  readonly timeZone: string;
+  readonly fill: 'zero' | 'none';
+  readonly carry: boolean;
+  readonly compareWith?: ComparePeriod | undefined;
+}
+
+/**
+ * An IANA time zone the JavaScript runtime knows (`Europe/Berlin`, `America/New_York`, `UTC`, ...). Fixed offsets
+ * such as `+05:30` are refused: PostgreSQL reads them as POSIX zones, whose sign is the opposite of ISO 8601's.
+ *
+ * ```ts
+ * requireTimeZone('options.timeZone', 'Europe/Berlin'); // 'Europe/Berlin'
+ * requireTimeZone('options.timeZone', 'Mars/Olympus');  // throws ValidationError
+ * ```
+ */
+export function requireTimeZone(path: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(value)) {
+    throw new ValidationError(path, `expected an IANA time zone name such as 'Europe/Berlin', got ${describe(value)}.`);
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new ValidationError(path, `unknown time zone ${JSON.stringify(value)}: use an IANA name such as 'America/New_York'.`);
+  }
+  return value;
+}
+
+/**
+ * The bucket options of `bucketTotals`, checked before any SQL. `calendarDays` is true when the order column is
+ * a `date`: days have no time zone then, and hours do not exist.
+ */
+export function requireBucketSettings(options: Record<string, unknown>, calendarDays: boolean): BucketSettings {
+  const bucket = requireChoice('options.bucket', options.bucket ?? '', BUCKETS, 'day');
+  if (calendarDays && bucket === 'hour') {
+    throw new ValidationError('options.bucket', "'hour' needs a timestamp order column; this one is a date.");
+  }
+  if (calendarDays && options.timeZone !== undefined && options.timeZone !== 'UTC') {
+    throw new ValidationError('options.timeZone', 'a date order column is a calendar day in no time zone: leave timeZone out.');
+  }
+  const timeZone = options.timeZone === undefined ? 'UTC' : requireTimeZone('options.timeZone', options.timeZone);
+  const fill = requireChoice('options.fill', options.fill, ['zero', 'none'], 'zero');
+  if (options.carry !== undefined && typeof options.carry !== 'boolean') {
+    throw new ValidationError('options.carry', `expected true or false, got ${describe(options.carry)}.`);
+  }
+  const compareWith =
+    options.compareWith === undefined ? undefined : requireChoice('options.compareWith', options.compareWith, COMPARE_PERIODS, 'year');
+  return { bucket, timeZone, fill, carry: options.carry ?? true, ...(compareWith && { compareWith }) };
+}
