@@ -2,7 +2,7 @@
 import { MAX_BATCH_ROWS } from '../../src/index.ts';
 import { intArg, listArg, parseArgv, UsageError, type ParseResult } from '../lib/cli/args.ts';
 
-export const BENCH_SECTIONS = ['stream', 'e2e', 'page', 'findmany', 'ingest'] as const;
+export const BENCH_SECTIONS = ['stream', 'e2e', 'page', 'findmany', 'buckets', 'ingest'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export const DEFAULT_ROWS = 200_000;

@@ -8,6 +8,7 @@ import { runCli, stderrLine } from '../lib/cli/run.ts';
 import { parseBenchArgs, type BenchArgs } from './args.ts';
 import { openBenchServer } from './databases.ts';
 import { generateLedger } from './dataset.ts';
+import { timeBuckets } from './bucket-section.ts';
 import { ingest } from './ingest-section.ts';
 import { describeMachine, machineLine } from './machine.ts';
 import { appendRun } from './markdown.ts';
@@ -48,7 +49,7 @@ async function bench(args: BenchArgs): Promise<number> {
     const ctx = { prisma: db.prisma, url: db.url, repeat: args.repeat };
 
     if (run('stream')) add(await streaming(db.prisma, db.url, args.chunkSize, log));
-    if (run('e2e') || run('findmany')) {
+    if (run('e2e') || run('findmany') || run('buckets')) {
       const moderate = await moderateAccounts(db.prisma, args.moderateRows);
       log(`moderate workload: ${moderate.accounts.length} accounts, ${n(moderate.rows)} rows`);
       if (run('e2e')) {
@@ -58,6 +59,10 @@ async function bench(args: BenchArgs): Promise<number> {
       if (run('findmany')) {
         log('$queryRaw vs findMany + JavaScript sum…');
         add(await queryRawVsFindMany(ctx, moderate.accounts));
+      }
+      if (run('buckets')) {
+        log('daily buckets in SQL vs JavaScript; balanceAsOf early vs late…');
+        add(await timeBuckets(ctx, moderate.accounts.slice(0, 1_000), stats.largestAccount));
       }
     }
     if (run('page')) {

@@ -1,3 +1,4 @@
+import { BUCKETS, type Bucket } from '../../src/index.ts';
 import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
 export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
@@ -14,6 +15,11 @@ Options:
   --from <YYYY-MM-DD> first sale day, inclusive (default: the earliest); totals start at zero here
   --to <YYYY-MM-DD>   last sale day, inclusive (default: the latest)
   --frame rows|range  rows (default): same-day sales accumulate in id order; range: same-day sales share one total
+  --bucket day|week|month|quarter|year
+                      the chart's and the table's buckets (default day), computed by the database
+                      (SalesRecordRepository.bucketTotals: every bucket of the range, empty ones included; the balance
+                      at each bucket's end includes the sales before --from)
+  --time-zone <zone>  IANA zone of the bucket calendar (default UTC); sale days are calendar days in every zone
   --format <f>        table (default) | csv (RFC 4180) | json (decimals and ids as strings) |
                       html (self-contained page: line chart of running totals per region, end of each day, and
                       the daily table beneath; no network needed to view it)
@@ -30,6 +36,8 @@ export interface ReportArgs {
   /** Exclusive: the day after --to, midnight UTC. */
   readonly to?: Date;
   readonly frame: 'rows' | 'range';
+  readonly bucket: Exclude<Bucket, 'hour'>;
+  readonly timeZone: string;
   readonly format: ReportFormat;
   readonly out?: string;
   readonly verbose: boolean;
@@ -43,6 +51,8 @@ export function parseReportArgs(argv: readonly string[]): ParseResult<ReportArgs
     from: { type: 'string' },
     to: { type: 'string' },
     frame: { type: 'string' },
+    bucket: { type: 'string' },
+    'time-zone': { type: 'string' },
     format: { type: 'string' },
     out: { type: 'string' },
     verbose: { type: 'boolean' },
@@ -59,9 +69,22 @@ export function parseReportArgs(argv: readonly string[]): ParseResult<ReportArgs
       ...(regions && { regions }),
       ...dayRangeArgs(v.from, v.to),
       frame: choiceArg('frame', v.frame, ['rows', 'range'], 'rows'),
+      bucket: choiceArg('bucket', v.bucket, BUCKETS.filter((b): b is Exclude<Bucket, 'hour'> => b !== 'hour'), 'day'),
+      timeZone: timeZoneArg(v['time-zone']),
       format: choiceArg('format', v.format, REPORT_FORMATS, 'table'),
       ...(v.out !== undefined && { out: v.out }),
       verbose: v.verbose ?? false,
     },
   };
+}
+
+function timeZoneArg(value: string | undefined): string {
+  if (value === undefined) return 'UTC';
+  try {
+    if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value)) throw new RangeError(value);
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    throw new UsageError(`--time-zone must be an IANA zone such as Europe/Berlin, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }

@@ -1,9 +1,10 @@
 /**
  * The report's data, in plain strings (exact decimals, bigint ids) so every output format shows the same digits:
- * the rows, the end-of-day running total per region (the chart's points and the HTML table), and final totals.
+ * the rows, the balance per region at the end of each bucket (the chart's points and the HTML table, one per
+ * bucket of the range as the database computed them), and final balances.
  */
-import { Prisma, type SalesRecord } from '../../prisma/generated/prisma/client.ts';
-import type { WithRunningTotal } from '../../src/index.ts';
+import type { Prisma, SalesRecord } from '../../prisma/generated/prisma/client.ts';
+import type { PartitionBucketTotal, WithRunningTotal } from '../../src/index.ts';
 
 export interface ReportRow {
   readonly id: string;
@@ -15,11 +16,12 @@ export interface ReportRow {
 }
 
 export interface DayPoint {
+  /** The bucket's first day (YYYY-MM-DD). */
   readonly day: string;
-  /** Sales that day and their sum. */
+  /** Sales in the bucket and their sum (0 for an empty bucket). */
   readonly sales: number;
   readonly revenue: string;
-  /** Running total after the day's last sale. */
+  /** The region's balance at the bucket's end, sales before the range included. */
   readonly total: string;
 }
 
@@ -37,6 +39,8 @@ export interface ReportData {
     readonly from: string | null;
     readonly to: string | null;
     readonly frame: 'rows' | 'range';
+    readonly bucket: string;
+    readonly timeZone: string;
   };
   readonly rows: readonly ReportRow[];
   readonly series: readonly RegionSeries[];
@@ -46,30 +50,21 @@ const day = (date: Date): string => date.toISOString().slice(0, 10);
 // SalesRecord.revenue is numeric(14, 2): two decimals show every value exactly (adapter-pg drops trailing zeros).
 const money = (value: Prisma.Decimal): string => value.toFixed(2);
 
-interface SeriesBuilder {
-  readonly region: string;
-  sales: number;
-  readonly points: DayPoint[];
-  dayRevenue: Prisma.Decimal;
-}
-
-/** `rows` must come in the repository's order (region, saleDate, id). */
-export function buildReportData(rows: readonly WithRunningTotal<SalesRecord>[], query: ReportData['query']): ReportData {
-  const builders: SeriesBuilder[] = [];
-  for (const row of rows) {
-    let series = builders.at(-1);
-    if (series?.region !== row.region) {
-      series = { region: row.region, sales: 0, points: [], dayRevenue: new Prisma.Decimal(0) };
-      builders.push(series);
-    }
-    series.sales += 1;
-    const saleDay = day(row.saleDate);
-    const last = series.points.at(-1);
-    const sameDay = last?.day === saleDay;
-    series.dayRevenue = sameDay ? series.dayRevenue.plus(row.revenue) : row.revenue;
-    const point = { day: saleDay, sales: (sameDay ? last.sales : 0) + 1, revenue: money(series.dayRevenue), total: money(row.runningTotal) };
-    if (sameDay) series.points[series.points.length - 1] = point;
-    else series.points.push(point);
+/**
+ * `rows` in the repository's order (region, saleDate, id); `buckets` from `bucketTotals` (region, bucket start):
+ * the series are the buckets as the database computed them, never re-bucketed here.
+ */
+export function buildReportData(
+  rows: readonly WithRunningTotal<SalesRecord>[],
+  buckets: readonly PartitionBucketTotal<string>[],
+  query: ReportData['query'],
+): ReportData {
+  const series = new Map<string, { region: string; sales: number; points: DayPoint[] }>();
+  for (const bucket of buckets) {
+    const entry = series.get(bucket.key) ?? { region: bucket.key, sales: 0, points: [] };
+    series.set(bucket.key, entry);
+    entry.sales += Number(bucket.count);
+    entry.points.push({ day: day(bucket.bucketStart), sales: Number(bucket.count), revenue: money(bucket.sum), total: money(bucket.runningTotal) });
   }
   return {
     query,
@@ -80,6 +75,6 @@ export function buildReportData(rows: readonly WithRunningTotal<SalesRecord>[], 
       revenue: money(row.revenue),
       runningTotal: money(row.runningTotal),
     })),
-    series: builders.map(({ region, sales, points }) => ({ region, sales, finalTotal: points.at(-1)?.total ?? '0.00', points })),
+    series: [...series.values()].map(({ region, sales, points }) => ({ region, sales, finalTotal: points.at(-1)?.total ?? '0.00', points })),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * The report as one self-contained HTML page: Chart.js (inlined from node_modules, so the page works offline and
- * from file://) draws a line of the end-of-day running total per region; the daily table sits beneath.
+ * from file://) draws, per region, a line of the balance at each bucket's end (one point per bucket, empty buckets
+ * included) and bars of each bucket's sales; the bucket table sits beneath.
  * The chart's data is embedded as JSON and exposed as `window.__reportData` (exact decimal strings) and the
  * Chart.js instance as `window.__reportChart`, for tests and for anyone who wants to script the page.
  */
@@ -49,12 +50,23 @@ const CHART_SCRIPT = `
       backgroundColor: color,
       borderWidth: 1.5,
       pointRadius: s.points.length > 60 ? 0 : 2,
+      yAxisID: 'y',
+    };
+  });
+  var bars = data.series.map(function (s, i) {
+    var color = 'hsla(' + Math.round((i * 360) / Math.max(n, 1)) + ', 65%, 45%, 0.35)';
+    return {
+      type: 'bar',
+      label: s.region + ' (sales per ' + data.query.bucket + ')',
+      data: s.points.map(function (p) { return { x: Date.parse(p.day), y: Number(p.revenue) }; }),
+      backgroundColor: color,
+      yAxisID: 'sums',
     };
   });
   var xs = datasets.flatMap(function (d) { return d.data.map(function (p) { return p.x; }); });
   window.__reportChart = new Chart(document.getElementById('chart'), {
     type: 'line',
-    data: { datasets: datasets },
+    data: { datasets: datasets.concat(bars) },
     options: {
       animation: false,
       parsing: false,
@@ -66,17 +78,19 @@ const CHART_SCRIPT = `
           type: 'linear',
           min: xs.length ? Math.min.apply(null, xs) : undefined,
           max: xs.length ? Math.max.apply(null, xs) : undefined,
-          title: { display: true, text: 'sale day' },
+          title: { display: true, text: data.query.bucket + ' (' + data.query.timeZone + ')' },
           ticks: { callback: function (v) { return day(v); } },
         },
-        y: { title: { display: true, text: 'running total' } },
+        y: { title: { display: true, text: 'balance at the end of the ' + data.query.bucket } },
+        sums: { position: 'right', grid: { drawOnChartArea: false }, title: { display: true, text: 'sales per ' + data.query.bucket } },
       },
       plugins: {
         tooltip: {
           callbacks: {
             title: function (items) { return items.length ? day(items[0].parsed.x) : ''; },
             label: function (item) {
-              return item.dataset.label + ': ' + data.series[item.datasetIndex].points[item.dataIndex].total;
+              var point = data.series[item.datasetIndex % n].points[item.dataIndex];
+              return item.dataset.label + ': ' + (item.dataset.type === 'bar' ? point.revenue : point.total);
             },
           },
         },
@@ -110,14 +124,15 @@ export function reportHtml(data: ReportData, generatedAt = new Date()): string {
 </head>
 <body>
 <h1>Running revenue per region</h1>
-<p>Sale days ${escapeHtml(q.from ?? 'first sale')} … ${escapeHtml(q.to ?? 'last sale')} (inclusive), frame ${escapeHtml(q.frame)};
+<p>Sale days ${escapeHtml(q.from ?? 'first sale')} … ${escapeHtml(q.to ?? 'last sale')} (inclusive), frame ${escapeHtml(q.frame)},
+buckets: ${escapeHtml(q.bucket)} (${escapeHtml(q.timeZone)});
 ${sales.toLocaleString('en-US')} sales in ${data.series.length} region(s). Generated ${escapeHtml(generatedAt.toISOString())}.</p>
 <div class="chart"><canvas id="chart" role="img" aria-label="Running total per region over time"></canvas></div>
-<h2>Final running totals</h2>
-<table id="totals"><thead><tr><th>region</th><th class="num">sales</th><th class="num">final running total</th></tr></thead>
+<h2>Final balances</h2>
+<table id="totals"><thead><tr><th>region</th><th class="num">sales</th><th class="num">balance at the end</th></tr></thead>
 <tbody>${finals.join('\n')}</tbody></table>
-<h2>Running total at the end of each day</h2>
-<table id="daily"><thead><tr><th>region</th><th>day</th><th class="num">sales</th><th class="num">revenue</th><th class="num">running total</th></tr></thead>
+<h2>Balance at the end of each ${escapeHtml(q.bucket)}</h2>
+<table id="daily"><thead><tr><th>region</th><th>${escapeHtml(q.bucket)} from</th><th class="num">sales</th><th class="num">revenue</th><th class="num">balance</th></tr></thead>
 <tbody>
 ${days.join('\n')}
 </tbody></table>

@@ -22,17 +22,34 @@ const inclusiveDay = (exclusive: Date | undefined): string | null =>
 export async function report(args: ReportArgs): Promise<number> {
   const db = await openScriptDatabase({ log: args.verbose ? (line) => stderrLine(`[db] ${line}`) : undefined });
   try {
-    const rows = await new SalesRecordRepository(db.prisma).runningTotals({
+    const sales = new SalesRecordRepository(db.prisma);
+    const rows = await sales.runningTotals({
       ...(args.regions && { partitions: args.regions }),
       ...(args.from && { from: args.from }),
       ...(args.to && { to: args.to }),
       frame: args.frame,
     });
-    const data = buildReportData(rows, {
+    // The buckets of the range (of the sales found when --from / --to are open), computed by the database.
+    const days = rows.map((row) => row.saleDate.getTime());
+    const first = args.from ?? (days.length > 0 ? new Date(Math.min(...days)) : undefined);
+    const last = args.to ?? (days.length > 0 ? new Date(Math.max(...days) + 86_400_000) : undefined);
+    const buckets =
+      first && last
+        ? await sales.bucketTotals({
+            ...(args.regions && { partitions: args.regions }),
+            bucket: args.bucket,
+            timeZone: args.timeZone,
+            from: first,
+            to: last,
+          })
+        : [];
+    const data = buildReportData(rows, buckets, {
       regions: args.regions ?? null,
       from: args.from?.toISOString().slice(0, 10) ?? null,
       to: inclusiveDay(args.to),
       frame: args.frame,
+      bucket: args.bucket,
+      timeZone: args.timeZone,
     });
     const missing = (args.regions ?? []).filter((region) => !data.series.some((s) => s.region === region));
     if (missing.length > 0) stderrLine(`note: no sales for ${missing.join(', ')} in this range`);

@@ -11,10 +11,10 @@ export function reportTable(data: ReportData): string {
     data.rows.map((r) => [r.region, r.saleDate, r.id, r.revenue, r.runningTotal]),
   );
   const totals = formatTable(
-    ['region', 'sales', 'final running total'],
+    ['region', 'sales', 'balance'],
     data.series.map((s) => [s.region, String(s.sales), s.finalTotal]),
   );
-  return `${rows}\n\nFinal running totals, ${range(data)} (frame ${data.query.frame}):\n${totals}\n`;
+  return `${rows}\n\nBalances at the end of ${range(data)} (sales before it included; frame ${data.query.frame}):\n${totals}\n`;
 }
 
 export function reportCsv(data: ReportData): string {
@@ -28,7 +28,7 @@ export function reportJson(data: ReportData): string {
   return `${JSON.stringify(
     {
       query: data.query,
-      totals: data.series.map(({ region, sales, finalTotal }) => ({ region, sales, finalRunningTotal: finalTotal })),
+      totals: data.series.map(({ region, sales, finalTotal }) => ({ region, sales, balance: finalTotal })),
       rows: data.rows,
     },
     null,

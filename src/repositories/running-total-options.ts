@@ -57,7 +57,7 @@ export interface BucketTotalsOptions<Key> {
   /** Every bucket that overlaps `[from, to)` is returned, whole (its rows are not clipped to the range). */
   readonly from: Date;
   readonly to: Date;
-  /** IANA zone the calendar is read in; default `'UTC'`. Not allowed for a `date` order column (calendar days). */
+  /** IANA zone the calendar is read in; default `'UTC'`. A `date` order column's days are the same in every zone. */
   readonly timeZone?: string | undefined;
   /** `'zero'` (default): every bucket, empty ones with count 0; `'none'`: only buckets with rows. */
   readonly fill?: 'zero' | 'none' | undefined;

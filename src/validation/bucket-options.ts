@@ -47,10 +47,9 @@ export function requireBucketSettings(options: Record<string, unknown>, calendar
   if (calendarDays && bucket === 'hour') {
     throw new ValidationError('options.bucket', "'hour' needs a timestamp order column; this one is a date.");
   }
-  if (calendarDays && options.timeZone !== undefined && options.timeZone !== 'UTC') {
-    throw new ValidationError('options.timeZone', 'a date order column is a calendar day in no time zone: leave timeZone out.');
-  }
-  const timeZone = options.timeZone === undefined ? 'UTC' : requireTimeZone('options.timeZone', options.timeZone);
+  const zone = options.timeZone === undefined ? 'UTC' : requireTimeZone('options.timeZone', options.timeZone);
+  // A `date` is the same calendar day in every zone: it is bucketed as it is stored, whatever the zone.
+  const timeZone = calendarDays ? 'UTC' : zone;
   const fill = requireChoice('options.fill', options.fill, ['zero', 'none'], 'zero');
   if (options.carry !== undefined && typeof options.carry !== 'boolean') {
     throw new ValidationError('options.carry', `expected true or false, got ${describe(options.carry)}.`);

@@ -1,9 +1,10 @@
 // The HTML report in a real headless browser (Debian's chromium via playwright-core): it renders, the chart has one
-// series per region, and each series ends at the repository's final running total. .ci/run installs chromium.
+// line per region with one point per bucket of the range (empty buckets included), each ending at the region's
+// balanceAsOf the last day, and bars of each bucket's sales. .ci/run installs chromium.
 // Without a browser the test is skipped locally (with a message saying so), but fails under CI=true: CI must not
 // pass without having looked at the page.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,7 +33,7 @@ interface ChartSeries {
 /** What the page exposes (see scripts/lib/report-html.ts); typed here because tsconfig has no DOM lib. */
 interface ReportPage {
   Chart?: unknown;
-  __reportChart: { data: { datasets: { label: string; data: { x: number; y: number }[] }[] }; canvas: { width: number; height: number } };
+  __reportChart: { data: { datasets: { label: string; type?: string; data: { x: number; y: number }[] }[] }; canvas: { width: number; height: number } };
   __reportData: { series: { region: string; finalTotal: string; points: { total: string }[] }[] };
 }
 
@@ -55,18 +56,16 @@ describe.skipIf(!hasChromium)(`npm run report -- --format html in ${CHROMIUM}`, 
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('renders a chart with one series per region, each ending at the final running total', async () => {
+  it('renders one point per day of the range per region, ending at balanceAsOf the last day, with bars of sales', async () => {
     const out = path.join(dir, 'report.html');
     const result = await runScript('report', ['--format', 'html', '--out', out, '--from', '2026-01-01', '--to', '2026-06-30'], {
       DATABASE_URL: db.url,
     });
     expect(result.code).toBe(0);
-    const expected = await new SalesRecordRepository(db.prisma).runningTotals({
-      from: new Date('2026-01-01'),
-      to: new Date('2026-07-01'),
-    });
-    const finals = new Map(expected.map((row) => [row.region, row.runningTotal.toFixed(2)])); // last row per region wins
+    const balances = await new SalesRecordRepository(db.prisma).balanceAsOf({ at: new Date('2026-06-30') });
+    const finals = new Map(balances.map((b) => [b.key, b.balance.toFixed(2)]));
     expect(finals.size).toBe(5);
+    const DAYS = 181; // 2026-01-01 … 2026-06-30
 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -92,7 +91,10 @@ describe.skipIf(!hasChromium)(`npm run report -- --format html in ${CHROMIUM}`, 
         return {
           width: canvas.width,
           height: canvas.height,
-          series: w.__reportChart.data.datasets.map((d) => ({ label: d.label, points: d.data.length, lastY: d.data.at(-1)?.y ?? NaN })),
+          series: w.__reportChart.data.datasets
+            .filter((d) => d.type !== 'bar')
+            .map((d) => ({ label: d.label, points: d.data.length, lastY: d.data.at(-1)?.y ?? NaN })),
+          bars: w.__reportChart.data.datasets.filter((d) => d.type === 'bar').map((d) => d.data.length),
         };
       });
       const reportData = await page.evaluate(() => (globalThis as unknown as ReportPage).__reportData);
@@ -105,14 +107,34 @@ describe.skipIf(!hasChromium)(`npm run report -- --format html in ${CHROMIUM}`, 
       expect(chart.height).toBeGreaterThan(100);
       expect(chart.series.map((s: ChartSeries) => s.label)).toEqual([...finals.keys()]);
       for (const series of chart.series as ChartSeries[]) {
-        expect(series.points).toBeGreaterThan(100); // one point per sale day (181 days)
+        expect(series.points, `${series.label}: one point per day of the range`).toBe(DAYS);
         expect(series.lastY).toBe(Number(finals.get(series.label)));
       }
+      expect(chart.bars).toEqual(chart.series.map(() => DAYS));
       // The exact decimals behind the chart, and the table beneath it.
       expect(reportData.series.map((s) => [s.region, s.points.at(-1)?.total])).toEqual([...finals.entries()]);
       expect(totalsTable.map(([region, , total]) => [region, total])).toEqual([...finals.entries()]);
     } finally {
       await browser.close();
+    }
+  });
+
+  it('buckets by ISO week in another zone: one point per week overlapping the range', async () => {
+    const out = path.join(dir, 'weekly.html');
+    const result = await runScript(
+      'report',
+      ['--format', 'html', '--out', out, '--from', '2026-01-01', '--to', '2026-06-30', '--bucket', 'week', '--time-zone', 'Europe/Berlin'],
+      { DATABASE_URL: db.url },
+    );
+    expect(result.code).toBe(0);
+    const html = await readFile(out, 'utf8');
+    const embedded = /<script type="application\/json" id="report-data">(.*?)<\/script>/s.exec(html)![1]!;
+    const data = JSON.parse(embedded) as { series: { region: string; points: { day: string; total: string }[] }[] };
+    const balances = await new SalesRecordRepository(db.prisma).balanceAsOf({ at: new Date('2026-07-05') }); // the last week's Sunday
+    for (const series of data.series) {
+      // Mondays from 2025-12-29 (the week of 2026-01-01) to 2026-06-29 (the week of 2026-06-30): 27 weeks.
+      expect(series.points.map((p) => p.day)).toEqual(Array.from({ length: 27 }, (_, i) => new Date(Date.UTC(2025, 11, 29 + 7 * i)).toISOString().slice(0, 10)));
+      expect(series.points.at(-1)!.total).toBe(balances.find((b) => b.key === series.region)!.balance.toFixed(2));
     }
   });
 });

@@ -53,7 +53,7 @@ describe('npm run seed / npm run report', () => {
     const result = await runScript('report', ['--region', 'EMEA,APAC', '--from', '2026-02-01', '--to', '2026-03-31', '--format', 'json'], env());
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout) as {
-      totals: { region: string; sales: number; finalRunningTotal: string }[];
+      totals: { region: string; sales: number; balance: string }[];
       rows: { id: string; region: string; saleDate: string; revenue: string; runningTotal: string }[];
     };
     const expected = await new SalesRecordRepository(db.prisma).runningTotals({
@@ -72,11 +72,15 @@ describe('npm run seed / npm run report', () => {
       })),
     );
     expect(report.rows.some((r) => r.saleDate === '2026-03-31')).toBe(true);
-    const finals = ['APAC', 'EMEA'].map((region) => {
-      const mine = expected.filter((r) => r.region === region);
-      return { region, sales: mine.length, finalRunningTotal: mine.at(-1)!.runningTotal.toFixed(2) };
-    });
+    // Balances include the sales before --from: the region's balance as of --to.
+    const balances = await new SalesRecordRepository(db.prisma).balanceAsOf({ partitions: ['APAC', 'EMEA'], at: new Date('2026-03-31') });
+    const finals = balances.map(({ key, balance }) => ({
+      region: key,
+      sales: expected.filter((r) => r.region === key).length,
+      balance: balance.toFixed(2),
+    }));
     expect(report.totals).toEqual(finals);
+    expect(finals[0]!.balance, 'January is carried in').not.toBe(expected.filter((r) => r.region === 'APAC').at(-1)!.runningTotal.toFixed(2));
   });
 
   it('report --format csv --out writes RFC 4180 CSV with one line per sale', async () => {

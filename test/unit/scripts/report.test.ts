@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { Prisma, type SalesRecord } from '../../../prisma/generated/prisma/client.ts';
-import type { WithRunningTotal } from '../../../src/index.ts';
+import type { PartitionBucketTotal, WithRunningTotal } from '../../../src/index.ts';
 import { csvField, toCsv } from '../../../scripts/lib/csv.ts';
 import { parseReportArgs } from '../../../scripts/lib/report-args.ts';
 import { buildReportData } from '../../../scripts/lib/report-data.ts';
@@ -16,7 +16,8 @@ const args = (argv: string[]) => {
 
 describe('report arguments', () => {
   it('defaults to every region and date as a table', () => {
-    expect(args([])).toEqual({ frame: 'rows', format: 'table', verbose: false });
+    expect(args([])).toEqual({ frame: 'rows', bucket: 'day', timeZone: 'UTC', format: 'table', verbose: false });
+    expect(args(['--bucket', 'week', '--time-zone', 'Europe/Berlin'])).toMatchObject({ bucket: 'week', timeZone: 'Europe/Berlin' });
   });
 
   it('converts the inclusive --to day to the exclusive bound the repository takes', () => {
@@ -26,6 +27,8 @@ describe('report arguments', () => {
         from: new Date('2026-01-01T00:00:00Z'),
         to: new Date('2026-04-01T00:00:00Z'),
         frame: 'rows',
+        bucket: 'day',
+        timeZone: 'UTC',
         format: 'html',
         out: 'r.html',
         verbose: false,
@@ -40,6 +43,9 @@ describe('report arguments', () => {
     [['--region', 'x'.repeat(65)], '--region names are at most 64 characters'],
     [['--out', ' '], '--out needs a file name'],
     [['EMEA'], 'unexpected argument "EMEA"'],
+    [['--bucket', 'hour'], '--bucket must be one of day, week, month, quarter, year; got "hour"'],
+    [['--time-zone', 'Mars/Olympus'], '--time-zone must be an IANA zone such as Europe/Berlin'],
+    [['--time-zone', '+05:30'], '--time-zone must be an IANA zone'],
   ])('rejects %j', (argv, message) => {
     expect(() => parseReportArgs(argv)).toThrow(message);
   });
@@ -56,10 +62,33 @@ const rows = [
   sale(4, 'AMER', '2026-01-05', '5', '105'),
   sale(1, 'EMEA, "North"', '2026-01-01', '12345678901.23', '12345678901.23'),
 ];
-const data = buildReportData(rows, { regions: null, from: '2026-01-01', to: null, frame: 'rows' });
+// What bucketTotals returns for them (day buckets, filled: 2026-01-03 and -04 have no sales).
+const bucket = (key: string, day: string, count: number, sum: string, total: string): PartitionBucketTotal<string> => ({
+  key,
+  bucketStart: new Date(`${day}T00:00:00Z`),
+  bucketEnd: new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000),
+  count: BigInt(count),
+  sum: D(sum),
+  min: null,
+  max: null,
+  avg: null,
+  runningTotal: D(total),
+  previousSum: D('0'),
+  change: D(sum),
+  changeRatio: null,
+});
+const buckets = [
+  bucket('AMER', '2026-01-02', 2, '100', '100'),
+  bucket('AMER', '2026-01-03', 0, '0', '100'),
+  bucket('AMER', '2026-01-04', 0, '0', '100'),
+  bucket('AMER', '2026-01-05', 1, '5', '105'),
+  bucket('EMEA, "North"', '2026-01-01', 1, '12345678901.23', '12345678901.23'),
+];
+const QUERY = { regions: null, from: '2026-01-01', to: null, frame: 'rows', bucket: 'day', timeZone: 'UTC' } as const;
+const data = buildReportData(rows, buckets, QUERY);
 
 describe('report data', () => {
-  it('keeps exact decimals as strings and takes the end-of-day total per region', () => {
+  it('keeps exact decimals as strings and takes one point per bucket from the database, empty ones included', () => {
     expect(data.rows[0]).toEqual({ id: '3', region: 'AMER', saleDate: '2026-01-02', revenue: '100.10', runningTotal: '100.10' });
     expect(data.series).toEqual([
       {
@@ -68,6 +97,8 @@ describe('report data', () => {
         finalTotal: '105.00',
         points: [
           { day: '2026-01-02', sales: 2, revenue: '100.00', total: '100.00' },
+          { day: '2026-01-03', sales: 0, revenue: '0.00', total: '100.00' },
+          { day: '2026-01-04', sales: 0, revenue: '0.00', total: '100.00' },
           { day: '2026-01-05', sales: 1, revenue: '5.00', total: '105.00' },
         ],
       },
@@ -94,21 +125,25 @@ describe('report data', () => {
   it('writes JSON with ids and money as strings', () => {
     const json = JSON.parse(reportJson(data));
     expect(json.totals).toEqual([
-      { region: 'AMER', sales: 3, finalRunningTotal: '105.00' },
-      { region: 'EMEA, "North"', sales: 1, finalRunningTotal: '12345678901.23' },
+      { region: 'AMER', sales: 3, balance: '105.00' },
+      { region: 'EMEA, "North"', sales: 1, balance: '12345678901.23' },
     ]);
     expect(json.rows[1]).toEqual({ id: '9', region: 'AMER', saleDate: '2026-01-02', revenue: '-0.10', runningTotal: '100.00' });
-    expect(json.query).toEqual({ regions: null, from: '2026-01-01', to: null, frame: 'rows' });
+    expect(json.query).toEqual(QUERY);
   });
 
   it('prints an aligned table with the final totals beneath', () => {
     const text = reportTable(data);
     expect(text).toContain('AMER           2026-01-02   9           -0.10          100.00');
-    expect(text).toMatch(/Final running totals, 2026-01-01 … last sale \(frame rows\):\nregion +sales +final running total/);
+    expect(text).toMatch(/Balances at the end of 2026-01-01 … last sale \(sales before it included; frame rows\):\nregion +sales +balance/);
   });
 
   it('builds a self-contained page: Chart.js inlined, no external resources, names escaped', () => {
-    const evil = buildReportData([sale(1, '</script><b>x', '2026-01-01', '1', '1')], { regions: null, from: null, to: null, frame: 'rows' });
+    const evil = buildReportData(
+      [sale(1, '</script><b>x', '2026-01-01', '1', '1')],
+      [bucket('</script><b>x', '2026-01-01', 1, '1', '1')],
+      { ...QUERY, from: null },
+    );
     const html = reportHtml(evil, new Date('2026-01-01T00:00:00Z'));
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=|https?:\/\/cdn/i);
