@@ -54,6 +54,7 @@ const METHODS = [
   'insertMany',
   'insertAndReport',
   'bucketTotals',
+  'streamBucketTotals',
   'globalBucketTotals',
   'balanceAsOf',
   'currentBalances',

@@ -50,7 +50,7 @@ export interface PageOptions<Key> {
 }
 
 export interface BucketTotalsOptions<Key> {
-  /** Only these partitions; omit for every partition with a row before `to`. At most 10,000 keys. */
+  /** Only these partitions; omit for every partition with a row before the last bucket's end. At most 10,000 keys. */
   readonly partitions?: readonly Key[] | undefined;
   /** `hour`, `day`, `week` (ISO: Monday), `month`, `quarter` or `year`, of the calendar in `timeZone`. */
   readonly bucket: Bucket;
@@ -63,7 +63,10 @@ export interface BucketTotalsOptions<Key> {
   readonly fill?: 'zero' | 'none' | undefined;
   /** Default `true`: running totals start at the balance before the first bucket, not at zero. */
   readonly carry?: boolean | undefined;
-  /** Also compare each bucket with the same bucket one such period earlier (e.g. `'year'`: same month last year). */
+  /**
+   * Also compare each bucket with the same bucket one such period earlier (e.g. `'year'`: same month last year).
+   * The period must be a whole number of buckets (weeks compare with `'week'` only).
+   */
   readonly compareWith?: ComparePeriod | undefined;
 }
 

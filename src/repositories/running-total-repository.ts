@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
+import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, type InsertResult, type InsertTarget } from '../ingest/bulk-insert.ts';
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
@@ -182,6 +183,25 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const plan = bucketPlanFromOptions(this.checkedDefinition, options, 'partition');
     const rows = await queryRows<Record<string, unknown>>(this.db, compileBuckets(plan));
     return rows.map((row) => this.withKey(row)) as unknown as PartitionBucketTotal<Key>[];
+  }
+
+  /**
+   * The rows of `bucketTotals` (same options, order and values), `chunkSize` at a time from a server-side cursor
+   * in one REPEATABLE READ snapshot: for many partitions × small buckets, memory stays bounded by one chunk.
+   * Timeouts as for `streamRunningTotals`.
+   * ```ts
+   * for await (const hour of repo.streamBucketTotals({ bucket: 'hour', from, to, timeZone: 'Europe/Berlin' })) { ... }
+   * ```
+   */
+  async *streamBucketTotals(
+    options: BucketTotalsOptions<Key>,
+    stream: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
+  ): AsyncGenerator<PartitionBucketTotal<Key>, void, undefined> {
+    const plan = bucketPlanFromOptions(this.checkedDefinition, options, 'partition');
+    const { rest: _none, ...settings } = requireStreamOptions(stream);
+    for await (const row of streamDeclaredCursor<Record<string, unknown>>(this.db, compileBuckets(plan), settings)) {
+      yield this.withKey(row) as unknown as PartitionBucketTotal<Key>;
+    }
   }
 
   /** `bucketTotals` across all partitions: one series of buckets for the whole ledger (`partitions` not allowed). */

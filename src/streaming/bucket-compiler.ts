@@ -37,7 +37,7 @@ const STEP: Record<Bucket | ComparePeriod, string> = {
  * (`generate_series`), empty ones with count 0 and the carried total; `fill: 'none'` only buckets with rows.
  *
  * ```sql
- * WITH keys AS (...), series AS (...), sums AS (SELECT k0, bucket, count(*), SUM("amount"), ... GROUP BY 1, 2),
+ * WITH series AS (...), keys AS (...), sums AS (SELECT k0, bucket, count(*), SUM("amount"), ... GROUP BY 1, 2),
  *      opening AS (SELECT k0, SUM("amount") ... WHERE "createdAt" < <first bucket> GROUP BY 1)
  * SELECT k0 AS "accountId", bucket_start, ..., opening + SUM(sum) OVER (PARTITION BY k0 ORDER BY bucket_start) ...
  * ```
@@ -63,23 +63,30 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
     hourly
       ? Prisma.sql`((date_trunc('hour', ${ts} AT TIME ZONE ${zone}) - ((${ts} AT TIME ZONE ${zone}) - (${ts} AT TIME ZONE 'UTC'))) AT TIME ZONE 'UTC')`
       : Prisma.sql`(date_trunc(${unit}, ${ts} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
-  // The same bucket one step (or one comparison period) earlier, in the local calendar.
-  const earlier = (start: Prisma.Sql, by: Prisma.Sql) =>
-    hourly && by === step ? Prisma.sql`(${start} - ${by})` : Prisma.sql`(((${start} AT TIME ZONE ${zone}) - ${by}) AT TIME ZONE ${zone})`;
-
   const firstStart = bucketOf(fromInstant);
   const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
-  const series = hourly
-    ? Prisma.sql`SELECT s AS bucket_start, s + ${step} AS bucket_end FROM generate_series(${firstStart}, ${bucketOf(lastInstant)}, ${step}) AS s`
+  // Every bucket from the one before the first to the last, each with the start of the bucket before it. Hours are
+  // found, not counted: the distinct buckets of instants 15 minutes apart (every zone offset is a multiple of 15
+  // minutes), so a zone whose offset changes by half an hour still gets the right hour starts.
+  const candidates = hourly
+    ? Prisma.sql`SELECT bucket_start, lead(bucket_start) OVER (ORDER BY bucket_start) AS bucket_end
+        FROM (SELECT DISTINCT ${bucketOf(Prisma.sql`t`)} AS bucket_start
+              FROM generate_series(${firstStart} - interval '3 hours', ${lastInstant} + interval '3 hours', interval '15 minutes') AS t) AS hours`
     : Prisma.sql`SELECT l AT TIME ZONE ${zone} AS bucket_start, (l + ${step}) AT TIME ZONE ${zone} AS bucket_end
-        FROM generate_series(date_trunc(${unit}, ${fromInstant} AT TIME ZONE ${zone}), date_trunc(${unit}, ${lastInstant} AT TIME ZONE ${zone}), ${step}) AS l`;
+        FROM generate_series(date_trunc(${unit}, ${fromInstant} AT TIME ZONE ${zone}) - ${step}, date_trunc(${unit}, ${lastInstant} AT TIME ZONE ${zone}), ${step}) AS l`;
+  const series = Prisma.sql`SELECT bucket_start, bucket_end, previous_start FROM (
+      SELECT bucket_start, bucket_end, lag(bucket_start) OVER (ORDER BY bucket_start) AS previous_start FROM (${candidates}) AS candidates
+    ) AS buckets WHERE bucket_start >= ${firstStart} AND bucket_start <= ${bucketOf(lastInstant)}`;
+  // The same local time one comparison period earlier, if it existed (a DST gap skipped it), and its bucket.
+  const comparedLocal = Prisma.sql`((o.bucket_start AT TIME ZONE ${zone}) - ${period})`;
+  const comparedBucket = Prisma.sql`${bucketOf(Prisma.sql`(${comparedLocal} AT TIME ZONE ${zone})`)} AND ((${comparedLocal} AT TIME ZONE ${zone}) AT TIME ZONE ${zone}) = ${comparedLocal}`;
   // Rows read for sums: from the earliest bucket a comparison looks at, to the end of the last bucket.
   const readFrom = Prisma.sql`(((${firstStart} AT TIME ZONE ${zone}) - ${step} - ${period} - interval '1 day') AT TIME ZONE ${zone})`;
 
   const fields = plan.partitionBy;
   const keyNames = fields.map((_, i) => aliasRef(`k${i}`));
   const keyColumns = fields.map((field) => columnRef(model, field));
-  const keys = keysSql(plan, table, instant, toInstant);
+  const keys = keysSql(plan, table, instant, Prisma.sql`(SELECT max(bucket_end) FROM series)`);
   const joinKeys = (left: string, right: string) =>
     fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyNames.map((k) => Prisma.sql`${Prisma.raw(left)}.${k} = ${Prisma.raw(right)}.${k}`), ' AND ');
   const onKeys = fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyColumns.map((c, i) => Prisma.sql`${table}.${c} = keys.${keyNames[i]!}`), ' AND ');
@@ -119,21 +126,22 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
       : []),
   ];
   const comparison = buckets.compareWith
-    ? Prisma.sql` LEFT JOIN sums c ON ${joinKeys('c', 'k')} AND c.bucket_start = ${earlier(Prisma.sql`o.bucket_start`, period)}`
+    ? Prisma.sql` LEFT JOIN sums c ON ${joinKeys('c', 'k')} AND c.bucket_start = ${comparedBucket}`
     : Prisma.empty;
   const filled = buckets.fill === 'none' ? Prisma.sql` WHERE s.n IS NOT NULL` : Prisma.empty;
   const order = Prisma.join([...keyNames.map((k) => Prisma.sql`k.${k}`), Prisma.sql`o.bucket_start`], ', ');
 
-  return Prisma.sql`WITH keys AS (${keys}), series AS (${series}), sums AS (${sums}), opening AS (${opening})
+  return Prisma.sql`WITH series AS (${series}), keys AS (${keys}), sums AS (${sums}), opening AS (${opening})
     SELECT ${Prisma.join(outputs, ', ')}
     FROM series o CROSS JOIN keys k
     LEFT JOIN opening ob ON ${joinKeys('ob', 'k')}
     LEFT JOIN sums s ON ${joinKeys('s', 'k')} AND s.bucket_start = o.bucket_start
-    LEFT JOIN sums p ON ${joinKeys('p', 'k')} AND p.bucket_start = ${earlier(Prisma.sql`o.bucket_start`, step)}${comparison}${filled}
+    LEFT JOIN sums p ON ${joinKeys('p', 'k')} AND p.bucket_start = o.previous_start${comparison}${filled}
     ORDER BY ${order}`;
 }
 
-// The partitions reported: the caller's list, or every partition with a row before `to`; none for one global total.
+// The partitions reported: the caller's list, or every partition with a row before `end` (the end of the last
+// bucket, or of the balance's range); none for one global total.
 export function keysSql<M extends ModelName>(plan: RunningTotalPlan<M>, table: Prisma.Sql, instant: Prisma.Sql, toInstant: Prisma.Sql | undefined): Prisma.Sql {
   const fields = plan.partitionBy;
   if (fields.length === 0) return Prisma.sql`SELECT`;

@@ -92,6 +92,10 @@ export function bucketPlanFromOptions<M extends ModelName, Key, Data>(
   const plan = planFromOptions(def, range, scope);
   const calendarDays = columnInfo(def.model, def.orderBy).nativeType?.[0] === 'Date';
   const buckets = requireBucketSettings(opts, calendarDays);
+  // Bucket bounds one step beyond the range must still be dates JavaScript and PostgreSQL agree on.
+  if (plan.from!.getTime() < Date.UTC(1000, 0, 1) || plan.to!.getTime() > Date.UTC(9999, 0, 1)) {
+    throw new ValidationError('options.from', 'buckets cover years 1000 to 9998: choose from and to within them.');
+  }
   const span = plan.to!.getTime() - plan.from!.getTime();
   if (span <= 0) throw new ValidationError('options.to', 'must be after options.from.');
   if (span / BUCKET_MS[buckets.bucket]! > MAX_BUCKETS) {

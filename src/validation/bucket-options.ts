@@ -9,6 +9,19 @@ export const COMPARE_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as co
 /** The period a bucket is compared with the same bucket of, one period earlier (`'year'`: same month last year). */
 export type ComparePeriod = (typeof COMPARE_PERIODS)[number];
 
+/**
+ * Which periods a bucket can be compared across: those a whole number of buckets long, so the bucket one period
+ * earlier is a bucket too (ISO weeks do not line up with months or years).
+ */
+export const COMPARES_WITH: Record<Bucket, readonly ComparePeriod[]> = {
+  hour: ['day', 'week', 'month', 'quarter', 'year'],
+  day: ['day', 'week', 'month', 'quarter', 'year'],
+  week: ['week'],
+  month: ['month', 'quarter', 'year'],
+  quarter: ['quarter', 'year'],
+  year: ['year'],
+};
+
 export interface BucketSettings {
   readonly bucket: Bucket;
   readonly timeZone: string;
@@ -55,6 +68,6 @@ export function requireBucketSettings(options: Record<string, unknown>, calendar
     throw new ValidationError('options.carry', `expected true or false, got ${describe(options.carry)}.`);
   }
   const compareWith =
-    options.compareWith === undefined ? undefined : requireChoice('options.compareWith', options.compareWith, COMPARE_PERIODS, 'year');
+    options.compareWith === undefined ? undefined : requireChoice('options.compareWith', options.compareWith, COMPARES_WITH[bucket], 'year');
   return { bucket, timeZone, fill, carry: options.carry ?? true, ...(compareWith && { compareWith }) };
 }

@@ -276,7 +276,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const cursors = new WindowPageCursor(opts.cursorSecret as string | undefined);
     const { model } = this.#props;
     if (this.#props.limit !== undefined) throw new WindowSpecError('page() sets the page size itself: drop .limit(n) from the query.');
-    this.#assertFreeAlias(PAGE_POSITION);
+    const reserved = this.#outputAliases().find((alias) => alias.startsWith('__page_'));
+    if (reserved !== undefined) throw new WindowSpecError(`page() reserves output names starting with "__page_": rename "${reserved}".`);
     const order = this.#resultOrder(this.#props.top?.window);
     requirePageableOrder(model, order);
     const fingerprint = queryFingerprint(this.toSql());

@@ -165,7 +165,7 @@ function expectMatchesReference(buckets: readonly BucketTotal[], accountId: numb
 }
 
 const ledger = () => new TransactionRepository(db.prisma);
-const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'];
+const ZONES = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'Australia/Lord_Howe', 'Asia/Beirut'];
 const RANGES: Record<Bucket, { from: string; to: string }> = {
   hour: { from: '2026-10-24T18:00:00Z', to: '2026-10-25T06:00:00Z' },
   day: { from: '2026-03-20T00:00:00Z', to: '2026-04-05T00:00:00Z' },
@@ -240,6 +240,18 @@ describe('bucketTotals', () => {
     expect(months.some((row) => row.comparedSum!.isZero() === false)).toBe(true);
   });
 
+  it('streams the same rows as bucketTotals, in chunks of any size, in one snapshot', async () => {
+    const options = { bucket: 'hour' as const, timeZone: 'Europe/Berlin', from: new Date('2026-10-24T18:00:00Z'), to: new Date('2026-10-25T06:00:00Z') };
+    const all = await ledger().bucketTotals(options);
+    const plain = (rows: readonly object[]) => JSON.parse(JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+    expect(all.length).toBeGreaterThan(40); // 4 accounts × 13 hours (one of them twice)
+    for (const chunkSize of [1, 7, 1000]) {
+      const streamed = [];
+      for await (const row of ledger().streamBucketTotals(options, { chunkSize })) streamed.push(row);
+      expect(plain(streamed)).toEqual(plain(all));
+    }
+  });
+
   it('one global series across partitions', async () => {
     const global = await ledger().globalBucketTotals({ bucket: 'year', from: new Date('2026-01-01T00:00:00Z'), to: new Date('2029-01-01T00:00:00Z') });
     const total = stored.reduce((t, r) => t + (r.cents ?? 0n), 0n);
@@ -278,6 +290,63 @@ describe('bucketTotals', () => {
       { bucket: 'day', from, to, unknown: 1 },
     ];
     for (const options of bad) await expect(ledger().bucketTotals(options as never), JSON.stringify(options)).rejects.toThrow(ValidationError);
+  });
+});
+
+describe('zones whose clocks jump by half an hour or at midnight (found by an outside review)', () => {
+  // Rows of account 50 only, written and removed here so the shared ledger above stays as it is.
+  async function withRows<T>(rows: ReadonlyArray<readonly [string, string]>, work: () => Promise<T>): Promise<T> {
+    await withPg(async (client) => {
+      for (const [amount, at] of rows) await client.query('INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (50, $1, $2)', [amount, at]);
+    });
+    try {
+      return await work();
+    } finally {
+      await withPg((client) => client.query('DELETE FROM "Transaction" WHERE "accountId" = 50'));
+    }
+  }
+
+  it('Australia/Lord_Howe: hours after its 30-minute DST change start at :30 and keep every row', async () => {
+    const rows = [['1', '2026-04-04T13:10Z'], ['2', '2026-04-04T14:10Z'], ['4', '2026-04-04T15:10Z'], ['8', '2026-04-04T16:10Z'], ['16', '2026-04-04T17:40Z']] as const;
+    const hours = await withRows(rows, () =>
+      ledger().bucketTotals({ partitions: [50], bucket: 'hour', timeZone: 'Australia/Lord_Howe', from: new Date('2026-04-04T13:00Z'), to: new Date('2026-04-04T18:00Z') }),
+    );
+    expect(hours.reduce((n, h) => n + Number(h.count), 0)).toBe(5);
+    expect(hours.at(-1)!.runningTotal.toFixed(2)).toBe('31.00');
+    for (const [i, h] of hours.entries()) if (i > 0) expect(h.bucketStart.getTime()).toBe(hours[i - 1]!.bucketEnd.getTime());
+    expect(hours.map((h) => h.bucketStart.toISOString().slice(11, 16))).toContain('17:30');
+  });
+
+  it('Asia/Beirut: the day after a midnight spring-forward is compared with the day before it', async () => {
+    const days = await withRows([['10.00', '2026-03-28T12:00:00+02'], ['5.00', '2026-03-29T12:00:00+03']], () =>
+      ledger().bucketTotals({ partitions: [50], bucket: 'day', timeZone: 'Asia/Beirut', from: new Date('2026-03-27T22:00Z'), to: new Date('2026-03-29T21:00Z') }),
+    );
+    const last = days.at(-1)!;
+    expect([last.sum.toFixed(2), last.previousSum.toFixed(2), last.change.toFixed(2)]).toEqual(['5.00', '10.00', '-5.00']);
+  });
+
+  it('a partition with rows only after `to` but inside the last (whole) bucket is reported, as in the global series', async () => {
+    const months = await withRows([['5.00', '2026-09-20T00:00Z']], () =>
+      ledger().bucketTotals({ bucket: 'month', from: new Date('2026-09-01T00:00Z'), to: new Date('2026-09-15T00:00Z') }),
+    );
+    expect(months.filter((m) => m.key === 50).map((m) => m.sum.toFixed(2))).toEqual(['5.00']);
+  });
+
+  it('a comparison period the buckets do not divide (weeks vs years) is refused; a missing local time compares with nothing', async () => {
+    const from = new Date('2026-01-05T00:00Z');
+    const to = new Date('2026-01-12T00:00Z');
+    await expect(ledger().bucketTotals({ bucket: 'week', from, to, compareWith: 'year' })).rejects.toThrow(ValidationError);
+    await expect(ledger().bucketTotals({ bucket: 'year', from, to, compareWith: 'month' })).rejects.toThrow(ValidationError);
+    const hours = await withRows([['7.00', '2026-03-29T01:30Z']], () =>
+      ledger().bucketTotals({ partitions: [50], bucket: 'hour', timeZone: 'Europe/Berlin', compareWith: 'day', from: new Date('2026-03-30T00:00Z'), to: new Date('2026-03-30T02:00Z') }),
+    );
+    // 02:00 local on the 30th: 02:00 on the 29th did not exist (clocks went 02:00 → 03:00). 03:00 local: the row's hour.
+    expect(hours.map((h) => h.comparedSum!.toFixed(2))).toEqual(['0.00', '7.00']);
+  });
+
+  it('bounds outside years 1000 to 9998 are refused', async () => {
+    await expect(ledger().bucketTotals({ bucket: 'year', from: new Date('9999-06-01T00:00Z'), to: new Date('9999-12-31T00:00Z') })).rejects.toThrow(ValidationError);
+    await expect(ledger().bucketTotals({ bucket: 'day', from: new Date('0001-01-01T00:00Z'), to: new Date('0001-01-02T00:00Z') })).rejects.toThrow(ValidationError);
   });
 });
 

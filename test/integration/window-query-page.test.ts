@@ -116,5 +116,8 @@ describe('windowQuery().page()', () => {
     await expect(ledger.page(db.prisma, { limit: 0 })).rejects.toThrow(ValidationError);
     await expect(ledger.limit(3).page(db.prisma, { limit: 5 })).rejects.toThrow(WindowSpecError);
     await expect(windowQuery('Transaction').select('id').orderBy('amount').page(db.prisma, { limit: 5 })).rejects.toThrow(/nullable/);
+    await expect(windowQuery('Transaction').select('id').add('__page_order_0', f.rank(), perAccount).page(db.prisma, { limit: 5 })).rejects.toThrow(
+      WindowSpecError,
+    );
   });
 });
