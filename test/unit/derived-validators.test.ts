@@ -13,26 +13,10 @@ import { columnValidator, type ColumnCheck } from '../../src/validation/column-v
 import { keyValidator, rowValidator } from '../../src/validation/derived-validators.ts';
 import { requireModelDefinition } from '../../src/validation/model-definition.ts';
 import type { ColumnInfo } from '../../src/window/catalog.ts';
+import { columnInfoOf } from '../support/catalog-columns.ts';
 import { mockPrisma, sentSql } from '../support/mock-client.ts';
 
-/** A catalog column as the generator writes it; `over` sets what the case is about. */
-function column(type: string, over: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    field: 'f',
-    column: 'f',
-    type,
-    kind: 'scalar',
-    nullable: false,
-    isList: false,
-    nativeType: null,
-    isId: false,
-    unique: false,
-    default: null,
-    updatedAt: false,
-    relation: null,
-    ...over,
-  };
-}
+const column = columnInfoOf;
 
 const validatorOf = (info: ColumnInfo, nonEmpty = false): ColumnCheck => columnValidator('M', info, { nonEmpty });
 

@@ -8,25 +8,12 @@ import {
   defineRunningTotalRepository,
   registerWindowCatalog,
   WindowSpecError,
-  type CatalogColumn,
   type ModelName,
 } from '../../src/index.ts';
+import { catalogColumn } from '../support/catalog-columns.ts';
 import { mockPrisma } from '../support/mock-client.ts';
 
-const column = (name: string, type: string, extra: Partial<CatalogColumn> = {}): CatalogColumn => ({
-  column: name,
-  type,
-  kind: 'scalar',
-  nullable: false,
-  isList: false,
-  nativeType: null,
-  isId: false,
-  unique: false,
-  default: null,
-  updatedAt: false,
-  relation: null,
-  ...extra,
-});
+const column = catalogColumn;
 
 registerWindowCatalog({
   KindedEntry: {
