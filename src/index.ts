@@ -77,7 +77,13 @@ export {
 export { runningTotalQuery, runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
 export { windowQuery, WindowQuery } from './window/window-query.ts';
 export type { WindowQueryPage } from './window/query-page.ts';
-export { windowFunctions, type AggregateOptions, type WindowFunction, type WindowFunctionResult } from './window/functions.ts';
+export {
+  windowFunctions,
+  type AggregateOptions,
+  type SpreadValue,
+  type WindowFunction,
+  type WindowFunctionResult,
+} from './window/functions.ts';
 export { conditions, type ComparisonOperator, type Condition } from './window/conditions.ts';
 export { inList, withinRange } from './window/filters.ts';
 export {

@@ -2,10 +2,26 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
-import { numericValue, typedColumnValue } from './parameters.ts';
+import { isInstantField } from './instant-output.ts';
+import { numericValue, textValue, typedColumnValue } from './parameters.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
-import type { FieldValue, NumericFieldOf, SumValue, TemporalFieldOf, NonNullFieldValue } from './types.ts';
+import type { ColumnOf, FieldValue, NumericFieldOf, SumValue, TemporalFieldOf, NonNullFieldValue } from './types.ts';
+
+/** What `stddev` / `variance` return: `number` (float8) for a Float field, else `Prisma.Decimal` (numeric). */
+export type SpreadValue<M extends ModelName, F extends FieldOf<M>> = ColumnOf<M, F> extends { readonly type: 'Float' } ? number : Prisma.Decimal;
+
+const SPREADS = {
+  stddev: 'stddev',
+  stddevSamp: 'stddev_samp',
+  stddevPop: 'stddev_pop',
+  variance: 'variance',
+  varSamp: 'var_samp',
+  varPop: 'var_pop',
+} as const;
+
+// A schema-qualified or plain SQL function name: letters, digits and underscores, so it can be quoted safely.
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
 /**
  * One window function call, typed by its result `T` (what a row holds for it after `$queryRaw`).
@@ -172,6 +188,10 @@ export function windowFunctions<M extends ModelName>(model: M) {
     percentRank() {
       return make<M, number>(model, { name: 'percent_rank', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`percent_rank() ${over}` });
     },
+    /** `cume_dist()`: the share of rows up to and including the current row's peers, a float in (0, 1]. `number`. */
+    cumeDist() {
+      return make<M, number>(model, { name: 'cume_dist', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`cume_dist() ${over}` });
+    },
     /** `ntile(n)`: bucket 1..n, as even as possible. `number`. */
     ntile(buckets: number) {
       const n = requireCount('ntile buckets', buckets, 1);
@@ -200,6 +220,74 @@ export function windowFunctions<M extends ModelName>(model: M) {
     lastValue<F extends FieldOf<M>>(field: F) {
       const column = col(field);
       return make<M, FieldValue<M, F>>(model, { name: 'last_value', picksRow: true, valueField: field, render: (over) => Prisma.sql`last_value(${column}) ${over}` });
+    },
+
+    /** `nth_value(f, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
+    nthValue<F extends FieldOf<M>>(field: F, n: number) {
+      const column = col(field);
+      const position = requireCount('nthValue n', n, 1);
+      return make<M, FieldValue<M, F> | null>(model, {
+        name: 'nth_value',
+        picksRow: true,
+        valueField: field,
+        render: (over) => Prisma.sql`nth_value(${column}, ${Prisma.raw(String(position))}) ${over}`,
+      });
+    },
+    ...spreadFunctions(model),
+    /**
+     * `bool_and(condition)` over the frame: true when the condition holds on every row of the frame (NULL for an
+     * empty frame). Written with a condition, so it works on any column: `f.boolAnd(c.compare('amount', '>', 0))`.
+     */
+    boolAnd(condition: Condition<M>, options: AggregateOptions<M> = {}) {
+      return boolFunction(model, 'bool_and', condition, options);
+    },
+    /** `bool_or(condition)` over the frame: true when the condition holds on some row of the frame. */
+    boolOr(condition: Condition<M>, options: AggregateOptions<M> = {}) {
+      return boolFunction(model, 'bool_or', condition, options);
+    },
+    /** `every(condition)`: the SQL-standard name of `bool_and`. */
+    every(condition: Condition<M>, options: AggregateOptions<M> = {}) {
+      return boolFunction(model, 'every', condition, options);
+    },
+    /**
+     * `array_agg(f)` over the frame, in the window's order: the values of the frame's rows, NULLs included.
+     * Instants are collected as their UTC wall time, like every instant output.
+     */
+    arrayAgg<F extends FieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
+      const filter = filterSql(model, 'arrayAgg', options);
+      const value = isInstantField(model, field) ? Prisma.sql`(${col(field)} AT TIME ZONE 'UTC')` : col(field);
+      return make<M, FieldValue<M, F>[] | null>(model, {
+        name: 'array_agg',
+        picksRow: true,
+        render: (over) => Prisma.sql`array_agg(${value})${filter} ${over}`,
+      });
+    },
+    /** `string_agg(f::text, separator)` over the frame, in the window's order; NULL values are skipped. */
+    stringAgg<F extends FieldOf<M>>(field: F, separator: string, options: AggregateOptions<M> = {}) {
+      if (typeof separator !== 'string' || separator.includes('\0')) {
+        throw new WindowSpecError(`stringAgg(${field}) needs a separator string without NUL, got ${String(separator)}.`);
+      }
+      const filter = filterSql(model, 'stringAgg', options);
+      const value = isInstantField(model, field) ? Prisma.sql`(${col(field)} AT TIME ZONE 'UTC')::text` : Prisma.sql`${col(field)}::text`;
+      return make<M, string | null>(model, {
+        name: 'string_agg',
+        picksRow: true,
+        render: (over) => Prisma.sql`string_agg(${value}, ${textValue(separator)})${filter} ${over}`,
+      });
+    },
+    /**
+     * Any aggregate PostgreSQL knows — built in, from an extension, or your own `CREATE AGGREGATE` — by name
+     * (`'my_schema.my_agg'`), over one field, typed by you: `f.aggregate<Prisma.Decimal | null>('median_agg', 'amount')`.
+     * The name is checked to be a plain (optionally schema-qualified) identifier and quoted; whether the function
+     * exists is PostgreSQL's to say (`QueryFailedError`). Its result is taken as frame-aggregate, not order-dependent.
+     */
+    aggregate<T>(name: string, field: FieldOf<M>, options: AggregateOptions<M> = {}) {
+      if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
+        throw new WindowSpecError(`aggregate name ${JSON.stringify(name)}: use an identifier such as "my_agg" or "ext.my_agg".`);
+      }
+      const quoted = Prisma.raw(name.split('.').map((part) => `"${part}"`).join('.'));
+      const filter = filterSql(model, 'aggregate', options);
+      return make<M, T>(model, { name, render: (over) => Prisma.sql`${quoted}(${col(field)})${filter} ${over}` });
     },
 
     // ── composites ────────────────────────────────────────────────────────────────────────────────────────
@@ -274,6 +362,37 @@ export function windowFunctions<M extends ModelName>(model: M) {
       });
     },
   };
+}
+
+// stddev, stddev_samp, stddev_pop, variance, var_samp, var_pop: numeric for Int, BigInt and Decimal fields.
+function spreadFunctions<M extends ModelName>(model: M) {
+  const spread =
+    (sqlName: (typeof SPREADS)[keyof typeof SPREADS]) =>
+    <F extends NumericFieldOf<M>>(field: F, options: AggregateOptions<M> = {}) => {
+      requireNumeric(model, field, sqlName);
+      const filter = filterSql(model, sqlName, options);
+      return make<M, SpreadValue<M, F> | null>(model, {
+        name: sqlName,
+        render: (over) => Prisma.sql`${Prisma.raw(sqlName)}(${columnRef(model, field)})${filter} ${over}`,
+      });
+    };
+  return {
+    /** `stddev(f)` (= `stddev_samp`): sample standard deviation over the frame; NULL for fewer than 2 values. */
+    stddev: spread(SPREADS.stddev),
+    stddevSamp: spread(SPREADS.stddevSamp),
+    /** Population standard deviation; 0 for one value. */
+    stddevPop: spread(SPREADS.stddevPop),
+    /** `variance(f)` (= `var_samp`). */
+    variance: spread(SPREADS.variance),
+    varSamp: spread(SPREADS.varSamp),
+    varPop: spread(SPREADS.varPop),
+  };
+}
+
+function boolFunction<M extends ModelName>(model: M, name: 'bool_and' | 'bool_or' | 'every', condition: Condition<M>, options: AggregateOptions<M>) {
+  const predicate = requireCondition(model, condition, name);
+  const filter = filterSql(model, name, options);
+  return make<M, boolean | null>(model, { name, render: (over) => Prisma.sql`${Prisma.raw(name)}(${predicate.sql})${filter} ${over}` });
 }
 
 function offsetFunction<M extends ModelName, F extends FieldOf<M>>(

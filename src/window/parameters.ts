@@ -1,4 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
+import { ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { arrayTypeOf, columnInfo, scalarTypeOf } from './catalog.ts';
 
@@ -106,4 +107,34 @@ export function insertColumnArray(model: string, field: string, values: readonly
 /** A validated text value, such as an IANA time zone name: `CAST($1 AS text)`. */
 export function textValue(text: string): Prisma.Sql {
   return cast(text, 'text');
+}
+
+/**
+ * A value compared with a query's own output (a window function's result or a selected field), whose SQL type
+ * the library does not look up: typed by its JavaScript type. Decimals as exact numeric text, bigints as int8,
+ * dates as the UTC wall time instants are output as (`timestamp`), finite numbers, strings and booleans as they are.
+ * ```ts
+ * resultValue('whereResult(balance)', new Prisma.Decimal('100.50')) // CAST($1 AS numeric)
+ * ```
+ */
+export function resultValue(path: string, value: unknown): Prisma.Sql {
+  if (Prisma.Decimal.isDecimal(value)) {
+    if (!(value as Prisma.Decimal).isFinite()) throw new ValidationError(path, 'expected a finite Decimal.');
+    return numericValue(value as Prisma.Decimal);
+  }
+  if (typeof value === 'bigint') return cast(value.toString(), 'int8');
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new ValidationError(path, 'expected a valid Date.');
+    return cast(formatUtcTimestamp(value).slice(0, -3), 'timestamp');
+  }
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new ValidationError(path, `expected a finite number, got ${String(value)}.`);
+    return Prisma.sql`${value}`;
+  }
+  if (typeof value === 'string') {
+    if (value.includes('\0')) throw new ValidationError(path, 'a string cannot hold NUL.');
+    return cast(value, 'text');
+  }
+  if (typeof value === 'boolean') return Prisma.sql`${value}`;
+  throw new ValidationError(path, `cannot compare with ${value === null ? 'null' : typeof value}: use a Decimal, bigint, number, string, boolean or Date.`);
 }

@@ -7,8 +7,9 @@ import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } from './catalog.ts';
-import type { Condition } from './conditions.ts';
+import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
+import { resultValue } from './parameters.ts';
 import type { WindowFunction } from './functions.ts';
 import { exactTextSql, isInstantField, outputColumnSql } from './instant-output.ts';
 import {
@@ -40,9 +41,12 @@ interface WindowQueryProps<M extends ModelName> {
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
   readonly limit?: number | undefined;
   readonly top?: { readonly n: number; readonly window: WindowSpec<M, true> };
+  /** Conditions on outputs (window results), applied around the query: PostgreSQL has no QUALIFY. */
+  readonly resultFilters?: readonly Prisma.Sql[];
 }
 
 const ROW_NUMBER_ALIAS = '__top_rank';
+const RESULT_OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '>', '>='];
 
 /**
  * An immutable SELECT over one Prisma model with window functions. Building (`toSql`) is separate from
@@ -184,6 +188,29 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return new WindowQuery({ ...this.#props, top: { n, window } });
   }
 
+  /**
+   * Keeps the rows whose output `alias` (a window function's result or a selected field) compares as given with
+   * `value` — what other databases write with QUALIFY. Compiled as a filter around the query, so every window is
+   * computed over all rows first; repeated calls AND together.
+   * ```ts
+   * windowQuery('Transaction').select('id')
+   *   .add('balance', f.runningTotal('amount'), w)
+   *   .whereResult('balance', '<', new Prisma.Decimal(0))   // the rows that took an account below zero
+   * // SELECT "id", "balance" FROM (SELECT ..., SUM(...) OVER (...) AS "balance", ... FROM "Transaction") AS page
+   * //   WHERE "balance" < CAST($1 AS numeric) ORDER BY ...
+   * ```
+   */
+  whereResult<K extends keyof Row & string>(alias: K, operator: ComparisonOperator, value: NonNullable<Row[K]>): WindowQuery<M, Row, W> {
+    if (!this.#outputAliases().includes(alias)) {
+      throw new WindowSpecError(`whereResult("${String(alias)}"): no output of that name. Outputs: ${this.#outputAliases().join(', ')}.`);
+    }
+    if (!RESULT_OPERATORS.includes(operator)) {
+      throw new WindowSpecError(`Unknown operator "${String(operator)}": use one of ${RESULT_OPERATORS.join(' ')}.`);
+    }
+    const condition = Prisma.sql`${aliasRef(alias)} ${Prisma.raw(operator)} ${resultValue(`whereResult(${alias})`, value)}`;
+    return new WindowQuery({ ...this.#props, resultFilters: [...(this.#props.resultFilters ?? []), condition] });
+  }
+
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
   toSql(): Prisma.Sql {
     const { model, columns, functions, where, top } = this.#props;
@@ -193,6 +220,12 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const items = this.#selectItems();
     const windowClause = this.#windowClause();
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
+    if (this.#props.resultFilters?.length) {
+      const order = this.#resultOrder(top?.window);
+      const outer = this.#outputAliases().map((alias) => aliasRef(alias));
+      const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
+      return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page WHERE ${Prisma.join(this.#props.resultFilters, ' AND ')} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
+    }
 
     if (!top) {
       return Prisma.sql`SELECT ${Prisma.join(items, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause} ORDER BY ${this.#orderSql()}${limit}`;
@@ -284,7 +317,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const after = opts.after === undefined || opts.after === null ? undefined : cursors.decode(fingerprint, opts.after, order.length);
 
     const outer = [...this.#outputAliases(), PAGE_POSITION].map((alias) => aliasRef(alias));
-    const where = after ? Prisma.sql` WHERE ${afterPositionSql(model, order, after)}` : Prisma.empty;
+    const filters = [...(this.#props.resultFilters ?? []), ...(after ? [afterPositionSql(model, order, after)] : [])];
+    const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
     const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
     const sql = Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
 
@@ -395,6 +429,12 @@ function renderOver<M extends ModelName>(
   const named = typeof over === 'string';
   const spec = named ? windows?.get(over) : over;
   if (!spec) throw new WindowSpecError(`Unknown window "${String(over)}".`);
+  if (spec.isWholePartition && (fn.picksRow || fn.peerSensitive || fn.frame)) {
+    throw new WindowSpecError(
+      `${fn.name} depends on an order or a frame, and a wholePartition() window has neither: give it .orderBy(...).`,
+    );
+  }
+  if (spec.isWholePartition) return named ? Prisma.sql`OVER ${aliasRef(over)}` : Prisma.sql`OVER (${spec.toSql()})`;
   const framed = fn.frame ? spec.frame(fn.frame) : spec;
   const id = idField(spec.model);
   const peersPossible = fn.picksRow && !framed.effectiveOrder().some((item) => item.field === id);

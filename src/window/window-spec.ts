@@ -17,6 +17,8 @@ interface WindowSpecProps<M extends ModelName> {
   readonly partitionBy: readonly FieldOf<M>[];
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
   readonly frame: Frame;
+  /** `wholePartition()` was called: no ORDER BY, the frame is the whole partition. */
+  readonly whole?: boolean | undefined;
 }
 
 /**
@@ -53,6 +55,24 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   get currentFrame(): Frame {
     return this.#props.frame;
   }
+  /** True for a spec made by `wholePartition()`. */
+  get isWholePartition(): boolean {
+    return this.#props.whole === true;
+  }
+
+  /**
+   * Every row of the partition, in no order: `OVER (PARTITION BY ...)` with no ORDER BY and no frame, for
+   * aggregates that do not depend on order (`sum`, `count`, `avg`, `min`, `max`, `stddev`, `boolAnd`, ...): the
+   * partition's total on every row. Asked for by name, so a window without ORDER BY is never written by accident;
+   * functions whose result depends on an order (ranks, `lag`, `firstValue`, `arrayAgg`, moving frames) refuse it.
+   * ```ts
+   * windowSpec('Transaction').partitionBy('accountId').wholePartition() // PARTITION BY "accountId"
+   * ```
+   */
+  wholePartition(this: WindowSpec<M, false>): WindowSpec<M, true> {
+    if (this.#props.orderBy.length > 0) throw new WindowSpecError('wholePartition() is a window without ORDER BY: drop .orderBy(...).');
+    return new WindowSpec<M, true>({ ...this.#props, whole: true });
+  }
 
   /**
    * Adds partition columns (appended to any already given).
@@ -74,6 +94,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * ```
    */
   orderBy(field: FieldOf<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {
+    if (this.#props.whole) throw new WindowSpecError('A wholePartition() window has no order: start a new windowSpec to order one.');
     columnRef(this.#props.model, field);
     if (direction !== 'asc' && direction !== 'desc') {
       throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
@@ -94,6 +115,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * ```
    */
   frame(frame: Frame): WindowSpec<M, Ordered> {
+    if (this.#props.whole) throw new WindowSpecError('A wholePartition() window is always the whole partition: it takes no frame.');
     const checked = requireFrame(frame);
     if (this.#props.orderBy.length > 0) requireRangeOffsetsFit(this.#props.model, this.#props.orderBy, checked);
     return new WindowSpec({ ...this.#props, frame: checked });
@@ -141,6 +163,9 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    */
   toSql(this: WindowSpec<M, true>, options: { tiebreaker?: boolean; frame?: boolean } = {}): Prisma.Sql {
     const { model, partitionBy, orderBy, frame } = this.#props;
+    if (this.#props.whole) {
+      return partitionBy.length === 0 ? Prisma.empty : Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((f) => columnRef(model, f)), ', ')}`;
+    }
     if (orderBy.length === 0) {
       throw new WindowSpecError(
         'A window without ORDER BY has no defined running order. Call .orderBy(field) before using the window.',

@@ -7,6 +7,31 @@ describe('inferred row types', () => {
   const f = windowFunctions('Transaction');
   const w = windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt');
 
+  it('types the statistical, boolean and collecting aggregates by their SQL results', () => {
+    const query = windowQuery('Transaction')
+      .select('id')
+      .add('spread', f.stddev('amount'), w)
+      .add('accountSpread', f.varPop('accountId'), w)
+      .add('positive', f.every(conditions('Transaction').compare('accountId', '>', 0)), w)
+      .add('amounts', f.arrayAgg('amount'), w)
+      .add('times', f.arrayAgg('createdAt'), w)
+      .add('joined', f.stringAgg('amount', ', '), w)
+      .add('second', f.nthValue('createdAt', 2), w)
+      .add('cume', f.cumeDist(), w)
+      .add('custom', f.aggregate<bigint>('my_count', 'amount'), w);
+    type Row = Awaited<ReturnType<typeof query.execute>>[number];
+    expectTypeOf<Row['spread']>().toEqualTypeOf<Prisma.Decimal | null>();
+    expectTypeOf<Row['accountSpread']>().toEqualTypeOf<Prisma.Decimal | null>();
+    expectTypeOf<Row['positive']>().toEqualTypeOf<boolean | null>();
+    expectTypeOf<Row['amounts']>().toEqualTypeOf<(Prisma.Decimal | null)[] | null>();
+    expectTypeOf<Row['times']>().toEqualTypeOf<Date[] | null>();
+    expectTypeOf<Row['joined']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Row['second']>().toEqualTypeOf<Date | null>();
+    expectTypeOf<Row['cume']>().toEqualTypeOf<number>();
+    expectTypeOf<Row['custom']>().toEqualTypeOf<bigint>();
+    expect(query.toSql().text).toContain('"my_count"("amount")');
+  });
+
   it('types selected columns like Prisma does and each function by its SQL result', () => {
     const query = windowQuery('Transaction')
       .select('id', 'accountId', 'amount', 'createdAt')
