@@ -55,6 +55,7 @@ const METHODS = [
   'insertAndReport',
   'bucketTotals',
   'streamBucketTotals',
+  'pageBucketTotals',
   'globalBucketTotals',
   'balanceAsOf',
   'currentBalances',

@@ -7,7 +7,7 @@ import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, ty
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import { compileBalances } from '../streaming/balance-compiler.ts';
-import { compileBuckets } from '../streaming/bucket-compiler.ts';
+import { BUCKET_POSITION, compileBucketPage, compileBuckets } from '../streaming/bucket-compiler.ts';
 import {
   balancePlanFromOptions,
   bucketPlanFromOptions,
@@ -24,6 +24,7 @@ import { requireModelDefinition } from '../validation/model-definition.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import type { ModelName } from '../window/catalog.ts';
+import { queryFingerprint, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError } from '../errors.ts';
 import type {
   BalanceOptions,
@@ -64,6 +65,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   protected abstract readonly definition: RunningTotalModel<M, Key, Data>;
 
   private readonly cursors: CursorCodec;
+  private readonly bucketCursors: WindowPageCursor;
   private readonly pgPool: pg.Pool | undefined;
 
   /**
@@ -76,6 +78,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     options: RepositoryOptions = {},
   ) {
     this.cursors = new CursorCodec(options.cursorSecret);
+    this.bucketCursors = new WindowPageCursor(options.cursorSecret);
     this.pgPool = options.pgPool;
   }
 
@@ -202,6 +205,36 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     for await (const row of streamDeclaredCursor<Record<string, unknown>>(this.db, compileBuckets(plan), settings)) {
       yield this.withKey(row) as unknown as PartitionBucketTotal<Key>;
     }
+  }
+
+  /**
+   * `bucketTotals` a page at a time: at most `limit` bucket rows (1..10,000) in the same order, and a signed
+   * `nextCursor` bound to the options (`null` on the last page). Values are those of the whole result: the
+   * running total of a bucket on page 5 includes every bucket before it.
+   * ```ts
+   * const first = await repo.pageBucketTotals({ bucket: 'hour', from, to, limit: 500 });
+   * const next = await repo.pageBucketTotals({ bucket: 'hour', from, to, limit: 500, after: first.nextCursor! });
+   * ```
+   */
+  async pageBucketTotals(
+    options: BucketTotalsOptions<Key> & { readonly limit: number; readonly after?: string | null | undefined },
+  ): Promise<{ rows: PartitionBucketTotal<Key>[]; nextCursor: string | null }> {
+    const { limit: rawLimit, after, ...bucketOptions } = requireOptions('options', options, [
+      'partitions', 'bucket', 'from', 'to', 'timeZone', 'fill', 'carry', 'compareWith', 'limit', 'after',
+    ]);
+    const limit = requirePositiveInt('options.limit', rawLimit, 10_000);
+    const plan = bucketPlanFromOptions(this.checkedDefinition, bucketOptions, 'partition');
+    const fingerprint = queryFingerprint(compileBuckets(plan));
+    const keys = plan.partitionBy.length + 1;
+    const position = after === undefined || after === null ? undefined : this.bucketCursors.decode(fingerprint, after, keys);
+    const fetched = await queryRows<Record<string, unknown>>(this.db, compileBucketPage(plan, position, limit));
+    const rows = fetched.slice(0, limit);
+    const last = rows.at(-1);
+    const nextCursor = fetched.length > limit && last ? this.bucketCursors.encode(fingerprint, last[BUCKET_POSITION] as string[]) : null;
+    return {
+      rows: rows.map(({ [BUCKET_POSITION]: _position, ...row }) => this.withKey(row)) as unknown as PartitionBucketTotal<Key>[],
+      nextCursor,
+    };
   }
 
   /** `bucketTotals` across all partitions: one series of buckets for the whole ledger (`partitions` not allowed). */

@@ -1,9 +1,9 @@
 import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
-import { aliasRef, columnInfo, columnRef, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { isInstantField } from '../window/instant-output.ts';
-import { checkedColumnArray, textValue, typedColumnValue } from '../window/parameters.ts';
+import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
 /** A running-total plan asked for calendar buckets of `[from, to)`: the same value, plus how to bucket it. */
@@ -175,4 +175,25 @@ export function instantOf(model: string, field: string, value: Prisma.Sql): Pris
 // A partition value as read into a row: instants as their UTC wall time, like every other instant output.
 export function keyOutput(model: string, field: FieldOf<ModelName> | string, value: Prisma.Sql): Prisma.Sql {
   return isInstantField(model, field) ? Prisma.sql`(${value} AT TIME ZONE 'UTC')` : value;
+}
+
+/** The hidden output holding a bucket row's position (partition values and bucket start, as stored text). */
+export const BUCKET_POSITION = '__bucket_position';
+
+/**
+ * One page of a bucket plan's rows, after a position: the bucketed query as a subquery, resumed after the last
+ * row's partition values and bucket start (the server's own text, cast back), `limit + 1` rows to see whether
+ * more follow. Every page computes the buckets again; the values on a page are those of the whole result.
+ */
+export function compileBucketPage<M extends ModelName>(plan: BucketPlan<M>, after: readonly string[] | undefined, limit: number): Prisma.Sql {
+  const { model } = plan;
+  const columns = [
+    ...plan.partitionBy.map((field) => ({ ref: Prisma.sql`b.${aliasRef(field)}`, type: isInstantField(model, field) ? 'timestamp' : scalarTypeOf(model, field) })),
+    { ref: Prisma.sql`b."bucketStart"`, type: 'timestamp' },
+  ];
+  const position = Prisma.sql`ARRAY[${Prisma.join(columns.map((c) => Prisma.sql`to_json(${c.ref}) #>> '{}'`), ', ')}]::text[] AS ${aliasRef(BUCKET_POSITION)}`;
+  const resume = after
+    ? Prisma.sql` WHERE (${Prisma.join(columns.map((c) => c.ref), ', ')}) > (${Prisma.join(columns.map((c, i) => storedText(after[i]!, c.type)), ', ')})`
+    : Prisma.empty;
+  return Prisma.sql`SELECT b.*, ${position} FROM (${compileBuckets(plan)}) AS b${resume} ORDER BY ${Prisma.join(columns.map((c) => c.ref), ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
 }

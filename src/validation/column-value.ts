@@ -49,8 +49,12 @@ export function requireColumnValue(path: string, model: string, field: string, v
       return value;
     case 'Decimal':
       return requireNumeric(path, value);
-    case 'DateTime':
-      return requireDate(path, value).toISOString();
+    case 'DateTime': {
+      const iso = requireDate(path, value).toISOString();
+      // A time of day is the Date's UTC clock (Prisma's convention: 1970-01-01THH:MM:SSZ).
+      const native = info.nativeType?.[0];
+      return native === 'Time' ? iso.slice(11, 23) : native === 'Timetz' ? `${iso.slice(11, 23)}+00` : iso;
+    }
     case 'String':
       return requireString(path, value);
     case 'Boolean':

@@ -201,11 +201,23 @@ export function arrayTypeOf(model: string, field: string): string {
     case 'Decimal':
       return 'numeric[]';
     case 'Float':
-      return 'float8[]';
+      return native === 'Real' ? 'float4[]' : 'float8[]';
     case 'Boolean':
       return 'bool[]';
     case 'DateTime':
-      return native === 'Date' ? 'date[]' : native === 'Timestamp' ? 'timestamp[]' : 'timestamptz[]';
+      switch (native) {
+        case 'Date':
+          return 'date[]';
+        case 'Timestamp':
+        case undefined: // Prisma's default for DateTime on PostgreSQL is timestamp(3), without a zone
+          return 'timestamp[]';
+        case 'Time':
+          return 'time[]';
+        case 'Timetz':
+          return 'timetz[]';
+        default:
+          return 'timestamptz[]';
+      }
     default:
       throw new WindowSpecError(`Field ${model}.${field} of type ${info.type} cannot be filtered by a list.`);
   }

@@ -73,8 +73,13 @@ function requireInterval(value: unknown): string {
 
 function requireOffset(mode: FrameMode, offset: unknown): FrameOffset {
   if (typeof offset === 'number') {
-    if (!Number.isSafeInteger(offset) || offset < 0) {
-      throw new WindowSpecError(`Frame offset must be a non-negative integer, got ${String(offset)}.`);
+    // RANGE measures a distance along the order key, which can be fractional (a float or numeric key); ROWS and
+    // GROUPS count rows and peer groups.
+    const valid = mode === 'RANGE' ? Number.isFinite(offset) && offset >= 0 : Number.isSafeInteger(offset) && offset >= 0;
+    if (!valid) {
+      throw new WindowSpecError(
+        `Frame offset must be a non-negative ${mode === 'RANGE' ? 'finite number' : 'integer'}, got ${String(offset)}.`,
+      );
     }
     return offset;
   }
@@ -165,7 +170,7 @@ export function hasIntervalOffset(bound: FrameBound): boolean {
 }
 
 function offsetSql(offset: FrameOffset): Prisma.Sql {
-  // A validated integer is printed, not bound: PostgreSQL needs frame offsets as constants of a known type.
+  // A validated number is printed, not bound: PostgreSQL needs frame offsets as constants of a known type.
   if (typeof offset === 'number') return Prisma.raw(String(offset));
   return intervalValue(offset.interval);
 }

@@ -138,3 +138,12 @@ export function resultValue(path: string, value: unknown): Prisma.Sql {
   if (typeof value === 'boolean') return Prisma.sql`${value}`;
   throw new ValidationError(path, `cannot compare with ${value === null ? 'null' : typeof value}: use a Decimal, bigint, number, string, boolean or Date.`);
 }
+
+/**
+ * A stored value as the server printed it, cast to a type the library chose (a column's type, or `timestamp` for
+ * an instant output): a cursor position read back. `CAST($1 AS timestamp)`.
+ */
+export function storedText(text: string, type: string): Prisma.Sql {
+  if (!/^[a-z0-9_]+$/.test(type)) throw new Error(`storedText: not a type name: ${type}`);
+  return cast(text, type);
+}

@@ -43,6 +43,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly top?: { readonly n: number; readonly window: WindowSpec<M, true> };
   /** Conditions on outputs (window results), applied around the query: PostgreSQL has no QUALIFY. */
   readonly resultFilters?: readonly Prisma.Sql[];
+  /** Outputs the result rows are ordered by first (then the order keys and the id). */
+  readonly resultOrder?: readonly { readonly alias: string; readonly direction: SortDirection }[];
 }
 
 const ROW_NUMBER_ALIAS = '__top_rank';
@@ -211,6 +213,24 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return new WindowQuery({ ...this.#props, resultFilters: [...(this.#props.resultFilters ?? []), condition] });
   }
 
+  /**
+   * Orders the result rows by an output first (a window function's result, e.g. a rank or a share), then by the
+   * query's order keys and the id, so ties still come in one order. Repeated calls add keys.
+   * ```ts
+   * windowQuery('SalesRecord').select('id', 'region')
+   *   .add('share', f.shareOfPartition('revenue'), windowSpec('SalesRecord').partitionBy('region').orderBy('saleDate'))
+   *   .orderByResult('share', 'desc')
+   * // SELECT "id", "region", "share" FROM (...) AS page ORDER BY "share" DESC, "__page_order_0" ASC, ...
+   * ```
+   */
+  orderByResult<K extends keyof Row & string>(alias: K, direction: SortDirection = 'asc'): WindowQuery<M, Row, W> {
+    if (!this.#outputAliases().includes(alias)) {
+      throw new WindowSpecError(`orderByResult("${String(alias)}"): no output of that name. Outputs: ${this.#outputAliases().join(', ')}.`);
+    }
+    if (direction !== 'asc' && direction !== 'desc') throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+    return new WindowQuery({ ...this.#props, resultOrder: [...(this.#props.resultOrder ?? []), { alias, direction }] });
+  }
+
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
   toSql(): Prisma.Sql {
     const { model, columns, functions, where, top } = this.#props;
@@ -220,11 +240,14 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const items = this.#selectItems();
     const windowClause = this.#windowClause();
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
-    if (this.#props.resultFilters?.length) {
+    if (this.#props.resultFilters?.length || this.#props.resultOrder?.length) {
       const order = this.#resultOrder(top?.window);
       const outer = this.#outputAliases().map((alias) => aliasRef(alias));
-      const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
-      return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page WHERE ${Prisma.join(this.#props.resultFilters, ' AND ')} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
+      const byResult = (this.#props.resultOrder ?? []).map(({ alias, direction }) => Prisma.sql`${aliasRef(alias)} ${Prisma.raw(direction.toUpperCase())}`);
+      const outerOrder = [...byResult, ...order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))))];
+      const filters = this.#props.resultFilters ?? [];
+      const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
+      return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
     }
 
     if (!top) {
@@ -309,6 +332,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const cursors = new WindowPageCursor(opts.cursorSecret as string | undefined);
     const { model } = this.#props;
     if (this.#props.limit !== undefined) throw new WindowSpecError('page() sets the page size itself: drop .limit(n) from the query.');
+    if (this.#props.resultOrder?.length) {
+      throw new WindowSpecError('page() resumes after stored order keys, and orderByResult() orders by a computed output: use execute() or stream().');
+    }
     const reserved = this.#outputAliases().find((alias) => alias.startsWith('__page_'));
     if (reserved !== undefined) throw new WindowSpecError(`page() reserves output names starting with "__page_": rename "${reserved}".`);
     const order = this.#resultOrder(this.#props.top?.window);

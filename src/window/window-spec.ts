@@ -200,6 +200,8 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
     if (numeric) throw new WindowSpecError(`${where}: use an interval such as { preceding: { interval: '7 days' } }.`);
   } else if (['Int', 'BigInt', 'Decimal', 'Float'].includes(type)) {
     if (interval) throw new WindowSpecError(`${where}: use a number in the column's unit, not an interval.`);
+    const fractional = bounds.some((bound) => typeof bound === 'object' && Object.values(bound).some((o) => typeof o === 'number' && !Number.isInteger(o)));
+    if (fractional && (type === 'Int' || type === 'BigInt')) throw new WindowSpecError(`${where}: an integer column takes whole-number offsets.`);
   } else {
     throw new WindowSpecError(`${where}: only numeric and date/time columns have distances; use ROWS or GROUPS.`);
   }

@@ -252,6 +252,26 @@ describe('bucketTotals', () => {
     }
   });
 
+  it('pages the same rows as bucketTotals with signed cursors, for page sizes 1 to 100', async () => {
+    const options = { bucket: 'hour' as const, timeZone: 'Asia/Kolkata', from: new Date('2026-10-24T18:00:00Z'), to: new Date('2026-10-25T06:00:00Z') };
+    const plain = (rows: readonly object[]) => JSON.parse(JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
+    const all = plain(await ledger().bucketTotals(options));
+    for (const limit of [1, 3, 7, 100]) {
+      const walked = [];
+      let after: string | null = null;
+      for (let pages = 0; pages <= all.length + 1; pages++) {
+        const page: { rows: object[]; nextCursor: string | null } = await ledger().pageBucketTotals({ ...options, limit, after });
+        expect(page.rows.length).toBeLessThanOrEqual(limit);
+        walked.push(...page.rows);
+        if (page.nextCursor === null) break;
+        after = page.nextCursor;
+      }
+      expect(plain(walked), `limit ${limit}`).toEqual(all);
+    }
+    const first = await ledger().pageBucketTotals({ ...options, limit: 2 });
+    await expect(ledger().pageBucketTotals({ ...options, timeZone: 'UTC', limit: 2, after: first.nextCursor })).rejects.toThrow(/different query/);
+  });
+
   it('one global series across partitions', async () => {
     const global = await ledger().globalBucketTotals({ bucket: 'year', from: new Date('2026-01-01T00:00:00Z'), to: new Date('2029-01-01T00:00:00Z') });
     const total = stored.reduce((t, r) => t + (r.cents ?? 0n), 0n);

@@ -77,3 +77,18 @@ describe('whereResult', () => {
     expect(() => ledger.whereResult('createdAt', '>', new Date('x'))).toThrow(ValidationError);
   });
 });
+
+describe('orderByResult', () => {
+  it('orders by a window result, ties broken by the query order and the id', async () => {
+    const all = await ledger.execute(db.prisma);
+    const rows = await ledger.orderByResult('balance', 'desc').execute(db.prisma);
+    const position = new Map(all.map((row, i) => [row.id, i]));
+    const expected = [...all].sort((a, b) => b.balance.comparedTo(a.balance) || position.get(a.id)! - position.get(b.id)!);
+    expect(rows.map((row) => row.id)).toEqual(expected.map((row) => row.id));
+    const streamed = [];
+    for await (const row of ledger.orderByResult('balance', 'desc').stream(db.prisma, { chunkSize: 7 })) streamed.push(row.id);
+    expect(streamed).toEqual(expected.map((row) => row.id));
+    await expect(ledger.orderByResult('n').page(db.prisma, { limit: 5 })).rejects.toThrow(WindowSpecError);
+    expect(() => ledger.orderByResult('nope' as never)).toThrow(WindowSpecError);
+  });
+});
