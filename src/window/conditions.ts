@@ -3,7 +3,7 @@ import { WindowSpecError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { describe } from '../validation/dates.ts';
 import { denseItems, requireDense } from '../validation/dense.ts';
-import { columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
 import { checkedColumnArray, columnValue, typedColumnValue } from './parameters.ts';
 import type { FieldValue } from './types.ts';
 
@@ -73,6 +73,24 @@ export function conditions<M extends ModelName>(model: M) {
       const param = columnValue(`compare(${field}, '${operator}')`, model, field, value);
       return make(Prisma.sql`${column} ${Prisma.raw(operator)} ${param}`);
     },
+    /**
+     * Two fields of the same row compared: `"a" > "b"`. Both must be of one kind (numbers with numbers, dates and
+     * times with each other, text with text, booleans with booleans); a row where either is NULL does not match.
+     * ```ts
+     * c.compareFields('takenAt', '<', 'dayTime') // throws WindowSpecError: DateTime kinds differ (timestamp vs time)
+     * c.compareFields('value', '>', 'ratio')     // "value" > "ratio"
+     * ```
+     */
+    compareFields(left: FieldOf<M>, operator: ComparisonOperator, right: FieldOf<M>): Condition<M> {
+      if (!OPERATORS.includes(operator)) {
+        throw new WindowSpecError(`Unknown operator "${String(operator)}": use one of ${OPERATORS.join(' ')}.`);
+      }
+      const kinds = [left, right].map((field) => comparableKind(model, field));
+      if (kinds[0] !== kinds[1]) {
+        throw new WindowSpecError(`compareFields(${left}, '${operator}', ${right}): a ${kinds[0]} cannot be compared with a ${kinds[1]}.`);
+      }
+      return make(Prisma.sql`${columnRef(model, left)} ${Prisma.raw(operator)} ${columnRef(model, right)}`);
+    },
     isNull(field: FieldOf<M>): Condition<M> {
       return make(Prisma.sql`${columnRef(model, field)} IS NULL`);
     },
@@ -138,4 +156,26 @@ export function conditions<M extends ModelName>(model: M) {
       return make(Prisma.sql`NOT (${requireCondition(model, part, 'not()').sql})`);
     },
   };
+}
+
+// Which fields PostgreSQL compares meaningfully: numbers with numbers, text with text, and each kind of time only
+// with itself (a time of day is not an instant; a date compares with a timestamp only through a zone).
+function comparableKind(model: string, field: string): string {
+  const info = columnInfo(model, field);
+  if (info.isList) throw new WindowSpecError(`compareFields: ${model}.${field} is a list.`);
+  switch (info.type) {
+    case 'Int':
+    case 'BigInt':
+    case 'Float':
+    case 'Decimal':
+      return 'number';
+    case 'String':
+      return 'text';
+    case 'Boolean':
+      return 'boolean';
+    case 'DateTime':
+      return `${(info.nativeType?.[0] ?? 'Timestamp').toLowerCase()}`;
+    default:
+      throw new WindowSpecError(`compareFields: ${model}.${field} (${info.type}) cannot be compared.`);
+  }
 }

@@ -49,6 +49,22 @@ beforeAll(async () => {
   }
 });
 
+describe('comparing two fields of a row', () => {
+  it('float with float (a NULL on either side never matches), and kinds that cannot meet are refused', async () => {
+    const rows = await windowQuery('Reading')
+      .select('id')
+      .where(c.compareFields('value', '>', 'ratio'))
+      .add('n', f.count(), windowSpec('Reading').wholePartition())
+      .execute(db.prisma);
+    const expected = await byHand(`CASE WHEN value > ratio THEN 'in' END`);
+    expect(rows.map((row) => String(row.id)).sort()).toEqual([...expected].filter(([, v]) => v === 'in').map(([id]) => id).sort());
+    expect(rows.length).toBeGreaterThan(0);
+    expect(() => c.compareFields('takenAt', '<', 'dayTime')).toThrow(WindowSpecError);
+    expect(() => c.compareFields('value', 'LIKE' as never, 'ratio')).toThrow(WindowSpecError);
+    expect(() => c.compareFields('value', '=', 'nope' as never)).toThrow(WindowSpecError);
+  });
+});
+
 describe('float, nullable int, timestamp and time columns in the builder', () => {
   const perSensor = windowSpec('Reading').partitionBy('sensorId').orderBy('takenAt');
 
