@@ -143,5 +143,5 @@ export {
   type WindowAggFeed,
 } from './explain/index.ts';
 export { SESSION_OPTIONS } from './executor/session-options.ts';
-export { BUCKETS, COMPARE_PERIODS, type Bucket, type ComparePeriod } from './validation/bucket-options.ts';
+export { BUCKETS, COMPARE_PERIODS, requireTimeZone, type Bucket, type ComparePeriod } from './validation/bucket-options.ts';
 export { SessionTimeZoneError } from './ingest/session-time-zone.ts';

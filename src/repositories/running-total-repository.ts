@@ -24,7 +24,7 @@ import { requireModelDefinition } from '../validation/model-definition.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import type { ModelName } from '../window/catalog.ts';
-import { queryFingerprint, WindowPageCursor } from '../window/query-page.ts';
+import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError } from '../errors.ts';
 import type {
   BalanceOptions,
@@ -224,17 +224,13 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     ]);
     const limit = requirePositiveInt('options.limit', rawLimit, 10_000);
     const plan = bucketPlanFromOptions(this.checkedDefinition, bucketOptions, 'partition');
-    const fingerprint = queryFingerprint(compileBuckets(plan));
+    const buckets = compileBuckets(plan);
+    const fingerprint = queryFingerprint(buckets);
     const keys = plan.partitionBy.length + 1;
     const position = after === undefined || after === null ? undefined : this.bucketCursors.decode(fingerprint, after, keys);
-    const fetched = await queryRows<Record<string, unknown>>(this.db, compileBucketPage(plan, position, limit));
-    const rows = fetched.slice(0, limit);
-    const last = rows.at(-1);
-    const nextCursor = fetched.length > limit && last ? this.bucketCursors.encode(fingerprint, last[BUCKET_POSITION] as string[]) : null;
-    return {
-      rows: rows.map(({ [BUCKET_POSITION]: _position, ...row }) => this.withKey(row)) as unknown as PartitionBucketTotal<Key>[],
-      nextCursor,
-    };
+    const fetched = await queryRows<Record<string, unknown>>(this.db, compileBucketPage(plan, buckets, position, limit));
+    const page = splitPage(fetched, limit, BUCKET_POSITION, (last) => this.bucketCursors.encode(fingerprint, last));
+    return { rows: page.rows.map((row) => this.withKey(row)) as unknown as PartitionBucketTotal<Key>[], nextCursor: page.nextCursor };
   }
 
   /** `bucketTotals` across all partitions: one series of buckets for the whole ledger (`partitions` not allowed). */
@@ -265,16 +261,12 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return rows.map((row) => this.withKey(row)) as unknown as PartitionBalance<Key>[];
   }
 
-  // A result row's partition fields folded into `key`: the value itself, or an object for a composite key.
+  // A result row's partition fields folded into `key`, as the definition makes a key of a row (`keyOf`).
   private withKey(row: Record<string, unknown>): Record<string, unknown> {
-    const fields = partitionFieldsOf(this.checkedDefinition);
+    const def = this.checkedDefinition;
     const rest = { ...row };
-    const values = fields.map((field) => {
-      const value = rest[field];
-      delete rest[field];
-      return [field, value] as const;
-    });
-    return { key: fields.length === 1 ? values[0]![1] : Object.fromEntries(values), ...rest };
+    for (const field of partitionFieldsOf(def)) delete rest[field];
+    return { key: def.keyOf(row as Data), ...rest };
   }
 
   /**

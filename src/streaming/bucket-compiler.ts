@@ -181,11 +181,16 @@ export function keyOutput(model: string, field: FieldOf<ModelName> | string, val
 export const BUCKET_POSITION = '__bucket_position';
 
 /**
- * One page of a bucket plan's rows, after a position: the bucketed query as a subquery, resumed after the last
+ * One page of a bucket plan's rows, after a position: the bucketed query (`compileBuckets(plan)`) as a subquery, resumed after the last
  * row's partition values and bucket start (the server's own text, cast back), `limit + 1` rows to see whether
  * more follow. Every page computes the buckets again; the values on a page are those of the whole result.
  */
-export function compileBucketPage<M extends ModelName>(plan: BucketPlan<M>, after: readonly string[] | undefined, limit: number): Prisma.Sql {
+export function compileBucketPage<M extends ModelName>(
+  plan: BucketPlan<M>,
+  buckets: Prisma.Sql,
+  after: readonly string[] | undefined,
+  limit: number,
+): Prisma.Sql {
   const { model } = plan;
   const columns = [
     ...plan.partitionBy.map((field) => ({ ref: Prisma.sql`b.${aliasRef(field)}`, type: isInstantField(model, field) ? 'timestamp' : scalarTypeOf(model, field) })),
@@ -195,5 +200,5 @@ export function compileBucketPage<M extends ModelName>(plan: BucketPlan<M>, afte
   const resume = after
     ? Prisma.sql` WHERE (${Prisma.join(columns.map((c) => c.ref), ', ')}) > (${Prisma.join(columns.map((c, i) => storedText(after[i]!, c.type)), ', ')})`
     : Prisma.empty;
-  return Prisma.sql`SELECT b.*, ${position} FROM (${compileBuckets(plan)}) AS b${resume} ORDER BY ${Prisma.join(columns.map((c) => c.ref), ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
+  return Prisma.sql`SELECT b.*, ${position} FROM (${buckets}) AS b${resume} ORDER BY ${Prisma.join(columns.map((c) => c.ref), ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
 }

@@ -84,3 +84,25 @@ export class WindowPageCursor {
     return position as string[];
   }
 }
+
+/**
+ * The page a keyset query fetched (`limit + 1` rows): at most `limit` rows without their hidden position output,
+ * and the cursor after the last of them when another row followed (`null` on the last page).
+ */
+export function splitPage(
+  fetched: readonly Record<string, unknown>[],
+  limit: number,
+  positionAlias: string,
+  encode: (position: string[]) => string,
+): { readonly rows: Record<string, unknown>[]; readonly nextCursor: string | null } {
+  const rows = fetched.slice(0, limit);
+  const last = rows.at(-1);
+  const nextCursor = fetched.length > limit && last ? encode(last[positionAlias] as string[]) : null;
+  return {
+    rows: rows.map((row) => {
+      const { [positionAlias]: _position, ...rest } = row;
+      return rest;
+    }),
+    nextCursor,
+  };
+}

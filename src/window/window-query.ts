@@ -18,6 +18,7 @@ import {
   PAGE_POSITION,
   queryFingerprint,
   requirePageableOrder,
+  splitPage,
   WindowPageCursor,
   type WindowQueryPage,
 } from './query-page.ts';
@@ -244,7 +245,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       const order = this.#resultOrder(top?.window);
       const outer = this.#outputAliases().map((alias) => aliasRef(alias));
       const byResult = (this.#props.resultOrder ?? []).map(({ alias, direction }) => Prisma.sql`${aliasRef(alias)} ${Prisma.raw(direction.toUpperCase())}`);
-      const outerOrder = [...byResult, ...order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))))];
+      const outerOrder = [...byResult, ...hiddenOrderSql(model, order)];
       const filters = this.#props.resultFilters ?? [];
       const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
       return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
@@ -345,15 +346,12 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const outer = [...this.#outputAliases(), PAGE_POSITION].map((alias) => aliasRef(alias));
     const filters = [...(this.#props.resultFilters ?? []), ...(after ? [afterPositionSql(model, order, after)] : [])];
     const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
-    const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
+    const outerOrder = hiddenOrderSql(model, order);
     const sql = Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
 
-    const fetched = await queryRows<Row & { [PAGE_POSITION]: string[] }>(client, sql);
-    const more = fetched.length > limit;
-    const rows = fetched.slice(0, limit);
-    const last = rows.at(-1);
-    const nextCursor = more && last ? cursors.encode(fingerprint, last[PAGE_POSITION]) : null;
-    return { rows: rows.map(({ [PAGE_POSITION]: _position, ...row }) => row as unknown as Row), nextCursor };
+    const fetched = await queryRows<Record<string, unknown>>(client, sql);
+    const page = splitPage(fetched, limit, PAGE_POSITION, (position) => cursors.encode(fingerprint, position));
+    return { rows: page.rows as unknown as Row[], nextCursor: page.nextCursor };
   }
 
   // The SELECT list: fields (instants read as UTC wall time), window functions, exact-text outputs.
@@ -431,6 +429,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       throw new WindowSpecError(`This query reads ${this.#props.model}; a part built for ${model} cannot be used in it.`);
     }
   }
+}
+
+// The query's order, by the hidden order-key outputs of a relation built by #pageRelation.
+function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql[] {
+  return order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
 }
 
 function idOf<M extends ModelName>(model: M): FieldOf<M> {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import pg from 'pg';
 
 import { windowFunctions, windowQuery, windowSpec, WindowSpecError, type WindowSpec } from '../../src/index.ts';
+import { comparable } from '../support/comparable.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = useTestDatabase();
@@ -85,13 +86,11 @@ function everyFunction(spec: Spec, withPickedValues: boolean) {
   return query;
 }
 
-const plain = (rows: readonly object[]) => JSON.parse(JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
-
 async function inBothOrders(run: () => Promise<readonly object[]>): Promise<[unknown, unknown]> {
   await store('ids ascending');
-  const ascending = plain(await run());
+  const ascending = comparable(await run());
   await store('ids descending');
-  const descending = plain(await run());
+  const descending = comparable(await run());
   return [ascending, descending];
 }
 
@@ -123,7 +122,7 @@ describe('window results do not depend on the physical row order', () => {
           .add('sum', f.sum('revenue'), spec);
         const [ascending, descending] = await inBothOrders(() => named.execute(db.prisma));
         expect(descending).toEqual(ascending);
-        expect(plain(await inline.execute(db.prisma))).toEqual(descending);
+        expect(comparable(await inline.execute(db.prisma))).toEqual(descending);
       });
 
       if (!rowsFrame) {
@@ -147,8 +146,8 @@ describe('window results do not depend on the physical row order', () => {
         .add('lead', f.lead('revenue'), spec)
         .add('ntile', f.ntile(2), spec);
     await store('ids descending');
-    const range = plain(await pick(byRevenue.range('UNBOUNDED PRECEDING', 'CURRENT ROW')).execute(db.prisma));
-    const rows = plain(await pick(byRevenue).execute(db.prisma));
+    const range = comparable(await pick(byRevenue.range('UNBOUNDED PRECEDING', 'CURRENT ROW')).execute(db.prisma));
+    const rows = comparable(await pick(byRevenue).execute(db.prisma));
     expect(range).toEqual(rows);
     // EMEA by revenue, then id: 2 (100), 6 (100), 7 (100), 5 (250.50), 1, 3, 4 (4800): lag follows that order.
     const emea = (range as Array<{ id: string; lag: string | null; rowNumber: string }>).filter((row) => ['1n', '3n', '4n'].includes(row.id));

@@ -16,6 +16,7 @@ import {
   WindowSpecError,
   type WindowQuery,
 } from '../../src/index.ts';
+import { comparable } from '../support/comparable.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = useTestDatabase();
@@ -41,8 +42,6 @@ beforeAll(async () => {
   }
 });
 
-const plain = (rows: readonly object[]) => JSON.parse(JSON.stringify(rows, (_, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
-
 /** Every page until nextCursor is null; bounded, so a repeated row fails instead of looping. */
 async function walk<Row extends object, W extends string>(query: WindowQuery<'Transaction', Row, W>, limit: number): Promise<Row[]> {
   const rows: Row[] = [];
@@ -66,9 +65,9 @@ const ledger = windowQuery('Transaction')
 describe('windowQuery().page()', () => {
   for (const limit of [1, 2, 3, 7, 39, 40, 41, 100]) {
     it(`walks the same rows as execute, page size ${limit}`, async () => {
-      const all = plain(await ledger.execute(db.prisma));
+      const all = comparable(await ledger.execute(db.prisma));
       expect(all).toHaveLength(ROWS.length);
-      expect(plain(await walk(ledger, limit))).toEqual(all);
+      expect(comparable(await walk(ledger, limit))).toEqual(all);
     });
   }
 
@@ -97,8 +96,8 @@ describe('windowQuery().page()', () => {
       windowQuery('Transaction').select('id', 'accountId', 'createdAt').topPerPartition(4, perAccount),
     ];
     for (const query of queries) {
-      const all = plain(await query.execute(db.prisma));
-      for (const limit of [1, 5]) expect(plain(await walk(query, limit))).toEqual(all);
+      const all = comparable(await query.execute(db.prisma));
+      for (const limit of [1, 5]) expect(comparable(await walk(query, limit))).toEqual(all);
     }
   });
 
