@@ -2,9 +2,10 @@ import { availableParallelism } from 'node:os';
 
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` never touches a database; `integration` gets one PostgreSQL for the whole run from
+// Three projects: `unit` never touches a database; `integration` gets one PostgreSQL for the whole run from
 // test/global-setup.ts (vitest runs a project's globalSetup only when that project has test files selected, so
-// `npx vitest run test/unit` does not start PostgreSQL).
+// `npx vitest run test/unit` does not start PostgreSQL); `citus` runs against the Citus cluster at CITUS_URL next to
+// a single PostgreSQL (test/citus/global-setup.ts), skipped with a message without CITUS_URL, failing under CI.
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -33,6 +34,20 @@ export default defineConfig({
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'citus',
+          include: ['test/citus/**/*.test.ts'],
+          globalSetup: ['test/citus/global-setup.ts'],
+          setupFiles: ['test/citus/setup.ts'],
+          // One database on the cluster for the run: files take turns (each truncates what it loads).
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],

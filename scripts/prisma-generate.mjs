@@ -8,5 +8,8 @@ const require = createRequire(import.meta.url);
 const cli = require.resolve('prisma/build/index.js');
 const env = { ...process.env };
 env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
-const result = spawnSync(process.execPath, [cli, 'generate'], { stdio: 'inherit', env });
-process.exit(result.status ?? 1);
+// prisma/schema.prisma (the client and catalog), then the distributed variant's catalog (prisma/citus/).
+for (const schema of ['prisma/schema.prisma', 'prisma/citus/schema.prisma']) {
+  const result = spawnSync(process.execPath, [cli, 'generate', '--schema', schema], { stdio: 'inherit', env });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}

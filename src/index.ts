@@ -136,6 +136,7 @@ export {
   formatPlanTree,
   ExplainFormatError,
   type ExplainOptions,
+  type DistributedScan,
   type PlanNode,
   type PlanSummary,
   type RawExplain,

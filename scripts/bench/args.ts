@@ -23,6 +23,8 @@ Sections (all by default):
   page      repo.page: page 1 vs a page at 90% depth vs naive OFFSET n LIMIT k over the window query
   findmany  repo.runningTotals ($queryRaw) vs findMany + cumulative Prisma.Decimal sum in JavaScript
   ingest    insertMany strategy createMany vs unnest vs COPY FROM STDIN (pg-copy-streams)
+  citus     with --citus only, last: the same ledger on a Citus cluster and on one PostgreSQL with the same
+            binaries (a database on its coordinator); running totals, global total, insertMany: cluster / single
 
 Options:
   --rows <n>           rows in the generated ledger (default ${DEFAULT_ROWS.toLocaleString('en-US')}; 10,000,000 works)
@@ -31,7 +33,9 @@ Options:
   --ingest-rows <n>    rows per insert strategy (default min(rows, 20,000); at most ${MAX_BATCH_ROWS.toLocaleString('en-US')})
   --chunk-size <n>     streaming chunk / cursor fetch size (default 10,000)
   --repeat <n>         runs of each short query measurement, median reported (default 3)
-  --only <list>        comma-separated sections to run (${BENCH_SECTIONS.join(', ')})
+  --only <list>        comma-separated sections to run (${BENCH_SECTIONS.join(', ')}, citus)
+  --citus <url>        a Citus coordinator's admin URL (e.g. postgresql://postgres@127.0.0.1:6701/postgres):
+                       adds the citus section; its databases are created there and dropped afterwards
   --output <file>      where the run is appended (default BENCHMARKS.md)
   --no-write           print the table only, do not touch the output file
   --verbose            show how PostgreSQL was found or started
@@ -48,6 +52,8 @@ export interface BenchArgs {
   readonly chunkSize: number;
   readonly repeat: number;
   readonly sections: readonly BenchSection[];
+  /** The Citus coordinator's admin URL for the citus section; undefined: no citus section. */
+  readonly citus: string | undefined;
   readonly output: string;
   readonly write: boolean;
   readonly verbose: boolean;
@@ -64,6 +70,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchArgs> 
     'chunk-size': { type: 'string' },
     repeat: { type: 'string' },
     only: { type: 'string', multiple: true },
+    citus: { type: 'string' },
     output: { type: 'string' },
     'no-write': { type: 'boolean' },
     verbose: { type: 'boolean' },
@@ -72,10 +79,16 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchArgs> 
   const v = parsed.values;
   const rows = intArg('rows', v.rows, DEFAULT_ROWS, 1_000, MAX_ROWS);
   const only = listArg(v.only);
-  const unknown = only?.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s)) ?? [];
+  const unknown = only?.filter((s) => !(BENCH_SECTIONS as readonly string[]).includes(s) && s !== 'citus') ?? [];
   if (unknown.length > 0) {
-    throw new UsageError(`--only: unknown section ${JSON.stringify(unknown[0])}; choose from ${BENCH_SECTIONS.join(', ')}`);
+    throw new UsageError(`--only: unknown section ${JSON.stringify(unknown[0])}; choose from ${BENCH_SECTIONS.join(', ')}, citus`);
   }
+  const citus = v.citus;
+  if (citus !== undefined && !/^postgres(ql)?:\/\//.test(citus)) {
+    throw new UsageError(`--citus must be a postgresql:// URL, got ${JSON.stringify(citus)}`);
+  }
+  if (only?.includes('citus') && citus === undefined) throw new UsageError('--only citus needs --citus <url>');
+  const citusWanted = citus !== undefined && (only === undefined || only.includes('citus'));
   const output = v.output ?? 'BENCHMARKS.md';
   if (output.trim() === '') throw new UsageError('--output must name a file');
   return {
@@ -87,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchArgs> 
       chunkSize: intArg('chunk-size', v['chunk-size'], 10_000, 1, 1_000_000),
       repeat: intArg('repeat', v.repeat, 3, 1, 100),
       sections: only ? BENCH_SECTIONS.filter((s) => only.includes(s)) : BENCH_SECTIONS,
+      citus: citusWanted ? citus : undefined,
       output,
       write: !(v['no-write'] ?? false),
       verbose: v.verbose ?? false,

@@ -9,6 +9,7 @@ import { parseBenchArgs, type BenchArgs } from './args.ts';
 import { openBenchServer } from './databases.ts';
 import { generateLedger } from './dataset.ts';
 import { timeBuckets } from './bucket-section.ts';
+import { citusComparison } from './citus-section.ts';
 import { ingest } from './ingest-section.ts';
 import { describeMachine, machineLine } from './machine.ts';
 import { appendRun } from './markdown.ts';
@@ -38,47 +39,59 @@ async function bench(args: BenchArgs): Promise<number> {
     const db = await server.database('bench');
     const machine = await describeMachine(db.prisma, server.kind);
     log(`${machineLine(machine)}`);
-    log(`generating ${n(args.rows)} rows server-side…`);
-    const stats = await generateLedger(db.url, { rows: args.rows, accounts: args.accounts }, log);
-    const data =
-      `${n(stats.rows)} rows, ${n(stats.accounts)} accounts (largest: #${stats.largestAccount.id} with ` +
-      `${n(stats.largestAccount.rows)} rows), ${n(stats.nullAmounts)} NULL amounts (${pct(stats.nullAmounts, stats.rows)}), ` +
-      `${stats.duplicatesEstimated ? '≈' : ''}${n(stats.duplicateTimestampRows)} rows share a timestamp (${pct(stats.duplicateTimestampRows, stats.rows)}); ` +
-      `table ${n(stats.tableMb)} MB + indexes ${n(stats.indexesMb)} MB; generated in ${stats.seconds.toFixed(0)} s`;
-    log(data);
-    const ctx = { prisma: db.prisma, url: db.url, repeat: args.repeat };
+    let data = 'only the citus section';
+    let rows = `${n(args.rows)} (citus)`;
+    if (args.sections.length > 0) {
+      log(`generating ${n(args.rows)} rows server-side…`);
+      const stats = await generateLedger(db.url, { rows: args.rows, accounts: args.accounts }, log);
+      data =
+        `${n(stats.rows)} rows, ${n(stats.accounts)} accounts (largest: #${stats.largestAccount.id} with ` +
+        `${n(stats.largestAccount.rows)} rows), ${n(stats.nullAmounts)} NULL amounts (${pct(stats.nullAmounts, stats.rows)}), ` +
+        `${stats.duplicatesEstimated ? '≈' : ''}${n(stats.duplicateTimestampRows)} rows share a timestamp (${pct(stats.duplicateTimestampRows, stats.rows)}); ` +
+        `table ${n(stats.tableMb)} MB + indexes ${n(stats.indexesMb)} MB; generated in ${stats.seconds.toFixed(0)} s`;
+      log(data);
+      rows = n(stats.rows);
+      const ctx = { prisma: db.prisma, url: db.url, repeat: args.repeat };
 
-    if (run('stream')) add(await streaming(db.prisma, db.url, args.chunkSize, log));
-    if (run('e2e') || run('findmany') || run('buckets')) {
-      const moderate = await moderateAccounts(db.prisma, args.moderateRows);
-      log(`moderate workload: ${moderate.accounts.length} accounts, ${n(moderate.rows)} rows`);
-      if (run('e2e')) {
-        log('repository end-to-end vs server time…');
-        add(await endToEnd(ctx, moderate.accounts));
+      if (run('stream')) add(await streaming(db.prisma, db.url, args.chunkSize, log));
+      if (run('e2e') || run('findmany') || run('buckets')) {
+        const moderate = await moderateAccounts(db.prisma, args.moderateRows);
+        log(`moderate workload: ${moderate.accounts.length} accounts, ${n(moderate.rows)} rows`);
+        if (run('e2e')) {
+          log('repository end-to-end vs server time…');
+          add(await endToEnd(ctx, moderate.accounts));
+        }
+        if (run('findmany')) {
+          log('$queryRaw vs findMany + JavaScript sum…');
+          add(await queryRawVsFindMany(ctx, moderate.accounts));
+        }
+        if (run('buckets')) {
+          log('daily buckets in SQL vs JavaScript; balanceAsOf early vs late…');
+          add(await timeBuckets(ctx, moderate.accounts.slice(0, 1_000), stats.largestAccount));
+        }
       }
-      if (run('findmany')) {
-        log('$queryRaw vs findMany + JavaScript sum…');
-        add(await queryRawVsFindMany(ctx, moderate.accounts));
+      if (run('page')) {
+        log('keyset pages vs OFFSET…');
+        add(await keysetPages(ctx, stats.largestAccount));
       }
-      if (run('buckets')) {
-        log('daily buckets in SQL vs JavaScript; balanceAsOf early vs late…');
-        add(await timeBuckets(ctx, moderate.accounts.slice(0, 1_000), stats.largestAccount));
+      if (run('ingest')) {
+        log(`bulk insert of ${n(args.ingestRows)} rows per strategy (separate database)…`);
+        const target = await server.database('bench_ingest');
+        add(await ingest(target.prisma, target.url, args.ingestRows));
       }
     }
-    if (run('page')) {
-      log('keyset pages vs OFFSET…');
-      add(await keysetPages(ctx, stats.largestAccount));
-    }
-    if (run('ingest')) {
-      log(`bulk insert of ${n(args.ingestRows)} rows per strategy (separate database)…`);
-      const target = await server.database('bench_ingest');
-      add(await ingest(target.prisma, target.url, args.ingestRows));
+    let runData = data;
+    if (args.citus !== undefined) {
+      log('Citus cluster vs single node (separate databases on the cluster)…');
+      const { data: citusData, ...result } = await citusComparison(args.citus, args, log);
+      add(result);
+      runData = `${data}. Citus section: ${citusData}`;
     }
 
-    process.stdout.write(`\n${command}\n${machineLine(machine)}\nData: ${data}\n\n${consoleTables(measurements, ratios)}`);
+    process.stdout.write(`\n${command}\n${machineLine(machine)}\nData: ${runData}\n\n${consoleTables(measurements, ratios)}`);
     const seconds = (performance.now() - started) / 1000;
     if (args.write) {
-      await appendRun(args.output, { date: new Date(), command, machine, data, seconds, measurements, ratios }, n(stats.rows));
+      await appendRun(args.output, { date: new Date(), command, machine, data: runData, seconds, measurements, ratios }, rows);
       process.stdout.write(`\nAppended to ${args.output} (${seconds.toFixed(0)} s).\n`);
     }
     return 0;

@@ -2,7 +2,7 @@
  * Arguments of the migration scripts (npm run db:migrate, db:diff, db:new-migration): pure parsing (returns or
  * throws UsageError), so tests call it without a database.
  */
-import { choiceArg, parseArgv, UsageError, verboseOnly, type ParseResult } from './cli/args.ts';
+import { choiceArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
 const WHERE = `Database: DATABASE_URL; when it is unset a temporary PostgreSQL is provisioned
 (scripts/lib/postgres/provision.ts) and stopped afterwards.`;
@@ -14,13 +14,29 @@ Applies the migrations in prisma/migrations that the database has not recorded i
 (like \`prisma migrate deploy\`). ${WHERE}
 
 Options:
-  --verbose   print the schema engine's log lines (and the temporary PostgreSQL's)
-  -h, --help  show this help
+  --schema <path>  another schema and the migrations folder beside it, e.g. prisma/citus/schema.prisma (the
+                   distributed variant: on a Citus coordinator it distributes the tables, elsewhere they stay local)
+  --verbose        print the schema engine's log lines (and the temporary PostgreSQL's)
+  -h, --help       show this help
 
 Exit codes: 0 done · 1 failed · 2 bad arguments · 130 interrupted.
 `;
 
-export const parseDbMigrateArgs = verboseOnly(DB_MIGRATE_USAGE);
+export interface DbMigrateArgs {
+  /** A schema.prisma path; its migrations are the \`migrations\` folder beside it. Undefined: prisma/schema.prisma. */
+  readonly schema: string | undefined;
+  readonly verbose: boolean;
+}
+
+export function parseDbMigrateArgs(argv: readonly string[]): ParseResult<DbMigrateArgs> {
+  const parsed = parseArgv(argv, { schema: { type: 'string' }, verbose: { type: 'boolean' } });
+  if (parsed === null) return { help: DB_MIGRATE_USAGE.trim() };
+  const { schema, verbose } = parsed.values;
+  if (schema !== undefined && !schema.endsWith('.prisma')) {
+    throw new UsageError(`--schema must name a .prisma file, got ${JSON.stringify(schema)}`);
+  }
+  return { args: { schema, verbose: verbose ?? false } };
+}
 
 export const DIFF_SOURCES = ['migrations', 'database', 'empty'] as const;
 

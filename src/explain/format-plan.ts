@@ -16,7 +16,14 @@ function describeNode(node: PlanNode): string {
 
 /** The plan tree as indented lines, one node per line (like a much shorter `EXPLAIN` text output). */
 export function formatPlanTree(root: PlanNode, indent = ''): string[] {
-  return [`${indent}${describeNode(root)}`, ...root.children.flatMap((child) => formatPlanTree(child, `${indent}  `))];
+  const scan = root.distributed;
+  const task = scan?.taskPlan
+    ? [
+        `${indent}  ${scan.provider}: ${scan.taskCount} task(s); one of them${scan.workerNode ? ` on ${scan.workerNode}` : ''}:`,
+        ...formatPlanTree(scan.taskPlan, `${indent}    `),
+      ]
+    : [];
+  return [`${indent}${describeNode(root)}`, ...task, ...root.children.flatMap((child) => formatPlanTree(child, `${indent}  `))];
 }
 
 /** One line answering "is the window fed by an index or by a Sort?". */
@@ -24,9 +31,15 @@ export function describeWindowFeed(summary: PlanSummary): string {
   if (!summary.hasWindowAgg) return 'no WindowAgg in this plan';
   const feed = summary.feedNodeType ?? 'nothing';
   const index = summary.indexName !== undefined ? ` (index ${summary.indexName})` : '';
+  const where =
+    summary.distributed?.windowAggOn === 'workers'
+      ? ' — on the workers, once per shard'
+      : summary.distributed?.windowAggOn === 'coordinator'
+        ? ' — on the Citus coordinator, over every row the workers send (not pushed down)'
+        : '';
   return summary.sortUnderWindowAgg
-    ? `Sort under the WindowAgg: fed by ${feed}${index}`
-    : `no Sort: WindowAgg fed by ${feed}${index}`;
+    ? `Sort under the WindowAgg: fed by ${feed}${index}${where}`
+    : `no Sort: WindowAgg fed by ${feed}${index}${where}`;
 }
 
 export const formatMs = ms;

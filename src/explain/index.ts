@@ -2,4 +2,4 @@
 export { explainQuery, type ExplainOptions } from './explain-query.ts';
 export { summarizePlan, requireRawExplain, ExplainFormatError } from './parse-plan.ts';
 export { describeWindowFeed, formatPlanTree } from './format-plan.ts';
-export type { PlanNode, PlanSummary, RawExplain, RawPlanNode, WindowAggFeed } from './plan-summary.ts';
+export type { DistributedScan, PlanNode, PlanSummary, RawExplain, RawPlanNode, WindowAggFeed } from './plan-summary.ts';

@@ -1,4 +1,4 @@
-import type { PlanNode, PlanSummary, RawExplain, RawPlanNode, WindowAggFeed } from './plan-summary.ts';
+import type { DistributedScan, PlanNode, PlanSummary, RawExplain, RawPlanNode, WindowAggFeed } from './plan-summary.ts';
 import { LedgerError } from '../errors.ts';
 
 const SORT_NODES = new Set(['Sort', 'Incremental Sort']);
@@ -80,6 +80,26 @@ export function compactNode(raw: RawPlanNode): PlanNode {
     ...(actualRows !== undefined && { actualRows: actualRows * loops }),
     ...(actualTime !== undefined && { actualTimeMs: actualTime * loops }),
     children: (raw.Plans ?? []).map(compactNode),
+    ...(isRecord(raw['Distributed Query']) && { distributed: distributedScanOf(raw) }),
+  };
+}
+
+/**
+ * Citus's `"Distributed Query": { "Job": { "Task Count", "Tasks": [{ "Node", "Remote Plan": [[{ "Plan" }]] }] } }`
+ * of a `Custom Scan` node. Only the first task shown is read: all tasks run the same plan on their own shard.
+ */
+function distributedScanOf(raw: RawPlanNode): DistributedScan {
+  const job = (raw['Distributed Query'] as Record<string, unknown>).Job;
+  if (!isRecord(job)) throw new ExplainFormatError('EXPLAIN output: a Citus "Distributed Query" without a "Job"');
+  const tasks = Array.isArray(job.Tasks) ? job.Tasks : [];
+  const task: unknown = tasks[0];
+  const remote = isRecord(task) && Array.isArray(task['Remote Plan']) ? (task['Remote Plan'] as unknown[]).flat() : [];
+  const first = remote[0];
+  return {
+    provider: stringAt(raw, 'Custom Plan Provider') ?? 'Citus',
+    taskCount: numberAt(job, 'Task Count') ?? tasks.length,
+    ...(isRecord(task) && stringAt(task, 'Node') !== undefined && { workerNode: stringAt(task, 'Node') }),
+    ...(isRecord(first) && { taskPlan: compactNode(requireRawNode(first.Plan, 'Distributed Query.Job.Tasks[0]."Remote Plan"')) }),
   };
 }
 
@@ -95,12 +115,19 @@ function feedOf(windowAgg: PlanNode): PlanNode | undefined {
   return node;
 }
 
-/** Summarises parsed `EXPLAIN (FORMAT JSON)` output (see `requireRawExplain` for accepted inputs). */
+/**
+ * Summarises parsed `EXPLAIN (FORMAT JSON)` output (see `requireRawExplain` for accepted inputs). On Citus, a
+ * `WindowAgg` missing from the coordinator's plan is looked for in the workers' task plan (pushed down).
+ */
 export function summarizePlan(output: unknown): PlanSummary {
   const raw = requireRawExplain(output);
   const top = raw[0] as RawExplain;
   const root = compactNode(top.Plan);
-  const windowAgg = [...preOrder(root)].find((node) => node.nodeType === 'WindowAgg');
+  const isWindowAgg = (node: PlanNode) => node.nodeType === 'WindowAgg';
+  const onCoordinator = [...preOrder(root)].find(isWindowAgg);
+  const scan = [...preOrder(root)].find((node) => node.distributed !== undefined)?.distributed;
+  const onWorkers = !onCoordinator && scan?.taskPlan ? [...preOrder(scan.taskPlan)].find(isWindowAgg) : undefined;
+  const windowAgg = onCoordinator ?? onWorkers;
   const scope = windowAgg ?? root;
   const below = [...preOrder(scope)].slice(windowAgg ? 1 : 0);
   const feed = windowAgg ? feedOf(windowAgg) : undefined;
@@ -120,6 +147,7 @@ export function summarizePlan(output: unknown): PlanSummary {
     ...(executionTimeMs !== undefined && { executionTimeMs }),
     ...(planningTimeMs !== undefined && { planningTimeMs }),
     ...(hit !== undefined && read !== undefined && { sharedBlocks: { hit, read } }),
+    ...(scan && { distributed: { windowAggOn: onWorkers ? 'workers' : onCoordinator ? 'coordinator' : 'none', scan } }),
     root,
     raw,
   };

@@ -20,6 +20,20 @@ export interface PlanNode {
   /** ANALYZE only: total time of this node including its children, over all loops, in ms. */
   readonly actualTimeMs?: number | undefined;
   readonly children: readonly PlanNode[];
+  /** A Citus `Custom Scan` (distributed query): its tasks, and the plan one of them ran on a worker. */
+  readonly distributed?: DistributedScan | undefined;
+}
+
+/** What a Citus `Custom Scan (Citus Adaptive)` node reports about the tasks it sent to the workers. */
+export interface DistributedScan {
+  /** `Citus Adaptive`, `Citus Router`, … (the node's "Custom Plan Provider"). */
+  readonly provider: string;
+  /** Tasks the query was split into: one per shard it touches. */
+  readonly taskCount: number;
+  /** The worker that ran the task shown (`host=… port=… dbname=…`). */
+  readonly workerNode?: string | undefined;
+  /** The plan of the task shown (Citus shows one of them unless `citus.explain_all_tasks` is on). */
+  readonly taskPlan?: PlanNode | undefined;
 }
 
 /** PostgreSQL's JSON node, as far as we read it; other keys are kept in `raw`. */
@@ -57,6 +71,14 @@ export interface PlanSummary {
   readonly planningTimeMs?: number | undefined;
   /** ANALYZE + BUFFERS only: shared buffers of the whole plan (hit = from cache, read = from disk / OS). */
   readonly sharedBlocks?: { readonly hit: number; readonly read: number };
+  /**
+   * Citus plans only (a `Custom Scan` with a distributed query): where the `WindowAgg` runs. `'workers'`: pushed
+   * down, once per shard, and the fields above (`windowAggFedBy`, `indexName`, `sortUnderWindowAgg`, `rows`) describe
+   * one task's plan on a worker; `'coordinator'`: the workers only scan and the coordinator computes the window over
+   * every row they send (a window not partitioned by the distribution column), so the fields describe the
+   * coordinator's part.
+   */
+  readonly distributed?: { readonly windowAggOn: 'workers' | 'coordinator' | 'none'; readonly scan: DistributedScan } | undefined;
   readonly root: PlanNode;
   /** The unmodified JSON PostgreSQL returned. */
   readonly raw: readonly RawExplain[];

@@ -7,7 +7,9 @@
 //   }
 //
 // `prisma generate` then writes the typed catalog of the application's models to `output`. Optional:
-// `importFrom` — the specifier the written module imports the library by (default "prisma-window-ledger").
+// `importFrom` — the specifier the written module imports the library by (default "prisma-window-ledger");
+// `registerTypes = "false"` — register the catalog at run time only, without the `Register` type augmentation
+// (for a second schema of the same models, e.g. a distributed variant, beside the one the types come from).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import generatorHelper from '@prisma/generator-helper';
@@ -23,6 +25,10 @@ generatorHelper.generatorHandler({
     const importFrom = options.generator.config['importFrom'];
     const library = typeof importFrom === 'string' && importFrom.length > 0 ? importFrom : PACKAGE_NAME;
     mkdirSync(path.dirname(output), { recursive: true });
-    writeFileSync(output, catalogModuleSource(options.dmmf.datamodel, library));
+    const registerTypes = options.generator.config['registerTypes'];
+    if (registerTypes !== undefined && registerTypes !== 'true' && registerTypes !== 'false') {
+      throw new Error(`generator windowLedger: registerTypes must be "true" or "false", got ${JSON.stringify(registerTypes)}`);
+    }
+    writeFileSync(output, catalogModuleSource(options.dmmf.datamodel, library, registerTypes !== 'false'));
   },
 });

@@ -1,6 +1,7 @@
 import { ValidationError } from '../errors.ts';
 import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import { inTransaction, isRootClient, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
+import * as Prisma from '../prisma-runtime.ts';
+import { inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { inKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
@@ -71,6 +72,11 @@ export interface InsertTarget<Data> {
   readonly insertFields: readonly string[];
   /** Unique field whose duplicates are skipped (`ON CONFLICT (...) DO NOTHING`); rows with a NULL key never conflict. */
   readonly idempotencyKey?: string | undefined;
+  /**
+   * The unique key `ON CONFLICT` names: `[idempotencyKey]` (the default), or the key together with partition
+   * fields when it is unique only within its partition (`['accountId', 'externalId']` on a distributed table).
+   */
+  readonly conflictTarget?: readonly string[] | undefined;
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
 }
 
@@ -86,27 +92,44 @@ export interface PreparedBatch<Data> {
   readonly options: Record<string, unknown>;
 }
 
+function conflictTargetOf(target: Pick<InsertTarget<unknown>, 'idempotencyKey' | 'conflictTarget'>): readonly string[] {
+  if (target.idempotencyKey === undefined) return [];
+  return target.conflictTarget ?? [target.idempotencyKey];
+}
+
 /** Default timeout of a bulk insert's transaction: 10 s plus 1 ms per row. */
 export function defaultInsertTimeoutMs(rows: number): number {
   return DEFAULT_INSERT_TIMEOUT_BASE_MS + DEFAULT_INSERT_TIMEOUT_PER_ROW_MS * rows;
 }
 
-/** Rejects two rows of one batch that carry the same idempotency key (it would be ambiguous which one counts). */
-function requireUniqueKeys<Data>(path: string, data: readonly Data[], key: string | undefined): void {
+/**
+ * Rejects two rows of one batch that carry the same idempotency key (it would be ambiguous which one counts);
+ * with a key unique within its partition, the same key in two partitions is two keys.
+ */
+function requireUniqueKeys<Data>(path: string, data: readonly Data[], key: string | undefined, conflictTarget: readonly string[]): void {
   if (key === undefined) return;
-  const seen = new Map<unknown, number>();
+  const seen = new Map<string, number>();
+  const scope = conflictTarget.filter((field) => field !== key);
   data.forEach((row, i) => {
-    const value = (row as Record<string, unknown>)[key];
+    const record = row as Record<string, unknown>;
+    const value = record[key];
     if (value === null || value === undefined) return;
-    const first = seen.get(value);
+    const identity = JSON.stringify(conflictTarget.map((field) => identityText(record[field])));
+    const first = seen.get(identity);
     if (first !== undefined) {
+      const within = scope.length === 0 ? '' : ` within the same ${scope.join(', ')}`;
       throw new ValidationError(
         `${path}[${i}].${key}`,
-        `repeats the ${key} of ${path}[${first}] (${JSON.stringify(value)}); each key may appear once per batch.`,
+        `repeats the ${key} of ${path}[${first}] (${JSON.stringify(value)})${within}; each key may appear once per batch.`,
       );
     }
-    seen.set(value, i);
+    seen.set(identity, i);
   });
+}
+
+// A validated key value as text that tells types apart (7 and 7n and '7' are different keys).
+function identityText(value: unknown): string {
+  return `${typeof value}:${String(value)}`;
 }
 
 /**
@@ -118,13 +141,14 @@ export function prepareBatch<Data>(
   rows: unknown,
   options: unknown,
   requireRow: (path: string, value: unknown) => Data,
-  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey'>,
+  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey' | 'conflictTarget'>,
   allowedOptions: readonly string[] = BULK_OPTION_KEYS,
 ): PreparedBatch<Data> {
   const raw = requireOptions('options', options, allowedOptions);
   const valid = requireBatch('rows', rows, MAX_BATCH_ROWS, requireRow);
-  requireUniqueKeys('rows', valid, target.idempotencyKey);
-  const data = inKeyOrder(valid, target.idempotencyKey);
+  const conflictTarget = conflictTargetOf(target);
+  requireUniqueKeys('rows', valid, target.idempotencyKey, conflictTarget);
+  const data = inKeyOrder(valid, target.idempotencyKey, conflictTarget);
   const choice = requireChoice('options.strategy', raw.strategy, STRATEGIES, 'auto');
   const strategy = choice === 'auto' ? (data.length >= AUTO_UNNEST_MIN_ROWS ? 'unnest' : 'createMany') : choice;
   const maxChunk =
@@ -172,14 +196,28 @@ export async function writeChunks<Data>(
     const rows = batch.data.slice(start, start + batch.chunkSize);
     const count =
       batch.strategy === 'unnest'
-        ? await tx.$executeRaw(
-            unnestInsertSql(target.model, target.insertFields, rows as Record<string, unknown>[], target.idempotencyKey),
-          )
+        ? await writeUnnestChunk(tx, target, rows as Record<string, unknown>[])
         : (await target.createMany(tx, rows)).count;
     inserted += count;
     chunks += 1;
   }
   return { inserted, skipped: batch.data.length - inserted, chunks, strategy: batch.strategy };
+}
+
+/**
+ * One `unnest` chunk; resolves to the rows it wrote. With a conflict target they are counted from `RETURNING`:
+ * Citus runs `INSERT ... SELECT` by pulling the rows to the coordinator and reports the rows it sent as the
+ * statement's row count, skipped duplicates included, while `RETURNING` lists only the rows written.
+ */
+async function writeUnnestChunk(tx: DbClient, target: Pick<InsertTarget<unknown>, 'model' | 'insertFields' | 'idempotencyKey' | 'conflictTarget'>, rows: Record<string, unknown>[]): Promise<number> {
+  const conflictTarget = conflictTargetOf(target);
+  const insert = unnestInsertSql(target.model, target.insertFields, rows, conflictTarget);
+  if (conflictTarget.length === 0) return tx.$executeRaw(insert);
+  const [row] = await queryRows<{ inserted: bigint }>(
+    tx,
+    Prisma.sql`WITH written AS (${insert} RETURNING 1) SELECT count(*) AS inserted FROM written`,
+  );
+  return Number(row?.inserted ?? 0n);
 }
 
 /**

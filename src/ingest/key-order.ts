@@ -4,14 +4,22 @@
  * Inserting into a unique index takes a lock per key until commit. Two batches that hold some of the same keys
  * in different orders would each wait for a key the other holds (a deadlock, resolved only by aborting one);
  * when every batch takes its keys in one global order, one of them always finishes first.
- * Without a key field the input order is kept.
+ * Without a key field the input order is kept. `conflictTarget`: the unique key the idempotency key belongs to.
  */
-export function inKeyOrder<Data>(rows: readonly Data[], key: string | undefined): Data[] {
+export function inKeyOrder<Data>(rows: readonly Data[], key: string | undefined, conflictTarget: readonly string[] = key === undefined ? [] : [key]): Data[] {
   if (key === undefined) return [...rows];
-  const keyOf = (row: Data) => (row as Record<string, unknown>)[key];
-  const keyed = rows.filter((row) => keyOf(row) !== null && keyOf(row) !== undefined);
-  const unkeyed = rows.filter((row) => keyOf(row) === null || keyOf(row) === undefined);
-  return [...keyed.sort((a, b) => compareKeys(keyOf(a), keyOf(b))), ...unkeyed];
+  const valueOf = (row: Data, field: string) => (row as Record<string, unknown>)[field];
+  const keyed = rows.filter((row) => valueOf(row, key) !== null && valueOf(row, key) !== undefined);
+  const unkeyed = rows.filter((row) => valueOf(row, key) === null || valueOf(row, key) === undefined);
+  // A key unique within its partition (`(accountId, externalId)`) is locked as that tuple: ordered field by field.
+  const compareRows = (a: Data, b: Data) => {
+    for (const field of conflictTarget) {
+      const order = compareKeys(valueOf(a, field), valueOf(b, field));
+      if (order !== 0) return order;
+    }
+    return 0;
+  };
+  return [...keyed.sort(compareRows), ...unkeyed];
 }
 
 // One total order for every process: strings by UTF-16 code units, numbers and bigints by value.

@@ -19,11 +19,13 @@ export function unnestInsertSql(
   model: string,
   fields: readonly string[],
   rows: readonly Record<string, unknown>[],
-  conflictField?: string,
+  conflictFields: readonly string[] = [],
 ): Prisma.Sql {
   const columns = fields.map((field) => columnRef(model, field));
   const arrays = fields.map((field) => insertColumnArray(model, field, rows.map((row) => row[field])));
   const onConflict =
-    conflictField === undefined ? Prisma.empty : Prisma.sql` ON CONFLICT (${columnRef(model, conflictField)}) DO NOTHING`;
+    conflictFields.length === 0
+      ? Prisma.empty
+      : Prisma.sql` ON CONFLICT (${Prisma.join(conflictFields.map((field) => columnRef(model, field)), ', ')}) DO NOTHING`;
   return Prisma.sql`INSERT INTO ${tableRef(model)} (${Prisma.join(columns, ', ')}) SELECT * FROM unnest(${Prisma.join(arrays, ', ')})${onConflict}`;
 }

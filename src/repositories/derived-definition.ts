@@ -4,7 +4,7 @@ import { columnValidator, type ColumnCheck } from '../validation/column-validato
 import { describe } from '../validation/dates.ts';
 import { keyValidator, rowValidator, type FieldRule } from '../validation/derived-validators.ts';
 import { requireFieldList, requireFieldRoles } from '../validation/model-definition.ts';
-import { columnInfo, modelFields, type ColumnInfo, type ModelName } from '../window/catalog.ts';
+import { columnInfo, conflictTargetOf, modelFields, type ColumnInfo, type ModelName } from '../window/catalog.ts';
 import { createManyThroughDelegate } from './model-delegate.ts';
 import type { RunningTotalModel } from './running-total-repository.ts';
 
@@ -48,7 +48,7 @@ export function isGeneratedByDatabase(info: ColumnInfo): boolean {
  * The idempotency key: the one given (`null`: none), else the model's only unique, nullable String insert field
  * (`externalId String? @unique`). Two candidates are ambiguous: which one deduplicates must be chosen explicitly.
  */
-function idempotencyKeyOf(model: string, spec: DerivationSpec, insertFields: readonly string[]): string | undefined {
+function idempotencyKeyOf(model: string, spec: DerivationSpec, insertFields: readonly string[], partitionBy: readonly string[]): string | undefined {
   if (spec.idempotencyKey === null) return undefined;
   if (spec.idempotencyKey !== undefined) {
     if (typeof spec.idempotencyKey !== 'string') fail(model, `idempotencyKey must be a field name or null, got ${describe(spec.idempotencyKey)}.`);
@@ -56,7 +56,7 @@ function idempotencyKeyOf(model: string, spec: DerivationSpec, insertFields: rea
   }
   const candidates = insertFields.filter((field) => {
     const info = columnInfo(model, field);
-    return info.unique && !info.isId && info.nullable && info.type === 'String';
+    return !info.isId && info.nullable && info.type === 'String' && conflictTargetOf(model, field, partitionBy) !== undefined;
   });
   if (candidates.length > 1) {
     fail(model, `${candidates.join(' and ')} could each be the idempotency key; pass idempotencyKey: '${candidates[0]}' (or null for none).`);
@@ -94,7 +94,7 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
   }
   const roles = requireFieldRoles(model, spec);
   const insertFields = fields.filter((field) => !isGeneratedByDatabase(columnInfo(model, field)));
-  const idempotencyKey = idempotencyKeyOf(model, spec, insertFields);
+  const idempotencyKey = idempotencyKeyOf(model, spec, insertFields, roles.partitionBy);
   // Keys are never empty strings: an empty key is a mistake, not a partition or a deduplication key.
   const keyFields = new Set<string>([...roles.partitionBy, ...(idempotencyKey === undefined ? [] : [idempotencyKey])]);
   const checkOf = (field: string): ColumnCheck => columnValidator(model, columnInfo(model, field), { nonEmpty: keyFields.has(field) });

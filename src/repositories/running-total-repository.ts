@@ -23,7 +23,7 @@ import { requireChoice, requireOptions, requirePositiveInt } from '../validation
 import { requireModelDefinition } from '../validation/model-definition.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
-import type { ModelName } from '../window/catalog.ts';
+import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
 import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError } from '../errors.ts';
 import type {
@@ -297,8 +297,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * Default timeout: 10 s plus 1 ms per row (`timeoutMs`); outliving it is a `TransactionTimeoutError`, nothing written.
    */
   async insertMany(rows: readonly Input[], options?: BulkInsertOptions): Promise<InsertResult> {
-    const def = this.checkedDefinition;
-    const { after: _none, ...result } = await insertBatch(this.db, prepareBatch(rows, options, def.requireRow, def), this.insertTarget());
+    const target = this.insertTarget();
+    const { after: _none, ...result } = await insertBatch(this.db, prepareBatch(rows, options, this.checkedDefinition.requireRow, target), target);
     return result;
   }
 
@@ -307,7 +307,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return {
       model: def.model,
       insertFields: def.insertFields,
-      ...(def.idempotencyKey !== undefined && { idempotencyKey: def.idempotencyKey }),
+      ...(def.idempotencyKey !== undefined && {
+        idempotencyKey: def.idempotencyKey,
+        conflictTarget: conflictTargetOf(def.model, def.idempotencyKey, partitionFieldsOf(def)),
+      }),
       createMany: def.createMany,
     };
   }
@@ -321,7 +324,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     options?: InsertAndReportOptions<Key>,
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
     const def = this.checkedDefinition;
-    const batch = prepareBatch(rows, options, def.requireRow, def, [...BULK_OPTION_KEYS, 'report']);
+    const target = this.insertTarget();
+    const batch = prepareBatch(rows, options, def.requireRow, target, [...BULK_OPTION_KEYS, 'report']);
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
     const keys = batch.data.map((row) => def.keyOf(row));
     const touched = [...new Map(keys.map((key) => [keyText(partitionValuesOf(def, key)), key])).values()];
@@ -333,7 +337,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
         ? this.runningTotalPlan({ partitions: touched }, 'partition', { maxPartitions: Number.POSITIVE_INFINITY })
         : this.runningTotalPlan(report, 'partition'),
     );
-    const { after: totals, ...result } = await insertBatch(this.db, batch, this.insertTarget(), (tx) =>
+    const { after: totals, ...result } = await insertBatch(this.db, batch, target, (tx) =>
       queryRows<WithRunningTotal<Row>>(tx, reportSql),
     );
     return { ...result, totals: totals ?? [] };

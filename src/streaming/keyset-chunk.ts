@@ -1,5 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { columnInfo, idField, type ModelName } from '../window/catalog.ts';
+import { columnInfo, idField, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { compileRunningTotal, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -63,6 +63,14 @@ export async function fetchChunk<M extends ModelName>(
     if (complete.length > 0) return finish(plan, complete, true);
     // One peer group is larger than the limit: read again with a larger one.
   }
+}
+
+/**
+ * Refuses, before any SQL, a plan whose keyset position cannot be (partition, order, id): a ROWS frame across the
+ * partitions of a model whose id is unique only with other key fields (a distributed table's `(accountId, id)`).
+ */
+export function requireKeysetPlan<M extends ModelName>(plan: RunningTotalPlan<M>, what: string): void {
+  if (plan.frame === 'rows') requireIdTiebreaker(plan.model, plan.partitionBy, what);
 }
 
 /** The SQL of one chunk (exported for explain and tests). */

@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import type { ModelName } from '../window/catalog.ts';
 import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
-import { fetchChunk, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
+import { fetchChunk, requireKeysetPlan, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
 import type { CursorCodec } from './page-cursor.ts';
 import { compileOpeningBalance, planFingerprint } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -30,6 +30,7 @@ export interface PageRequest<M extends ModelName> {
  * costs. A cursor is bound to its plan's fingerprint, so a cursor of another query is refused.
  */
 export async function fetchPage<M extends ModelName>(db: DbClient, request: PageRequest<M>): Promise<Page<ChunkRow>> {
+  requireKeysetPlan(request.plan, 'A page');
   const query = planFingerprint(request.plan);
   if (request.after !== undefined) {
     return pageFrom(db, request, query, request.codec.decode(query, request.after));

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ModelName } from '../window/catalog.ts';
 import type { DbClient } from '../executor/db-client.ts';
-import { fetchChunk, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
+import { fetchChunk, requireKeysetPlan, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
 import { streamThroughCursor } from './pg-cursor-stream.ts';
 import { compileRunningTotal } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -23,6 +23,7 @@ export async function* streamRunningTotals<M extends ModelName>(
   options: StreamOptions,
 ): AsyncGenerator<ChunkRow, void, undefined> {
   const { chunkSize } = options;
+  requireKeysetPlan(plan, 'A keyset stream');
   const batches = snapshotBatches<ChunkRow[]>(
     db,
     async (tx, emit) => {

@@ -1,6 +1,6 @@
 import { WindowSpecError } from '../errors.ts';
 import type { RunningTotalModel } from './running-total-model.ts';
-import { columnInfo, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
+import { columnInfo, conflictTargetOf, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
 import { describe } from './dates.ts';
 
 const PARTITION_TYPES = ['Int', 'BigInt', 'String', 'Boolean', 'DateTime'];
@@ -159,8 +159,12 @@ export function requireModelDefinition<M extends ModelName, Key, Data>(
   if (raw.idempotencyKey !== undefined) {
     const key = requireField(model, 'idempotencyKey', raw.idempotencyKey);
     if (!insertFields.includes(key)) fail(model, `idempotencyKey ${key} must be one of insertFields.`);
-    if (!columnInfo(model, key).unique) {
-      fail(model, `idempotencyKey ${key} must be @unique: ON CONFLICT (${key}) DO NOTHING needs a unique index on it.`);
+    if (conflictTargetOf(model, key, partitionBy) === undefined) {
+      fail(
+        model,
+        `idempotencyKey ${key} must be @unique, or unique together with partition fields (@@unique([${[...partitionBy, key].join(', ')}])): ` +
+          'ON CONFLICT (...) DO NOTHING needs a unique index on it.',
+      );
     }
   }
   for (const name of FUNCTIONS) {

@@ -70,7 +70,18 @@ export interface CatalogModel {
   readonly name: string;
   readonly table: string;
   readonly schema: string | null;
+  /**
+   * The field that orders ties: the single-field `@id`, or the generated field of a composite `@@id` (the `id` of
+   * `@@id([accountId, id])`, the key a distributed table needs). Null when there is neither.
+   */
   readonly id: string | null;
+  /**
+   * The other fields of a composite `@@id`: `id` is unique only together with them (`['accountId']`). Empty or
+   * absent for a single-field `@id`.
+   */
+  readonly idScope?: readonly string[] | undefined;
+  /** Every multi-field unique key (`@@unique`, and a composite `@@id`): `ON CONFLICT` targets. */
+  readonly uniqueKeys?: readonly (readonly string[])[] | undefined;
   readonly columns: Readonly<Record<string, CatalogColumn>>;
 }
 
@@ -143,16 +154,62 @@ export function modelFields(model: string): string[] {
   return Object.keys(catalogModel(model).columns);
 }
 
-/** The model's single-column primary key: the tiebreaker that makes every window order total. */
+/** The model's id: the tiebreaker that, with its scope ({@link tiebreakerOf}), makes every window order total. */
 export function idField(model: string): string {
   const id = catalogModel(model).id;
   if (!id) {
     throw new WindowSpecError(
-      `Model ${model} has no single-field @id, so window orders cannot be made deterministic. ` +
-        'Give the model a single-field primary key.',
+      `Model ${model} has no single-field @id (nor a composite @@id with one generated field), so window orders ` +
+        'cannot be made deterministic. Give the model such a primary key.',
     );
   }
   return id;
+}
+
+/** Fields besides the id in a composite primary key (`['accountId']` for `@@id([accountId, id])`). */
+export function idScopeOf(model: string): readonly string[] {
+  return catalogModel(model).idScope ?? [];
+}
+
+/**
+ * The fields that end an order within partitions `partitionBy` so that no two rows tie: the id, plus the fields of
+ * a composite primary key the partition does not already hold constant.
+ *
+ * ```ts
+ * tiebreakerOf('Transaction', ['accountId']); // ['id']: (accountId, id) is the key, accountId is fixed
+ * tiebreakerOf('Transaction', []);            // ['id', 'accountId'] on the distributed schema, ['id'] otherwise
+ * ```
+ */
+export function tiebreakerOf(model: string, partitionBy: readonly string[]): string[] {
+  return [idField(model), ...idScopeOf(model).filter((field) => !partitionBy.includes(field))];
+}
+
+/**
+ * Refuses a keyset position (stream chunks, pages) over an order whose tiebreaker needs more than the id: such a
+ * position would have to carry the scope fields too. Per-partition orders that fix the scope are fine.
+ */
+export function requireIdTiebreaker(model: string, partitionBy: readonly string[], what: string): void {
+  const extra = tiebreakerOf(model, partitionBy).slice(1);
+  if (extra.length > 0) {
+    throw new WindowSpecError(
+      `${what} resumes after the last row's (order, ${idField(model)}), but ${model}.${idField(model)} is unique only ` +
+        `together with ${extra.join(', ')} (its composite @@id). Partition by ${extra.join(', ')}, or read it in one ` +
+        'statement (a portal stream through pgPool, or the whole result).',
+    );
+  }
+}
+
+/**
+ * The unique key `ON CONFLICT` names for an idempotency key `field` inserted within partitions `partitionBy`:
+ * `[field]` when the field is unique alone, else the multi-field unique key made of it and partition fields
+ * (`['accountId', 'externalId']` on a distributed table, where every unique key includes the distribution column).
+ * Undefined when there is none.
+ */
+export function conflictTargetOf(model: string, field: string, partitionBy: readonly string[]): readonly string[] | undefined {
+  if (columnInfo(model, field).unique) return [field];
+  return (catalogModel(model).uniqueKeys ?? []).find(
+    (key) => key.includes(field) && key.every((other) => other === field || partitionBy.includes(other)),
+  );
 }
 
 // Double-quote an identifier the way PostgreSQL reads it. Only ever called with names from the catalog.

@@ -119,7 +119,17 @@ export type AmountFieldOf<M extends ModelName> = {
   [F in FieldOf<M>]: ColumnOf<M, F> extends { readonly isList: false; readonly type: 'Decimal' } ? F : never;
 }[FieldOf<M>];
 
-/** Fields that can be an idempotency key: unique (an `ON CONFLICT` target) and written by inserts. */
+// Fields of a multi-field unique key (`@@unique([accountId, externalId])`).
+type CompositeKeyFieldOf<M extends ModelName> = WindowCatalog[M] extends {
+  readonly uniqueKeys: infer K extends readonly (readonly string[])[];
+}
+  ? K[number][number]
+  : never;
+
+/**
+ * Fields that can be an idempotency key: written by inserts and unique (an `ON CONFLICT` target), alone or within
+ * a multi-field unique key (which must then consist of the key and partition fields: checked at run time).
+ */
 export type UniqueFieldOf<M extends ModelName> = {
-  [F in InsertFieldOf<M>]: ColumnOf<M, F> extends { readonly unique: true } ? F : never;
+  [F in InsertFieldOf<M>]: ColumnOf<M, F> extends { readonly unique: true } ? F : F extends CompositeKeyFieldOf<M> ? F : never;
 }[InsertFieldOf<M>];

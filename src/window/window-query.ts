@@ -6,7 +6,7 @@ import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
-import { aliasRef, columnRef, idField, tableRef, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnRef, idField, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { resultValue } from './parameters.ts';
@@ -163,7 +163,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 
   /**
    * Result row order. By default rows come in the first window's order (partition keys, order keys, id); once
-   * called, the given keys are used and the id is appended as the last key.
+   * called, the given keys are used and the id is appended as the last key (with the rest of a composite primary
+   * key, `id, accountId` for `@@id([accountId, id])`, unless the keys already hold them).
    */
   orderBy(field: FieldOf<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W> {
     columnRef(this.#props.model, field);
@@ -406,8 +407,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       this.#props.orderBy.length > 0 || !source
         ? [...this.#props.orderBy]
         : [...source.partitionFields.map((field) => ({ field, direction: 'asc' as const })), ...source.orderItems];
-    const id = idOf(this.#props.model);
-    if (!keys.some((k) => k.field === id)) keys.push({ field: id, direction: keys.at(-1)?.direction ?? 'asc' });
+    const direction = keys.at(-1)?.direction ?? 'asc';
+    const present: string[] = keys.map((k) => k.field);
+    for (const field of tiebreakerOf(this.#props.model, present)) {
+      if (!present.includes(field)) keys.push({ field: field as FieldOf<M>, direction });
+    }
     return keys;
   }
 
@@ -436,10 +440,6 @@ function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem
   return order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
 }
 
-function idOf<M extends ModelName>(model: M): FieldOf<M> {
-  return idField(model) as FieldOf<M>;
-}
-
 /**
  * The `OVER ...` clause of one function: a named window by reference when the function can share it, else the
  * spec inline — adjusted for functions that need their own frame or must not get the id tiebreaker.
@@ -465,13 +465,13 @@ function renderOver<M extends ModelName>(
   }
   if (spec.isWholePartition) return named ? Prisma.sql`OVER ${aliasRef(over)}` : Prisma.sql`OVER (${spec.toSql()})`;
   const framed = fn.frame ? spec.frame(fn.frame) : spec;
-  const id = idField(spec.model);
-  const peersPossible = fn.picksRow && !framed.effectiveOrder().some((item) => item.field === id);
+  const order = framed.effectiveOrder();
+  const peersPossible = fn.picksRow && !framed.tiebreakerFields.every((field) => order.some((item) => item.field === field));
   if (peersPossible && !fn.ignoresFrame) {
     throw new WindowSpecError(
       `${fn.name} picks one row of its frame, and a ${framed.currentFrame.mode} frame ordered without the id leaves ` +
         'the order of peers (rows with equal ORDER BY values) to the physical row order, so the result could differ ' +
-        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy('${id}').`,
+        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy(${framed.tiebreakerFields.map((f) => `'${f}'`).join(', ')}).`,
     );
   }
   if (named && !fn.frame && !fn.peerSensitive && !peersPossible) return Prisma.sql`OVER ${aliasRef(over)}`;

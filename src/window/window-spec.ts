@@ -1,6 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
-import { columnInfo, columnRef, idField, type FieldOf, type ModelName } from './catalog.ts';
+import { columnInfo, columnRef, idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { frameSql, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -149,11 +149,19 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    */
   effectiveOrder(options: { tiebreaker?: boolean } = {}): readonly OrderItem<FieldOf<M>>[] {
     const order = this.#props.orderBy;
-    const id = idField(this.#props.model) as FieldOf<M>;
     const wantsTiebreaker = options.tiebreaker ?? this.#props.frame.mode === 'ROWS';
     const last = order.at(-1);
-    if (!wantsTiebreaker || !last || order.some((item) => item.field === id)) return order;
-    return [...order, { field: id, direction: last.direction }];
+    if (!wantsTiebreaker || !last) return order;
+    const missing = this.tiebreakerFields.filter((field) => !order.some((item) => item.field === field));
+    return [...order, ...missing.map((field) => ({ field, direction: last.direction }))];
+  }
+
+  /**
+   * The fields that make this window's order total: the id, plus the other fields of a composite primary key the
+   * partition does not hold constant (`accountId` of `@@id([accountId, id])` when not partitioned by it).
+   */
+  get tiebreakerFields(): readonly FieldOf<M>[] {
+    return tiebreakerOf(this.#props.model, this.#props.partitionBy) as FieldOf<M>[];
   }
 
   /**

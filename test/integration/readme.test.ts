@@ -25,7 +25,8 @@
  *   - `usage of npm run <script>`: every `--option` and every `a|b` choice shown appears in the script's --help;
  *   - `layout`: every folder and file named exists;
  *   - `excerpt of <file>` (also on ts and prisma blocks): the block's lines appear, in order, in that file of the
- *     consumer app (test/fixtures/consumer-app), which consumer-app.test.ts installs, compiles and runs;
+ *     consumer app (test/fixtures/consumer-app), which consumer-app.test.ts installs, compiles and runs, or of the
+ *     distributed schema (prisma/citus/), which the citus project migrates and runs against;
  *   - `exempt: <reason>`: not checked, and the reason says why.
  *
  * The top commands `npm ci && npm run demo` and `npm test` are special: `npm run demo` runs (without DATABASE_URL,
@@ -383,6 +384,35 @@ const COMMANDS = new Map<string, CommandSpec>([
   ],
   ['npm run db:diff', { run: once(async () => npm('npm run db:diff', { DATABASE_URL: await freshDatabase('diff') })) }],
   [
+    'npm run db:migrate -- --schema prisma/citus/schema.prisma',
+    {
+      // A single PostgreSQL, as a developer of a distributed app has: the distribution step is skipped there.
+      run: once(async () =>
+        npm('npm run db:migrate -- --schema prisma/citus/schema.prisma', { DATABASE_URL: await freshDatabase('citus_migrate', { migrated: false }) }),
+      ),
+    },
+  ],
+  [
+    '../shared/citus/cluster.sh start /tmp/citus 6701',
+    {
+      exempt:
+        'builds Citus on the first run (~1.5 min) and starts three servers; .ci/run starts a cluster with the same ' +
+        'script on free ports before `npm test`, so every CI run executes it',
+      check: () => expect(read('.ci/run')).toMatch(/CITUS_URL=\$\("\$CITUS_SH" start "\$CITUS_DIR" "\$CITUS_PORT"/),
+    },
+  ],
+  [
+    'CITUS_URL=postgresql://postgres@127.0.0.1:6701/postgres npm test',
+    {
+      exempt: 'runs this test suite, this file included; CI runs `npm test` with CITUS_URL set to the cluster it starts',
+      check: () => {
+        expect(read('.ci/run')).toMatch(/^export CITUS_URL$/m);
+        expect(read('vitest.config.ts'), 'the citus project').toContain("include: ['test/citus/**/*.test.ts']");
+        expect(read('test/citus/global-setup.ts'), 'the citus project reads CITUS_URL').toContain('process.env.CITUS_URL');
+      },
+    },
+  ],
+  [
     'npm run db:new-migration -- --name add_x',
     {
       exempt:
@@ -398,6 +428,10 @@ async function checkCommandResult(command: string, result: ProcessResult): Promi
   expectExit(result, 0, command);
   if (command === 'npm run db:migrate') {
     expect(result.stderr).toContain(`Applied ${migrationFolders().length} migration(s)`);
+  }
+  if (command === 'npm run db:migrate -- --schema prisma/citus/schema.prisma') {
+    expect(result.stderr).toContain('Applied 2 migration(s)');
+    expect(result.stderr).toContain('20261126000100_distribute_tables');
   }
   if (command === 'npm run db:diff') {
     expect(result.stdout, 'README: prints nothing when the migrations match schema.prisma').toBe('');
@@ -475,8 +509,11 @@ describe('README.md', () => {
     if (annotation?.kind === 'excerpt') {
       // Code of another application (the consumer app): shown as it is written there, where
       // test/integration/consumer-app.test.ts installs the packed library, compiles it and runs it.
-      it(`${title} is an excerpt of ${annotation.file}, which the consumer test compiles and runs`, () => {
-        expect(annotation.file.startsWith('test/fixtures/consumer-app/'), 'excerpts come from the consumer app').toBe(true);
+      it(`${title} is an excerpt of ${annotation.file}, which the consumer or citus tests run`, () => {
+        expect(
+          annotation.file.startsWith('test/fixtures/consumer-app/') || annotation.file.startsWith('prisma/citus/'),
+          'excerpts come from the consumer app or the distributed schema',
+        ).toBe(true);
         expect(excerptProblems(block.code, read(annotation.file))).toEqual([]);
       });
     } else if (block.lang === 'ts') {

@@ -38,19 +38,31 @@ export function mockPrisma(options: { strict?: boolean } = {}): MockedPrisma {
   return { prisma, tx };
 }
 
+/**
+ * An `unnest` insert with an idempotency key, sent through `$queryRaw` because it counts the rows it wrote:
+ * `WITH written AS (INSERT ... RETURNING 1) SELECT count(*) AS inserted FROM written`.
+ */
+export const isCountedInsert = (sql: Prisma.Sql): boolean => sql.text.startsWith('WITH written AS (INSERT INTO ');
+
+/** What a mocked `$queryRaw` answers to a counted insert that wrote every row of its first bound array. */
+export const allWritten = async (sql: Prisma.Sql) => [{ inserted: BigInt((sql.values[0] as unknown[] | undefined)?.length ?? 0) }];
+
 /** What a recording client was asked to do, on the root and the transaction client alike. */
 export interface Sent {
+  /** `$queryRaw` statements other than inserts. */
   readonly query: Prisma.Sql[];
   readonly execute: Prisma.Sql[];
+  /** Every `unnest` insert, through `$executeRaw` or counted through `$queryRaw` (`isCountedInsert`). */
+  readonly inserts: Prisma.Sql[];
   /** The `data` of every `createMany`, per call. */
   readonly createMany: unknown[][];
   readonly transactions: number;
 }
 
 /**
- * A strict `mockPrisma()` that answers like a database accepting everything — `$queryRaw` returns no rows,
- * `$executeRaw` one row per element of its first bound array (an `INSERT … unnest`; nothing for a statement that
- * binds none), `createMany` every row — and records what it was sent. Any other client method throws: SQL cannot
+ * A strict `mockPrisma()` that answers like a database accepting everything — `$queryRaw` returns no rows (a
+ * counted insert: every row written), `$executeRaw` one row per element of its first bound array (an
+ * `INSERT … unnest`; nothing for a statement that binds none), `createMany` every row — and records what it was sent. Any other client method throws: SQL cannot
  * leave by a path the recording does not see.
  */
 export function recordingPrisma(): MockedPrisma & { readonly sent: Sent } {
@@ -58,7 +70,7 @@ export function recordingPrisma(): MockedPrisma & { readonly sent: Sent } {
   const executed = async (sql: Prisma.Sql) => (sql.values[0] as unknown[] | undefined)?.length ?? 0;
   const created = async (args: { data: unknown[] }) => ({ count: args.data.length });
   for (const client of [db.prisma, db.tx]) {
-    client.$queryRaw.mockResolvedValue([]);
+    client.$queryRaw.mockImplementation((async (sql: Prisma.Sql) => (isCountedInsert(sql) ? allWritten(sql) : [])) as never);
     client.$executeRaw.mockImplementation(executed as never);
     client.transaction.createMany.mockImplementation(created as never);
     client.salesRecord.createMany.mockImplementation(created as never);
@@ -66,10 +78,14 @@ export function recordingPrisma(): MockedPrisma & { readonly sent: Sent } {
   const firstArguments = <T>(...mocks: Array<{ mock: { calls: unknown[][] } }>) => mocks.flatMap((m) => m.mock.calls.map((call) => call[0] as T));
   const sent: Sent = {
     get query() {
-      return firstArguments<Prisma.Sql>(db.prisma.$queryRaw, db.tx.$queryRaw);
+      return firstArguments<Prisma.Sql>(db.prisma.$queryRaw, db.tx.$queryRaw).filter((sql) => !isCountedInsert(sql));
     },
     get execute() {
       return firstArguments<Prisma.Sql>(db.prisma.$executeRaw, db.tx.$executeRaw);
+    },
+    get inserts() {
+      const counted = firstArguments<Prisma.Sql>(db.prisma.$queryRaw, db.tx.$queryRaw).filter(isCountedInsert);
+      return [...counted, ...firstArguments<Prisma.Sql>(db.prisma.$executeRaw, db.tx.$executeRaw).filter((sql) => sql.text.startsWith('INSERT'))];
     },
     get createMany() {
       const calls = [db.prisma.transaction.createMany, db.tx.transaction.createMany, db.prisma.salesRecord.createMany, db.tx.salesRecord.createMany];

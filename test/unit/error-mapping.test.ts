@@ -131,7 +131,7 @@ describe('repositories map database failures', () => {
 
   it('rejects with TransactionTimeoutError when a bulk insert outlives its transaction', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValue(prismaError('P2028', { operation: 'query', timeout: 5 }));
+    db.tx.$queryRaw.mockRejectedValue(prismaError('P2028', { operation: 'query', timeout: 5 }));
     const rows = [{ accountId: 1, amount: '1.00', createdAt: new Date('2026-01-01') }];
     await expect(new TransactionRepository(db.prisma).insertMany(rows)).rejects.toBeInstanceOf(TransactionTimeoutError);
   });

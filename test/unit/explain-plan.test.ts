@@ -32,6 +32,44 @@ describe('summarizePlan', () => {
     expect(summary.root.children.map((child) => child.nodeType)).toEqual(['Index Scan']);
   });
 
+  it('Citus: a WindowAgg found only in the task plan runs on the workers, and the feed is read there', () => {
+    const summary = summarizePlan(plan('citus-partition-workers'));
+    expect(summary).toMatchObject({
+      hasWindowAgg: true,
+      windowAggFedBy: 'index-scan',
+      sortUnderWindowAgg: false,
+      distributed: { windowAggOn: 'workers', scan: { provider: 'Citus Adaptive', taskCount: 4 } },
+    });
+    expect(summary.indexName).toMatch(/^Transaction_accountId_createdAt_id_idx_\d+$/);
+    expect(summary.distributed?.scan.workerNode).toMatch(/^host=\S+ port=\d+ dbname=/);
+    // The coordinator only sorts the merged rows into the result order.
+    expect(summary.root.nodeType).toBe('Sort');
+    expect(summary.root.children[0]?.nodeType).toBe('Custom Scan');
+    const tree = formatPlanTree(summary.root);
+    expect(tree[1]).toMatch(/^  Custom Scan/);
+    expect(tree[2]).toMatch(/^    Citus Adaptive: 4 task\(s\); one of them on host=/);
+    expect(tree[3]).toMatch(/^      WindowAgg/);
+    expect(describeWindowFeed(summary)).toBe(
+      `no Sort: WindowAgg fed by Index Scan (index ${summary.indexName}) — on the workers, once per shard`,
+    );
+  });
+
+  it('Citus: a WindowAgg above the Custom Scan runs on the coordinator, over every row the workers send', () => {
+    const summary = summarizePlan(plan('citus-global-coordinator'));
+    expect(summary).toMatchObject({
+      hasWindowAgg: true,
+      windowAggFedBy: 'sort',
+      sortUnderWindowAgg: true,
+      distributed: { windowAggOn: 'coordinator', scan: { taskCount: 4 } },
+    });
+    expect(summary.distributed?.scan.taskPlan?.nodeType).toMatch(/Scan/);
+    expect(describeWindowFeed(summary)).toMatch(/on the Citus coordinator, over every row the workers send \(not pushed down\)$/);
+  });
+
+  it('a plan without a Custom Scan has no distributed part', () => {
+    expect(summarizePlan(plan('tx-partition-index')).distributed).toBeUndefined();
+  });
+
   it('reports the global index for the global running total', () => {
     expect(summarizePlan(plan('tx-global-index'))).toMatchObject({
       windowAggFedBy: 'index-scan',

@@ -3,22 +3,26 @@ import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { SerializationFailureError, ValidationError } from '../../src/index.ts';
 import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { formatUtcTimestamp } from '../../src/ingest/unnest.ts';
-import { mockPrisma, oneLine, postgresError, sentSql, writeConflict } from '../support/mock-client.ts';
+import { allWritten, mockPrisma, oneLine, postgresError, sentSql, writeConflict } from '../support/mock-client.ts';
 import { transactionRow as row, transactionRows } from '../support/rows.ts';
 
 describe("insertMany with strategy 'unnest'", () => {
   it('sends one INSERT ... SELECT * FROM unnest(arrays) per chunk with catalog names and bound arrays', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockImplementation((async (sql: Prisma.Sql) => (sql.values[0] as unknown[]).length) as never);
+    db.tx.$queryRaw.mockImplementation(allWritten as never);
     const rows = transactionRows(5, (i) => ({ externalId: i === 1 ? null : `ext-${i}` }));
     const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 3, strategy: 'unnest' });
     expect(result).toEqual({ inserted: 5, skipped: 0, chunks: 2, strategy: 'unnest' });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
-    const sql = sentSql(db.tx.$executeRaw);
+    // With an idempotency key, the rows written are counted from RETURNING (a row count would include the rows
+    // Citus pulled to its coordinator and then skipped).
+    const sql = sentSql(db.tx.$queryRaw);
     expect(oneLine(sql)).toBe(
-      'INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId") SELECT * FROM ' +
-        'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING',
+      'WITH written AS (INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId") SELECT * FROM ' +
+        'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING ' +
+        'RETURNING 1) SELECT count(*) AS inserted FROM written',
     );
+    expect(db.tx.$executeRaw).not.toHaveBeenCalled();
     // Keyed rows first, in key order (rows 0, 2, 3, then 4), then the unkeyed row 1. Exact decimal strings
     // (never floats), NULLs kept, explicit UTC offsets.
     expect(sql.values).toEqual([
@@ -27,17 +31,17 @@ describe("insertMany with strategy 'unnest'", () => {
       ['2026-01-01 00:00:00.000+00', '2026-01-01 00:00:02.000+00', '2026-01-01 00:00:03.000+00'],
       ['ext-0', 'ext-2', 'ext-3'],
     ]);
-    expect(sentSql(db.tx.$executeRaw, 1).values).toEqual([[2, 2], ['4.25', '1.25'], ['2026-01-01 00:00:04.000+00', '2026-01-01 00:00:01.000+00'], ['ext-4', null]]);
+    expect(sentSql(db.tx.$queryRaw, 1).values).toEqual([[2, 2], ['4.25', '1.25'], ['2026-01-01 00:00:04.000+00', '2026-01-01 00:00:01.000+00'], ['ext-4', null]]);
   });
 
   it('uses the date column type and whole days for SalesRecord', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockResolvedValue(1);
+    db.tx.$queryRaw.mockImplementation(allWritten as never);
     const hostile = `'; DROP TABLE "SalesRecord"; --`;
     await new SalesRecordRepository(db.prisma).insertMany([
       { region: hostile, saleDate: new Date('2026-03-01'), revenue: new Prisma.Decimal('1e2') },
     ]);
-    const sql = sentSql(db.tx.$executeRaw);
+    const sql = sentSql(db.tx.$queryRaw);
     expect(oneLine(sql)).toContain('unnest($1::text[], $2::date[], $3::numeric[], $4::text[])');
     expect(sql.text).not.toContain('DROP');
     expect(sql.values).toEqual([[hostile], ['2026-03-01'], ['100'], [null]]);
@@ -45,7 +49,7 @@ describe("insertMany with strategy 'unnest'", () => {
 
   it('reports rows the database did not insert (existing externalId) as skipped', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockResolvedValueOnce(2).mockResolvedValueOnce(0);
+    db.tx.$queryRaw.mockResolvedValueOnce([{ inserted: 2n }]).mockResolvedValueOnce([{ inserted: 0n }]);
     const rows = transactionRows(4, (i) => ({ externalId: `k${i}` }));
     const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 2 });
     expect(result).toEqual({ inserted: 2, skipped: 2, chunks: 2, strategy: 'unnest' });
@@ -85,13 +89,14 @@ describe('idempotency keys and options are validated before any SQL', () => {
     await expect(new TransactionRepository(db.prisma).insertMany(rows as never, options as never)).rejects.toThrow(message);
     expect(db.prisma.$transaction).not.toHaveBeenCalled();
     expect(db.tx.$executeRaw).not.toHaveBeenCalled();
+    expect(db.tx.$queryRaw).not.toHaveBeenCalled();
   });
 });
 
 describe('insertMany retries a serialization failure in a transaction it owns', () => {
   it('runs the whole batch again and succeeds', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValueOnce(writeConflict()).mockResolvedValue(1);
+    db.tx.$queryRaw.mockRejectedValueOnce(writeConflict()).mockResolvedValue([{ inserted: 1n }]);
     const result = await new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' })], { retry: { baseDelayMs: 0 } });
     expect(result.inserted).toBe(1);
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(2);
@@ -99,7 +104,7 @@ describe('insertMany retries a serialization failure in a transaction it owns', 
 
   it('gives up after maxAttempts with SerializationFailureError carrying the attempts', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValue(postgresError('40P01'));
+    db.tx.$queryRaw.mockRejectedValue(postgresError('40P01'));
     const attempt = new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' })], { retry: { maxAttempts: 3, baseDelayMs: 0 } });
     await expect(attempt).rejects.toBeInstanceOf(SerializationFailureError);
     await expect(attempt).rejects.toMatchObject({ attempts: 3, sqlState: '40P01' });
@@ -108,7 +113,7 @@ describe('insertMany retries a serialization failure in a transaction it owns', 
 
   it('does not retry with retry: false', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockRejectedValue(writeConflict());
+    db.tx.$queryRaw.mockRejectedValue(writeConflict());
     await expect(new TransactionRepository(db.prisma).insertMany([row(0)], { retry: false })).rejects.toMatchObject({ attempts: 1 });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
   });

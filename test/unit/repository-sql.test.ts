@@ -119,20 +119,19 @@ describe('insertMany', () => {
 
   it('reports on every partition a batch touched, even beyond the 10,000-key cap on caller-given lists', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockImplementation((async () => 10_001) as never);
-    db.tx.$queryRaw.mockResolvedValue([]);
+    db.tx.$queryRaw.mockResolvedValueOnce([{ inserted: 10_001n }]).mockResolvedValue([]);
     const rows = transactionRows(10_001, (i) => ({ accountId: i + 1 }));
     await new TransactionRepository(db.prisma).insertAndReport(rows, { chunkSize: 20_000 });
-    const report = sentSql(db.tx.$queryRaw);
+    const report = sentSql(db.tx.$queryRaw, 1);
     expect(oneLine(report)).toContain('WHERE "accountId" = ANY(CAST($1 AS int4[]))');
     expect((report.values[0] as number[]).length).toBe(10_001);
   });
 
   it('joins the caller\'s transaction when constructed with a transaction client', async () => {
     const db = mockPrisma();
-    db.tx.$executeRaw.mockResolvedValue(1);
+    db.tx.$queryRaw.mockResolvedValue([{ inserted: 1n }]);
     await new TransactionRepository(db.tx).insertMany([row(1)]);
-    expect(db.tx.$executeRaw).toHaveBeenCalledTimes(1);
+    expect(db.tx.$queryRaw).toHaveBeenCalledTimes(1);
     expect(db.prisma.$transaction).not.toHaveBeenCalled();
   });
 

@@ -23,6 +23,11 @@
  *     alive 10 s after `applyMigrations`; they are cleared when no engine is running (`engineSetTimeout`).
  *  5. The wasm glue reports panics to `globalThis.PRISMA_WASM_PANIC_REGISTRY`; without one a panic crashes with an
  *     unrelated TypeError. We install one (unless Prisma Client did) so the crash carries the engine's message.
+ *  6. The wasm instance is loaded once per process even when this file is loaded twice (`engineState` lives on
+ *     `globalThis`), and engines run one at a time in it (`withEngine` queues them).
+ *  7. adapter-pg's `executeScript` cuts a migration at every `;` and runs the pieces one by one, which breaks a
+ *     `DO $$ ... $$` block (and a `;` in a comment or string). The native engine sends the script whole; so do we:
+ *     one simple-protocol query, so its statements also run in one implicit transaction (all or nothing).
  */
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -143,7 +148,20 @@ async function diff(engine: SchemaEngine, from: DiffTarget, files: SchemaFiles):
 }
 
 /** Runs `fn` with a fresh engine; always frees it and closes every pool and shadow database it opened. */
-async function withEngine<T>(
+// One engine at a time per process: every engine lives in the one wasm instance (see `engineState`).
+function withEngine<T>(
+  what: string,
+  databaseUrl: string | null,
+  opts: EngineOptions,
+  fn: (engine: SchemaEngine, files: SchemaFiles) => Promise<T>,
+): Promise<T> {
+  const state = engineState();
+  const turn = state.queue.then(() => runEngine(what, databaseUrl, opts, fn));
+  state.queue = turn.catch(() => {});
+  return turn;
+}
+
+async function runEngine<T>(
   what: string,
   databaseUrl: string | null,
   opts: EngineOptions,
@@ -157,7 +175,8 @@ async function withEngine<T>(
   const log = opts.log;
   let engine: SchemaEngine | undefined;
   let failed = false;
-  runningEngines += 1;
+  const state = engineState();
+  state.running += 1;
   try {
     const { SchemaEngine } = await loadEngine();
     engine = await SchemaEngine.new(
@@ -177,7 +196,7 @@ async function withEngine<T>(
     throw new MigrationError(`Schema engine failed while ${what}: ${message}`, { cause });
   } finally {
     engine?.free();
-    if (--runningEngines === 0) clearEngineTimers();
+    if (--state.running === 0) clearEngineTimers();
     // A cleanup failure is reported, unless it would hide the error that is already on its way out.
     await factory?.close().catch((error: unknown) => {
       if (!failed) throw error;
@@ -188,21 +207,42 @@ async function withEngine<T>(
 // The engine schedules timeouts (e.g. 10 s around taking the migrate advisory lock in applyMigrations) and never
 // cancels them, which would keep Node alive ~10 s after we are done. Its setTimeout import is routed through here
 // so the timers can be cleared once no engine is running.
-const engineTimers = new Set<NodeJS.Timeout>();
-let runningEngines = 0;
-
 function engineSetTimeout(callback: () => void, ms: number): NodeJS.Timeout {
+  const { timers } = engineState();
   const timer = setTimeout(() => {
-    engineTimers.delete(timer);
+    timers.delete(timer);
     callback();
   }, ms >>> 0);
-  engineTimers.add(timer);
+  timers.add(timer);
   return timer;
 }
 
 function clearEngineTimers(): void {
-  for (const timer of engineTimers) clearTimeout(timer);
-  engineTimers.clear();
+  const { timers } = engineState();
+  for (const timer of timers) clearTimeout(timer);
+  timers.clear();
+}
+
+/**
+ * The wasm engine's state, one per process, on `globalThis`: the glue module (`schema_engine_bg.js`, in
+ * node_modules) exists once per process, but this file can be loaded twice (vitest loads each test project's
+ * global setup in a module graph of its own). A second instantiation would point the glue at new wasm memory
+ * while it keeps views of the old one, and the next string it decodes is garbage ("encoded data was not valid").
+ */
+interface EngineState {
+  module: Promise<typeof bg> | undefined;
+  /** Engines running now; their timers are cleared when it drops to 0. */
+  running: number;
+  readonly timers: Set<NodeJS.Timeout>;
+  /** The tail of the queue `withEngine` runs engines in, one at a time. */
+  queue: Promise<unknown>;
+}
+
+const ENGINE_STATE = Symbol.for('prisma-window-ledger.schema-engine-wasm');
+
+function engineState(): EngineState {
+  const holder = globalThis as { [ENGINE_STATE]?: EngineState };
+  return (holder[ENGINE_STATE] ??= { module: undefined, running: 0, timers: new Set(), queue: Promise.resolve() });
 }
 
 // The project's tsconfig has no DOM lib and @types/node 20 does not declare the WebAssembly global: type what we use.
@@ -210,11 +250,11 @@ declare const WebAssembly: {
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
 };
 
-let engineModule: Promise<typeof bg> | undefined;
 
 /** Instantiates the wasm once per process (what the package's entry file would do, were Node able to import it). */
 function loadEngine(): Promise<typeof bg> {
-  engineModule ??= (async () => {
+  const state = engineState();
+  state.module ??= (async () => {
     const require = createRequire(import.meta.url);
     const glue = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
     const bytes = await readFile(path.join(path.dirname(glue), 'schema_engine_bg.wasm'));
@@ -235,12 +275,12 @@ function loadEngine(): Promise<typeof bg> {
     start();
     return bg;
   })().catch((error: unknown) => {
-    engineModule = undefined;
+    state.module = undefined;
     throw new MigrationError(`Could not load the Prisma schema engine (wasm): ${describeError(error)}`, {
       cause: error,
     });
   });
-  return engineModule;
+  return state.module;
 }
 
 /** Reads the migrations folder the way the Prisma CLI does (directories sorted by name, each with migration.sql). */
@@ -378,6 +418,14 @@ class MigrationPgFactory implements SqlMigrationAwareDriverAdapterFactory {
       const txQueryRaw = tx.queryRaw.bind(tx);
       tx.queryRaw = async (query) => restoreCharColumns(await txQueryRaw(query));
       return tx;
+    };
+    adapter.executeScript = async (script) => {
+      try {
+        await (adapter.underlyingDriver() as pg.Pool).query(script);
+      } catch (error) {
+        // adapter-pg's own error path: a DriverAdapterError the engine reports with PostgreSQL's message.
+        (adapter as unknown as { onError(error: unknown): never }).onError(error);
+      }
     };
     const endPool = adapter.dispose.bind(adapter);
     let closing: Promise<void> | undefined;

@@ -19,6 +19,7 @@ describe('bench arguments', () => {
       chunkSize: 10_000,
       repeat: 3,
       sections: BENCH_SECTIONS,
+      citus: undefined,
       output: 'BENCHMARKS.md',
       write: true,
       verbose: false,
@@ -32,8 +33,15 @@ describe('bench arguments', () => {
       '--chunk-size', '500', '--repeat', '5', '--only', 'page,stream', '--output', 'out.md', '--no-write', '--verbose']))
       .toEqual({
         rows: 10_000_000, accounts: 50, moderateRows: 5_000, ingestRows: 1_000, chunkSize: 500, repeat: 5,
-        sections: ['stream', 'page'], output: 'out.md', write: false, verbose: true,
+        sections: ['stream', 'page'], citus: undefined, output: 'out.md', write: false, verbose: true,
       });
+  });
+
+  it('adds the citus section with --citus, alone with --only citus', () => {
+    const url = 'postgresql://postgres@127.0.0.1:6701/postgres';
+    expect(args(['--citus', url])).toMatchObject({ citus: url, sections: BENCH_SECTIONS });
+    expect(args(['--citus', url, '--only', 'citus'])).toMatchObject({ citus: url, sections: [] });
+    expect(args(['--citus', url, '--only', 'page'])).toMatchObject({ citus: undefined, sections: ['page'] });
   });
 
   it('caps the size-dependent defaults at --rows', () => {
@@ -54,6 +62,8 @@ describe('bench arguments', () => {
     [['--ingest-rows', '2000000'], '--ingest-rows must be between 1 and 1,000,000'],
     [['--repeat', '0'], '--repeat must be between 1 and 100'],
     [['--only', 'stream,warp'], '--only: unknown section "warp"'],
+    [['--only', 'citus'], '--only citus needs --citus <url>'],
+    [['--citus', 'localhost:6701'], '--citus must be a postgresql:// URL'],
     [['--rows'], "Option '--rows <value>' argument missing"],
     [['--rwos', '5'], "Unknown option '--rwos'"],
     [['extra'], 'unexpected argument "extra"'],

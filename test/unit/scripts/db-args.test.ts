@@ -9,9 +9,11 @@ const argsOf = <A>(parsed: { help: string } | { args: A }): A => {
 };
 
 describe('migration script arguments', () => {
-  it('db:migrate takes --verbose only', () => {
-    expect(argsOf(parseDbMigrateArgs([]))).toEqual({ verbose: false });
-    expect(argsOf(parseDbMigrateArgs(['--verbose']))).toEqual({ verbose: true });
+  it('db:migrate takes --schema and --verbose', () => {
+    expect(argsOf(parseDbMigrateArgs([]))).toEqual({ schema: undefined, verbose: false });
+    expect(argsOf(parseDbMigrateArgs(['--verbose']))).toEqual({ schema: undefined, verbose: true });
+    expect(argsOf(parseDbMigrateArgs(['--schema', 'prisma/citus/schema.prisma']))).toEqual({ schema: 'prisma/citus/schema.prisma', verbose: false });
+    expect(() => parseDbMigrateArgs(['--schema', 'prisma/citus'])).toThrow('--schema must name a .prisma file');
     expect(() => parseDbMigrateArgs(['--force'])).toThrow("Unknown option '--force'");
   });
 

@@ -1,0 +1,83 @@
+/**
+ * `explain` reads Citus plans: a running total per account (the distribution column) runs as one WindowAgg per
+ * shard on the workers, fed by the composite index there; a window over all accounts is computed on the
+ * coordinator, and the summary says so.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { TransactionRepository } from '../../prisma/app/index.ts';
+import { describeWindowFeed, formatPlanTree, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
+import { citusAvailable, useCluster } from '../support/citus-cluster.ts';
+
+const cluster = useCluster();
+const ROWS = 60_000;
+const ACCOUNTS = 200;
+/** citus.shard_count of the test database (test/citus/global-setup.ts). */
+const SHARDS = 4;
+
+describe.skipIf(!citusAvailable)('explain on a Citus cluster', () => {
+  beforeAll(async () => {
+    await cluster.truncate();
+    // 15,000 rows per shard: enough that the planner reads the index rather than scanning and sorting.
+    await cluster.pool.citus.query(
+      `INSERT INTO "Transaction" ("accountId", amount, "createdAt")
+       SELECT 1 + g % $2, (g % 1000) - 300, timestamptz '2026-01-01' + g * interval '1 minute' + (g % 7) * interval '1 microsecond'
+       FROM generate_series(1, $1) AS g`,
+      [ROWS, ACCOUNTS],
+    );
+    await cluster.pool.citus.query('ANALYZE "Transaction"');
+  });
+
+  it('running totals per account: one WindowAgg per shard on the workers, fed by (accountId, createdAt, id), no Sort', async () => {
+    const plan = await new TransactionRepository(cluster.citus).explain();
+    expect(plan.distributed?.windowAggOn).toBe('workers');
+    expect(plan.distributed?.scan.provider).toMatch(/Citus/);
+    expect(plan.distributed?.scan.taskCount).toBe(SHARDS);
+    expect(plan.distributed?.scan.workerNode).toMatch(/port=\d+/);
+    expect(plan.hasWindowAgg).toBe(true);
+    expect(plan.sortUnderWindowAgg).toBe(false);
+    expect(plan.windowAggFedBy).toBe('index-scan');
+    // The shard's copy of the index: Citus suffixes index names with the shard id.
+    expect(plan.indexName).toMatch(/^Transaction_accountId_createdAt_id_idx_\d+$/);
+    // `rows` is one task's: a share of the table, not all of it.
+    expect(plan.rows).toBeGreaterThan(0);
+    expect(plan.rows).toBeLessThan(ROWS);
+    expect(describeWindowFeed(plan)).toMatch(/on the workers, once per shard/);
+    expect(formatPlanTree(plan.root).join('\n')).toMatch(new RegExp(`Citus Adaptive: ${SHARDS} task\\(s\\); one of them on host=`));
+  });
+
+  it('a running total of one account is routed to the one shard that holds it', async () => {
+    const plan = await new TransactionRepository(cluster.citus).explain({ partitions: [42] });
+    expect(plan.distributed?.windowAggOn).toBe('workers');
+    expect(plan.distributed?.scan.taskCount).toBe(1);
+    expect(plan.rows).toBe(ROWS / ACCOUNTS);
+  });
+
+  it('running totals of many accounts: one task per shard touched, each WindowAgg on its worker', async () => {
+    const plan = await new TransactionRepository(cluster.citus).explain({ partitions: Array.from({ length: 50 }, (_, i) => i + 1) });
+    expect(plan.distributed?.windowAggOn).toBe('workers');
+    expect(plan.distributed?.scan.taskCount).toBeGreaterThan(1);
+  });
+
+  it('a running total across accounts is flagged: the coordinator computes it over every row the workers send', async () => {
+    const plan = await new TransactionRepository(cluster.citus).explain({}, 'global');
+    expect(plan.distributed?.windowAggOn).toBe('coordinator');
+    expect(plan.distributed?.scan.taskCount).toBeGreaterThan(1);
+    expect(plan.hasWindowAgg).toBe(true);
+    expect(describeWindowFeed(plan)).toMatch(/on the Citus coordinator/);
+  });
+
+  it('a builder window partitioned by another column is flagged the same way', async () => {
+    const query = windowQuery('Transaction')
+      .select('id', 'accountId', 'createdAt')
+      .add('n', windowFunctions('Transaction').rowNumber(), windowSpec('Transaction').partitionBy('externalId').orderBy('createdAt'));
+    const plan = await query.explain(cluster.citus);
+    expect(plan.distributed?.windowAggOn).toBe('coordinator');
+  });
+
+  it('on the single node the same calls report no distributed part', async () => {
+    await cluster.pool.single.query('TRUNCATE "Transaction"');
+    const plan = await new TransactionRepository(cluster.single).explain({ partitions: [42] });
+    expect(plan.distributed).toBeUndefined();
+  });
+});
