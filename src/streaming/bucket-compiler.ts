@@ -144,7 +144,9 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
 // bucket, or of the balance's range); none for one global total.
 export function keysSql<M extends ModelName>(plan: RunningTotalPlan<M>, table: Prisma.Sql, instant: Prisma.Sql, toInstant: Prisma.Sql | undefined): Prisma.Sql {
   const fields = plan.partitionBy;
-  if (fields.length === 0) return Prisma.sql`SELECT`;
+  // One row for the global total. With a column: Citus reads a CTE back as an intermediate result and cannot
+  // describe a row of no columns ("a column definition list is required").
+  if (fields.length === 0) return Prisma.sql`SELECT TRUE AS "everything"`;
   const names = fields.map((_, i) => aliasRef(`k${i}`));
   if (plan.partitions) {
     const arrays = fields.map((field, i) =>

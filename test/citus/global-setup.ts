@@ -31,6 +31,11 @@ declare module 'vitest' {
     citusWorkerUrls: string[];
     /** A single PostgreSQL database with the same migrations, tables not distributed. */
     singleNodeUrl: string;
+    /**
+     * The cluster's data directory when the tests may stop and start its servers (CITUS_DIR: the DIR given to
+     * `cluster.sh start DIR`; .ci/run sets it); '' otherwise.
+     */
+    citusDataDir: string;
   }
 }
 
@@ -48,6 +53,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('citusUrl', '');
     project.provide('citusWorkerUrls', []);
     project.provide('singleNodeUrl', '');
+    project.provide('citusDataDir', '');
     return undefined;
   }
 
@@ -67,6 +73,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     project.provide('citusUrl', citusUrl);
     project.provide('citusWorkerUrls', workers.map((worker) => nodeUrl(citusUrl, worker)));
     project.provide('singleNodeUrl', singleNodeUrl);
+    project.provide('citusDataDir', process.env.CITUS_DIR ?? '');
   } catch (error) {
     await dropCitusDatabase(adminUrl, name).catch(() => {});
     await single.stop().catch(() => {});

@@ -376,6 +376,16 @@ const COMMANDS = new Map<string, CommandSpec>([
     },
   ],
   [
+    'npm run bench -- --citus postgresql://postgres@127.0.0.1:6701/postgres --only citus --rows 1000000',
+    {
+      exempt: 'needs a running Citus cluster and takes about a minute; its arguments are checked with the script’s own parser',
+      check: () =>
+        expect(parseBenchArgs(['--citus', 'postgresql://postgres@127.0.0.1:6701/postgres', '--only', 'citus', '--rows', '1000000'])).toMatchObject({
+          args: { citus: 'postgresql://postgres@127.0.0.1:6701/postgres', sections: [], rows: 1_000_000 },
+        }),
+    },
+  ],
+  [
     'npm run db:migrate',
     {
       // On an empty database: every migration gets applied, as on a new user's server.
@@ -402,13 +412,14 @@ const COMMANDS = new Map<string, CommandSpec>([
     },
   ],
   [
-    'CITUS_URL=postgresql://postgres@127.0.0.1:6701/postgres npm test',
+    'CITUS_URL=postgresql://postgres@127.0.0.1:6701/postgres CITUS_DIR=/tmp/citus npm test',
     {
       exempt: 'runs this test suite, this file included; CI runs `npm test` with CITUS_URL set to the cluster it starts',
       check: () => {
-        expect(read('.ci/run')).toMatch(/^export CITUS_URL$/m);
+        expect(read('.ci/run')).toMatch(/^export CITUS_URL CITUS_DIR$/m);
         expect(read('vitest.config.ts'), 'the citus project').toContain("include: ['test/citus/**/*.test.ts']");
         expect(read('test/citus/global-setup.ts'), 'the citus project reads CITUS_URL').toContain('process.env.CITUS_URL');
+        expect(read('test/citus/global-setup.ts'), 'and CITUS_DIR').toContain('process.env.CITUS_DIR');
       },
     },
   ],
