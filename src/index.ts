@@ -38,6 +38,7 @@ export type {
 } from './repositories/running-total-options.ts';
 export {
   AUTO_UNNEST_MIN_ROWS,
+  AUTO_COPY_MIN_ROWS,
   MAX_BATCH_ROWS,
   defaultInsertTimeoutMs,
   type BulkInsertOptions,

@@ -1,11 +1,14 @@
 import { ValidationError } from '../errors.ts';
 import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import type pg from 'pg';
 import * as Prisma from '../prisma-runtime.ts';
 import { inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { inKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
+import { copyBatchRows } from './copy-insert.ts';
+import { copyInTransaction } from '../executor/copy-in.ts';
 
 /** PostgreSQL accepts at most 32,767 bind parameters in one statement (Prisma reports more as P2035). */
 const MAX_BIND_PARAMETERS = 32_767;
@@ -27,14 +30,24 @@ export const MAX_BATCH_ROWS = 1_000_000;
 export const DEFAULT_INSERT_TIMEOUT_BASE_MS = 10_000;
 export const DEFAULT_INSERT_TIMEOUT_PER_ROW_MS = 1;
 
+/**
+ * `strategy: 'auto'` uses `copy` from this many rows on when the repository has a `pgPool` (and opens the
+ * transaction itself). Measured with `npm run bench:ingest` (see BENCHMARKS.md).
+ */
+export const AUTO_COPY_MIN_ROWS = 1_000;
+
 const ISOLATION_LEVELS = ['ReadCommitted', 'RepeatableRead', 'Serializable'] as const;
-const STRATEGIES = ['auto', 'createMany', 'unnest'] as const;
+const STRATEGIES = ['auto', 'createMany', 'unnest', 'copy'] as const;
 export const BULK_OPTION_KEYS = ['chunkSize', 'timeoutMs', 'maxWaitMs', 'isolationLevel', 'strategy', 'retry'] as const;
 
 /**
  * - `'unnest'`: one `INSERT ... SELECT * FROM unnest($1::int4[], $2::numeric[], ...)` per chunk (fast).
  * - `'createMany'`: Prisma's `createMany({ skipDuplicates: true })` per chunk (multi-row VALUES).
- * - `'auto'` (default): `unnest` from `AUTO_UNNEST_MIN_ROWS` rows on, else `createMany`.
+ * - `'copy'`: PostgreSQL's `COPY ... FROM STDIN` on a connection of the repository's `pgPool`, in a transaction
+ *   of its own; when stored keys are met, through a staging table and `INSERT ... SELECT ... ON CONFLICT DO
+ *   NOTHING` (see `copyBatchRows`). The fastest; it cannot join a caller's transaction.
+ * - `'auto'` (default): `copy` from `AUTO_COPY_MIN_ROWS` rows on when the repository has a `pgPool` and its own
+ *   transaction; else `unnest` from `AUTO_UNNEST_MIN_ROWS` rows on, else `createMany`.
  */
 export type InsertStrategy = (typeof STRATEGIES)[number];
 
@@ -62,7 +75,7 @@ export interface InsertResult {
   /** Statements sent. */
   readonly chunks: number;
   /** The strategy used (`'auto'` resolved). */
-  readonly strategy: 'createMany' | 'unnest';
+  readonly strategy: 'createMany' | 'unnest' | 'copy';
 }
 
 /** What the ingest needs to know about a model beyond validating rows. */
@@ -78,6 +91,8 @@ export interface InsertTarget<Data> {
    */
   readonly conflictTarget?: readonly string[] | undefined;
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
+  /** The node-postgres pool behind the client, for the `copy` strategy (the repository's `pgPool` option). */
+  readonly pgPool?: pg.Pool | undefined;
 }
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
@@ -85,7 +100,9 @@ export interface PreparedBatch<Data> {
   /** Validated rows in write order: by idempotency key when the model has one (see `inKeyOrder`). */
   readonly data: Data[];
   readonly chunkSize: number;
-  readonly strategy: 'createMany' | 'unnest';
+  readonly strategy: 'createMany' | 'unnest' | 'copy';
+  /** The strategy came from `'auto'`: a `copy` it chose falls back to `unnest` where COPY cannot run. */
+  readonly automatic: boolean;
   readonly transaction: TransactionOptions;
   readonly retry: RetryPolicy;
   /** The raw options object, for callers that accept more keys than `BULK_OPTION_KEYS`. */
@@ -108,13 +125,14 @@ export function defaultInsertTimeoutMs(rows: number): number {
  */
 function requireUniqueKeys<Data>(path: string, data: readonly Data[], key: string | undefined, conflictTarget: readonly string[]): void {
   if (key === undefined) return;
-  const seen = new Map<string, number>();
+  const seen = new Map<unknown, number>();
   const scope = conflictTarget.filter((field) => field !== key);
   data.forEach((row, i) => {
     const record = row as Record<string, unknown>;
     const value = record[key];
     if (value === null || value === undefined) return;
-    const identity = JSON.stringify(conflictTarget.map((field) => identityText(record[field])));
+    // The key itself when it is unique alone (validated keys are strings or numbers: compared by value).
+    const identity = scope.length === 0 ? value : JSON.stringify(conflictTarget.map((field) => identityText(record[field])));
     const first = seen.get(identity);
     if (first !== undefined) {
       const within = scope.length === 0 ? '' : ` within the same ${scope.join(', ')}`;
@@ -141,7 +159,7 @@ export function prepareBatch<Data>(
   rows: unknown,
   options: unknown,
   requireRow: (path: string, value: unknown) => Data,
-  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey' | 'conflictTarget'>,
+  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey' | 'conflictTarget' | 'pgPool'>,
   allowedOptions: readonly string[] = BULK_OPTION_KEYS,
 ): PreparedBatch<Data> {
   const raw = requireOptions('options', options, allowedOptions);
@@ -150,12 +168,27 @@ export function prepareBatch<Data>(
   requireUniqueKeys('rows', valid, target.idempotencyKey, conflictTarget);
   const data = inKeyOrder(valid, target.idempotencyKey, conflictTarget);
   const choice = requireChoice('options.strategy', raw.strategy, STRATEGIES, 'auto');
-  const strategy = choice === 'auto' ? (data.length >= AUTO_UNNEST_MIN_ROWS ? 'unnest' : 'createMany') : choice;
-  const maxChunk =
-    strategy === 'unnest' ? MAX_UNNEST_CHUNK : Math.floor(MAX_BIND_PARAMETERS / Math.max(1, target.insertFields.length));
+  if (choice === 'copy' && target.pgPool === undefined) {
+    throw new ValidationError(
+      'options.strategy',
+      "'copy' runs COPY on a node-postgres connection: construct the repository with the pgPool option (the pool " +
+        'behind your PrismaPg adapter).',
+    );
+  }
+  const strategy =
+    choice !== 'auto'
+      ? choice
+      : target.pgPool !== undefined && data.length >= AUTO_COPY_MIN_ROWS
+        ? 'copy'
+        : data.length >= AUTO_UNNEST_MIN_ROWS
+          ? 'unnest'
+          : 'createMany';
+  // COPY sends one stream whatever the size; its chunk size matters only if it falls back to unnest.
+  const arrays = strategy !== 'createMany';
+  const maxChunk = arrays ? MAX_UNNEST_CHUNK : Math.floor(MAX_BIND_PARAMETERS / Math.max(1, target.insertFields.length));
   const chunkSize =
     raw.chunkSize === undefined
-      ? Math.min(strategy === 'unnest' ? DEFAULT_UNNEST_CHUNK : DEFAULT_CREATE_MANY_CHUNK, maxChunk)
+      ? Math.min(arrays ? DEFAULT_UNNEST_CHUNK : DEFAULT_CREATE_MANY_CHUNK, maxChunk)
       : requirePositiveInt('options.chunkSize', raw.chunkSize, maxChunk);
   const timeoutMs =
     raw.timeoutMs === undefined
@@ -173,7 +206,7 @@ export function prepareBatch<Data>(
     raw.retry === false
       ? retryPolicy('options.retry', { maxAttempts: 1 })
       : retryPolicy('options.retry', raw.retry ?? { maxAttempts: DEFAULT_MAX_ATTEMPTS });
-  return { data, chunkSize, strategy, transaction, retry, options: raw };
+  return { data, chunkSize, strategy, automatic: choice === 'auto', transaction, retry, options: raw };
 }
 
 /**
@@ -237,6 +270,18 @@ export function insertBatch<Data, T = undefined>(
   after?: (tx: DbClient) => Promise<T>,
 ): Promise<InsertResult & { readonly after: T | undefined }> {
   const ours = isRootClient(db);
+  if (batch.strategy === 'copy') {
+    // COPY runs on its own connection and transaction: it cannot join the caller's, nor share one with `after`.
+    const joinable = ours && after === undefined && target.pgPool !== undefined;
+    if (joinable) return retrying(() => copyBatch(target.pgPool!, batch, target), batch.retry);
+    if (!batch.automatic) {
+      const why = !ours ? "the caller's transaction (a transaction client)" : 'the report of insertAndReport';
+      return Promise.reject(
+        new ValidationError('options.strategy', `'copy' writes in a transaction of its own and cannot join ${why}: use 'unnest'.`),
+      );
+    }
+    batch = { ...batch, strategy: 'unnest' };
+  }
   const once = () =>
     inTransaction(
       db,
@@ -247,4 +292,19 @@ export function insertBatch<Data, T = undefined>(
       batch.transaction,
     );
   return ours ? retrying(once, batch.retry) : once();
+}
+
+/** A batch written with COPY (see `copyJob`): one transaction on a connection of `pool`. */
+async function copyBatch<Data>(pool: pg.Pool, batch: PreparedBatch<Data>, target: InsertTarget<Data>): Promise<InsertResult & { readonly after: undefined }> {
+  const rows = batch.data as Record<string, unknown>[];
+  const timeoutMs = batch.transaction.timeoutMs ?? defaultInsertTimeoutMs(rows.length);
+  // Rows without a key never conflict: a batch without any key needs no staging table.
+  const key = target.idempotencyKey;
+  const keyed = key !== undefined && rows.some((row) => row[key] !== null && row[key] !== undefined);
+  const conflictTarget = keyed ? conflictTargetOf(target) : [];
+  const inserted =
+    rows.length === 0
+      ? 0
+      : await copyInTransaction(pool, { ...batch.transaction, timeoutMs }, (session) => copyBatchRows(session, target, rows, conflictTarget));
+  return { inserted, skipped: rows.length - inserted, chunks: rows.length === 0 ? 0 : 1, strategy: 'copy', after: undefined };
 }

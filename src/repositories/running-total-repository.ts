@@ -49,8 +49,9 @@ export interface RepositoryOptions {
   readonly cursorSecret?: string | undefined;
   /**
    * The `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one server-side cursor on
-   * it (pg-cursor) instead of keyset chunks through `$queryRaw`: same rows, types and snapshot guarantee, a
-   * fraction of the per-row cost (BENCHMARKS.md).
+   * it (pg-cursor) instead of keyset chunks through `$queryRaw`, and `insertMany` of 1,000 rows or more writes
+   * with COPY on it (strategy `'copy'`): same rows, types and guarantees, a fraction of the per-row cost
+   * (BENCHMARKS.md).
    */
   readonly pgPool?: pg.Pool | undefined;
 }
@@ -312,6 +313,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
         conflictTarget: conflictTargetOf(def.model, def.idempotencyKey, partitionFieldsOf(def)),
       }),
       createMany: def.createMany,
+      pgPool: this.pgPool,
     };
   }
 

@@ -104,6 +104,18 @@ export function insertColumnArray(model: string, field: string, values: readonly
   return Prisma.sql`${values.map(toParam)}::${Prisma.raw(arrayTypeOf(model, field))}`;
 }
 
+/**
+ * One field of a bulk insert's validated rows as the text PostgreSQL reads for its column (`null` for NULL): what
+ * `insertColumnArray` binds, for COPY. Decimals as exact text, instants as UTC text with an explicit offset.
+ */
+export function insertText(model: string, field: string): (value: unknown) => string | null {
+  const toParam = insertValue(model, field);
+  return (value) => {
+    const param = toParam(value);
+    return param === null ? null : String(param);
+  };
+}
+
 /** A validated text value, such as an IANA time zone name: `CAST($1 AS text)`. */
 export function textValue(text: string): Prisma.Sql {
   return cast(text, 'text');

@@ -1,0 +1,90 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+import { TransactionTimeoutError } from '../errors.ts';
+import type { IsolationLevel } from './db-client.ts';
+import { mapDatabaseError } from './map-database-error.ts';
+
+/** What work inside a COPY transaction can do; every failure is already a `LedgerError`. */
+export interface CopySession {
+  /** Runs a statement of catalog names only (no values); resolves to its first row, if any. */
+  query<Row>(text: string): Promise<Row | undefined>;
+  /** `COPY ... FROM STDIN` with text-format `data`; resolves to the rows copied. */
+  copy(text: string, data: Iterable<string>): Promise<number>;
+}
+
+export interface CopyTransactionOptions {
+  readonly isolationLevel?: IsolationLevel | undefined;
+  /** The transaction is ended, and `TransactionTimeoutError` thrown, when it runs longer. */
+  readonly timeoutMs: number;
+}
+
+const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
+  ReadUncommitted: 'READ UNCOMMITTED',
+  ReadCommitted: 'READ COMMITTED',
+  RepeatableRead: 'REPEATABLE READ',
+  Serializable: 'SERIALIZABLE',
+};
+
+/**
+ * Runs `work` in one transaction on a connection of `pool`, for writes with PostgreSQL's COPY: committed when it
+ * resolves, rolled back on any failure (a refused row, a lost connection, the timeout), so everything or nothing
+ * is written. Every failure is a `LedgerError`; a connection that failed or timed out is discarded, not returned
+ * to the pool.
+ */
+export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransactionOptions, work: (session: CopySession) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+  let expired = false;
+  let failed = false;
+  // Ending the connection is the only way to stop a COPY in flight; releasing it with an error makes the pool end it.
+  const timer = setTimeout(() => {
+    expired = true;
+    client.release(new Error('copy transaction timeout'));
+  }, options.timeoutMs);
+  timer.unref();
+  const timeout = (cause: unknown) =>
+    new TransactionTimeoutError(`The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) and was rolled back.`, { cause });
+  const mapped = (error: unknown) => (expired ? timeout(error) : mapDatabaseError(error));
+  const session: CopySession = {
+    async query<Row>(text: string) {
+      try {
+        return (await client.query(text)).rows[0] as Row | undefined;
+      } catch (error) {
+        throw mapped(error);
+      }
+    },
+    async copy(text, data) {
+      try {
+        const sink = client.query(copyFrom(text));
+        await pipeline(Readable.from(data, { objectMode: false }), sink);
+        return sink.rowCount;
+      } catch (error) {
+        throw mapped(error);
+      }
+    },
+  };
+  try {
+    const level = options.isolationLevel ? ` ISOLATION LEVEL ${ISOLATION_SQL[options.isolationLevel]}` : '';
+    await session.query(`BEGIN${level}`);
+    const result = await work(session);
+    await session.query('COMMIT');
+    return result;
+  } catch (error) {
+    failed = true;
+    throw expired && !(error instanceof TransactionTimeoutError) ? timeout(error) : error;
+  } finally {
+    clearTimeout(timer);
+    if (!expired) {
+      if (failed) await client.query('ROLLBACK').catch(() => {});
+      client.release(failed);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * `insertMany` with strategy `'copy'` (COPY FROM STDIN on the repository's pgPool): the same rows as `unnest`,
+ * byte for byte; idempotent through a staging table; all or nothing; typed failures; and where it cannot run
+ * (a caller's transaction, insertAndReport), `'auto'` falls back and an explicit `'copy'` is a ValidationError.
+ */
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+
+import {
+  InventoryMovementRepository,
+  TransactionRepository,
+  type NewInventoryMovement,
+  type NewTransaction,
+} from '../../prisma/app/index.ts';
+import { AUTO_COPY_MIN_ROWS, LedgerError, QueryFailedError, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { useTestPool } from '../support/pg-pool.ts';
+import { randomTransactions, transactionRows } from '../support/rows.ts';
+import { seeded } from '../support/property-seed.ts';
+
+const db = useTestDatabase();
+const pool = useTestPool(db, 2);
+
+/** Every stored row as the server's own text, in a fixed order: what two strategies must agree on. */
+async function storedRows(client: pg.Pool): Promise<string[][]> {
+  const { rows } = await client.query<{ row: string[] }>(
+    `SELECT ARRAY["accountId"::text, amount::text, "createdAt"::text, coalesce("externalId", '<null>')] AS row
+     FROM "Transaction" ORDER BY "externalId" NULLS LAST, "accountId", "createdAt", amount NULLS FIRST`,
+  );
+  return rows.map((r) => r.row);
+}
+
+// Keys that COPY's text format must escape, and some that look like SQL.
+const HOSTILE_KEYS = ['tab\there', 'line\nbreak', 'carriage\rreturn', 'back\\slash', '\\N', `quote'"`, `'); DROP TABLE "Transaction"; --`, 'ünïcødé ✓'];
+
+describe("insertMany with strategy 'copy'", () => {
+  it(
+    'stores exactly what unnest stores, hostile keys and NULL amounts included',
+    seeded(async (seed) => {
+      const ledger = { accounts: 25, nullRate: 0.1, cents: [-500_000, 1_500_000] as const, slots: 30, slotMs: 1_000 };
+      const rows: NewTransaction[] = randomTransactions(seededRandom(seed), 3_000, ledger, (i) =>
+        i < HOSTILE_KEYS.length ? HOSTILE_KEYS[i]! : `key-${i}`,
+      );
+      const stored: Record<string, string[][]> = {};
+      for (const strategy of ['unnest', 'copy'] as const) {
+        await db.truncate('Transaction');
+        const result = await new TransactionRepository(db.prisma, { pgPool: pool() }).insertMany(rows, { strategy });
+        expect(result).toMatchObject({ inserted: rows.length, skipped: 0, strategy });
+        stored[strategy] = await storedRows(pool());
+      }
+      expect(stored.copy).toEqual(stored.unnest);
+      expect(stored.copy!.map((row) => row[3])).toEqual(expect.arrayContaining(HOSTILE_KEYS));
+    }),
+  );
+
+  it('skips the rows already stored, counting them, on a retried or overlapping batch', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma, { pgPool: pool() });
+    const rows = transactionRows(2_500, (i) => ({ externalId: `k${i}` }));
+    expect(await repo.insertMany(rows, { strategy: 'copy' })).toEqual({ inserted: 2_500, skipped: 0, chunks: 1, strategy: 'copy' });
+    expect(await repo.insertMany(rows, { strategy: 'copy' })).toEqual({ inserted: 0, skipped: 2_500, chunks: 1, strategy: 'copy' });
+    const overlapping = transactionRows(3_000, (i) => ({ externalId: `k${i}` }));
+    expect(await repo.insertMany(overlapping, { strategy: 'copy' })).toEqual({ inserted: 500, skipped: 2_500, chunks: 1, strategy: 'copy' });
+    expect(await db.prisma.transaction.count()).toBe(3_000);
+  });
+
+  it('copies straight into a table without an idempotency key', async () => {
+    await db.truncate('inventory_movements');
+    const rows: NewInventoryMovement[] = Array.from({ length: 1_234 }, (_, i) => ({
+      warehouseId: 1 + (i % 3),
+      productSku: `SKU-${i % 7}`,
+      quantity: `${i}.125`,
+      movedAt: new Date(Date.UTC(2026, 0, 1) + i * 1_000),
+    }));
+    const result = await new InventoryMovementRepository(db.prisma, { pgPool: pool() }).insertMany(rows, { strategy: 'copy' });
+    expect(result).toEqual({ inserted: 1_234, skipped: 0, chunks: 1, strategy: 'copy' });
+    const { rows: sums } = await pool().query<{ total: string }>('SELECT sum(quantity)::text AS total FROM inventory_movements');
+    // Σ (i + 0.125) for i < 1234 = 1233·1234/2 + 1234·0.125 = 760,761 + 154.25
+    expect(sums[0]!.total).toBe('760915.250');
+  });
+
+  it.each([1, AUTO_COPY_MIN_ROWS - 1, AUTO_COPY_MIN_ROWS, AUTO_COPY_MIN_ROWS + 1])(
+    "'auto' with a pgPool: %i rows use copy from AUTO_COPY_MIN_ROWS on, and every row is written",
+    async (count) => {
+      await db.truncate('Transaction');
+      const rows = transactionRows(count, (i) => ({ externalId: `auto-${i}` }));
+      const result = await new TransactionRepository(db.prisma, { pgPool: pool() }).insertMany(rows);
+      expect(result.strategy).toBe(count >= AUTO_COPY_MIN_ROWS ? 'copy' : 'unnest');
+      expect(result).toMatchObject({ inserted: count, skipped: 0 });
+      expect(await db.prisma.transaction.count()).toBe(count);
+    },
+  );
+
+  it('is all or nothing: a row the database refuses leaves none of the batch', async () => {
+    await db.truncate('Transaction');
+    await pool().query(`ALTER TABLE "Transaction" ADD CONSTRAINT test_copy_no_666 CHECK ("accountId" <> 666)`);
+    try {
+      const rows = transactionRows(5_000, (i) => ({ accountId: i === 4_321 ? 666 : 1, externalId: `r${i}` }));
+      const attempt = new TransactionRepository(db.prisma, { pgPool: pool() }).insertMany(rows, { strategy: 'copy' });
+      await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(attempt).rejects.toMatchObject({ sqlState: '23514' });
+      expect(await db.prisma.transaction.count()).toBe(0);
+    } finally {
+      await pool().query('ALTER TABLE "Transaction" DROP CONSTRAINT test_copy_no_666');
+    }
+  });
+
+  it('outliving timeoutMs is a TransactionTimeoutError and writes nothing', async () => {
+    await db.truncate('Transaction');
+    const rows = transactionRows(200_000, (i) => ({ externalId: `t${i}` }));
+    const attempt = new TransactionRepository(db.prisma, { pgPool: pool() }).insertMany(rows, { strategy: 'copy', timeoutMs: 50, retry: false });
+    await expect(attempt).rejects.toBeInstanceOf(TransactionTimeoutError);
+    expect(await db.prisma.transaction.count()).toBe(0);
+    // The pool still serves: the timed-out connection was discarded, not returned.
+    expect((await pool().query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('writes the same instants from a session in another time zone', async () => {
+    await db.truncate('Transaction');
+    const kolkata = new pg.Pool({ connectionString: db.url, max: 1, options: '-c TimeZone=Asia/Kolkata' });
+    kolkata.on('error', () => {});
+    try {
+      const rows = transactionRows(1_500, (i) => ({ externalId: `z${i}`, createdAt: new Date(Date.UTC(2026, 2, 29, 0, 59, 0) + i * 997) }));
+      await new TransactionRepository(db.prisma, { pgPool: kolkata }).insertMany(rows, { strategy: 'copy' });
+      const { rows: stored } = await pool().query<{ ms: string }>(
+        `SELECT (extract(epoch FROM "createdAt") * 1000)::bigint::text AS ms FROM "Transaction" ORDER BY "createdAt"`,
+      );
+      expect(stored.map((row) => Number(row.ms))).toEqual(rows.map((row) => row.createdAt.getTime()));
+    } finally {
+      await kolkata.end();
+    }
+  });
+
+  it("cannot join a caller's transaction or insertAndReport: 'copy' is refused before any SQL, 'auto' uses unnest", async () => {
+    await db.truncate('Transaction');
+    const rows = transactionRows(1_500, (i) => ({ externalId: `tx${i}` }));
+    await db.prisma.$transaction(async (tx) => {
+      const repo = new TransactionRepository(tx, { pgPool: pool() });
+      await expect(repo.insertMany(rows, { strategy: 'copy' })).rejects.toThrow(ValidationError);
+      await expect(repo.insertMany(rows, { strategy: 'copy' })).rejects.toThrow(/cannot join the caller's transaction/);
+      expect(await repo.insertMany(rows)).toMatchObject({ inserted: 1_500, strategy: 'unnest' });
+    });
+    const repo = new TransactionRepository(db.prisma, { pgPool: pool() });
+    await expect(repo.insertAndReport(rows, { strategy: 'copy' })).rejects.toThrow(/cannot join the report of insertAndReport/);
+    const more = transactionRows(1_500, (i) => ({ externalId: `more${i}` }));
+    expect(await repo.insertAndReport(more)).toMatchObject({ inserted: 1_500, strategy: 'unnest' });
+    await expect(new TransactionRepository(db.prisma).insertMany(rows, { strategy: 'copy' })).rejects.toThrow(/construct the repository with the pgPool option/);
+    expect(await db.prisma.transaction.count()).toBe(3_000);
+  });
+
+  it('a lost connection mid-COPY fails with a LedgerError and leaves nothing; the retry writes each row once', async () => {
+    await db.truncate('Transaction');
+    const tagged = new pg.Pool({ connectionString: db.url, max: 1, application_name: 'copy_victim' });
+    tagged.on('error', () => {});
+    tagged.on('connect', (client) => client.on('error', () => {}));
+    const killer = new pg.Client({ connectionString: db.url });
+    await killer.connect();
+    try {
+      const rows = transactionRows(300_000, (i) => ({ externalId: `lost${i}` }));
+      const attempt = new TransactionRepository(db.prisma, { pgPool: tagged }).insertMany(rows, { strategy: 'copy', retry: false });
+      let killed = 0;
+      for (let tries = 0; killed === 0 && tries < 2_000; tries++) {
+        const { rows: result } = await killer.query<{ killed: boolean }>(
+          `SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = 'copy_victim' AND state = 'active'`,
+        );
+        killed = result.filter((row) => row.killed).length;
+        if (killed === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect(killed).toBe(1);
+      await expect(attempt).rejects.toBeInstanceOf(LedgerError);
+      expect(await db.prisma.transaction.count()).toBe(0);
+      const retried = await new TransactionRepository(db.prisma, { pgPool: tagged }).insertMany(rows, { strategy: 'copy' });
+      expect(retried).toMatchObject({ inserted: rows.length, skipped: 0 });
+      expect(await db.prisma.transaction.count()).toBe(rows.length);
+    } finally {
+      await killer.end();
+      await tagged.end();
+    }
+  });
+});
