@@ -1,30 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import Cursor from 'pg-cursor';
-import * as Prisma from '../prisma-runtime.ts';
+import type * as Prisma from '../prisma-runtime.ts';
 import { LedgerError } from '../errors.ts';
 import { mapDatabaseError } from './map-database-error.ts';
+import { DRIVER_TYPES, driverValue } from './pg-driver.ts';
 import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
-
-const DATE_OID = 1082;
-const TIMESTAMP_OID = 1114;
-
-// node-postgres reads `date` as local midnight; hand it over as text (the caller's decoder builds the UTC midnight
-// Prisma returns). `timestamp` (how instants are selected: `"col" AT TIME ZONE 'UTC'`) holds UTC wall time, which
-// node-postgres would read in the process's local zone: read it as UTC, the way @prisma/adapter-pg does.
-const types: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === DATE_OID) return (value: string) => value;
-    if (oid === TIMESTAMP_OID) return (value: string) => new Date(`${value.replace(' ', 'T')}+00:00`);
-    return pg.types.getTypeParser(oid, format);
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
-
-/** Bound values as node-postgres takes them: it has no mapping for `bigint` or `Prisma.Decimal`. */
-function driverValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (Prisma.Decimal.isDecimal(value)) return value.toFixed();
-  return Array.isArray(value) ? value.map(driverValue) : value;
-}
 
 export interface PortalStreamOptions extends StreamTimeouts {
   /** Rows per read from the portal. */
@@ -72,7 +52,7 @@ export async function* streamPortal<Row>(
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY');
     const limit = serverStatementTimeoutSql(timeouts);
     await client.query(limit.text, limit.values.map(driverValue));
-    cursor = client.query(new Cursor<Record<string, unknown>>(sql.text, sql.values.map(driverValue), { types }));
+    cursor = client.query(new Cursor<Record<string, unknown>>(sql.text, sql.values.map(driverValue), { types: DRIVER_TYPES }));
     for (;;) {
       const rows = await cursor.read(chunkSize);
       if (rows.length === 0) break;

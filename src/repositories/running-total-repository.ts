@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
-import { queryRows, type DbClient } from '../executor/db-client.ts';
+import { isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
+import { queryThroughPool } from '../executor/pool-query.ts';
+import { runningTotalRowDecoder } from '../streaming/pg-cursor-stream.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, type InsertResult, type InsertTarget } from '../ingest/bulk-insert.ts';
@@ -49,9 +51,10 @@ export interface RepositoryOptions {
   readonly cursorSecret?: string | undefined;
   /**
    * The `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one server-side cursor on
-   * it (pg-cursor) instead of keyset chunks through `$queryRaw`, and `insertMany` of 1,000 rows or more writes
-   * with COPY on it (strategy `'copy'`): same rows, types and guarantees, a fraction of the per-row cost
-   * (BENCHMARKS.md).
+   * it (pg-cursor) instead of keyset chunks through `$queryRaw`, `runningTotals` / `globalRunningTotals` read
+   * on it, and `insertMany` of 1,000 rows or more writes with COPY on it (strategy `'copy'`): same rows, types and
+   * guarantees, a fraction of the per-row cost (BENCHMARKS.md). A repository on a transaction client keeps to
+   * the caller's transaction for reads and writes.
    */
   readonly pgPool?: pg.Pool | undefined;
 }
@@ -85,12 +88,21 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
 
   /** Running total per partition (PARTITION BY the partition field), rows ordered by partition, time, id. */
   async runningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
-    return queryRows(this.db, this.runningTotalsSql(options, 'partition'));
+    return this.readRunningTotals(this.runningTotalPlan(options, 'partition'));
   }
 
   /** One running total across all partitions (no PARTITION BY), rows ordered by time, id. */
   async globalRunningTotals(options?: RunningTotalOptions<Key>): Promise<WithRunningTotal<Row>[]> {
-    return queryRows(this.db, this.runningTotalsSql(options, 'global'));
+    return this.readRunningTotals(this.runningTotalPlan(options, 'global'));
+  }
+
+  // Through the pgPool when there is one and the repository is not in a caller's transaction (whose own writes the
+  // pool's connection would not see): the same statement and row types, without Prisma's per-row decoding.
+  private readRunningTotals(plan: RunningTotalPlan<M>): Promise<WithRunningTotal<Row>[]> {
+    const sql = compileRunningTotal(plan);
+    return this.pgPool !== undefined && isRootClient(this.db)
+      ? queryThroughPool<WithRunningTotal<Row>>(this.pgPool, sql, runningTotalRowDecoder(plan))
+      : queryRows(this.db, sql);
   }
 
   /**

@@ -31,13 +31,20 @@ export function streamThroughCursor<M extends ModelName>(
   chunkSize: number,
   timeouts: StreamTimeouts,
 ): AsyncGenerator<ChunkRow, void, undefined> {
+  return streamPortal<ChunkRow>(pool, sql, { chunkSize, decodeRow: runningTotalRowDecoder(plan), ...timeouts });
+}
+
+/**
+ * Turns a node-postgres row of a running-total query into the row `$queryRaw` would return, in place: the plan's
+ * selected fields by their column types, and the running total as an exact Decimal.
+ */
+export function runningTotalRowDecoder<M extends ModelName>(plan: RunningTotalPlan<M>): (row: Record<string, unknown>) => void {
   const decoders = plan.select.flatMap((field) => {
     const decode = decoderFor(plan.model, field);
     return decode ? [[field, decode] as const] : [];
   });
-  const decodeRow = (row: Record<string, unknown>) => {
+  return (row) => {
     for (const [field, decode] of decoders) row[field] = decode(row[field]);
     row.runningTotal = new Prisma.Decimal(row.runningTotal as string);
   };
-  return streamPortal<ChunkRow>(pool, sql, { chunkSize, decodeRow, ...timeouts });
 }
