@@ -2,7 +2,7 @@
 import { MAX_BATCH_ROWS } from '../../src/index.ts';
 import { intArg, listArg, parseArgv, UsageError, type ParseResult } from '../lib/cli/args.ts';
 
-export const BENCH_SECTIONS = ['stream', 'e2e', 'page', 'findmany', 'buckets', 'ingest'] as const;
+export const BENCH_SECTIONS = ['stream', 'e2e', 'page', 'findmany', 'buckets', 'ingest', 'peers'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export const DEFAULT_ROWS = 200_000;
@@ -22,7 +22,9 @@ Sections (all by default):
   e2e       repo.runningTotals vs repo.explain(...).executionTimeMs (the server's own time)
   page      repo.page: page 1 vs a page at 90% depth vs naive OFFSET n LIMIT k over the window query
   findmany  repo.runningTotals ($queryRaw) vs findMany + cumulative Prisma.Decimal sum in JavaScript
-  ingest    insertMany strategy createMany vs unnest vs COPY FROM STDIN (pg-copy-streams)
+  ingest    insertMany strategy createMany vs unnest vs copy vs COPY FROM STDIN (pg-copy-streams)
+  peers     what a user would write instead, same SQL and rows: Kysely, Drizzle, postgres.js, node-postgres;
+            reads, streams and ingest, each against the repository with a pgPool
   citus     with --citus only, last: the same ledger on a Citus cluster and on one PostgreSQL with the same
             binaries (a database on its coordinator); running totals, global total, insertMany: cluster / single
 

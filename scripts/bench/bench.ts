@@ -16,6 +16,7 @@ import { appendRun } from './markdown.ts';
 import { endToEnd, keysetPages, moderateAccounts, queryRawVsFindMany } from './query-sections.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 import { streaming } from './stream-section.ts';
+import { peers } from './peers-section.ts';
 import { consoleTables } from './table.ts';
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -54,7 +55,7 @@ async function bench(args: BenchArgs): Promise<number> {
       const ctx = { prisma: db.prisma, url: db.url, repeat: args.repeat };
 
       if (run('stream')) add(await streaming(db.prisma, db.url, args.chunkSize, log));
-      if (run('e2e') || run('findmany') || run('buckets')) {
+      if (run('e2e') || run('findmany') || run('buckets') || run('peers')) {
         const moderate = await moderateAccounts(db.prisma, args.moderateRows);
         log(`moderate workload: ${moderate.accounts.length} accounts, ${n(moderate.rows)} rows`);
         if (run('e2e')) {
@@ -68,6 +69,12 @@ async function bench(args: BenchArgs): Promise<number> {
         if (run('buckets')) {
           log('daily buckets in SQL vs JavaScript; balanceAsOf early vs late…');
           add(await timeBuckets(ctx, moderate.accounts.slice(0, 1_000), stats.largestAccount));
+        }
+        if (run('peers')) {
+          log('peers: Kysely, Drizzle, postgres.js, node-postgres on the same SQL and rows…');
+          const target = await server.database('bench_peers');
+          await generateLedger(target.url, { rows: args.rows, accounts: args.accounts }, () => {});
+          add(await peers({ ...ctx, prisma: target.prisma, url: target.url }, moderate.accounts, args.ingestRows, log));
         }
       }
       if (run('page')) {
