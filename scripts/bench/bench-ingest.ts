@@ -1,8 +1,10 @@
 /**
- * `npm run bench:ingest`: bulk insert throughput per strategy (createMany vs unnest) and batch size, through the
- * repository (validation, chunking, one interactive transaction). See `npm run bench:ingest -- --help`
- * (ingest-args.ts).
+ * `npm run bench:ingest`: bulk insert throughput per strategy (createMany vs unnest vs copy) and batch size,
+ * through the repository (validation, chunking, one transaction; copy on a pgPool). The crossovers it prints set
+ * AUTO_UNNEST_MIN_ROWS and AUTO_COPY_MIN_ROWS. See `npm run bench:ingest -- --help` (ingest-args.ts).
  */
+import pg from 'pg';
+
 import { type InsertStrategy } from '../../src/index.ts';
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import { runCli, stderrLine } from '../lib/cli/run.ts';
@@ -11,7 +13,7 @@ import { parseIngestArgs, type IngestArgs } from './ingest-args.ts';
 import { benchRows } from './ingest-rows.ts';
 import { median, rowsPerSecond } from './stats.ts';
 
-const STRATEGIES: readonly InsertStrategy[] = ['createMany', 'unnest'];
+const STRATEGIES: readonly InsertStrategy[] = ['createMany', 'unnest', 'copy'];
 
 interface Result {
   readonly size: number;
@@ -22,8 +24,9 @@ interface Result {
 
 async function measure(args: IngestArgs): Promise<Result[]> {
   const results: Result[] = [];
-  await withScratchDatabase('bench_ingest', async ({ prisma }) => {
-    const repo = new TransactionRepository(prisma);
+  await withScratchDatabase('bench_ingest', async ({ prisma, url }) => {
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const repo = new TransactionRepository(prisma, { pgPool: pool });
     const version = await prisma.$queryRaw<Array<{ v: string }>>`SELECT current_setting('server_version') AS v`;
     stderrLine(`PostgreSQL ${version[0]?.v}, node ${process.version}`);
     let seed = 0;
@@ -45,6 +48,7 @@ async function measure(args: IngestArgs): Promise<Result[]> {
       }
       await prisma.$executeRaw`TRUNCATE "Transaction"`;
     }
+    await pool.end();
   }, { verbose: args.verbose });
   return results;
 }
@@ -56,7 +60,9 @@ function table(results: readonly Result[], sizes: readonly number[]): string {
   }
   const msOf = (size: number, strategy: InsertStrategy) => results.find((r) => r.size === size && r.strategy === strategy)!.ms;
   const crossover = sizes.find((size) => msOf(size, 'unnest') < msOf(size, 'createMany'));
-  lines.push(`unnest faster from ${crossover ?? 'never'} rows per batch (sizes measured: ${sizes.join(', ')})`);
+  lines.push(`unnest faster than createMany from ${crossover ?? 'never'} rows per batch (sizes measured: ${sizes.join(', ')})`);
+  const copyFrom = sizes.find((size) => sizes.filter((s) => s >= size).every((s) => msOf(s, 'copy') < msOf(s, 'unnest')));
+  lines.push(`copy faster than unnest from ${copyFrom ?? 'never'} rows per batch on`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -32,9 +32,10 @@ export const DEFAULT_INSERT_TIMEOUT_PER_ROW_MS = 1;
 
 /**
  * `strategy: 'auto'` uses `copy` from this many rows on when the repository has a `pgPool` (and opens the
- * transaction itself). Measured with `npm run bench:ingest` (see BENCHMARKS.md).
+ * transaction itself). Measured with `npm run bench:ingest` on embedded PostgreSQL 18 (2 cores): copy was faster
+ * than unnest at every batch size measured, 1 to 100,000 rows (1.3x at 1 row, 1.6x at 100,000).
  */
-export const AUTO_COPY_MIN_ROWS = 1_000;
+export const AUTO_COPY_MIN_ROWS = 1;
 
 const ISOLATION_LEVELS = ['ReadCommitted', 'RepeatableRead', 'Serializable'] as const;
 const STRATEGIES = ['auto', 'createMany', 'unnest', 'copy'] as const;

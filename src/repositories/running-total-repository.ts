@@ -52,7 +52,7 @@ export interface RepositoryOptions {
   /**
    * The `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one server-side cursor on
    * it (pg-cursor) instead of keyset chunks through `$queryRaw`, `runningTotals` / `globalRunningTotals` read
-   * on it, and `insertMany` of 1,000 rows or more writes with COPY on it (strategy `'copy'`): same rows, types and
+   * on it, and `insertMany` writes with COPY on it (strategy `'copy'`): same rows, types and
    * guarantees, a fraction of the per-row cost (BENCHMARKS.md). A repository on a transaction client keeps to
    * the caller's transaction for reads and writes.
    */

@@ -1,7 +1,7 @@
 /**
- * Every public method on every failure path, on real PostgreSQL: one table of methods (runningTotals,
- * globalRunningTotals, page first / after, streamRunningTotals keyset / pgPool, insertMany unnest / createMany,
- * insertAndReport, explain, windowQuery(...).execute) driven into
+ * Every public method on every failure path, on real PostgreSQL: one table of methods (runningTotals through Prisma
+ * and through pgPool, globalRunningTotals, page first / after, streamRunningTotals keyset / pgPool, insertMany
+ * unnest / copy / createMany, insertAndReport, explain, windowQuery(...).execute) driven into
  *
  *   (a) connection loss — a server that is not there (closed port), and a backend terminated mid-statement;
  *   (b) a statement error — a column dropped under the application, and a database-level statement_timeout;
@@ -138,6 +138,31 @@ const METHODS: readonly Method[] = [
     run: (t) => repo(t).insertMany([row(t.key)], { strategy: 'unnest', isolationLevel: 'Serializable', retry: false }),
     serialization: 'own',
     bad: [{ input: 'a sparse row list', run: (t) => repo(t).insertMany([row(t.key), , ] as NewTransaction[], { strategy: 'unnest' }), error: ValidationError }],
+  },
+  {
+    name: 'runningTotals (pgPool)',
+    run: (t) => new TransactionRepository(t.client, { pgPool: t.pool }).runningTotals({ partitions: [1, 2] }),
+    // One statement on its own pooled connection, outside any transaction: nothing there can conflict.
+    serialization: 'none',
+    bad: [
+      {
+        input: 'a partitions list that is not a list',
+        run: (t) => new TransactionRepository(t.client, { pgPool: t.pool }).runningTotals({ partitions: 1 as never }),
+        error: ValidationError,
+      },
+    ],
+  },
+  {
+    name: 'insertMany (copy)',
+    run: (t) => new TransactionRepository(t.client, { pgPool: t.pool }).insertMany([row(t.key)], { strategy: 'copy', isolationLevel: 'Serializable', retry: false }),
+    serialization: 'own',
+    bad: [
+      {
+        input: 'an amount with more decimals than the column',
+        run: (t) => new TransactionRepository(t.client, { pgPool: t.pool }).insertMany([{ ...row(t.key), amount: '1.234' }], { strategy: 'copy' }),
+        error: ValidationError,
+      },
+    ],
   },
   {
     name: 'insertMany (createMany)',
