@@ -25,6 +25,8 @@ export interface StreamResult {
   readonly firstRowMs: number;
   /** Peak resident set size of the whole child process (Node + Prisma + rows in flight), MB. */
   readonly peakRssMb: number;
+  /** Peak RSS minus the peak before the first read (client loaded and connected): what the stream itself added. */
+  readonly addedRssMb: number;
   /** sha256 over "account:closing total" of every partition: equal when the totals are equal. */
   readonly checksum: string;
 }

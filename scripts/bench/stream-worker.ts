@@ -54,7 +54,7 @@ async function readAll(job: StreamJob, onRow: (row: Row) => void): Promise<void>
     await client.connect();
     try {
       await client.query('SELECT 1');
-      started = performance.now();
+      markIdle();
       const cursor = client.query(new Cursor<Row>(sql.text, sql.values));
       for (;;) {
         const rows = await cursor.read(job.chunkSize);
@@ -72,7 +72,7 @@ async function readAll(job: StreamJob, onRow: (row: Row) => void): Promise<void>
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   try {
     await prisma.$queryRaw`SELECT 1`;
-    started = performance.now();
+    markIdle();
     if (job.mode === 'keyset' || job.mode === 'pool') {
       const repo = new TransactionRepository(prisma, job.mode === 'pool' ? { pgPool: pool } : {});
       for await (const row of repo.streamRunningTotals(undefined, { chunkSize: job.chunkSize, timeoutMs: LONG_MS })) onRow(row);
@@ -99,6 +99,13 @@ async function readAll(job: StreamJob, onRow: (row: Row) => void): Promise<void>
 }
 
 let started = 0;
+/** Peak RSS (KiB) when the client is loaded and connected, just before the first read. */
+let idleMaxRss = 0;
+
+function markIdle(): void {
+  idleMaxRss = process.resourceUsage().maxRSS;
+  started = performance.now();
+}
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as StreamJob;
@@ -116,6 +123,7 @@ async function main(): Promise<void> {
     ms: performance.now() - started,
     firstRowMs,
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    addedRssMb: Math.round((process.resourceUsage().maxRSS - idleMaxRss) / 1024),
     checksum: checksum.digest(),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -21,7 +21,7 @@ export interface LedgerModelDefinition<M extends ModelName> {
   readonly select?: readonly FieldOf<M>[] | undefined;
   /** Unique field that makes a retried insert skip the row. Default: the only `String? @unique` field. */
   readonly idempotencyKey?: UniqueFieldOf<M> | null | undefined;
-  /** `cursorSecret` (signs page cursors) and `pgPool` (streams through pg-cursor), as for a repository. */
+  /** `cursorSecret` (signs page cursors) and `pgPool` (streams, reads and COPY inserts on it), as for a repository. */
   readonly options?: RepositoryOptions | undefined;
 }
 
