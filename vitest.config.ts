@@ -1,11 +1,33 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `unit` never touches a database; `integration` gets one PostgreSQL for the whole run from
+// Four projects: `unit` never touches a database; `integration` gets one PostgreSQL for the whole run from
 // test/global-setup.ts (vitest runs a project's globalSetup only when that project has test files selected, so
 // `npx vitest run test/unit` does not start PostgreSQL); `citus` runs against the Citus cluster at CITUS_URL next to
-// a single PostgreSQL (test/citus/global-setup.ts), skipped with a message without CITUS_URL, failing under CI.
+// a single PostgreSQL (test/citus/global-setup.ts), skipped with a message without CITUS_URL, failing under CI;
+// `pg15` runs the builder and running-total files again on Debian's PostgreSQL 15 (see PG15_FILES).
+// The builder and running-total files run again on Debian's PostgreSQL 15 (test/pg15/global-setup.ts). Without
+// its binaries the project is left out and says so; under CI it is always in (and fails without them).
+const PG15_FILES = [
+  'window-builder',
+  'window-functions-reach',
+  'window-result-filters',
+  'window-query-page',
+  'window-query-stream',
+  'peer-determinism',
+  'column-types',
+  'running-totals',
+  'bucket-totals',
+  'microsecond-keysets',
+].map((name) => `test/integration/${name}.test.ts`);
+const inCI = /^(1|true)$/i.test(process.env.CI ?? '');
+const pg15Bin = process.env.PG15_BIN ?? '/usr/lib/postgresql/15/bin';
+const withPg15 = inCI || existsSync(path.join(pg15Bin, 'postgres'));
+if (!withPg15) process.stderr.write(`[pg15] project SKIPPED: no PostgreSQL 15 at ${pg15Bin} (apt install postgresql-15, or set PG15_BIN).\n`);
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -36,6 +58,20 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      ...(withPg15
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'pg15',
+                include: PG15_FILES,
+                globalSetup: ['test/pg15/global-setup.ts'],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+              },
+            },
+          ]
+        : []),
       {
         extends: true,
         test: {

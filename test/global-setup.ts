@@ -8,7 +8,7 @@
 import type { TestProject } from 'vitest/node';
 
 import { createDatabase, dropDatabase, markAsTemplate, withDatabaseName } from '../scripts/lib/postgres/databases.ts';
-import { provisionPostgres, type PostgresKind } from '../scripts/lib/postgres/provision.ts';
+import { provisionPostgres, type PostgresKind, type ProvisionOptions } from '../scripts/lib/postgres/provision.ts';
 import { applyMigrations } from '../scripts/lib/migrate/schema-engine.ts';
 
 export const TEMPLATE_DATABASE = 'ledger_template';
@@ -23,10 +23,18 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const log = process.env.TEST_DB_LOG ? (line: string) => void process.stderr.write(`[db] ${line}\n`) : undefined;
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
+  return provideTemplate(project, {});
+}
+
+/**
+ * Provisions a server (see provisionPostgres; `options` choose e.g. another installation's binaries), migrates a
+ * template database on it and provides both to the project's test files.
+ */
+export async function provideTemplate(project: TestProject, options: Pick<ProvisionOptions, 'binDir'>, label = 'db'): Promise<() => Promise<void>> {
+  const log = process.env.TEST_DB_LOG ? (line: string) => void process.stderr.write(`[${label}] ${line}\n`) : undefined;
   const started = performance.now();
-  const db = await provisionPostgres({ log });
+  const db = await provisionPostgres({ log, ...options, ...(options.binDir !== undefined && { prefer: 'embedded' as const }) });
   try {
     // A template left over by an interrupted run against DATABASE_URL may predate the current migrations.
     await dropDatabase(db.url, TEMPLATE_DATABASE);

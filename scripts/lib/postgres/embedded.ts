@@ -50,6 +50,11 @@ export interface EmbeddedPostgresOptions {
   /** How long the server may take to accept connections. Default 30 s. */
   startTimeoutMs?: number;
   /**
+   * Run the `initdb` and `postgres` of another installation, e.g. Debian's PostgreSQL 15
+   * (`/usr/lib/postgresql/15/bin`), instead of the npm package's. Its files must be reachable by the server's user.
+   */
+  binDir?: string;
+  /**
    * Stop the server on SIGINT / SIGTERM / SIGHUP, then exit with 128 + signal number (see shutdown.ts). Default
    * true. Either way it is killed, and a temporary data directory removed, when the process exits.
    */
@@ -81,6 +86,8 @@ const READY_MESSAGE = 'database system is ready to accept connections';
  * results do not depend on the machine's locales (an unset LANG would otherwise give SQL_ASCII).
  */
 const INITDB_FLAGS = ['--no-sync', '--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'];
+/** Another installation may predate the builtin locale provider (PostgreSQL 17): libc's C locale, the same order. */
+const PORTABLE_INITDB_FLAGS = ['--no-sync', '--encoding=UTF8', '--locale=C'];
 /** TCP on 127.0.0.1 only, no Unix socket (nothing left in /tmp, no permission issues as root). */
 const SERVER_FLAGS = ['-c', `listen_addresses=${HOST}`, '-c', 'unix_socket_directories='];
 /** Throwaway clusters do not need durability. Not used for a caller's persistent data directory. */
@@ -174,7 +181,9 @@ async function start(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const tail = new LogTail(opts.log ?? (() => {}));
   const user = await serverUser();
   const tempDir = await reachableTempDir(user);
-  const install = await postgresInstall(user, tempDir, tail.push);
+  const install = opts.binDir
+    ? { dir: opts.binDir, initdb: path.join(opts.binDir, 'initdb'), postgres: path.join(opts.binDir, 'postgres') }
+    : await postgresInstall(user, tempDir, tail.push);
   const keepsDataDir = opts.dataDir !== undefined;
   if (keepsDataDir) await assertReachableDataDir(path.resolve(opts.dataDir as string), user);
   const dataDir = keepsDataDir ? path.resolve(opts.dataDir as string) : await mkdtemp(path.join(tempDir, 'embedded-pg-'));
@@ -227,7 +236,7 @@ async function start(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
 
   const starting = (async (): Promise<void> => {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-      await initdb({ install, dataDir, superuser: USER, password, flags: INITDB_FLAGS, user, tempDir, onOutput: tail.push });
+      await initdb({ install, dataDir, superuser: USER, password, flags: opts.binDir ? PORTABLE_INITDB_FLAGS : INITDB_FLAGS, user, tempDir, onOutput: tail.push });
     }
 
     const startTimeoutMs = opts.startTimeoutMs ?? 30_000;

@@ -50,6 +50,8 @@ export interface ProvisionOptions {
   handleSignals?: boolean;
   /** Upper bound for container-runtime detection. Default 5 s. */
   containerRuntimeTimeoutMs?: number;
+  /** Embedded only: the bin directory of another PostgreSQL installation to run (see startEmbeddedPostgres). */
+  binDir?: string;
   /** Container image for 'testcontainers'. Default `postgres:18-alpine`. */
   image?: string;
 }
@@ -93,7 +95,7 @@ export async function provisionPostgres(opts: ProvisionOptions = {}): Promise<Pr
   }
 
   // Registers its own signal / exit cleanup, from before initdb on.
-  const server = await startEmbeddedPostgres({ dataDir: opts.dataDir, log, handleSignals });
+  const server = await startEmbeddedPostgres({ dataDir: opts.dataDir, log, handleSignals, ...(opts.binDir !== undefined && { binDir: opts.binDir }) });
   const version = await queryServerVersion(server.url).catch(async (error: unknown) => {
     await server.stop().catch(() => {});
     throw error;
