@@ -4,6 +4,7 @@ import type pg from 'pg';
 import * as Prisma from '../prisma-runtime.ts';
 import { inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
+import { conflictTargetOf, requireUniqueKeys } from './batch-keys.ts';
 import { inKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
@@ -110,45 +111,9 @@ export interface PreparedBatch<Data> {
   readonly options: Record<string, unknown>;
 }
 
-function conflictTargetOf(target: Pick<InsertTarget<unknown>, 'idempotencyKey' | 'conflictTarget'>): readonly string[] {
-  if (target.idempotencyKey === undefined) return [];
-  return target.conflictTarget ?? [target.idempotencyKey];
-}
-
 /** Default timeout of a bulk insert's transaction: 10 s plus 1 ms per row. */
 export function defaultInsertTimeoutMs(rows: number): number {
   return DEFAULT_INSERT_TIMEOUT_BASE_MS + DEFAULT_INSERT_TIMEOUT_PER_ROW_MS * rows;
-}
-
-/**
- * Rejects two rows of one batch that carry the same idempotency key (it would be ambiguous which one counts);
- * with a key unique within its partition, the same key in two partitions is two keys.
- */
-function requireUniqueKeys<Data>(path: string, data: readonly Data[], key: string | undefined, conflictTarget: readonly string[]): void {
-  if (key === undefined) return;
-  const seen = new Map<unknown, number>();
-  const scope = conflictTarget.filter((field) => field !== key);
-  data.forEach((row, i) => {
-    const record = row as Record<string, unknown>;
-    const value = record[key];
-    if (value === null || value === undefined) return;
-    // The key itself when it is unique alone (validated keys are strings or numbers: compared by value).
-    const identity = scope.length === 0 ? value : JSON.stringify(conflictTarget.map((field) => identityText(record[field])));
-    const first = seen.get(identity);
-    if (first !== undefined) {
-      const within = scope.length === 0 ? '' : ` within the same ${scope.join(', ')}`;
-      throw new ValidationError(
-        `${path}[${i}].${key}`,
-        `repeats the ${key} of ${path}[${first}] (${JSON.stringify(value)})${within}; each key may appear once per batch.`,
-      );
-    }
-    seen.set(identity, i);
-  });
-}
-
-// A validated key value as text that tells types apart (7 and 7n and '7' are different keys).
-function identityText(value: unknown): string {
-  return `${typeof value}:${String(value)}`;
 }
 
 /**

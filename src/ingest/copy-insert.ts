@@ -31,7 +31,10 @@ export function* copyLines(model: string, fields: readonly string[], rows: reado
     const end = Math.min(rows.length, start + LINES_PER_CHUNK);
     for (let i = start; i < end; i++) {
       const row = rows[i]!;
-      chunk += fields.map((field, f) => copyField(encoders[f]!(row[field]))).join('\t');
+      for (let f = 0; f < fields.length; f++) {
+        if (f > 0) chunk += '\t';
+        chunk += copyField(encoders[f]!(row[fields[f]!]));
+      }
       chunk += '\n';
     }
     yield chunk;
