@@ -15,8 +15,14 @@ export type FrameBound =
   | { readonly preceding: FrameOffset }
   | { readonly following: FrameOffset };
 
-/** A row / peer-group count (ROWS, GROUPS, or RANGE over a numeric column), or a RANGE interval such as `'7 days'`. */
-export type FrameOffset = number | { readonly interval: string };
+/**
+ * A row / peer-group count (ROWS, GROUPS, or RANGE over a numeric column), or a RANGE interval such as `'7 days'`.
+ * A `bigint` counts beyond `Number.MAX_SAFE_INTEGER`, up to PostgreSQL's int8 (bound as a parameter).
+ */
+export type FrameOffset = number | bigint | { readonly interval: string };
+
+/** The largest frame offset PostgreSQL takes for ROWS and GROUPS (their offset is an int8). */
+const MAX_INT8 = 9_223_372_036_854_775_807n;
 
 export type FrameExclusion = 'CURRENT ROW' | 'GROUP' | 'TIES' | 'NO OTHERS';
 
@@ -80,6 +86,12 @@ function requireOffset(mode: FrameMode, offset: unknown): FrameOffset {
       throw new WindowSpecError(
         `Frame offset must be a non-negative ${mode === 'RANGE' ? 'finite number' : 'integer'}, got ${String(offset)}.`,
       );
+    }
+    return offset;
+  }
+  if (typeof offset === 'bigint') {
+    if (offset < 0n || offset > MAX_INT8) {
+      throw new WindowSpecError(`Frame offset must be a non-negative int8 (at most ${MAX_INT8}n), got ${offset}n.`);
     }
     return offset;
   }
@@ -169,9 +181,17 @@ export function hasIntervalOffset(bound: FrameBound): boolean {
   return typeof offset === 'object';
 }
 
+/** True when a bound's offset is a `bigint` (an int8 count or distance). */
+export function hasBigintOffset(bound: FrameBound): boolean {
+  if (typeof bound !== 'object') return false;
+  return typeof ('preceding' in bound ? bound.preceding : bound.following) === 'bigint';
+}
+
 function offsetSql(offset: FrameOffset): Prisma.Sql {
-  // A validated number is printed, not bound: PostgreSQL needs frame offsets as constants of a known type.
+  // A validated number is printed: PostgreSQL types a numeric literal by its look (integer or numeric), which suits
+  // each order column's offset type. A bigint is bound, as an int8 (ROWS, GROUPS, and RANGE over integer keys).
   if (typeof offset === 'number') return Prisma.raw(String(offset));
+  if (typeof offset === 'bigint') return Prisma.sql`CAST(${offset.toString()} AS int8)`;
   return intervalValue(offset.interval);
 }
 

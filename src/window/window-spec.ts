@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { columnInfo, columnRef, idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
-import { frameSql, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+import { frameSql, hasBigintOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 
 export type SortDirection = 'asc' | 'desc';
 export type NullsOrder = 'first' | 'last';
@@ -210,6 +210,10 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
     if (interval) throw new WindowSpecError(`${where}: use a number in the column's unit, not an interval.`);
     const fractional = bounds.some((bound) => typeof bound === 'object' && Object.values(bound).some((o) => typeof o === 'number' && !Number.isInteger(o)));
     if (fractional && (type === 'Int' || type === 'BigInt')) throw new WindowSpecError(`${where}: an integer column takes whole-number offsets.`);
+    // PostgreSQL measures numeric and float keys with offsets of their own type; an int8 offset fits integer keys.
+    if (bounds.some(hasBigintOffset) && type !== 'Int' && type !== 'BigInt') {
+      throw new WindowSpecError(`${where}: a bigint offset fits integer columns; use a number here.`);
+    }
   } else {
     throw new WindowSpecError(`${where}: only numeric and date/time columns have distances; use ROWS or GROUPS.`);
   }

@@ -15,6 +15,7 @@ import {
   windowSpec,
   WindowSpecError,
   type WindowFunction,
+  type WindowSpec,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 
@@ -170,5 +171,37 @@ describe('whole-partition aggregates', () => {
     for (const fn of ordered) expect(() => windowQuery('Transaction').select('id').add('v', fn, whole), fn.name).toThrow(WindowSpecError);
     expect(() => (whole as unknown as { orderBy(field: string): unknown }).orderBy('createdAt')).toThrow(/no order/);
     expect(() => whole.rows('UNBOUNDED PRECEDING', 'CURRENT ROW')).toThrow(/takes no frame/);
+  });
+});
+
+describe('frame offsets beyond Number.MAX_SAFE_INTEGER', () => {
+  const huge = 2n ** 62n + 1n; // far past 2^53: bound as an int8, never rounded through a float
+  const rowsOf = async (window: WindowSpec<'Transaction', true>) => {
+    const rows = await windowQuery('Transaction').select('id').add('v', f.sum('amount'), window).execute(db.prisma);
+    return new Map(rows.map((row) => [String(row.id), (row as { v: Prisma.Decimal | null }).v?.toFixed(2) ?? null]));
+  };
+
+  it('ROWS and GROUPS with a bigint offset equal the same frames written by hand with that int8 literal', async () => {
+    const rows = spec.rows({ preceding: huge }, { following: 0n });
+    const sql = windowQuery('Transaction').select('id').add('v', f.sum('amount'), rows).toSql();
+    expect(sql.text).toContain('ROWS BETWEEN CAST($1 AS int8) PRECEDING AND CAST($2 AS int8) FOLLOWING');
+    expect(sql.values).toEqual([huge.toString(), '0']);
+    expect(await rowsOf(rows)).toEqual(
+      await byHand(`SUM(amount) OVER (PARTITION BY "accountId" ORDER BY "createdAt", id ROWS BETWEEN ${huge} PRECEDING AND 0 FOLLOWING)`),
+    );
+    const groups = windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt').groups({ preceding: huge }, { following: huge });
+    expect(await rowsOf(groups)).toEqual(
+      await byHand(`SUM(amount) OVER (PARTITION BY "accountId" ORDER BY "createdAt" GROUPS BETWEEN ${huge} PRECEDING AND ${huge} FOLLOWING)`),
+    );
+  });
+
+  it('RANGE with a bigint offset along an integer key, and where it does not fit', async () => {
+    const range = windowSpec('Transaction').orderBy('accountId').range({ preceding: huge }, 'CURRENT ROW');
+    expect(await rowsOf(range)).toEqual(await byHand(`SUM(amount) OVER (ORDER BY "accountId" RANGE BETWEEN ${huge} PRECEDING AND CURRENT ROW)`));
+    expect(() => windowQuery('Transaction').add('v', f.sum('amount'), windowSpec('Transaction').orderBy('amount').range({ preceding: 5n })).toSql()).toThrow(
+      /a bigint offset fits integer columns/,
+    );
+    expect(() => spec.rows({ preceding: -1n })).toThrow(WindowSpecError);
+    expect(() => spec.rows({ preceding: 2n ** 63n })).toThrow(/at most 9223372036854775807n/);
   });
 });
