@@ -20,6 +20,8 @@ export interface CopyTransactionOptions {
   readonly isolationLevel?: IsolationLevel | undefined;
   /** The transaction is ended, and `TransactionTimeoutError` thrown, when it runs longer. */
   readonly timeoutMs: number;
+  /** Longest wait for a connection of the pool (like Prisma's `maxWait`); unbounded by default but for `timeoutMs`. */
+  readonly maxWaitMs?: number | undefined;
 }
 
 const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
@@ -36,14 +38,15 @@ const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
  * to the pool.
  */
 export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransactionOptions, work: (session: CopySession) => Promise<T>): Promise<T> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw mapDatabaseError(error);
-  }
+  const client = await connectWithin(pool, Math.min(options.maxWaitMs ?? options.timeoutMs, options.timeoutMs));
+  // pg-pool drops its own 'error' listener while a client is checked out: without one, a server that ends the
+  // session (a killed backend, a failover) would emit an unhandled 'error' event and crash the process. The query
+  // in flight fails on its own, and that failure is what the caller gets.
+  const ignore = () => {};
+  client.on('error', ignore);
   let expired = false;
   let failed = false;
+  let committing = false;
   // Ending the connection is the only way to stop a COPY in flight; releasing it with an error makes the pool end it.
   const timer = setTimeout(() => {
     expired = true;
@@ -51,7 +54,12 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
   }, options.timeoutMs);
   timer.unref();
   const timeout = (cause: unknown) =>
-    new TransactionTimeoutError(`The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) and was rolled back.`, { cause });
+    new TransactionTimeoutError(
+      committing
+        ? `The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) while committing: whether it committed is unknown (a retry with the same idempotency keys is safe).`
+        : `The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) and was rolled back.`,
+      { cause },
+    );
   const mapped = (error: unknown) => (expired ? timeout(error) : mapDatabaseError(error));
   const session: CopySession = {
     async query<Row>(text: string) {
@@ -75,6 +83,7 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
     const level = options.isolationLevel ? ` ISOLATION LEVEL ${ISOLATION_SQL[options.isolationLevel]}` : '';
     await session.query(`BEGIN${level}`);
     const result = await work(session);
+    committing = true;
     await session.query('COMMIT');
     return result;
   } catch (error) {
@@ -86,5 +95,30 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
       if (failed) await client.query('ROLLBACK').catch(() => {});
       client.release(failed);
     }
+    client.removeListener('error', ignore);
+  }
+}
+
+/**
+ * A connection of `pool`, or `TransactionTimeoutError` after `waitMs` (the pool's own connection timeout may be
+ * unbounded). A connection that arrives after the wait gave up goes straight back to the pool.
+ */
+async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClient> {
+  const connecting = pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransactionTimeoutError(`No connection of the pgPool within ${waitMs} ms (maxWaitMs / timeoutMs): nothing was written.`)),
+      waitMs,
+    );
+    timer.unref();
+  });
+  try {
+    return await Promise.race([connecting, gaveUp]);
+  } catch (error) {
+    connecting.then((late) => late.release(), () => {});
+    throw error instanceof TransactionTimeoutError ? error : mapDatabaseError(error);
+  } finally {
+    clearTimeout(timer);
   }
 }

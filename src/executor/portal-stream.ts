@@ -35,6 +35,10 @@ export async function* streamPortal<Row>(
   } catch (error) {
     throw mapDatabaseError(error);
   }
+  // pg-pool drops its own 'error' listener while a client is checked out: without one, a server that ends the
+  // session would emit an unhandled 'error' event and crash the process (the pending read fails on its own).
+  const ignore = () => {};
+  client.on('error', ignore);
   let broken = false;
   let cursor: Cursor<Record<string, unknown>> | undefined;
   // Ending the connection is the only way to stop a pending read or an idle transaction from outside the loop.
@@ -86,5 +90,6 @@ export async function* streamPortal<Row>(
       await client.query('ROLLBACK').catch(() => (broken = true));
       client.release(broken);
     }
+    client.removeListener('error', ignore);
   }
 }

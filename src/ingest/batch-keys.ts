@@ -38,8 +38,9 @@ export function requireUniqueKeys<Data>(path: string, data: readonly Data[], key
   });
 }
 
-// A validated key value as text that tells types apart (7 and 7n and '7' are different keys).
+// A validated key value as text that tells types apart (7 and 7n and '7' are different keys); instants by their
+// milliseconds (a Date's own text drops them).
 function identityText(value: unknown): string {
-  return `${typeof value}:${String(value)}`;
+  return value instanceof Date ? `date:${value.getTime()}` : `${typeof value}:${String(value)}`;
 }
 

@@ -27,6 +27,7 @@ function compareKeys(a: unknown, b: unknown): number {
   if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
     return a < b ? -1 : a > b ? 1 : 0;
   }
+  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;

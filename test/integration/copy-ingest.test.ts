@@ -80,13 +80,13 @@ describe("insertMany with strategy 'copy'", () => {
     expect(sums[0]!.total).toBe('760915.250');
   });
 
-  it.each([1, 2, 999, 1_000, 1_001])(
-    "'auto' with a pgPool: %i rows use copy (from AUTO_COPY_MIN_ROWS on), and every row is written",
+  it.each([1, 2, 10_000, 10_001])(
+    "'auto' with a pgPool: %i rows use copy (from AUTO_COPY_MIN_ROWS = 1 row on), and every row is written",
     async (count) => {
       await db.truncate('Transaction');
       const rows = transactionRows(count, (i) => ({ externalId: `auto-${i}` }));
       const result = await new TransactionRepository(db.prisma, { pgPool: pool() }).insertMany(rows);
-      expect(AUTO_COPY_MIN_ROWS).toBe(1);
+      expect(count).toBeGreaterThanOrEqual(AUTO_COPY_MIN_ROWS);
       expect(result.strategy).toBe('copy');
       expect(result).toMatchObject({ inserted: count, skipped: 0 });
       expect(await db.prisma.transaction.count()).toBe(count);
@@ -115,6 +115,31 @@ describe("insertMany with strategy 'copy'", () => {
     expect(await db.prisma.transaction.count()).toBe(0);
     // The pool still serves: the timed-out connection was discarded, not returned.
     expect((await pool().query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('waits at most maxWaitMs for a connection of the pool: TransactionTimeoutError, nothing written, the pool intact', async () => {
+    await db.truncate('Transaction');
+    const small = new pg.Pool({ connectionString: db.url, max: 1 });
+    small.on('error', () => {});
+    try {
+      const held = await small.connect();
+      const attempt = new TransactionRepository(db.prisma, { pgPool: small }).insertMany(transactionRows(10, (i) => ({ externalId: `w${i}` })), {
+        strategy: 'copy',
+        maxWaitMs: 200,
+        retry: false,
+      });
+      await expect(attempt).rejects.toBeInstanceOf(TransactionTimeoutError);
+      await expect(attempt).rejects.toThrow(/No connection of the pgPool within 200 ms/);
+      held.release();
+      expect(await db.prisma.transaction.count()).toBe(0);
+      // The connection that arrived after the wait gave up went back to the pool: it serves the next batch.
+      await expect(new TransactionRepository(db.prisma, { pgPool: small }).insertMany(transactionRows(3, (i) => ({ externalId: `w${i}` })))).resolves.toMatchObject({
+        inserted: 3,
+        strategy: 'copy',
+      });
+    } finally {
+      await small.end();
+    }
   });
 
   it('writes the same instants from a session in another time zone', async () => {
@@ -152,9 +177,10 @@ describe("insertMany with strategy 'copy'", () => {
 
   it('a lost connection mid-COPY fails with a LedgerError and leaves nothing; the retry writes each row once', async () => {
     await db.truncate('Transaction');
+    // A plain pool, as an application has: no 'error' listener on its connections. The library must not let the
+    // killed session's 'error' event go unhandled (that would crash this process).
     const tagged = new pg.Pool({ connectionString: db.url, max: 1, application_name: 'copy_victim' });
     tagged.on('error', () => {});
-    tagged.on('connect', (client) => client.on('error', () => {}));
     const killer = new pg.Client({ connectionString: db.url });
     await killer.connect();
     try {
