@@ -12,25 +12,13 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { benchRows } from './ingest-rows.ts';
+import { COPY_TRANSACTIONS_CSV, transactionCsvLines } from './transaction-csv.ts';
 import { rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';
 
-const csvField = (value: string | null | undefined): string =>
-  value === null || value === undefined ? '' : /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-
-function* csvLines(rows: readonly NewTransaction[], linesPerChunk = 5_000): Generator<string> {
-  for (let start = 0; start < rows.length; start += linesPerChunk) {
-    let chunk = '';
-    for (const row of rows.slice(start, start + linesPerChunk)) {
-      chunk += `${row.accountId},${row.amount === null ? '' : String(row.amount)},${row.createdAt.toISOString()},${csvField(row.externalId)}\n`;
-    }
-    yield chunk;
-  }
-}
-
 async function copyRows(client: pg.Client, rows: readonly NewTransaction[]): Promise<void> {
-  const sink = client.query(copyFrom('COPY "Transaction" ("accountId", "amount", "createdAt", "externalId") FROM STDIN (FORMAT csv)'));
-  await pipeline(Readable.from(csvLines(rows)), sink);
+  const sink = client.query(copyFrom(COPY_TRANSACTIONS_CSV));
+  await pipeline(Readable.from(transactionCsvLines(rows)), sink);
 }
 
 export async function ingest(prisma: PrismaClient, url: string, count: number): Promise<SectionResult> {

@@ -20,9 +20,10 @@ import Cursor from 'pg-cursor';
 import postgres from 'postgres';
 
 import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
-import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
+import { TransactionRepository } from '../../prisma/app/index.ts';
 import type { Prisma } from '../../prisma/app/index.ts';
 import { benchRows } from './ingest-rows.ts';
+import { COPY_TRANSACTIONS_CSV, transactionCsvLines } from './transaction-csv.ts';
 import { medianOf, rowsPerSecond, timed } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 
@@ -44,19 +45,6 @@ function drizzleStatement(statement: Prisma.Sql): SQL {
   const chunks: SQL[] = [];
   parts.forEach((part, i) => chunks.push(i % 2 === 0 ? drizzleSql.raw(part) : drizzleSql`${drizzleSql.param(statement.values[Number(part) - 1])}`));
   return drizzleSql.join(chunks);
-}
-
-const csv = (value: string | null | undefined): string =>
-  value === null || value === undefined ? '' : /[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-
-function* csvLines(rows: readonly NewTransaction[]): Generator<string> {
-  for (let start = 0; start < rows.length; start += 5_000) {
-    let chunk = '';
-    for (const row of rows.slice(start, start + 5_000)) {
-      chunk += `${row.accountId},${row.amount === null || row.amount === undefined ? '' : String(row.amount)},${row.createdAt.toISOString()},${csv(row.externalId)}\n`;
-    }
-    yield chunk;
-  }
 }
 
 /** A ratio whose goal is the issue's "ours first on every row": ≥ 1x. */
@@ -169,8 +157,8 @@ export async function peers(
     const ingests: Array<[string, () => Promise<unknown>]> = [
       ["repository insertMany strategy 'copy' (validated, idempotent)", () => ours.insertMany(rows, { strategy: 'copy' })],
       ['postgres.js COPY FROM STDIN (CSV)', async () => {
-        const writable = await sqlJs`COPY "Transaction" ("accountId", "amount", "createdAt", "externalId") FROM STDIN (FORMAT csv)`.writable();
-        await pipeline(Readable.from(csvLines(rows)), writable);
+        const writable = await sqlJs.unsafe(COPY_TRANSACTIONS_CSV).writable();
+        await pipeline(Readable.from(transactionCsvLines(rows)), writable);
       }],
       [`Kysely insertInto().values() in one transaction, ${INSERT_CHUNK}-row statements`, () =>
         kysely.transaction().execute((trx) => inChunks((chunk) => trx.insertInto('Transaction').values(chunk).execute()))],
