@@ -10,11 +10,10 @@
  * separate machines the per-shard work runs on each worker's own cores.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 
 import { createPrismaClient, TransactionRepository, type PrismaClient } from '../../prisma/app/index.ts';
 import type { PlanSummary } from '../../src/index.ts';
-import { applyMigrations, PROJECT_ROOT } from '../lib/migrate/schema-engine.ts';
+import { applyMigrations, CITUS_SCHEMA } from '../lib/migrate/schema-engine.ts';
 import { createCitusDatabase, dropCitusDatabase } from '../lib/postgres/citus.ts';
 import { createDatabase, dropDatabase, withDatabaseName } from '../lib/postgres/databases.ts';
 import { generateLedger } from './dataset.ts';
@@ -22,11 +21,6 @@ import { benchRows } from './ingest-rows.ts';
 import { moderateAccounts } from './query-sections.ts';
 import { median, medianOf, rowsPerSecond, timed } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
-
-const CITUS_SCHEMA = {
-  schemaPath: path.join(PROJECT_ROOT, 'prisma', 'citus', 'schema.prisma'),
-  migrationsDir: path.join(PROJECT_ROOT, 'prisma', 'citus', 'migrations'),
-};
 
 export interface CitusBenchOptions {
   readonly rows: number;

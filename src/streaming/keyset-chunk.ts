@@ -68,6 +68,7 @@ export async function fetchChunk<M extends ModelName>(
 /**
  * Refuses, before any SQL, a plan whose keyset position cannot be (partition, order, id): a ROWS frame across the
  * partitions of a model whose id is unique only with other key fields (a distributed table's `(accountId, id)`).
+ * Streams and pages, the only callers of `fetchChunk`, call it first.
  */
 export function requireKeysetPlan<M extends ModelName>(plan: RunningTotalPlan<M>, what: string): void {
   if (plan.frame === 'rows') requireIdTiebreaker(plan.model, plan.partitionBy, what);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
-import { idField, requireIdTiebreaker, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { conditions, type Condition } from '../window/conditions.ts';
 import { inList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
@@ -58,8 +58,6 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
   const { model } = plan;
   const where = filtersOf(plan);
   const { after } = options;
-  // Streams and pages check this before any SQL (requireKeysetPlan); here it guards every other caller.
-  if (options.withPosition && plan.frame === 'rows') requireIdTiebreaker(model, plan.partitionBy, 'A keyset chunk or page');
   if (after) {
     const id = idField(model) as FieldOf<M>;
     const keys: FieldOf<M>[] = [...plan.partitionBy, plan.orderBy];

@@ -22,7 +22,7 @@ import {
   WindowPageCursor,
   type WindowQueryPage,
 } from './query-page.ts';
-import { orderItemSql, type OrderItem, type SortDirection, type NullsOrder, type WindowSpec } from './window-spec.ts';
+import { orderItemSql, withTiebreakers, type OrderItem, type SortDirection, type NullsOrder, type WindowSpec } from './window-spec.ts';
 import type { FieldValue } from './types.ts';
 
 interface SelectedFunction<M extends ModelName> {
@@ -407,12 +407,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       this.#props.orderBy.length > 0 || !source
         ? [...this.#props.orderBy]
         : [...source.partitionFields.map((field) => ({ field, direction: 'asc' as const })), ...source.orderItems];
-    const direction = keys.at(-1)?.direction ?? 'asc';
-    const present: string[] = keys.map((k) => k.field);
-    for (const field of tiebreakerOf(this.#props.model, present)) {
-      if (!present.includes(field)) keys.push({ field: field as FieldOf<M>, direction });
-    }
-    return keys;
+    return withTiebreakers(keys, tiebreakerOf(this.#props.model, keys.map((k) => k.field)) as FieldOf<M>[]);
   }
 
   #firstWindow(): WindowSpec<M, true> | undefined {

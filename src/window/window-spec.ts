@@ -152,8 +152,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     const wantsTiebreaker = options.tiebreaker ?? this.#props.frame.mode === 'ROWS';
     const last = order.at(-1);
     if (!wantsTiebreaker || !last) return order;
-    const missing = this.tiebreakerFields.filter((field) => !order.some((item) => item.field === field));
-    return [...order, ...missing.map((field) => ({ field, direction: last.direction }))];
+    return withTiebreakers(order, this.tiebreakerFields);
   }
 
   /**
@@ -217,6 +216,16 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
   } else {
     throw new WindowSpecError(`${where}: only numeric and date/time columns have distances; use ROWS or GROUPS.`);
   }
+}
+
+/**
+ * `order` ending with the tiebreaker fields it does not hold yet, in the direction of its last key (ascending for
+ * an empty order).
+ */
+export function withTiebreakers<F extends string>(order: readonly OrderItem<F>[], tiebreakers: readonly F[]): OrderItem<F>[] {
+  const direction = order.at(-1)?.direction ?? 'asc';
+  const missing = tiebreakers.filter((field) => !order.some((item) => item.field === field));
+  return [...order, ...missing.map((field) => ({ field, direction }))];
 }
 
 /** `"column" ASC [NULLS FIRST|LAST]`; `column` overrides the field's column (e.g. an alias in an outer query). */

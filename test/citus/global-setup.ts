@@ -9,19 +9,13 @@
  * cluster (.ci/run) and must run these tests.
  */
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 
 import type { TestProject } from 'vitest/node';
 
 import { citusNodes, createCitusDatabase, dropCitusDatabase, nodeUrl } from '../../scripts/lib/postgres/citus.ts';
 import { createDatabase, dropDatabase, withClient, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
 import { provisionPostgres } from '../../scripts/lib/postgres/provision.ts';
-import { applyMigrations, PROJECT_ROOT } from '../../scripts/lib/migrate/schema-engine.ts';
-
-const CITUS_SCHEMA = {
-  schemaPath: path.join(PROJECT_ROOT, 'prisma', 'citus', 'schema.prisma'),
-  migrationsDir: path.join(PROJECT_ROOT, 'prisma', 'citus', 'migrations'),
-};
+import { applyMigrations, CITUS_SCHEMA } from '../../scripts/lib/migrate/schema-engine.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
