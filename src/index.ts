@@ -86,6 +86,25 @@ export {
   type WindowFunctionResult,
 } from './window/functions.ts';
 export { conditions, type ComparisonOperator, type Condition } from './window/conditions.ts';
+export { expressions } from './window/expressions.ts';
+export type {
+  AnyExpr,
+  ArithmeticType,
+  CalendarSqlType,
+  CastType,
+  Expr,
+  ExprValue,
+  FieldSqlType,
+  MeanSqlType,
+  NumericOperand,
+  NumericSqlType,
+  Operand,
+  OperandValue,
+  SqlType,
+  SqlValue,
+  SumSqlType,
+} from './window/expression.ts';
+export type { OrderKey } from './window/order-key.ts';
 export { inList, withinRange } from './window/filters.ts';
 export {
   registerWindowCatalog,

@@ -2,6 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { instantBucketSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -59,10 +60,7 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const amount = columnRef(model, plan.amount);
 
   // Bucket start of an instant: local calendar start as an instant, or the local hour's start (see above).
-  const bucketOf = (ts: Prisma.Sql) =>
-    hourly
-      ? Prisma.sql`((date_trunc('hour', ${ts} AT TIME ZONE ${zone}) - ((${ts} AT TIME ZONE ${zone}) - (${ts} AT TIME ZONE 'UTC'))) AT TIME ZONE 'UTC')`
-      : Prisma.sql`(date_trunc(${unit}, ${ts} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
+  const bucketOf = (ts: Prisma.Sql) => instantBucketSql(buckets.bucket, ts, zone);
   const firstStart = bucketOf(fromInstant);
   const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
   // Every bucket from the one before the first to the last, each with the start of the bucket before it. Hours are

@@ -1,15 +1,31 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
-import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
-import { isInstantField } from './instant-output.ts';
+import type { ModelName } from './catalog.ts';
+import {
+  isExpr,
+  meanType,
+  requireNumericOperand,
+  requireOperand,
+  sumType,
+  typedConstant,
+  type AnyExpr,
+  type MeanSqlType,
+  type NumericOperand,
+  type Operand,
+  type OperandType,
+  type OperandValue,
+  type SqlType,
+  type SqlValue,
+  type SumSqlType,
+} from './expression.ts';
 import { numericValue, textValue, typedColumnValue } from './parameters.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
-import type { ColumnOf, FieldValue, NumericFieldOf, SumValue, TemporalFieldOf, NonNullFieldValue } from './types.ts';
+import type { TemporalFieldOf } from './types.ts';
 
-/** What `stddev` / `variance` return: `number` (float8) for a Float field, else `Prisma.Decimal` (numeric). */
-export type SpreadValue<M extends ModelName, F extends FieldOf<M>> = ColumnOf<M, F> extends { readonly type: 'Float' } ? number : Prisma.Decimal;
+/** What `stddev` / `variance` return: `number` (float8) for a float operand, else `Prisma.Decimal` (numeric). */
+export type SpreadValue<M extends ModelName, X> = SqlValue<MeanSqlType<OperandType<M, X>>>;
 
 const SPREADS = {
   stddev: 'stddev',
@@ -24,11 +40,13 @@ const SPREADS = {
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 
 /**
- * One window function call, typed by its result `T` (what a row holds for it after `$queryRaw`).
+ * One window function call, typed by its result `T` (what a row holds for it after `$queryRaw`) and its
+ * PostgreSQL type `K`.
  *
- * Built by the functions below; placed into a query with `windowQuery(...).add(alias, fn, over)`.
+ * Built by the functions below; placed into a query with `windowQuery(...).add(alias, fn, over)`, or into an
+ * expression with `expressions(model).over(fn, over)`.
  */
-export interface WindowFunction<M extends ModelName, T> {
+export interface WindowFunction<M extends ModelName, T, K extends SqlType = SqlType> {
   readonly model: M;
   /** Function name for messages (`sum`, `rank`, ...). */
   readonly name: string;
@@ -48,10 +66,11 @@ export interface WindowFunction<M extends ModelName, T> {
   /** A frame this function needs regardless of the window's own (moving averages, share of total). */
   readonly frame?: Frame | undefined;
   /**
-   * The field whose value (and type) the result is, for functions that return one of a field's values (`min`,
-   * `max`, `first_value`, `last_value`, `lag`, `lead`): an instant is then read the way the field itself is.
+   * The result's PostgreSQL type (`other` when the library cannot know it, e.g. `array_agg` or a named aggregate
+   * without `returns`): an instant (`timestamptz`) is read as its UTC wall time, like a field; arithmetic on the
+   * result (`expressions(model).over`) is typed by it.
    */
-  readonly valueField?: string | undefined;
+  readonly resultType: K;
   /** Renders the call given its complete `OVER ...` clause. */
   render(over: Prisma.Sql): Prisma.Sql;
   /** Phantom: the result type. Never set at run time. */
@@ -60,15 +79,15 @@ export interface WindowFunction<M extends ModelName, T> {
 
 interface Spec {
   readonly name: string;
+  readonly resultType: SqlType;
   readonly peerSensitive?: boolean | undefined;
   readonly ignoresFrame?: boolean | undefined;
   readonly picksRow?: boolean | undefined;
   readonly frame?: Frame | undefined;
-  readonly valueField?: string | undefined;
   readonly render: (over: Prisma.Sql) => Prisma.Sql;
 }
 
-function make<M extends ModelName, T>(model: M, spec: Spec): WindowFunction<M, T> {
+function make<M extends ModelName, T, K extends SqlType = SqlType>(model: M, spec: Spec): WindowFunction<M, T, K> {
   return Object.freeze({
     model,
     name: spec.name,
@@ -76,17 +95,14 @@ function make<M extends ModelName, T>(model: M, spec: Spec): WindowFunction<M, T
     ignoresFrame: spec.ignoresFrame ?? false,
     picksRow: spec.picksRow ?? false,
     ...(spec.frame && { frame: spec.frame }),
-    ...(spec.valueField !== undefined && { valueField: spec.valueField }),
+    resultType: spec.resultType as K,
     render: spec.render,
   });
 }
 
-function requireNumeric(model: string, field: string, fn: string): void {
-  const { type } = columnInfo(model, field);
-  if (!['Int', 'BigInt', 'Decimal', 'Float'].includes(type)) {
-    throw new WindowSpecError(`${fn}(${model}.${field}): ${type} is not numeric; use a Decimal, Int, BigInt or Float field.`);
-  }
-}
+// A function's value argument: a field or an expression without window functions (they cannot nest).
+const argument = <M extends ModelName>(model: M, value: unknown, fn: string): AnyExpr<M> => requireOperand(model, value, fn);
+const numericArgument = <M extends ModelName>(model: M, value: unknown, fn: string): AnyExpr<M> => requireNumericOperand(model, value, fn);
 
 // `FILTER (WHERE ...)` of an aggregate; the options object and its condition are checked before any SQL exists.
 function filterSql<M extends ModelName>(model: M, fn: string, options: unknown, extraKeys: readonly string[] = []): Prisma.Sql {
@@ -123,114 +139,105 @@ export interface AggregateOptions<M extends ModelName> {
  * ```
  */
 export function windowFunctions<M extends ModelName>(model: M) {
-  const col = (field: string) => columnRef(model, field);
   return {
-    /** `SUM(f) [FILTER (WHERE ...)] OVER (...)`. NULL when the frame holds no non-NULL value. */
-    sum<F extends NumericFieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
-      requireNumeric(model, field, 'sum');
+    /** `SUM(x) [FILTER (WHERE ...)] OVER (...)` of a numeric field or expression. NULL when the frame holds no non-NULL value. */
+    sum<X extends NumericOperand<M>>(x: X, options: AggregateOptions<M> = {}) {
+      const value = numericArgument(model, x, 'sum');
       const filter = filterSql(model, 'sum', options);
-      return make<M, SumValue<NonNullFieldValue<M, F>> | null>(model, {
+      return make<M, SqlValue<SumSqlType<OperandType<M, X>>> | null, SumSqlType<OperandType<M, X>>>(model, {
         name: 'sum',
-        render: (over) => Prisma.sql`SUM(${col(field)})${filter} ${over}`,
+        resultType: sumType(value.sqlType),
+        render: (over) => Prisma.sql`SUM(${value.render()})${filter} ${over}`,
       });
     },
-    /** `AVG(f) OVER (...)`: numeric → `Prisma.Decimal`, NULL for an empty frame. */
-    avg<F extends NumericFieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
-      requireNumeric(model, field, 'avg');
+    /** `AVG(x) OVER (...)`: numeric → `Prisma.Decimal`, float → `number`; NULL for an empty frame. */
+    avg<X extends NumericOperand<M>>(x: X, options: AggregateOptions<M> = {}) {
+      const value = numericArgument(model, x, 'avg');
       const filter = filterSql(model, 'avg', options);
-      return make<M, Prisma.Decimal | null>(model, {
+      return make<M, SqlValue<MeanSqlType<OperandType<M, X>>> | null, MeanSqlType<OperandType<M, X>>>(model, {
         name: 'avg',
-        render: (over) => Prisma.sql`AVG(${col(field)})${filter} ${over}`,
+        resultType: meanType(value.sqlType),
+        render: (over) => Prisma.sql`AVG(${value.render()})${filter} ${over}`,
       });
     },
-    /** `COUNT(*)`, or `COUNT(f)` (non-NULL values) with `field`. Counts are `bigint` (PostgreSQL's int8). */
-    count(options: AggregateOptions<M> & { readonly field?: FieldOf<M> | undefined } = {}) {
+    /** `COUNT(*)`, or `COUNT(x)` (non-NULL values) with `field`. Counts are `bigint` (PostgreSQL's int8). */
+    count(options: AggregateOptions<M> & { readonly field?: Operand<M> | undefined } = {}) {
       const filter = filterSql(model, 'count', options, ['field']);
-      const target = options.field === undefined ? Prisma.raw('*') : col(options.field);
-      return make<M, bigint>(model, {
+      const target = options.field === undefined ? Prisma.raw('*') : argument(model, options.field, 'count').render();
+      return make<M, bigint, 'int8'>(model, {
         name: 'count',
+        resultType: 'int8',
         render: (over) => Prisma.sql`COUNT(${target})${filter} ${over}`,
       });
     },
-    /** `MIN(f) OVER (...)`, typed like the field, NULL for an empty frame. */
-    min<F extends FieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
-      const column = col(field);
-      const filter = filterSql(model, 'min', options);
-      return make<M, NonNullFieldValue<M, F> | null>(model, {
-        name: 'min',
-        valueField: field,
-        render: (over) => Prisma.sql`MIN(${column})${filter} ${over}`,
-      });
+    /** `MIN(x) OVER (...)`, typed like the field or expression, NULL for an empty frame. */
+    min<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
+      return extremum(model, 'MIN', x, options);
     },
-    /** `MAX(f) OVER (...)`, typed like the field, NULL for an empty frame. */
-    max<F extends FieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
-      const column = col(field);
-      const filter = filterSql(model, 'max', options);
-      return make<M, NonNullFieldValue<M, F> | null>(model, {
-        name: 'max',
-        valueField: field,
-        render: (over) => Prisma.sql`MAX(${column})${filter} ${over}`,
-      });
+    /** `MAX(x) OVER (...)`, typed like the field or expression, NULL for an empty frame. */
+    max<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
+      return extremum(model, 'MAX', x, options);
     },
     /** `row_number()`: 1, 2, 3 … in window order (ties broken by id). `bigint`. */
     rowNumber() {
-      return make<M, bigint>(model, { name: 'row_number', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`row_number() ${over}` });
+      return make<M, bigint, 'int8'>(model, { name: 'row_number', resultType: 'int8', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`row_number() ${over}` });
     },
     /** `rank()`: peers share a rank, gaps follow. `bigint`. */
     rank() {
-      return make<M, bigint>(model, { name: 'rank', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`rank() ${over}` });
+      return make<M, bigint, 'int8'>(model, { name: 'rank', resultType: 'int8', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`rank() ${over}` });
     },
     /** `dense_rank()`: peers share a rank, no gaps. `bigint`. */
     denseRank() {
-      return make<M, bigint>(model, { name: 'dense_rank', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`dense_rank() ${over}` });
+      return make<M, bigint, 'int8'>(model, { name: 'dense_rank', resultType: 'int8', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`dense_rank() ${over}` });
     },
     /** `percent_rank()`: (rank - 1) / (rows - 1), a float in [0, 1]. `number`. */
     percentRank() {
-      return make<M, number>(model, { name: 'percent_rank', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`percent_rank() ${over}` });
+      return make<M, number, 'float8'>(model, { name: 'percent_rank', resultType: 'float8', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`percent_rank() ${over}` });
     },
     /** `cume_dist()`: the share of rows up to and including the current row's peers, a float in (0, 1]. `number`. */
     cumeDist() {
-      return make<M, number>(model, { name: 'cume_dist', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`cume_dist() ${over}` });
+      return make<M, number, 'float8'>(model, { name: 'cume_dist', resultType: 'float8', peerSensitive: true, ignoresFrame: true, render: (over) => Prisma.sql`cume_dist() ${over}` });
     },
     /** `ntile(n)`: bucket 1..n, as even as possible. `number`. */
     ntile(buckets: number) {
       const n = requireCount('ntile buckets', buckets, 1);
-      return make<M, number>(model, { name: 'ntile', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`ntile(${Prisma.raw(String(n))}) ${over}` });
+      return make<M, number, 'int4'>(model, { name: 'ntile', resultType: 'int4', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`ntile(${Prisma.raw(String(n))}) ${over}` });
     },
     /**
-     * `lag(f, offset[, default])`: the value `offset` rows before (NULL before the first row unless `default` is
-     * given). Typed `| null` either way.
+     * `lag(x, offset[, default])`: the value `offset` rows before (NULL before the first row unless `default` is
+     * given). Typed `| null` either way. `offset` is a count, or an integer field or expression of the current row
+     * (`{ offset: 'level' }`: a per-row distance).
      */
-    lag<F extends FieldOf<M>>(field: F, options: { readonly offset?: number | undefined; readonly default?: NonNullFieldValue<M, F> | undefined } = {}) {
-      return offsetFunction<M, F>(model, 'lag', field, options);
+    lag<X extends Operand<M>>(x: X, options: { readonly offset?: number | Operand<M> | undefined; readonly default?: NonNullable<OperandValue<M, X>> | undefined } = {}) {
+      return offsetFunction<M, X>(model, 'lag', x, options);
     },
-    /** `lead(f, offset[, default])`: the value `offset` rows after. */
-    lead<F extends FieldOf<M>>(field: F, options: { readonly offset?: number | undefined; readonly default?: NonNullFieldValue<M, F> | undefined } = {}) {
-      return offsetFunction<M, F>(model, 'lead', field, options);
+    /** `lead(x, offset[, default])`: the value `offset` rows after. */
+    lead<X extends Operand<M>>(x: X, options: { readonly offset?: number | Operand<M> | undefined; readonly default?: NonNullable<OperandValue<M, X>> | undefined } = {}) {
+      return offsetFunction<M, X>(model, 'lead', x, options);
     },
-    /** `first_value(f)` over the frame. */
-    firstValue<F extends FieldOf<M>>(field: F) {
-      const column = col(field);
-      return make<M, FieldValue<M, F>>(model, { name: 'first_value', picksRow: true, valueField: field, render: (over) => Prisma.sql`first_value(${column}) ${over}` });
+    /** `first_value(x)` over the frame. */
+    firstValue<X extends Operand<M>>(x: X) {
+      const value = argument(model, x, 'firstValue');
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
     },
     /**
-     * `last_value(f)` over the frame. With the default running frame that is the current row; use
+     * `last_value(x)` over the frame. With the default running frame that is the current row; use
      * `.rows('UNBOUNDED PRECEDING', 'UNBOUNDED FOLLOWING')` on the window for the partition's last value.
      */
-    lastValue<F extends FieldOf<M>>(field: F) {
-      const column = col(field);
-      return make<M, FieldValue<M, F>>(model, { name: 'last_value', picksRow: true, valueField: field, render: (over) => Prisma.sql`last_value(${column}) ${over}` });
+    lastValue<X extends Operand<M>>(x: X) {
+      const value = argument(model, x, 'lastValue');
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
     },
 
-    /** `nth_value(f, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
-    nthValue<F extends FieldOf<M>>(field: F, n: number) {
-      const column = col(field);
+    /** `nth_value(x, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
+    nthValue<X extends Operand<M>>(x: X, n: number) {
+      const value = argument(model, x, 'nthValue');
       const position = requireCount('nthValue n', n, 1);
-      return make<M, FieldValue<M, F> | null>(model, {
+      return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, {
         name: 'nth_value',
+        resultType: value.sqlType,
         picksRow: true,
-        valueField: field,
-        render: (over) => Prisma.sql`nth_value(${column}, ${Prisma.raw(String(position))}) ${over}`,
+        render: (over) => Prisma.sql`nth_value(${value.render()}, ${Prisma.raw(String(position))}) ${over}`,
       });
     },
     ...spreadFunctions(model),
@@ -250,49 +257,55 @@ export function windowFunctions<M extends ModelName>(model: M) {
       return boolFunction(model, 'every', condition, options);
     },
     /**
-     * `array_agg(f)` over the frame, in the window's order: the values of the frame's rows, NULLs included.
+     * `array_agg(x)` over the frame, in the window's order: the values of the frame's rows, NULLs included.
      * Instants are collected as their UTC wall time, like every instant output.
      */
-    arrayAgg<F extends FieldOf<M>>(field: F, options: AggregateOptions<M> = {}) {
+    arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
-      const value = isInstantField(model, field) ? Prisma.sql`(${col(field)} AT TIME ZONE 'UTC')` : col(field);
-      return make<M, FieldValue<M, F>[] | null>(model, {
+      const arg = argument(model, x, 'arrayAgg');
+      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'UTC')` : arg.render();
+      return make<M, OperandValue<M, X>[] | null, 'other'>(model, {
         name: 'array_agg',
+        resultType: 'other',
         picksRow: true,
         render: (over) => Prisma.sql`array_agg(${value})${filter} ${over}`,
       });
     },
-    /** `string_agg(f::text, separator)` over the frame, in the window's order; NULL values are skipped. */
-    stringAgg<F extends FieldOf<M>>(field: F, separator: string, options: AggregateOptions<M> = {}) {
+    /** `string_agg(x::text, separator)` over the frame, in the window's order; NULL values are skipped. */
+    stringAgg<X extends Operand<M>>(x: X, separator: string, options: AggregateOptions<M> = {}) {
+      const arg = argument(model, x, 'stringAgg');
       if (typeof separator !== 'string' || separator.includes('\0')) {
-        throw new WindowSpecError(`stringAgg(${field}) needs a separator string without NUL, got ${String(separator)}.`);
+        throw new WindowSpecError(`stringAgg(${arg.label}) needs a separator string without NUL, got ${String(separator)}.`);
       }
       const filter = filterSql(model, 'stringAgg', options);
-      const value = isInstantField(model, field) ? Prisma.sql`(${col(field)} AT TIME ZONE 'UTC')::text` : Prisma.sql`${col(field)}::text`;
-      return make<M, string | null>(model, {
+      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'UTC')::text` : Prisma.sql`${arg.render()}::text`;
+      return make<M, string | null, 'text'>(model, {
         name: 'string_agg',
+        resultType: 'text',
         picksRow: true,
         render: (over) => Prisma.sql`string_agg(${value}, ${textValue(separator)})${filter} ${over}`,
       });
     },
     /**
      * Any aggregate PostgreSQL knows — built in, from an extension, or your own `CREATE AGGREGATE` — by name
-     * (`'my_schema.my_agg'`), over one field, typed by you: `f.aggregate<Prisma.Decimal | null>('median_agg', 'amount')`.
+     * (`'my_schema.my_agg'`), over one field or expression, typed by you: `f.aggregate<Prisma.Decimal | null>('median_agg', 'amount')`.
      * The name is checked to be a plain (optionally schema-qualified) identifier and quoted; whether the function
      * exists is PostgreSQL's to say (`QueryFailedError`). Its result is taken as frame-aggregate, not order-dependent.
+     * `returns` names its SQL type when you want to compute with it in an expression.
      */
-    aggregate<T>(name: string, field: FieldOf<M>, options: AggregateOptions<M> = {}) {
+    aggregate<T, K extends SqlType = 'other'>(name: string, x: Operand<M>, options: AggregateOptions<M> & { readonly returns?: K | undefined } = {}) {
       if (typeof name !== 'string' || !FUNCTION_NAME.test(name)) {
         throw new WindowSpecError(`aggregate name ${JSON.stringify(name)}: use an identifier such as "my_agg" or "ext.my_agg".`);
       }
       const quoted = Prisma.raw(name.split('.').map((part) => `"${part}"`).join('.'));
-      const filter = filterSql(model, 'aggregate', options);
-      return make<M, T>(model, { name, render: (over) => Prisma.sql`${quoted}(${col(field)})${filter} ${over}` });
+      const filter = filterSql(model, 'aggregate', options, ['returns']);
+      const value = argument(model, x, name);
+      return make<M, T, K>(model, { name, resultType: options.returns ?? 'other', render: (over) => Prisma.sql`${quoted}(${value.render()})${filter} ${over}` });
     },
 
     // ── composites ────────────────────────────────────────────────────────────────────────────────────────
     /**
-     * Running total: `SUM(COALESCE(f, 0))` over the window's frame (by default ROWS from the partition start to
+     * Running total: `SUM(COALESCE(x, 0))` over the window's frame (by default ROWS from the partition start to
      * the current row). Never NULL: NULL amounts add zero (`nullsAsZero: false` sums the raw column, for queries
      * that filter NULL rows out).
      *
@@ -300,25 +313,26 @@ export function windowFunctions<M extends ModelName>(model: M) {
      * or only on rows matching `carry.where` (`CASE WHEN ... THEN CAST($1 AS numeric) ELSE 0 END + ...`). Keyset
      * chunks and pages use it to continue a total where the previous chunk stopped.
      */
-    runningTotal<F extends NumericFieldOf<M>>(
-      field: F,
+    runningTotal<X extends NumericOperand<M>>(
+      x: X,
       options: { readonly nullsAsZero?: boolean | undefined; readonly carry?: { readonly amount: Prisma.Decimal; readonly where?: Condition<M> | undefined } } = {},
     ) {
-      requireNumeric(model, field, 'runningTotal');
+      const arg = numericArgument(model, x, 'runningTotal');
       const opts = requireOptions('runningTotal options', options, ['nullsAsZero', 'carry']);
       if (opts.nullsAsZero !== undefined && typeof opts.nullsAsZero !== 'boolean') {
         throw new WindowSpecError(`runningTotal nullsAsZero must be a boolean, got ${String(opts.nullsAsZero)}.`);
       }
-      const coalesce = (options.nullsAsZero ?? true) && columnInfo(model, field).nullable;
-      const value = coalesce ? Prisma.sql`COALESCE(${col(field)}, 0)` : col(field);
+      const coalesce = (options.nullsAsZero ?? true) && arg.nullable;
+      const value = coalesce ? Prisma.sql`COALESCE(${arg.render()}, 0)` : arg.render();
       const carry = opts.carry === undefined ? undefined : requireCarry(model, opts.carry);
       const opening = !carry
         ? Prisma.empty
         : carry.where
           ? Prisma.sql`CASE WHEN ${carry.where.sql} THEN ${numericValue(carry.amount)} ELSE 0 END + `
           : Prisma.sql`${numericValue(carry.amount)} + `;
-      return make<M, SumValue<NonNullFieldValue<M, F>>>(model, {
+      return make<M, SqlValue<SumSqlType<OperandType<M, X>>>, SumSqlType<OperandType<M, X>>>(model, {
         name: 'runningTotal',
+        resultType: carry ? 'numeric' : sumType(arg.sqlType),
         render: (over) => (carry ? Prisma.sql`(${opening}SUM(${value}) ${over})` : Prisma.sql`SUM(${value}) ${over}`),
       });
     },
@@ -327,8 +341,8 @@ export function windowFunctions<M extends ModelName>(model: M) {
      * `interval` of the (single, date/time) order column (`RANGE BETWEEN interval PRECEDING AND CURRENT ROW`).
      * NULL values are ignored, like `AVG`.
      */
-    movingAverage<F extends NumericFieldOf<M>>(field: F, over: { readonly rows: number } | { readonly interval: string }) {
-      requireNumeric(model, field, 'movingAverage');
+    movingAverage<X extends NumericOperand<M>>(x: X, over: { readonly rows: number } | { readonly interval: string }) {
+      const arg = numericArgument(model, x, 'movingAverage');
       if (typeof over !== 'object' || over === null || ('rows' in over) === ('interval' in over)) {
         throw new WindowSpecError("movingAverage needs { rows: n } or { interval: '7 days' } (exactly one of them).");
       }
@@ -336,53 +350,71 @@ export function windowFunctions<M extends ModelName>(model: M) {
         'rows' in over
           ? { mode: 'ROWS', start: { preceding: requireCount('movingAverage rows', over.rows, 1) - 1 }, end: 'CURRENT ROW' }
           : { mode: 'RANGE', start: { preceding: { interval: over.interval } }, end: 'CURRENT ROW' };
-      return make<M, Prisma.Decimal | null>(model, { name: 'movingAverage', frame, render: (o) => Prisma.sql`AVG(${col(field)}) ${o}` });
+      return make<M, SqlValue<MeanSqlType<OperandType<M, X>>> | null, MeanSqlType<OperandType<M, X>>>(model, {
+        name: 'movingAverage',
+        resultType: meanType(arg.sqlType),
+        frame,
+        render: (o) => Prisma.sql`AVG(${arg.render()}) ${o}`,
+      });
     },
-    /** `f - lag(f)`: change from the previous row in window order; NULL on each partition's first row. */
-    differenceFromPrevious<F extends NumericFieldOf<M>>(field: F) {
-      requireNumeric(model, field, 'differenceFromPrevious');
-      return make<M, SumValue<NonNullFieldValue<M, F>> | null>(model, {
+    /** `x - lag(x)`: change from the previous row in window order; NULL on each partition's first row. */
+    differenceFromPrevious<X extends NumericOperand<M>>(x: X) {
+      const arg = numericArgument(model, x, 'differenceFromPrevious');
+      return make<M, SqlValue<OperandType<M, X>> | null, OperandType<M, X>>(model, {
         name: 'differenceFromPrevious',
+        resultType: arg.sqlType,
         ignoresFrame: true,
         picksRow: true,
-        render: (over) => Prisma.sql`(${col(field)} - lag(${col(field)}) ${over})`,
+        render: (over) => Prisma.sql`(${arg.render()} - lag(${arg.render()}) ${over})`,
       });
     },
     /**
-     * `f / SUM(f)` over the whole partition: this row's share of its partition total (a Decimal fraction).
+     * `x / SUM(x)` over the whole partition: this row's share of its partition total (a Decimal fraction).
      * NULL when the partition total is zero or the value is NULL.
      */
-    shareOfPartition<F extends NumericFieldOf<M>>(field: F) {
-      requireNumeric(model, field, 'shareOfPartition');
+    shareOfPartition<X extends NumericOperand<M>>(x: X) {
+      const arg = numericArgument(model, x, 'shareOfPartition');
       const whole: Frame = { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'UNBOUNDED FOLLOWING' };
-      return make<M, Prisma.Decimal | null>(model, {
+      return make<M, Prisma.Decimal | null, 'numeric'>(model, {
         name: 'shareOfPartition',
+        resultType: 'numeric',
         frame: whole,
-        render: (over) => Prisma.sql`(CAST(${col(field)} AS numeric) / NULLIF(SUM(${col(field)}) ${over}, 0))`,
+        render: (over) => Prisma.sql`(CAST(${arg.render()} AS numeric) / NULLIF(SUM(${arg.render()}) ${over}, 0))`,
       });
     },
   };
 }
 
-// stddev, stddev_samp, stddev_pop, variance, var_samp, var_pop: numeric for Int, BigInt and Decimal fields.
+function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MIN' | 'MAX', x: X, options: AggregateOptions<M>) {
+  const value = argument(model, x, name.toLowerCase());
+  const filter = filterSql(model, name.toLowerCase(), options);
+  return make<M, NonNullable<OperandValue<M, X>> | null, OperandType<M, X>>(model, {
+    name: name.toLowerCase(),
+    resultType: value.sqlType,
+    render: (over) => Prisma.sql`${Prisma.raw(name)}(${value.render()})${filter} ${over}`,
+  });
+}
+
+// stddev, stddev_samp, stddev_pop, variance, var_samp, var_pop: numeric for integers and numeric, float8 for floats.
 function spreadFunctions<M extends ModelName>(model: M) {
   const spread =
     (sqlName: (typeof SPREADS)[keyof typeof SPREADS]) =>
-    <F extends NumericFieldOf<M>>(field: F, options: AggregateOptions<M> = {}) => {
-      requireNumeric(model, field, sqlName);
+    <X extends NumericOperand<M>>(x: X, options: AggregateOptions<M> = {}) => {
+      const value = numericArgument(model, x, sqlName);
       const filter = filterSql(model, sqlName, options);
-      return make<M, SpreadValue<M, F> | null>(model, {
+      return make<M, SpreadValue<M, X> | null, MeanSqlType<OperandType<M, X>>>(model, {
         name: sqlName,
-        render: (over) => Prisma.sql`${Prisma.raw(sqlName)}(${columnRef(model, field)})${filter} ${over}`,
+        resultType: meanType(value.sqlType),
+        render: (over) => Prisma.sql`${Prisma.raw(sqlName)}(${value.render()})${filter} ${over}`,
       });
     };
   return {
-    /** `stddev(f)` (= `stddev_samp`): sample standard deviation over the frame; NULL for fewer than 2 values. */
+    /** `stddev(x)` (= `stddev_samp`): sample standard deviation over the frame; NULL for fewer than 2 values. */
     stddev: spread(SPREADS.stddev),
     stddevSamp: spread(SPREADS.stddevSamp),
     /** Population standard deviation; 0 for one value. */
     stddevPop: spread(SPREADS.stddevPop),
-    /** `variance(f)` (= `var_samp`). */
+    /** `variance(x)` (= `var_samp`). */
     variance: spread(SPREADS.variance),
     varSamp: spread(SPREADS.varSamp),
     varPop: spread(SPREADS.varPop),
@@ -392,25 +424,41 @@ function spreadFunctions<M extends ModelName>(model: M) {
 function boolFunction<M extends ModelName>(model: M, name: 'bool_and' | 'bool_or' | 'every', condition: Condition<M>, options: AggregateOptions<M>) {
   const predicate = requireCondition(model, condition, name);
   const filter = filterSql(model, name, options);
-  return make<M, boolean | null>(model, { name, render: (over) => Prisma.sql`${Prisma.raw(name)}(${predicate.sql})${filter} ${over}` });
+  return make<M, boolean | null, 'bool'>(model, { name, resultType: 'bool', render: (over) => Prisma.sql`${Prisma.raw(name)}(${predicate.sql})${filter} ${over}` });
 }
 
-function offsetFunction<M extends ModelName, F extends FieldOf<M>>(
+function offsetFunction<M extends ModelName, X extends Operand<M>>(
   model: M,
   name: 'lag' | 'lead',
-  field: F,
-  options: { readonly offset?: number | undefined; readonly default?: unknown | undefined },
+  x: X,
+  options: { readonly offset?: number | Operand<M> | undefined; readonly default?: unknown | undefined },
 ) {
-  const column = columnRef(model, field);
+  const value = argument(model, x, name);
   const opts = requireOptions(`${name} options`, options, ['offset', 'default']);
-  const offset = requireCount(`${name} offset`, opts.offset ?? 1, 0);
-  // The default is checked against the column's type now: a mismatch would otherwise fail only in PostgreSQL.
+  // A count is printed (validated); a field or expression is the row's own offset, and must be an integer.
+  const offset = typeof opts.offset === 'string' || isExpr(opts.offset) ? offsetOperand(model, name, opts.offset) : Prisma.raw(String(requireCount(`${name} offset`, opts.offset ?? 1, 0)));
+  // The default is checked against the value's type now: a mismatch would otherwise fail only in PostgreSQL.
   // NULL is lag/lead's own default, so `null` means the same as no default.
   const args =
     opts.default === undefined || opts.default === null
-      ? Prisma.sql`${column}, ${Prisma.raw(String(offset))}`
-      : Prisma.sql`${column}, ${Prisma.raw(String(offset))}, ${typedColumnValue(`${name}(${field}).default`, model, field, opts.default)}`;
-  return make<M, FieldValue<M, F> | null>(model, { name, ignoresFrame: true, picksRow: true, valueField: field, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
+      ? Prisma.sql`${value.render()}, ${offset}`
+      : Prisma.sql`${value.render()}, ${offset}, ${defaultValue(`${name}(${value.label}).default`, model, value, opts.default)}`;
+  return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, { name, resultType: value.sqlType, ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
+}
+
+// A field's default is checked as a value of that column (its scale, its range); an expression's by its type.
+function defaultValue(path: string, model: ModelName, value: AnyExpr, given: unknown): Prisma.Sql {
+  return value.field !== undefined && value.sqlType !== 'other' ? typedColumnValue(path, model, value.field, given) : typedConstant(path, given, value.sqlType);
+}
+
+// lag / lead take an `integer` offset: an int4 field or expression as it is, an int8 one cast (PostgreSQL has no
+// int8 variant).
+function offsetOperand<M extends ModelName>(model: M, name: string, value: unknown): Prisma.Sql {
+  const offset = requireOperand(model, value, `${name} offset`);
+  if (offset.sqlType !== 'int4' && offset.sqlType !== 'int8') {
+    throw new WindowSpecError(`${name} offset ${offset.label} is ${offset.sqlType}; a row offset is an integer field or expression.`);
+  }
+  return offset.sqlType === 'int4' ? offset.render() : Prisma.sql`CAST(${offset.render()} AS int4)`;
 }
 
 // The carried amount is printed as exact decimal text; its condition must belong to the same model.

@@ -32,6 +32,11 @@ export function outputColumnSql(model: string, field: string): Prisma.Sql {
  * ```
  */
 export function exactTextSql(model: string, fields: readonly string[]): Prisma.Sql {
-  const items = fields.map((field) => Prisma.sql`to_json(${columnRef(model, field)}) #>> '{}'`);
+  return exactTextArray(fields.map((field) => columnRef(model, field)));
+}
+
+/** `exactTextSql` of any values (fields or expressions): `ARRAY[to_json(v1) #>> '{}', ...]::text[]`. */
+export function exactTextArray(values: readonly Prisma.Sql[]): Prisma.Sql {
+  const items = values.map((value) => Prisma.sql`to_json(${value}) #>> '{}'`);
   return Prisma.sql`ARRAY[${Prisma.join(items, ', ')}]::text[]`;
 }

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { InvalidCursorError, SignedToken } from '../validation/signed-token.ts';
-import { aliasRef, columnInfo, type FieldOf, type ModelName } from './catalog.ts';
-import { storedValue } from './parameters.ts';
+import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
+import { orderKeyExpr, orderKeyLabel } from './order-key.ts';
+import { storedText } from './parameters.ts';
 import type { OrderItem } from './window-spec.ts';
 
 /** One page of a window query's rows, and the cursor of the page after it (`null` on the last page). */
@@ -25,11 +26,15 @@ const VERSION = 1;
  */
 export function requirePageableOrder<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[]): void {
   for (const item of order) {
-    if (columnInfo(model, item.field).nullable) {
+    const key = orderKeyExpr(model, item.key);
+    if (key.nullable) {
       throw new WindowSpecError(
-        `page() resumes after the last row's order keys, and ${model}.${item.field} is nullable: order the query by ` +
-          'NOT NULL fields (the id is appended as the last key).',
+        `page() resumes after the last row's order keys, and ${model}.${orderKeyLabel(item.key)} is nullable: order the query by ` +
+          'NOT NULL fields or expressions (the id is appended as the last key).',
       );
+    }
+    if (key.sqlType === 'other') {
+      throw new WindowSpecError(`page() resumes after stored order keys, and ${model}.${key.label} has a type it cannot bind back (enum, Json, Bytes or list).`);
     }
   }
 }
@@ -39,7 +44,7 @@ export function requirePageableOrder<M extends ModelName>(model: M, order: reado
  * over the hidden order-key outputs, each value the stored one cast back to its column's type.
  */
 export function afterPositionSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[], texts: readonly string[]): Prisma.Sql {
-  const value = (i: number) => storedValue(model, order[i]!.field, texts[i]!);
+  const value = (i: number) => storedText(texts[i]!, orderKeyExpr(model, order[i]!.key).sqlType);
   const terms = order.map((item, i) => {
     const equal = order.slice(0, i).map((_, j) => Prisma.sql`${aliasRef(orderKeyAlias(j))} = ${value(j)}`);
     const beyond = Prisma.sql`${aliasRef(orderKeyAlias(i))} ${Prisma.raw(item.direction === 'desc' ? '<' : '>')} ${value(i)}`;

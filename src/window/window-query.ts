@@ -11,7 +11,10 @@ import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { resultValue } from './parameters.ts';
 import type { WindowFunction } from './functions.ts';
-import { exactTextSql, isInstantField, outputColumnSql } from './instant-output.ts';
+import { outputExprSql, requireOperand, type AnyExpr, type ExprValue, type Operand } from './expression.ts';
+import { exactTextArray, exactTextSql, outputColumnSql } from './instant-output.ts';
+import { orderKeyField, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
+import { outputValueSql, renderOver } from './over-clause.ts';
 import {
   afterPositionSql,
   orderKeyAlias,
@@ -36,6 +39,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly columns: readonly string[];
   readonly windows: ReadonlyMap<string, WindowSpec<M, true>>;
   readonly functions: readonly SelectedFunction<M>[];
+  /** Expressions in the select list (`selectExpr`), window functions inside them included. */
+  readonly exprs?: readonly { readonly alias: string; readonly expr: AnyExpr<M> }[];
   /** `text[]` outputs holding stored values exactly (see `selectExactText`). */
   readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[] }[];
   readonly where: readonly Condition<M>[];
@@ -155,6 +160,28 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return new WindowQuery({ ...this.#props, functions: [...this.#props.functions, selected] });
   }
 
+  /**
+   * Adds an expression as column `alias`: arithmetic, casts, `COALESCE`, `CASE`, calendar buckets, and window
+   * function results inside them (`expressions(model).over`), typed by the expression. Instants are read as their
+   * UTC wall time, like fields.
+   * ```ts
+   * const e = expressions('Transaction');
+   * windowQuery('Transaction').select('id')
+   *   .window('w', windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
+   *   .selectExpr('change', e.sub('amount', e.over(f.lag('amount'), 'w')))
+   *   .selectExpr('day', e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
+   * // SELECT "id" AS "id", ("amount" - lag("amount", 1) OVER "w") AS "change",
+   * //   ((date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($1 AS text)) AT TIME ZONE 'UTC') AS "day"
+   * // FROM "Transaction" WINDOW "w" AS (...) ORDER BY ...
+   * ```
+   */
+  selectExpr<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): WindowQuery<M, Row & { [K in A]: ExprValue<X> }, W> {
+    aliasRef(alias);
+    this.#assertFreeAlias(alias);
+    const checked = requireOperand(this.#props.model, expr, `selectExpr("${alias}")`, true);
+    return new WindowQuery({ ...this.#props, exprs: [...(this.#props.exprs ?? []), { alias, expr: checked }] });
+  }
+
   /** Filters rows before the windows are computed (totals start within the filter). Conditions are ANDed. */
   where(...conditions: Condition<M>[]): WindowQuery<M, Row, W> {
     for (const condition of conditions) this.#assertSameModel(condition.model);
@@ -166,9 +193,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * called, the given keys are used and the id is appended as the last key (with the rest of a composite primary
    * key, `id, accountId` for `@@id([accountId, id])`, unless the keys already hold them).
    */
-  orderBy(field: FieldOf<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W> {
-    columnRef(this.#props.model, field);
-    const item: OrderItem<FieldOf<M>> = nulls ? { field, direction, nulls } : { field, direction };
+  orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W> {
+    const checked = requireOrderKey(this.#props.model, key, 'orderBy') as OrderKey<FieldOf<M>>;
+    const item: OrderItem<FieldOf<M>> = nulls ? { key: checked, direction, nulls } : { key: checked, direction };
     return new WindowQuery({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
   }
 
@@ -236,8 +263,12 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
   toSql(): Prisma.Sql {
     const { model, columns, functions, where, top } = this.#props;
-    if (columns.length === 0 && functions.length === 0) {
-      throw new WindowSpecError('Nothing selected: call .select(...fields) or .add(alias, fn, window).');
+    if (columns.length === 0 && functions.length === 0 && (this.#props.exprs ?? []).length === 0) {
+      throw new WindowSpecError('Nothing selected: call .select(...fields), .add(alias, fn, window) or .selectExpr(alias, expr).');
+    }
+    for (const { alias, expr } of this.#props.exprs ?? []) {
+      const unknown = expr.windowNames.find((name) => !this.#props.windows.has(name));
+      if (unknown !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): unknown window "${unknown}": declare it with .window("${unknown}", spec).`);
     }
     const items = this.#selectItems();
     const windowClause = this.#windowClause();
@@ -257,7 +288,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     }
     // Top-N: the inner query also carries the order keys (hidden aliases) so the outer query can sort by them.
     const order = this.#resultOrder(top.window);
-    const hidden = order.map((item, i) => Prisma.sql`${columnRef(model, item.field)} AS ${aliasRef(`__order_${i}`)}`);
+    const hidden = order.map((item, i) => Prisma.sql`${orderKeySql(model, item.key)} AS ${aliasRef(`__order_${i}`)}`);
     const rank = Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`;
     const outer = this.#outputAliases().map((alias) => aliasRef(alias));
     const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(`__order_${i}`)));
@@ -360,14 +391,15 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const { model, columns, functions, windows } = this.#props;
     return [
       ...columns.map((field) => Prisma.sql`${outputColumnSql(model, field)} AS ${aliasRef(field)}`),
-      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(model, fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
+      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
+      ...(this.#props.exprs ?? []).map(({ alias, expr }) => Prisma.sql`${outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
       ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
     ];
   }
 
   #outputAliases(): string[] {
-    const { columns, functions, exactTexts = [] } = this.#props;
-    return [...columns, ...functions.map((f) => f.alias), ...exactTexts.map((e) => e.alias)];
+    const { columns, functions, exprs = [], exactTexts = [] } = this.#props;
+    return [...columns, ...functions.map((f) => f.alias), ...exprs.map((e) => e.alias), ...exactTexts.map((e) => e.alias)];
   }
 
   #windowClause(): Prisma.Sql {
@@ -382,8 +414,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   // The query's rows (top-N applied) with their order keys and exact position as hidden outputs, for page().
   #pageRelation(order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql {
     const { model, where, top } = this.#props;
-    const hidden = order.map((item, i) => Prisma.sql`${columnRef(model, item.field)} AS ${aliasRef(orderKeyAlias(i))}`);
-    const position = Prisma.sql`${exactTextSql(model, order.map((item) => item.field))} AS ${aliasRef(PAGE_POSITION)}`;
+    const hidden = order.map((item, i) => Prisma.sql`${orderKeySql(model, item.key)} AS ${aliasRef(orderKeyAlias(i))}`);
+    const position = Prisma.sql`${exactTextArray(order.map((item) => orderKeySql(model, item.key)))} AS ${aliasRef(PAGE_POSITION)}`;
     const rank = top
       ? [Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`]
       : [];
@@ -396,8 +428,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   // delivers in order.
   #orderSql(): Prisma.Sql {
     const { model } = this.#props;
-    const qualified = (field: string) => Prisma.sql`${tableRef(model)}.${columnRef(model, field)}`;
-    return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(model, item, qualified(item.field))), ', ');
+    const qualified = (key: OrderKey) => {
+      const field = orderKeyField(key);
+      return field === undefined ? orderKeySql(model, key) : Prisma.sql`${tableRef(model)}.${columnRef(model, field)}`;
+    };
+    return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(model, item, qualified(item.key))), ', ');
   }
 
   // Explicit order keys (or the window's partition + order keys), always ending with the id tiebreaker.
@@ -406,8 +441,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const keys: OrderItem<FieldOf<M>>[] =
       this.#props.orderBy.length > 0 || !source
         ? [...this.#props.orderBy]
-        : [...source.partitionFields.map((field) => ({ field, direction: 'asc' as const })), ...source.orderItems];
-    return withTiebreakers(keys, tiebreakerOf(this.#props.model, keys.map((k) => k.field)) as FieldOf<M>[]);
+        : [...source.partitionKeys.map((key) => ({ key, direction: 'asc' as const })), ...source.orderItems];
+    const fields = keys.map((k) => orderKeyField(k.key)).filter((f): f is string => f !== undefined);
+    return withTiebreakers(keys, tiebreakerOf(this.#props.model, fields) as FieldOf<M>[]);
   }
 
   #firstWindow(): WindowSpec<M, true> | undefined {
@@ -417,8 +453,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   #assertFreeAlias(alias: string): void {
-    const { columns, functions, exactTexts = [] } = this.#props;
-    if (columns.includes(alias) || functions.some((f) => f.alias === alias) || exactTexts.some((e) => e.alias === alias)) {
+    if (this.#outputAliases().includes(alias)) {
       throw new WindowSpecError(`Duplicate output column "${alias}": choose another alias.`);
     }
   }
@@ -433,50 +468,6 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 // The query's order, by the hidden order-key outputs of a relation built by #pageRelation.
 function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql[] {
   return order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
-}
-
-/**
- * The `OVER ...` clause of one function: a named window by reference when the function can share it, else the
- * spec inline — adjusted for functions that need their own frame or must not get the id tiebreaker.
- *
- * A function that picks one row (`row_number`, `ntile`, `lag`, `lead`, `first_value`, `last_value`) is only
- * deterministic when no two rows are peers, i.e. when the ORDER BY ends with the id. ROWS windows do; for a
- * RANGE or GROUPS window, the functions that ignore the frame get the id appended (their result is then the same
- * as over the ROWS window), and `first_value` / `last_value`, whose frame edge would cut through peers, are
- * refused with what to write instead.
- */
-function renderOver<M extends ModelName>(
-  fn: WindowFunction<M, unknown>,
-  over: WindowSpec<M, true> | string,
-  windows: ReadonlyMap<string, WindowSpec<M, true>> | undefined,
-): Prisma.Sql {
-  const named = typeof over === 'string';
-  const spec = named ? windows?.get(over) : over;
-  if (!spec) throw new WindowSpecError(`Unknown window "${String(over)}".`);
-  if (spec.isWholePartition && (fn.picksRow || fn.peerSensitive || fn.frame)) {
-    throw new WindowSpecError(
-      `${fn.name} depends on an order or a frame, and a wholePartition() window has neither: give it .orderBy(...).`,
-    );
-  }
-  if (spec.isWholePartition) return named ? Prisma.sql`OVER ${aliasRef(over)}` : Prisma.sql`OVER (${spec.toSql()})`;
-  const framed = fn.frame ? spec.frame(fn.frame) : spec;
-  const order = framed.effectiveOrder();
-  const peersPossible = fn.picksRow && !framed.tiebreakerFields.every((field) => order.some((item) => item.field === field));
-  if (peersPossible && !fn.ignoresFrame) {
-    throw new WindowSpecError(
-      `${fn.name} picks one row of its frame, and a ${framed.currentFrame.mode} frame ordered without the id leaves ` +
-        'the order of peers (rows with equal ORDER BY values) to the physical row order, so the result could differ ' +
-        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy(${framed.tiebreakerFields.map((f) => `'${f}'`).join(', ')}).`,
-    );
-  }
-  if (named && !fn.frame && !fn.peerSensitive && !peersPossible) return Prisma.sql`OVER ${aliasRef(over)}`;
-  const options = { frame: !fn.ignoresFrame, ...(fn.peerSensitive && { tiebreaker: false }), ...(peersPossible && { tiebreaker: true }) };
-  return Prisma.sql`OVER (${framed.toSql(options)})`;
-}
-
-/** A function's result as read into a row: an instant (see `outputColumnSql`) as its UTC wall time. */
-function outputValueSql<M extends ModelName>(model: M, fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
-  return fn.valueField !== undefined && isInstantField(model, fn.valueField) ? Prisma.sql`(${call} AT TIME ZONE 'UTC')` : call;
 }
 
 /** Starts a window query over a Prisma model. */

@@ -1,20 +1,23 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
-import { columnInfo, columnRef, idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { isNumericType, type Operand } from './expression.ts';
 import { frameSql, hasBigintOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
 
 export type SortDirection = 'asc' | 'desc';
 export type NullsOrder = 'first' | 'last';
 
+/** One ORDER BY key: a field or an expression (see `expressions`), its direction and NULLS placement. */
 export interface OrderItem<F extends string = string> {
-  readonly field: F;
+  readonly key: OrderKey<F>;
   readonly direction: SortDirection;
   readonly nulls?: NullsOrder | undefined;
 }
 
 interface WindowSpecProps<M extends ModelName> {
   readonly model: M;
-  readonly partitionBy: readonly FieldOf<M>[];
+  readonly partitionBy: readonly OrderKey<FieldOf<M>>[];
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
   readonly frame: Frame;
   /** `wholePartition()` was called: no ORDER BY, the frame is the whole partition. */
@@ -46,8 +49,13 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   get model(): M {
     return this.#props.model;
   }
-  get partitionFields(): readonly FieldOf<M>[] {
+  /** The partition keys: fields and expressions. */
+  get partitionKeys(): readonly OrderKey<FieldOf<M>>[] {
     return this.#props.partitionBy;
+  }
+  /** The partition keys that are stored fields (what holds a composite key's fields constant). */
+  get partitionFields(): readonly FieldOf<M>[] {
+    return this.#props.partitionBy.map(orderKeyField).filter((field): field is FieldOf<M> => field !== undefined);
   }
   get orderItems(): readonly OrderItem<FieldOf<M>>[] {
     return this.#props.orderBy;
@@ -75,34 +83,39 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   }
 
   /**
-   * Adds partition columns (appended to any already given).
+   * Adds partition keys (appended to any already given): fields, or expressions of the row (`expressions(model)`),
+   * e.g. a calendar bucket.
    * ```ts
    * windowSpec('SalesRecord').partitionBy('region') // PARTITION BY "region"
+   * windowSpec('SalesRecord').partitionBy(e.bucket('saleDate', 'month'))
+   * // PARTITION BY CAST(date_trunc('month', CAST("saleDate" AS timestamp)) AS date)
    * ```
    */
-  partitionBy(...fields: FieldOf<M>[]): WindowSpec<M, Ordered> {
-    for (const field of fields) columnRef(this.#props.model, field); // unknown fields throw now, not at render time
-    return new WindowSpec({ ...this.#props, partitionBy: [...this.#props.partitionBy, ...fields] });
+  partitionBy(...keys: Operand<M>[]): WindowSpec<M, Ordered> {
+    const checked = keys.map((key, i) => requireOrderKey(this.#props.model, key, `partitionBy argument ${i + 1}`) as OrderKey<FieldOf<M>>);
+    return new WindowSpec({ ...this.#props, partitionBy: [...this.#props.partitionBy, ...checked] });
   }
 
   /**
-   * Adds an order key. The model's id is appended as the last key when the spec is rendered with a ROWS frame,
-   * so the order is total and every run gives the same result.
+   * Adds an order key: a field, or an expression of the row. The model's id is appended as the last key when the
+   * spec is rendered with a ROWS frame, so the order is total and every run gives the same result.
    * ```ts
    * windowSpec('Transaction').orderBy('createdAt', 'desc', 'last')
    * // ORDER BY "createdAt" DESC NULLS LAST, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+   * windowSpec('Transaction').orderBy(e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
+   * // ORDER BY (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($1 AS text)) ASC, "id" ASC ROWS ...
    * ```
    */
-  orderBy(field: FieldOf<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {
+  orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {
     if (this.#props.whole) throw new WindowSpecError('A wholePartition() window has no order: start a new windowSpec to order one.');
-    columnRef(this.#props.model, field);
+    const field = requireOrderKey(this.#props.model, key, 'orderBy') as OrderKey<FieldOf<M>>;
     if (direction !== 'asc' && direction !== 'desc') {
       throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
     }
     if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') {
       throw new WindowSpecError(`NULLS order must be 'first' or 'last', got "${String(nulls)}".`);
     }
-    const item: OrderItem<FieldOf<M>> = nulls ? { field, direction, nulls } : { field, direction };
+    const item: OrderItem<FieldOf<M>> = nulls ? { key: field, direction, nulls } : { key: field, direction };
     return new WindowSpec<M, true>({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
   }
 
@@ -160,7 +173,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * partition does not hold constant (`accountId` of `@@id([accountId, id])` when not partitioned by it).
    */
   get tiebreakerFields(): readonly FieldOf<M>[] {
-    return tiebreakerOf(this.#props.model, this.#props.partitionBy) as FieldOf<M>[];
+    return tiebreakerOf(this.#props.model, this.partitionFields) as FieldOf<M>[];
   }
 
   /**
@@ -171,7 +184,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   toSql(this: WindowSpec<M, true>, options: { tiebreaker?: boolean; frame?: boolean } = {}): Prisma.Sql {
     const { model, partitionBy, orderBy, frame } = this.#props;
     if (this.#props.whole) {
-      return partitionBy.length === 0 ? Prisma.empty : Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((f) => columnRef(model, f)), ', ')}`;
+      return partitionBy.length === 0 ? Prisma.empty : Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((k) => orderKeySql(model, k)), ', ')}`;
     }
     if (orderBy.length === 0) {
       throw new WindowSpecError(
@@ -181,7 +194,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     requireRangeOffsetsFit(model, orderBy, frame);
     const parts: Prisma.Sql[] = [];
     if (partitionBy.length > 0) {
-      parts.push(Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((f) => columnRef(model, f)), ', ')}`);
+      parts.push(Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((k) => orderKeySql(model, k)), ', ')}`);
     }
     parts.push(Prisma.sql`ORDER BY ${Prisma.join(this.effectiveOrder(options).map((item) => orderItemSql(model, item)), ', ')}`);
     if (options.frame !== false) parts.push(frameSql(frame));
@@ -198,19 +211,19 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
   const bounds = [frame.start, frame.end];
   if (frame.mode !== 'RANGE' || !bounds.some(hasOffset)) return;
   if (orderBy.length !== 1) throw new WindowSpecError('A RANGE frame with an offset needs exactly one ORDER BY column.');
-  const field = orderBy[0]!.field;
-  const { type } = columnInfo(model, field);
+  const key = orderBy[0]!.key;
+  const type = orderKeyExpr(model as ModelName, key).sqlType;
   const interval = bounds.some(hasIntervalOffset);
   const numeric = bounds.some((bound) => hasOffset(bound) && !hasIntervalOffset(bound));
-  const where = `A RANGE offset is a distance along the ORDER BY column ${model}.${field} (${type})`;
-  if (type === 'DateTime') {
+  const where = `A RANGE offset is a distance along the ORDER BY key ${model}.${orderKeyLabel(key)} (${type})`;
+  if (['timestamptz', 'timestamp', 'date', 'time', 'timetz'].includes(type)) {
     if (numeric) throw new WindowSpecError(`${where}: use an interval such as { preceding: { interval: '7 days' } }.`);
-  } else if (['Int', 'BigInt', 'Decimal', 'Float'].includes(type)) {
+  } else if (isNumericType(type)) {
     if (interval) throw new WindowSpecError(`${where}: use a number in the column's unit, not an interval.`);
     const fractional = bounds.some((bound) => typeof bound === 'object' && Object.values(bound).some((o) => typeof o === 'number' && !Number.isInteger(o)));
-    if (fractional && (type === 'Int' || type === 'BigInt')) throw new WindowSpecError(`${where}: an integer column takes whole-number offsets.`);
+    if (fractional && (type === 'int4' || type === 'int8')) throw new WindowSpecError(`${where}: an integer column takes whole-number offsets.`);
     // PostgreSQL measures numeric and float keys with offsets of their own type; an int8 offset fits integer keys.
-    if (bounds.some(hasBigintOffset) && type !== 'Int' && type !== 'BigInt') {
+    if (bounds.some(hasBigintOffset) && type !== 'int4' && type !== 'int8') {
       throw new WindowSpecError(`${where}: a bigint offset fits integer columns; use a number here.`);
     }
   } else {
@@ -224,15 +237,15 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
  */
 export function withTiebreakers<F extends string>(order: readonly OrderItem<F>[], tiebreakers: readonly F[]): OrderItem<F>[] {
   const direction = order.at(-1)?.direction ?? 'asc';
-  const missing = tiebreakers.filter((field) => !order.some((item) => item.field === field));
-  return [...order, ...missing.map((field) => ({ field, direction }))];
+  const missing = tiebreakers.filter((field) => !order.some((item) => orderKeyField(item.key) === field));
+  return [...order, ...missing.map((field) => ({ key: field, direction }))];
 }
 
-/** `"column" ASC [NULLS FIRST|LAST]`; `column` overrides the field's column (e.g. an alias in an outer query). */
+/** `"column" ASC [NULLS FIRST|LAST]`; `column` overrides the key's SQL (e.g. an alias in an outer query). */
 export function orderItemSql(model: string, item: OrderItem, column?: Prisma.Sql): Prisma.Sql {
   const direction = Prisma.raw(item.direction === 'desc' ? 'DESC' : 'ASC');
   const nulls = item.nulls ? Prisma.raw(item.nulls === 'first' ? ' NULLS FIRST' : ' NULLS LAST') : Prisma.empty;
-  return Prisma.sql`${column ?? columnRef(model, item.field)} ${direction}${nulls}`;
+  return Prisma.sql`${column ?? orderKeySql(model as ModelName, item.key)} ${direction}${nulls}`;
 }
 
 /**

@@ -122,7 +122,7 @@ describe('windowSpec', () => {
 
   it('checks a RANGE offset against the type of the single ORDER BY column', () => {
     const byTime = windowSpec('Transaction').orderBy('createdAt');
-    expect(() => byTime.range({ preceding: 5 })).toThrow(/distance along the ORDER BY column Transaction.createdAt \(DateTime\): use an interval/);
+    expect(() => byTime.range({ preceding: 5 })).toThrow(/distance along the ORDER BY key Transaction.createdAt \(timestamptz\): use an interval/);
     expect(() => windowSpec('Transaction').orderBy('amount').range({ preceding: { interval: '1 day' } })).toThrow(/not an interval/);
     expect(() => windowSpec('SalesRecord').orderBy('region').range({ preceding: 1 })).toThrow(/only numeric and date\/time columns/);
     expect(oneLine(windowSpec('Transaction').orderBy('amount').range({ preceding: 5 }).toSql())).toBe(

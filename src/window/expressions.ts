@@ -1,0 +1,301 @@
+import * as Prisma from '../prisma-runtime.ts';
+import { WindowSpecError } from '../errors.ts';
+import { BUCKETS, requireTimeZone, type Bucket } from '../validation/bucket-options.ts';
+import { requireOptions } from '../validation/batch.ts';
+import { describe } from '../validation/dates.ts';
+import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
+import { dateBucketSql, instantBucketSql, localBucketSql } from './calendar-bucket.ts';
+import { requireCondition, type Condition } from './conditions.ts';
+import {
+  arithmeticType,
+  CALENDAR_TYPES,
+  CAST_TYPES,
+  castTo,
+  constantType,
+  fieldExpr,
+  kindOf,
+  makeExpr,
+  requireNumericOperand,
+  requireOperand,
+  requireType,
+  typedConstant,
+  type AnyExpr,
+  type ArithmeticType,
+  type CalendarSqlType,
+  type CastType,
+  type Expr,
+  type FieldNullable,
+  type FieldSqlType,
+  type NamedWindows,
+  type NumericOperand,
+  type Operand,
+  type OperandNullable,
+  type OperandType,
+  type SqlType,
+} from './expression.ts';
+import type { WindowFunction } from './functions.ts';
+import { renderOver } from './over-clause.ts';
+import { textValue } from './parameters.ts';
+import type { WindowSpec } from './window-spec.ts';
+
+type Or<A, B> = A extends false ? (B extends false ? false : true) : true;
+type ConstantSqlType<V> = V extends Prisma.Decimal ? 'numeric' : V extends bigint ? 'int8' : V extends number ? (number extends V ? 'int4' | 'float8' : `${V}` extends `${bigint}` ? 'int4' : 'float8') : V extends string ? 'text' : V extends boolean ? 'bool' : V extends Date ? 'timestamptz' : never;
+/** The type `bucket` / `dateTrunc` give a calendar value: an instant stays an instant, a date a date. */
+type BucketType<K extends SqlType> = K extends 'timestamptz' ? 'timestamptz' : K extends 'date' ? 'date' : 'timestamp';
+type CalendarOperand<M extends ModelName> = { [F in FieldOf<M>]: FieldSqlType<M, F> extends CalendarSqlType ? F : never }[FieldOf<M>] | Expr<M, CalendarSqlType, boolean>;
+
+const ARITHMETIC = { add: '+', sub: '-', mul: '*', div: '/' } as const;
+
+/**
+ * Typed expressions over one model's row, for the select list (`windowQuery(...).selectExpr`), window function
+ * arguments (`f.sum(e.mul('price', 'quantity'))`), `PARTITION BY` and `ORDER BY` (`windowSpec(...).orderBy(e.bucket(...))`).
+ * Fields are checked against the catalog, constants are bound, and every expression knows its PostgreSQL type:
+ * mixing numeric with a float, or comparing a date with a number, is a `WindowSpecError` before any SQL.
+ *
+ * ```ts
+ * const e = expressions('Transaction');
+ * e.mul('amount', e.value(new Prisma.Decimal('1.19')))         // ("amount" * CAST($1 AS numeric))     numeric
+ * e.coalesce('amount', e.value(new Prisma.Decimal(0)))          // COALESCE("amount", CAST($1 AS numeric))
+ * e.bucket('createdAt', 'week', { timeZone: 'Europe/Berlin' })  // (date_trunc('week', "createdAt" AT TIME ZONE $1) AT TIME ZONE $1)
+ * e.sub('amount', e.over(f.lag('amount'), w))                   // ("amount" - lag("amount", 1) OVER (...))
+ * ```
+ */
+export function expressions<M extends ModelName>(model: M) {
+  const operand = (value: unknown, what: string, windowed = true) => requireOperand(model, value, what, windowed);
+  const windowNames = (...parts: AnyExpr<M>[]) => [...new Set(parts.flatMap((p) => p.windowNames))];
+  const arithmetic =
+    <Op extends keyof typeof ARITHMETIC>(op: Op) =>
+    <A extends NumericOperand<M>, B extends NumericOperand<M>>(a: A, b: B): Expr<M, ArithmeticType<OperandType<M, A>, OperandType<M, B>>, Or<OperandNullable<M, A>, OperandNullable<M, B>>> => {
+      const symbol = ARITHMETIC[op];
+      const left = requireNumericOperand(model, a, `e.${op}`, true);
+      const right = requireNumericOperand(model, b, `e.${op}`, true);
+      const type = arithmeticType(left, right, symbol);
+      return makeExpr({
+        model,
+        sqlType: type as ArithmeticType<OperandType<M, A>, OperandType<M, B>>,
+        nullable: (left.nullable || right.nullable) as Or<OperandNullable<M, A>, OperandNullable<M, B>>,
+        label: `${left.label} ${symbol} ${right.label}`,
+        windowed: left.windowed || right.windowed,
+        windowNames: windowNames(left, right),
+        render: (w) => Prisma.sql`(${castTo(left, type, w)} ${Prisma.raw(symbol)} ${castTo(right, type, w)})`,
+      });
+    };
+
+  return {
+    /** A field as stored: `"amount"`. */
+    field<F extends FieldOf<M>>(field: F): Expr<M, FieldSqlType<M, F>, FieldNullable<M, F>> {
+      return fieldExpr(model, field);
+    },
+    /**
+     * A constant, bound as a parameter and typed by its JavaScript type: `Prisma.Decimal` → numeric, `bigint` → int8,
+     * an integer → int4 (beyond int4's range, pass a `bigint`), any other finite number → float8, `string` → text,
+     * `boolean` → bool, `Date` → timestamptz.
+     * ```ts
+     * e.value(new Prisma.Decimal('0.5')) // CAST($1 AS numeric)
+     * ```
+     */
+    value<V extends Prisma.Decimal | bigint | number | string | boolean | Date>(value: V): Expr<M, ConstantSqlType<V>, false> {
+      const type = constantType('e.value', value);
+      const sql = typedConstant('e.value', value, type);
+      const label = Prisma.Decimal.isDecimal(value) ? value.toFixed() : value instanceof Date ? value.toISOString() : typeof value === 'string' ? JSON.stringify(value) : String(value);
+      return makeExpr({ model, sqlType: type as ConstantSqlType<V>, nullable: false, label, render: () => sql });
+    },
+    /** `(a + b)`. Operands of different numeric types are cast explicitly to the result's type. */
+    add: arithmetic('add'),
+    /** `(a - b)`. */
+    sub: arithmetic('sub'),
+    /** `(a * b)`. */
+    mul: arithmetic('mul'),
+    /**
+     * `(a / b)`. Between integers this is PostgreSQL's integer division (it truncates): cast one side to numeric
+     * for the exact quotient. Division by zero fails in PostgreSQL (`QueryFailedError`); guard it with `nullIf`.
+     */
+    div: arithmetic('div'),
+    /**
+     * `CAST(x AS type)`, to `int4`, `int8`, `numeric`, `float4`, `float8`, `text`, `bool`, `timestamptz`,
+     * `timestamp` or `date`. Casting an instant to `timestamp` or `date` would use the session's zone: use
+     * `bucket` / `dateTrunc` with a time zone instead (refused here).
+     * ```ts
+     * e.cast('level', 'numeric') // CAST("level" AS numeric)
+     * ```
+     */
+    cast<X extends Operand<M>, T extends CastType>(x: X, type: T): Expr<M, T, OperandNullable<M, X>> {
+      const source = operand(x, 'e.cast');
+      if (!(CAST_TYPES as readonly string[]).includes(type)) throw new WindowSpecError(`e.cast: unknown type ${describe(type)}; use one of ${CAST_TYPES.join(', ')}.`);
+      const zoned = (a: SqlType, b: SqlType) => (a === 'timestamptz' && (b === 'timestamp' || b === 'date')) || (b === 'timestamptz' && (a === 'timestamp' || a === 'date'));
+      if (zoned(source.sqlType, type)) {
+        throw new WindowSpecError(`e.cast(${source.label}, '${type}'): between an instant and a wall-clock type the session's TimeZone decides the result; use e.bucket or e.dateTrunc with a timeZone.`);
+      }
+      return makeExpr({
+        model,
+        sqlType: type,
+        nullable: source.nullable as OperandNullable<M, X>,
+        label: `${source.label}::${type}`,
+        windowed: source.windowed,
+        windowNames: source.windowNames,
+        render: (w) => castTo(source, type, w),
+      });
+    },
+    /**
+     * `COALESCE(a, b, ...)`: the first non-NULL value. Operands must be of one kind (numbers with numbers, ...);
+     * numbers of different types are cast to a common one. NULL only when every operand can be.
+     */
+    coalesce<X extends Operand<M>, Y extends Operand<M>>(first: X, ...rest: [Y, ...Y[]]): Expr<M, OperandType<M, X>, OperandNullable<M, Y>> {
+      const parts = [first, ...rest].map((x, i) => operand(x, `e.coalesce argument ${i + 1}`));
+      const type = commonType(parts, 'e.coalesce');
+      return makeExpr({
+        model,
+        sqlType: type as OperandType<M, X>,
+        nullable: parts.every((p) => p.nullable) as OperandNullable<M, Y>,
+        label: `coalesce(${parts.map((p) => p.label).join(', ')})`,
+        windowed: parts.some((p) => p.windowed),
+        windowNames: windowNames(...parts),
+        render: (w) => Prisma.sql`COALESCE(${Prisma.join(parts.map((p) => castTo(p, type, w)), ', ')})`,
+      });
+    },
+    /** `NULLIF(a, b)`: NULL where `a = b`, else `a` — e.g. a divisor that may be zero. */
+    nullIf<X extends Operand<M>>(a: X, b: Operand<M>): Expr<M, OperandType<M, X>, true> {
+      const left = operand(a, 'e.nullIf');
+      const right = operand(b, 'e.nullIf');
+      const type = commonType([left, right], 'e.nullIf');
+      return makeExpr({
+        model,
+        sqlType: left.sqlType as OperandType<M, X>,
+        nullable: true,
+        label: `nullif(${left.label}, ${right.label})`,
+        windowed: left.windowed || right.windowed,
+        windowNames: windowNames(left, right),
+        render: (w) => (type === left.sqlType ? Prisma.sql`NULLIF(${left.render(w)}, ${castTo(right, type, w)})` : Prisma.sql`CAST(NULLIF(${castTo(left, type, w)}, ${castTo(right, type, w)}) AS ${Prisma.raw(left.sqlType)})`),
+      });
+    },
+    /**
+     * `round(x, digits)` of a numeric value (half away from zero, PostgreSQL's numeric rounding).
+     * ```ts
+     * e.round(e.mul('amount', e.value(new Prisma.Decimal('1.19'))), 2) // round(("amount" * CAST($1 AS numeric)), 2)
+     * ```
+     */
+    round<X extends Operand<M>>(x: X, digits = 0): Expr<M, 'numeric', OperandNullable<M, X>> {
+      const source = requireNumericOperand(model, x, 'e.round', true);
+      if (!Number.isSafeInteger(digits) || Math.abs(digits) > 1000) throw new WindowSpecError(`e.round digits must be an integer in -1000..1000, got ${describe(digits)}.`);
+      return makeExpr({
+        model,
+        sqlType: 'numeric',
+        nullable: source.nullable as OperandNullable<M, X>,
+        label: `round(${source.label}, ${digits})`,
+        windowed: source.windowed,
+        windowNames: source.windowNames,
+        render: (w) => Prisma.sql`round(${castTo(source, 'numeric', w)}, ${Prisma.raw(String(digits))})`,
+      });
+    },
+    /**
+     * `CASE WHEN c1 THEN v1 ... ELSE otherwise END`. Conditions come from `conditions(model)`; the values must be
+     * of one kind. Without `otherwise` the ELSE is NULL.
+     * ```ts
+     * e.caseWhen([[c.compare('amount', '<', new Prisma.Decimal(0)), e.value(new Prisma.Decimal(0))]], 'amount')
+     * // CASE WHEN "amount" < $1 THEN CAST($2 AS numeric) ELSE "amount" END
+     * ```
+     */
+    caseWhen<X extends Operand<M>, Y extends Operand<M> | undefined = undefined>(
+      branches: readonly (readonly [Condition<M>, X])[],
+      otherwise?: Y,
+    ): Expr<M, OperandType<M, X>, Y extends Operand<M> ? Or<OperandNullable<M, X>, OperandNullable<M, Y>> : true> {
+      if (!Array.isArray(branches) || branches.length === 0) throw new WindowSpecError('e.caseWhen needs at least one [condition, value] branch.');
+      const whens = branches.map((branch, i) => {
+        if (!Array.isArray(branch) || branch.length !== 2) throw new WindowSpecError(`e.caseWhen branch ${i + 1}: expected [condition, value].`);
+        return { when: requireCondition(model, branch[0], `e.caseWhen branch ${i + 1}`), then: operand(branch[1], `e.caseWhen branch ${i + 1}`) };
+      });
+      const fallback = otherwise === undefined ? undefined : operand(otherwise, 'e.caseWhen otherwise');
+      const values = [...whens.map((b) => b.then), ...(fallback ? [fallback] : [])];
+      const type = commonType(values, 'e.caseWhen');
+      const elseSql = (w?: NamedWindows) => (fallback ? Prisma.sql` ELSE ${castTo(fallback, type, w)}` : Prisma.empty);
+      return makeExpr({
+        model,
+        sqlType: type as OperandType<M, X>,
+        nullable: (!fallback || values.some((v) => v.nullable)) as Y extends Operand<M> ? Or<OperandNullable<M, X>, OperandNullable<M, Y>> : true,
+        label: `case(${values.map((v) => v.label).join(', ')})`,
+        windowed: values.some((v) => v.windowed),
+        windowNames: windowNames(...values),
+        render: (w) => Prisma.sql`CASE ${Prisma.join(whens.map((b) => Prisma.sql`WHEN ${b.when.sql} THEN ${castTo(b.then, type, w)}`), ' ')}${elseSql(w)} END`,
+      });
+    },
+    /**
+     * The start of the calendar bucket (`hour`, `day`, `week` (ISO, Monday), `month`, `quarter`, `year`) holding a
+     * date/time value — the expression `bucketTotals` groups by, for your own bucketed windows. An instant
+     * (`timestamptz`) is bucketed in `timeZone` (an IANA name, default `UTC`; DST days have 23 or 25 hours) and stays
+     * an instant; a `timestamp` is bucketed as the wall-clock time it is, a `date` as the calendar day it is (both
+     * refuse a `timeZone`, which could not apply to them; a date has no hours).
+     * ```ts
+     * e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' })
+     * // (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($1 AS text))
+     * e.bucket('saleDate', 'week') // CAST(date_trunc('week', CAST("saleDate" AS timestamp)) AS date)
+     * ```
+     */
+    bucket<X extends CalendarOperand<M>>(x: X, unit: Bucket, options: { readonly timeZone?: string | undefined } = {}): Expr<M, BucketType<OperandType<M, X>>, OperandNullable<M, X>> {
+      return bucketExpr(model, operand(x, 'e.bucket', false), unit, options) as Expr<M, BucketType<OperandType<M, X>>, OperandNullable<M, X>>;
+    },
+    /** `date_trunc` by another name: the same as `bucket`. */
+    dateTrunc<X extends CalendarOperand<M>>(unit: Bucket, x: X, options: { readonly timeZone?: string | undefined } = {}): Expr<M, BucketType<OperandType<M, X>>, OperandNullable<M, X>> {
+      return bucketExpr(model, operand(x, 'e.dateTrunc', false), unit, options) as Expr<M, BucketType<OperandType<M, X>>, OperandNullable<M, X>>;
+    },
+    /**
+     * A window function's result as a value inside an expression, over an inline spec or a named window (declared
+     * on the query with `.window(name, spec)`): `amount - lag(amount)`, `100 * amount / sum(amount) OVER w`. Such an
+     * expression goes into the select list (`selectExpr`); PostgreSQL allows window functions nowhere else. The
+     * same determinism rules as `add` apply (row-picking functions get the id tiebreaker).
+     * ```ts
+     * e.sub('amount', e.over(f.lag('amount'), 'w')) // ("amount" - lag("amount", 1) OVER "w")
+     * ```
+     */
+    over<K extends SqlType, T>(fn: WindowFunction<M, T, K>, over: WindowSpec<M, true> | string): Expr<M, K, true> {
+      if (fn?.model !== model) throw new WindowSpecError(`e.over: the window function was built for ${String(fn?.model)}, not ${model}.`);
+      if (typeof over === 'string') aliasRef(over);
+      else {
+        if (over?.model !== model) throw new WindowSpecError(`e.over: the window was built for ${String(over?.model)}, not ${model}.`);
+        renderOver(fn as WindowFunction<M, unknown>, over, undefined); // validate now
+      }
+      return makeExpr({
+        model,
+        sqlType: fn.resultType as K,
+        nullable: true,
+        label: `${fn.name}() over ${typeof over === 'string' ? over : '(...)'}`,
+        windowed: true,
+        windowNames: typeof over === 'string' ? [over] : [],
+        render: (w) => fn.render(renderOver(fn as WindowFunction<M, unknown>, over, w as ReadonlyMap<string, WindowSpec<M, true>> | undefined)),
+      });
+    },
+  };
+}
+
+// The one type a list of operands is rendered in: all of one kind; numbers widened like arithmetic does.
+function commonType(parts: readonly AnyExpr[], what: string): SqlType {
+  const first = parts[0]!;
+  for (const part of parts) {
+    if (kindOf(part.sqlType) !== kindOf(first.sqlType) || part.sqlType === 'other') {
+      throw new WindowSpecError(`${what}: ${parts.map((p) => `${p.label} (${p.sqlType})`).join(', ')} are not of one kind.`);
+    }
+  }
+  return parts.reduce<SqlType>((type, part) => (type === part.sqlType ? type : arithmeticType({ ...first, sqlType: type, label: first.label }, part, ',')), first.sqlType);
+}
+
+function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unknown, options: unknown): AnyExpr<M> {
+  requireType(source, CALENDAR_TYPES as readonly SqlType[], 'e.bucket');
+  if (typeof unit !== 'string' || !(BUCKETS as readonly string[]).includes(unit)) {
+    throw new WindowSpecError(`e.bucket: unknown bucket ${describe(unit)}; use one of ${BUCKETS.join(', ')}.`);
+  }
+  const bucket = unit as Bucket;
+  const { timeZone } = requireOptions('e.bucket options', options, ['timeZone']);
+  const label = `bucket(${bucket}, ${source.label})`;
+  const common = { model, nullable: source.nullable, label, windowNames: [] };
+  if (source.sqlType === 'timestamptz') {
+    const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.bucket options.timeZone', timeZone));
+    return makeExpr({ ...common, sqlType: 'timestamptz', render: () => instantBucketSql(bucket, source.render(), zone) });
+  }
+  if (timeZone !== undefined) {
+    throw new WindowSpecError(`e.bucket(${source.label}): a ${source.sqlType} is already local time, so a timeZone cannot apply; drop it.`);
+  }
+  if (source.sqlType === 'date') {
+    if (bucket === 'hour') throw new WindowSpecError(`e.bucket(${source.label}, 'hour'): a date has no hours.`);
+    return makeExpr({ ...common, sqlType: 'date', render: () => dateBucketSql(bucket, source.render()) });
+  }
+  return makeExpr({ ...common, sqlType: 'timestamp', render: () => localBucketSql(bucket, source.render()) });
+}

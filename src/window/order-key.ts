@@ -1,0 +1,43 @@
+import * as Prisma from '../prisma-runtime.ts';
+import { WindowSpecError } from '../errors.ts';
+import { columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { fieldExpr, requireComparableType, requireOperand, type AnyExpr } from './expression.ts';
+
+/** A partition or order key: a field name, or an expression of the row (a bucket, a cast, arithmetic). */
+export type OrderKey<F extends string = string> = F | AnyExpr;
+
+/** The field a key is, when it is one stored field (a field name, or the expression of one field). */
+export function orderKeyField(key: OrderKey): string | undefined {
+  return typeof key === 'string' ? key : key.field;
+}
+
+/** A key as an expression. */
+export function orderKeyExpr(model: ModelName, key: OrderKey): AnyExpr {
+  return typeof key === 'string' ? fieldExpr(model, key as FieldOf<ModelName>) : key;
+}
+
+/** A key's SQL: `"createdAt"`, or the expression. */
+export function orderKeySql(model: ModelName, key: OrderKey): Prisma.Sql {
+  return typeof key === 'string' ? columnRef(model, key) : key.render();
+}
+
+/** How messages name a key. */
+export function orderKeyLabel(key: OrderKey): string {
+  return typeof key === 'string' ? key : key.label;
+}
+
+/**
+ * Checks a partition or order key given to a window spec or a query: a known field, or an expression of the same
+ * model that holds no window function (PostgreSQL allows none in PARTITION BY / ORDER BY of a window) and has a
+ * type that can be ordered.
+ */
+export function requireOrderKey<M extends ModelName>(model: M, key: unknown, what: string): OrderKey {
+  if (typeof key === 'string') {
+    columnRef(model, key); // unknown fields throw now, not at render time
+    return key;
+  }
+  const expr = requireOperand(model, key, what);
+  requireComparableType(expr, what);
+  if (expr.windowNames.length > 0) throw new WindowSpecError(`${what}: ${expr.label} refers to a named window.`);
+  return expr;
+}

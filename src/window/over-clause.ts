@@ -1,0 +1,50 @@
+import * as Prisma from '../prisma-runtime.ts';
+import { WindowSpecError } from '../errors.ts';
+import { aliasRef, type ModelName } from './catalog.ts';
+import type { WindowFunction } from './functions.ts';
+import { orderKeyField } from './order-key.ts';
+import type { WindowSpec } from './window-spec.ts';
+
+/**
+ * The `OVER ...` clause of one function: a named window by reference when the function can share it, else the
+ * spec inline — adjusted for functions that need their own frame or must not get the id tiebreaker.
+ *
+ * A function that picks one row (`row_number`, `ntile`, `lag`, `lead`, `first_value`, `last_value`) is only
+ * deterministic when no two rows are peers, i.e. when the ORDER BY ends with the id. ROWS windows do; for a
+ * RANGE or GROUPS window, the functions that ignore the frame get the id appended (their result is then the same
+ * as over the ROWS window), and `first_value` / `last_value`, whose frame edge would cut through peers, are
+ * refused with what to write instead.
+ */
+export function renderOver<M extends ModelName>(
+  fn: WindowFunction<M, unknown>,
+  over: WindowSpec<M, true> | string,
+  windows: ReadonlyMap<string, WindowSpec<M, true>> | undefined,
+): Prisma.Sql {
+  const named = typeof over === 'string';
+  const spec = named ? windows?.get(over) : over;
+  if (!spec) throw new WindowSpecError(`Unknown window "${String(over)}".`);
+  if (spec.isWholePartition && (fn.picksRow || fn.peerSensitive || fn.frame)) {
+    throw new WindowSpecError(
+      `${fn.name} depends on an order or a frame, and a wholePartition() window has neither: give it .orderBy(...).`,
+    );
+  }
+  if (spec.isWholePartition) return named ? Prisma.sql`OVER ${aliasRef(over)}` : Prisma.sql`OVER (${spec.toSql()})`;
+  const framed = fn.frame ? spec.frame(fn.frame) : spec;
+  const order = framed.effectiveOrder();
+  const peersPossible = fn.picksRow && !framed.tiebreakerFields.every((field) => order.some((item) => orderKeyField(item.key) === field));
+  if (peersPossible && !fn.ignoresFrame) {
+    throw new WindowSpecError(
+      `${fn.name} picks one row of its frame, and a ${framed.currentFrame.mode} frame ordered without the id leaves ` +
+        'the order of peers (rows with equal ORDER BY values) to the physical row order, so the result could differ ' +
+        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy(${framed.tiebreakerFields.map((f) => `'${f}'`).join(', ')}).`,
+    );
+  }
+  if (named && !fn.frame && !fn.peerSensitive && !peersPossible) return Prisma.sql`OVER ${aliasRef(over)}`;
+  const options = { frame: !fn.ignoresFrame, ...(fn.peerSensitive && { tiebreaker: false }), ...(peersPossible && { tiebreaker: true }) };
+  return Prisma.sql`OVER (${framed.toSql(options)})`;
+}
+
+/** A function's result as read into a row: an instant (`timestamptz`) as its UTC wall time. */
+export function outputValueSql<M extends ModelName>(fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
+  return fn.resultType === 'timestamptz' ? Prisma.sql`(${call} AT TIME ZONE 'UTC')` : call;
+}
