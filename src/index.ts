@@ -163,6 +163,8 @@ export {
   type RawPlanNode,
   type WindowAggFeed,
 } from './explain/index.ts';
+export { balanceCheckpointsSql } from './streaming/checkpoint-ddl.ts';
+export { requireCheckpointModel, type CheckpointTable } from './validation/checkpoint-model.ts';
 export { SESSION_OPTIONS } from './executor/session-options.ts';
 export { BUCKETS, COMPARE_PERIODS, requireTimeZone, type Bucket, type ComparePeriod } from './validation/bucket-options.ts';
 export { SessionTimeZoneError } from './ingest/session-time-zone.ts';

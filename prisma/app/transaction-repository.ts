@@ -7,6 +7,7 @@ import type { InputOf } from '../../src/index.ts';
  * (`globalRunningTotals`), ordered by `createdAt, id`, backed by the indexes `(accountId, createdAt, id)` and
  * `(createdAt, id)`. `partitions` are account ids; `externalId` (`String? @unique`) is the idempotency key.
  * Rows come back without `externalId`: the select is narrowed on purpose (the ledger's columns, not its keys).
+ * Balances of given accounts read the latest `TransactionCheckpoint` plus the rows after it (`writeCheckpoints`).
  *
  * ```ts
  * const repo = new TransactionRepository(prisma);
@@ -19,6 +20,7 @@ export class TransactionRepository extends defineRunningTotalRepository('Transac
   orderBy: 'createdAt',
   amount: 'amount',
   select: ['id', 'accountId', 'amount', 'createdAt'],
+  checkpoints: 'TransactionCheckpoint',
 }) {}
 
 /**

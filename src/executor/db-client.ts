@@ -73,6 +73,15 @@ export async function inTransaction<T>(
   }
 }
 
+/** Runs one statement that returns no rows (`LOCK TABLE ...`) and maps failures to `LedgerError`s. */
+export async function executeStatement(client: DbClient, sql: Prisma.Sql): Promise<number> {
+  try {
+    return await client.$executeRaw(sql);
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}
+
 /** Runs one raw query (a `Prisma.Sql` from the window builder) and maps failures to `LedgerError`s. */
 export async function queryRows<Row>(client: DbClient, sql: Prisma.Sql): Promise<Row[]> {
   try {

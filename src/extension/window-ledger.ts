@@ -21,6 +21,8 @@ export interface LedgerModelDefinition<M extends ModelName> {
   readonly select?: readonly FieldOf<M>[] | undefined;
   /** Unique field that makes a retried insert skip the row. Default: the only `String? @unique` field. */
   readonly idempotencyKey?: UniqueFieldOf<M> | null | undefined;
+  /** A model storing balance checkpoints of this ledger (see `defineRunningTotalRepository`). */
+  readonly checkpoints?: ModelName | undefined;
   /** `cursorSecret` (signs page cursors) and `pgPool` (streams, reads and COPY inserts on it), as for a repository. */
   readonly options?: RepositoryOptions | undefined;
 }
@@ -59,6 +61,7 @@ const METHODS = [
   'globalBucketTotals',
   'balanceAsOf',
   'currentBalances',
+  'writeCheckpoints',
 ] as const;
 
 /** The methods the extension adds to a model's delegate: the repository's, plus the model's window builder. */
@@ -112,7 +115,7 @@ export function windowLedger<const C extends WindowLedgerConfig>(config: C): Win
   }
   const model: Record<string, Record<string, unknown>> = {};
   // Model names are checked against the catalog when a method derives its repository.
-  for (const [name, definition] of Object.entries(config as Record<ModelName, LedgerModelDefinition<ModelName>>)) {
+  for (const [name, definition] of Object.entries(config as unknown as Record<ModelName, LedgerModelDefinition<ModelName>>)) {
     model[delegateName(name)] = modelMethods(name as ModelName, definition);
   }
   return { name: 'prisma-window-ledger', model: model as unknown as WindowLedgerModels<C> };

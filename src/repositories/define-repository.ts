@@ -30,6 +30,12 @@ export interface RunningTotalDefinition<
   readonly select?: S | undefined;
   /** Unique field whose stored values make a retried insert skip the row. Default: the only `String? @unique` field; `null` for none. */
   readonly idempotencyKey?: UniqueFieldOf<M> | null | undefined;
+  /**
+   * A model storing balance checkpoints of this ledger (fields: the partition fields, `through`, `balance`): then
+   * `balanceAsOf` of given partitions costs one lookup plus the rows since the last checkpoint, and
+   * `writeCheckpoints` stores them. Needs the triggers of `balanceCheckpointsSql` in a migration.
+   */
+  readonly checkpoints?: ModelName | undefined;
   /** Validates a partition key; `derived` is the schema's check (types, lengths), to call first. */
   readonly requireKey?: ((path: string, value: unknown, derived: Validator<PartitionKey<M, P>>) => PartitionKey<M, P>) | undefined;
   /** Validates `from` / `to`; `derived` accepts a valid Date (midnight UTC for a `@db.Date` order field). */

@@ -18,12 +18,13 @@ export interface DerivationSpec {
   readonly amount: unknown;
   readonly select?: unknown | undefined;
   readonly idempotencyKey?: unknown | undefined;
+  readonly checkpoints?: unknown | undefined;
   readonly requireKey?: Override<unknown> | undefined;
   readonly requireBound?: Override<Date> | undefined;
   readonly requireRow?: Override<Record<string, unknown>> | undefined;
 }
 
-const SPEC_KEYS = ['partitionBy', 'orderBy', 'amount', 'select', 'idempotencyKey', 'requireKey', 'requireBound', 'requireRow'];
+const SPEC_KEYS = ['partitionBy', 'orderBy', 'amount', 'select', 'idempotencyKey', 'checkpoints', 'requireKey', 'requireBound', 'requireRow'];
 const OVERRIDES = ['requireKey', 'requireBound', 'requireRow'] as const;
 const GENERATED_BY_DATABASE = ['autoincrement', 'sequence', 'dbgenerated'];
 
@@ -131,10 +132,11 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
     requireBound: withOverride(checkOf(roles.orderBy) as Check<Date>, spec.requireBound),
     requireRow: withOverride(rowValidator(rules), spec.requireRow),
     keyOf: composite
-      ? (row) => Object.fromEntries(roles.partitionBy.map((field) => [field, row[field]]))
-      : (row) => row[single as string],
+      ? (row: Record<string, unknown>) => Object.fromEntries(roles.partitionBy.map((field) => [field, row[field]]))
+      : (row: Record<string, unknown>) => row[single as string],
     insertFields,
     ...(idempotencyKey !== undefined && { idempotencyKey }),
+    ...(spec.checkpoints !== undefined && { checkpoints: spec.checkpoints as ModelName }),
     createMany: createManyThroughDelegate(model, idempotencyKey !== undefined),
-  } as RunningTotalModel<ModelName, unknown, Record<string, unknown>>;
+  } as unknown as RunningTotalModel<ModelName, unknown, Record<string, unknown>>;
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
-import { isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
+import { executeStatement, inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
 import { queryThroughPool } from '../executor/pool-query.ts';
 import { runningTotalRowDecoder } from '../streaming/pg-cursor-stream.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
@@ -9,6 +9,9 @@ import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, ty
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import { compileBalances } from '../streaming/balance-compiler.ts';
+import { compileCheckpointBalances, compileCheckpointGuard, compileShareLock, compileWriteCheckpoints } from '../streaming/checkpoint-compiler.ts';
+import { checkpointTriggerNames } from '../streaming/checkpoint-ddl.ts';
+import { checkpointsOf } from '../validation/checkpoint-model.ts';
 import { BUCKET_POSITION, compileBucketPage, compileBuckets } from '../streaming/bucket-compiler.ts';
 import {
   balancePlanFromOptions,
@@ -27,7 +30,7 @@ import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
 import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
-import { ValidationError } from '../errors.ts';
+import { ValidationError, WindowSpecError } from '../errors.ts';
 import type {
   BalanceOptions,
   BucketTotal,
@@ -254,8 +257,11 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   }
 
   /**
-   * The balance of each partition including every row at or before `at` (inclusive): one aggregate over the
-   * composite index's range per partition. Partitions without rows there have balance 0.
+   * The balance of each partition including every row at or before `at` (inclusive). Partitions without rows there
+   * have balance 0. Without checkpoints: one aggregate over the composite index's range per partition, which grows
+   * with the history before `at`. With `checkpoints` in the definition and `partitions` given: the latest stored
+   * checkpoint at or before `at` (one index lookup) plus the rows after it — as long as the time since the last
+   * `writeCheckpoints`, whatever the history.
    * ```ts
    * await repo.balanceAsOf({ partitions: [42, 43], at: new Date('2026-03-31T23:59:59Z') });
    * // [{ key: 42, balance: Decimal(1250.5) }, { key: 43, balance: Decimal(0) }]
@@ -263,14 +269,69 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    */
   async balanceAsOf(options: BalanceOptions<Key>): Promise<PartitionBalance<Key>[]> {
     const { plan, at } = balancePlanFromOptions(this.checkedDefinition, options, true);
-    const rows = await queryRows<Record<string, unknown>>(this.db, compileBalances(plan, at));
-    return rows.map((row) => this.withKey(row)) as unknown as PartitionBalance<Key>[];
+    return this.balances(plan, at);
   }
 
   /** The balance of each partition over all its rows (`balanceAsOf` without `at`). */
   async currentBalances(options: { readonly partitions?: readonly Key[] | undefined } = {}): Promise<PartitionBalance<Key>[]> {
     const { plan } = balancePlanFromOptions(this.checkedDefinition, options, false);
-    const rows = await queryRows<Record<string, unknown>>(this.db, compileBalances(plan, undefined));
+    return this.balances(plan, undefined);
+  }
+
+  /**
+   * Stores each partition's balance at `through` (inclusive) in the definition's `checkpoints` model: the given
+   * `partitions`, or every partition with a row at or before `through`. Run it from a scheduled job (e.g. daily,
+   * `through` = the start of today); each checkpoint is computed from the one before it plus the rows between.
+   *
+   * Exact by construction: the ledger's triggers (`balanceCheckpointsSql`, in a migration; refused without them)
+   * delete every checkpoint a later write reaches back to, and this method takes `LOCK TABLE ... IN SHARE MODE`
+   * for its transaction (READ COMMITTED), so it waits for writers in flight and blocks new ones while it computes
+   * (reads go on). `timeoutMs` (default 60,000) bounds the transaction.
+   * ```ts
+   * await repo.writeCheckpoints({ through: new Date('2026-11-26T00:00:00Z') }); // { written: 190 }
+   * // LOCK TABLE "Transaction" IN SHARE MODE;
+   * // WITH keys AS (...), computed AS (...), written AS (INSERT INTO "transaction_checkpoints" ... ON CONFLICT ... RETURNING 1) SELECT count(*) ...
+   * ```
+   */
+  async writeCheckpoints(options: {
+    readonly through: Date;
+    readonly partitions?: readonly Key[] | undefined;
+    readonly timeoutMs?: number | undefined;
+  }): Promise<{ readonly written: number }> {
+    const def = this.checkedDefinition;
+    const checkpoints = checkpointsOf(def);
+    if (!checkpoints) throw new WindowSpecError(`writeCheckpoints: the definition of ${def.model} names no checkpoints model.`);
+    const opts = requireOptions('options', options, ['through', 'partitions', 'timeoutMs']);
+    if (opts.through === undefined) throw new ValidationError('options.through', 'is required: the instant the balances are stored at.');
+    const through = def.requireBound('options.through', opts.through);
+    const timeoutMs = opts.timeoutMs === undefined ? 60_000 : requirePositiveInt('options.timeoutMs', opts.timeoutMs, 86_400_000);
+    const plan = planFromOptions(def, { partitions: opts.partitions }, 'partition');
+    const { triggers } = checkpointTriggerNames(checkpoints);
+    return inTransaction(
+      this.db,
+      async (tx) => {
+        const [state] = await queryRows<{ installed: number; isolation: string }>(tx, compileCheckpointGuard(def.model, triggers));
+        if (state!.installed !== triggers.length) {
+          throw new WindowSpecError(
+            `writeCheckpoints: ${def.model} lacks the triggers that keep checkpoints exact (${triggers.join(', ')}); ` +
+              'add the SQL of balanceCheckpointsSql(...) to a migration.',
+          );
+        }
+        if (state!.isolation !== 'read committed') {
+          throw new WindowSpecError(`writeCheckpoints reads after taking its lock, which needs READ COMMITTED; this transaction is ${state!.isolation}.`);
+        }
+        await executeStatement(tx, compileShareLock(def.model));
+        const [result] = await queryRows<{ written: bigint | number }>(tx, compileWriteCheckpoints(plan, checkpoints, through));
+        return { written: Number(result!.written) };
+      },
+      { isolationLevel: 'ReadCommitted', timeoutMs },
+    );
+  }
+
+  private async balances(plan: RunningTotalPlan<M>, at: Date | undefined): Promise<PartitionBalance<Key>[]> {
+    const checkpoints = checkpointsOf(this.checkedDefinition);
+    const sql = checkpoints && plan.partitions ? compileCheckpointBalances(plan, checkpoints, at) : compileBalances(plan, at);
+    const rows = await queryRows<Record<string, unknown>>(this.db, sql);
     return rows.map((row) => this.withKey(row)) as unknown as PartitionBalance<Key>[];
   }
 

@@ -1,6 +1,7 @@
 import { WindowSpecError } from '../errors.ts';
 import type { RunningTotalModel } from './running-total-model.ts';
 import { columnInfo, conflictTargetOf, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
+import { requireCheckpointModel } from './checkpoint-model.ts';
 import { describe } from './dates.ts';
 
 const PARTITION_TYPES = ['Int', 'BigInt', 'String', 'Boolean', 'DateTime'];
@@ -166,6 +167,9 @@ export function requireModelDefinition<M extends ModelName, Key, Data>(
           'ON CONFLICT (...) DO NOTHING needs a unique index on it.',
       );
     }
+  }
+  if (raw.checkpoints !== undefined) {
+    requireCheckpointModel(model, raw.checkpoints, { partitionBy, orderBy, amount: raw.amount as string });
   }
   for (const name of FUNCTIONS) {
     if (typeof raw[name] !== 'function') fail(model, `${name} must be a function, got ${describe(raw[name])}.`);

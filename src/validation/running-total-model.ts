@@ -32,6 +32,12 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
   readonly insertFields: readonly FieldOf<M>[];
   /** Optional unique field (`externalId`): rows whose key already exists are skipped, never written twice. */
   readonly idempotencyKey?: FieldOf<M> | undefined;
+  /**
+   * The model storing balance checkpoints (`balanceAsOf` / `currentBalances` of given partitions then read the
+   * latest checkpoint and the rows after it, whatever the history's length; `writeCheckpoints` stores them). See
+   * `requireCheckpointModel` for its shape and `balanceCheckpointsSql` for the triggers it needs.
+   */
+  readonly checkpoints?: ModelName | undefined;
   /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
 }

@@ -166,6 +166,11 @@ export function idField(model: string): string {
   return id;
 }
 
+/** The model's multi-field unique keys (`@@unique`, a composite `@@id`), as the generator records them. */
+export function uniqueKeysOf(model: string): readonly (readonly string[])[] {
+  return catalogModel(model).uniqueKeys ?? [];
+}
+
 /** Fields besides the id in a composite primary key (`['accountId']` for `@@id([accountId, id])`). */
 export function idScopeOf(model: string): readonly string[] {
   return catalogModel(model).idScope ?? [];
@@ -222,6 +227,16 @@ export function tableRef(model: string): Prisma.Sql {
   const entry = catalogModel(model);
   const table = quoteIdentifier(entry.table);
   return Prisma.raw(entry.schema ? `${quoteIdentifier(entry.schema)}.${table}` : table);
+}
+
+/** The table's name (after @@map), unquoted. */
+export function tableNameOf(model: string): string {
+  return catalogModel(model).table;
+}
+
+/** The table's schema (@@schema), or null for the connection's search path. */
+export function schemaOf(model: string): string | null {
+  return catalogModel(model).schema;
 }
 
 /** `"column"` for a field, honouring @map. Throws `WindowSpecError` for a field the model does not have. */

@@ -10,7 +10,7 @@ import { WindowSpecError, windowFunctions, windowQuery, windowSpec } from '../..
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { centsToString } from '../../scripts/lib/reference.ts';
 import { citusAvailable, useCluster } from '../support/citus-cluster.ts';
-import { ledgerEntries, loadEntries, referenceBalances, referenceRunningTotals, rowKey, type LedgerEntry } from '../support/citus-ledger.ts';
+import { DistributedLedger, ledgerEntries, loadEntries, referenceBalances, referenceRunningTotals, rowKey, type LedgerEntry } from '../support/citus-ledger.ts';
 import { comparable } from '../support/comparable.ts';
 import { collect } from '../support/iterate.ts';
 import { seeded } from '../support/property-seed.ts';
@@ -186,7 +186,7 @@ describe.skipIf(!citusAvailable)('running totals on Citus equal the single node 
 
     const at = '2026-03-29T03:05:00.123456Z';
     const balances = await cluster.both((db) =>
-      new TransactionRepository(db).balanceAsOf({ partitions: [...accounts(), 999], at: new Date('2026-03-29T03:05:00.123Z') }),
+      new DistributedLedger(db).balanceAsOf({ partitions: [...accounts(), 999], at: new Date('2026-03-29T03:05:00.123Z') }),
     );
     expect(comparable(balances.citus)).toEqual(comparable(balances.single));
     // `at` is a JS Date (milliseconds): .123 includes nothing at .123456, which the reference's text order agrees with.
@@ -194,7 +194,7 @@ describe.skipIf(!citusAvailable)('running totals on Citus equal the single node 
     expect(balances.citus.map((b) => [b.key, b.balance.toFixed(2)])).toEqual(
       [...accounts(), 999].map((account) => [account, centsToString(reference.get(account) ?? 0n)]),
     );
-    const current = await cluster.both((db) => new TransactionRepository(db).currentBalances());
+    const current = await cluster.both((db) => new DistributedLedger(db).currentBalances());
     expect(comparable(current.citus)).toEqual(comparable(current.single));
     const everything = referenceBalances(entries, '9999');
     expect(current.citus.map((b) => [b.key, b.balance.toFixed(2)])).toEqual(

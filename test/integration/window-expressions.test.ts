@@ -5,10 +5,12 @@
  * instant. Data: microsecond ties, NULL amounts, Berlin's DST days, a float column and a nullable int; the session
  * runs in a zone that is not UTC for the bucket tests.
  */
+import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { Prisma } from '../../prisma/app/index.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import {
   conditions,
   expressions,
@@ -204,11 +206,14 @@ describe('window functions inside expressions and expressions inside window func
 });
 
 describe('calendar buckets as select, partition and order keys (session in America/New_York)', () => {
+  // A client of its own, without the session options of createPrismaClient: its sessions take the database's zone.
+  let zoned: PrismaClient;
   beforeAll(async () => {
     await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" SET timezone = 'America/New_York'`);
-    await db.prisma.$disconnect();
+    zoned = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url }) });
   });
   afterAll(async () => {
+    await zoned.$disconnect();
     await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET timezone`);
   });
 
@@ -219,10 +224,10 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
     new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(instant);
 
   it('day buckets in Europe/Berlin start at local midnight, across both DST changes', async () => {
-    const [{ TimeZone: zone }] = await db.prisma.$queryRawUnsafe<[{ TimeZone: string }]>('SHOW TimeZone');
+    const [{ TimeZone: zone }] = await zoned.$queryRawUnsafe<[{ TimeZone: string }]>('SHOW TimeZone');
     expect(zone).toBe('America/New_York');
     const day = e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' });
-    const rows = await windowQuery('Transaction').select('id', 'createdAt').selectExpr('day', day).execute(db.prisma);
+    const rows = await windowQuery('Transaction').select('id', 'createdAt').selectExpr('day', day).execute(zoned);
     expectTypeOf(rows[0]!.day).toEqualTypeOf<Date>();
     expect(rows).toHaveLength(LEDGER.length);
     for (const row of rows) {
@@ -239,7 +244,7 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
     const day = e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' });
     const perDay = windowSpec('Transaction').partitionBy('accountId', day).orderBy('createdAt');
     const query = windowQuery('Transaction').select('id').selectExpr('day', day).add('dayTotal', f.runningTotal('amount'), perDay);
-    const rows = await query.execute(db.prisma);
+    const rows = await query.execute(zoned);
     const expected = await byHand(
       `SUM(COALESCE(amount, 0)) OVER (PARTITION BY "accountId", date_trunc('day', "createdAt" AT TIME ZONE 'Europe/Berlin') ORDER BY "createdAt", id)`,
     );
@@ -253,21 +258,21 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
       const walked: typeof rows = [];
       let after: string | null = null;
       do {
-        const page: Awaited<ReturnType<typeof query.page>> = await query.page(db.prisma, { limit: size, ...(after && { after }) });
+        const page: Awaited<ReturnType<typeof query.page>> = await query.page(zoned, { limit: size, ...(after && { after }) });
         walked.push(...page.rows);
         after = page.nextCursor;
       } while (after);
       expect(walked.map((row) => [row.id, text(row.dayTotal)]), `page size ${size}`).toEqual(rows.map((row) => [row.id, text(row.dayTotal)]));
     }
     const streamed: typeof rows = [];
-    for await (const row of query.stream(db.prisma, { chunkSize: 4 })) streamed.push(row);
+    for await (const row of query.stream(zoned, { chunkSize: 4 })) streamed.push(row);
     expect(streamed.map((row) => row.id)).toEqual(rows.map((row) => row.id));
   });
 
   it('ordering by a bucket with a RANGE frame sums whole days (peers share the day total)', async () => {
     const day = e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' });
     const spec = windowSpec('Transaction').partitionBy('accountId').orderBy(day).range('UNBOUNDED PRECEDING', 'CURRENT ROW');
-    const rows = await windowQuery('Transaction').select('id').add('throughDay', f.sum('amount'), spec).add('days', f.denseRank(), spec).execute(db.prisma);
+    const rows = await windowQuery('Transaction').select('id').add('throughDay', f.sum('amount'), spec).add('days', f.denseRank(), spec).execute(zoned);
     const expected = await byHand(
       `SUM(amount) OVER (PARTITION BY "accountId" ORDER BY date_trunc('day', "createdAt" AT TIME ZONE 'Europe/Berlin') AT TIME ZONE 'Europe/Berlin' RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`,
     );
@@ -276,7 +281,7 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
     for (const row of rows) expect(String(row.days), `id ${row.id}`).toBe(ranks.get(String(row.id)));
     // A RANGE offset along the bucket is an interval.
     const week = spec.range({ preceding: { interval: '6 days' } }, 'CURRENT ROW');
-    const weekly = await windowQuery('Transaction').select('id').add('v', f.sum('amount'), week).execute(db.prisma);
+    const weekly = await windowQuery('Transaction').select('id').add('v', f.sum('amount'), week).execute(zoned);
     const expectedWeekly = await byHand(
       `SUM(amount) OVER (PARTITION BY "accountId" ORDER BY date_trunc('day', "createdAt" AT TIME ZONE 'Europe/Berlin') AT TIME ZONE 'Europe/Berlin' RANGE BETWEEN '6 days'::interval PRECEDING AND CURRENT ROW)`,
     );
@@ -285,7 +290,7 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
 
   it('weeks of a date column and of a timestamp column are calendar weeks starting Monday, with no zone', async () => {
     const r = expressions('Reading');
-    const rows = await windowQuery('Reading').select('id', 'takenAt').selectExpr('week', r.bucket('takenAt', 'week')).execute(db.prisma);
+    const rows = await windowQuery('Reading').select('id', 'takenAt').selectExpr('week', r.bucket('takenAt', 'week')).execute(zoned);
     expectTypeOf(rows[0]!.week).toEqualTypeOf<Date>();
     const expected = await byHand(`to_json(date_trunc('week', taken_at)) #>> '{}'`, 'readings');
     for (const row of rows) {
@@ -296,7 +301,7 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
     await withPg((client) =>
       client.query(`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES ('north', '2026-01-04', 1), ('north', '2026-01-05', 2), ('north', '2027-01-01', 3)`),
     );
-    const sales = await windowQuery('SalesRecord').select('id', 'saleDate').selectExpr('week', s.bucket('saleDate', 'week')).selectExpr('quarter', s.bucket('saleDate', 'quarter')).execute(db.prisma);
+    const sales = await windowQuery('SalesRecord').select('id', 'saleDate').selectExpr('week', s.bucket('saleDate', 'week')).selectExpr('quarter', s.bucket('saleDate', 'quarter')).execute(zoned);
     expect(sales.map((row) => [row.saleDate.toISOString().slice(0, 10), row.week.toISOString().slice(0, 10), row.quarter.toISOString().slice(0, 10)])).toEqual([
       ['2026-01-04', '2025-12-29', '2026-01-01'],
       ['2026-01-05', '2026-01-05', '2026-01-01'],

@@ -5,6 +5,18 @@
 import type pg from 'pg';
 
 import { centsToString } from '../../scripts/lib/reference.ts';
+import { defineRunningTotalRepository } from '../../src/index.ts';
+
+/**
+ * This repository's Transaction ledger as the distributed schema holds it: the same window, without the balance
+ * checkpoints (a single-node feature; prisma/citus has no checkpoint table).
+ */
+export class DistributedLedger extends defineRunningTotalRepository('Transaction', {
+  partitionBy: 'accountId',
+  orderBy: 'createdAt',
+  amount: 'amount',
+  select: ['id', 'accountId', 'amount', 'createdAt'],
+}) {}
 
 export interface LedgerEntry {
   readonly id: bigint;
