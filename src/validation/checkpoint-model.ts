@@ -6,7 +6,7 @@ import { describe } from './dates.ts';
  * The model that stores balance checkpoints of a ledger: one row per partition and instant, the balance including
  * every ledger row of the partition at or before `through`.
  *
- * ```prisma
+ * ```text
  * model TransactionCheckpoint {
  *   accountId Int                              // the ledger's partition fields, same names and types
  *   through   DateTime @db.Timestamptz(6)      // the ledger's order field's type
