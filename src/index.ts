@@ -77,6 +77,7 @@ export {
 } from './window/frame.ts';
 export { runningTotalQuery, runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
 export { windowQuery, WindowQuery } from './window/window-query.ts';
+export { groupedQuery, GroupedQuery } from './window/grouped-query.ts';
 export type { WindowQueryPage } from './window/query-page.ts';
 export {
   windowFunctions,

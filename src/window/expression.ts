@@ -113,6 +113,8 @@ export interface Expr<M extends ModelName, K extends SqlType = SqlType, N extend
   readonly windowed: boolean;
   /** Named windows (`WINDOW "w" AS ...`) it refers to. */
   readonly windowNames: readonly string[];
+  /** The grouped query whose group columns it reads (see `GroupedQuery.column`); `undefined` over a model's rows. */
+  readonly scope: symbol | undefined;
   /** How messages name it: `amount * 2`, `bucket(week, saleDate)`. */
   readonly label: string;
   /** Its SQL; `windows` resolves the named windows a window function in it refers to. */
@@ -164,6 +166,7 @@ export interface ExprParts<M extends ModelName, K extends SqlType, N extends boo
   readonly field?: string | undefined;
   readonly windowed?: boolean | undefined;
   readonly windowNames?: readonly string[] | undefined;
+  readonly scope?: symbol | undefined;
   readonly render: (windows?: NamedWindows) => Prisma.Sql;
 }
 
@@ -176,9 +179,20 @@ export function makeExpr<M extends ModelName, K extends SqlType, N extends boole
     field: parts.field,
     windowed: parts.windowed ?? false,
     windowNames: Object.freeze([...(parts.windowNames ?? [])]),
+    scope: parts.scope,
     label: parts.label,
     render: parts.render,
   });
+}
+
+/**
+ * The scope of an expression made of `parts`: the grouped query their group columns belong to, if any. Columns of
+ * two grouped queries cannot meet in one expression.
+ */
+export function scopeOf(parts: readonly AnyExpr[]): symbol | undefined {
+  const scopes = [...new Set(parts.map((p) => p.scope).filter((s): s is symbol => s !== undefined))];
+  if (scopes.length > 1) throw new WindowSpecError(`${parts.map((p) => p.label).join(', ')}: columns of two different grouped queries cannot be combined.`);
+  return scopes[0];
 }
 
 /** True for a value built by `makeExpr` (any model). */

@@ -15,6 +15,7 @@ import {
   fieldExpr,
   kindOf,
   makeExpr,
+  scopeOf,
   requireNumericOperand,
   requireOperand,
   requireType,
@@ -77,6 +78,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `${left.label} ${symbol} ${right.label}`,
         windowed: left.windowed || right.windowed,
         windowNames: windowNames(left, right),
+        scope: scopeOf([left, right]),
         render: (w) => Prisma.sql`(${castTo(left, type, w)} ${Prisma.raw(symbol)} ${castTo(right, type, w)})`,
       });
     };
@@ -133,6 +135,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `${source.label}::${type}`,
         windowed: source.windowed,
         windowNames: source.windowNames,
+        scope: source.scope,
         render: (w) => castTo(source, type, w),
       });
     },
@@ -150,6 +153,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `coalesce(${parts.map((p) => p.label).join(', ')})`,
         windowed: parts.some((p) => p.windowed),
         windowNames: windowNames(...parts),
+        scope: scopeOf(parts),
         render: (w) => Prisma.sql`COALESCE(${Prisma.join(parts.map((p) => castTo(p, type, w)), ', ')})`,
       });
     },
@@ -165,6 +169,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `nullif(${left.label}, ${right.label})`,
         windowed: left.windowed || right.windowed,
         windowNames: windowNames(left, right),
+        scope: scopeOf([left, right]),
         render: (w) => (type === left.sqlType ? Prisma.sql`NULLIF(${left.render(w)}, ${castTo(right, type, w)})` : Prisma.sql`CAST(NULLIF(${castTo(left, type, w)}, ${castTo(right, type, w)}) AS ${Prisma.raw(left.sqlType)})`),
       });
     },
@@ -184,6 +189,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `round(${source.label}, ${digits})`,
         windowed: source.windowed,
         windowNames: source.windowNames,
+        scope: source.scope,
         render: (w) => Prisma.sql`round(${castTo(source, 'numeric', w)}, ${Prisma.raw(String(digits))})`,
       });
     },
@@ -215,6 +221,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `case(${values.map((v) => v.label).join(', ')})`,
         windowed: values.some((v) => v.windowed),
         windowNames: windowNames(...values),
+        scope: scopeOf(values),
         render: (w) => Prisma.sql`CASE ${Prisma.join(whens.map((b) => Prisma.sql`WHEN ${b.when.sql} THEN ${castTo(b.then, type, w)}`), ' ')}${elseSql(w)} END`,
       });
     },
@@ -260,6 +267,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `${fn.name}() over ${typeof over === 'string' ? over : '(...)'}`,
         windowed: true,
         windowNames: typeof over === 'string' ? [over] : [],
+        scope: typeof over === 'string' ? undefined : over.groupScope,
         render: (w) => fn.render(renderOver(fn as WindowFunction<M, unknown>, over, w as ReadonlyMap<string, WindowSpec<M, true>> | undefined)),
       });
     },
@@ -285,7 +293,7 @@ function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unk
   const bucket = unit as Bucket;
   const { timeZone } = requireOptions('e.bucket options', options, ['timeZone']);
   const label = `bucket(${bucket}, ${source.label})`;
-  const common = { model, nullable: source.nullable, label, windowNames: [] };
+  const common = { model, nullable: source.nullable, label, windowNames: [], scope: source.scope };
   if (source.sqlType === 'timestamptz') {
     const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.bucket options.timeZone', timeZone));
     return makeExpr({ ...common, sqlType: 'timestamptz', render: () => instantBucketSql(bucket, source.render(), zone) });

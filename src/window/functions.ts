@@ -66,6 +66,11 @@ export interface WindowFunction<M extends ModelName, T, K extends SqlType = SqlT
   /** A frame this function needs regardless of the window's own (moving averages, share of total). */
   readonly frame?: Frame | undefined;
   /**
+   * A plain aggregate (`sum`, `avg`, `count`, `min`, `max`, the spreads, `boolAnd` / `boolOr` / `every`, a named
+   * aggregate): it can also aggregate the rows of a group (`GroupedQuery.aggregate`), rendered without `OVER`.
+   */
+  readonly aggregate: boolean;
+  /**
    * The result's PostgreSQL type (`other` when the library cannot know it, e.g. `array_agg` or a named aggregate
    * without `returns`): an instant (`timestamptz`) is read as its UTC wall time, like a field; arithmetic on the
    * result (`expressions(model).over`) is typed by it.
@@ -81,6 +86,7 @@ interface Spec {
   readonly name: string;
   readonly resultType: SqlType;
   readonly peerSensitive?: boolean | undefined;
+  readonly aggregate?: boolean | undefined;
   readonly ignoresFrame?: boolean | undefined;
   readonly picksRow?: boolean | undefined;
   readonly frame?: Frame | undefined;
@@ -94,6 +100,7 @@ function make<M extends ModelName, T, K extends SqlType = SqlType>(model: M, spe
     peerSensitive: spec.peerSensitive ?? false,
     ignoresFrame: spec.ignoresFrame ?? false,
     picksRow: spec.picksRow ?? false,
+    aggregate: spec.aggregate ?? false,
     ...(spec.frame && { frame: spec.frame }),
     resultType: spec.resultType as K,
     render: spec.render,
@@ -145,7 +152,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       const value = numericArgument(model, x, 'sum');
       const filter = filterSql(model, 'sum', options);
       return make<M, SqlValue<SumSqlType<OperandType<M, X>>> | null, SumSqlType<OperandType<M, X>>>(model, {
-        name: 'sum',
+        name: 'sum', aggregate: true,
         resultType: sumType(value.sqlType),
         render: (over) => Prisma.sql`SUM(${value.render()})${filter} ${over}`,
       });
@@ -155,7 +162,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       const value = numericArgument(model, x, 'avg');
       const filter = filterSql(model, 'avg', options);
       return make<M, SqlValue<MeanSqlType<OperandType<M, X>>> | null, MeanSqlType<OperandType<M, X>>>(model, {
-        name: 'avg',
+        name: 'avg', aggregate: true,
         resultType: meanType(value.sqlType),
         render: (over) => Prisma.sql`AVG(${value.render()})${filter} ${over}`,
       });
@@ -165,7 +172,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       const filter = filterSql(model, 'count', options, ['field']);
       const target = options.field === undefined ? Prisma.raw('*') : argument(model, options.field, 'count').render();
       return make<M, bigint, 'int8'>(model, {
-        name: 'count',
+        name: 'count', aggregate: true,
         resultType: 'int8',
         render: (over) => Prisma.sql`COUNT(${target})${filter} ${over}`,
       });
@@ -300,7 +307,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       const quoted = Prisma.raw(name.split('.').map((part) => `"${part}"`).join('.'));
       const filter = filterSql(model, 'aggregate', options, ['returns']);
       const value = argument(model, x, name);
-      return make<M, T, K>(model, { name, resultType: options.returns ?? 'other', render: (over) => Prisma.sql`${quoted}(${value.render()})${filter} ${over}` });
+      return make<M, T, K>(model, { name, aggregate: true, resultType: options.returns ?? 'other', render: (over) => Prisma.sql`${quoted}(${value.render()})${filter} ${over}` });
     },
 
     // ── composites ────────────────────────────────────────────────────────────────────────────────────────
@@ -390,6 +397,7 @@ function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MI
   const filter = filterSql(model, name.toLowerCase(), options);
   return make<M, NonNullable<OperandValue<M, X>> | null, OperandType<M, X>>(model, {
     name: name.toLowerCase(),
+    aggregate: true,
     resultType: value.sqlType,
     render: (over) => Prisma.sql`${Prisma.raw(name)}(${value.render()})${filter} ${over}`,
   });
@@ -404,6 +412,7 @@ function spreadFunctions<M extends ModelName>(model: M) {
       const filter = filterSql(model, sqlName, options);
       return make<M, SpreadValue<M, X> | null, MeanSqlType<OperandType<M, X>>>(model, {
         name: sqlName,
+        aggregate: true,
         resultType: meanType(value.sqlType),
         render: (over) => Prisma.sql`${Prisma.raw(sqlName)}(${value.render()})${filter} ${over}`,
       });
@@ -424,7 +433,7 @@ function spreadFunctions<M extends ModelName>(model: M) {
 function boolFunction<M extends ModelName>(model: M, name: 'bool_and' | 'bool_or' | 'every', condition: Condition<M>, options: AggregateOptions<M>) {
   const predicate = requireCondition(model, condition, name);
   const filter = filterSql(model, name, options);
-  return make<M, boolean | null, 'bool'>(model, { name, resultType: 'bool', render: (over) => Prisma.sql`${Prisma.raw(name)}(${predicate.sql})${filter} ${over}` });
+  return make<M, boolean | null, 'bool'>(model, { name, aggregate: true, resultType: 'bool', render: (over) => Prisma.sql`${Prisma.raw(name)}(${predicate.sql})${filter} ${over}` });
 }
 
 function offsetFunction<M extends ModelName, X extends Operand<M>>(

@@ -11,6 +11,15 @@ export function orderKeyField(key: OrderKey): string | undefined {
   return typeof key === 'string' ? key : key.field;
 }
 
+/**
+ * Whether two keys are the same key: the same field (by name, or as the expression of that field), or the same
+ * expression object.
+ */
+export function sameOrderKey(a: OrderKey, b: OrderKey): boolean {
+  const fieldA = orderKeyField(a);
+  return fieldA !== undefined ? fieldA === orderKeyField(b) : a === b;
+}
+
 /** A key as an expression. */
 export function orderKeyExpr(model: ModelName, key: OrderKey): AnyExpr {
   return typeof key === 'string' ? fieldExpr(model, key as FieldOf<ModelName>) : key;

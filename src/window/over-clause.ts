@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { aliasRef, type ModelName } from './catalog.ts';
 import type { WindowFunction } from './functions.ts';
-import { orderKeyField } from './order-key.ts';
+import { orderKeyLabel, sameOrderKey } from './order-key.ts';
 import type { WindowSpec } from './window-spec.ts';
 
 /**
@@ -31,12 +31,12 @@ export function renderOver<M extends ModelName>(
   if (spec.isWholePartition) return named ? Prisma.sql`OVER ${aliasRef(over)}` : Prisma.sql`OVER (${spec.toSql()})`;
   const framed = fn.frame ? spec.frame(fn.frame) : spec;
   const order = framed.effectiveOrder();
-  const peersPossible = fn.picksRow && !framed.tiebreakerFields.every((field) => order.some((item) => orderKeyField(item.key) === field));
+  const peersPossible = fn.picksRow && !framed.tiebreakerKeys.every((key) => order.some((item) => sameOrderKey(item.key, key)));
   if (peersPossible && !fn.ignoresFrame) {
     throw new WindowSpecError(
       `${fn.name} picks one row of its frame, and a ${framed.currentFrame.mode} frame ordered without the id leaves ` +
         'the order of peers (rows with equal ORDER BY values) to the physical row order, so the result could differ ' +
-        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy(${framed.tiebreakerFields.map((f) => `'${f}'`).join(', ')}).`,
+        `between two runs. Use a ROWS frame (.rows(...), where the id is appended), or end the ORDER BY with .orderBy(${framed.tiebreakerKeys.map((k) => `'${orderKeyLabel(k)}'`).join(', ')}).`,
     );
   }
   if (named && !fn.frame && !fn.peerSensitive && !peersPossible) return Prisma.sql`OVER ${aliasRef(over)}`;

@@ -129,6 +129,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     aliasRef(name);
     if (this.#props.windows.has(name)) throw new WindowSpecError(`Window "${name}" is already defined.`);
     this.#assertSameModel(spec.model);
+    this.#assertRowWindow(spec);
     spec.toSql(); // validate now (ORDER BY present, frame valid)
     return new WindowQuery({ ...this.#props, windows: new Map([...this.#props.windows, [name, spec]]) });
   }
@@ -154,6 +155,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       }
     } else {
       this.#assertSameModel(over.model);
+      this.#assertRowWindow(over);
       renderOver(fn, over, undefined); // validate now
     }
     const selected: SelectedFunction<M> = { alias, fn: fn as WindowFunction<M, unknown>, over };
@@ -179,6 +181,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     const checked = requireOperand(this.#props.model, expr, `selectExpr("${alias}")`, true);
+    if (checked.scope !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): ${checked.label} reads a grouped query's columns; use it in that query.`);
     return new WindowQuery({ ...this.#props, exprs: [...(this.#props.exprs ?? []), { alias, expr: checked }] });
   }
 
@@ -216,6 +219,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   topPerPartition(n: number, window: WindowSpec<M, true>): WindowQuery<M, Row, W> {
     if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`top-N needs a positive integer n, got ${String(n)}.`);
     this.#assertSameModel(window.model);
+    this.#assertRowWindow(window);
     return new WindowQuery({ ...this.#props, top: { n, window } });
   }
 
@@ -455,6 +459,13 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   #assertFreeAlias(alias: string): void {
     if (this.#outputAliases().includes(alias)) {
       throw new WindowSpecError(`Duplicate output column "${alias}": choose another alias.`);
+    }
+  }
+
+  // A window over a grouped query's groups orders by group columns, which a query over the model's rows lacks.
+  #assertRowWindow(spec: WindowSpec<M, true>): void {
+    if (spec.groupScope !== undefined || spec.readsGroupColumns) {
+      throw new WindowSpecError("A window over a grouped query's groups (overGroups(), or keys from its column()) belongs to that query.");
     }
   }
 

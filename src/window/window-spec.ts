@@ -3,7 +3,7 @@ import { WindowSpecError } from '../errors.ts';
 import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { isNumericType, type Operand } from './expression.ts';
 import { frameSql, hasBigintOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
-import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
+import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, sameOrderKey, type OrderKey } from './order-key.ts';
 
 export type SortDirection = 'asc' | 'desc';
 export type NullsOrder = 'first' | 'last';
@@ -22,6 +22,11 @@ interface WindowSpecProps<M extends ModelName> {
   readonly frame: Frame;
   /** `wholePartition()` was called: no ORDER BY, the frame is the whole partition. */
   readonly whole?: boolean | undefined;
+  /**
+   * A window over the groups of a grouped query: its rows are the groups, so the group keys (not the model's id)
+   * make its order total, and it can be used in that query only.
+   */
+  readonly groups?: { readonly keys: readonly OrderKey[]; readonly scope: symbol } | undefined;
 }
 
 /**
@@ -165,7 +170,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     const wantsTiebreaker = options.tiebreaker ?? this.#props.frame.mode === 'ROWS';
     const last = order.at(-1);
     if (!wantsTiebreaker || !last) return order;
-    return withTiebreakers(order, this.tiebreakerFields);
+    return withTiebreakers(order, this.tiebreakerKeys);
   }
 
   /**
@@ -174,6 +179,26 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    */
   get tiebreakerFields(): readonly FieldOf<M>[] {
     return tiebreakerOf(this.#props.model, this.partitionFields) as FieldOf<M>[];
+  }
+
+  /**
+   * The keys that make this window's order total: `tiebreakerFields`, or over a grouped query's groups the group
+   * keys the partition does not hold.
+   */
+  get tiebreakerKeys(): readonly OrderKey<FieldOf<M>>[] {
+    const groups = this.#props.groups;
+    if (!groups) return this.tiebreakerFields;
+    return groups.keys.filter((key) => !this.#props.partitionBy.some((p) => sameOrderKey(p, key))) as OrderKey<FieldOf<M>>[];
+  }
+
+  /** The grouped query this window belongs to (`undefined` for a window over the model's rows). */
+  get groupScope(): symbol | undefined {
+    return this.#props.groups?.scope;
+  }
+
+  /** Whether a partition or order key reads a grouped query's columns (such a spec belongs to that query). */
+  get readsGroupColumns(): boolean {
+    return [...this.#props.partitionBy, ...this.#props.orderBy.map((item) => item.key)].some((key) => typeof key !== 'string' && key.scope !== undefined);
   }
 
   /**
@@ -235,10 +260,18 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
  * `order` ending with the tiebreaker fields it does not hold yet, in the direction of its last key (ascending for
  * an empty order).
  */
-export function withTiebreakers<F extends string>(order: readonly OrderItem<F>[], tiebreakers: readonly F[]): OrderItem<F>[] {
+export function withTiebreakers<F extends string>(order: readonly OrderItem<F>[], tiebreakers: readonly OrderKey<F>[]): OrderItem<F>[] {
   const direction = order.at(-1)?.direction ?? 'asc';
-  const missing = tiebreakers.filter((field) => !order.some((item) => orderKeyField(item.key) === field));
-  return [...order, ...missing.map((field) => ({ key: field, direction }))];
+  const missing = tiebreakers.filter((key) => !order.some((item) => sameOrderKey(item.key, key)));
+  return [...order, ...missing.map((key) => ({ key, direction }))];
+}
+
+/**
+ * A window over the groups of a grouped query (see `GroupedQuery.window`): ordered, framed and partitioned like any
+ * spec, with the group keys as its tiebreakers.
+ */
+export function groupWindowSpec<M extends ModelName>(model: M, keys: readonly OrderKey[], scope: symbol): WindowSpec<M, false> {
+  return new WindowSpec<M, false>({ model, partitionBy: [], orderBy: [], frame: RUNNING_ROWS, groups: { keys, scope } });
 }
 
 /** `"column" ASC [NULLS FIRST|LAST]`; `column` overrides the key's SQL (e.g. an alias in an outer query). */

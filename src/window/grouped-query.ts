@@ -1,0 +1,288 @@
+import * as Prisma from '../prisma-runtime.ts';
+import { WindowSpecError } from '../errors.ts';
+import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
+import type { PlanSummary } from '../explain/plan-summary.ts';
+import { queryRows, type DbClient } from '../executor/db-client.ts';
+import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
+import { requireStreamOptions } from '../validation/stream-options.ts';
+import { aliasRef, modelFields, tableRef, type FieldOf, type ModelName } from './catalog.ts';
+import type { Condition } from './conditions.ts';
+import {
+  fieldExpr,
+  makeExpr,
+  outputExprSql,
+  requireComparableType,
+  requireOperand,
+  type AnyExpr,
+  type Expr,
+  type ExprValue,
+  type FieldNullable,
+  type FieldSqlType,
+  type SqlType,
+} from './expression.ts';
+import { whereAll } from './filters.ts';
+import type { WindowFunction } from './functions.ts';
+import type { OrderKey } from './order-key.ts';
+import { outputValueSql, renderOver } from './over-clause.ts';
+import type { FieldValue } from './types.ts';
+import { groupWindowSpec, orderItemSql, withTiebreakers, type OrderItem, type SortDirection, type WindowSpec } from './window-spec.ts';
+
+interface GroupColumn<M extends ModelName> {
+  readonly alias: string;
+  /** What the inner query computes: the key's expression, or the aggregate call. */
+  readonly value: Prisma.Sql;
+  /** The column as the outer query reads it (`"alias"`), typed. */
+  readonly column: AnyExpr<M>;
+}
+
+interface GroupedQueryProps<M extends ModelName> {
+  readonly model: M;
+  readonly scope: symbol;
+  readonly keys: readonly GroupColumn<M>[];
+  readonly aggregates: readonly GroupColumn<M>[];
+  readonly where: readonly Condition<M>[];
+  readonly windows: ReadonlyMap<string, WindowSpec<M, true>>;
+  readonly functions: readonly { readonly alias: string; readonly fn: WindowFunction<M, unknown>; readonly over: WindowSpec<M, true> | string }[];
+  readonly exprs: readonly { readonly alias: string; readonly expr: AnyExpr<M> }[];
+  readonly orderBy: readonly OrderItem[];
+  readonly limit?: number | undefined;
+}
+
+/**
+ * An immutable GROUP BY query over one model with window functions over its groups — what SQL writes as
+ * `SUM(SUM(x)) OVER (...)`: a running total of daily sums, a rank of regions by revenue, a share of each month in
+ * its year. The groups are computed first (keys: fields or expressions such as calendar buckets; aggregates: `sum`,
+ * `count`, `avg`, ... of `windowFunctions(model)`); the windows then run over the groups, whose keys make every
+ * window order total (no id exists after grouping). Compiled as a subquery of the groups, so an expression key with
+ * bound values (a time zone) is written once.
+ *
+ * ```ts
+ * const e = expressions('SalesRecord');
+ * const f = windowFunctions('SalesRecord');
+ * const daily = groupedQuery('SalesRecord')
+ *   .groupBy('region')
+ *   .groupBy('day', e.bucket('saleDate', 'day'))
+ *   .aggregate('dayRevenue', f.sum('revenue'))
+ *   .aggregate('sales', f.count());
+ * const rows = await daily
+ *   .add('running', f.sum(daily.column('dayRevenue')), daily.overGroups().partitionBy(daily.column('region')).orderBy(daily.column('day')))
+ *   .execute(prisma);
+ * // SELECT "region" AS "region", "day" AS "day", "dayRevenue" AS "dayRevenue", "sales" AS "sales",
+ * //   SUM("dayRevenue") OVER (PARTITION BY "region" ORDER BY "day" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "running"
+ * // FROM (SELECT "region" AS "region", CAST(date_trunc('day', CAST("saleDate" AS timestamp)) AS date) AS "day",
+ * //   SUM("revenue") AS "dayRevenue", COUNT(*) AS "sales" FROM "SalesRecord" GROUP BY 1, 2) AS "groups"
+ * // ORDER BY "region" ASC, "day" ASC
+ * ```
+ */
+export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols extends Record<string, AnyExpr<M>> = {}, W extends string = never> {
+  readonly #props: GroupedQueryProps<M>;
+  /** Phantom: the row type `execute` resolves to. */
+  declare readonly row: Row;
+
+  constructor(props: GroupedQueryProps<M>) {
+    this.#props = Object.freeze(props);
+  }
+
+  get model(): M {
+    return this.#props.model;
+  }
+
+  /**
+   * Adds a group key: a field (output under its name), or an expression under `alias` (a calendar bucket, a cast,
+   * arithmetic over the row's fields). An expression's alias must not be one of the model's fields, so that a
+   * group column can never be mistaken for the stored field of that name.
+   * ```ts
+   * .groupBy('region').groupBy('month', e.bucket('saleDate', 'month')) // GROUP BY 1, 2
+   * ```
+   */
+  groupBy<F extends FieldOf<M>>(field: F): GroupedQuery<M, Row & { [K in F]: FieldValue<M, F> }, Cols & { [K in F]: Expr<M, FieldSqlType<M, F>, FieldNullable<M, F>> }, W>;
+  groupBy<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): GroupedQuery<M, Row & { [K in A]: ExprValue<X> }, Cols & { [K in A]: X }, W>;
+  groupBy(aliasOrField: string, expr?: AnyExpr<M>): unknown {
+    const { model } = this.#props;
+    const key = expr === undefined ? fieldExpr(model, aliasOrField as FieldOf<M>) : requireOperand(model, expr, `groupBy("${aliasOrField}")`);
+    if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads group columns; group by the model's fields or expressions of them.`);
+    requireComparableType(key, `groupBy("${aliasOrField}")`);
+    this.#assertNewAlias(aliasOrField, expr !== undefined);
+    const column = this.#column(aliasOrField, key.sqlType, key.nullable);
+    return new GroupedQuery({ ...this.#props, keys: [...this.#props.keys, { alias: aliasOrField, value: key.render(), column }] });
+  }
+
+  /**
+   * Adds an aggregate of each group under `alias`: a plain aggregate of `windowFunctions(model)` (`sum`, `avg`,
+   * `count`, `min`, `max`, `stddev`..., `boolAnd`..., a named `aggregate`), rendered without `OVER`.
+   * ```ts
+   * .aggregate('dayRevenue', f.sum('revenue'))   // SUM("revenue") AS "dayRevenue"
+   * ```
+   */
+  aggregate<A extends string, T, K extends SqlType>(alias: A, fn: WindowFunction<M, T, K>): GroupedQuery<M, Row & { [k in A]: T }, Cols & { [k in A]: Expr<M, K, true> }, W> {
+    if (fn?.model !== this.#props.model) throw new WindowSpecError(`aggregate("${alias}"): the function was built for ${String(fn?.model)}, not ${this.#props.model}.`);
+    if (!fn.aggregate) {
+      throw new WindowSpecError(`aggregate("${alias}"): ${fn.name} is not a plain aggregate; use sum, avg, count, min, max, the spreads, boolAnd/boolOr/every or a named aggregate.`);
+    }
+    this.#assertNewAlias(alias, true);
+    const column = this.#column(alias, fn.resultType, true);
+    return new GroupedQuery({ ...this.#props, aggregates: [...this.#props.aggregates, { alias, value: fn.render(Prisma.empty), column }] }) as never;
+  }
+
+  /**
+   * A group key or aggregate as an expression of the groups, for windows over them and for `selectExpr`:
+   * `f.sum(q.column('dayRevenue'))`, `overGroups().orderBy(q.column('day'))`, `e.div(q.column('a'), q.column('b'))`.
+   */
+  column<A extends keyof Cols & string>(alias: A): Cols[A] {
+    const found = [...this.#props.keys, ...this.#props.aggregates].find((c) => c.alias === alias);
+    if (!found) throw new WindowSpecError(`column("${String(alias)}"): no group key or aggregate of that name.`);
+    return found.column as Cols[A];
+  }
+
+  /**
+   * A window over this query's groups (`PARTITION BY` / `ORDER BY` group columns): ROWS windows end their order with
+   * the group keys they do not partition by, so every order is total. Usable in this query only.
+   * ```ts
+   * q.overGroups().partitionBy(q.column('region')).orderBy(q.column('day'))
+   * // PARTITION BY "region" ORDER BY "day" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+   * ```
+   */
+  overGroups(): WindowSpec<M, false> {
+    return groupWindowSpec(this.#props.model, this.#props.keys.map((k) => k.column as OrderKey), this.#props.scope);
+  }
+
+  /** Declares a named window over the groups (`WINDOW "name" AS (...)`), made with `overGroups()`. */
+  window<N extends string>(name: N, spec: WindowSpec<M, true>): GroupedQuery<M, Row, Cols, W | N> {
+    aliasRef(name);
+    if (this.#props.windows.has(name)) throw new WindowSpecError(`Window "${name}" is already defined.`);
+    this.#assertOwnWindow(spec);
+    spec.toSql();
+    return new GroupedQuery({ ...this.#props, windows: new Map([...this.#props.windows, [name, spec]]) });
+  }
+
+  /** Adds a window function over the groups as column `alias`, over an `overGroups()` spec or a named window. */
+  add<A extends string, T>(alias: A, fn: WindowFunction<M, T>, over: WindowSpec<M, true> | W): GroupedQuery<M, Row & { [K in A]: T }, Cols, W> {
+    this.#assertNewAlias(alias, false);
+    if (fn?.model !== this.#props.model) throw new WindowSpecError(`add("${alias}"): the function was built for ${String(fn?.model)}, not ${this.#props.model}.`);
+    if (typeof over === 'string') {
+      if (!this.#props.windows.has(over)) throw new WindowSpecError(`Unknown window "${over}": declare it first with .window("${over}", spec).`);
+    } else {
+      this.#assertOwnWindow(over);
+      renderOver(fn as WindowFunction<M, unknown>, over, undefined);
+    }
+    return new GroupedQuery({ ...this.#props, functions: [...this.#props.functions, { alias, fn: fn as WindowFunction<M, unknown>, over }] });
+  }
+
+  /** Adds an expression of the group columns (window functions over the groups inside it allowed) as `alias`. */
+  selectExpr<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): GroupedQuery<M, Row & { [K in A]: ExprValue<X> }, Cols, W> {
+    this.#assertNewAlias(alias, false);
+    const checked = requireOperand(this.#props.model, expr, `selectExpr("${alias}")`, true);
+    if (checked.scope !== undefined && checked.scope !== this.#props.scope) throw new WindowSpecError(`selectExpr("${alias}"): ${checked.label} reads another grouped query's columns.`);
+    return new GroupedQuery({ ...this.#props, exprs: [...this.#props.exprs, { alias, expr: checked }] });
+  }
+
+  /** Filters rows before they are grouped (`WHERE`). Conditions are ANDed. */
+  where(...conditions: Condition<M>[]): GroupedQuery<M, Row, Cols, W> {
+    for (const condition of conditions) {
+      if (condition?.model !== this.#props.model) throw new WindowSpecError(`where: a condition built for ${String(condition?.model)} cannot filter ${this.#props.model}.`);
+    }
+    return new GroupedQuery({ ...this.#props, where: [...this.#props.where, ...conditions] });
+  }
+
+  /**
+   * Result order by a group column (the remaining group keys follow, so the order is total). By default: the first
+   * window's partition and order keys, then the group keys; without windows, the group keys.
+   */
+  orderBy<A extends keyof Cols & string>(alias: A, direction: SortDirection = 'asc'): GroupedQuery<M, Row, Cols, W> {
+    if (direction !== 'asc' && direction !== 'desc') throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+    return new GroupedQuery({ ...this.#props, orderBy: [...this.#props.orderBy, { key: this.column(alias) as OrderKey, direction }] });
+  }
+
+  /** `LIMIT n` on the result. */
+  limit(n: number): GroupedQuery<M, Row, Cols, W> {
+    if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`limit must be a positive integer, got ${String(n)}.`);
+    return new GroupedQuery({ ...this.#props, limit: n });
+  }
+
+  /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
+  toSql(): Prisma.Sql {
+    const { model, keys, aggregates, where, windows, functions, exprs } = this.#props;
+    if (keys.length === 0) throw new WindowSpecError('groupedQuery needs at least one key: call .groupBy(field) or .groupBy(alias, expr).');
+    for (const { alias, expr } of exprs) {
+      const unknown = expr.windowNames.find((name) => !windows.has(name));
+      if (unknown !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): unknown window "${unknown}": declare it with .window("${unknown}", spec).`);
+    }
+    const inner = [...keys, ...aggregates].map((c) => Prisma.sql`${c.value} AS ${aliasRef(c.alias)}`);
+    const positions = Prisma.raw(keys.map((_, i) => String(i + 1)).join(', '));
+    const groups = Prisma.sql`SELECT ${Prisma.join(inner, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))} GROUP BY ${positions}`;
+    const outputs = [
+      ...[...keys, ...aggregates].map((c) => Prisma.sql`${outputExprSql(c.column)} AS ${aliasRef(c.alias)}`),
+      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
+      ...exprs.map(({ alias, expr }) => Prisma.sql`${outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
+    ];
+    const windowClause =
+      windows.size === 0 ? Prisma.empty : Prisma.sql` WINDOW ${Prisma.join([...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`), ', ')}`;
+    const order = Prisma.join(this.#resultOrder().map((item) => orderItemSql(model, item)), ', ');
+    const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
+    return Prisma.sql`SELECT ${Prisma.join(outputs, ', ')} FROM (${groups}) AS "groups"${windowClause} ORDER BY ${order}${limit}`;
+  }
+
+  /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
+  async execute(client: DbClient): Promise<Row[]> {
+    return queryRows<Row>(client, this.toSql());
+  }
+
+  /** Streams the rows of `execute` from a server-side cursor in one snapshot (see `WindowQuery.stream`). */
+  async *stream(
+    client: DbClient,
+    options: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
+  ): AsyncGenerator<Row, void, undefined> {
+    const { rest: _none, ...settings } = requireStreamOptions(options);
+    yield* streamDeclaredCursor<Row>(client, this.toSql(), settings);
+  }
+
+  /** `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` of exactly this query, summarised (see `WindowQuery.explain`). */
+  async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
+    return explainQuery(client, this.toSql(), options);
+  }
+
+  // The order rows come in: explicit keys, or the first window's partition and order keys; then the group keys.
+  #resultOrder(): OrderItem[] {
+    const { orderBy, functions, windows, keys } = this.#props;
+    const first = functions[0];
+    const window = first ? (typeof first.over === 'string' ? windows.get(first.over) : first.over) : windows.values().next().value;
+    const given: OrderItem[] =
+      orderBy.length > 0 || !window ? [...orderBy] : [...window.partitionKeys.map((key) => ({ key, direction: 'asc' as const })), ...window.orderItems];
+    return withTiebreakers(given, keys.map((k) => k.column as OrderKey));
+  }
+
+  #column(alias: string, sqlType: SqlType, nullable: boolean): AnyExpr<M> {
+    const ref = aliasRef(alias);
+    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, render: () => ref });
+  }
+
+  #assertNewAlias(alias: string, notAField: boolean): void {
+    aliasRef(alias);
+    const { keys, aggregates, functions, exprs } = this.#props;
+    const taken = [...keys, ...aggregates, ...functions, ...exprs].map((c) => c.alias);
+    if (taken.includes(alias)) throw new WindowSpecError(`Duplicate output column "${alias}": choose another alias.`);
+    if (notAField && modelFields(this.#props.model).includes(alias)) {
+      throw new WindowSpecError(`"${alias}" is a field of ${this.#props.model}: name the group column otherwise, so it cannot be taken for the stored field.`);
+    }
+  }
+
+  #assertOwnWindow(spec: WindowSpec<M, true>): void {
+    if (spec?.model !== this.#props.model) throw new WindowSpecError(`A window built for ${String(spec?.model)} cannot be used over ${this.#props.model}'s groups.`);
+    if (spec.groupScope !== this.#props.scope) {
+      throw new WindowSpecError("A window over this query's groups must come from its overGroups(): a window over the model's rows would order by the id, which the groups do not have.");
+    }
+  }
+}
+
+/**
+ * Starts a GROUP BY query over a Prisma model, with window functions over its groups (see `GroupedQuery`).
+ * ```ts
+ * groupedQuery('Transaction').groupBy('accountId').aggregate('total', windowFunctions('Transaction').sum('amount'))
+ * // SELECT "accountId" AS "accountId", "total" AS "total" FROM (SELECT "accountId" AS "accountId", SUM("amount") AS "total"
+ * //   FROM "Transaction" GROUP BY 1) AS "groups" ORDER BY "accountId" ASC
+ * ```
+ */
+export function groupedQuery<M extends ModelName>(model: M): GroupedQuery<M> {
+  tableRef(model); // fail fast for an unknown model
+  return new GroupedQuery<M>({ model, scope: Symbol(`groups of ${model}`), keys: [], aggregates: [], where: [], windows: new Map(), functions: [], exprs: [], orderBy: [] });
+}
