@@ -17,7 +17,8 @@ const NUMERIC_MAX_SCALE = 16_383;
  *
  * - `Int`: a safe integer in PostgreSQL's `integer` range; `BigInt`: a `bigint` or a safe integer in `int8` range;
  *   `Float`: a finite number;
- * - `Decimal`: a finite `Prisma.Decimal`, a finite number, or a decimal string (`'-12.50'`);
+ * - `Decimal`: a `Prisma.Decimal` (NaN and ±Infinity included, as PostgreSQL's numeric has them), a finite number,
+ *   or a decimal string (`'-12.50'`);
  * - `DateTime`: a real, valid `Date` in years 1–9999, bound as ISO-8601 text with `Z` (read through
  *   `Date.prototype`, so an overridden `toISOString` cannot change what is sent);
  * - `String`: a string without NUL characters or unpaired surrogates; `Boolean`: a boolean.
@@ -70,6 +71,8 @@ function requireNumeric(path: string, value: unknown): Prisma.Decimal | number |
   let param: Prisma.Decimal | number | string;
   if (Prisma.Decimal.isDecimal(value)) {
     decimal = new Prisma.Decimal(value);
+    // NaN and ±Infinity are numeric values PostgreSQL (14+) stores and compares (NaN sorts above everything).
+    if (!decimal.isFinite()) return decimal.toString();
     param = value;
   } else if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ValidationError(path, `${String(value)} is not a finite number.`);

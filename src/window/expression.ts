@@ -2,6 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
+import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp, numericValue } from './parameters.ts';
 import type { ColumnOf } from './types.ts';
 
@@ -10,7 +11,21 @@ import type { ColumnOf } from './types.ts';
  * is bound as, how two values combine, and what a row holds for it. `other` is any type the builder does not
  * compute with (enums, Json, Bytes, lists): such a field can be selected, partitioned and ordered by, nothing more.
  */
-export type SqlType = 'int4' | 'int8' | 'numeric' | 'float4' | 'float8' | 'text' | 'bool' | 'timestamptz' | 'timestamp' | 'date' | 'time' | 'timetz' | 'other';
+export type SqlType =
+  | 'int4'
+  | 'int8'
+  | 'numeric'
+  | 'float4'
+  | 'float8'
+  | 'text'
+  | 'bool'
+  | 'timestamptz'
+  | 'timestamp'
+  | 'date'
+  | 'time'
+  | 'timetz'
+  | 'interval'
+  | 'other';
 
 /** Types arithmetic works on. */
 export type NumericSqlType = 'int4' | 'int8' | 'numeric' | 'float4' | 'float8';
@@ -30,7 +45,9 @@ export type SqlValue<K> = K extends 'int4' | 'float4' | 'float8'
           ? boolean
           : K extends 'timestamptz' | 'timestamp' | 'date' | 'time' | 'timetz'
             ? Date
-            : unknown;
+            : K extends 'interval'
+              ? string
+              : unknown;
 
 type NativeName<C> = C extends { readonly nativeType: readonly [infer N, ...unknown[]] } ? N : null;
 type PrismaSqlType<T, N> = string extends T
@@ -146,7 +163,7 @@ export type NumericOperand<M extends ModelName> =
 
 const NUMERIC: readonly SqlType[] = ['int4', 'int8', 'numeric', 'float4', 'float8'];
 const CALENDAR: readonly SqlType[] = ['timestamptz', 'timestamp', 'date'];
-const TEMPORAL: readonly SqlType[] = ['timestamptz', 'timestamp', 'date', 'time', 'timetz'];
+const TEMPORAL: readonly SqlType[] = ['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval'];
 
 export const isNumericType = (type: SqlType): type is NumericSqlType => NUMERIC.includes(type);
 export const isCalendarType = (type: SqlType): type is CalendarSqlType => CALENDAR.includes(type);
@@ -303,10 +320,11 @@ export function typedConstant(path: string, value: unknown, type: SqlType): Pris
   };
   switch (type) {
     case 'numeric':
-      if (Prisma.Decimal.isDecimal(value) && (value as Prisma.Decimal).isFinite()) return numericValue(value as Prisma.Decimal);
+      // PostgreSQL's numeric holds NaN and ±Infinity (14+): a Decimal of them binds as that text.
+      if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).isFinite() ? numericValue(value as Prisma.Decimal) : cast((value as Prisma.Decimal).toString());
       if (typeof value === 'bigint') return numericValue(value.toString());
       if (typeof value === 'number' && Number.isSafeInteger(value)) return numericValue(String(value));
-      return fail('a finite Prisma.Decimal, a bigint or a safe integer');
+      return fail('a Prisma.Decimal, a bigint or a safe integer');
     case 'int4':
       if (typeof value === 'number' && Number.isInteger(value) && value >= INT4_MIN && value <= INT4_MAX) return cast(value);
       return fail('an integer within int4');
@@ -316,8 +334,15 @@ export function typedConstant(path: string, value: unknown, type: SqlType): Pris
       return fail('a bigint or a safe integer');
     case 'float4':
     case 'float8':
-      if (typeof value === 'number' && Number.isFinite(value)) return cast(value);
-      return fail('a finite number');
+      // Bound as text so that NaN and ±Infinity reach PostgreSQL as the float values they are.
+      if (typeof value === 'number') return cast(Number.isFinite(value) ? value : String(value));
+      return fail('a number');
+    case 'interval':
+      try {
+        return cast(requireInterval(value));
+      } catch (error) {
+        throw new ValidationError(path, (error as Error).message);
+      }
     case 'text':
       if (typeof value === 'string' && !value.includes('\0')) return cast(value);
       return fail('a string without NUL');
@@ -348,7 +373,7 @@ export function constantType(path: string, value: unknown): SqlType {
   if (Prisma.Decimal.isDecimal(value)) return 'numeric';
   if (typeof value === 'bigint') return 'int8';
   if (typeof value === 'number') {
-    if (!Number.isInteger(value)) return 'float8';
+    if (!Number.isInteger(value)) return 'float8'; // NaN and ±Infinity too
     if (value >= INT4_MIN && value <= INT4_MAX) return 'int4';
     throw new ValidationError(path, `${value} is an integer beyond int4: pass it as a bigint (${value}n is bound as int8).`);
   }
@@ -367,8 +392,25 @@ export type CastType = (typeof CAST_TYPES)[number];
  * 'UTC'`): PostgreSQL prints a `timestamptz` in the session's zone and the driver would read those digits as UTC.
  */
 export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql {
-  const sql = expr.render(windows);
-  return expr.sqlType === 'timestamptz' ? Prisma.sql`(${sql} AT TIME ZONE 'UTC')` : sql;
+  return readAs(expr.sqlType, expr.render(windows));
+}
+
+/**
+ * A value of SQL type `type` as a row reads it, the same in every session:
+ * - `timestamptz` as its UTC wall time, and `timetz` as its UTC clock (`x AT TIME ZONE 'UTC'`): the driver drops the
+ *   offset PostgreSQL prints, which would shift the value by the session's (or the stored) offset;
+ * - `interval` as an ISO 8601 duration, `P1Y2M3DT4H5M6.5S` (the driver cannot read intervals, and their text
+ *   depends on the session's IntervalStyle);
+ * - anything else as it is.
+ */
+export function readAs(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
+  if (type === 'timestamptz' || type === 'timetz') return Prisma.sql`(${sql} AT TIME ZONE 'UTC')`;
+  if (type === 'interval') {
+    // Each field read from the value itself (no subquery: the value may be a window function's result).
+    const part = (field: string) => Prisma.sql`extract(${Prisma.raw(field)} FROM ${sql})::text`;
+    return Prisma.sql`('P' || ${part('year')} || 'Y' || ${part('month')} || 'M' || ${part('day')} || 'DT' || ${part('hour')} || 'H' || ${part('minute')} || 'M' || trim_scale(extract(second FROM ${sql}))::text || 'S')`;
+  }
+  return sql;
 }
 
 /** Refuses a type that `kind` cannot be ordered or compared by (`other`). */

@@ -45,6 +45,15 @@ type ConstantSqlType<V> = V extends Prisma.Decimal ? 'numeric' : V extends bigin
 type BucketType<K extends SqlType> = K extends 'timestamptz' ? 'timestamptz' : K extends 'date' ? 'date' : 'timestamp';
 type CalendarOperand<M extends ModelName> = { [F in FieldOf<M>]: FieldSqlType<M, F> extends CalendarSqlType ? F : never }[FieldOf<M>] | Expr<M, CalendarSqlType, boolean>;
 
+type TemporalOperand<M extends ModelName> =
+  | { [F in FieldOf<M>]: FieldSqlType<M, F> extends 'timestamptz' | 'timestamp' | 'date' | 'time' ? F : never }[FieldOf<M>]
+  | Expr<M, 'timestamptz' | 'timestamp' | 'date' | 'time', boolean>;
+type ShiftableOperand<M extends ModelName> =
+  | { [F in FieldOf<M>]: FieldSqlType<M, F> extends 'timestamptz' | 'timestamp' | 'time' | 'timetz' ? F : never }[FieldOf<M>]
+  | Expr<M, 'timestamptz' | 'timestamp' | 'time' | 'timetz' | 'interval', boolean>;
+/** `end - start`: an interval, or a number of days between dates. */
+type ElapsedType<K extends SqlType> = K extends 'date' ? 'int4' : 'interval';
+
 const ARITHMETIC = { add: '+', sub: '-', mul: '*', div: '/' } as const;
 
 /**
@@ -191,6 +200,64 @@ export function expressions<M extends ModelName>(model: M) {
         windowNames: source.windowNames,
         scope: source.scope,
         render: (w) => Prisma.sql`round(${castTo(source, 'numeric', w)}, ${Prisma.raw(String(digits))})`,
+      });
+    },
+    /**
+     * An interval constant, validated like a frame offset (`'90 minutes'`, `'1 day 2 hours'`, `'3 months'`) and
+     * bound: `CAST($1 AS interval)`. A row reads an interval as an ISO 8601 duration (`'P0Y0M0DT1H30M0S'`).
+     */
+    interval(text: string): Expr<M, 'interval', false> {
+      const sql = typedConstant('e.interval', text, 'interval');
+      return makeExpr({ model, sqlType: 'interval', nullable: false, label: `interval ${JSON.stringify(text)}`, render: () => sql });
+    },
+    /**
+     * The time from `start` to `end`, `(end - start)`: an interval between two instants, two wall-clock timestamps or
+     * two times of day (of one type), a whole number of days between two dates.
+     * ```ts
+     * r.elapsed(r.over(g.lag('takenAt'), w), 'takenAt') // ("taken_at" - lag("taken_at", 1) OVER (...))  interval
+     * ```
+     */
+    elapsed<A extends TemporalOperand<M>, B extends TemporalOperand<M>>(start: A, end: B): Expr<M, ElapsedType<OperandType<M, A>>, Or<OperandNullable<M, A>, OperandNullable<M, B>>> {
+      const from = operand(start, 'e.elapsed');
+      const to = operand(end, 'e.elapsed');
+      requireType(from, ['timestamptz', 'timestamp', 'date', 'time'] as SqlType[], 'e.elapsed');
+      if (to.sqlType !== from.sqlType) throw new WindowSpecError(`e.elapsed(${from.label}, ${to.label}): both must be of one type (got ${from.sqlType} and ${to.sqlType}).`);
+      const type: SqlType = from.sqlType === 'date' ? 'int4' : 'interval';
+      return makeExpr({
+        model,
+        sqlType: type as ElapsedType<OperandType<M, A>>,
+        nullable: (from.nullable || to.nullable) as Or<OperandNullable<M, A>, OperandNullable<M, B>>,
+        label: `${to.label} - ${from.label}`,
+        windowed: from.windowed || to.windowed,
+        windowNames: windowNames(from, to),
+        scope: scopeOf([from, to]),
+        render: (w) => Prisma.sql`(${to.render(w)} - ${from.render(w)})`,
+      });
+    },
+    /**
+     * `x + by` (or `x - by` with `back`): an instant, wall-clock timestamp, time of day or interval moved by an
+     * interval, keeping its type. (A date moved by an interval would become a timestamp: bucket or cast it first.)
+     * ```ts
+     * e.shift('createdAt', e.interval('1 day')) // ("createdAt" + CAST($1 AS interval))
+     * ```
+     */
+    shift<X extends ShiftableOperand<M>, Y extends Operand<M>>(x: X, by: Y, options: { readonly back?: boolean | undefined } = {}): Expr<M, OperandType<M, X>, Or<OperandNullable<M, X>, OperandNullable<M, Y>>> {
+      const source = operand(x, 'e.shift');
+      const distance = operand(by, 'e.shift');
+      requireType(source, ['timestamptz', 'timestamp', 'time', 'timetz', 'interval'] as SqlType[], 'e.shift');
+      requireType(distance, ['interval'] as SqlType[], 'e.shift');
+      const { back } = requireOptions('e.shift options', options, ['back']);
+      if (back !== undefined && typeof back !== 'boolean') throw new WindowSpecError(`e.shift options.back must be a boolean, got ${describe(back)}.`);
+      const sign = Prisma.raw(back ? '-' : '+');
+      return makeExpr({
+        model,
+        sqlType: source.sqlType as OperandType<M, X>,
+        nullable: (source.nullable || distance.nullable) as Or<OperandNullable<M, X>, OperandNullable<M, Y>>,
+        label: `${source.label} ${back ? '-' : '+'} ${distance.label}`,
+        windowed: source.windowed || distance.windowed,
+        windowNames: windowNames(source, distance),
+        scope: scopeOf([source, distance]),
+        render: (w) => Prisma.sql`(${source.render(w)} ${sign} ${distance.render(w)})`,
       });
     },
     /**

@@ -66,7 +66,8 @@ const BOUND_HELP =
   "use 'UNBOUNDED PRECEDING', 'CURRENT ROW', 'UNBOUNDED FOLLOWING', { preceding: n }, { following: n }, " +
   "or, for RANGE over a date/time column, { preceding: { interval: '7 days' } }";
 
-function requireInterval(value: unknown): string {
+/** A validated interval text (`'7 days'`, `'1 hour 30 minutes'`): frame offsets and interval constants. */
+export function requireInterval(value: unknown): string {
   const parts = typeof value === 'string' ? value.trim().split(/\s+(?=\d)/) : [];
   if (typeof value !== 'string' || parts.length > MAX_INTERVAL_PARTS || !parts.every((part) => INTERVAL_PART.test(part))) {
     throw new WindowSpecError(
@@ -81,10 +82,12 @@ function requireOffset(mode: FrameMode, offset: unknown): FrameOffset {
   if (typeof offset === 'number') {
     // RANGE measures a distance along the order key, which can be fractional (a float or numeric key); ROWS and
     // GROUPS count rows and peer groups.
-    const valid = mode === 'RANGE' ? Number.isFinite(offset) && offset >= 0 : Number.isSafeInteger(offset) && offset >= 0;
+    // Infinity is a distance PostgreSQL measures along numeric and float keys (checked against the key later).
+    const valid =
+      mode === 'RANGE' ? (Number.isFinite(offset) || offset === Number.POSITIVE_INFINITY) && offset >= 0 : Number.isSafeInteger(offset) && offset >= 0;
     if (!valid) {
       throw new WindowSpecError(
-        `Frame offset must be a non-negative ${mode === 'RANGE' ? 'finite number' : 'integer'}, got ${String(offset)}.`,
+        `Frame offset must be a non-negative ${mode === 'RANGE' ? 'number (or Infinity)' : 'integer'}, got ${String(offset)}.`,
       );
     }
     return offset;
@@ -181,6 +184,12 @@ export function hasIntervalOffset(bound: FrameBound): boolean {
   return typeof offset === 'object';
 }
 
+/** True when a bound's offset is `Infinity` (a RANGE distance along a numeric or float key). */
+export function hasInfiniteOffset(bound: FrameBound): boolean {
+  if (typeof bound !== 'object') return false;
+  return ('preceding' in bound ? bound.preceding : bound.following) === Number.POSITIVE_INFINITY;
+}
+
 /** True when a bound's offset is a `bigint` (an int8 count or distance). */
 export function hasBigintOffset(bound: FrameBound): boolean {
   if (typeof bound !== 'object') return false;
@@ -190,6 +199,7 @@ export function hasBigintOffset(bound: FrameBound): boolean {
 function offsetSql(offset: FrameOffset): Prisma.Sql {
   // A validated number is printed: PostgreSQL types a numeric literal by its look (integer or numeric), which suits
   // each order column's offset type. A bigint is bound, as an int8 (ROWS, GROUPS, and RANGE over integer keys).
+  if (offset === Number.POSITIVE_INFINITY) return Prisma.raw("'Infinity'");
   if (typeof offset === 'number') return Prisma.raw(String(offset));
   if (typeof offset === 'bigint') return Prisma.sql`CAST(${offset.toString()} AS int8)`;
   return intervalValue(offset.interval);

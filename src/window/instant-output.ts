@@ -18,7 +18,9 @@ export function isInstantField(model: string, field: string): boolean {
  */
 export function outputColumnSql(model: string, field: string): Prisma.Sql {
   const column = columnRef(model, field);
-  return isInstantField(model, field) ? Prisma.sql`(${column} AT TIME ZONE 'UTC')` : column;
+  // A `timetz` too: the driver reads its clock and drops its offset, so it is read at offset +00.
+  const zoned = isInstantField(model, field) || columnInfo(model, field).nativeType?.[0] === 'Timetz';
+  return zoned ? Prisma.sql`(${column} AT TIME ZONE 'UTC')` : column;
 }
 
 /**

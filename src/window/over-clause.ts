@@ -2,6 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { aliasRef, type ModelName } from './catalog.ts';
 import type { WindowFunction } from './functions.ts';
+import { readAs } from './expression.ts';
 import { orderKeyLabel, sameOrderKey } from './order-key.ts';
 import type { WindowSpec } from './window-spec.ts';
 
@@ -44,7 +45,7 @@ export function renderOver<M extends ModelName>(
   return Prisma.sql`OVER (${framed.toSql(options)})`;
 }
 
-/** A function's result as read into a row: an instant (`timestamptz`) as its UTC wall time. */
+/** A function's result as read into a row (see `readAs`): an instant as its UTC wall time, an interval as ISO 8601. */
 export function outputValueSql<M extends ModelName>(fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
-  return fn.resultType === 'timestamptz' ? Prisma.sql`(${call} AT TIME ZONE 'UTC')` : call;
+  return readAs(fn.resultType, call);
 }

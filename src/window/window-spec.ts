@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { isNumericType, type Operand } from './expression.ts';
-import { frameSql, hasBigintOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+import { frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, sameOrderKey, type OrderKey } from './order-key.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -241,11 +241,14 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
   const interval = bounds.some(hasIntervalOffset);
   const numeric = bounds.some((bound) => hasOffset(bound) && !hasIntervalOffset(bound));
   const where = `A RANGE offset is a distance along the ORDER BY key ${model}.${orderKeyLabel(key)} (${type})`;
-  if (['timestamptz', 'timestamp', 'date', 'time', 'timetz'].includes(type)) {
+  if (['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval'].includes(type)) {
     if (numeric) throw new WindowSpecError(`${where}: use an interval such as { preceding: { interval: '7 days' } }.`);
   } else if (isNumericType(type)) {
     if (interval) throw new WindowSpecError(`${where}: use a number in the column's unit, not an interval.`);
     const fractional = bounds.some((bound) => typeof bound === 'object' && Object.values(bound).some((o) => typeof o === 'number' && !Number.isInteger(o)));
+    if (bounds.some(hasInfiniteOffset) && (type === 'int4' || type === 'int8')) {
+      throw new WindowSpecError(`${where}: an integer column has no infinite distance; use UNBOUNDED PRECEDING / FOLLOWING.`);
+    }
     if (fractional && (type === 'int4' || type === 'int8')) throw new WindowSpecError(`${where}: an integer column takes whole-number offsets.`);
     // PostgreSQL measures numeric and float keys with offsets of their own type; an int8 offset fits integer keys.
     if (bounds.some(hasBigintOffset) && type !== 'int4' && type !== 'int8') {

@@ -56,7 +56,7 @@ describe('requireColumnValue', () => {
     rejects('id', '5', /bigint or a safe integer/);
   });
 
-  it('Decimal: a finite Prisma.Decimal, a finite number or a decimal string (trimmed)', () => {
+  it('Decimal: a Prisma.Decimal (NaN and ±Infinity, which numeric holds, as their text), a finite number or a decimal string (trimmed)', () => {
     const d = new Prisma.Decimal('-12.50');
     accepts('amount', d);
     accepts('amount', 0.1);
@@ -65,7 +65,9 @@ describe('requireColumnValue', () => {
     rejects('amount', 'abc', /not a decimal number/);
     rejects('amount', '0x10', /not a decimal number/);
     rejects('amount', Number.POSITIVE_INFINITY, /not a finite number/);
-    rejects('amount', new Prisma.Decimal(Number.NaN), /not a finite number/);
+    accepts('amount', new Prisma.Decimal(Number.NaN), 'NaN');
+    accepts('amount', new Prisma.Decimal('-Infinity'), '-Infinity');
+    rejects('amount', Number.NaN, /not a finite number/);
     rejects('amount', '1e200000', /beyond what PostgreSQL's numeric type can hold/);
     rejects('amount', true, /expected a Decimal, decimal string or number/);
   });

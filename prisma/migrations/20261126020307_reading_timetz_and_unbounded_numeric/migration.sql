@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "readings" ADD COLUMN     "score" DECIMAL,
+ADD COLUMN     "shift_start" TIMETZ(6);

@@ -1,0 +1,200 @@
+/**
+ * Values the ledgers never hold, through the window builder, against the same queries written by hand in plain SQL
+ * through `pg`: times of day with a zone (`timetz`, offsets +05:30, -03:00, +12:45), numeric NaN and ±Infinity (an
+ * unconstrained `numeric`, PostgreSQL 14+), float ±Infinity frame offsets, and intervals computed from times
+ * (read as ISO 8601 durations, RANGE offsets along an interval key).
+ */
+import pg from 'pg';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+
+import { Prisma } from '../../prisma/app/index.ts';
+import { conditions, expressions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+
+const db = useTestDatabase();
+const r = expressions('Reading');
+const f = windowFunctions('Reading');
+const c = conditions('Reading');
+
+// sensor, taken_at, shift_start (timetz), score (numeric), value (float8)
+const READINGS: Array<[number, string, string | null, string | null, number]> = [
+  [1, '2026-05-01 08:00:00.000001', '08:00:00.123456+05:30', '1.5', 1],
+  [1, '2026-05-01 09:30:00', '23:30:00-03:00', 'Infinity', 2],
+  [1, '2026-05-01 09:30:00.5', '02:15:00+12:45', 'NaN', 2],
+  [1, '2026-05-02 00:00:00', null, '-Infinity', 4],
+  [2, '2026-05-01 12:00:00', '12:00:00+00', null, 8],
+  [2, '2026-05-01 13:00:00', '12:00:00+00', '-0.000000000001', 16],
+  [2, '2026-05-01 13:59:59.999999', '13:59:59.999999+01', 'Infinity', 32],
+];
+
+async function byHand(select: string, orderBy = 'id'): Promise<Array<{ id: string; v: string | null }>> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<{ id: string; v: string | null }>(`SELECT id::text, (${select})::text AS v FROM readings ORDER BY ${orderBy}`)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const asMap = (rows: Array<{ id: string; v: string | null }>) => new Map(rows.map((row) => [row.id, row.v]));
+
+beforeAll(async () => {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    for (const [sensor, takenAt, shift, score, value] of READINGS) {
+      await client.query('INSERT INTO readings (sensor_id, taken_at, day_time, value, shift_start, score) VALUES ($1, $2, $3, $4, $5, $6)', [
+        sensor, takenAt, takenAt.slice(11), value, shift, score,
+      ]);
+    }
+  } finally {
+    await client.end();
+  }
+});
+
+describe('timetz', () => {
+  it('is read as its UTC clock, whatever its stored offset, and min / lag keep it', async () => {
+    const bySensor = windowSpec('Reading').partitionBy('sensorId').orderBy('takenAt');
+    const rows = await windowQuery('Reading').select('id', 'shiftStart').add('earliest', f.min('shiftStart'), bySensor).add('before', f.lag('shiftStart'), bySensor).execute(db.prisma);
+    expectTypeOf(rows[0]!.shiftStart).toEqualTypeOf<Date | null>();
+    const clock = (d: Date | null) => (d === null ? null : d.toISOString().slice(11, 23));
+    // The UTC clock by hand: the timetz moved to offset +00, its clock as text (to_char has no timetz variant).
+    const utcClock = (sql: string) => `to_char((${sql} AT TIME ZONE 'UTC')::time, 'HH24:MI:SS.MS')`;
+    const utc = asMap(await byHand(utcClock('shift_start')));
+    const earliest = asMap(await byHand(utcClock('min(shift_start) OVER (PARTITION BY sensor_id ORDER BY taken_at, id)')));
+    const before = asMap(await byHand(utcClock('lag(shift_start) OVER (PARTITION BY sensor_id ORDER BY taken_at, id)')));
+    for (const row of rows) {
+      const id = String(row.id);
+      expect(clock(row.shiftStart), `id ${id}`).toBe(utc.get(id));
+      expect(clock(row.earliest), `id ${id}`).toBe(earliest.get(id));
+      expect(clock(row.before), `id ${id}`).toBe(before.get(id));
+    }
+    expect(clock(rows[0]!.shiftStart)).toBe('02:30:00.123'); // 08:00:00.123456 at +05:30
+  });
+
+  it('orders and takes RANGE interval offsets like PostgreSQL', async () => {
+    const spec = windowSpec('Reading').orderBy('shiftStart').range({ preceding: { interval: '1 hour' } }, 'CURRENT ROW');
+    const rows = await windowQuery('Reading').select('id').where(c.isNotNull('shiftStart')).add('n', f.count(), spec).execute(db.prisma);
+    const expected = await byHand(
+      `count(*) OVER (ORDER BY shift_start RANGE BETWEEN '1 hour' PRECEDING AND CURRENT ROW)`,
+      'shift_start, id',
+    ).then((all) => all.filter((row) => row.v !== null));
+    const hand = new Map((await byHand('shift_start IS NULL')).map((row) => [row.id, row.v]));
+    expect(rows.map((row) => [String(row.id), String(row.n)])).toEqual(expected.filter((row) => hand.get(row.id) === 'false').map((row) => [row.id, row.v]));
+  });
+});
+
+describe('numeric NaN and ±Infinity', () => {
+  it('sum, avg, min, max and rank equal PostgreSQL, as Decimals', async () => {
+    const all = windowSpec('Reading').orderBy('takenAt');
+    const byScore = windowSpec('Reading').orderBy('score', 'asc', 'last');
+    const rows = await windowQuery('Reading')
+      .select('id', 'score')
+      .add('total', f.sum('score'), all)
+      .add('mean', f.avg('score'), all)
+      .add('low', f.min('score'), all)
+      .add('high', f.max('score'), all)
+      .add('rank', f.rank(), byScore)
+      .execute(db.prisma);
+    const text = (value: Prisma.Decimal | null) => (value === null ? null : value.isFinite() ? value.toFixed() : value.toString());
+    const hand = async (sql: string) => asMap(await byHand(sql));
+    const sums = await hand(`SUM(score) OVER (ORDER BY taken_at, id)`);
+    const means = await hand(`AVG(score) OVER (ORDER BY taken_at, id)`);
+    const lows = await hand(`MIN(score) OVER (ORDER BY taken_at, id)`);
+    const highs = await hand(`MAX(score) OVER (ORDER BY taken_at, id)`);
+    const ranks = await hand(`rank() OVER (ORDER BY score NULLS LAST)`);
+    const same = (value: Prisma.Decimal | null, want: string | null | undefined) =>
+      want === null || want === undefined ? value === null : value !== null && (value.isNaN() ? want === 'NaN' : value.equals(new Prisma.Decimal(want)));
+    for (const row of rows) {
+      const id = String(row.id);
+      expect(same(row.total, sums.get(id)), `sum ${id}: ${text(row.total)} vs ${sums.get(id)}`).toBe(true);
+      expect(same(row.mean, means.get(id)), `avg ${id}: ${text(row.mean)} vs ${means.get(id)}`).toBe(true);
+      expect(same(row.low, lows.get(id)), `min ${id}`).toBe(true);
+      expect(same(row.high, highs.get(id)), `max ${id}`).toBe(true);
+      expect(String(row.rank), `rank ${id}`).toBe(ranks.get(id));
+    }
+    expect(rows.some((row) => row.total?.isNaN())).toBe(true);
+  });
+
+  it('compare with NaN and Infinity, and RANGE frames with Infinity offsets on numeric and float keys', async () => {
+    const infinite = await windowQuery('Reading').select('id').where(c.compare('score', '=', new Prisma.Decimal('Infinity'))).add('n', f.count(), windowSpec('Reading').wholePartition()).execute(db.prisma);
+    expect(infinite.map((row) => String(row.id)).sort()).toEqual(['2', '7']);
+    const aboveAll = await windowQuery('Reading').select('id').where(c.compare('score', '>', new Prisma.Decimal('Infinity'))).add('n', f.count(), windowSpec('Reading').wholePartition()).execute(db.prisma);
+    expect(aboveAll.map((row) => String(row.id))).toEqual(['3']); // NaN sorts above every number
+    const numeric = windowSpec('Reading').orderBy('score').range({ preceding: Number.POSITIVE_INFINITY }, { following: 1 });
+    const float = windowSpec('Reading').orderBy('value').range('CURRENT ROW', { following: Number.POSITIVE_INFINITY });
+    const rows = await windowQuery('Reading').select('id').where(c.isNotNull('score')).add('n', f.count(), numeric).add('m', f.count(), float).execute(db.prisma);
+    const expectedN = await (async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        const { rows: out } = await client.query<{ id: string; n: string; m: string }>(`
+          SELECT id::text, count(*) OVER (ORDER BY score RANGE BETWEEN 'Infinity' PRECEDING AND 1 FOLLOWING)::text AS n,
+            count(*) OVER (ORDER BY value RANGE BETWEEN CURRENT ROW AND 'Infinity' FOLLOWING)::text AS m
+          FROM readings WHERE score IS NOT NULL`);
+        return new Map(out.map((row) => [row.id, [row.n, row.m]]));
+      } finally {
+        await client.end();
+      }
+    })();
+    expect(rows).toHaveLength(expectedN.size);
+    for (const row of rows) expect([String(row.n), String(row.m)], `id ${row.id}`).toEqual(expectedN.get(String(row.id)));
+    expect(() => windowSpec('Reading').orderBy('level').range({ preceding: Number.POSITIVE_INFINITY })).toThrow(/no infinite distance/);
+    expect(() => windowSpec('Reading').orderBy('level').rows({ preceding: Number.POSITIVE_INFINITY })).toThrow(WindowSpecError);
+  });
+
+  it('pages walk NaN and ±Infinity order keys exactly', async () => {
+    const score = r.coalesce('score', r.value(new Prisma.Decimal('-Infinity')));
+    const query = windowQuery('Reading').select('id').selectExpr('score', score).add('n', f.rowNumber(), windowSpec('Reading').orderBy(score));
+    const rows = await query.execute(db.prisma);
+    for (const limit of [1, 2, 3]) {
+      const walked: typeof rows = [];
+      let after: string | null = null;
+      do {
+        const page: Awaited<ReturnType<typeof query.page>> = await query.page(db.prisma, { limit, ...(after && { after }) });
+        walked.push(...page.rows);
+        after = page.nextCursor;
+      } while (after);
+      expect(walked.map((row) => row.id)).toEqual(rows.map((row) => row.id));
+    }
+    expect(rows.map((row) => row.score.toString())).toEqual(['-Infinity', '-Infinity', '-1e-12', '1.5', 'Infinity', 'Infinity', 'NaN']);
+  });
+});
+
+describe('intervals', () => {
+  it('elapsed time as ISO 8601 durations, shifted times, and RANGE offsets along an interval key', async () => {
+    const g = windowFunctions('Reading');
+    const bySensor = windowSpec('Reading').partitionBy('sensorId').orderBy('takenAt');
+    const sinceMidnight = r.elapsed(r.bucket('takenAt', 'day'), 'takenAt');
+    const rows = await windowQuery('Reading')
+      .select('id')
+      .selectExpr('gap', r.elapsed(r.over(g.lag('takenAt'), bySensor), 'takenAt'))
+      .selectExpr('sinceMidnight', sinceMidnight)
+      .selectExpr('nextDay', r.shift('takenAt', r.interval('1 day 90 minutes')))
+      .selectExpr('earlier', r.shift('dayTime', r.interval('30 minutes'), { back: true }))
+      .add('withinHour', g.count(), windowSpec('Reading').orderBy(sinceMidnight).range({ preceding: { interval: '1 hour' } }))
+      .execute(db.prisma);
+    expectTypeOf(rows[0]!.gap).toEqualTypeOf<string | null>();
+    expectTypeOf(rows[0]!.nextDay).toEqualTypeOf<Date>();
+    const iso = (sql: string) =>
+      `'P' || extract(year FROM ${sql}) || 'Y' || extract(month FROM ${sql}) || 'M' || extract(day FROM ${sql}) || 'DT' || extract(hour FROM ${sql}) || 'H' || extract(minute FROM ${sql}) || 'M' || trim_scale(extract(second FROM ${sql})) || 'S'`;
+    const gaps = asMap(await byHand(iso(`(taken_at - lag(taken_at) OVER (PARTITION BY sensor_id ORDER BY taken_at, id))`)));
+    const since = asMap(await byHand(iso(`(taken_at - date_trunc('day', taken_at))`)));
+    const next = asMap(await byHand(`to_char(taken_at + interval '1 day 90 minutes', 'YYYY-MM-DD"T"HH24:MI:SS.MS')`));
+    const earlier = asMap(await byHand(`to_char(day_time - interval '30 minutes', 'HH24:MI:SS.MS')`));
+    const within = asMap(await byHand(`count(*) OVER (ORDER BY taken_at - date_trunc('day', taken_at) RANGE BETWEEN '1 hour' PRECEDING AND CURRENT ROW)`));
+    for (const row of rows) {
+      const id = String(row.id);
+      expect(row.gap, `gap ${id}`).toBe(gaps.get(id));
+      expect(row.sinceMidnight, `since ${id}`).toBe(since.get(id));
+      expect(row.nextDay.toISOString().slice(0, 23), `next ${id}`).toBe(next.get(id));
+      expect(row.earlier.toISOString().slice(11, 23), `earlier ${id}`).toBe(earlier.get(id));
+      expect(String(row.withinHour), `within ${id}`).toBe(within.get(id));
+    }
+    expect(rows.find((row) => String(row.id) === '3')!.gap).toBe('P0Y0M0DT0H0M0.5S'); // 09:30:00 → 09:30:00.5
+    expect(() => r.interval('1 fortnight')).toThrow(/Invalid interval/);
+    expect(() => r.elapsed('takenAt', 'dayTime' as never)).toThrow(/of one type/);
+    expect(() => expressions('SalesRecord').shift('saleDate' as never, r.interval('1 day') as never)).toThrow(WindowSpecError);
+  });
+});
