@@ -6,12 +6,12 @@ import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
-import { aliasRef, columnRef, idField, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, idField, modelFields, tableNameOf, tableRef, tiebreakerOf, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { resultValue } from './parameters.ts';
 import type { WindowFunction } from './functions.ts';
-import { outputExprSql, requireOperand, type AnyExpr, type ExprValue, type Operand } from './expression.ts';
+import { fieldExpr, kindOf, makeExpr, outputExprSql, requireOperand, type AnyExpr, type Expr, type ExprValue, type FieldNullable, type FieldSqlType, type Operand } from './expression.ts';
 import { exactTextArray, exactTextSql, outputColumnSql } from './instant-output.ts';
 import { orderKeyField, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
 import { outputValueSql, renderOver } from './over-clause.ts';
@@ -49,6 +49,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly top?: { readonly n: number; readonly window: WindowSpec<M, true> };
   /** Conditions on outputs (window results), applied around the query: PostgreSQL has no QUALIFY. */
   readonly resultFilters?: readonly Prisma.Sql[];
+  /** Models joined many-to-one (on a unique key of theirs), whose fields the query reads as `joinedField`s. */
+  readonly joins?: readonly JoinSpec[];
   /** Outputs the result rows are ordered by first (then the order keys and the id). */
   readonly resultOrder?: readonly { readonly alias: string; readonly direction: SortDirection }[];
 }
@@ -78,7 +80,17 @@ const RESULT_OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '
  * rows[0].balance; // Prisma.Decimal
  * ```
  */
-export class WindowQuery<M extends ModelName, Row extends object = {}, W extends string = never> {
+/** The models a window query joins, each with its kind (`'inner'` or `'left'`): what typing its fields needs. */
+export type JoinedModels = { readonly [model: string]: 'inner' | 'left' };
+
+interface JoinSpec {
+  readonly model: ModelName;
+  readonly kind: 'inner' | 'left';
+  /** Pairs of (field of the query's model, field of the joined model) that must be equal. */
+  readonly on: readonly (readonly [string, string])[];
+}
+
+export class WindowQuery<M extends ModelName, Row extends object = {}, W extends string = never, J extends JoinedModels = {}> {
   readonly #props: WindowQueryProps<M>;
   /** Phantom: the row type `execute` resolves to. */
   declare readonly row: Row;
@@ -92,7 +104,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   /** Adds model columns to the result, under their Prisma field names. */
-  select<F extends FieldOf<M>>(...fields: F[]): WindowQuery<M, Row & { [K in F]: FieldValue<M, K> }, W> {
+  select<F extends FieldOf<M>>(...fields: F[]): WindowQuery<M, Row & { [K in F]: FieldValue<M, K> }, W, J> {
     for (const field of fields) {
       columnRef(this.#props.model, field);
       this.#assertFreeAlias(field);
@@ -110,7 +122,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * // → { id: 1, at: ['2026-01-01T00:00:00.000500+00:00'] }
    * ```
    */
-  selectExactText<A extends string>(alias: A, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] }, W> {
+  selectExactText<A extends string>(alias: A, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] }, W, J> {
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     if (fields.length === 0) throw new WindowSpecError(`selectExactText("${alias}") needs at least one field.`);
@@ -125,7 +137,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * .window('w', windowSpec('SalesRecord').partitionBy('region').orderBy('saleDate'))
    * ```
    */
-  window<N extends string>(name: N, spec: WindowSpec<M, true>): WindowQuery<M, Row, W | N> {
+  window<N extends string>(name: N, spec: WindowSpec<M, true>): WindowQuery<M, Row, W | N, J> {
     aliasRef(name);
     if (this.#props.windows.has(name)) throw new WindowSpecError(`Window "${name}" is already defined.`);
     this.#assertSameModel(spec.model);
@@ -145,7 +157,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     alias: A,
     fn: WindowFunction<M, T>,
     over: WindowSpec<M, true> | W,
-  ): WindowQuery<M, Row & { [K in A]: T }, W> {
+  ): WindowQuery<M, Row & { [K in A]: T }, W, J> {
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     this.#assertSameModel(fn.model);
@@ -177,7 +189,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * // FROM "Transaction" WINDOW "w" AS (...) ORDER BY ...
    * ```
    */
-  selectExpr<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): WindowQuery<M, Row & { [K in A]: ExprValue<X> }, W> {
+  selectExpr<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): WindowQuery<M, Row & { [K in A]: ExprValue<X> }, W, J> {
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     const checked = requireOperand(this.#props.model, expr, `selectExpr("${alias}")`, true);
@@ -185,8 +197,79 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return new WindowQuery({ ...this.#props, exprs: [...(this.#props.exprs ?? []), { alias, expr: checked }] });
   }
 
+  /**
+   * Joins a second model many-to-one: each row of this query's model meets at most one row of `model`, matched on
+   * `on` (this model's field → the joined model's field), which must be the joined model's id or a unique key — so
+   * the id still orders ties and windows see each row once. `'inner'` (default) keeps the rows that match,
+   * `'left'` every row (the joined fields are then NULL where none matches). Read the joined fields with
+   * `joinedField(model, field)`: in the select list, as function arguments, partition and order keys.
+   * ```ts
+   * const q = windowQuery('Transaction').join('Account', { accountId: 'id' });
+   * q.select('id').selectExpr('segment', q.joinedField('Account', 'segment'))
+   *   .add('bySegment', f.runningTotal('amount'), windowSpec('Transaction').partitionBy(q.joinedField('Account', 'segment')).orderBy('createdAt'))
+   * // SELECT ... FROM (SELECT "Transaction".*, "__join_1"."segment" AS "Account.segment", ... FROM "Transaction"
+   * //   JOIN "accounts" AS "__join_1" ON "Transaction"."accountId" = "__join_1"."id") AS "Transaction" ...
+   * ```
+   */
+  join<JM extends ModelName, K extends 'inner' | 'left' = 'inner'>(
+    model: JM,
+    on: { readonly [F in FieldOf<M>]?: FieldOf<JM> },
+    options: { readonly kind?: K | undefined } = {},
+  ): WindowQuery<M, Row, W, J & { readonly [P in JM]: K }> {
+    const base = this.#props.model;
+    if ((this.#props.joins ?? []).some((j) => j.model === model)) throw new WindowSpecError(`join: ${model} is joined already.`);
+    if ((model as string) === base) throw new WindowSpecError(`join: ${model} is the query's own model; a self-join is not supported.`);
+    tableRef(model);
+    const kind = (requireOptions('join options', options, ['kind']).kind ?? 'inner') as 'inner' | 'left';
+    if (kind !== 'inner' && kind !== 'left') throw new WindowSpecError(`join kind must be 'inner' or 'left', got ${String(kind)}.`);
+    if (typeof on !== 'object' || on === null || Array.isArray(on)) throw new WindowSpecError(`join(${model}): on must be { ${base}Field: '${model}Field' }.`);
+    const pairs = Object.entries(on).filter(([, target]) => target !== undefined);
+    if (pairs.length === 0) throw new WindowSpecError(`join(${model}): give at least one pair { ${base}Field: '${model}Field' }.`);
+    for (const [from, to] of pairs) {
+      if (typeof to !== 'string') throw new WindowSpecError(`join(${model}) on.${from}: expected a field of ${model}, got ${String(to)}.`);
+      const a = fieldExpr(base, from as FieldOf<M>);
+      const b = fieldExpr(model, to as FieldOf<JM>);
+      if (kindOf(a.sqlType) !== kindOf(b.sqlType) || a.sqlType === 'other') {
+        throw new WindowSpecError(`join(${model}): ${base}.${from} (${a.sqlType}) and ${model}.${to} (${b.sqlType}) cannot be compared.`);
+      }
+    }
+    const targets = pairs.map(([, to]) => to as string);
+    const unique =
+      (targets.length === 1 && (columnInfo(model, targets[0]!).unique || columnInfo(model, targets[0]!).isId)) ||
+      uniqueKeysOf(model).some((key) => key.length === targets.length && key.every((field) => targets.includes(field)));
+    if (!unique) {
+      throw new WindowSpecError(
+        `join(${model}) on ${targets.join(', ')}: not a unique key of ${model} (@id, @unique or @@unique), so a row could meet ` +
+          'several rows and be counted twice in every window.',
+      );
+    }
+    const joins = [...(this.#props.joins ?? []), { model, kind, on: pairs.map(([from, to]) => [from, to as string] as const) }];
+    return new WindowQuery({ ...this.#props, joins }) as never;
+  }
+
+  /**
+   * A field of a joined model (see `join`) as an expression of this query's rows, typed by the joined model's field
+   * (NULL-able after a `'left'` join).
+   */
+  joinedField<JM extends keyof J & ModelName, F extends FieldOf<JM>>(
+    model: JM,
+    field: F,
+  ): Expr<M, FieldSqlType<JM, F>, J[JM] extends 'left' ? true : FieldNullable<JM, F>> {
+    const join = (this.#props.joins ?? []).find((j) => j.model === model);
+    if (!join) throw new WindowSpecError(`joinedField(${String(model)}, ${field}): join ${String(model)} first (.join(...)).`);
+    const source = fieldExpr(model, field);
+    const ref = Prisma.raw(`"${joinedColumnName(model, field)}"`);
+    return makeExpr({
+      model: this.#props.model,
+      sqlType: source.sqlType as FieldSqlType<JM, F>,
+      nullable: (join.kind === 'left' || source.nullable) as J[JM] extends 'left' ? true : FieldNullable<JM, F>,
+      label: `${model}.${field}`,
+      render: () => ref,
+    });
+  }
+
   /** Filters rows before the windows are computed (totals start within the filter). Conditions are ANDed. */
-  where(...conditions: Condition<M>[]): WindowQuery<M, Row, W> {
+  where(...conditions: Condition<M>[]): WindowQuery<M, Row, W, J> {
     for (const condition of conditions) this.#assertSameModel(condition.model);
     return new WindowQuery({ ...this.#props, where: [...this.#props.where, ...conditions] });
   }
@@ -196,14 +279,14 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * called, the given keys are used and the id is appended as the last key (with the rest of a composite primary
    * key, `id, accountId` for `@@id([accountId, id])`, unless the keys already hold them).
    */
-  orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W> {
+  orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W, J> {
     const checked = requireOrderKey(this.#props.model, key, 'orderBy') as OrderKey<FieldOf<M>>;
     const item: OrderItem<FieldOf<M>> = nulls ? { key: checked, direction, nulls } : { key: checked, direction };
     return new WindowQuery({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
   }
 
   /** `LIMIT n` on the result. */
-  limit(n: number): WindowQuery<M, Row, W> {
+  limit(n: number): WindowQuery<M, Row, W, J> {
     if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`limit must be a positive integer, got ${String(n)}.`);
     return new WindowQuery({ ...this.#props, limit: n });
   }
@@ -216,7 +299,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * .topPerPartition(3, windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'))
    * ```
    */
-  topPerPartition(n: number, window: WindowSpec<M, true>): WindowQuery<M, Row, W> {
+  topPerPartition(n: number, window: WindowSpec<M, true>): WindowQuery<M, Row, W, J> {
     if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`top-N needs a positive integer n, got ${String(n)}.`);
     this.#assertSameModel(window.model);
     this.#assertRowWindow(window);
@@ -235,7 +318,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * //   WHERE "balance" < CAST($1 AS numeric) ORDER BY ...
    * ```
    */
-  whereResult<K extends keyof Row & string>(alias: K, operator: ComparisonOperator, value: NonNullable<Row[K]>): WindowQuery<M, Row, W> {
+  whereResult<K extends keyof Row & string>(alias: K, operator: ComparisonOperator, value: NonNullable<Row[K]>): WindowQuery<M, Row, W, J> {
     if (!this.#outputAliases().includes(alias)) {
       throw new WindowSpecError(`whereResult("${String(alias)}"): no output of that name. Outputs: ${this.#outputAliases().join(', ')}.`);
     }
@@ -256,7 +339,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * // SELECT "id", "region", "share" FROM (...) AS page ORDER BY "share" DESC, "__page_order_0" ASC, ...
    * ```
    */
-  orderByResult<K extends keyof Row & string>(alias: K, direction: SortDirection = 'asc'): WindowQuery<M, Row, W> {
+  orderByResult<K extends keyof Row & string>(alias: K, direction: SortDirection = 'asc'): WindowQuery<M, Row, W, J> {
     if (!this.#outputAliases().includes(alias)) {
       throw new WindowSpecError(`orderByResult("${String(alias)}"): no output of that name. Outputs: ${this.#outputAliases().join(', ')}.`);
     }
@@ -288,7 +371,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     }
 
     if (!top) {
-      return Prisma.sql`SELECT ${Prisma.join(items, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause} ORDER BY ${this.#orderSql()}${limit}`;
+      return Prisma.sql`SELECT ${Prisma.join(items, ', ')} FROM ${this.#fromSql()} ${whereAll(where.map((c) => c.sql))}${windowClause} ORDER BY ${this.#orderSql()}${limit}`;
     }
     // Top-N: the inner query also carries the order keys (hidden aliases) so the outer query can sort by them.
     const order = this.#resultOrder(top.window);
@@ -296,7 +379,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const rank = Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`;
     const outer = this.#outputAliases().map((alias) => aliasRef(alias));
     const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(`__order_${i}`)));
-    return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (SELECT ${Prisma.join([...items, ...hidden, rank], ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${windowClause}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
+    return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (SELECT ${Prisma.join([...items, ...hidden, rank], ', ')} FROM ${this.#fromSql()} ${whereAll(where.map((c) => c.sql))}${windowClause}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
   }
 
   /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
@@ -406,6 +489,30 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return [...columns, ...functions.map((f) => f.alias), ...exprs.map((e) => e.alias), ...exactTexts.map((e) => e.alias)];
   }
 
+  // The rows the query reads: the model's table, or, with joins, the table and the joined models' columns (as
+  // "Model.field") in a subquery named like the table, so that the model's own columns keep their names.
+  #fromSql(): Prisma.Sql {
+    const { model, joins = [] } = this.#props;
+    if (joins.length === 0) return tableRef(model);
+    const table = tableRef(model);
+    const exposed: Prisma.Sql[] = [Prisma.sql`${table}.*`];
+    const clauses = joins.map((join, i) => {
+      const alias = Prisma.raw(`"__join_${i + 1}"`);
+      for (const field of modelFields(join.model)) {
+        exposed.push(Prisma.sql`${alias}.${columnRef(join.model, field)} AS ${Prisma.raw(`"${joinedColumnName(join.model, field)}"`)}`);
+      }
+      const match = Prisma.join(join.on.map(([from, to]) => Prisma.sql`${table}.${columnRef(model, from)} = ${alias}.${columnRef(join.model, to)}`), ' AND ');
+      return Prisma.sql` ${Prisma.raw(join.kind === 'left' ? 'LEFT JOIN' : 'JOIN')} ${tableRef(join.model)} AS ${alias} ON ${match}`;
+    });
+    return Prisma.sql`(SELECT ${Prisma.join(exposed, ', ')} FROM ${table}${Prisma.join(clauses, '')}) AS ${this.#sourceName()}`;
+  }
+
+  // How the rows' source is named in the query: the table (schema-qualified), or the joined subquery's name.
+  #sourceName(): Prisma.Sql {
+    const { model, joins = [] } = this.#props;
+    return joins.length === 0 ? tableRef(model) : Prisma.raw(`"${tableNameOf(model).replaceAll('"', '""')}"`);
+  }
+
   #windowClause(): Prisma.Sql {
     const { windows } = this.#props;
     if (windows.size === 0) return Prisma.empty;
@@ -423,7 +530,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const rank = top
       ? [Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`]
       : [];
-    const select = Prisma.sql`SELECT ${Prisma.join([...this.#selectItems(), ...hidden, position, ...rank], ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))}${this.#windowClause()}`;
+    const select = Prisma.sql`SELECT ${Prisma.join([...this.#selectItems(), ...hidden, position, ...rank], ', ')} FROM ${this.#fromSql()} ${whereAll(where.map((c) => c.sql))}${this.#windowClause()}`;
     return top ? Prisma.sql`SELECT * FROM (${select}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))}` : select;
   }
 
@@ -434,7 +541,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const { model } = this.#props;
     const qualified = (key: OrderKey) => {
       const field = orderKeyField(key);
-      return field === undefined ? orderKeySql(model, key) : Prisma.sql`${tableRef(model)}.${columnRef(model, field)}`;
+      return field === undefined ? orderKeySql(model, key) : Prisma.sql`${this.#sourceName()}.${columnRef(model, field)}`;
     };
     return Prisma.join(this.#resultOrder(undefined).map((item) => orderItemSql(model, item, qualified(item.key))), ', ');
   }
@@ -479,6 +586,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 // The query's order, by the hidden order-key outputs of a relation built by #pageRelation.
 function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql[] {
   return order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
+}
+
+// A joined model's field as a column of the joined subquery: "Model.field", a name no table column has (checked).
+function joinedColumnName(model: string, field: string): string {
+  return `${model}.${field}`;
 }
 
 /** Starts a window query over a Prisma model. */

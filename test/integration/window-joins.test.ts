@@ -1,0 +1,112 @@
+/**
+ * Window queries over a join to a second model (Transaction → Account, many-to-one on the account's id): running
+ * totals per joined segment, joined fields as arguments, order keys and outputs, inner and left joins — each
+ * against the same query written by hand in plain SQL through `pg`, compared as PostgreSQL's text. Transactions of
+ * an account that does not exist show what each join kind keeps.
+ */
+import pg from 'pg';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+
+import { Prisma } from '../../prisma/app/index.ts';
+import { conditions, expressions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { collect } from '../support/iterate.ts';
+
+const db = useTestDatabase();
+const f = windowFunctions('Transaction');
+const e = expressions('Transaction');
+
+async function byHand(sql: string): Promise<Array<Record<string, string | null>>> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, string | null>>({ text: sql, types: { getTypeParser: () => (v: string) => v } })).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const decimal = (value: string | null | undefined) => (value === null || value === undefined ? null : new Prisma.Decimal(value).toFixed());
+const text = (value: Prisma.Decimal | null) => (value === null ? null : value.toFixed());
+
+beforeAll(async () => {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO accounts (id, name, segment, opened_at) VALUES
+      (1, 'Ada', 'retail', '2025-01-01 00:00:00+00'), (2, 'Bo', 'business', '2025-06-01 12:00:00.000001+00'), (3, 'Cy', 'retail', '2026-01-01 00:00:00+00')`);
+    await client.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES
+      (1, 10.00, '2026-01-01 09:00:00+00'), (3, 5.50, '2026-01-01 09:00:00+00'), (2, 100.00, '2026-01-01 09:00:00.000001+00'),
+      (1, NULL, '2026-01-02 00:00:00+00'), (3, -2.25, '2026-01-02 00:00:00+00'), (4, 999.99, '2026-01-02 00:00:00+00'),
+      (2, -40.00, '2026-01-03 12:00:00+00'), (1, 0.01, '2026-01-03 12:00:00+00')`);
+  } finally {
+    await client.end();
+  }
+});
+
+describe('windows over a many-to-one join', () => {
+  it('a running total per joined segment, with the account name, equals the hand-written join', async () => {
+    const q = windowQuery('Transaction').join('Account', { accountId: 'id' });
+    const segment = q.joinedField('Account', 'segment');
+    const bySegment = windowSpec('Transaction').partitionBy(segment).orderBy('createdAt');
+    const rows = await q
+      .select('id', 'amount')
+      .selectExpr('segment', segment)
+      .selectExpr('name', q.joinedField('Account', 'name'))
+      .add('segmentTotal', f.runningTotal('amount'), bySegment)
+      .add('sinceOpening', f.max(e.elapsed(q.joinedField('Account', 'openedAt'), 'createdAt')), bySegment)
+      .execute(db.prisma);
+    expectTypeOf(rows[0]!.segment).toEqualTypeOf<string>();
+    const expected = await byHand(`
+      SELECT t.id::text, a.segment, a.name, SUM(COALESCE(t.amount, 0)) OVER w AS total,
+        extract(epoch FROM max(t."createdAt" - a.opened_at) OVER w)::text AS since
+      FROM "Transaction" t JOIN accounts a ON t."accountId" = a.id
+      WINDOW w AS (PARTITION BY a.segment ORDER BY t."createdAt", t.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      ORDER BY a.segment, t."createdAt", t.id`);
+    expect(expected).toHaveLength(7); // account 4 does not exist: the inner join leaves its row out
+    expect(rows.map((r) => [String(r.id), r.segment, r.name, text(r.segmentTotal)])).toEqual(expected.map((r) => [r.id, r.segment, r.name, decimal(r.total)]));
+    // The interval as an ISO 8601 duration (days, hours, minutes, seconds here), in seconds, against PostgreSQL's epoch.
+    const seconds = (iso: string | null) => {
+      const m = /^P0Y0M(\d+)DT(\d+)H(\d+)M([\d.]+)S$/.exec(iso ?? '');
+      return m ? new Prisma.Decimal(m[1]!).mul(86_400).plus(new Prisma.Decimal(m[2]!).mul(3_600)).plus(new Prisma.Decimal(m[3]!).mul(60)).plus(m[4]!).toFixed() : null;
+    };
+    expect(rows.map((r) => seconds(r.sinceOpening))).toEqual(expected.map((r) => decimal(r.since)));
+  });
+
+  it('a left join keeps every row (joined fields NULL where no account matches); pages and streams walk it', async () => {
+    const q = windowQuery('Transaction').join('Account', { accountId: 'id' }, { kind: 'left' });
+    const name = q.joinedField('Account', 'name');
+    const query = q
+      .select('id', 'accountId')
+      .selectExpr('name', name)
+      .where(conditions('Transaction').compare('createdAt', '>=', new Date('2026-01-01T00:00:00Z')))
+      .add('n', f.rowNumber(), windowSpec('Transaction').orderBy('createdAt'))
+      .add('firstName', f.firstValue(name), windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'));
+    const rows = await query.execute(db.prisma);
+    expectTypeOf(rows[0]!.name).toEqualTypeOf<string | null>();
+    const expected = await byHand(`
+      SELECT t.id::text, a.name, row_number() OVER (ORDER BY t."createdAt", t.id) AS n
+      FROM "Transaction" t LEFT JOIN accounts a ON t."accountId" = a.id ORDER BY t."createdAt", t.id`);
+    expect(rows.map((r) => [String(r.id), r.name, String(r.n)])).toEqual(expected.map((r) => [r.id, r.name, r.n]));
+    expect(rows.find((r) => r.accountId === 4)!.name).toBeNull();
+    const walked: typeof rows = [];
+    let after: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof query.page>> = await query.page(db.prisma, { limit: 3, ...(after && { after }) });
+      walked.push(...page.rows);
+      after = page.nextCursor;
+    } while (after);
+    expect(walked.map((r) => r.id)).toEqual(rows.map((r) => r.id));
+    expect((await collect(query.stream(db.prisma, { chunkSize: 2 }), 100)).map((r) => r.id)).toEqual(rows.map((r) => r.id));
+  });
+
+  it('is refused before any SQL when the join could repeat rows, or the field is not joined', () => {
+    expect(() => windowQuery('Transaction').join('Account', { accountId: 'segment' as never })).toThrow(/cannot be compared/);
+    expect(() => windowQuery('SalesRecord').join('Account', { region: 'name' })).toThrow(/not a unique key of Account/);
+    expect(() => windowQuery('Transaction').join('Account', {})).toThrow(/at least one pair/);
+    expect(() => windowQuery('Transaction').join('Account', { nope: 'id' } as never)).toThrow(WindowSpecError);
+    expect(() => windowQuery('Transaction').join('Transaction' as never, { accountId: 'id' } as never)).toThrow(/self-join/);
+    expect(() => windowQuery('Transaction').joinedField('Account' as never, 'name' as never)).toThrow(/join Account first/);
+    expect(() => windowQuery('Transaction').join('Account', { accountId: 'id' }).join('Account', { accountId: 'id' })).toThrow(/joined already/);
+  });
+});
