@@ -3,7 +3,7 @@ import { ValidationError, WindowSpecError } from '../errors.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
 import { requireInterval } from './frame.ts';
-import { formatUtcDate, formatUtcTimestamp, numericValue } from './parameters.ts';
+import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
 import type { ColumnOf } from './types.ts';
 
 /**
@@ -314,40 +314,53 @@ const INT4_MAX = 2_147_483_647;
  * ```
  */
 export function typedConstant(path: string, value: unknown, type: SqlType): Prisma.Sql {
-  const cast = (param: unknown) => Prisma.sql`CAST(${param} AS ${Prisma.raw(type)})`;
+  return Prisma.sql`CAST(${constantParam(path, value, type)} AS ${Prisma.raw(type)})`;
+}
+
+/**
+ * A column of JavaScript values bound as one array of SQL type `type`, each checked like `typedConstant` (NULL
+ * refused): `CAST($1 AS numeric[])`, whatever the number of values.
+ */
+export function typedArray(path: string, values: readonly unknown[], type: SqlType): Prisma.Sql {
+  const params = values.map((value, i) => constantParam(`${path}[${i}]`, value, type));
+  return Prisma.sql`CAST(${params} AS ${Prisma.raw(`${type}[]`)})`;
+}
+
+/** The parameter a checked constant of SQL type `type` is bound as (then cast to `type`). */
+export function constantParam(path: string, value: unknown, type: SqlType): string | number | boolean {
   const fail = (expected: string): never => {
     throw new ValidationError(path, `expected ${expected} for a ${type} value, got ${describe(value)}.`);
   };
   switch (type) {
     case 'numeric':
       // PostgreSQL's numeric holds NaN and ±Infinity (14+): a Decimal of them binds as that text.
-      if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).isFinite() ? numericValue(value as Prisma.Decimal) : cast((value as Prisma.Decimal).toString());
-      if (typeof value === 'bigint') return numericValue(value.toString());
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return numericValue(String(value));
+      if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).isFinite() ? (value as Prisma.Decimal).toFixed() : (value as Prisma.Decimal).toString();
+      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       return fail('a Prisma.Decimal, a bigint or a safe integer');
     case 'int4':
-      if (typeof value === 'number' && Number.isInteger(value) && value >= INT4_MIN && value <= INT4_MAX) return cast(value);
+      if (typeof value === 'number' && Number.isInteger(value) && value >= INT4_MIN && value <= INT4_MAX) return value;
       return fail('an integer within int4');
     case 'int8':
-      if (typeof value === 'bigint' && value >= -(2n ** 63n) && value < 2n ** 63n) return cast(value.toString());
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return cast(String(value));
+      if (typeof value === 'bigint' && value >= -(2n ** 63n) && value < 2n ** 63n) return value.toString();
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
       return fail('a bigint or a safe integer');
     case 'float4':
     case 'float8':
       // Bound as text so that NaN and ±Infinity reach PostgreSQL as the float values they are.
-      if (typeof value === 'number') return cast(Number.isFinite(value) ? value : String(value));
+      if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
       return fail('a number');
     case 'interval':
       try {
-        return cast(requireInterval(value));
+        return requireInterval(value);
       } catch (error) {
         throw new ValidationError(path, (error as Error).message);
       }
     case 'text':
-      if (typeof value === 'string' && !value.includes('\0')) return cast(value);
+      if (typeof value === 'string' && !value.includes('\0')) return value;
       return fail('a string without NUL');
     case 'bool':
-      if (typeof value === 'boolean') return cast(value);
+      if (typeof value === 'boolean') return value;
       return fail('a boolean');
     case 'timestamptz':
     case 'timestamp':
@@ -359,9 +372,7 @@ export function typedConstant(path: string, value: unknown, type: SqlType): Pris
       const date = new Date(time!);
       if (date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) return fail('a Date in years 1..9999');
       const stamp = formatUtcTimestamp(date);
-      const text =
-        type === 'timestamptz' ? stamp : type === 'timestamp' ? stamp.slice(0, -3) : type === 'date' ? formatUtcDate(date) : type === 'time' ? stamp.slice(11, -3) : stamp.slice(11);
-      return cast(text);
+      return type === 'timestamptz' ? stamp : type === 'timestamp' ? stamp.slice(0, -3) : type === 'date' ? formatUtcDate(date) : type === 'time' ? stamp.slice(11, -3) : stamp.slice(11);
     }
     default:
       throw new WindowSpecError(`${path}: constants of type ${type} cannot be bound; use a field of that type.`);

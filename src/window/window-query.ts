@@ -11,7 +11,22 @@ import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { resultValue } from './parameters.ts';
 import type { WindowFunction } from './functions.ts';
-import { fieldExpr, kindOf, makeExpr, outputExprSql, requireOperand, type AnyExpr, type Expr, type ExprValue, type FieldNullable, type FieldSqlType, type Operand } from './expression.ts';
+import {
+  constantParam,
+  fieldExpr,
+  kindOf,
+  makeExpr,
+  outputExprSql,
+  requireOperand,
+  typedArray,
+  type AnyExpr,
+  type Expr,
+  type ExprValue,
+  type FieldNullable,
+  type FieldSqlType,
+  type Operand,
+  type SqlValue,
+} from './expression.ts';
 import { exactTextArray, exactTextSql, outputColumnSql } from './instant-output.ts';
 import { orderKeyField, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
 import { outputValueSql, renderOver } from './over-clause.ts';
@@ -81,10 +96,23 @@ const RESULT_OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '
  * ```
  */
 /** The models a window query joins, each with its kind (`'inner'` or `'left'`): what typing its fields needs. */
-export type JoinedModels = { readonly [model: string]: 'inner' | 'left' };
+export type JoinedModels = { readonly [name: string]: 'inner' | 'left' | JoinedValues };
+
+/** A joined list of rows (`joinValues`): its kind and its columns' SQL types. */
+export interface JoinedValues {
+  readonly kind: 'inner' | 'left';
+  readonly columns: { readonly [column: string]: ValueType };
+}
+
+/** The column types a `joinValues` list can have. */
+export type ValueType = 'int4' | 'int8' | 'numeric' | 'float8' | 'text' | 'bool' | 'timestamptz' | 'date';
+const VALUE_TYPES: readonly ValueType[] = ['int4', 'int8', 'numeric', 'float8', 'text', 'bool', 'timestamptz', 'date'];
 
 interface JoinSpec {
-  readonly model: ModelName;
+  /** A joined model, or the name of a joined list of rows. */
+  readonly model: string;
+  /** For a list of rows: its columns and their bound arrays (`unnest`). */
+  readonly values?: { readonly columns: readonly (readonly [string, ValueType])[]; readonly arrays: readonly Prisma.Sql[] } | undefined;
   readonly kind: 'inner' | 'left';
   /** Pairs of (field of the query's model, field of the joined model) that must be equal. */
   readonly on: readonly (readonly [string, string])[];
@@ -251,11 +279,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * A field of a joined model (see `join`) as an expression of this query's rows, typed by the joined model's field
    * (NULL-able after a `'left'` join).
    */
-  joinedField<JM extends keyof J & ModelName, F extends FieldOf<JM>>(
+  joinedField<JM extends { [P in keyof J]: J[P] extends JoinedValues ? never : P }[keyof J] & ModelName, F extends FieldOf<JM>>(
     model: JM,
     field: F,
   ): Expr<M, FieldSqlType<JM, F>, J[JM] extends 'left' ? true : FieldNullable<JM, F>> {
-    const join = (this.#props.joins ?? []).find((j) => j.model === model);
+    const join = (this.#props.joins ?? []).find((j) => j.model === model && !j.values);
     if (!join) throw new WindowSpecError(`joinedField(${String(model)}, ${field}): join ${String(model)} first (.join(...)).`);
     const source = fieldExpr(model, field);
     const ref = Prisma.raw(`"${joinedColumnName(model, field)}"`);
@@ -264,6 +292,80 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       sqlType: source.sqlType as FieldSqlType<JM, F>,
       nullable: (join.kind === 'left' || source.nullable) as J[JM] extends 'left' ? true : FieldNullable<JM, F>,
       label: `${model}.${field}`,
+      render: () => ref,
+    });
+  }
+
+  /**
+   * Joins a list of rows given by the application — targets, rates, labels per key — many-to-one like `join`: `on`
+   * maps fields of the query's model to columns of the list, whose values must be distinct across the rows
+   * (checked here, `ValidationError`). The columns are typed by `columns` (`int4`, `int8`, `numeric`, `float8`,
+   * `text`, `bool`, `timestamptz`, `date`) and every value is checked and bound: one array per column, so the SQL
+   * text is the same for any number of rows. Read a column with `joinedValue(name, column)`.
+   * ```ts
+   * const q = windowQuery('SalesRecord').joinValues('targets', { region: 'text', target: 'numeric' },
+   *   [{ region: 'north', target: new Prisma.Decimal(1000) }], { region: 'region' });
+   * q.select('id').selectExpr('target', q.joinedValue('targets', 'target'))
+   * // ... FROM (SELECT "SalesRecord".*, "__join_1"."target" AS "targets.target", ... FROM "SalesRecord"
+   * //   JOIN unnest(CAST($1 AS text[]), CAST($2 AS numeric[])) AS "__join_1"("region", "target")
+   * //   ON "SalesRecord"."region" = "__join_1"."region") AS "SalesRecord" ...
+   * ```
+   */
+  joinValues<N extends string, C extends { readonly [column: string]: ValueType }, K extends 'inner' | 'left' = 'inner'>(
+    name: N,
+    columns: C,
+    rows: readonly { readonly [P in keyof C]: SqlValue<C[P]> }[],
+    on: { readonly [F in FieldOf<M>]?: keyof C & string },
+    options: { readonly kind?: K | undefined } = {},
+  ): WindowQuery<M, Row, W, J & { readonly [P in N]: { readonly kind: K; readonly columns: C } }> {
+    const base = this.#props.model;
+    aliasRef(name);
+    if ((this.#props.joins ?? []).some((j) => j.model === name)) throw new WindowSpecError(`joinValues: ${name} is joined already.`);
+    if (typeof columns !== 'object' || columns === null || Object.keys(columns).length === 0) throw new WindowSpecError(`joinValues(${name}): give its columns and their types.`);
+    const typed = Object.entries(columns).map(([column, type]) => {
+      aliasRef(column);
+      if (!VALUE_TYPES.includes(type)) throw new WindowSpecError(`joinValues(${name}).${column}: type ${String(type)}; use one of ${VALUE_TYPES.join(', ')}.`);
+      return [column, type] as const;
+    });
+    const kind = (requireOptions('joinValues options', options, ['kind']).kind ?? 'inner') as 'inner' | 'left';
+    if (kind !== 'inner' && kind !== 'left') throw new WindowSpecError(`join kind must be 'inner' or 'left', got ${String(kind)}.`);
+    if (typeof on !== 'object' || on === null) throw new WindowSpecError(`joinValues(${name}): on must be { ${base}Field: 'column' }.`);
+    const pairs = Object.entries(on).filter(([, target]) => target !== undefined) as [string, string][];
+    if (pairs.length === 0) throw new WindowSpecError(`joinValues(${name}): give at least one pair { ${base}Field: 'column' }.`);
+    for (const [from, to] of pairs) {
+      const type = columns[to];
+      if (type === undefined) throw new WindowSpecError(`joinValues(${name}) on.${from}: "${String(to)}" is not one of its columns.`);
+      const field = fieldExpr(base, from as FieldOf<M>);
+      if (kindOf(field.sqlType) !== kindOf(type)) throw new WindowSpecError(`joinValues(${name}): ${base}.${from} (${field.sqlType}) and ${to} (${type}) cannot be compared.`);
+    }
+    if (!Array.isArray(rows)) throw new ValidationError(`joinValues(${name}) rows`, 'expected an array of rows.');
+    const arrays = typed.map(([column, type]) => typedArray(`joinValues(${name}) rows.${column}`, rows.map((row) => (row as Record<string, unknown>)?.[column]), type));
+    // Many-to-one: a key of the list that repeats would count a row of the model once per repeat.
+    const seen = new Set<string>();
+    rows.forEach((row, i) => {
+      const key = JSON.stringify(pairs.map(([, to]) => constantParam(`joinValues(${name}) rows[${i}].${to}`, (row as Record<string, unknown>)[to], columns[to]!)));
+      if (seen.has(key)) throw new ValidationError(`joinValues(${name}) rows[${i}]`, `repeats the key (${pairs.map(([, to]) => to).join(', ')}) of an earlier row.`);
+      seen.add(key);
+    });
+    const joins = [...(this.#props.joins ?? []), { model: name, values: { columns: typed, arrays }, kind, on: pairs.map(([from, to]) => [from, to] as const) }];
+    return new WindowQuery({ ...this.#props, joins }) as never;
+  }
+
+  /** A column of a joined list of rows (see `joinValues`) as an expression, typed by its declared type. */
+  joinedValue<N extends { [P in keyof J]: J[P] extends JoinedValues ? P : never }[keyof J] & string, C extends keyof JoinedColumns<J[N]> & string>(
+    name: N,
+    column: C,
+  ): Expr<M, JoinedColumns<J[N]>[C], J[N] extends { readonly kind: 'left' } ? true : false> {
+    const join = (this.#props.joins ?? []).find((j) => j.model === name && j.values);
+    if (!join) throw new WindowSpecError(`joinedValue(${String(name)}, ${String(column)}): join ${String(name)} first (.joinValues(...)).`);
+    const found = join.values!.columns.find(([c]) => c === column);
+    if (!found) throw new WindowSpecError(`joinedValue(${name}, ${column}): no such column; columns: ${join.values!.columns.map(([c]) => c).join(', ')}.`);
+    const ref = Prisma.raw(`"${joinedColumnName(name, column)}"`);
+    return makeExpr({
+      model: this.#props.model,
+      sqlType: found[1] as JoinedColumns<J[N]>[C],
+      nullable: (join.kind === 'left') as J[N] extends { readonly kind: 'left' } ? true : false,
+      label: `${name}.${column}`,
       render: () => ref,
     });
   }
@@ -498,11 +600,15 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const exposed: Prisma.Sql[] = [Prisma.sql`${table}.*`];
     const clauses = joins.map((join, i) => {
       const alias = Prisma.raw(`"__join_${i + 1}"`);
-      for (const field of modelFields(join.model)) {
-        exposed.push(Prisma.sql`${alias}.${columnRef(join.model, field)} AS ${Prisma.raw(`"${joinedColumnName(join.model, field)}"`)}`);
-      }
-      const match = Prisma.join(join.on.map(([from, to]) => Prisma.sql`${table}.${columnRef(model, from)} = ${alias}.${columnRef(join.model, to)}`), ' AND ');
-      return Prisma.sql` ${Prisma.raw(join.kind === 'left' ? 'LEFT JOIN' : 'JOIN')} ${tableRef(join.model)} AS ${alias} ON ${match}`;
+      const values = join.values;
+      const columns = values ? values.columns.map(([c]) => c) : modelFields(join.model);
+      const columnOf = (column: string) => (values ? aliasRef(column) : columnRef(join.model, column));
+      for (const column of columns) exposed.push(Prisma.sql`${alias}.${columnOf(column)} AS ${Prisma.raw(`"${joinedColumnName(join.model, column)}"`)}`);
+      const match = Prisma.join(join.on.map(([from, to]) => Prisma.sql`${table}.${columnRef(model, from)} = ${alias}.${columnOf(to)}`), ' AND ');
+      const source = values
+        ? Prisma.sql`unnest(${Prisma.join(values.arrays, ', ')}) AS ${alias}(${Prisma.join(columns.map((c) => aliasRef(c)), ', ')})`
+        : Prisma.sql`${tableRef(join.model)} AS ${alias}`;
+      return Prisma.sql` ${Prisma.raw(join.kind === 'left' ? 'LEFT JOIN' : 'JOIN')} ${source} ON ${match}`;
     });
     return Prisma.sql`(SELECT ${Prisma.join(exposed, ', ')} FROM ${table}${Prisma.join(clauses, '')}) AS ${this.#sourceName()}`;
   }
@@ -587,6 +693,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql[] {
   return order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
 }
+
+/** The columns of a joined list of rows, by name. */
+type JoinedColumns<V> = V extends JoinedValues ? V['columns'] : never;
 
 // A joined model's field as a column of the joined subquery: "Model.field", a name no table column has (checked).
 function joinedColumnName(model: string, field: string): string {

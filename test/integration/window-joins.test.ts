@@ -8,7 +8,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { Prisma } from '../../prisma/app/index.ts';
-import { conditions, expressions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { conditions, expressions, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 
@@ -108,5 +108,66 @@ describe('windows over a many-to-one join', () => {
     expect(() => windowQuery('Transaction').join('Transaction' as never, { accountId: 'id' } as never)).toThrow(/self-join/);
     expect(() => windowQuery('Transaction').joinedField('Account' as never, 'name' as never)).toThrow(/join Account first/);
     expect(() => windowQuery('Transaction').join('Account', { accountId: 'id' }).join('Account', { accountId: 'id' })).toThrow(/joined already/);
+  });
+});
+
+describe('a joined list of rows (joinValues)', () => {
+  const s = windowFunctions('SalesRecord');
+  const x = expressions('SalesRecord');
+  const targets = [
+    { region: 'north', target: new Prisma.Decimal('150.00'), since: new Date('2026-01-31T00:00:00Z') },
+    { region: 'south', target: new Prisma.Decimal('0.10'), since: new Date('2026-01-01T00:00:00Z') },
+  ];
+  const columns = { region: 'text', target: 'numeric', since: 'date' } as const;
+
+  beforeAll(async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      await client.query(`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES
+        ('north', '2026-01-30', 100.00), ('north', '2026-01-31', 80.00), ('south', '2026-01-30', 79.50), ('east', '2026-01-30', 5.00)`);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('a running total against a target given by the application equals the hand-written VALUES join', async () => {
+    const q = windowQuery('SalesRecord').joinValues('targets', columns, targets, { region: 'region' }, { kind: 'left' });
+    const target = q.joinedValue('targets', 'target');
+    const byRegion = windowSpec('SalesRecord').partitionBy('region').orderBy('saleDate');
+    const rows = await q
+      .select('id', 'region')
+      .selectExpr('target', target)
+      .selectExpr('since', q.joinedValue('targets', 'since'))
+      .window('w', byRegion)
+      .add('total', s.runningTotal('revenue'), 'w')
+      .selectExpr('left', x.sub(target, x.over(s.runningTotal('revenue'), 'w')))
+      .execute(db.prisma);
+    expectTypeOf(rows[0]!.target).toEqualTypeOf<Prisma.Decimal | null>();
+    expectTypeOf(rows[0]!.since).toEqualTypeOf<Date | null>();
+    const expected = await byHand(`
+      SELECT t.id::text, t.region, v.target, v.since::text AS since, v.target - SUM(t.revenue) OVER w AS "left"
+      FROM "SalesRecord" t LEFT JOIN (VALUES ('north', 150.00::numeric, '2026-01-31'::date), ('south', 0.10, '2026-01-01')) AS v(region, target, since)
+        ON t.region = v.region
+      WINDOW w AS (PARTITION BY t.region ORDER BY t."saleDate", t.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+      ORDER BY t.region, t."saleDate", t.id`);
+    expect(expected).toHaveLength(4);
+    expect(rows.map((r) => [String(r.id), r.region, text(r.target), r.since?.toISOString().slice(0, 10) ?? null, text(r.left)])).toEqual(
+      expected.map((r) => [r.id, r.region, decimal(r.target), r.since, decimal(r.left)]),
+    );
+    // The statement's text does not grow with the list: one bound array per column.
+    const one = windowQuery('SalesRecord').joinValues('targets', columns, targets.slice(0, 1), { region: 'region' }).select('id').toSql();
+    const two = windowQuery('SalesRecord').joinValues('targets', columns, targets, { region: 'region' }).select('id').toSql();
+    expect(one.text).toBe(two.text);
+  });
+
+  it('refuses repeated keys, values that do not fit their column, and unknown columns, before any SQL', () => {
+    expect(() => windowQuery('SalesRecord').joinValues('t', columns, [targets[0]!, targets[0]!], { region: 'region' })).toThrow(ValidationError);
+    expect(() => windowQuery('SalesRecord').joinValues('t', columns, [targets[0]!, targets[0]!], { region: 'region' })).toThrow(/repeats the key/);
+    expect(() => windowQuery('SalesRecord').joinValues('t', columns, [{ ...targets[0]!, target: 1.5 as never }], { region: 'region' })).toThrow(/expected a Prisma.Decimal/);
+    expect(() => windowQuery('SalesRecord').joinValues('t', columns, targets, { region: 'nope' as never })).toThrow(/not one of its columns/);
+    expect(() => windowQuery('SalesRecord').joinValues('t', columns, targets, { revenue: 'region' })).toThrow(/cannot be compared/);
+    expect(() => windowQuery('SalesRecord').joinValues('t', { region: 'json' as never }, [], { region: 'region' })).toThrow(WindowSpecError);
+    expect(() => windowQuery('SalesRecord').joinValues('bad name', columns, targets, { region: 'region' })).toThrow(/Invalid alias/);
   });
 });
