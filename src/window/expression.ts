@@ -132,6 +132,8 @@ export interface Expr<M extends ModelName, K extends SqlType = SqlType, N extend
   readonly windowNames: readonly string[];
   /** The grouped query whose group columns it reads (see `GroupedQuery.column`); `undefined` over a model's rows. */
   readonly scope: symbol | undefined;
+  /** Set on a calendar bucket (`bucket` / `dateTrunc`): how to bucket another value the same way (gap fill). */
+  readonly calendar?: CalendarBucket | undefined;
   /** How messages name it: `amount * 2`, `bucket(week, saleDate)`. */
   readonly label: string;
   /** Its SQL; `windows` resolves the named windows a window function in it refers to. */
@@ -184,7 +186,15 @@ export interface ExprParts<M extends ModelName, K extends SqlType, N extends boo
   readonly windowed?: boolean | undefined;
   readonly windowNames?: readonly string[] | undefined;
   readonly scope?: symbol | undefined;
+  readonly calendar?: CalendarBucket | undefined;
   readonly render: (windows?: NamedWindows) => Prisma.Sql;
+}
+
+/** A bucket expression's recipe: the unit, the type it buckets, and the bucket of any value of that type. */
+export interface CalendarBucket {
+  readonly unit: string;
+  readonly source: CalendarSqlType;
+  readonly of: (value: Prisma.Sql) => Prisma.Sql;
 }
 
 /** Freezes an expression node; the one constructor every expression goes through. */
@@ -197,6 +207,7 @@ export function makeExpr<M extends ModelName, K extends SqlType, N extends boole
     windowed: parts.windowed ?? false,
     windowNames: Object.freeze([...(parts.windowNames ?? [])]),
     scope: parts.scope,
+    ...(parts.calendar && { calendar: parts.calendar }),
     label: parts.label,
     render: parts.render,
   });

@@ -363,14 +363,17 @@ function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unk
   const common = { model, nullable: source.nullable, label, windowNames: [], scope: source.scope };
   if (source.sqlType === 'timestamptz') {
     const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.bucket options.timeZone', timeZone));
-    return makeExpr({ ...common, sqlType: 'timestamptz', render: () => instantBucketSql(bucket, source.render(), zone) });
+    const of = (value: Prisma.Sql) => instantBucketSql(bucket, value, zone);
+    return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of }, render: () => of(source.render()) });
   }
   if (timeZone !== undefined) {
     throw new WindowSpecError(`e.bucket(${source.label}): a ${source.sqlType} is already local time, so a timeZone cannot apply; drop it.`);
   }
   if (source.sqlType === 'date') {
     if (bucket === 'hour') throw new WindowSpecError(`e.bucket(${source.label}, 'hour'): a date has no hours.`);
-    return makeExpr({ ...common, sqlType: 'date', render: () => dateBucketSql(bucket, source.render()) });
+    const of = (value: Prisma.Sql) => dateBucketSql(bucket, value);
+    return makeExpr({ ...common, sqlType: 'date', calendar: { unit: bucket, source: 'date', of }, render: () => of(source.render()) });
   }
-  return makeExpr({ ...common, sqlType: 'timestamp', render: () => localBucketSql(bucket, source.render()) });
+  const of = (value: Prisma.Sql) => localBucketSql(bucket, value);
+  return makeExpr({ ...common, sqlType: 'timestamp', calendar: { unit: bucket, source: 'timestamp', of }, render: () => of(source.render()) });
 }

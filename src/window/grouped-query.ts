@@ -4,6 +4,7 @@ import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
 import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
+import { requireOptions } from '../validation/batch.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import { aliasRef, modelFields, tableRef, type FieldOf, type ModelName } from './catalog.ts';
 import type { Condition } from './conditions.ts';
@@ -20,6 +21,7 @@ import {
   type FieldSqlType,
   type SqlType,
 } from './expression.ts';
+import { calendarSeriesSql } from './calendar-series.ts';
 import { whereAll } from './filters.ts';
 import type { WindowFunction } from './functions.ts';
 import type { OrderKey } from './order-key.ts';
@@ -33,6 +35,10 @@ interface GroupColumn<M extends ModelName> {
   readonly value: Prisma.Sql;
   /** The column as the outer query reads it (`"alias"`), typed. */
   readonly column: AnyExpr<M>;
+  /** A key's expression (a calendar bucket can be gap-filled). */
+  readonly key?: AnyExpr<M> | undefined;
+  /** An aggregate's value for a filled, empty group: 0 for a count, else NULL (SQL's aggregate of no rows). */
+  readonly empty?: Prisma.Sql | undefined;
 }
 
 interface GroupedQueryProps<M extends ModelName> {
@@ -46,6 +52,8 @@ interface GroupedQueryProps<M extends ModelName> {
   readonly exprs: readonly { readonly alias: string; readonly expr: AnyExpr<M> }[];
   readonly orderBy: readonly OrderItem[];
   readonly limit?: number | undefined;
+  /** Gap fill: every bucket of the calendar key `alias` in a range, for every combination of the other keys. */
+  readonly fill?: { readonly alias: string; readonly series: Prisma.Sql } | undefined;
 }
 
 /**
@@ -104,7 +112,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     requireComparableType(key, `groupBy("${aliasOrField}")`);
     this.#assertNewAlias(aliasOrField, expr !== undefined);
     const column = this.#column(aliasOrField, key.sqlType, key.nullable);
-    return new GroupedQuery({ ...this.#props, keys: [...this.#props.keys, { alias: aliasOrField, value: key.render(), column }] });
+    return new GroupedQuery({ ...this.#props, keys: [...this.#props.keys, { alias: aliasOrField, value: key.render(), column, key }] });
   }
 
   /**
@@ -121,7 +129,33 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     }
     this.#assertNewAlias(alias, true);
     const column = this.#column(alias, fn.resultType, true);
-    return new GroupedQuery({ ...this.#props, aggregates: [...this.#props.aggregates, { alias, value: fn.render(Prisma.empty), column }] }) as never;
+    const empty = fn.name === 'count' ? Prisma.sql`0` : undefined;
+    return new GroupedQuery({ ...this.#props, aggregates: [...this.#props.aggregates, { alias, value: fn.render(Prisma.empty), column, empty }] }) as never;
+  }
+
+  /**
+   * Fills the gaps of a calendar key (a `groupBy(alias, e.bucket(...))`): every bucket overlapping `[from, to)`
+   * appears, for every combination of the other keys found in the rows, even where no row falls — `count` 0, other
+   * aggregates NULL — so windows over the groups see the calendar itself (`lag` is the previous *day*, a running
+   * total carries through empty days). Buckets come from `generate_series`, bucketed by the key's own expression;
+   * groups outside the range are left out (filter the rows with `where` too, so they are not grouped at all).
+   * ```ts
+   * q.groupBy('region').groupBy('day', e.bucket('saleDate', 'day')).aggregate('n', f.count())
+   *   .fill('day', { from: new Date('2026-01-01'), to: new Date('2026-02-01') })
+   * // WITH "grouped" AS (SELECT ... GROUP BY 1, 2) SELECT ... FROM (SELECT k."region", s.b AS "day", COALESCE(g."n", 0) AS "n"
+   * //   FROM (SELECT DISTINCT "region" FROM "grouped") AS k CROSS JOIN (SELECT DISTINCT ... FROM generate_series(...)) AS s
+   * //   LEFT JOIN "grouped" AS g ON ...) AS "groups" ORDER BY ...
+   * ```
+   */
+  fill<A extends keyof Cols & string>(alias: A, range: { readonly from: Date; readonly to: Date }): GroupedQuery<M, Row, Cols, W> {
+    const key = this.#props.keys.find((k) => k.alias === alias);
+    if (!key) throw new WindowSpecError(`fill("${alias}"): not a group key.`);
+    const calendar = key.key?.calendar;
+    if (!calendar) throw new WindowSpecError(`fill("${alias}"): only a calendar bucket key (groupBy(alias, e.bucket(...))) can be filled.`);
+    if (this.#props.fill) throw new WindowSpecError(`fill: "${this.#props.fill.alias}" is filled already; one calendar key can be.`);
+    const { from, to } = requireOptions(`fill("${alias}")`, range, ['from', 'to']);
+    const series = calendarSeriesSql(calendar, from, to, `fill("${alias}")`);
+    return new GroupedQuery({ ...this.#props, fill: { alias, series } });
   }
 
   /**
@@ -209,7 +243,10 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     }
     const inner = [...keys, ...aggregates].map((c) => Prisma.sql`${c.value} AS ${aliasRef(c.alias)}`);
     const positions = Prisma.raw(keys.map((_, i) => String(i + 1)).join(', '));
-    const groups = Prisma.sql`SELECT ${Prisma.join(inner, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))} GROUP BY ${positions}`;
+    const grouped = Prisma.sql`SELECT ${Prisma.join(inner, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))} GROUP BY ${positions}`;
+    const { fill } = this.#props;
+    const groups = fill ? this.#filledGroups(fill) : grouped;
+    const withClause = fill ? Prisma.sql`WITH "grouped" AS (${grouped}) ` : Prisma.empty;
     const outputs = [
       ...[...keys, ...aggregates].map((c) => Prisma.sql`${outputExprSql(c.column)} AS ${aliasRef(c.alias)}`),
       ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
@@ -219,7 +256,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
       windows.size === 0 ? Prisma.empty : Prisma.sql` WINDOW ${Prisma.join([...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`), ', ')}`;
     const order = Prisma.join(this.#resultOrder().map((item) => orderItemSql(model, item)), ', ');
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
-    return Prisma.sql`SELECT ${Prisma.join(outputs, ', ')} FROM (${groups}) AS "groups"${windowClause} ORDER BY ${order}${limit}`;
+    return Prisma.sql`${withClause}SELECT ${Prisma.join(outputs, ', ')} FROM (${groups}) AS "groups"${windowClause} ORDER BY ${order}${limit}`;
   }
 
   /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
@@ -249,6 +286,21 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     const given: OrderItem[] =
       orderBy.length > 0 || !window ? [...orderBy] : [...window.partitionKeys.map((key) => ({ key, direction: 'asc' as const })), ...window.orderItems];
     return withTiebreakers(given, keys.map((k) => k.column as OrderKey));
+  }
+
+  // The groups with the calendar key's gaps filled: the other keys' combinations × the series, left-joined to the
+  // groups of rows ("grouped", a CTE read twice).
+  #filledGroups(fill: { readonly alias: string; readonly series: Prisma.Sql }): Prisma.Sql {
+    const { keys, aggregates } = this.#props;
+    const others = keys.filter((k) => k.alias !== fill.alias).map((k) => aliasRef(k.alias));
+    const bucket = aliasRef(fill.alias);
+    const combinations = others.length === 0 ? Prisma.sql`(SELECT 1) AS k` : Prisma.sql`(SELECT DISTINCT ${Prisma.join(others, ', ')} FROM "grouped") AS k`;
+    const match = [...others.map((k) => Prisma.sql`g.${k} IS NOT DISTINCT FROM k.${k}`), Prisma.sql`g.${bucket} = s.b`];
+    const columns = [
+      ...keys.map((k) => (k.alias === fill.alias ? Prisma.sql`s.b AS ${bucket}` : Prisma.sql`k.${aliasRef(k.alias)} AS ${aliasRef(k.alias)}`)),
+      ...aggregates.map((a) => (a.empty ? Prisma.sql`COALESCE(g.${aliasRef(a.alias)}, ${a.empty}) AS ${aliasRef(a.alias)}` : Prisma.sql`g.${aliasRef(a.alias)} AS ${aliasRef(a.alias)}`)),
+    ];
+    return Prisma.sql`SELECT ${Prisma.join(columns, ', ')} FROM ${combinations} CROSS JOIN (${fill.series}) AS s LEFT JOIN "grouped" AS g ON ${Prisma.join(match, ' AND ')}`;
   }
 
   #column(alias: string, sqlType: SqlType, nullable: boolean): AnyExpr<M> {

@@ -148,6 +148,60 @@ describe('windows over groups equal the hand-written SUM(SUM(x)) OVER (...)', ()
   });
 });
 
+describe('gap fill: every bucket of a range, windows over the calendar', () => {
+  it('daily sums per region with empty days as count 0, a running total carried through them, lag = the previous day', async () => {
+    const day = e.bucket('saleDate', 'day');
+    const q = groupedQuery('SalesRecord')
+      .groupBy('region')
+      .groupBy('day', day)
+      .aggregate('dayRevenue', f.sum('revenue'))
+      .aggregate('sales', f.count())
+      .fill('day', { from: new Date('2026-01-29T00:00:00Z'), to: new Date('2026-02-04T00:00:00Z') });
+    const byDay = q.overGroups().partitionBy(q.column('region')).orderBy(q.column('day'));
+    const rows = await q.add('running', f.sum(q.column('dayRevenue')), byDay).add('previousSales', f.lag(q.column('sales')), byDay).execute(db.prisma);
+    const expected = await byHand(`
+      WITH g AS (SELECT region, "saleDate" AS day, SUM(revenue) AS rev, count(*) AS n FROM "SalesRecord" GROUP BY 1, 2)
+      SELECT k.region, s.day::date::text AS day, g.rev, COALESCE(g.n, 0) AS n,
+        SUM(g.rev) OVER (PARTITION BY k.region ORDER BY s.day) AS running,
+        lag(COALESCE(g.n, 0)) OVER (PARTITION BY k.region ORDER BY s.day) AS prev
+      FROM (SELECT DISTINCT region FROM g) k CROSS JOIN generate_series('2026-01-29'::timestamp, '2026-02-03'::timestamp, interval '1 day') AS s(day)
+      LEFT JOIN g ON g.region = k.region AND g.day = s.day::date
+      ORDER BY k.region, s.day`);
+    expect(expected).toHaveLength(12); // 2 regions × 6 days
+    expect(rows.map((r) => [r.region, text(r.day), text(r.dayRevenue), String(r.sales), text(r.running), r.previousSales === null ? null : String(r.previousSales)])).toEqual(
+      expected.map((r) => [r.region, r.day, decimalText(r.rev), r.n, decimalText(r.running), r.prev]),
+    );
+    expect(rows.filter((r) => r.sales === 0n).length).toBeGreaterThan(0);
+  });
+
+  it('hourly buckets of Europe/Berlin across the 23-hour DST day equal bucketTotals with fill zero', async () => {
+    const t = expressions('Transaction');
+    const g = windowFunctions('Transaction');
+    const range = { from: new Date('2026-03-28T23:00:00Z'), to: new Date('2026-03-29T22:00:00Z') }; // the 23-hour local day
+    const q = groupedQuery('Transaction')
+      .groupBy('accountId')
+      .groupBy('hour', t.bucket('createdAt', 'hour', { timeZone: 'Europe/Berlin' }))
+      .aggregate('total', g.sum('amount'))
+      .aggregate('entries', g.count())
+      .fill('hour', range);
+    const rows = await q.execute(db.prisma);
+    const { TransactionRepository } = await import('../../prisma/app/index.ts');
+    const buckets = await new TransactionRepository(db.prisma).bucketTotals({ partitions: [1, 2], bucket: 'hour', timeZone: 'Europe/Berlin', fill: 'zero', carry: false, ...range });
+    expect(rows).toHaveLength(2 * 23);
+    expect(rows.map((r) => [r.accountId, r.hour.getTime(), String(r.entries), r.total === null ? '0' : r.total.toFixed()])).toEqual(
+      buckets.map((b) => [b.key, b.bucketStart.getTime(), String(b.count), b.sum.toFixed()]),
+    );
+  });
+
+  it('is refused for a key that is not a calendar bucket, and for a range that is empty or not Dates', () => {
+    const q = groupedQuery('SalesRecord').groupBy('region').groupBy('day', e.bucket('saleDate', 'day')).aggregate('n', f.count());
+    expect(() => q.fill('region', { from: new Date(0), to: new Date(1) })).toThrow(/only a calendar bucket key/);
+    expect(() => q.fill('day', { from: new Date('2026-02-01'), to: new Date('2026-01-01') })).toThrow(/must be after from/);
+    expect(() => q.fill('day', { from: 'x' as never, to: new Date() })).toThrow(/valid Dates/);
+    expect(() => q.fill('day', { from: new Date('2000-01-01'), to: new Date('9000-01-01') })).toThrow(/too long/);
+  });
+});
+
 describe('refused before any SQL', () => {
   it('windows, aggregates and aliases that do not fit the groups', () => {
     const q = groupedQuery('SalesRecord').groupBy('region').aggregate('dayRevenue', f.sum('revenue'));
