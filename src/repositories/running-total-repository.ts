@@ -31,6 +31,7 @@ import { requireStreamOptions } from '../validation/stream-options.ts';
 import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
 import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
+import { withRetry } from '../retry/retry.ts';
 import type {
   BalanceOptions,
   BucketTotal,
@@ -284,9 +285,11 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * `through` = the start of today); each checkpoint is computed from the one before it plus the rows between.
    *
    * Exact by construction: the ledger's triggers (`balanceCheckpointsSql`, in a migration; refused without them)
-   * delete every checkpoint a later write reaches back to, and this method takes `LOCK TABLE ... IN SHARE MODE`
-   * for its transaction (READ COMMITTED), so it waits for writers in flight and blocks new ones while it computes
-   * (reads go on). `timeoutMs` (default 60,000) bounds the transaction.
+   * delete every checkpoint a later write reaches back to. This method runs in a SERIALIZABLE transaction of its
+   * own (a repository on a transaction client is refused) whose first statement is `LOCK TABLE ... IN SHARE MODE`:
+   * it waits for writers in flight and keeps new ones waiting while it computes (reads go on), its snapshot follows
+   * the lock, and SERIALIZABLE writers are ordered with it by PostgreSQL (a conflict is retried, up to 5 attempts).
+   * The triggers refuse REPEATABLE READ writers. `timeoutMs` (default 60,000) bounds each attempt.
    * ```ts
    * await repo.writeCheckpoints({ through: new Date('2026-11-26T00:00:00Z') }); // { written: 190 }
    * // LOCK TABLE "Transaction" IN SHARE MODE;
@@ -307,25 +310,27 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const timeoutMs = opts.timeoutMs === undefined ? 60_000 : requirePositiveInt('options.timeoutMs', opts.timeoutMs, 86_400_000);
     const plan = planFromOptions(def, { partitions: opts.partitions }, 'partition');
     const { triggers } = checkpointTriggerNames(checkpoints);
-    return inTransaction(
-      this.db,
-      async (tx) => {
-        const [state] = await queryRows<{ installed: number; isolation: string }>(tx, compileCheckpointGuard(def.model, triggers));
-        if (state!.installed !== triggers.length) {
-          throw new WindowSpecError(
-            `writeCheckpoints: ${def.model} lacks the triggers that keep checkpoints exact (${triggers.join(', ')}); ` +
-              'add the SQL of balanceCheckpointsSql(...) to a migration.',
-          );
-        }
-        if (state!.isolation !== 'read committed') {
-          throw new WindowSpecError(`writeCheckpoints reads after taking its lock, which needs READ COMMITTED; this transaction is ${state!.isolation}.`);
-        }
-        await executeStatement(tx, compileShareLock(def.model));
-        const [result] = await queryRows<{ written: bigint | number }>(tx, compileWriteCheckpoints(plan, checkpoints, through));
-        return { written: Number(result!.written) };
-      },
-      { isolationLevel: 'ReadCommitted', timeoutMs },
-    );
+    if (!isRootClient(this.db)) {
+      throw new WindowSpecError('writeCheckpoints runs in a transaction of its own (its lock must come before its snapshot): build the repository on the PrismaClient, not a transaction client.');
+    }
+    const run = () =>
+      inTransaction(
+        this.db,
+        async (tx) => {
+          await executeStatement(tx, compileShareLock(def.model)); // first: the snapshot is taken after it
+          const [state] = await queryRows<{ installed: number }>(tx, compileCheckpointGuard(def.model, triggers));
+          if (state!.installed !== triggers.length) {
+            throw new WindowSpecError(
+              `writeCheckpoints: ${def.model} lacks the enabled triggers that keep checkpoints exact (${triggers.join(', ')}); ` +
+                'add the SQL of balanceCheckpointsSql(...) to a migration.',
+            );
+          }
+          const [result] = await queryRows<{ written: bigint | number }>(tx, compileWriteCheckpoints(plan, checkpoints, through));
+          return { written: Number(result!.written) };
+        },
+        { isolationLevel: 'Serializable', timeoutMs },
+      );
+    return withRetry(run);
   }
 
   private async balances(plan: RunningTotalPlan<M>, at: Date | undefined): Promise<PartitionBalance<Key>[]> {

@@ -64,14 +64,13 @@ export function compileWriteCheckpoints<M extends ModelName>(plan: RunningTotalP
 }
 
 /**
- * How many of the invalidating triggers (see `balanceCheckpointsSql`) are installed and enabled on the ledger, and
- * the transaction's isolation level: `writeCheckpoints` refuses to store balances that a later write could make
- * stale, or to read them from a snapshot older than its lock.
+ * How many of the invalidating triggers (see `balanceCheckpointsSql`) are installed and enabled (in normal
+ * sessions: `O`, or always: `A`) on the ledger: `writeCheckpoints` refuses to store balances that a later write
+ * could make stale.
  */
 export function compileCheckpointGuard(ledger: ModelName, triggerNames: readonly string[]): Prisma.Sql {
-  return Prisma.sql`SELECT (SELECT count(*)::int FROM pg_trigger
-      WHERE tgrelid = CAST(${textValue(tableRef(ledger).text)} AS regclass) AND tgname = ANY(CAST(${[...triggerNames]} AS text[])) AND tgenabled <> 'D') AS installed,
-    current_setting('transaction_isolation') AS isolation`;
+  return Prisma.sql`SELECT count(*)::int AS installed FROM pg_trigger
+    WHERE tgrelid = CAST(${textValue(tableRef(ledger).text)} AS regclass) AND tgname = ANY(CAST(${[...triggerNames]} AS text[])) AND tgenabled IN ('O', 'A')`;
 }
 
 /**
@@ -100,7 +99,9 @@ function balanceSql<M extends ModelName>(plan: RunningTotalPlan<M>, at: Date | u
   const order = Prisma.sql`l.${columnRef(model, plan.orderBy)}`;
   const conditions = [
     ...plan.partitionBy.map((field, i) => Prisma.sql`l.${columnRef(model, field)} = keys.${aliasRef(`k${i}`)}`),
-    Prisma.sql`${order} > COALESCE(c."through", CAST('-infinity' AS ${Prisma.raw(scalarTypeOf(model, plan.orderBy))}))`,
+    // After the checkpoint; `>=` on the index with the strict test beside it, so a row at -infinity is summed too.
+    Prisma.sql`${order} >= COALESCE(c."through", CAST('-infinity' AS ${Prisma.raw(scalarTypeOf(model, plan.orderBy))}))`,
+    Prisma.sql`(c."through" IS NULL OR ${order} > c."through")`,
     ...(at ? [Prisma.sql`${order} <= ${typedColumnValue(path, model, plan.orderBy, at)}`] : []),
   ];
   const tail = Prisma.sql`(SELECT SUM(l.${columnRef(model, plan.amount)}) FROM ${tableRef(model)} l WHERE ${Prisma.join(conditions, ' AND ')})`;

@@ -48,9 +48,15 @@ export function checkpointTriggersSql(ledger: ModelName, orderBy: string, checkp
   const columns = [...keys, order].join(', ');
   const [onInsert, onUpdate, onDelete, onTruncate] = triggers.map(quote) as [string, string, string, string];
   return `-- Balance checkpoints of ${table} in ${target} stay exact: a write that reaches back to or before a checkpoint
--- deletes it (and the partition's later ones); balances are then summed from the checkpoint before it.
-CREATE OR REPLACE FUNCTION ${fnRef}() RETURNS trigger LANGUAGE plpgsql AS $$
+-- deletes it (and the partition's later ones); balances are then summed from the checkpoint before it. A REPEATABLE
+-- READ writer is refused: its snapshot could predate a checkpoint it would then fail to delete (writeCheckpoints
+-- runs SERIALIZABLE, so SERIALIZABLE writers are ordered with it, and READ COMMITTED ones wait for its lock).
+CREATE OR REPLACE FUNCTION ${fnRef}() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
+  IF current_setting('transaction_isolation') = 'repeatable read' THEN
+    RAISE EXCEPTION 'writes to ${table.replaceAll("'", "''")} run at READ COMMITTED or SERIALIZABLE, not REPEATABLE READ: its balance checkpoints could go stale'
+      USING ERRCODE = 'feature_not_supported';
+  END IF;
   IF TG_OP = 'TRUNCATE' THEN
     DELETE FROM ${target};
   ELSIF TG_OP = 'INSERT' THEN
@@ -67,6 +73,8 @@ CREATE TRIGGER ${onInsert} AFTER INSERT ON ${table} REFERENCING NEW TABLE AS new
 CREATE TRIGGER ${onUpdate} AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fnRef}();
 CREATE TRIGGER ${onDelete} AFTER DELETE ON ${table} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fnRef}();
 CREATE TRIGGER ${onTruncate} AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION ${fnRef}();
+-- Also when rows are applied by logical replication (session_replication_role = replica).
+ALTER TABLE ${table} ENABLE ALWAYS TRIGGER ${onInsert}, ENABLE ALWAYS TRIGGER ${onUpdate}, ENABLE ALWAYS TRIGGER ${onDelete}, ENABLE ALWAYS TRIGGER ${onTruncate};
 `;
 }
 

@@ -227,21 +227,74 @@ describe('writeCheckpoints', () => {
     expect(await libraryCents(repo, through)).toEqual(await referenceCents(through));
   });
 
-  it('refuses without the triggers, inside a REPEATABLE READ transaction, and with bad options', async () => {
+  it('a SERIALIZABLE writer whose snapshot predates a checkpoint fails (40001) instead of leaving it stale', async () => {
+    await loadLedger(13, 50);
+    const repo = new TransactionRepository(db.prisma);
+    const through = new Date(START + 20 * 86_400_000);
+    const writer = new pg.Client({ connectionString: db.url });
+    writer.on('error', () => {});
+    await writer.connect();
+    try {
+      await writer.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await writer.query('SELECT count(*) FROM "Transaction"'); // the writer's snapshot: before the checkpoint
+      await repo.writeCheckpoints({ through, partitions: [1] });
+      const written = writer
+        .query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (1, 7.00, '2026-01-01 00:00:00.25+00')`)
+        .then(() => writer.query('COMMIT'));
+      await expect(written).rejects.toMatchObject({ code: '40001' });
+    } finally {
+      await writer.query('ROLLBACK').catch(() => {});
+      await writer.end();
+    }
+    expect(await libraryCents(repo, through)).toEqual(await referenceCents(through));
+    // Retried, as a serialization failure is meant to be, the write lands and the checkpoint goes.
+    await withPg((client) => client.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (1, 7.00, '2026-01-01 00:00:00.25+00')`));
+    expect(await libraryCents(repo, through)).toEqual(await referenceCents(through));
+  });
+
+  it('the triggers refuse REPEATABLE READ writers, whose snapshot could hide a checkpoint', async () => {
+    const repo = new TransactionRepository(db.prisma);
+    await expect(
+      repo.insertMany([{ accountId: 1, amount: '1.00', createdAt: new Date(START) }], { isolationLevel: 'RepeatableRead', retry: false }),
+    ).rejects.toThrow(/REPEATABLE READ: its balance checkpoints could go stale/);
+    await expect(
+      repo.insertMany([{ accountId: 1, amount: '1.00', createdAt: new Date(START) }], { isolationLevel: 'RepeatableRead', retry: false }),
+    ).rejects.toBeInstanceOf(LedgerError);
+    expect(await referenceCents()).toEqual(new Map(ACCOUNTS.map((a) => [a, 0n])));
+  });
+
+  it('refuses without enabled triggers, on a transaction client, and with bad options', async () => {
     const repo = new TransactionRepository(db.prisma);
     await expect(repo.writeCheckpoints({ through: new Date('nope') })).rejects.toThrow(ValidationError);
     await expect(repo.writeCheckpoints({} as never)).rejects.toThrow(/options.through: is required/);
-    await expect(
-      transaction(db.prisma, (tx) => new TransactionRepository(tx).writeCheckpoints({ through: new Date(START) }), { isolationLevel: 'RepeatableRead' }),
-    ).rejects.toThrow(/needs READ COMMITTED/);
-    await withPg((client) => client.query('ALTER TABLE "Transaction" DISABLE TRIGGER transaction_checkpoints_after_update'));
-    try {
-      await expect(repo.writeCheckpoints({ through: new Date(START) })).rejects.toThrow(/lacks the triggers/);
-      await expect(repo.writeCheckpoints({ through: new Date(START) })).rejects.toBeInstanceOf(LedgerError);
-      expect(await checkpointCount()).toBe(0);
-    } finally {
-      await withPg((client) => client.query('ALTER TABLE "Transaction" ENABLE TRIGGER transaction_checkpoints_after_update'));
+    await expect(transaction(db.prisma, (tx) => new TransactionRepository(tx).writeCheckpoints({ through: new Date(START) }))).rejects.toThrow(
+      /transaction of its own/,
+    );
+    for (const state of ['DISABLE TRIGGER', 'ENABLE REPLICA TRIGGER']) {
+      await withPg((client) => client.query(`ALTER TABLE "Transaction" ${state} transaction_checkpoints_after_update`));
+      try {
+        await expect(repo.writeCheckpoints({ through: new Date(START) }), state).rejects.toThrow(/lacks the enabled triggers/);
+        await expect(repo.writeCheckpoints({ through: new Date(START) })).rejects.toBeInstanceOf(LedgerError);
+        expect(await checkpointCount()).toBe(0);
+      } finally {
+        await withPg((client) => client.query('ALTER TABLE "Transaction" ENABLE ALWAYS TRIGGER transaction_checkpoints_after_update'));
+      }
     }
+  });
+
+  it('a row at -infinity counts, and replicated writes (session_replication_role = replica) still invalidate', async () => {
+    await withPg((client) => client.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (2, 100.00, '-infinity'), (2, 7.00, '2026-01-03 00:00:00+00')`));
+    const repo = new TransactionRepository(db.prisma);
+    const at = new Date(START + 5 * 86_400_000);
+    expect(await libraryCents(repo, at)).toEqual(await referenceCents(at));
+    await repo.writeCheckpoints({ through: at, partitions: [2] });
+    expect(await libraryCents(repo, at)).toEqual(await referenceCents(at));
+    await withPg(async (client) => {
+      await client.query("SET session_replication_role = 'replica'");
+      await client.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (2, 1.00, '2026-01-02 00:00:00+00')`);
+    });
+    expect(await checkpointCount()).toBe(0);
+    expect(await libraryCents(repo, at)).toEqual(await referenceCents(at));
   });
 
   it('checks the checkpoint model against the ledger before any SQL', () => {
