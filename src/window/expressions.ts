@@ -54,6 +54,23 @@ type ShiftableOperand<M extends ModelName> =
 /** `end - start`: an interval, or a number of days between dates. */
 type ElapsedType<K extends SqlType> = K extends 'date' ? 'int4' : 'interval';
 
+/** The one type operands of one kind are rendered in (`coalesce`, `caseWhen`): numbers widened as arithmetic does. */
+type CommonType<A extends SqlType, B extends SqlType> = [A | B] extends [NumericSqlTypeOf] ? ArithmeticType<A, B> : A;
+type NumericSqlTypeOf = 'int4' | 'int8' | 'numeric' | 'float4' | 'float8';
+
+// Casts PostgreSQL has whose result does not depend on the session: numbers among themselves, anything to text (but
+// an instant or an interval, printed in the session's zone or IntervalStyle), text to anything but an instant,
+// booleans and integers, dates and timestamps.
+function castAllowed(from: SqlType, to: SqlType): boolean {
+  if (from === to) return true;
+  const numeric = ['int4', 'int8', 'numeric', 'float4', 'float8'];
+  if (numeric.includes(from) && numeric.includes(to)) return true;
+  if (to === 'text') return !['timestamptz', 'interval', 'other'].includes(from);
+  if (from === 'text') return to !== 'timestamptz';
+  if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return true;
+  return (from === 'date' && to === 'timestamp') || (from === 'timestamp' && to === 'date');
+}
+
 const ARITHMETIC = { add: '+', sub: '-', mul: '*', div: '/' } as const;
 
 /**
@@ -133,9 +150,12 @@ export function expressions<M extends ModelName>(model: M) {
     cast<X extends Operand<M>, T extends CastType>(x: X, type: T): Expr<M, T, OperandNullable<M, X>> {
       const source = operand(x, 'e.cast');
       if (!(CAST_TYPES as readonly string[]).includes(type)) throw new WindowSpecError(`e.cast: unknown type ${describe(type)}; use one of ${CAST_TYPES.join(', ')}.`);
-      const zoned = (a: SqlType, b: SqlType) => (a === 'timestamptz' && (b === 'timestamp' || b === 'date')) || (b === 'timestamptz' && (a === 'timestamp' || a === 'date'));
+      const zoned = (a: SqlType, b: SqlType) => (a === 'timestamptz' && ['timestamp', 'date', 'text'].includes(b)) || (b === 'timestamptz' && ['timestamp', 'date', 'text'].includes(a));
       if (zoned(source.sqlType, type)) {
-        throw new WindowSpecError(`e.cast(${source.label}, '${type}'): between an instant and a wall-clock type the session's TimeZone decides the result; use e.bucket or e.dateTrunc with a timeZone.`);
+        throw new WindowSpecError(`e.cast(${source.label}, '${type}'): between an instant and a wall-clock type or text the session's TimeZone decides the result; use e.bucket or e.dateTrunc with a timeZone.`);
+      }
+      if (!castAllowed(source.sqlType, type)) {
+        throw new WindowSpecError(`e.cast(${source.label}, '${type}'): PostgreSQL has no cast from ${source.sqlType} to ${type} (or its result would depend on the session).`);
       }
       return makeExpr({
         model,
@@ -152,12 +172,12 @@ export function expressions<M extends ModelName>(model: M) {
      * `COALESCE(a, b, ...)`: the first non-NULL value. Operands must be of one kind (numbers with numbers, ...);
      * numbers of different types are cast to a common one. NULL only when every operand can be.
      */
-    coalesce<X extends Operand<M>, Y extends Operand<M>>(first: X, ...rest: [Y, ...Y[]]): Expr<M, OperandType<M, X>, OperandNullable<M, Y>> {
+    coalesce<X extends Operand<M>, Y extends Operand<M>>(first: X, ...rest: [Y, ...Y[]]): Expr<M, CommonType<OperandType<M, X>, OperandType<M, Y>>, OperandNullable<M, Y>> {
       const parts = [first, ...rest].map((x, i) => operand(x, `e.coalesce argument ${i + 1}`));
       const type = commonType(parts, 'e.coalesce');
       return makeExpr({
         model,
-        sqlType: type as OperandType<M, X>,
+        sqlType: type as CommonType<OperandType<M, X>, OperandType<M, Y>>,
         nullable: parts.every((p) => p.nullable) as OperandNullable<M, Y>,
         label: `coalesce(${parts.map((p) => p.label).join(', ')})`,
         windowed: parts.some((p) => p.windowed),
@@ -236,19 +256,32 @@ export function expressions<M extends ModelName>(model: M) {
     },
     /**
      * `x + by` (or `x - by` with `back`): an instant, wall-clock timestamp, time of day or interval moved by an
-     * interval, keeping its type. (A date moved by an interval would become a timestamp: bucket or cast it first.)
+     * interval, keeping its type. An instant moves along the calendar of `timeZone` (an IANA name, default `UTC`):
+     * a day is 23 or 25 hours across a DST change there, never the session's idea of it. (A date moved by an
+     * interval would become a timestamp: bucket or cast it first.)
      * ```ts
-     * e.shift('createdAt', e.interval('1 day')) // ("createdAt" + CAST($1 AS interval))
+     * e.shift('createdAt', e.interval('1 day')) // ((("createdAt" AT TIME ZONE CAST($1 AS text)) + CAST($2 AS interval)) AT TIME ZONE CAST($3 AS text))
      * ```
      */
-    shift<X extends ShiftableOperand<M>, Y extends Operand<M>>(x: X, by: Y, options: { readonly back?: boolean | undefined } = {}): Expr<M, OperandType<M, X>, Or<OperandNullable<M, X>, OperandNullable<M, Y>>> {
+    shift<X extends ShiftableOperand<M>, Y extends Operand<M>>(
+      x: X,
+      by: Y,
+      options: { readonly back?: boolean | undefined; readonly timeZone?: string | undefined } = {},
+    ): Expr<M, OperandType<M, X>, Or<OperandNullable<M, X>, OperandNullable<M, Y>>> {
       const source = operand(x, 'e.shift');
       const distance = operand(by, 'e.shift');
       requireType(source, ['timestamptz', 'timestamp', 'time', 'timetz', 'interval'] as SqlType[], 'e.shift');
       requireType(distance, ['interval'] as SqlType[], 'e.shift');
-      const { back } = requireOptions('e.shift options', options, ['back']);
+      const { back, timeZone } = requireOptions('e.shift options', options, ['back', 'timeZone']);
       if (back !== undefined && typeof back !== 'boolean') throw new WindowSpecError(`e.shift options.back must be a boolean, got ${describe(back)}.`);
+      if (timeZone !== undefined && source.sqlType !== 'timestamptz') throw new WindowSpecError(`e.shift(${source.label}): a ${source.sqlType} has no time zone; drop timeZone.`);
+      const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.shift options.timeZone', timeZone));
       const sign = Prisma.raw(back ? '-' : '+');
+      // An instant plus an interval counts days and months in the session's zone: moved in `zone`'s calendar instead.
+      const moved = (w?: NamedWindows) =>
+        source.sqlType === 'timestamptz'
+          ? Prisma.sql`(((${source.render(w)} AT TIME ZONE ${zone}) ${sign} ${distance.render(w)}) AT TIME ZONE ${zone})`
+          : Prisma.sql`(${source.render(w)} ${sign} ${distance.render(w)})`;
       return makeExpr({
         model,
         sqlType: source.sqlType as OperandType<M, X>,
@@ -257,7 +290,7 @@ export function expressions<M extends ModelName>(model: M) {
         windowed: source.windowed || distance.windowed,
         windowNames: windowNames(source, distance),
         scope: scopeOf([source, distance]),
-        render: (w) => Prisma.sql`(${source.render(w)} ${sign} ${distance.render(w)})`,
+        render: moved,
       });
     },
     /**
@@ -271,7 +304,7 @@ export function expressions<M extends ModelName>(model: M) {
     caseWhen<X extends Operand<M>, Y extends Operand<M> | undefined = undefined>(
       branches: readonly (readonly [Condition<M>, X])[],
       otherwise?: Y,
-    ): Expr<M, OperandType<M, X>, Y extends Operand<M> ? Or<OperandNullable<M, X>, OperandNullable<M, Y>> : true> {
+    ): Expr<M, Y extends Operand<M> ? CommonType<OperandType<M, X>, OperandType<M, Y>> : CommonType<OperandType<M, X>, OperandType<M, X>>, Y extends Operand<M> ? Or<OperandNullable<M, X>, OperandNullable<M, Y>> : true> {
       if (!Array.isArray(branches) || branches.length === 0) throw new WindowSpecError('e.caseWhen needs at least one [condition, value] branch.');
       const whens = branches.map((branch, i) => {
         if (!Array.isArray(branch) || branch.length !== 2) throw new WindowSpecError(`e.caseWhen branch ${i + 1}: expected [condition, value].`);
@@ -283,7 +316,7 @@ export function expressions<M extends ModelName>(model: M) {
       const elseSql = (w?: NamedWindows) => (fallback ? Prisma.sql` ELSE ${castTo(fallback, type, w)}` : Prisma.empty);
       return makeExpr({
         model,
-        sqlType: type as OperandType<M, X>,
+        sqlType: type as never,
         nullable: (!fallback || values.some((v) => v.nullable)) as Y extends Operand<M> ? Or<OperandNullable<M, X>, OperandNullable<M, Y>> : true,
         label: `case(${values.map((v) => v.label).join(', ')})`,
         windowed: values.some((v) => v.windowed),

@@ -184,6 +184,35 @@ export function hasIntervalOffset(bound: FrameBound): boolean {
   return typeof offset === 'object';
 }
 
+/**
+ * A frame whose interval offsets have a fixed length: days and weeks written as hours, so that a RANGE along an
+ * instant (`timestamptz`) key measures the same whatever the session's zone (PostgreSQL adds days in the session's
+ * calendar). Undefined when an offset counts months or years, which have no fixed length.
+ * ```ts
+ * fixedLengthFrame({ mode: 'RANGE', start: { preceding: { interval: '7 days' } }, end: 'CURRENT ROW' })
+ * // { mode: 'RANGE', start: { preceding: { interval: '168 hours' } }, end: 'CURRENT ROW' }
+ * ```
+ */
+export function fixedLengthFrame(frame: Frame): Frame | undefined {
+  const fixed = (bound: FrameBound): FrameBound | undefined => {
+    if (typeof bound !== 'object') return bound;
+    const [side, offset] = 'preceding' in bound ? (['preceding', bound.preceding] as const) : (['following', bound.following] as const);
+    if (typeof offset !== 'object') return bound;
+    const parts = offset.interval.trim().split(/\s+(?=\d)/).map((part) => {
+      const [amount, unit] = part.trim().split(/\s+/) as [string, string];
+      const lower = unit.toLowerCase();
+      if (lower.startsWith('month') || lower.startsWith('year')) return undefined;
+      const hours = lower.startsWith('day') ? 24 : lower.startsWith('week') ? 168 : undefined;
+      return hours === undefined ? part : `${new Prisma.Decimal(amount).mul(hours).toFixed()} hours`;
+    });
+    if (parts.some((part) => part === undefined)) return undefined;
+    return Object.freeze({ [side]: Object.freeze({ interval: parts.join(' ') }) }) as FrameBound;
+  };
+  const start = fixed(frame.start);
+  const end = fixed(frame.end);
+  return start === undefined || end === undefined ? undefined : Object.freeze({ ...frame, start, end });
+}
+
 /** True when a bound's offset is `Infinity` (a RANGE distance along a numeric or float key). */
 export function hasInfiniteOffset(bound: FrameBound): boolean {
   if (typeof bound !== 'object') return false;

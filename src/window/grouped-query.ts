@@ -254,7 +254,16 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     ];
     const windowClause =
       windows.size === 0 ? Prisma.empty : Prisma.sql` WINDOW ${Prisma.join([...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`), ', ')}`;
-    const order = Prisma.join(this.#resultOrder().map((item) => orderItemSql(model, item)), ', ');
+    // A bare name in ORDER BY would mean the output column of that name, which for an instant, a timetz or an interval
+    // is its converted reading (text for an interval): group columns are ordered by the groups' own column.
+    const groupColumns = new Map<unknown, string>([...keys, ...aggregates].map((c) => [c.column, c.alias]));
+    const order = Prisma.join(
+      this.#resultOrder().map((item) => {
+        const alias = groupColumns.get(item.key);
+        return orderItemSql(model, item, alias === undefined ? undefined : Prisma.sql`"groups".${aliasRef(alias)}`);
+      }),
+      ', ',
+    );
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
     return Prisma.sql`${withClause}SELECT ${Prisma.join(outputs, ', ')} FROM (${groups}) AS "groups"${windowClause} ORDER BY ${order}${limit}`;
   }

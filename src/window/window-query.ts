@@ -14,6 +14,9 @@ import type { WindowFunction } from './functions.ts';
 import {
   constantParam,
   fieldExpr,
+  fieldSqlType,
+  typedConstant,
+  type SqlType,
   kindOf,
   makeExpr,
   outputExprSql,
@@ -427,7 +430,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (!RESULT_OPERATORS.includes(operator)) {
       throw new WindowSpecError(`Unknown operator "${String(operator)}": use one of ${RESULT_OPERATORS.join(' ')}.`);
     }
-    const condition = Prisma.sql`${aliasRef(alias)} ${Prisma.raw(operator)} ${resultValue(`whereResult(${alias})`, value)}`;
+    const condition = Prisma.sql`${aliasRef(alias)} ${Prisma.raw(operator)} ${this.#resultConstant(alias, value)}`;
     return new WindowQuery({ ...this.#props, resultFilters: [...(this.#props.resultFilters ?? []), condition] });
   }
 
@@ -446,6 +449,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       throw new WindowSpecError(`orderByResult("${String(alias)}"): no output of that name. Outputs: ${this.#outputAliases().join(', ')}.`);
     }
     if (direction !== 'asc' && direction !== 'desc') throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+    if (this.#outputType(alias) === 'interval') {
+      throw new WindowSpecError(`orderByResult("${alias}"): an interval is output as ISO 8601 text, which does not sort as the interval; order by an expression of it (e.g. its epoch seconds via e.cast) instead.`);
+    }
     return new WindowQuery({ ...this.#props, resultOrder: [...(this.#props.resultOrder ?? []), { alias, direction }] });
   }
 
@@ -584,6 +590,25 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       ...(this.#props.exprs ?? []).map(({ alias, expr }) => Prisma.sql`${outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
       ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
     ];
+  }
+
+  // The SQL type of an output as the outer query sees it (see `readAs`): instants as UTC wall time, so `timestamp`.
+  #outputType(alias: string): SqlType | undefined {
+    const { model, columns, functions, exprs = [] } = this.#props;
+    const type = columns.includes(alias)
+      ? fieldSqlType(model, alias)
+      : (functions.find((f) => f.alias === alias)?.fn.resultType ?? exprs.find((e) => e.alias === alias)?.expr.sqlType);
+    return type === 'timestamptz' ? 'timestamp' : type;
+  }
+
+  // A value compared with an output: dates and times bound in the output's own type (a `time` or `timetz` output
+  // cannot be compared with a timestamp), everything else typed by its JavaScript type.
+  #resultConstant(alias: string, value: unknown): Prisma.Sql {
+    const type = this.#outputType(alias);
+    const path = `whereResult(${alias})`;
+    if (type === 'interval') throw new WindowSpecError(`${path}: an interval is output as ISO 8601 text; compare it inside an expression (e.g. e.elapsed(...) with e.interval(...) in a caseWhen).`);
+    if (type === 'timestamp' || type === 'date' || type === 'time' || type === 'timetz') return typedConstant(path, value, type);
+    return resultValue(path, value);
   }
 
   #outputAliases(): string[] {

@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { isNumericType, type Operand } from './expression.ts';
-import { frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+import { fixedLengthFrame, frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, sameOrderKey, type OrderKey } from './order-key.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -222,7 +222,9 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
       parts.push(Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((k) => orderKeySql(model, k)), ', ')}`);
     }
     parts.push(Prisma.sql`ORDER BY ${Prisma.join(this.effectiveOrder(options).map((item) => orderItemSql(model, item)), ', ')}`);
-    if (options.frame !== false) parts.push(frameSql(frame));
+    // Along an instant, interval offsets are written with a fixed length (see fixedLengthFrame), checked above.
+    const alongInstant = frame.mode === 'RANGE' && orderBy.length === 1 && orderKeyExpr(model, orderBy[0]!.key).sqlType === 'timestamptz';
+    if (options.frame !== false) parts.push(frameSql(alongInstant ? fixedLengthFrame(frame)! : frame));
     return Prisma.join(parts, ' ');
   }
 }
@@ -243,6 +245,12 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
   const where = `A RANGE offset is a distance along the ORDER BY key ${model}.${orderKeyLabel(key)} (${type})`;
   if (['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval'].includes(type)) {
     if (numeric) throw new WindowSpecError(`${where}: use an interval such as { preceding: { interval: '7 days' } }.`);
+    if (type === 'timestamptz' && interval && fixedLengthFrame(frame) === undefined) {
+      throw new WindowSpecError(
+        `${where}: months and years have no fixed length along an instant (PostgreSQL would count them in the session's zone); ` +
+          "use days or hours, or order by a bucket of the instant in your zone (e.bucket(field, 'day', { timeZone })).",
+      );
+    }
   } else if (isNumericType(type)) {
     if (interval) throw new WindowSpecError(`${where}: use a number in the column's unit, not an interval.`);
     const fractional = bounds.some((bound) => typeof bound === 'object' && Object.values(bound).some((o) => typeof o === 'number' && !Number.isInteger(o)));

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { Prisma } from '../../prisma/app/index.ts';
-import { conditions, expressions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { conditions, expressions, groupedQuery, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = useTestDatabase();
@@ -196,5 +196,28 @@ describe('intervals', () => {
     expect(() => r.interval('1 fortnight')).toThrow(/Invalid interval/);
     expect(() => r.elapsed('takenAt', 'dayTime' as never)).toThrow(/of one type/);
     expect(() => expressions('SalesRecord').shift('saleDate' as never, r.interval('1 day') as never)).toThrow(WindowSpecError);
+  });
+});
+
+describe('outputs compared and ordered by their own type', () => {
+  it('whereResult on time and timetz outputs, intervals refused where text would decide, grouped intervals ordered as intervals', async () => {
+    const late = await windowQuery('Reading').select('id', 'shiftStart', 'dayTime')
+      .whereResult('shiftStart', '>', new Date('1970-01-01T10:00:00Z'))
+      .whereResult('dayTime', '>=', new Date('1970-01-01T09:00:00Z'))
+      .execute(db.prisma);
+    const expected = await byHand(`CASE WHEN (shift_start AT TIME ZONE 'UTC') > '10:00:00+00'::timetz AND day_time >= '09:00:00' THEN 'in' END`);
+    expect(late.map((row) => String(row.id)).sort()).toEqual(expected.filter((row) => row.v === 'in').map((row) => row.id).sort());
+    expect(late.length).toBeGreaterThan(0);
+    const since = r.elapsed(r.bucket('takenAt', 'day'), 'takenAt');
+    const withGap = windowQuery('Reading').select('id').selectExpr('since', since).add('n', f.rowNumber(), windowSpec('Reading').orderBy('takenAt'));
+    expect(() => withGap.orderByResult('since')).toThrow(/does not sort as the interval/);
+    expect(() => withGap.whereResult('since', '>', 'P0Y' as never)).toThrow(/interval is output as ISO 8601 text/);
+    const grouped = await groupedQuery('Reading').groupBy('since', since).aggregate('n', f.count()).execute(db.prisma);
+    expect(grouped).toHaveLength(7); // 00:00, 08:00, 09:30, 09:30:00.5, 12:00, 13:00, 13:59:59.999999 — as text, 12H would sort before 8H
+    const seconds = (iso: string) => { const m = /T(\d+)H(\d+)M([\d.]+)S$/.exec(iso)!; return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]); };
+    const inOrder = grouped.map((row) => seconds(row.since));
+    expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
+    expect(() => r.cast('dayTime', 'timestamp')).toThrow(/no cast from time to timestamp/);
+    expectTypeOf(r.coalesce('level', r.value(new Prisma.Decimal('1.5')))).toEqualTypeOf<import('../../src/index.ts').Expr<'Reading', 'numeric', false>>();
   });
 });

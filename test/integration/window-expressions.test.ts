@@ -288,6 +288,29 @@ describe('calendar buckets as select, partition and order keys (session in Ameri
     expectSameNumbers(new Map(weekly.map((row) => [String(row.id), row.v])), expectedWeekly, 'weekly');
   });
 
+  it('shifts and RANGE day offsets along instants do not depend on the session zone', async () => {
+    const rows = await windowQuery('Transaction')
+      .select('id', 'createdAt')
+      .selectExpr('utc', e.shift('createdAt', e.interval('1 day')))
+      .selectExpr('berlin', e.shift('createdAt', e.interval('1 day'), { timeZone: 'Europe/Berlin' }))
+      .add('lastDay', f.count(), windowSpec('Transaction').orderBy('createdAt').range({ preceding: { interval: '1 day' } }))
+      .execute(zoned);
+    const within = new Map(
+      (await withPg(async (client) => (await client.query<{ id: string; n: string }>(
+        `SELECT id::text, count(*) OVER (ORDER BY "createdAt" RANGE BETWEEN interval '24 hours' PRECEDING AND CURRENT ROW)::text AS n FROM "Transaction"`,
+      )).rows)).map((r) => [r.id, r.n]),
+    );
+    for (const row of rows) {
+      expect(row.utc.getTime() - row.createdAt.getTime(), `id ${row.id}`).toBe(86_400_000);
+      expect(String(row.lastDay), `id ${row.id}`).toBe(within.get(String(row.id)));
+    }
+    // 00:00 in Berlin on 2026-03-29 plus one Berlin day is 00:00 on the 30th: 23 hours later.
+    const dst = rows.find((row) => row.createdAt.toISOString() === '2026-03-28T23:00:00.000Z')!;
+    expect(dst.berlin.getTime() - dst.createdAt.getTime()).toBe(23 * 3_600_000);
+    expect(() => windowSpec('Transaction').orderBy('createdAt').range({ preceding: { interval: '1 month' } })).toThrow(/no fixed length/);
+    expect(() => e.cast('createdAt', 'text')).toThrow(/session's TimeZone/);
+  });
+
   it('weeks of a date column and of a timestamp column are calendar weeks starting Monday, with no zone', async () => {
     const r = expressions('Reading');
     const rows = await windowQuery('Reading').select('id', 'takenAt').selectExpr('week', r.bucket('takenAt', 'week')).execute(zoned);
