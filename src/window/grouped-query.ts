@@ -1,12 +1,8 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
-import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
-import type { PlanSummary } from '../explain/plan-summary.ts';
-import { queryRows, type DbClient } from '../executor/db-client.ts';
-import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { requireOptions } from '../validation/batch.ts';
-import { requireStreamOptions } from '../validation/stream-options.ts';
 import { aliasRef, modelFields, tableRef, type FieldOf, type ModelName } from './catalog.ts';
+import { CompiledQuery } from './compiled-query.ts';
 import type { Condition } from './conditions.ts';
 import {
   fieldExpr,
@@ -82,12 +78,11 @@ interface GroupedQueryProps<M extends ModelName> {
  * // ORDER BY "region" ASC, "day" ASC
  * ```
  */
-export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols extends Record<string, AnyExpr<M>> = {}, W extends string = never> {
+export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols extends Record<string, AnyExpr<M>> = {}, W extends string = never> extends CompiledQuery<Row> {
   readonly #props: GroupedQueryProps<M>;
-  /** Phantom: the row type `execute` resolves to. */
-  declare readonly row: Row;
 
   constructor(props: GroupedQueryProps<M>) {
+    super();
     this.#props = Object.freeze(props);
   }
 
@@ -234,7 +229,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
   }
 
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
-  toSql(): Prisma.Sql {
+  override toSql(): Prisma.Sql {
     const { model, keys, aggregates, where, windows, functions, exprs } = this.#props;
     if (keys.length === 0) throw new WindowSpecError('groupedQuery needs at least one key: call .groupBy(field) or .groupBy(alias, expr).');
     for (const { alias, expr } of exprs) {
@@ -266,25 +261,6 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     );
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
     return Prisma.sql`${withClause}SELECT ${Prisma.join(outputs, ', ')} FROM (${groups}) AS "groups"${windowClause} ORDER BY ${order}${limit}`;
-  }
-
-  /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
-  async execute(client: DbClient): Promise<Row[]> {
-    return queryRows<Row>(client, this.toSql());
-  }
-
-  /** Streams the rows of `execute` from a server-side cursor in one snapshot (see `WindowQuery.stream`). */
-  async *stream(
-    client: DbClient,
-    options: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
-  ): AsyncGenerator<Row, void, undefined> {
-    const { rest: _none, ...settings } = requireStreamOptions(options);
-    yield* streamDeclaredCursor<Row>(client, this.toSql(), settings);
-  }
-
-  /** `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` of exactly this query, summarised (see `WindowQuery.explain`). */
-  async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
-    return explainQuery(client, this.toSql(), options);
   }
 
   // The order rows come in: explicit keys, or the first window's partition and order keys; then the group keys.

@@ -1,11 +1,8 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
-import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
-import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
-import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
+import { CompiledQuery } from './compiled-query.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import { requireStreamOptions } from '../validation/stream-options.ts';
 import { aliasRef, columnInfo, columnRef, idField, modelFields, tableNameOf, tableRef, tiebreakerOf, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
@@ -121,12 +118,11 @@ interface JoinSpec {
   readonly on: readonly (readonly [string, string])[];
 }
 
-export class WindowQuery<M extends ModelName, Row extends object = {}, W extends string = never, J extends JoinedModels = {}> {
+export class WindowQuery<M extends ModelName, Row extends object = {}, W extends string = never, J extends JoinedModels = {}> extends CompiledQuery<Row> {
   readonly #props: WindowQueryProps<M>;
-  /** Phantom: the row type `execute` resolves to. */
-  declare readonly row: Row;
 
   constructor(props: WindowQueryProps<M>) {
+    super();
     this.#props = Object.freeze(props);
   }
 
@@ -456,7 +452,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
-  toSql(): Prisma.Sql {
+  override toSql(): Prisma.Sql {
     const { model, columns, functions, where, top } = this.#props;
     if (columns.length === 0 && functions.length === 0 && (this.#props.exprs ?? []).length === 0) {
       throw new WindowSpecError('Nothing selected: call .select(...fields), .add(alias, fn, window) or .selectExpr(alias, expr).');
@@ -488,48 +484,6 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const outer = this.#outputAliases().map((alias) => aliasRef(alias));
     const outerOrder = order.map((item, i) => orderItemSql(model, item, aliasRef(`__order_${i}`)));
     return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (SELECT ${Prisma.join([...items, ...hidden, rank], ', ')} FROM ${this.#fromSql()} ${whereAll(where.map((c) => c.sql))}${windowClause}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
-  }
-
-  /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
-  async execute(client: DbClient): Promise<Row[]> {
-    return queryRows<Row>(client, this.toSql());
-  }
-
-  /**
-   * Streams the same rows as `execute`, in the same order and with the same types, `chunkSize` at a time (default
-   * 10,000) from a server-side cursor, all read in one REPEATABLE READ, READ ONLY snapshot: PostgreSQL computes
-   * the windows once and memory stays bounded by one chunk. `timeoutMs` (default 600,000) bounds the whole
-   * stream and `idleTimeoutMs` (default 60,000) the wait for the consumer; past either, the transaction is ended
-   * and the next read throws `TransactionTimeoutError`. Breaking out of the loop ends the transaction.
-   * ```ts
-   * const ranked = windowQuery('SalesRecord').select('id', 'region')
-   *   .add('rank', f.rank(), windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'));
-   * for await (const row of ranked.stream(prisma, { chunkSize: 5_000 })) { ... }
-   * // BEGIN ISOLATION LEVEL REPEATABLE READ; SET TRANSACTION READ ONLY;
-   * // DECLARE "window_stream_…" NO SCROLL CURSOR FOR SELECT "id" AS "id", ... ORDER BY ...;
-   * // FETCH FORWARD 5000 FROM "window_stream_…"; ... COMMIT
-   * ```
-   */
-  async *stream(
-    client: DbClient,
-    options: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
-  ): AsyncGenerator<Row, void, undefined> {
-    const { rest: _none, ...settings } = requireStreamOptions(options);
-    yield* streamDeclaredCursor<Row>(client, this.toSql(), settings);
-  }
-
-  /**
-   * Runs `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` on exactly this query (`analyze: false` for estimates only) and
-   * summarises the plan: what feeds each WindowAgg (a Sort or an index), the index, rows, times.
-   * ```ts
-   * const plan = await windowQuery('Transaction').select('id')
-   *   .add('balance', f.runningTotal('amount'), windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
-   *   .explain(prisma);
-   * plan.sortUnderWindowAgg; // false when the (accountId, createdAt, id) index feeds the window
-   * ```
-   */
-  async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
-    return explainQuery(client, this.toSql(), options);
   }
 
   /**

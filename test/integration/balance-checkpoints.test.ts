@@ -23,22 +23,14 @@ import {
   WindowSpecError,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { withPg as withPgAt } from '../support/plain-sql.ts';
 import { holdInOpenTransaction, untilBlockedBy } from '../support/lock-barrier.ts';
 import { seeded } from '../support/property-seed.ts';
 
 const db = useTestDatabase();
 const ACCOUNTS = [1, 2, 3, 4, 99]; // 99 never has rows
 
-async function withPg<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.url });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withPg = <T,>(work: (client: pg.Client) => Promise<T>): Promise<T> => withPgAt(db.url, work);
 
 /** Balance per account at `at` (all rows when absent), in integer cents, by plain SQL. */
 async function referenceCents(at?: Date): Promise<Map<number, bigint>> {

@@ -17,6 +17,7 @@ import {
   windowSpec,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { textRows, withPg as withPgAt } from '../support/plain-sql.ts';
 import { collect } from '../support/iterate.ts';
 
 const db = useTestDatabase();
@@ -36,20 +37,11 @@ const SALES: Array<[string, string, string]> = [
   ['south', '2027-01-01', '42.42'],
 ];
 
-async function withPg<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withPg = <T,>(work: (client: pg.Client) => Promise<T>): Promise<T> => withPgAt(db.url, work);
 
 /** The rows of a hand-written query, every value as PostgreSQL's text. */
-async function byHand(sql: string): Promise<Array<Record<string, string | null>>> {
-  return withPg(async (client) => (await client.query<Record<string, string | null>>({ text: sql, types: { getTypeParser: () => (v: string) => v } })).rows);
-}
+/** The rows of a hand-written query, every value as PostgreSQL's text. */
+const byHand = (sql: string) => textRows(db.url, sql);
 
 const text = (value: unknown): string | null =>
   value === null ? null : Prisma.Decimal.isDecimal(value) ? (value as Prisma.Decimal).toFixed() : value instanceof Date ? value.toISOString().slice(0, 10) : String(value);

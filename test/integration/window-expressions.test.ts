@@ -22,6 +22,7 @@ import {
   WindowSpecError,
 } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { withPg as withPgAt } from '../support/plain-sql.ts';
 
 const db = useTestDatabase();
 const e = expressions('Transaction');
@@ -55,15 +56,7 @@ const READINGS: Array<[number, string, number, number | null, number | null]> = 
   [2, '2026-05-11 00:00:00', 1e300, 0, 5],
 ];
 
-async function withPg<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const withPg = <T,>(work: (client: pg.Client) => Promise<T>): Promise<T> => withPgAt(db.url, work);
 
 /** `id → value as text` for a hand-written expression over a table. */
 async function byHand(select: string, table = '"Transaction"'): Promise<Map<string, string | null>> {

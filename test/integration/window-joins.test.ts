@@ -10,21 +10,15 @@ import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { Prisma } from '../../prisma/app/index.ts';
 import { conditions, expressions, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { textRows } from '../support/plain-sql.ts';
 import { collect } from '../support/iterate.ts';
 
 const db = useTestDatabase();
 const f = windowFunctions('Transaction');
 const e = expressions('Transaction');
 
-async function byHand(sql: string): Promise<Array<Record<string, string | null>>> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query<Record<string, string | null>>({ text: sql, types: { getTypeParser: () => (v: string) => v } })).rows;
-  } finally {
-    await client.end();
-  }
-}
+/** The rows of a hand-written query, every value as PostgreSQL's text. */
+const byHand = (sql: string) => textRows(db.url, sql);
 
 const decimal = (value: string | null | undefined) => (value === null || value === undefined ? null : new Prisma.Decimal(value).toFixed());
 const text = (value: Prisma.Decimal | null) => (value === null ? null : value.toFixed());
