@@ -9,7 +9,13 @@ import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, ty
 import { fetchPage, type Page } from '../streaming/keyset-page.ts';
 import { CursorCodec } from '../streaming/page-cursor.ts';
 import { compileBalances } from '../streaming/balance-compiler.ts';
-import { compileCheckpointBalances, compileCheckpointGuard, compileShareLock, compileWriteCheckpoints } from '../streaming/checkpoint-compiler.ts';
+import {
+  compileCheckpointBalances,
+  compileCheckpointGuard,
+  compileLockTimeout,
+  compileShareLock,
+  compileWriteCheckpoints,
+} from '../streaming/checkpoint-compiler.ts';
 import { checkpointTriggerNames } from '../streaming/checkpoint-ddl.ts';
 import { checkpointsOf } from '../validation/checkpoint-model.ts';
 import { BUCKET_POSITION, compileBucketPage, compileBuckets } from '../streaming/bucket-compiler.ts';
@@ -289,7 +295,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * own (a repository on a transaction client is refused) whose first statement is `LOCK TABLE ... IN SHARE MODE`:
    * it waits for writers in flight and keeps new ones waiting while it computes (reads go on), its snapshot follows
    * the lock, and SERIALIZABLE writers are ordered with it by PostgreSQL (a conflict is retried, up to 5 attempts).
-   * The triggers refuse REPEATABLE READ writers. `timeoutMs` (default 60,000) bounds each attempt.
+   * The triggers refuse REPEATABLE READ writers. `timeoutMs` (default 60,000) bounds each attempt, the wait for
+   * the lock included (`lock_timeout`: writers queue behind a waiting lock, so keep it short). The role needs a
+   * privilege PostgreSQL requires for a SHARE lock (UPDATE, DELETE or TRUNCATE on the ledger) besides INSERT and
+   * SELECT on the checkpoint model.
    * ```ts
    * await repo.writeCheckpoints({ through: new Date('2026-11-26T00:00:00Z') }); // { written: 190 }
    * // LOCK TABLE "Transaction" IN SHARE MODE;
@@ -317,6 +326,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       inTransaction(
         this.db,
         async (tx) => {
+          await executeStatement(tx, compileLockTimeout(timeoutMs));
           await executeStatement(tx, compileShareLock(def.model)); // first: the snapshot is taken after it
           const [state] = await queryRows<{ installed: number }>(tx, compileCheckpointGuard(def.model, triggers));
           if (state!.installed !== triggers.length) {

@@ -64,13 +64,13 @@ export function compileWriteCheckpoints<M extends ModelName>(plan: RunningTotalP
 }
 
 /**
- * How many of the invalidating triggers (see `balanceCheckpointsSql`) are installed and enabled (in normal
- * sessions: `O`, or always: `A`) on the ledger: `writeCheckpoints` refuses to store balances that a later write
+ * How many of the invalidating triggers (see `balanceCheckpointsSql`) are installed and enabled ALWAYS (`A`: also
+ * for rows applied by replication) on the ledger: `writeCheckpoints` refuses to store balances that a later write
  * could make stale.
  */
 export function compileCheckpointGuard(ledger: ModelName, triggerNames: readonly string[]): Prisma.Sql {
   return Prisma.sql`SELECT count(*)::int AS installed FROM pg_trigger
-    WHERE tgrelid = CAST(${textValue(tableRef(ledger).text)} AS regclass) AND tgname = ANY(CAST(${[...triggerNames]} AS text[])) AND tgenabled IN ('O', 'A')`;
+    WHERE tgrelid = CAST(${textValue(tableRef(ledger).text)} AS regclass) AND tgname = ANY(CAST(${[...triggerNames]} AS text[])) AND tgenabled = 'A'`;
 }
 
 /**
@@ -79,6 +79,14 @@ export function compileCheckpointGuard(ledger: ModelName, triggerNames: readonly
  */
 export function compileShareLock(ledger: ModelName): Prisma.Sql {
   return Prisma.sql`LOCK TABLE ${tableRef(ledger)} IN SHARE MODE`;
+}
+
+/**
+ * `SET LOCAL lock_timeout`: how long the lock above may be waited for. While it waits, new writers queue behind
+ * it, so the wait is bounded by the attempt's own time limit.
+ */
+export function compileLockTimeout(ms: number): Prisma.Sql {
+  return Prisma.raw(`SET LOCAL lock_timeout = '${Math.max(1, Math.floor(ms))}ms'`);
 }
 
 // The checkpoint the balance at `at` starts from: the latest of the partition at or before it.

@@ -9,7 +9,7 @@ import type { Bucket } from '../validation/bucket-options.ts';
  * - hours: the local hour's start minus the offset at the instant, so the two 02:00 hours of a DST fall-back are
  *   two buckets and Asia/Kolkata's hours start at :30 UTC.
  * ```sql
- * (date_trunc('day', "createdAt" AT TIME ZONE $1) AT TIME ZONE $1)
+ * (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
  * ```
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {

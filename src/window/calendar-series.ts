@@ -17,8 +17,10 @@ const MAX_STEPS = 2_000_000;
 
 /**
  * Every bucket of `calendar` overlapping `[from, to)`, as one column `b` of the bucket's type: the distinct buckets
- * of instants a fine step apart, bucketed by the very expression the query groups by, so a filled bucket and a
- * bucket of rows are the same value (DST days of 23 and 25 hours, half-hour zones, month ends included).
+ * of instants a fine step apart from the first bucket's start, and the bucket of the range's last instant (which the
+ * steps, after a change of UTC offset, can step past), each bucketed by the very expression the query groups by, so
+ * a filled bucket and a bucket of rows are the same value (DST days of 23 and 25 hours, half-hour zones, month ends
+ * included). A `date` key's range ends with the day of `to`'s last millisecond.
  * ```sql
  * SELECT DISTINCT CAST(date_trunc('week', CAST(t AS timestamp)) AS date) AS b
  * FROM generate_series(CAST(... AS timestamp), CAST(... AS timestamp), interval '1 day') AS g(t)
@@ -31,12 +33,12 @@ export function calendarSeriesSql(calendar: CalendarBucket, from: unknown, to: u
   const step = STEP[calendar.unit]!;
   if ((end - start) / step.ms > MAX_STEPS) throw new ValidationError(path, `[from, to) is too long for ${calendar.unit} buckets: choose a shorter range or a longer bucket.`);
   const first = typedConstant(`${path}.from`, from, calendar.source);
-  const upTo = typedConstant(`${path}.to`, to, calendar.source);
   if (calendar.source === 'date') {
-    // Days: the last day before `to`; stepped as timestamps (no zone), then back to dates.
+    // Days: from the first bucket's day to the day of the range's last millisecond; stepped as timestamps (no zone).
+    const lastDay = typedConstant(`${path}.to`, new Date(end - 1), 'date');
     const t = Prisma.sql`CAST(g.t AS date)`;
-    return Prisma.sql`SELECT DISTINCT ${calendar.of(t)} AS b FROM generate_series(CAST(${calendar.of(first)} AS timestamp), CAST(${upTo} - 1 AS timestamp), ${Prisma.raw(step.sql)}) AS g(t)`;
+    return Prisma.sql`SELECT ${calendar.of(t)} AS b FROM generate_series(CAST(${calendar.of(first)} AS timestamp), CAST(${lastDay} AS timestamp), ${Prisma.raw(step.sql)}) AS g(t) UNION SELECT ${calendar.of(lastDay)}`;
   }
-  const last = Prisma.sql`(${upTo} - interval '1 microsecond')`;
-  return Prisma.sql`SELECT DISTINCT ${calendar.of(Prisma.sql`g.t`)} AS b FROM generate_series(${calendar.of(first)}, ${last}, ${Prisma.raw(step.sql)}) AS g(t)`;
+  const last = Prisma.sql`(${typedConstant(`${path}.to`, to, calendar.source)} - interval '1 microsecond')`;
+  return Prisma.sql`SELECT ${calendar.of(Prisma.sql`g.t`)} AS b FROM generate_series(${calendar.of(first)}, ${last}, ${Prisma.raw(step.sql)}) AS g(t) UNION SELECT ${calendar.of(last)}`;
 }

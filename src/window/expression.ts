@@ -195,6 +195,8 @@ export interface CalendarBucket {
   readonly unit: string;
   readonly source: CalendarSqlType;
   readonly of: (value: Prisma.Sql) => Prisma.Sql;
+  /** The IANA zone (bound) an instant is bucketed in: RANGE frames along the bucket count that zone's calendar. */
+  readonly zone?: Prisma.Sql | undefined;
 }
 
 /** Freezes an expression node; the one constructor every expression goes through. */

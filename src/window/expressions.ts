@@ -66,7 +66,8 @@ function castAllowed(from: SqlType, to: SqlType): boolean {
   const numeric = ['int4', 'int8', 'numeric', 'float4', 'float8'];
   if (numeric.includes(from) && numeric.includes(to)) return true;
   if (to === 'text') return !['timestamptz', 'interval', 'other'].includes(from);
-  if (from === 'text') return to !== 'timestamptz';
+  // Text to a date or time is read by the session's DateStyle and zone ('03/04/2026', 'today'): refused.
+  if (from === 'text') return ['int4', 'int8', 'numeric', 'float4', 'float8', 'bool'].includes(to);
   if ((from === 'bool' && to === 'int4') || (from === 'int4' && to === 'bool')) return true;
   return (from === 'date' && to === 'timestamp') || (from === 'timestamp' && to === 'date');
 }
@@ -83,7 +84,7 @@ const ARITHMETIC = { add: '+', sub: '-', mul: '*', div: '/' } as const;
  * const e = expressions('Transaction');
  * e.mul('amount', e.value(new Prisma.Decimal('1.19')))         // ("amount" * CAST($1 AS numeric))     numeric
  * e.coalesce('amount', e.value(new Prisma.Decimal(0)))          // COALESCE("amount", CAST($1 AS numeric))
- * e.bucket('createdAt', 'week', { timeZone: 'Europe/Berlin' })  // (date_trunc('week', "createdAt" AT TIME ZONE $1) AT TIME ZONE $1)
+ * e.bucket('createdAt', 'week', { timeZone: 'Europe/Berlin' })  // (date_trunc('week', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
  * e.sub('amount', e.over(f.lag('amount'), w))                   // ("amount" - lag("amount", 1) OVER (...))
  * ```
  */
@@ -333,7 +334,7 @@ export function expressions<M extends ModelName>(model: M) {
      * refuse a `timeZone`, which could not apply to them; a date has no hours).
      * ```ts
      * e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' })
-     * // (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($1 AS text))
+     * // (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
      * e.bucket('saleDate', 'week') // CAST(date_trunc('week', CAST("saleDate" AS timestamp)) AS date)
      * ```
      */
@@ -397,7 +398,7 @@ function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unk
   if (source.sqlType === 'timestamptz') {
     const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.bucket options.timeZone', timeZone));
     const of = (value: Prisma.Sql) => instantBucketSql(bucket, value, zone);
-    return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of }, render: () => of(source.render()) });
+    return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of, zone }, render: () => of(source.render()) });
   }
   if (timeZone !== undefined) {
     throw new WindowSpecError(`e.bucket(${source.label}): a ${source.sqlType} is already local time, so a timeZone cannot apply; drop it.`);

@@ -11,6 +11,7 @@ import {
   requireComparableType,
   requireOperand,
   type AnyExpr,
+  type CalendarBucket,
   type Expr,
   type ExprValue,
   type FieldNullable,
@@ -106,7 +107,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads group columns; group by the model's fields or expressions of them.`);
     requireComparableType(key, `groupBy("${aliasOrField}")`);
     this.#assertNewAlias(aliasOrField, expr !== undefined);
-    const column = this.#column(aliasOrField, key.sqlType, key.nullable);
+    const column = this.#column(aliasOrField, key.sqlType, key.nullable, key.calendar);
     return new GroupedQuery({ ...this.#props, keys: [...this.#props.keys, { alias: aliasOrField, value: key.render(), column, key }] });
   }
 
@@ -138,7 +139,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    * q.groupBy('region').groupBy('day', e.bucket('saleDate', 'day')).aggregate('n', f.count())
    *   .fill('day', { from: new Date('2026-01-01'), to: new Date('2026-02-01') })
    * // WITH "grouped" AS (SELECT ... GROUP BY 1, 2) SELECT ... FROM (SELECT k."region", s.b AS "day", COALESCE(g."n", 0) AS "n"
-   * //   FROM (SELECT DISTINCT "region" FROM "grouped") AS k CROSS JOIN (SELECT DISTINCT ... FROM generate_series(...)) AS s
+   * //   FROM (SELECT DISTINCT "region" FROM "grouped") AS k CROSS JOIN (SELECT ... FROM generate_series(...) UNION SELECT ...) AS s
    * //   LEFT JOIN "grouped" AS g ON ...) AS "groups" ORDER BY ...
    * ```
    */
@@ -288,9 +289,9 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     return Prisma.sql`SELECT ${Prisma.join(columns, ', ')} FROM ${combinations} CROSS JOIN (${fill.series}) AS s LEFT JOIN "grouped" AS g ON ${Prisma.join(match, ' AND ')}`;
   }
 
-  #column(alias: string, sqlType: SqlType, nullable: boolean): AnyExpr<M> {
+  #column(alias: string, sqlType: SqlType, nullable: boolean, calendar?: CalendarBucket): AnyExpr<M> {
     const ref = aliasRef(alias);
-    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, render: () => ref });
+    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, ...(calendar && { calendar }), render: () => ref });
   }
 
   #assertNewAlias(alias: string, notAField: boolean): void {

@@ -6,7 +6,7 @@ import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { aliasRef, columnInfo, columnRef, idField, modelFields, tableNameOf, tableRef, tiebreakerOf, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
-import { resultValue } from './parameters.ts';
+import { numericValue, resultValue } from './parameters.ts';
 import type { WindowFunction } from './functions.ts';
 import {
   constantParam,
@@ -212,7 +212,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    *   .selectExpr('change', e.sub('amount', e.over(f.lag('amount'), 'w')))
    *   .selectExpr('day', e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
    * // SELECT "id" AS "id", ("amount" - lag("amount", 1) OVER "w") AS "change",
-   * //   ((date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($1 AS text)) AT TIME ZONE 'UTC') AS "day"
+   * //   ((date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text)) AT TIME ZONE 'UTC') AS "day"
    * // FROM "Transaction" WINDOW "w" AS (...) ORDER BY ...
    * ```
    */
@@ -335,7 +335,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       const type = columns[to];
       if (type === undefined) throw new WindowSpecError(`joinValues(${name}) on.${from}: "${String(to)}" is not one of its columns.`);
       const field = fieldExpr(base, from as FieldOf<M>);
-      if (kindOf(field.sqlType) !== kindOf(type)) throw new WindowSpecError(`joinValues(${name}): ${base}.${from} (${field.sqlType}) and ${to} (${type}) cannot be compared.`);
+      // A float compared with a numeric is compared as a float: two distinct decimals of the list could both match.
+      const floatWithExact = (a: SqlType, b: SqlType) => (a === 'float4' || a === 'float8') && b !== 'float4' && b !== 'float8';
+      if (kindOf(field.sqlType) !== kindOf(type) || floatWithExact(field.sqlType, type) || floatWithExact(type, field.sqlType)) {
+        throw new WindowSpecError(`joinValues(${name}): ${base}.${from} (${field.sqlType}) and ${to} (${type}) cannot be compared exactly; give the column the field's type.`);
+      }
     }
     if (!Array.isArray(rows)) throw new ValidationError(`joinValues(${name}) rows`, 'expected an array of rows.');
     const arrays = typed.map(([column, type]) => typedArray(`joinValues(${name}) rows.${column}`, rows.map((row) => (row as Record<string, unknown>)?.[column]), type));
@@ -562,6 +566,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const path = `whereResult(${alias})`;
     if (type === 'interval') throw new WindowSpecError(`${path}: an interval is output as ISO 8601 text; compare it inside an expression (e.g. e.elapsed(...) with e.interval(...) in a caseWhen).`);
     if (type === 'timestamp' || type === 'date' || type === 'time' || type === 'timetz') return typedConstant(path, value, type);
+    // A number compared with an integer or numeric output as the exact decimal it prints as (1.5 is not an int4).
+    if (typeof value === 'number' && Number.isFinite(value) && (type === 'int4' || type === 'int8' || type === 'numeric')) return numericValue(String(value));
     return resultValue(path, value);
   }
 

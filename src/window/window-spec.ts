@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
-import { isNumericType, type Operand } from './expression.ts';
+import { isNumericType, type AnyExpr, type Operand } from './expression.ts';
 import { fixedLengthFrame, frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, sameOrderKey, type OrderKey } from './order-key.ts';
 
@@ -108,7 +108,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * windowSpec('Transaction').orderBy('createdAt', 'desc', 'last')
    * // ORDER BY "createdAt" DESC NULLS LAST, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
    * windowSpec('Transaction').orderBy(e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
-   * // ORDER BY (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($1 AS text)) ASC, "id" ASC ROWS ...
+   * // ORDER BY (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text)) ASC, "id" ASC ROWS ...
    * ```
    */
   orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {
@@ -221,10 +221,16 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     if (partitionBy.length > 0) {
       parts.push(Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((k) => orderKeySql(model, k)), ', ')}`);
     }
-    parts.push(Prisma.sql`ORDER BY ${Prisma.join(this.effectiveOrder(options).map((item) => orderItemSql(model, item)), ', ')}`);
-    // Along an instant, interval offsets are written with a fixed length (see fixedLengthFrame), checked above.
-    const alongInstant = frame.mode === 'RANGE' && orderBy.length === 1 && orderKeyExpr(model, orderBy[0]!.key).sqlType === 'timestamptz';
-    if (options.frame !== false) parts.push(frameSql(alongInstant ? fixedLengthFrame(frame)! : frame));
+    // A RANGE with interval offsets along an instant: along a calendar bucket of a zone, the frame counts that zone's
+    // days and months (ordered by the bucket's local wall-clock time, the same order); along any other instant, the
+    // offsets are written with a fixed length (see fixedLengthFrame; months were refused above).
+    const distance = options.frame !== false && frame.mode === 'RANGE' && [frame.start, frame.end].some(hasIntervalOffset) ? instantKey(model, orderBy) : undefined;
+    const zone = distance?.calendar?.zone;
+    const items = this.effectiveOrder(options).map((item, i) =>
+      i === 0 && zone ? orderItemSql(model, item, Prisma.sql`(${orderKeySql(model, item.key)} AT TIME ZONE ${zone})`) : orderItemSql(model, item),
+    );
+    parts.push(Prisma.sql`ORDER BY ${Prisma.join(items, ', ')}`);
+    if (options.frame !== false) parts.push(frameSql(distance && !zone ? fixedLengthFrame(frame)! : frame));
     return Prisma.join(parts, ' ');
   }
 }
@@ -245,10 +251,11 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
   const where = `A RANGE offset is a distance along the ORDER BY key ${model}.${orderKeyLabel(key)} (${type})`;
   if (['timestamptz', 'timestamp', 'date', 'time', 'timetz', 'interval'].includes(type)) {
     if (numeric) throw new WindowSpecError(`${where}: use an interval such as { preceding: { interval: '7 days' } }.`);
-    if (type === 'timestamptz' && interval && fixedLengthFrame(frame) === undefined) {
+    if (type === 'timestamptz' && interval && !instantKey(model as ModelName, orderBy)?.calendar?.zone && fixedLengthFrame(frame) === undefined) {
       throw new WindowSpecError(
         `${where}: months and years have no fixed length along an instant (PostgreSQL would count them in the session's zone); ` +
-          "use days or hours, or order by a bucket of the instant in your zone (e.bucket(field, 'day', { timeZone })).",
+          "use days or hours, or order by a calendar bucket of the instant in your zone (e.bucket(field, 'day', { timeZone })), " +
+          'along which a frame counts that zone\'s days and months.',
       );
     }
   } else if (isNumericType(type)) {
@@ -265,6 +272,13 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
   } else {
     throw new WindowSpecError(`${where}: only numeric and date/time columns have distances; use ROWS or GROUPS.`);
   }
+}
+
+// The single ORDER BY key of a RANGE frame, as an expression, when it is an instant.
+function instantKey(model: ModelName, orderBy: readonly OrderItem[]): AnyExpr | undefined {
+  if (orderBy.length !== 1) return undefined;
+  const key = orderKeyExpr(model, orderBy[0]!.key);
+  return key.sqlType === 'timestamptz' ? key : undefined;
 }
 
 /**

@@ -185,6 +185,39 @@ describe('gap fill: every bucket of a range, windows over the calendar', () => {
     );
   });
 
+  it('keeps the last bucket when the range only enters it, and a date key keeps the day of a mid-day `to`', async () => {
+    const t = expressions('Transaction');
+    const g = windowFunctions('Transaction');
+    // 2026-03-31T22:30Z is 00:30 on 1 April in Berlin: the range enters April's bucket for half an hour.
+    const months = await groupedQuery('Transaction')
+      .groupBy('month', t.bucket('createdAt', 'month', { timeZone: 'Europe/Berlin' }))
+      .aggregate('n', g.count())
+      .fill('month', { from: new Date('2026-03-15T00:00:00Z'), to: new Date('2026-03-31T22:30:00Z') })
+      .execute(db.prisma);
+    expect(months.map((r) => r.month.toISOString())).toEqual(['2026-02-28T23:00:00.000Z', '2026-03-31T22:00:00.000Z']);
+    const weeks = await groupedQuery('SalesRecord')
+      .groupBy('week', e.bucket('saleDate', 'week'))
+      .aggregate('n', f.count())
+      .fill('week', { from: new Date('2025-12-29T00:00:00Z'), to: new Date('2026-01-12T12:00:00Z') })
+      .execute(db.prisma);
+    expect(weeks.map((r) => text(r.week))).toEqual(['2025-12-29', '2026-01-05', '2026-01-12']);
+  });
+
+  it('a RANGE of days over day buckets of a zone counts that zone’s days, across the 25-hour fall-back day', async () => {
+    const t = expressions('Transaction');
+    const g = windowFunctions('Transaction');
+    const q = groupedQuery('Transaction')
+      .groupBy('day', t.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
+      .aggregate('n', g.count())
+      .fill('day', { from: new Date('2026-10-15T00:00:00Z'), to: new Date('2026-11-05T00:00:00Z') });
+    const rows = await q.add('week', g.count(), q.overGroups().orderBy(q.column('day')).range({ preceding: { interval: '6 days' } })).execute(db.prisma);
+    expect(rows.length).toBeGreaterThan(20);
+    // Every day has 6 days before it within the filled range once past its first 6 days: 7 buckets a frame.
+    expect(rows.slice(6).map((r) => Number(r.week))).toEqual(rows.slice(6).map(() => 7));
+    const months = q.overGroups().orderBy(q.column('day')).range({ preceding: { interval: '1 month' } });
+    await expect(q.add('m', g.count(), months).execute(db.prisma)).resolves.toHaveLength(rows.length);
+  });
+
   it('is refused for a key that is not a calendar bucket, and for a range that is empty or not Dates', () => {
     const q = groupedQuery('SalesRecord').groupBy('region').groupBy('day', e.bucket('saleDate', 'day')).aggregate('n', f.count());
     expect(() => q.fill('region', { from: new Date(0), to: new Date(1) })).toThrow(/only a calendar bucket key/);

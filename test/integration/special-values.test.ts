@@ -218,6 +218,9 @@ describe('outputs compared and ordered by their own type', () => {
     const inOrder = grouped.map((row) => seconds(row.since));
     expect(inOrder).toEqual([...inOrder].sort((a, b) => a - b));
     expect(() => r.cast('dayTime', 'timestamp')).toThrow(/no cast from time to timestamp/);
+    expect(() => r.cast(r.value('03/04/2026'), 'date')).toThrow(/no cast from text to date/); // DateStyle would decide
+    const sensors = await windowQuery('Reading').select('id', 'sensorId').whereResult('sensorId', '>', 1.5).execute(db.prisma);
+    expect(sensors.map((row) => String(row.id)).sort()).toEqual(READINGS.flatMap(([sensor], i) => (sensor > 1.5 ? [String(i + 1)] : [])).sort());
     expectTypeOf(r.coalesce('level', r.value(new Prisma.Decimal('1.5')))).toEqualTypeOf<import('../../src/index.ts').Expr<'Reading', 'numeric', false>>();
   });
 });

@@ -161,6 +161,8 @@ describe('a joined list of rows (joinValues)', () => {
     expect(() => windowQuery('SalesRecord').joinValues('t', columns, [{ ...targets[0]!, target: 1.5 as never }], { region: 'region' })).toThrow(/expected a Prisma.Decimal/);
     expect(() => windowQuery('SalesRecord').joinValues('t', columns, targets, { region: 'nope' as never })).toThrow(/not one of its columns/);
     expect(() => windowQuery('SalesRecord').joinValues('t', columns, targets, { revenue: 'region' })).toThrow(/cannot be compared/);
+    // A float field against numeric keys would be compared as floats: 0.1 and 0.1000000000000000001 both match 0.1.
+    expect(() => windowQuery('Reading').joinValues('r', { v: 'numeric' }, [{ v: new Prisma.Decimal('0.1') }], { value: 'v' })).toThrow(/cannot be compared exactly/);
     expect(() => windowQuery('SalesRecord').joinValues('t', { region: 'json' as never }, [], { region: 'region' })).toThrow(WindowSpecError);
     expect(() => windowQuery('SalesRecord').joinValues('bad name', columns, targets, { region: 'region' })).toThrow(/Invalid alias/);
   });
