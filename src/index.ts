@@ -77,7 +77,8 @@ export {
 } from './window/frame.ts';
 export { runningTotalQuery, runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
 export { windowQuery, WindowQuery } from './window/window-query.ts';
-export { groupedQuery, GroupedQuery } from './window/grouped-query.ts';
+export { groupedQuery, GroupedQuery, queryOver, type SourceColumns } from './window/grouped-query.ts';
+export type { QuerySource, JoinedModels, JoinedValues, ValueType } from './window/window-query.ts';
 export type { WindowQueryPage } from './window/query-page.ts';
 export {
   windowFunctions,

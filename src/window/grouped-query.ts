@@ -22,6 +22,7 @@ import { calendarSeriesSql } from './calendar-series.ts';
 import { whereAll } from './filters.ts';
 import type { WindowFunction } from './functions.ts';
 import type { OrderKey } from './order-key.ts';
+import type { QuerySource } from './window-query.ts';
 import { outputValueSql, renderOver } from './over-clause.ts';
 import type { FieldValue } from './types.ts';
 import { groupWindowSpec, orderItemSql, withTiebreakers, type OrderItem, type SortDirection, type WindowSpec } from './window-spec.ts';
@@ -51,6 +52,8 @@ interface GroupedQueryProps<M extends ModelName> {
   readonly limit?: number | undefined;
   /** Gap fill: every bucket of the calendar key `alias` in a range, for every combination of the other keys. */
   readonly fill?: { readonly alias: string; readonly series: Prisma.Sql } | undefined;
+  /** A query over another query's rows (`queryOver`): its statement, read as the CTE "source" instead of groups. */
+  readonly source?: Prisma.Sql | undefined;
 }
 
 /**
@@ -102,6 +105,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
   groupBy<F extends FieldOf<M>>(field: F): GroupedQuery<M, Row & { [K in F]: FieldValue<M, F> }, Cols & { [K in F]: Expr<M, FieldSqlType<M, F>, FieldNullable<M, F>> }, W>;
   groupBy<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): GroupedQuery<M, Row & { [K in A]: ExprValue<X> }, Cols & { [K in A]: X }, W>;
   groupBy(aliasOrField: string, expr?: AnyExpr<M>): unknown {
+    this.#assertGrouping('groupBy');
     const { model } = this.#props;
     const key = expr === undefined ? fieldExpr(model, aliasOrField as FieldOf<M>) : requireOperand(model, expr, `groupBy("${aliasOrField}")`);
     if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads group columns; group by the model's fields or expressions of them.`);
@@ -119,6 +123,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    * ```
    */
   aggregate<A extends string, T, K extends SqlType>(alias: A, fn: WindowFunction<M, T, K>): GroupedQuery<M, Row & { [k in A]: T }, Cols & { [k in A]: Expr<M, K, true> }, W> {
+    this.#assertGrouping('aggregate');
     if (fn?.model !== this.#props.model) throw new WindowSpecError(`aggregate("${alias}"): the function was built for ${String(fn?.model)}, not ${this.#props.model}.`);
     if (!fn.aggregate) {
       throw new WindowSpecError(`aggregate("${alias}"): ${fn.name} is not a plain aggregate; use sum, avg, count, min, max, the spreads, boolAnd/boolOr/every or a named aggregate.`);
@@ -144,6 +149,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    * ```
    */
   fill<A extends keyof Cols & string>(alias: A, range: { readonly from: Date; readonly to: Date }): GroupedQuery<M, Row, Cols, W> {
+    this.#assertGrouping('fill');
     const key = this.#props.keys.find((k) => k.alias === alias);
     if (!key) throw new WindowSpecError(`fill("${alias}"): not a group key.`);
     const calendar = key.key?.calendar;
@@ -174,6 +180,11 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    */
   overGroups(): WindowSpec<M, false> {
     return groupWindowSpec(this.#props.model, this.#props.keys.map((k) => k.column as OrderKey), this.#props.scope);
+  }
+
+  /** `overGroups()`, by the name a query over another query's rows (`queryOver`) reads better with. */
+  overRows(): WindowSpec<M, false> {
+    return this.overGroups();
   }
 
   /** Declares a named window over the groups (`WINDOW "name" AS (...)`), made with `overGroups()`. */
@@ -208,6 +219,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
 
   /** Filters rows before they are grouped (`WHERE`). Conditions are ANDed. */
   where(...conditions: Condition<M>[]): GroupedQuery<M, Row, Cols, W> {
+    this.#assertGrouping('where');
     for (const condition of conditions) {
       if (condition?.model !== this.#props.model) throw new WindowSpecError(`where: a condition built for ${String(condition?.model)} cannot filter ${this.#props.model}.`);
     }
@@ -240,9 +252,10 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     const inner = [...keys, ...aggregates].map((c) => Prisma.sql`${c.value} AS ${aliasRef(c.alias)}`);
     const positions = Prisma.raw(keys.map((_, i) => String(i + 1)).join(', '));
     const grouped = Prisma.sql`SELECT ${Prisma.join(inner, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))} GROUP BY ${positions}`;
-    const { fill } = this.#props;
+    const { fill, source } = this.#props;
     const groups = fill ? this.#filledGroups(fill) : grouped;
-    const withClause = fill ? Prisma.sql`WITH "grouped" AS (${grouped}) ` : Prisma.empty;
+    const withClause = source ? Prisma.sql`WITH "source" AS (${source}) ` : fill ? Prisma.sql`WITH "grouped" AS (${grouped}) ` : Prisma.empty;
+    const from = source ? Prisma.sql`"source" AS "groups"` : Prisma.sql`(${groups}) AS "groups"`;
     const outputs = [
       ...[...keys, ...aggregates].map((c) => Prisma.sql`${outputExprSql(c.column)} AS ${aliasRef(c.alias)}`),
       ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
@@ -261,7 +274,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
       ', ',
     );
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
-    return Prisma.sql`${withClause}SELECT ${Prisma.join(outputs, ', ')} FROM (${groups}) AS "groups"${windowClause} ORDER BY ${order}${limit}`;
+    return Prisma.sql`${withClause}SELECT ${Prisma.join(outputs, ', ')} FROM ${from}${windowClause} ORDER BY ${order}${limit}`;
   }
 
   // The order rows come in: explicit keys, or the first window's partition and order keys; then the group keys.
@@ -304,6 +317,10 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     }
   }
 
+  #assertGrouping(what: string): void {
+    if (this.#props.source) throw new WindowSpecError(`${what}: a query over another query's rows takes its rows and columns from that query (filter and compute there).`);
+  }
+
   #assertOwnWindow(spec: WindowSpec<M, true>): void {
     if (spec?.model !== this.#props.model) throw new WindowSpecError(`A window built for ${String(spec?.model)} cannot be used over ${this.#props.model}'s groups.`);
     if (spec.groupScope !== this.#props.scope) {
@@ -323,4 +340,56 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
 export function groupedQuery<M extends ModelName>(model: M): GroupedQuery<M> {
   tableRef(model); // fail fast for an unknown model
   return new GroupedQuery<M>({ model, scope: Symbol(`groups of ${model}`), keys: [], aggregates: [], where: [], windows: new Map(), functions: [], exprs: [], orderBy: [] });
+}
+
+/** What a row of a source query holds for an output, as the SQL types it can be (exact at run time). */
+type SqlTypesOfValue<V> = [NonNullable<V>] extends [Prisma.Decimal]
+  ? 'numeric'
+  : [NonNullable<V>] extends [bigint]
+    ? 'int8'
+    : [NonNullable<V>] extends [number]
+      ? 'int4' | 'float8'
+      : [NonNullable<V>] extends [string]
+        ? 'text'
+        : [NonNullable<V>] extends [boolean]
+          ? 'bool'
+          : [NonNullable<V>] extends [Date]
+            ? 'timestamptz' | 'timestamp' | 'date' | 'time' | 'timetz'
+            : 'other';
+
+/** The columns a query over `Row`s offers: each output as an expression of the source's rows. */
+export type SourceColumns<M extends ModelName, Row> = {
+  [K in keyof Row & string]: Expr<M, SqlTypesOfValue<Row[K]>, null extends Row[K] ? true : false>;
+};
+
+/**
+ * A query over another query's rows — a CTE, `WITH "source" AS (<the query>)` — with window functions over them:
+ * what one window query cannot say because window functions do not nest (the change of a running total, the rank
+ * of a row's balance among its account's balances, a moving average of a moving average). The source's outputs
+ * are its columns (`column(alias)`, typed), read as stored; they pass through to the result. Windows come from
+ * `overRows()` and end their ROWS orders with the source's id, which the source must select.
+ * ```ts
+ * const balances = windowQuery('Transaction').select('id', 'accountId', 'createdAt')
+ *   .add('balance', f.runningTotal('amount'), windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'));
+ * const q = queryOver(balances);
+ * q.add('rankOfBalance', f.rank(), q.overRows().partitionBy(q.column('accountId')).orderBy(q.column('balance'), 'desc'))
+ * // WITH "source" AS (SELECT "id" AS "id", ..., SUM(COALESCE("amount", 0)) OVER (...) AS "balance" FROM "Transaction" ...)
+ * // SELECT "id" AS "id", ..., rank() OVER (PARTITION BY "accountId" ORDER BY "balance" DESC) AS "rankOfBalance"
+ * // FROM "source" AS "groups" ORDER BY "groups"."accountId" ASC, "groups"."balance" DESC, "groups"."id" ASC
+ * ```
+ */
+export function queryOver<M extends ModelName, Row extends object>(inner: {
+  readonly model: M;
+  readonly row: Row;
+  asSource(): QuerySource<M>;
+}): GroupedQuery<M, Row, SourceColumns<M, Row>> {
+  const source = inner.asSource();
+  const scope = Symbol(`rows of a ${source.model} query`);
+  const column = (o: QuerySource<M>['outputs'][number]): GroupColumn<M> => {
+    const ref = aliasRef(o.alias);
+    return { alias: o.alias, value: ref, column: makeExpr({ model: source.model, sqlType: o.sqlType, nullable: o.nullable, label: o.alias, scope, render: () => ref }) };
+  };
+  const keys = source.ids.map((id) => column(source.outputs.find((o) => o.alias === id)!));
+  const rest = source.outputs.filter((o) => !source.ids.includes(o.alias)).map(column);
+  return new GroupedQuery({ model: source.model, scope, keys, aggregates: rest, where: [], windows: new Map(), functions: [], exprs: [], orderBy: [], source: source.sql }) as never;
 }

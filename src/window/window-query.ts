@@ -68,6 +68,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly joins?: readonly JoinSpec[];
   /** Outputs the result rows are ordered by first (then the order keys and the id). */
   readonly resultOrder?: readonly { readonly alias: string; readonly direction: SortDirection }[];
+  /** Outputs as stored (no UTC reading of instants, no ISO text of intervals): the query is another one's source. */
+  readonly raw?: boolean | undefined;
 }
 
 const ROW_NUMBER_ALIAS = '__top_rank';
@@ -541,13 +543,35 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 
   // The SELECT list: fields (instants read as UTC wall time), window functions, exact-text outputs.
   #selectItems(): Prisma.Sql[] {
-    const { model, columns, functions, windows } = this.#props;
+    const { model, columns, functions, windows, raw } = this.#props;
     return [
-      ...columns.map((field) => Prisma.sql`${outputColumnSql(model, field)} AS ${aliasRef(field)}`),
-      ...functions.map(({ alias, fn, over }) => Prisma.sql`${outputValueSql(fn, fn.render(renderOver(fn, over, windows)))} AS ${aliasRef(alias)}`),
-      ...(this.#props.exprs ?? []).map(({ alias, expr }) => Prisma.sql`${outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
+      ...columns.map((field) => Prisma.sql`${raw ? columnRef(model, field) : outputColumnSql(model, field)} AS ${aliasRef(field)}`),
+      ...functions.map(({ alias, fn, over }) => {
+        const call = fn.render(renderOver(fn, over, windows));
+        return Prisma.sql`${raw ? call : outputValueSql(fn, call)} AS ${aliasRef(alias)}`;
+      }),
+      ...(this.#props.exprs ?? []).map(({ alias, expr }) => Prisma.sql`${raw ? expr.render(windows) : outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
       ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
     ];
+  }
+
+  /**
+   * This query as the source of another (see `queryOver`): its statement with every output as stored (instants as
+   * instants, intervals as intervals), and each output's name, type and NULL-ability. Its rows must carry the
+   * model's id (and the rest of a composite key), which orders the other query's ties.
+   */
+  asSource(): QuerySource<M> {
+    const { model, columns, functions, exprs = [], exactTexts = [] } = this.#props;
+    const ids = tiebreakerOf(model, []);
+    const missing = ids.filter((field) => !columns.includes(field as FieldOf<M>));
+    if (missing.length > 0) throw new WindowSpecError(`queryOver: the source query must select ${missing.join(', ')}: its rows' ties are ordered by them.`);
+    const outputs = [
+      ...columns.map((field) => ({ alias: field as string, sqlType: fieldSqlType(model, field), nullable: columnInfo(model, field).nullable })),
+      ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true })),
+      ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable })),
+      ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: false })),
+    ];
+    return Object.freeze({ model, sql: new WindowQuery({ ...this.#props, raw: true }).toSql(), outputs, ids });
   }
 
   // The SQL type of an output as the outer query sees it (see `readAs`): instants as UTC wall time, so `timestamp`.
@@ -685,6 +709,15 @@ type JoinedColumns<V> = V extends JoinedValues ? V['columns'] : never;
 // A joined model's field as a column of the joined subquery: "Model.field", a name no table column has (checked).
 function joinedColumnName(model: string, field: string): string {
   return `${model}.${field}`;
+}
+
+/** A query as the source of another: see `WindowQuery.asSource` and `queryOver`. */
+export interface QuerySource<M extends ModelName> {
+  readonly model: M;
+  readonly sql: Prisma.Sql;
+  readonly outputs: readonly { readonly alias: string; readonly sqlType: SqlType; readonly nullable: boolean }[];
+  /** The outputs that make a row unique: the model's id (and the rest of a composite key). */
+  readonly ids: readonly string[];
 }
 
 /** Starts a window query over a Prisma model. */
