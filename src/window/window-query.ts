@@ -3,6 +3,7 @@ import { ValidationError, WindowSpecError } from '../errors.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { CompiledQuery } from './compiled-query.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { timeOf } from '../validation/dates.ts';
 import { aliasRef, columnInfo, columnRef, idField, modelFields, tableNameOf, tableRef, tiebreakerOf, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
@@ -63,7 +64,7 @@ interface WindowQueryProps<M extends ModelName> {
   readonly limit?: number | undefined;
   readonly top?: { readonly n: number; readonly window: WindowSpec<M, true> };
   /** Conditions on outputs (window results), applied around the query: PostgreSQL has no QUALIFY. */
-  readonly resultFilters?: readonly Prisma.Sql[];
+  readonly resultFilters?: readonly { readonly alias: string; readonly operator: ComparisonOperator; readonly value: unknown }[];
   /** Models joined many-to-one (on a unique key of theirs), whose fields the query reads as `joinedField`s. */
   readonly joins?: readonly JoinSpec[];
   /** Outputs the result rows are ordered by first (then the order keys and the id). */
@@ -432,8 +433,10 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (!RESULT_OPERATORS.includes(operator)) {
       throw new WindowSpecError(`Unknown operator "${String(operator)}": use one of ${RESULT_OPERATORS.join(' ')}.`);
     }
-    const condition = Prisma.sql`${aliasRef(alias)} ${Prisma.raw(operator)} ${this.#resultConstant(alias, value)}`;
-    return new WindowQuery({ ...this.#props, resultFilters: [...(this.#props.resultFilters ?? []), condition] });
+    this.#resultConstant(alias, value); // checked now; bound when the statement is rendered, in the output's type then
+    const time = value instanceof Date ? timeOf(value) : undefined;
+    const kept = time === undefined ? value : new Date(time); // a copy: a Date changed later cannot reach the SQL
+    return new WindowQuery({ ...this.#props, resultFilters: [...(this.#props.resultFilters ?? []), { alias, operator, value: kept }] });
   }
 
   /**
@@ -475,7 +478,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       const outer = this.#outputAliases().map((alias) => aliasRef(alias));
       const byResult = (this.#props.resultOrder ?? []).map(({ alias, direction }) => Prisma.sql`${aliasRef(alias)} ${Prisma.raw(direction.toUpperCase())}`);
       const outerOrder = [...byResult, ...hiddenOrderSql(model, order)];
-      const filters = this.#props.resultFilters ?? [];
+      const filters = this.#resultFilterSql();
       const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
       return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
     }
@@ -531,7 +534,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const after = opts.after === undefined || opts.after === null ? undefined : cursors.decode(fingerprint, opts.after, order.length);
 
     const outer = [...this.#outputAliases(), PAGE_POSITION].map((alias) => aliasRef(alias));
-    const filters = [...(this.#props.resultFilters ?? []), ...(after ? [afterPositionSql(model, order, after)] : [])];
+    const filters = [...this.#resultFilterSql(), ...(after ? [afterPositionSql(model, order, after)] : [])];
     const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
     const outerOrder = hiddenOrderSql(model, order);
     const sql = Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
@@ -574,13 +577,18 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return Object.freeze({ model, sql: new WindowQuery({ ...this.#props, raw: true }).toSql(), outputs, ids });
   }
 
-  // The SQL type of an output as the outer query sees it (see `readAs`): instants as UTC wall time, so `timestamp`.
+  // The SQL type of an output as the outer query sees it (see `readAs`): instants as UTC wall time, so `timestamp`
+  // (unless the outputs are read as stored, for another query).
   #outputType(alias: string): SqlType | undefined {
-    const { model, columns, functions, exprs = [] } = this.#props;
+    const { model, columns, functions, exprs = [], raw } = this.#props;
     const type = columns.includes(alias)
       ? fieldSqlType(model, alias)
       : (functions.find((f) => f.alias === alias)?.fn.resultType ?? exprs.find((e) => e.alias === alias)?.expr.sqlType);
-    return type === 'timestamptz' ? 'timestamp' : type;
+    return type === 'timestamptz' && !raw ? 'timestamp' : type;
+  }
+
+  #resultFilterSql(): Prisma.Sql[] {
+    return (this.#props.resultFilters ?? []).map(({ alias, operator, value }) => Prisma.sql`${aliasRef(alias)} ${Prisma.raw(operator)} ${this.#resultConstant(alias, value)}`);
   }
 
   // A value compared with an output: dates and times bound in the output's own type (a `time` or `timetz` output
@@ -589,7 +597,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const type = this.#outputType(alias);
     const path = `whereResult(${alias})`;
     if (type === 'interval') throw new WindowSpecError(`${path}: an interval is output as ISO 8601 text; compare it inside an expression (e.g. e.elapsed(...) with e.interval(...) in a caseWhen).`);
-    if (type === 'timestamp' || type === 'date' || type === 'time' || type === 'timetz') return typedConstant(path, value, type);
+    if (type === 'timestamptz' || type === 'timestamp' || type === 'date' || type === 'time' || type === 'timetz') return typedConstant(path, value, type);
     // A number compared with an integer or numeric output as the exact decimal it prints as (1.5 is not an int4).
     if (typeof value === 'number' && Number.isFinite(value) && (type === 'int4' || type === 'int8' || type === 'numeric')) return numericValue(String(value));
     return resultValue(path, value);

@@ -78,6 +78,18 @@ describe('windows over window results', () => {
     expect(streamed.map((r) => r.id)).toEqual(rows.map((r) => r.id));
   });
 
+  it('a source filtered by a window result on an instant output compares in the instant type, whatever the session zone', async () => {
+    const cutoff = new Date('2026-01-02T00:00:00Z');
+    const source = windowQuery('Transaction').select('id', 'accountId').add('firstAt', f.min('createdAt'), byAccount).add('at', f.max('createdAt'), byAccount).whereResult('at', '>=', cutoff);
+    const direct = await source.execute(zoned);
+    const q = queryOver(source);
+    const rows = await q.add('n', f.rowNumber(), q.overRows().orderBy(q.column('id'))).execute(zoned);
+    const key = (r: { id: unknown; at: Date | null }) => `${String(r.id)}@${r.at!.toISOString()}`;
+    expect(rows.map(key).sort()).toEqual(direct.map(key).sort());
+    expect(rows.every((r) => r.at!.getTime() >= cutoff.getTime())).toBe(true);
+    expect(rows.length).toBe(3); // account 1 from 2026-01-02 on (2 rows), account 2 on 2026-01-05 (1)
+  });
+
   it('refuses a source without its id, grouping or filtering the source rows here, and windows over the model rows', () => {
     expect(() => queryOver(windowQuery('Transaction').select('accountId').add('n', f.count(), byAccount))).toThrow(/must select id/);
     const q = queryOver(windowQuery('Transaction').select('id', 'accountId').add('n', f.count(), byAccount));
