@@ -130,7 +130,10 @@ export interface Expr<M extends ModelName, K extends SqlType = SqlType, N extend
   readonly windowed: boolean;
   /** Named windows (`WINDOW "w" AS ...`) it refers to. */
   readonly windowNames: readonly string[];
-  /** The grouped query whose group columns it reads (see `GroupedQuery.column`); `undefined` over a model's rows. */
+  /**
+   * The query whose own columns it reads — a grouped query's group columns (`GroupedQuery.column`) or a window
+   * query's joined fields (`joinedField`) — and in which alone it can be used; `undefined` over a model's rows.
+   */
   readonly scope: symbol | undefined;
   /** Set on a calendar bucket (`bucket` / `dateTrunc`): how to bucket another value the same way (gap fill). */
   readonly calendar?: CalendarBucket | undefined;

@@ -368,7 +368,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `${fn.name}() over ${typeof over === 'string' ? over : '(...)'}`,
         windowed: true,
         windowNames: typeof over === 'string' ? [over] : [],
-        scope: typeof over === 'string' ? undefined : over.groupScope,
+        scope: typeof over === 'string' ? undefined : (over.groupScope ?? over.keyScopes[0]),
         render: (w) => fn.render(renderOver(fn as WindowFunction<M, unknown>, over, w as ReadonlyMap<string, WindowSpec<M, true>> | undefined)),
       });
     },

@@ -108,7 +108,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     this.#assertGrouping('groupBy');
     const { model } = this.#props;
     const key = expr === undefined ? fieldExpr(model, aliasOrField as FieldOf<M>) : requireOperand(model, expr, `groupBy("${aliasOrField}")`);
-    if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads group columns; group by the model's fields or expressions of them.`);
+    if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads another query's columns; group by the model's fields or expressions of them.`);
     requireComparableType(key, `groupBy("${aliasOrField}")`);
     this.#assertNewAlias(aliasOrField, expr !== undefined);
     const column = this.#column(aliasOrField, key.sqlType, key.nullable, key.calendar);

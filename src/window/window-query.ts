@@ -71,6 +71,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly resultOrder?: readonly { readonly alias: string; readonly direction: SortDirection }[];
   /** Outputs as stored (no UTC reading of instants, no ISO text of intervals): the query is another one's source. */
   readonly raw?: boolean | undefined;
+  /** The scope of this query's joined fields (`joinedField`, `joinedValue`): usable in this query only. */
+  readonly joinScope: symbol;
 }
 
 const ROW_NUMBER_ALIAS = '__top_rank';
@@ -223,7 +225,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     const checked = requireOperand(this.#props.model, expr, `selectExpr("${alias}")`, true);
-    if (checked.scope !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): ${checked.label} reads a grouped query's columns; use it in that query.`);
+    if (checked.scope !== undefined && checked.scope !== this.#props.joinScope) {
+      throw new WindowSpecError(`selectExpr("${alias}"): ${checked.label} reads another query's columns (a grouped query's, or another query's joins); use it in that query.`);
+    }
     return new WindowQuery({ ...this.#props, exprs: [...(this.#props.exprs ?? []), { alias, expr: checked }] });
   }
 
@@ -294,6 +298,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       sqlType: source.sqlType as FieldSqlType<JM, F>,
       nullable: (join.kind === 'left' || source.nullable) as J[JM] extends 'left' ? true : FieldNullable<JM, F>,
       label: `${model}.${field}`,
+      scope: this.#props.joinScope,
       render: () => ref,
     });
   }
@@ -372,6 +377,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       sqlType: found[1] as JoinedColumns<J[N]>[C],
       nullable: (join.kind === 'left') as J[N] extends { readonly kind: 'left' } ? true : false,
       label: `${name}.${column}`,
+      scope: this.#props.joinScope,
       render: () => ref,
     });
   }
@@ -389,6 +395,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    */
   orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W, J> {
     const checked = requireOrderKey(this.#props.model, key, 'orderBy') as OrderKey<FieldOf<M>>;
+    if (typeof checked !== 'string' && checked.scope !== undefined && checked.scope !== this.#props.joinScope) {
+      throw new WindowSpecError(`orderBy: ${checked.label} reads another query's columns; use it in that query.`);
+    }
     const item: OrderItem<FieldOf<M>> = nulls ? { key: checked, direction, nulls } : { key: checked, direction };
     return new WindowQuery({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
   }
@@ -694,8 +703,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 
   // A window over a grouped query's groups orders by group columns, which a query over the model's rows lacks.
   #assertRowWindow(spec: WindowSpec<M, true>): void {
-    if (spec.groupScope !== undefined || spec.readsGroupColumns) {
-      throw new WindowSpecError("A window over a grouped query's groups (overGroups(), or keys from its column()) belongs to that query.");
+    if (spec.groupScope !== undefined || spec.keyScopes.some((scope) => scope !== this.#props.joinScope)) {
+      throw new WindowSpecError("A window over a grouped query's groups (overGroups(), or keys from its column()) or over another query's joined fields belongs to that query.");
     }
   }
 
@@ -731,6 +740,6 @@ export interface QuerySource<M extends ModelName> {
 /** Starts a window query over a Prisma model. */
 export function windowQuery<M extends ModelName>(model: M): WindowQuery<M, {}, never> {
   idField(model); // fail fast for models without a single-field id
-  return new WindowQuery<M, {}, never>({ model, columns: [], windows: new Map(), functions: [], where: [], orderBy: [] });
+  return new WindowQuery<M, {}, never>({ model, columns: [], windows: new Map(), functions: [], where: [], orderBy: [], joinScope: Symbol(`joins of a ${model} query`) });
 }
 

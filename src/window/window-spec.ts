@@ -196,9 +196,13 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     return this.#props.groups?.scope;
   }
 
-  /** Whether a partition or order key reads a grouped query's columns (such a spec belongs to that query). */
-  get readsGroupColumns(): boolean {
-    return [...this.#props.partitionBy, ...this.#props.orderBy.map((item) => item.key)].some((key) => typeof key !== 'string' && key.scope !== undefined);
+  /**
+   * The scopes of the columns its partition and order keys read: a grouped query's columns, or a window query's
+   * joined fields. Such a spec belongs to that query.
+   */
+  get keyScopes(): readonly symbol[] {
+    const keys = [...this.#props.partitionBy, ...this.#props.orderBy.map((item) => item.key)];
+    return [...new Set(keys.flatMap((key) => (typeof key !== 'string' && key.scope !== undefined ? [key.scope] : [])))];
   }
 
   /**

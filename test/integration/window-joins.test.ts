@@ -8,7 +8,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { Prisma } from '../../prisma/app/index.ts';
-import { conditions, expressions, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { conditions, expressions, groupedQuery, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { textRows } from '../support/plain-sql.ts';
 import { collect } from '../support/iterate.ts';
@@ -102,6 +102,18 @@ describe('windows over a many-to-one join', () => {
     expect(() => windowQuery('Transaction').join('Transaction' as never, { accountId: 'id' } as never)).toThrow(/self-join/);
     expect(() => windowQuery('Transaction').joinedField('Account' as never, 'name' as never)).toThrow(/join Account first/);
     expect(() => windowQuery('Transaction').join('Account', { accountId: 'id' }).join('Account', { accountId: 'id' })).toThrow(/joined already/);
+    // A joined field belongs to its query: another query (without the join) refuses it before any SQL.
+    const joined = windowQuery('Transaction').join('Account', { accountId: 'id' });
+    const segment = joined.joinedField('Account', 'segment');
+    const other = windowQuery('Transaction').join('Account', { accountId: 'id' });
+    expect(() => windowQuery('Transaction').select('id').selectExpr('s', segment)).toThrow(/reads another query's columns/);
+    expect(() => other.select('id').selectExpr('s', segment)).toThrow(/reads another query's columns/);
+    expect(() => windowQuery('Transaction').select('id').orderBy(segment)).toThrow(/reads another query's columns/);
+    expect(() => windowQuery('Transaction').select('id').add('n', f.rowNumber(), windowSpec('Transaction').partitionBy(segment).orderBy('createdAt'))).toThrow(
+      /belongs to that query/,
+    );
+    expect(() => groupedQuery('Transaction').groupBy('segment', segment)).toThrow(/reads another query's columns/);
+    expect(joined.select('id').selectExpr('s', segment).orderBy(segment).toSql().text).toContain('"Account.segment"');
   });
 });
 
