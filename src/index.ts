@@ -78,7 +78,8 @@ export {
 export { runningTotalQuery, runningTotalSql, type NullPolicy, type RunningTotalQuery } from './window/running-total-query.ts';
 export { windowQuery, WindowQuery } from './window/window-query.ts';
 export { groupedQuery, GroupedQuery, queryOver, type SourceColumns } from './window/grouped-query.ts';
-export type { QuerySource, JoinedModels, JoinedValues, ValueType } from './window/window-query.ts';
+export type { QuerySource } from './window/window-query.ts';
+export type { JoinedModels, JoinedValues, ValueType } from './window/joins.ts';
 export type { WindowQueryPage } from './window/query-page.ts';
 export {
   windowFunctions,

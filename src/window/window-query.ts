@@ -2,24 +2,33 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { CompiledQuery } from './compiled-query.ts';
+import {
+  joinedColumnRef,
+  joinedSourceName,
+  joinedSourceSql,
+  requireModelJoin,
+  requireValuesJoin,
+  type JoinedColumns,
+  type JoinedModels,
+  type JoinedValues,
+  type JoinSpec,
+  type ValueType,
+} from './joins.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { timeOf } from '../validation/dates.ts';
-import { aliasRef, columnInfo, columnRef, idField, modelFields, tableNameOf, tableRef, tiebreakerOf, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, idField, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { numericValue, resultValue } from './parameters.ts';
 import type { WindowFunction } from './functions.ts';
 import {
-  constantParam,
   fieldExpr,
   fieldSqlType,
   typedConstant,
   type SqlType,
-  kindOf,
   makeExpr,
   outputExprSql,
   requireOperand,
-  typedArray,
   type AnyExpr,
   type Expr,
   type ExprValue,
@@ -100,29 +109,6 @@ const RESULT_OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '
  * rows[0].balance; // Prisma.Decimal
  * ```
  */
-/** The models a window query joins, each with its kind (`'inner'` or `'left'`): what typing its fields needs. */
-export type JoinedModels = { readonly [name: string]: 'inner' | 'left' | JoinedValues };
-
-/** A joined list of rows (`joinValues`): its kind and its columns' SQL types. */
-export interface JoinedValues {
-  readonly kind: 'inner' | 'left';
-  readonly columns: { readonly [column: string]: ValueType };
-}
-
-/** The column types a `joinValues` list can have. */
-export type ValueType = 'int4' | 'int8' | 'numeric' | 'float8' | 'text' | 'bool' | 'timestamptz' | 'date';
-const VALUE_TYPES: readonly ValueType[] = ['int4', 'int8', 'numeric', 'float8', 'text', 'bool', 'timestamptz', 'date'];
-
-interface JoinSpec {
-  /** A joined model, or the name of a joined list of rows. */
-  readonly model: string;
-  /** For a list of rows: its columns and their bound arrays (`unnest`). */
-  readonly values?: { readonly columns: readonly (readonly [string, ValueType])[]; readonly arrays: readonly Prisma.Sql[] } | undefined;
-  readonly kind: 'inner' | 'left';
-  /** Pairs of (field of the query's model, field of the joined model) that must be equal. */
-  readonly on: readonly (readonly [string, string])[];
-}
-
 export class WindowQuery<M extends ModelName, Row extends object = {}, W extends string = never, J extends JoinedModels = {}> extends CompiledQuery<Row> {
   readonly #props: WindowQueryProps<M>;
 
@@ -250,34 +236,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     on: { readonly [F in FieldOf<M>]?: FieldOf<JM> },
     options: { readonly kind?: K | undefined } = {},
   ): WindowQuery<M, Row, W, J & { readonly [P in JM]: K }> {
-    const base = this.#props.model;
-    if ((this.#props.joins ?? []).some((j) => j.model === model)) throw new WindowSpecError(`join: ${model} is joined already.`);
-    if ((model as string) === base) throw new WindowSpecError(`join: ${model} is the query's own model; a self-join is not supported.`);
-    tableRef(model);
-    const kind = (requireOptions('join options', options, ['kind']).kind ?? 'inner') as 'inner' | 'left';
-    if (kind !== 'inner' && kind !== 'left') throw new WindowSpecError(`join kind must be 'inner' or 'left', got ${String(kind)}.`);
-    if (typeof on !== 'object' || on === null || Array.isArray(on)) throw new WindowSpecError(`join(${model}): on must be { ${base}Field: '${model}Field' }.`);
-    const pairs = Object.entries(on).filter(([, target]) => target !== undefined);
-    if (pairs.length === 0) throw new WindowSpecError(`join(${model}): give at least one pair { ${base}Field: '${model}Field' }.`);
-    for (const [from, to] of pairs) {
-      if (typeof to !== 'string') throw new WindowSpecError(`join(${model}) on.${from}: expected a field of ${model}, got ${String(to)}.`);
-      const a = fieldExpr(base, from as FieldOf<M>);
-      const b = fieldExpr(model, to as FieldOf<JM>);
-      if (kindOf(a.sqlType) !== kindOf(b.sqlType) || a.sqlType === 'other') {
-        throw new WindowSpecError(`join(${model}): ${base}.${from} (${a.sqlType}) and ${model}.${to} (${b.sqlType}) cannot be compared.`);
-      }
-    }
-    const targets = pairs.map(([, to]) => to as string);
-    const unique =
-      (targets.length === 1 && (columnInfo(model, targets[0]!).unique || columnInfo(model, targets[0]!).isId)) ||
-      uniqueKeysOf(model).some((key) => key.length === targets.length && key.every((field) => targets.includes(field)));
-    if (!unique) {
-      throw new WindowSpecError(
-        `join(${model}) on ${targets.join(', ')}: not a unique key of ${model} (@id, @unique or @@unique), so a row could meet ` +
-          'several rows and be counted twice in every window.',
-      );
-    }
-    const joins = [...(this.#props.joins ?? []), { model, kind, on: pairs.map(([from, to]) => [from, to as string] as const) }];
+    const joins = [...(this.#props.joins ?? []), requireModelJoin(this.#props.model, this.#props.joins ?? [], model, on, options)];
     return new WindowQuery({ ...this.#props, joins }) as never;
   }
 
@@ -292,7 +251,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const join = (this.#props.joins ?? []).find((j) => j.model === model && !j.values);
     if (!join) throw new WindowSpecError(`joinedField(${String(model)}, ${field}): join ${String(model)} first (.join(...)).`);
     const source = fieldExpr(model, field);
-    const ref = Prisma.raw(`"${joinedColumnName(model, field)}"`);
+    const ref = joinedColumnRef(model, field);
     return makeExpr({
       model: this.#props.model,
       sqlType: source.sqlType as FieldSqlType<JM, F>,
@@ -325,40 +284,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     on: { readonly [F in FieldOf<M>]?: keyof C & string },
     options: { readonly kind?: K | undefined } = {},
   ): WindowQuery<M, Row, W, J & { readonly [P in N]: { readonly kind: K; readonly columns: C } }> {
-    const base = this.#props.model;
-    aliasRef(name);
-    if ((this.#props.joins ?? []).some((j) => j.model === name)) throw new WindowSpecError(`joinValues: ${name} is joined already.`);
-    if (typeof columns !== 'object' || columns === null || Object.keys(columns).length === 0) throw new WindowSpecError(`joinValues(${name}): give its columns and their types.`);
-    const typed = Object.entries(columns).map(([column, type]) => {
-      aliasRef(column);
-      if (!VALUE_TYPES.includes(type)) throw new WindowSpecError(`joinValues(${name}).${column}: type ${String(type)}; use one of ${VALUE_TYPES.join(', ')}.`);
-      return [column, type] as const;
-    });
-    const kind = (requireOptions('joinValues options', options, ['kind']).kind ?? 'inner') as 'inner' | 'left';
-    if (kind !== 'inner' && kind !== 'left') throw new WindowSpecError(`join kind must be 'inner' or 'left', got ${String(kind)}.`);
-    if (typeof on !== 'object' || on === null) throw new WindowSpecError(`joinValues(${name}): on must be { ${base}Field: 'column' }.`);
-    const pairs = Object.entries(on).filter(([, target]) => target !== undefined) as [string, string][];
-    if (pairs.length === 0) throw new WindowSpecError(`joinValues(${name}): give at least one pair { ${base}Field: 'column' }.`);
-    for (const [from, to] of pairs) {
-      const type = columns[to];
-      if (type === undefined) throw new WindowSpecError(`joinValues(${name}) on.${from}: "${String(to)}" is not one of its columns.`);
-      const field = fieldExpr(base, from as FieldOf<M>);
-      // A float compared with a numeric is compared as a float: two distinct decimals of the list could both match.
-      const floatWithExact = (a: SqlType, b: SqlType) => (a === 'float4' || a === 'float8') && b !== 'float4' && b !== 'float8';
-      if (kindOf(field.sqlType) !== kindOf(type) || floatWithExact(field.sqlType, type) || floatWithExact(type, field.sqlType)) {
-        throw new WindowSpecError(`joinValues(${name}): ${base}.${from} (${field.sqlType}) and ${to} (${type}) cannot be compared exactly; give the column the field's type.`);
-      }
-    }
-    if (!Array.isArray(rows)) throw new ValidationError(`joinValues(${name}) rows`, 'expected an array of rows.');
-    const arrays = typed.map(([column, type]) => typedArray(`joinValues(${name}) rows.${column}`, rows.map((row) => (row as Record<string, unknown>)?.[column]), type));
-    // Many-to-one: a key of the list that repeats would count a row of the model once per repeat.
-    const seen = new Set<string>();
-    rows.forEach((row, i) => {
-      const key = JSON.stringify(pairs.map(([, to]) => constantParam(`joinValues(${name}) rows[${i}].${to}`, (row as Record<string, unknown>)[to], columns[to]!)));
-      if (seen.has(key)) throw new ValidationError(`joinValues(${name}) rows[${i}]`, `repeats the key (${pairs.map(([, to]) => to).join(', ')}) of an earlier row.`);
-      seen.add(key);
-    });
-    const joins = [...(this.#props.joins ?? []), { model: name, values: { columns: typed, arrays }, kind, on: pairs.map(([from, to]) => [from, to] as const) }];
+    const joins = [...(this.#props.joins ?? []), requireValuesJoin(this.#props.model, this.#props.joins ?? [], name, columns, rows, on, options)];
     return new WindowQuery({ ...this.#props, joins }) as never;
   }
 
@@ -371,7 +297,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (!join) throw new WindowSpecError(`joinedValue(${String(name)}, ${String(column)}): join ${String(name)} first (.joinValues(...)).`);
     const found = join.values!.columns.find(([c]) => c === column);
     if (!found) throw new WindowSpecError(`joinedValue(${name}, ${column}): no such column; columns: ${join.values!.columns.map(([c]) => c).join(', ')}.`);
-    const ref = Prisma.raw(`"${joinedColumnName(name, column)}"`);
+    const ref = joinedColumnRef(name, column);
     return makeExpr({
       model: this.#props.model,
       sqlType: found[1] as JoinedColumns<J[N]>[C],
@@ -617,32 +543,16 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return [...columns, ...functions.map((f) => f.alias), ...exprs.map((e) => e.alias), ...exactTexts.map((e) => e.alias)];
   }
 
-  // The rows the query reads: the model's table, or, with joins, the table and the joined models' columns (as
-  // "Model.field") in a subquery named like the table, so that the model's own columns keep their names.
+  // The rows the query reads: the model's table, or the table with its joins (see `joinedSourceSql`).
   #fromSql(): Prisma.Sql {
     const { model, joins = [] } = this.#props;
-    if (joins.length === 0) return tableRef(model);
-    const table = tableRef(model);
-    const exposed: Prisma.Sql[] = [Prisma.sql`${table}.*`];
-    const clauses = joins.map((join, i) => {
-      const alias = Prisma.raw(`"__join_${i + 1}"`);
-      const values = join.values;
-      const columns = values ? values.columns.map(([c]) => c) : modelFields(join.model);
-      const columnOf = (column: string) => (values ? aliasRef(column) : columnRef(join.model, column));
-      for (const column of columns) exposed.push(Prisma.sql`${alias}.${columnOf(column)} AS ${Prisma.raw(`"${joinedColumnName(join.model, column)}"`)}`);
-      const match = Prisma.join(join.on.map(([from, to]) => Prisma.sql`${table}.${columnRef(model, from)} = ${alias}.${columnOf(to)}`), ' AND ');
-      const source = values
-        ? Prisma.sql`unnest(${Prisma.join(values.arrays, ', ')}) AS ${alias}(${Prisma.join(columns.map((c) => aliasRef(c)), ', ')})`
-        : Prisma.sql`${tableRef(join.model)} AS ${alias}`;
-      return Prisma.sql` ${Prisma.raw(join.kind === 'left' ? 'LEFT JOIN' : 'JOIN')} ${source} ON ${match}`;
-    });
-    return Prisma.sql`(SELECT ${Prisma.join(exposed, ', ')} FROM ${table}${Prisma.join(clauses, '')}) AS ${this.#sourceName()}`;
+    return joins.length === 0 ? tableRef(model) : joinedSourceSql(model, joins);
   }
 
   // How the rows' source is named in the query: the table (schema-qualified), or the joined subquery's name.
   #sourceName(): Prisma.Sql {
     const { model, joins = [] } = this.#props;
-    return joins.length === 0 ? tableRef(model) : Prisma.raw(`"${tableNameOf(model).replaceAll('"', '""')}"`);
+    return joins.length === 0 ? tableRef(model) : joinedSourceName(model);
   }
 
   #windowClause(): Prisma.Sql {
@@ -718,14 +628,6 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 // The query's order, by the hidden order-key outputs of a relation built by #pageRelation.
 function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql[] {
   return order.map((item, i) => orderItemSql(model, item, aliasRef(orderKeyAlias(i))));
-}
-
-/** The columns of a joined list of rows, by name. */
-type JoinedColumns<V> = V extends JoinedValues ? V['columns'] : never;
-
-// A joined model's field as a column of the joined subquery: "Model.field", a name no table column has (checked).
-function joinedColumnName(model: string, field: string): string {
-  return `${model}.${field}`;
 }
 
 /** A query as the source of another: see `WindowQuery.asSource` and `queryOver`. */
