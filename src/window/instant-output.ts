@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, columnRef } from './catalog.ts';
+import { fieldSqlType, readAs } from './expression.ts';
 
 /**
  * True for a `timestamptz` column. Prisma's default `DateTime` (no `@db` attribute) is `timestamp(3)` without a
@@ -17,10 +18,8 @@ export function isInstantField(model: string, field: string): boolean {
  * instead is the same instant whatever the session's zone.
  */
 export function outputColumnSql(model: string, field: string): Prisma.Sql {
-  const column = columnRef(model, field);
-  // A `timetz` too: the driver reads its clock and drops its offset, so it is read at offset +00.
-  const zoned = isInstantField(model, field) || columnInfo(model, field).nativeType?.[0] === 'Timetz';
-  return zoned ? Prisma.sql`(${column} AT TIME ZONE 'UTC')` : column;
+  // The same rule as every output (`readAs`): a `timetz` too is read at offset +00, as the driver drops its offset.
+  return readAs(fieldSqlType(model, field), columnRef(model, field));
 }
 
 /**

@@ -499,27 +499,29 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * model's id (and the rest of a composite key), which orders the other query's ties.
    */
   asSource(): QuerySource<M> {
-    const { model, columns, functions, exprs = [], exactTexts = [] } = this.#props;
+    const { model, columns } = this.#props;
     const ids = tiebreakerOf(model, []);
     const missing = ids.filter((field) => !columns.includes(field as FieldOf<M>));
     if (missing.length > 0) throw new WindowSpecError(`queryOver: the source query must select ${missing.join(', ')}: its rows' ties are ordered by them.`);
-    const outputs = [
+    return Object.freeze({ model, sql: new WindowQuery({ ...this.#props, raw: true }).toSql(), outputs: this.#outputs(), ids });
+  }
+
+  // Every output in select-list order: its name, its SQL type as stored, whether it can be NULL.
+  #outputs(): QuerySource<M>['outputs'] {
+    const { model, columns, functions, exprs = [], exactTexts = [] } = this.#props;
+    return [
       ...columns.map((field) => ({ alias: field as string, sqlType: fieldSqlType(model, field), nullable: columnInfo(model, field).nullable })),
       ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true })),
       ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable })),
       ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: false })),
     ];
-    return Object.freeze({ model, sql: new WindowQuery({ ...this.#props, raw: true }).toSql(), outputs, ids });
   }
 
   // The SQL type of an output as the outer query sees it (see `readAs`): instants as UTC wall time, so `timestamp`
   // (unless the outputs are read as stored, for another query).
   #outputType(alias: string): SqlType | undefined {
-    const { model, columns, functions, exprs = [], raw } = this.#props;
-    const type = columns.includes(alias)
-      ? fieldSqlType(model, alias)
-      : (functions.find((f) => f.alias === alias)?.fn.resultType ?? exprs.find((e) => e.alias === alias)?.expr.sqlType);
-    return type === 'timestamptz' && !raw ? 'timestamp' : type;
+    const type = this.#outputs().find((output) => output.alias === alias)?.sqlType;
+    return type === 'timestamptz' && !this.#props.raw ? 'timestamp' : type;
   }
 
   #resultFilterSql(): Prisma.Sql[] {
@@ -539,8 +541,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   #outputAliases(): string[] {
-    const { columns, functions, exprs = [], exactTexts = [] } = this.#props;
-    return [...columns, ...functions.map((f) => f.alias), ...exprs.map((e) => e.alias), ...exactTexts.map((e) => e.alias)];
+    return this.#outputs().map((output) => output.alias);
   }
 
   // The rows the query reads: the model's table, or the table with its joins (see `joinedSourceSql`).
