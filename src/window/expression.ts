@@ -284,15 +284,22 @@ export function requireNumericOperand<M extends ModelName>(model: M, value: unkn
 
 /** The runtime counterpart of `ArithmeticType`; throws for numeric with a float. */
 export function arithmeticType(a: AnyExpr, b: AnyExpr, operator: string): NumericSqlType {
-  const types: readonly SqlType[] = [a.sqlType, b.sqlType];
-  if (!types.every((t) => isNumericType(t))) {
+  if (!isNumericType(a.sqlType) || !isNumericType(b.sqlType)) {
     throw new WindowSpecError(`${a.label} ${operator} ${b.label}: both sides must be numeric (got ${a.sqlType} and ${b.sqlType}).`);
   }
+  return widenedType([a.sqlType, b.sqlType], `${a.label} ${operator} ${b.label}`);
+}
+
+/**
+ * The one numeric type values of `types` combine in (see `ArithmeticType`); `what` names them in the error for
+ * numeric with a float.
+ */
+export function widenedType(types: readonly NumericSqlType[], what: string): NumericSqlType {
   const has = (t: SqlType) => (types as readonly SqlType[]).includes(t);
   if (has('numeric')) {
     if (has('float4') || has('float8')) {
       throw new WindowSpecError(
-        `${a.label} ${operator} ${b.label}: numeric with a float would round exact values through binary floating point; ` +
+        `${what}: numeric with a float would round exact values through binary floating point; ` +
           "cast one side explicitly (e.cast(x, 'numeric') or e.cast(x, 'float8')), or use a Prisma.Decimal constant.",
       );
     }

@@ -8,6 +8,8 @@ import { dateBucketSql, instantBucketSql, localBucketSql } from './calendar-buck
 import { requireCondition, type Condition } from './conditions.ts';
 import {
   arithmeticType,
+  isNumericType,
+  widenedType,
   CALENDAR_TYPES,
   CAST_TYPES,
   castTo,
@@ -32,6 +34,7 @@ import {
   type Operand,
   type OperandNullable,
   type OperandType,
+  type NumericSqlType,
   type SqlType,
 } from './expression.ts';
 import type { WindowFunction } from './functions.ts';
@@ -55,8 +58,7 @@ type ShiftableOperand<M extends ModelName> =
 type ElapsedType<K extends SqlType> = K extends 'date' ? 'int4' : 'interval';
 
 /** The one type operands of one kind are rendered in (`coalesce`, `caseWhen`): numbers widened as arithmetic does. */
-type CommonType<A extends SqlType, B extends SqlType> = [A | B] extends [NumericSqlTypeOf] ? ArithmeticType<A, B> : A;
-type NumericSqlTypeOf = 'int4' | 'int8' | 'numeric' | 'float4' | 'float8';
+type CommonType<A extends SqlType, B extends SqlType> = [A | B] extends [NumericSqlType] ? ArithmeticType<A, B> : A;
 
 // Casts PostgreSQL has whose result does not depend on the session: numbers among themselves, anything to text (but
 // an instant or an interval, printed in the session's zone or IntervalStyle), text to anything but an instant,
@@ -383,7 +385,7 @@ function commonType(parts: readonly AnyExpr[], what: string): SqlType {
       throw new WindowSpecError(`${what}: ${parts.map((p) => `${p.label} (${p.sqlType})`).join(', ')} are not of one kind.`);
     }
   }
-  return parts.reduce<SqlType>((type, part) => (type === part.sqlType ? type : arithmeticType({ ...first, sqlType: type, label: first.label }, part, ',')), first.sqlType);
+  return isNumericType(first.sqlType) ? widenedType(parts.map((p) => p.sqlType as NumericSqlType), parts.map((p) => p.label).join(', ')) : first.sqlType;
 }
 
 function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unknown, options: unknown): AnyExpr<M> {

@@ -66,9 +66,12 @@ const BOUND_HELP =
   "use 'UNBOUNDED PRECEDING', 'CURRENT ROW', 'UNBOUNDED FOLLOWING', { preceding: n }, { following: n }, " +
   "or, for RANGE over a date/time column, { preceding: { interval: '7 days' } }";
 
+// The parts of an interval text, one quantity and its unit each: '1 hour 30 minutes' → ['1 hour', '30 minutes'].
+const intervalParts = (text: string): string[] => text.trim().split(/\s+(?=\d)/);
+
 /** A validated interval text (`'7 days'`, `'1 hour 30 minutes'`): frame offsets and interval constants. */
 export function requireInterval(value: unknown): string {
-  const parts = typeof value === 'string' ? value.trim().split(/\s+(?=\d)/) : [];
+  const parts = typeof value === 'string' ? intervalParts(value) : [];
   if (typeof value !== 'string' || parts.length > MAX_INTERVAL_PARTS || !parts.every((part) => INTERVAL_PART.test(part))) {
     throw new WindowSpecError(
       `Invalid interval ${describeBound(value)}: write it like '7 days', '1 hour 30 minutes' or '3 months' ` +
@@ -179,9 +182,13 @@ export function hasOffset(bound: FrameBound): boolean {
  * ```
  */
 export function hasIntervalOffset(bound: FrameBound): boolean {
-  if (typeof bound !== 'object') return false;
-  const offset = 'preceding' in bound ? bound.preceding : bound.following;
-  return typeof offset === 'object';
+  return typeof offsetOf(bound) === 'object';
+}
+
+// A bound's offset, on whichever side; undefined for the named bounds.
+function offsetOf(bound: FrameBound): FrameOffset | undefined {
+  if (typeof bound !== 'object') return undefined;
+  return 'preceding' in bound ? bound.preceding : bound.following;
 }
 
 /**
@@ -195,10 +202,10 @@ export function hasIntervalOffset(bound: FrameBound): boolean {
  */
 export function fixedLengthFrame(frame: Frame): Frame | undefined {
   const fixed = (bound: FrameBound): FrameBound | undefined => {
-    if (typeof bound !== 'object') return bound;
-    const [side, offset] = 'preceding' in bound ? (['preceding', bound.preceding] as const) : (['following', bound.following] as const);
+    const offset = offsetOf(bound);
     if (typeof offset !== 'object') return bound;
-    const parts = offset.interval.trim().split(/\s+(?=\d)/).map((part) => {
+    const side = 'preceding' in (bound as object) ? 'preceding' : 'following';
+    const parts = intervalParts(offset.interval).map((part) => {
       const [amount, unit] = part.trim().split(/\s+/) as [string, string];
       const lower = unit.toLowerCase();
       if (lower.startsWith('month') || lower.startsWith('year')) return undefined;
@@ -215,14 +222,12 @@ export function fixedLengthFrame(frame: Frame): Frame | undefined {
 
 /** True when a bound's offset is `Infinity` (a RANGE distance along a numeric or float key). */
 export function hasInfiniteOffset(bound: FrameBound): boolean {
-  if (typeof bound !== 'object') return false;
-  return ('preceding' in bound ? bound.preceding : bound.following) === Number.POSITIVE_INFINITY;
+  return offsetOf(bound) === Number.POSITIVE_INFINITY;
 }
 
 /** True when a bound's offset is a `bigint` (an int8 count or distance). */
 export function hasBigintOffset(bound: FrameBound): boolean {
-  if (typeof bound !== 'object') return false;
-  return typeof ('preceding' in bound ? bound.preceding : bound.following) === 'bigint';
+  return typeof offsetOf(bound) === 'bigint';
 }
 
 function offsetSql(offset: FrameOffset): Prisma.Sql {
