@@ -4,12 +4,12 @@
  * unconstrained `numeric`, PostgreSQL 14+), float ±Infinity frame offsets, and intervals computed from times
  * (read as ISO 8601 durations, RANGE offsets along an interval key).
  */
-import pg from 'pg';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { Prisma } from '../../prisma/app/index.ts';
 import { conditions, expressions, groupedQuery, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { textRows, withPg } from '../support/plain-sql.ts';
 
 const db = useTestDatabase();
 const r = expressions('Reading');
@@ -28,29 +28,20 @@ const READINGS: Array<[number, string, string | null, string | null, number]> = 
 ];
 
 async function byHand(select: string, orderBy = 'id'): Promise<Array<{ id: string; v: string | null }>> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query<{ id: string; v: string | null }>(`SELECT id::text, (${select})::text AS v FROM readings ORDER BY ${orderBy}`)).rows;
-  } finally {
-    await client.end();
-  }
+  const rows = await textRows(db.url, `SELECT id::text, (${select})::text AS v FROM readings ORDER BY ${orderBy}`);
+  return rows.map((row) => ({ id: row.id!, v: row.v ?? null }));
 }
 
 const asMap = (rows: Array<{ id: string; v: string | null }>) => new Map(rows.map((row) => [row.id, row.v]));
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
+  await withPg(db.url, async (client) => {
     for (const [sensor, takenAt, shift, score, value] of READINGS) {
       await client.query('INSERT INTO readings (sensor_id, taken_at, day_time, value, shift_start, score) VALUES ($1, $2, $3, $4, $5, $6)', [
         sensor, takenAt, takenAt.slice(11), value, shift, score,
       ]);
     }
-  } finally {
-    await client.end();
-  }
+  });
 });
 
 describe('timetz', () => {
@@ -125,19 +116,13 @@ describe('numeric NaN and ±Infinity', () => {
     const numeric = windowSpec('Reading').orderBy('score').range({ preceding: Number.POSITIVE_INFINITY }, { following: 1 });
     const float = windowSpec('Reading').orderBy('value').range('CURRENT ROW', { following: Number.POSITIVE_INFINITY });
     const rows = await windowQuery('Reading').select('id').where(c.isNotNull('score')).add('n', f.count(), numeric).add('m', f.count(), float).execute(db.prisma);
-    const expectedN = await (async () => {
-      const client = new pg.Client({ connectionString: db.url });
-      await client.connect();
-      try {
-        const { rows: out } = await client.query<{ id: string; n: string; m: string }>(`
-          SELECT id::text, count(*) OVER (ORDER BY score RANGE BETWEEN 'Infinity' PRECEDING AND 1 FOLLOWING)::text AS n,
-            count(*) OVER (ORDER BY value RANGE BETWEEN CURRENT ROW AND 'Infinity' FOLLOWING)::text AS m
-          FROM readings WHERE score IS NOT NULL`);
-        return new Map(out.map((row) => [row.id, [row.n, row.m]]));
-      } finally {
-        await client.end();
-      }
-    })();
+    const counts = await textRows(
+      db.url,
+      `SELECT id::text, count(*) OVER (ORDER BY score RANGE BETWEEN 'Infinity' PRECEDING AND 1 FOLLOWING)::text AS n,
+        count(*) OVER (ORDER BY value RANGE BETWEEN CURRENT ROW AND 'Infinity' FOLLOWING)::text AS m
+      FROM readings WHERE score IS NOT NULL`,
+    );
+    const expectedN = new Map(counts.map((row) => [row.id, [row.n, row.m]]));
     expect(rows).toHaveLength(expectedN.size);
     for (const row of rows) expect([String(row.n), String(row.m)], `id ${row.id}`).toEqual(expectedN.get(String(row.id)));
     expect(() => windowSpec('Reading').orderBy('level').range({ preceding: Number.POSITIVE_INFINITY })).toThrow(/no infinite distance/);

@@ -4,13 +4,12 @@
  * against the same query written by hand in plain SQL through `pg`, compared as PostgreSQL's text. Transactions of
  * an account that does not exist show what each join kind keeps.
  */
-import pg from 'pg';
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 
 import { Prisma } from '../../prisma/app/index.ts';
 import { conditions, expressions, groupedQuery, ValidationError, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { textRows } from '../support/plain-sql.ts';
+import { textRows, withPg } from '../support/plain-sql.ts';
 import { collect } from '../support/iterate.ts';
 
 const db = useTestDatabase();
@@ -24,18 +23,14 @@ const decimal = (value: string | null | undefined) => (value === null || value =
 const text = (value: Prisma.Decimal | null) => (value === null ? null : value.toFixed());
 
 beforeAll(async () => {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
+  await withPg(db.url, async (client) => {
     await client.query(`INSERT INTO accounts (id, name, segment, opened_at) VALUES
       (1, 'Ada', 'retail', '2025-01-01 00:00:00+00'), (2, 'Bo', 'business', '2025-06-01 12:00:00.000001+00'), (3, 'Cy', 'retail', '2026-01-01 00:00:00+00')`);
     await client.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES
       (1, 10.00, '2026-01-01 09:00:00+00'), (3, 5.50, '2026-01-01 09:00:00+00'), (2, 100.00, '2026-01-01 09:00:00.000001+00'),
       (1, NULL, '2026-01-02 00:00:00+00'), (3, -2.25, '2026-01-02 00:00:00+00'), (4, 999.99, '2026-01-02 00:00:00+00'),
       (2, -40.00, '2026-01-03 12:00:00+00'), (1, 0.01, '2026-01-03 12:00:00+00')`);
-  } finally {
-    await client.end();
-  }
+  });
 });
 
 describe('windows over a many-to-one join', () => {
@@ -127,14 +122,10 @@ describe('a joined list of rows (joinValues)', () => {
   const columns = { region: 'text', target: 'numeric', since: 'date' } as const;
 
   beforeAll(async () => {
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    try {
-      await client.query(`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES
-        ('north', '2026-01-30', 100.00), ('north', '2026-01-31', 80.00), ('south', '2026-01-30', 79.50), ('east', '2026-01-30', 5.00)`);
-    } finally {
-      await client.end();
-    }
+    await withPg(db.url, (client) =>
+      client.query(`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES
+        ('north', '2026-01-30', 100.00), ('north', '2026-01-31', 80.00), ('south', '2026-01-30', 79.50), ('east', '2026-01-30', 5.00)`),
+    );
   });
 
   it('a running total against a target given by the application equals the hand-written VALUES join', async () => {
