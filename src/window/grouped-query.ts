@@ -23,7 +23,7 @@ import { whereAll } from './filters.ts';
 import type { WindowFunction } from './functions.ts';
 import type { OrderKey } from './order-key.ts';
 import type { QuerySource } from './window-query.ts';
-import { outputValueSql, renderOver } from './over-clause.ts';
+import { firstWindowOf, outputValueSql, renderOver } from './over-clause.ts';
 import type { FieldValue } from './types.ts';
 import { groupWindowSpec, orderItemSql, withTiebreakers, type OrderItem, type SortDirection, type WindowSpec } from './window-spec.ts';
 
@@ -280,10 +280,8 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
   // The order rows come in: explicit keys, or the first window's partition and order keys; then the group keys.
   #resultOrder(): OrderItem[] {
     const { orderBy, functions, windows, keys } = this.#props;
-    const first = functions[0];
-    const window = first ? (typeof first.over === 'string' ? windows.get(first.over) : first.over) : windows.values().next().value;
-    const given: OrderItem[] =
-      orderBy.length > 0 || !window ? [...orderBy] : [...window.partitionKeys.map((key) => ({ key, direction: 'asc' as const })), ...window.orderItems];
+    const window = firstWindowOf(functions, windows);
+    const given: OrderItem[] = orderBy.length > 0 || !window ? [...orderBy] : [...window.rowOrder];
     return withTiebreakers(given, keys.map((k) => k.column as OrderKey));
   }
 

@@ -45,6 +45,20 @@ export function renderOver<M extends ModelName>(
   return Prisma.sql`OVER (${framed.toSql(options)})`;
 }
 
+/**
+ * The window a query's rows are ordered by when it gives no order: its first function's window, else `fallback`,
+ * else its first named window.
+ */
+export function firstWindowOf<M extends ModelName>(
+  functions: readonly { readonly over: WindowSpec<M, true> | string }[],
+  windows: ReadonlyMap<string, WindowSpec<M, true>>,
+  fallback?: WindowSpec<M, true> | undefined,
+): WindowSpec<M, true> | undefined {
+  const first = functions[0];
+  if (!first) return fallback ?? windows.values().next().value;
+  return typeof first.over === 'string' ? windows.get(first.over) : first.over;
+}
+
 /** A function's result as read into a row (see `readAs`): an instant as its UTC wall time, an interval as ISO 8601. */
 export function outputValueSql<M extends ModelName>(fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
   return readAs(fn.resultType, call);

@@ -39,7 +39,7 @@ import {
 } from './expression.ts';
 import { exactTextArray, exactTextSql, outputColumnSql } from './instant-output.ts';
 import { orderKeyField, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
-import { outputValueSql, renderOver } from './over-clause.ts';
+import { firstWindowOf, outputValueSql, renderOver } from './over-clause.ts';
 import {
   afterPositionSql,
   orderKeyAlias,
@@ -591,20 +591,12 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 
   // Explicit order keys (or the window's partition + order keys), always ending with the id tiebreaker.
   #resultOrder(window: WindowSpec<M, true> | undefined): OrderItem<FieldOf<M>>[] {
-    const source = window ?? this.#firstWindow();
-    const keys: OrderItem<FieldOf<M>>[] =
-      this.#props.orderBy.length > 0 || !source
-        ? [...this.#props.orderBy]
-        : [...source.partitionKeys.map((key) => ({ key, direction: 'asc' as const })), ...source.orderItems];
+    const source = window ?? firstWindowOf(this.#props.functions, this.#props.windows, this.#props.top?.window);
+    const keys: OrderItem<FieldOf<M>>[] = this.#props.orderBy.length > 0 || !source ? [...this.#props.orderBy] : [...source.rowOrder];
     const fields = keys.map((k) => orderKeyField(k.key)).filter((f): f is string => f !== undefined);
     return withTiebreakers(keys, tiebreakerOf(this.#props.model, fields) as FieldOf<M>[]);
   }
 
-  #firstWindow(): WindowSpec<M, true> | undefined {
-    const first = this.#props.functions[0];
-    if (!first) return this.#props.top?.window ?? this.#props.windows.values().next().value;
-    return typeof first.over === 'string' ? this.#props.windows.get(first.over) : first.over;
-  }
 
   #assertFreeAlias(alias: string): void {
     if (this.#outputAliases().includes(alias)) {

@@ -68,6 +68,13 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   get currentFrame(): Frame {
     return this.#props.frame;
   }
+  /**
+   * The order a query's rows take from this window when the query gives none: the partition keys ascending, then
+   * the window's ORDER BY (the query appends its own tiebreakers).
+   */
+  get rowOrder(): readonly OrderItem<FieldOf<M>>[] {
+    return [...this.#props.partitionBy.map((key) => ({ key, direction: 'asc' as const })), ...this.#props.orderBy];
+  }
   /** True for a spec made by `wholePartition()`. */
   get isWholePartition(): boolean {
     return this.#props.whole === true;
