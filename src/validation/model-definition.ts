@@ -1,7 +1,7 @@
 import { WindowSpecError } from '../errors.ts';
 import type { RunningTotalModel } from './running-total-model.ts';
 import { columnInfo, conflictTargetOf, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
-import { requireCheckpointModel } from './checkpoint-model.ts';
+import { checkpointsOf } from './checkpoint-model.ts';
 import { describe } from './dates.ts';
 
 const PARTITION_TYPES = ['Int', 'BigInt', 'String', 'Boolean', 'DateTime'];
@@ -169,7 +169,7 @@ export function requireModelDefinition<M extends ModelName, Key, Data>(
     }
   }
   if (raw.checkpoints !== undefined) {
-    requireCheckpointModel(model, raw.checkpoints, { partitionBy, orderBy, amount: raw.amount as string });
+    checkpointsOf(definition); // checked now, and kept for the repository's balances (once per definition)
   }
   for (const name of FUNCTIONS) {
     if (typeof raw[name] !== 'function') fail(model, `${name} must be a function, got ${describe(raw[name])}.`);
