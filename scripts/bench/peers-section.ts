@@ -109,7 +109,7 @@ export async function peers(
       return n;
     };
     const streams: Array<[string, () => Promise<number>]> = [
-      ['repository streamRunningTotals with pgPool (pg-cursor portal, exact types)', () => count(ours.streamRunningTotals(undefined, { chunkSize: CHUNK }))],
+      ['repository streamRunningTotals with pgPool (rows from the socket, exact types)', () => count(ours.streamRunningTotals(undefined, { chunkSize: CHUNK }))],
       ['node-postgres + pg-cursor (strings)', async () => {
         const connection = await pool.connect();
         try {

@@ -17,7 +17,7 @@ const ADDED_RSS_GOAL_MB = 64;
 const LABELS: Record<StreamMode, string> = {
   'pg-cursor': 'pg + pg-cursor, read(chunk) loop (raw baseline)',
   keyset: 'repo.streamRunningTotals (keyset chunks via $queryRaw, one snapshot)',
-  pool: 'repo.streamRunningTotals with pgPool (one pg-cursor portal, one snapshot)',
+  pool: 'repo.streamRunningTotals with pgPool (rows from the socket, one snapshot)',
   declare: 'Prisma $transaction: DECLARE CURSOR + FETCH chunk',
 };
 

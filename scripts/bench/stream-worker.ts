@@ -4,10 +4,12 @@
  *
  *   node --import tsx scripts/bench/stream-worker.ts '{"mode":"keyset","url":"postgres://…","chunkSize":10000}'
  *
+ * (`npm run bench` runs it compiled to JavaScript, without tsx: see spawn-stream.ts.)
+ *
  * Modes, all on the SQL of `repo.runningTotalsSql(undefined, 'partition')`:
  * - `keyset`:  repo.streamRunningTotals (keyset chunks in one REPEATABLE READ, READ ONLY Prisma transaction)
- * - `pool`:    repo.streamRunningTotals with the repository's `pgPool` option (one pg-cursor portal on the
- *              adapter's pool, in one REPEATABLE READ, READ ONLY transaction)
+ * - `pool`:    repo.streamRunningTotals with the repository's `pgPool` option (rows read from the socket of
+ *              one connection of the adapter's pool, in one REPEATABLE READ, READ ONLY transaction)
  * - `pg-cursor`: node-postgres + pg-cursor, read(chunkSize) until empty (the raw baseline)
  * - `declare`: Prisma interactive transaction (REPEATABLE READ, READ ONLY), DECLARE … NO SCROLL CURSOR, FETCH n
  */

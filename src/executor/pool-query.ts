@@ -1,22 +1,42 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
+import type { ColumnKind } from './field-decoders.ts';
 import { mapDatabaseError } from './map-database-error.ts';
-import { DRIVER_TYPES, driverValue } from './pg-driver.ts';
+import { driverValue } from './pg-driver.ts';
+import { WireRowsQuery } from './wire-rows.ts';
 
 /**
  * Runs one read on a connection of the caller's node-postgres pool (the pool behind its PrismaPg adapter) instead
- * of through Prisma: the same statement and bound values, rows decoded by `decodeRow` into the exact types
- * `$queryRaw` returns (Decimal, bigint, Date), without Prisma's per-row work. One statement reads one snapshot.
- * Every failure is a `LedgerError`.
+ * of through Prisma: the same statement and bound values, rows decoded from the bytes the server sends into the
+ * exact types `$queryRaw` returns (`columns`: Decimal, bigint, date; others by their type), without Prisma's or
+ * node-postgres's per-row work. One statement reads one snapshot. Every failure is a `LedgerError`; a connection
+ * that failed is dropped from the pool rather than handed back in an unknown state.
  */
-export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, decodeRow: (row: Record<string, unknown>) => void): Promise<Row[]> {
-  let result: pg.QueryResult<Record<string, unknown>>;
+export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>): Promise<Row[]> {
+  let client: pg.PoolClient;
   try {
-    result = await pool.query<Record<string, unknown>>({ text: sql.text, values: sql.values.map(driverValue), types: DRIVER_TYPES });
+    client = await pool.connect();
   } catch (error) {
     throw mapDatabaseError(error);
   }
-  // The driver's row objects are ours: converted in place instead of copied.
-  for (const row of result.rows) decodeRow(row);
-  return result.rows as Row[];
+  const ignore = () => {};
+  client.on('error', ignore);
+  let healthy = false;
+  try {
+    // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets: set for
+    // this read only, so the caller's session keeps its own.
+    await client.query("BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'");
+    const query = new WireRowsQuery(sql.text, sql.values.map(driverValue), columns);
+    client.query(query);
+    const rows: Row[] = [];
+    for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
+    await client.query('COMMIT');
+    healthy = true;
+    return rows;
+  } catch (error) {
+    throw mapDatabaseError(error);
+  } finally {
+    client.release(!healthy);
+    client.removeListener('error', ignore);
+  }
 }

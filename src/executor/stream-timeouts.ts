@@ -37,8 +37,9 @@ export function serverIdleTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
 }
 
 /**
- * The server-side bound of a stream read through one portal: between two reads of an open portal the session
- * counts as active, not idle, so the idle limit never applies; the statement's limit bounds it instead.
+ * The server-side bound of a stream read as one statement: while the consumer holds rows the session is still
+ * running that statement (waiting on its socket), not idle, so the idle limit never applies; the statement's
+ * limit bounds it instead.
  */
 export function serverStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
   return tightenSql('statement_timeout', timeouts.timeoutMs + SERVER_MARGIN_MS);

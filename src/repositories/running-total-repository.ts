@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { executeStatement, inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
 import { queryThroughPool } from '../executor/pool-query.ts';
-import { runningTotalRowDecoder } from '../streaming/pg-cursor-stream.ts';
+import { runningTotalColumns } from '../streaming/pool-stream.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, type InsertResult, type InsertTarget } from '../ingest/bulk-insert.ts';
@@ -60,10 +60,11 @@ export interface RepositoryOptions {
    */
   readonly cursorSecret?: string | undefined;
   /**
-   * The `pg.Pool` behind your `PrismaPg` adapter. Streams then read the query through one server-side cursor on
-   * it (pg-cursor) instead of keyset chunks through `$queryRaw`, `runningTotals` / `globalRunningTotals` read
-   * on it, and `insertMany` writes with COPY on it (strategy `'copy'`): same rows, types and
-   * guarantees, a fraction of the per-row cost (BENCHMARKS.md). A repository on a transaction client keeps to
+   * The `pg.Pool` behind your `PrismaPg` adapter. Streams then run the query once on one of its connections and
+   * read the rows straight from its socket as you consume them (instead of keyset chunks through `$queryRaw`),
+   * `runningTotals` / `globalRunningTotals` read the same way, and `insertMany` writes with COPY on it (strategy
+   * `'copy'`): same rows, exact types and guarantees, faster than node-postgres returning strings
+   * (BENCHMARKS.md). A repository on a transaction client keeps to
    * the caller's transaction for reads and writes.
    */
   readonly pgPool?: pg.Pool | undefined;
@@ -84,7 +85,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
 
   /**
    * @param db a `PrismaClient`, or a transaction client to join the caller's transaction
-   * @param options `cursorSecret` (signs page cursors) and `pgPool` (streams through pg-cursor): see
+   * @param options `cursorSecret` (signs page cursors) and `pgPool` (reads and streams on your pool): see
    *   `RepositoryOptions`.
    */
   constructor(
@@ -111,7 +112,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   private readRunningTotals(plan: RunningTotalPlan<M>): Promise<WithRunningTotal<Row>[]> {
     const sql = compileRunningTotal(plan);
     return this.pgPool !== undefined && isRootClient(this.db)
-      ? queryThroughPool<WithRunningTotal<Row>>(this.pgPool, sql, runningTotalRowDecoder(plan))
+      ? queryThroughPool<WithRunningTotal<Row>>(this.pgPool, sql, runningTotalColumns(plan))
       : queryRows(this.db, sql);
   }
 
@@ -126,14 +127,16 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   /**
    * Streams the same rows as `runningTotals` / `globalRunningTotals` (same options, same order, same totals) in
    * keyset chunks of `chunkSize` rows, all read in one REPEATABLE READ snapshot; memory stays bounded by one
-   * chunk. Breaking out of the loop ends the snapshot transaction.
+   * chunk. With the `pgPool` constructor option the query runs once and rows are read from the connection's
+   * socket as the loop asks for them (`chunkSize` is then not used: the server waits on a full socket, and memory
+   * holds one socket read of rows). Breaking out of the loop ends the snapshot transaction.
    *
    * - `timeoutMs` (default 600,000): the longest the whole stream may hold its transaction.
    * - `idleTimeoutMs` (default 60,000): the longest the transaction waits for the consumer to ask for more rows
-   *   (the time spent on one chunk). Past it the transaction is ended and the connection freed, and the next read
+   *   (the time spent on one chunk, or on one socket read of rows). Past it the transaction is ended and the connection freed, and the next read
    *   throws `TransactionTimeoutError`: an abandoned iterator never holds a connection for long.
    *
-   * Both apply on both paths (keyset chunks, or one portal with the `pgPool` constructor option). With a
+   * Both apply on both paths (keyset chunks, or one statement on the `pgPool` constructor option's pool). With a
    * transaction client, rows are read in the caller's transaction and its own timeouts apply.
    * ```ts
    * for await (const row of repo.streamRunningTotals({ partitions: [42] }, { chunkSize: 5_000 })) { ... }

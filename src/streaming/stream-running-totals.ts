@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { ModelName } from '../window/catalog.ts';
 import type { DbClient } from '../executor/db-client.ts';
 import { fetchChunk, requireKeysetPlan, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
-import { streamThroughCursor } from './pg-cursor-stream.ts';
+import { streamThroughPool } from './pool-stream.ts';
 import { compileRunningTotal } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { snapshotBatches } from '../executor/snapshot-stream.ts';
@@ -41,8 +41,9 @@ export async function* streamRunningTotals<M extends ModelName>(
 }
 
 /**
- * A running-total stream on the path the caller's setup allows: one server-side portal on the `pgPool` behind
- * the adapter when there is one (a fraction of the per-row cost), else keyset chunks through `$queryRaw`. Same
+ * A running-total stream on the path the caller's setup allows: one statement on the `pgPool` behind the adapter
+ * when there is one, its rows decoded from the socket (a fraction of the per-row cost), else keyset chunks through
+ * `$queryRaw`. Same
  * rows, order, exact types and one-snapshot guarantee either way.
  */
 export function streamPlan<M extends ModelName>(
@@ -52,6 +53,6 @@ export function streamPlan<M extends ModelName>(
 ): AsyncGenerator<ChunkRow, void, undefined> {
   const { pgPool, chunkSize, ...timeouts } = options;
   return pgPool
-    ? streamThroughCursor(pgPool, plan, compileRunningTotal(plan), chunkSize, timeouts)
+    ? streamThroughPool(pgPool, plan, compileRunningTotal(plan), timeouts)
     : streamRunningTotals(db, plan, { chunkSize, ...timeouts });
 }

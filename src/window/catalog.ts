@@ -199,7 +199,7 @@ export function requireIdTiebreaker(model: string, partitionBy: readonly string[
     throw new WindowSpecError(
       `${what} resumes after the last row's (order, ${idField(model)}), but ${model}.${idField(model)} is unique only ` +
         `together with ${extra.join(', ')} (its composite @@id). Partition by ${extra.join(', ')}, or read it in one ` +
-        'statement (a portal stream through pgPool, or the whole result).',
+        'statement (a stream through pgPool, or the whole result).',
     );
   }
 }

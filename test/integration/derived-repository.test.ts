@@ -77,7 +77,7 @@ async function stored(): Promise<Stored[]> {
 const movements = movementsArbitrary({ maxRows: 80, milli: { min: -999_999_999_999n, max: 999_999_999_999n }, minutes: 12 });
 
 describe('a repository defined from the schema alone (InventoryMovement)', () => {
-  it('inserts (both strategies), totals, streams (keyset and pg-cursor) and pages exactly', async () => {
+  it('inserts (both strategies), totals, streams (keyset and pgPool) and pages exactly', async () => {
     const stock = new Stock(db.prisma);
     const viaPool = new Stock(db.prisma, { pgPool: rawPool() });
     await fc.assert(

@@ -68,14 +68,14 @@ describe('keyset positions keep the stored microseconds', () => {
   it('streams equal the reference for every chunk size, both frames, both scopes, keyset and pgPool', async () => {
     const ledger = await storedLedger();
     const keyset = new TransactionRepository(db.prisma);
-    const portal = new TransactionRepository(db.prisma, { pgPool: pool() });
+    const pooled = new TransactionRepository(db.prisma, { pgPool: pool() });
     for (const frame of ['rows', 'range'] as const) {
       for (const scope of ['partition', 'global'] as const) {
         const want = expected(ledger, scope === 'partition', frame, 'zero');
         for (const chunkSize of [1, 2, 3, 7, 13, 149, 150, 151]) {
           const label = `${frame}, ${scope}, chunk ${chunkSize}`;
           expect(idTotals(await collect(keyset.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `keyset ${label}`).toEqual(want);
-          expect(idTotals(await collect(portal.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `pgPool ${label}`).toEqual(want);
+          expect(idTotals(await collect(pooled.streamRunningTotals({ frame }, { chunkSize, scope }), 150)), `pgPool ${label}`).toEqual(want);
         }
       }
     }

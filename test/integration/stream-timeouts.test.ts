@@ -1,5 +1,5 @@
 // Streams hold one transaction: a consumer that stops pulling (or drops the iterator without return()) must not
-// keep that connection, and every stream option holds on both paths (keyset chunks and the pgPool portal).
+// keep that connection, and every stream option holds on both paths (keyset chunks and the pgPool statement).
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import type pg from 'pg';
@@ -35,7 +35,7 @@ const polled = (until: string) => ({ timeout: 20_000, interval: 25, message: `ti
 
 describe.each([
   ['keyset chunks', () => undefined],
-  ['pgPool portal', (pool: pg.Pool) => pool],
+  ['pgPool statement', (pool: pg.Pool) => pool],
 ] as const)('a stream through %s', (_, poolFor) => {
   const pool = useTestPool(db, 1);
   const repo = () => {

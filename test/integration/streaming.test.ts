@@ -14,7 +14,7 @@ import { propertyRuns } from '../support/property-seed.ts';
 
 const db = useTestDatabase();
 const runs = propertyRuns(5);
-/** A node-postgres pool on this file's database, for the pg-cursor stream path. */
+/** A node-postgres pool on this file's database, for the pgPool stream path. */
 const rawPool = useTestPool(db, 2);
 
 describe('streamRunningTotals', () => {

@@ -1,0 +1,96 @@
+import type pg from 'pg';
+import type * as Prisma from '../prisma-runtime.ts';
+import { LedgerError } from '../errors.ts';
+import type { ColumnKind } from './field-decoders.ts';
+import { mapDatabaseError } from './map-database-error.ts';
+import { driverValue } from './pg-driver.ts';
+import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
+import { WireRowsQuery } from './wire-rows.ts';
+
+export interface RowStreamOptions extends StreamTimeouts {
+  /** How the columns the caller knows are read (exact `Decimal`s, `bigint`s, `date`s); others by their type. */
+  readonly columns: Readonly<Record<string, ColumnKind>>;
+}
+
+/**
+ * Streams one statement on a pooled node-postgres connection, inside one `REPEATABLE READ, READ ONLY`
+ * transaction: PostgreSQL computes the query once and sends rows as fast as the consumer takes them (the socket
+ * is read on demand, so the server waits on a full socket and memory stays at one socket read of rows). Rows are
+ * decoded from the bytes of each field into exact types (`WireRowsQuery`). The connection goes back to the pool
+ * when the result was read to its end; a consumer that leaves early ends it (the server stops at once, instead of
+ * sending the rest of the result to be thrown away).
+ *
+ * Bounded like the snapshot streams: past `timeoutMs` for the whole stream, or `idleTimeoutMs` between two reads
+ * (a consumer that stopped pulling or dropped the iterator), the connection is ended and the next read throws
+ * `TransactionTimeoutError`. Every failure is a `LedgerError`.
+ */
+export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: RowStreamOptions): AsyncGenerator<Row, void, undefined> {
+  const timeouts = options;
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+  // pg-pool drops its own 'error' listener while a client is checked out: without one, a server that ends the
+  // session would emit an unhandled 'error' event and crash the process (the pending read fails on its own).
+  const ignore = () => {};
+  client.on('error', ignore);
+  let query: WireRowsQuery | undefined;
+  let finished = false;
+  // Ending the connection is the only way to stop a pending read or an idle transaction from outside the loop.
+  let expired: 'idle' | 'total' | undefined;
+  const expire = (why: 'idle' | 'total') => {
+    if (expired) return;
+    expired = why;
+    query?.abort();
+    // Releasing it with an error makes the pool end the connection and forget it: free for the next caller now,
+    // not when an abandoned iterator is collected.
+    client.release(new Error(`stream ${why} timeout`));
+  };
+  const total = setTimeout(() => expire('total'), timeouts.timeoutMs);
+  total.unref();
+  let idle: NodeJS.Timeout | undefined;
+  try {
+    // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets.
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'");
+    const limit = serverStatementTimeoutSql(timeouts);
+    await client.query(limit.text, limit.values.map(driverValue));
+    query = new WireRowsQuery(sql.text, sql.values.map(driverValue), options.columns);
+    client.query(query);
+    for await (const rows of query.batches()) {
+      // The consumer's time with these rows counts as idle: a consumer that stops pulling ends the stream.
+      idle = setTimeout(() => expire('idle'), timeouts.idleTimeoutMs);
+      idle.unref();
+      for (const row of rows) {
+        yield row as Row;
+        if (expired) break;
+      }
+      clearTimeout(idle);
+      if (expired) break;
+    }
+    if (expired === 'idle') throw idleTimeoutError(timeouts);
+    if (expired === 'total') throw streamTimeoutError(timeouts);
+    finished = true;
+  } catch (error) {
+    if (expired === 'idle' && !(error instanceof LedgerError)) throw idleTimeoutError(timeouts);
+    if (expired === 'total' && !(error instanceof LedgerError)) throw streamTimeoutError(timeouts, error);
+    throw mapDatabaseError(error);
+  } finally {
+    clearTimeout(total);
+    clearTimeout(idle);
+    if (expired) {
+      // Already ended and released by the timer.
+    } else if (finished) {
+      // Read-only: ROLLBACK loses nothing, and a connection that cannot take it is discarded.
+      const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
+      client.release(!rolledBack);
+    } else {
+      // Left early or failed: the rest of the result may still be on its way. Ending the connection stops the
+      // server; the pool forgets the connection.
+      query?.abort();
+      client.release(true);
+    }
+    client.removeListener('error', ignore);
+  }
+}

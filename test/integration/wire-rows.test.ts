@@ -1,0 +1,208 @@
+/**
+ * The pgPool paths read rows straight from the socket (`WireRowsQuery`): every value must equal PostgreSQL's own
+ * text of it, whatever the row's size, the socket's chunking, the session's DateStyle or the number of callers, and
+ * the connection must stay usable (or be dropped) whatever way the read ends.
+ */
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { queryThroughPool } from '../../src/executor/pool-query.ts';
+import { streamRows } from '../../src/executor/row-stream.ts';
+import { LedgerError, QueryFailedError } from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { testPool, useTestPool } from '../support/pg-pool.ts';
+import { textRows } from '../support/plain-sql.ts';
+import { seeded } from '../support/property-seed.ts';
+
+const db = useTestDatabase();
+const pool = useTestPool(db, 2);
+const LONG = { idleTimeoutMs: 60_000, timeoutMs: 600_000 };
+
+/** Rows of every shape the library reads, from a seeded server-side generator; every value also as text. */
+const shapes = (seed: number, rows: number) => `
+  WITH s AS (SELECT setseed(${(seed % 1000) / 1000})), g AS (
+    SELECT i,
+      round(((random() - 0.5) * 10 ^ (i % 24))::numeric, i % 13) AS num,
+      CASE i % 5 WHEN 0 THEN '-9223372036854775808'::int8 WHEN 1 THEN '9223372036854775807'::int8 ELSE (random() * 1e18)::int8 * (1 - 2 * (i % 2)) END AS big,
+      (i % 3 - 1) * i AS int4,
+      timestamp '1969-12-31 23:59:59' + (random() * 1e11)::int8 * interval '1 microsecond' * (1 - 2 * (i % 2)) AS at,
+      date '2000-02-29' + (i % 20000 - 10000) AS day,
+      repeat(E'Zürich\\t✓\\n🌍', i % 4) AS label,
+      CASE WHEN i % 7 = 0 THEN NULL ELSE i % 2 = 0 END AS flag
+    FROM s, generate_series(1, ${rows}) AS i)
+  SELECT i, num, big, int4, at, day, label, flag FROM g ORDER BY i`;
+
+const COLUMNS = { num: 'decimal', big: 'bigint', day: 'date' } as const;
+
+/** The decoded row as text, by rules that share nothing with the decoders. */
+function asText(row: Record<string, unknown>): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (value === null) out[key] = null;
+    else if (value instanceof Date) out[key] = value.toISOString();
+    else out[key] = String(value);
+  }
+  return out;
+}
+
+/** PostgreSQL's text, normalised the way the decoded types hold it (Decimal drops trailing zeros, Dates ms). */
+function expectedText(row: Record<string, string | null>): Record<string, string | null> {
+  const value = (key: string) => row[key] ?? null;
+  const at = value('at');
+  const num = value('num');
+  const day = value('day');
+  const flag = value('flag');
+  return {
+    i: value('i'),
+    num: num === null ? null : new Prisma.Decimal(num).toString(),
+    big: value('big'),
+    int4: value('int4'),
+    at: at === null ? null : new Date(`${at.replace(' ', 'T').slice(0, 23)}Z`).toISOString(),
+    day: day === null ? null : `${day}T00:00:00.000Z`,
+    label: value('label'),
+    flag: flag === null ? null : String(flag === 't'),
+  };
+}
+
+describe('rows read from the socket', () => {
+  it(
+    'equal PostgreSQL’s own text of every value, 20,000 rows of every shape',
+    seeded(async (seed) => {
+      const sql = shapes(seed, 20_000);
+      const reference = (await textRows(db.url, sql)).map(expectedText);
+      const read = await queryThroughPool<Record<string, unknown>>(pool(), Prisma.sql([sql]), COLUMNS);
+      expect(read.map(asText)).toEqual(reference);
+      // Types, not only text: exact Decimals and bigints, Dates.
+      expect(read[1]!.num).toBeInstanceOf(Prisma.Decimal);
+      expect(typeof read[1]!.big).toBe('bigint');
+      expect(read[1]!.at).toBeInstanceOf(Date);
+      const streamed: Record<string, unknown>[] = [];
+      for await (const row of streamRows<Record<string, unknown>>(pool(), Prisma.sql([sql]), { columns: COLUMNS, ...LONG })) streamed.push(row);
+      expect(streamed.map(asText)).toEqual(reference);
+    }),
+  );
+
+  it('bound values reach the statement (the extended protocol, not text substitution)', async () => {
+    const sql = Prisma.sql`SELECT ${"it's; DROP TABLE x"}::text AS t, ${[1, 2, 3]}::int4[] AS a, ${'12.50'}::numeric AS n`;
+    expect(await queryThroughPool(pool(), sql, { n: 'decimal' })).toEqual([{ t: "it's; DROP TABLE x", a: [1, 2, 3], n: new Prisma.Decimal('12.5') }]);
+  });
+
+  it('rows larger than a socket read, and many small ones, arrive whole', async () => {
+    const big = await queryThroughPool<{ i: number; t: string }>(
+      pool(),
+      Prisma.sql`SELECT i, repeat(chr(65 + i), 1048576 + i) AS t FROM generate_series(0, 4) AS i`,
+      {},
+    );
+    expect(big.map((r) => [r.i, r.t.length, r.t[0], r.t.at(-1)])).toEqual([0, 1, 2, 3, 4].map((i) => [i, 1048576 + i, String.fromCharCode(65 + i), String.fromCharCode(65 + i)]));
+    let count = 0;
+    let sum = 0n;
+    for await (const row of streamRows<{ v: bigint }>(pool(), Prisma.sql`SELECT g::int8 AS v FROM generate_series(1, 300000) g`, { columns: { v: 'bigint' }, ...LONG })) {
+      count += 1;
+      sum += row.v;
+    }
+    expect([count, sum]).toEqual([300000, 45000150000n]);
+  });
+
+  it.each([0, 1])('%i rows', async (n) => {
+    const rows = await queryThroughPool(pool(), Prisma.sql`SELECT g AS v FROM generate_series(1, ${n}::int) g`, {});
+    expect(rows).toEqual(n === 0 ? [] : [{ v: 1 }]);
+  });
+
+  it('a session whose DateStyle is not ISO reads the same instants and dates', async () => {
+    const odd = testPool(db.url, 1);
+    odd.on('connect', (client) => void client.query("SET DateStyle = 'SQL, DMY'"));
+    try {
+      const sql = Prisma.sql`SELECT timestamp '2024-03-10 02:30:00.123456' AS at, date '2024-12-31' AS day`;
+      const expected = [{ at: new Date('2024-03-10T02:30:00.123Z'), day: new Date('2024-12-31T00:00:00Z') }];
+      expect(await queryThroughPool(odd, sql, { day: 'date' })).toEqual(expected);
+      const streamed = [];
+      for await (const row of streamRows(odd, sql, { columns: { day: 'date' }, ...LONG })) streamed.push(row);
+      expect(streamed).toEqual(expected);
+      // Set for the read only: the session keeps its own.
+      expect((await odd.query<{ DateStyle: string }>('SHOW DateStyle')).rows[0]!.DateStyle).toBe('SQL, DMY');
+    } finally {
+      await odd.end();
+    }
+  });
+
+  it('callers at once each get their own rows', async () => {
+    const many = testPool(db.url, 4);
+    try {
+      const reads = await Promise.all(
+        [1, 2, 3, 4, 5, 6].map(async (k) => {
+          const rows: number[] = [];
+          for await (const row of streamRows<{ v: number }>(many, Prisma.sql`SELECT g * ${k}::int AS v FROM generate_series(1, 20000) g`, { columns: {}, ...LONG })) rows.push(row.v);
+          return rows;
+        }),
+      );
+      reads.forEach((rows, index) => expect(rows).toEqual(Array.from({ length: 20000 }, (_, i) => (i + 1) * (index + 1))));
+    } finally {
+      await many.end();
+    }
+  });
+});
+
+describe('how a read ends', () => {
+  it('a server error mid-result is a LedgerError after the rows before it, and the connection serves the next read', async () => {
+    const one = testPool(db.url, 1);
+    try {
+      const read: number[] = [];
+      const failure = await (async () => {
+        for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT 100000 / (g - 50000) AS v FROM generate_series(1, 60000) g`, { columns: {}, ...LONG })) read.push(row.v);
+      })().then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(QueryFailedError);
+      expect(read.length).toBeLessThan(50000);
+      const viaQuery = await queryThroughPool(one, Prisma.sql`SELECT 1 / (g - 2) AS v FROM generate_series(1, 3) g`, {}).catch((e: unknown) => e);
+      expect(viaQuery).toBeInstanceOf(LedgerError);
+      expect(await queryThroughPool(one, Prisma.sql`SELECT 7 AS v`, {})).toEqual([{ v: 7 }]);
+    } finally {
+      await one.end();
+    }
+  });
+
+  it('a consumer that leaves early stops the server and frees the pool', async () => {
+    const one = testPool(db.url, 1);
+    try {
+      const pid = (await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT g AS v FROM generate_series(1, 5000000) g`, { columns: {}, ...LONG })) {
+        expect(row.v).toBe(1);
+        break;
+      }
+      // The backend that ran it is gone (it was ended, not left sending 5M rows), and the pool has a new one.
+      await expect
+        .poll(async () => (await pool().query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0].n, { timeout: 20_000, interval: 50 })
+        .toBe(0);
+      expect(await queryThroughPool(one, Prisma.sql`SELECT 8 AS v`, {})).toEqual([{ v: 8 }]);
+    } finally {
+      await one.end();
+    }
+  });
+
+  it('a connection the server ends mid-read is a LedgerError, and the pool recovers', async () => {
+    const one = testPool(db.url, 1);
+    try {
+      const pid = (await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const failure = await (async () => {
+        for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT g AS v FROM generate_series(1, 5000000) g`, { columns: {}, ...LONG })) {
+          if (row.v === 1) await pool().query('SELECT pg_terminate_backend($1)', [pid]);
+        }
+      })().then(() => undefined, (error: unknown) => error);
+      expect(failure).toBeInstanceOf(LedgerError);
+      expect(await queryThroughPool(one, Prisma.sql`SELECT 9 AS v`, {})).toEqual([{ v: 9 }]);
+    } finally {
+      await one.end();
+    }
+  });
+
+  it('a pool that cannot connect is a LedgerError', async () => {
+    const nowhere = new pg.Pool({ connectionString: 'postgresql://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
+    nowhere.on('error', () => {});
+    try {
+      await expect(queryThroughPool(nowhere, Prisma.sql`SELECT 1`, {})).rejects.toBeInstanceOf(LedgerError);
+      await expect(streamRows(nowhere, Prisma.sql`SELECT 1`, { columns: {}, ...LONG }).next()).rejects.toBeInstanceOf(LedgerError);
+    } finally {
+      await nowhere.end();
+    }
+  });
+});
