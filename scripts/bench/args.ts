@@ -2,7 +2,7 @@
 import { MAX_BATCH_ROWS } from '../../src/index.ts';
 import { intArg, listArg, parseArgv, UsageError, type ParseResult } from '../lib/cli/args.ts';
 
-export const BENCH_SECTIONS = ['stream', 'e2e', 'page', 'findmany', 'buckets', 'ingest', 'peers'] as const;
+export const BENCH_SECTIONS = ['stream', 'e2e', 'plans', 'page', 'findmany', 'buckets', 'ingest', 'peers'] as const;
 export type BenchSection = (typeof BENCH_SECTIONS)[number];
 
 export const DEFAULT_ROWS = 200_000;
@@ -20,6 +20,8 @@ Sections (all by default):
   stream    repo.streamRunningTotals vs pg + pg-cursor on the same SQL vs DECLARE CURSOR/FETCH through Prisma;
             rows/s and peak RSS, each in its own child process
   e2e       repo.runningTotals vs repo.explain(...).executionTimeMs (the server's own time)
+  plans     filtered partitions (1, 10, all moderate accounts): the compiled SQL vs the same with the index order
+            forced vs one index range per account (unnest + LATERAL); server time and whether a Sort remains
   page      repo.page: page 1 vs a page at 90% depth vs naive OFFSET n LIMIT k over the window query
   findmany  repo.runningTotals ($queryRaw) vs findMany + cumulative Prisma.Decimal sum in JavaScript
   ingest    insertMany strategy createMany vs unnest vs copy vs COPY FROM STDIN (pg-copy-streams)

@@ -17,6 +17,7 @@ import { endToEnd, keysetPages, moderateAccounts, queryRawVsFindMany } from './q
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 import { streaming } from './stream-section.ts';
 import { peers } from './peers-section.ts';
+import { filteredPartitionPlans } from './plans-section.ts';
 import { consoleTables } from './table.ts';
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -55,12 +56,16 @@ async function bench(args: BenchArgs): Promise<number> {
       const ctx = { prisma: db.prisma, url: db.url, repeat: args.repeat };
 
       if (run('stream')) add(await streaming(db.prisma, db.url, args.chunkSize, log));
-      if (run('e2e') || run('findmany') || run('buckets') || run('peers')) {
+      if (run('e2e') || run('plans') || run('findmany') || run('buckets') || run('peers')) {
         const moderate = await moderateAccounts(db.prisma, args.moderateRows);
         log(`moderate workload: ${moderate.accounts.length} accounts, ${n(moderate.rows)} rows`);
         if (run('e2e')) {
           log('repository end-to-end vs server time…');
           add(await endToEnd(ctx, moderate.accounts));
+        }
+        if (run('plans')) {
+          log('filtered partitions: compiled vs index order vs per-partition LATERAL (server time)…');
+          add(await filteredPartitionPlans(db.prisma, db.url, moderate.accounts, args.repeat));
         }
         if (run('findmany')) {
           log('$queryRaw vs findMany + JavaScript sum…');
