@@ -4,8 +4,8 @@ import type pg from 'pg';
 import * as Prisma from '../prisma-runtime.ts';
 import { inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
-import { conflictTargetOf, requireUniqueKeys } from './batch-keys.ts';
-import { inKeyOrder } from './key-order.ts';
+import { conflictTargetOf } from './batch-keys.ts';
+import { inUniqueKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
 import { copyBatchRows } from './copy-insert.ts';
@@ -99,7 +99,7 @@ export interface InsertTarget<Data> {
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
 export interface PreparedBatch<Data> {
-  /** Validated rows in write order: by idempotency key when the model has one (see `inKeyOrder`). */
+  /** Validated rows in write order: by idempotency key when the model has one (see `inUniqueKeyOrder`). */
   readonly data: Data[];
   readonly chunkSize: number;
   readonly strategy: 'createMany' | 'unnest' | 'copy';
@@ -131,8 +131,7 @@ export function prepareBatch<Data>(
   const raw = requireOptions('options', options, allowedOptions);
   const valid = requireBatch('rows', rows, MAX_BATCH_ROWS, requireRow);
   const conflictTarget = conflictTargetOf(target);
-  requireUniqueKeys('rows', valid, target.idempotencyKey, conflictTarget);
-  const data = inKeyOrder(valid, target.idempotencyKey, conflictTarget);
+  const data = inUniqueKeyOrder('rows', valid, target.idempotencyKey, conflictTarget);
   const choice = requireChoice('options.strategy', raw.strategy, STRATEGIES, 'auto');
   if (choice === 'copy' && target.pgPool === undefined) {
     throw new ValidationError(
