@@ -11,6 +11,14 @@ export function decimalFromAscii(buf: Buffer, start: number, end: number): Prism
   return FAST_PATH ? fromDigits(buf, start, end) : new Prisma.Decimal(buf.toString('latin1', start, end));
 }
 
+/**
+ * The same for a plain decimal string already checked to be `-?digits[.digits]` (validated input): exactly
+ * `new Prisma.Decimal(text)`, built from its digits.
+ */
+export function decimalFromPlainText(text: string): Prisma.Decimal {
+  return FAST_PATH ? fromDigits(text, 0, text.length) : new Prisma.Decimal(text);
+}
+
 const WORD_DIGITS = 7;
 const MINUS = 45;
 const POINT = 46;
@@ -34,17 +42,25 @@ function withFields(s: number, e: number, d: number[]): Prisma.Decimal {
   return x as unknown as Prisma.Decimal;
 }
 
-function fromDigits(buf: Buffer, start: number, end: number): Prisma.Decimal {
+/** Text as bytes or as a string: the digits are read the same way from either. */
+type Source = Uint8Array | string;
+
+const codeAt = (source: Source, i: number): number => (typeof source === 'string' ? source.charCodeAt(i) : source[i]!);
+
+const textOf = (source: Source, start: number, end: number): string =>
+  typeof source === 'string' ? source.slice(start, end) : Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString('latin1', start, end);
+
+function fromDigits(buf: Source, start: number, end: number): Prisma.Decimal {
   let i = start;
-  const s = buf[i] === MINUS ? -1 : 1;
+  const s = codeAt(buf, i) === MINUS ? -1 : 1;
   if (s < 0) i += 1;
   let point = -1;
   let first = -1;
   let last = -1;
   for (let j = i; j < end; j++) {
-    const c = buf[j]!;
+    const c = codeAt(buf, j);
     if (c === POINT) {
-      if (point >= 0) return new Prisma.Decimal(buf.toString('latin1', start, end));
+      if (point >= 0) return new Prisma.Decimal(textOf(buf, start, end));
       point = j;
     } else if (c >= ZERO && c <= NINE) {
       if (c !== ZERO) {
@@ -52,10 +68,10 @@ function fromDigits(buf: Buffer, start: number, end: number): Prisma.Decimal {
         last = j;
       }
     } else {
-      return new Prisma.Decimal(buf.toString('latin1', start, end));
+      return new Prisma.Decimal(textOf(buf, start, end));
     }
   }
-  if (i === end || (point === i && end === i + 1)) return new Prisma.Decimal(buf.toString('latin1', start, end));
+  if (i === end || (point === i && end === i + 1)) return new Prisma.Decimal(textOf(buf, start, end));
   if (first < 0) return withFields(s, 0, [0]);
   if (point < 0) point = end;
   const e = first < point ? point - first - 1 : point - first;
@@ -68,7 +84,7 @@ function fromDigits(buf: Buffer, start: number, end: number): Prisma.Decimal {
   let word = 0;
   let count = 0;
   for (let j = first; j <= last; j++) {
-    const c = buf[j]!;
+    const c = codeAt(buf, j);
     if (c === POINT) continue;
     word = word * 10 + (c - ZERO);
     count += 1;
@@ -104,9 +120,10 @@ function sameLayout(a: object, b: object): boolean {
 
 /** True when directly built values are indistinguishable from the constructor's for every sample. */
 const FAST_PATH = LAYOUT_SAMPLES.every((text) => {
-  const built = fromDigits(Buffer.from(text, 'latin1'), 0, text.length);
   const parsed = new Prisma.Decimal(text);
-  return sameLayout(built, parsed) && built.equals(parsed) && built.toFixed() === parsed.toFixed();
+  return [fromDigits(Buffer.from(text, 'latin1'), 0, text.length), fromDigits(text, 0, text.length)].every(
+    (built) => sameLayout(built, parsed) && built.equals(parsed) && built.toFixed() === parsed.toFixed(),
+  );
 });
 
 /** Whether decimals are built from their digits (true with every decimal.js this was checked against). */

@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
+import { decimalFromPlainText } from '../executor/exact-decimal.ts';
 import { describe } from './dates.ts';
 
 /** What callers may pass as money: a Prisma `Decimal`, a decimal string (`'12.30'`), or a finite number. */
@@ -29,6 +30,10 @@ function integerLimit(integerDigits: number): Prisma.Decimal {
  * Numbers are read through their shortest decimal spelling (`0.1` → `"0.1"`), so no binary-float noise gets in.
  */
 export function requireDecimal(path: string, value: unknown, column: DecimalColumn): Prisma.Decimal {
+  if (typeof value === 'string') {
+    const plain = plainDecimal(value, column);
+    if (plain) return plain;
+  }
   let decimal: Prisma.Decimal;
   if (Prisma.Decimal.isDecimal(value)) {
     decimal = new Prisma.Decimal(value);
@@ -58,4 +63,42 @@ export function requireDecimal(path: string, value: unknown, column: DecimalColu
     );
   }
   return decimal;
+}
+
+const MINUS = 45;
+const POINT = 46;
+const ZERO = 48;
+const NINE = 57;
+
+/**
+ * The common case of bulk inserts, a plain decimal string that fits (`-1234.50`), checked in one pass over its
+ * characters and built without the constructor's parsing. Anything else (exponents, a `+`, spaces, values that do
+ * not fit) returns undefined and takes the general path, which words the errors.
+ */
+function plainDecimal(text: string, column: DecimalColumn): Prisma.Decimal | undefined {
+  const length = text.length;
+  let i = length > 0 && text.charCodeAt(0) === MINUS ? 1 : 0;
+  const digitsStart = i;
+  let point = -1;
+  let firstSignificant = -1;
+  let lastNonZeroAfterPoint = -1;
+  for (; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === POINT) {
+      if (point >= 0) return undefined;
+      point = i;
+    } else if (c >= ZERO && c <= NINE) {
+      if (c !== ZERO && firstSignificant < 0 && point < 0) firstSignificant = i;
+      if (c !== ZERO && point >= 0) lastNonZeroAfterPoint = i;
+    } else {
+      return undefined;
+    }
+  }
+  // At least one digit on each side of a point: `.5` and `5.` take the general path.
+  if (point === digitsStart || point === length - 1 || length === digitsStart) return undefined;
+  const end = point < 0 ? length : point;
+  const integerDigits = firstSignificant < 0 ? 0 : end - firstSignificant;
+  const decimalPlaces = lastNonZeroAfterPoint < 0 ? 0 : lastNonZeroAfterPoint - point;
+  if (decimalPlaces > column.scale || integerDigits > column.precision - column.scale) return undefined;
+  return decimalFromPlainText(text);
 }
