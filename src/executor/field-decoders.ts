@@ -6,10 +6,12 @@ export type FieldDecoder = (buf: Buffer, start: number, end: number) => unknown;
 
 /**
  * What a column becomes, as `$queryRaw` would return it for the model field behind it: `decimal` (exact
- * `Prisma.Decimal`), `bigint`, `date` (a `date` column: UTC midnight). Columns without a kind are read by their
- * type: integers and floats as numbers, instants as `Date`s, text as strings, the rest as node-postgres parses it.
+ * `Prisma.Decimal`), `bigint`, `date` (a `date` column: UTC midnight), `time` (a `time` or `timetz` column: that
+ * clock on 1970-01-01 UTC, the offset dropped as @prisma/adapter-pg drops it). Columns without a kind are read by
+ * their type: integers and floats as numbers, instants as `Date`s, text as strings, the rest as node-postgres
+ * parses it.
  */
-export type ColumnKind = 'decimal' | 'bigint' | 'date';
+export type ColumnKind = 'decimal' | 'bigint' | 'date' | 'time';
 
 const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, varchar: 1043, date: 1082, timestamp: 1114, numeric: 1700 } as const;
 
@@ -93,8 +95,26 @@ export function instantFromText(text: string): Date {
 /** A `date` as Prisma returns it: UTC midnight of that day. */
 const decodeDate: FieldDecoder = (buf, start, end) => {
   const day = end - start === 10 ? isoDay(buf, start) : undefined;
-  if (!day) return new Date(`${buf.toString('latin1', start, end)}T00:00:00Z`);
+  if (!day) return dateFromText(buf.toString('latin1', start, end));
   return new Date(Date.UTC(day.year, day.month - 1, day.day));
+};
+
+/** Years past 9999 too (`10000-01-01`), which JavaScript's date parser only takes as `+010000-01-01`. */
+export function dateFromText(text: string): Date {
+  const long = /^(\d{5,})-(\d\d)-(\d\d)$/.exec(text);
+  if (!long) return new Date(`${text}T00:00:00Z`);
+  const date = new Date(Date.UTC(2000, Number(long[2]) - 1, Number(long[3])));
+  date.setUTCFullYear(Number(long[1]));
+  return date;
+}
+
+/** A `time` or `timetz` (`12:34:56.123456`, `06:30:00+05:30`) as that clock on 1970-01-01 UTC. */
+const decodeTime: FieldDecoder = (buf, start, end) => {
+  const text = buf.toString('latin1', start, end);
+  const clock = /^(\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?(?:[+-]\d\d(?::\d\d){0,2})?$/.exec(text);
+  if (!clock) return new Date(`1970-01-01T${text}Z`);
+  const ms = clock[4] === undefined ? 0 : Number(clock[4].padEnd(3, '0').slice(0, 3));
+  return new Date(Date.UTC(1970, 0, 1, Number(clock[1]), Number(clock[2]), Number(clock[3]), ms));
 };
 
 const decodeText: FieldDecoder = (buf, start, end) => buf.toString('utf8', start, end);
@@ -109,7 +129,7 @@ function driverDecoder(oid: number): FieldDecoder {
   return (buf, start, end) => parse(buf.toString('utf8', start, end));
 }
 
-const BY_KIND: Record<ColumnKind, FieldDecoder> = { decimal: decodeDecimal, bigint: decodeBigInt, date: decodeDate };
+const BY_KIND: Record<ColumnKind, FieldDecoder> = { decimal: decodeDecimal, bigint: decodeBigInt, date: decodeDate, time: decodeTime };
 
 /**
  * The decoder of one result column: by the kind the caller knows it as, else by its type. `date` columns without

@@ -50,7 +50,12 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
   };
   const total = setTimeout(() => expire('total'), timeouts.timeoutMs);
   total.unref();
-  let idle: NodeJS.Timeout | undefined;
+  // Idle means: the consumer holds a row and has not asked for the next one. Timing each row would cost a timer
+  // per row, so a watch looks every quarter of idleTimeoutMs and ends the stream after four looks in a row found
+  // the same row held: never before idleTimeoutMs, at most a quarter after it.
+  let pulls = 0;
+  let held = false;
+  const watch = idleWatch(timeouts.idleTimeoutMs, () => (held ? pulls : undefined), () => expire('idle'));
   try {
     // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets.
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'");
@@ -59,14 +64,13 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
     query = new WireRowsQuery(sql.text, sql.values.map(driverValue), options.columns);
     client.query(query);
     for await (const rows of query.batches()) {
-      // The consumer's time with these rows counts as idle: a consumer that stops pulling ends the stream.
-      idle = setTimeout(() => expire('idle'), timeouts.idleTimeoutMs);
-      idle.unref();
       for (const row of rows) {
+        held = true;
         yield row as Row;
+        held = false;
+        pulls += 1;
         if (expired) break;
       }
-      clearTimeout(idle);
       if (expired) break;
     }
     if (expired === 'idle') throw idleTimeoutError(timeouts);
@@ -78,7 +82,7 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
     throw mapDatabaseError(error);
   } finally {
     clearTimeout(total);
-    clearTimeout(idle);
+    clearInterval(watch);
     if (expired) {
       // Already ended and released by the timer.
     } else if (finished) {
@@ -93,4 +97,26 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
     }
     client.removeListener('error', ignore);
   }
+}
+
+const LOOKS = 4;
+
+/**
+ * Calls `onIdle` once `held()` has returned the same position (a count of rows taken) at `LOOKS` looks in a row,
+ * one every `idleMs / LOOKS`; `undefined` (not waiting on the consumer) starts the count over.
+ */
+function idleWatch(idleMs: number, held: () => number | undefined, onIdle: () => void): NodeJS.Timeout {
+  let last: number | undefined;
+  let looks = 0;
+  const watch = setInterval(() => {
+    const position = held();
+    looks = position !== undefined && position === last ? looks + 1 : 0;
+    last = position;
+    if (looks >= LOOKS) {
+      clearInterval(watch);
+      onIdle();
+    }
+  }, Math.max(1, Math.floor(idleMs / LOOKS)));
+  watch.unref();
+  return watch;
 }

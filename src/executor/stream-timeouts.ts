@@ -48,7 +48,8 @@ export function serverStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql 
 export function idleTimeoutError(timeouts: StreamTimeouts): TransactionTimeoutError {
   return new TransactionTimeoutError(
     `The stream waited more than ${timeouts.idleTimeoutMs} ms (idleTimeoutMs) for the next read and ended its ` +
-      'snapshot transaction to free the connection. Read faster, raise idleTimeoutMs, or use a smaller chunkSize.',
+      'snapshot transaction to free the connection. Read faster or raise idleTimeoutMs (on keyset chunks, a ' +
+      'smaller chunkSize also shortens the time spent on one chunk).',
   );
 }
 

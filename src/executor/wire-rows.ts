@@ -8,8 +8,10 @@ export type WireRow = Record<string, unknown>;
 // Backend message types (PostgreSQL protocol 3.0).
 const ROW_DESCRIPTION = 0x54; // 'T'
 const DATA_ROW = 0x44; // 'D'
-/** Messages read past while rows arrive: ParseComplete, BindComplete, NoData, Notice, ParameterStatus, Notification. */
-const PASSED_OVER = new Set([0x31, 0x32, 0x6e, 0x4e, 0x53, 0x41]);
+/** Replies read past while rows arrive: ParseComplete, BindComplete, NoData. */
+const PASSED_OVER = new Set([0x31, 0x32, 0x6e]);
+/** Messages that may arrive at any time (Notice, ParameterStatus, Notification): handed to node-postgres as they come. */
+const ASYNCHRONOUS = new Set([0x4e, 0x53, 0x41]);
 const HEADER_BYTES = 5;
 
 interface Verdict {
@@ -42,6 +44,8 @@ export class WireRowsQuery extends pg.Query {
   readonly #attached: Verdict;
   #socket: Duplex | undefined;
   #driverListener: ((chunk: Buffer) => void) | undefined;
+  /** node-postgres has ended the statement (its error, a query_timeout) while the socket may still be ours. */
+  #settled = false;
   #names: string[] = [];
   #decoders: FieldDecoder[] = [];
 
@@ -49,14 +53,19 @@ export class WireRowsQuery extends pg.Query {
     const outcome = verdict();
     // 'extended': bound or not, the statement goes through Parse/Bind/Execute, whose replies `batches` reads.
     const config = { text, values: [...values], queryMode: 'extended' } as pg.QueryConfig;
-    super(config, undefined, (error: Error | undefined) => outcome.settle(error ?? null));
+    super(config, undefined, (error: Error | undefined) => {
+      this.#settled = true;
+      outcome.settle(error ?? null);
+    });
     this.#verdict = outcome;
     this.#attached = verdict();
     this.#kinds = kinds;
     this.submit = (connection) => {
       this.#attach(connection.stream);
       const error = (pg.Query.prototype.submit as (this: pg.Query, c: pg.Connection) => Error | undefined).call(this, connection);
-      if (error) this.#detach(undefined);
+      // Refused before anything was sent (an error returned), or failed while binding values (node-postgres has
+      // already reported the error and sent Close + Sync): the replies that follow are node-postgres's to read.
+      if (error || this.#settled) this.#detach(undefined);
       return error;
     };
   }
@@ -76,53 +85,70 @@ export class WireRowsQuery extends pg.Query {
     await Promise.race([this.#attached.promise, this.#verdict.promise]);
     const socket = this.#socket;
     if (socket) {
-      let pending: Buffer | undefined;
+      // The start of a message that has not fully arrived, in pieces: joined once it is whole, so a row larger
+      // than a socket read is copied once, not once per read.
+      const pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let needed = 0;
       for (;;) {
+        if (this.#settled) {
+          // Ended by node-postgres under our read (query_timeout): the rest of the result has no reader, and the
+          // connection cannot be handed back mid-message. Ending it is the only clean state.
+          this.abort();
+          break;
+        }
         const chunk = socket.read() as Buffer | null;
         if (chunk === null) {
           if (socket.destroyed || socket.readableEnded) break;
           await this.#readable(socket);
           continue;
         }
-        const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes < needed) continue;
+        const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+        pending.length = 0;
+        pendingBytes = 0;
         const rows: WireRow[] = [];
-        const stop = this.#read(data, rows);
-        if (stop >= 0) {
-          this.#detach(data.subarray(stop));
+        const read = this.#read(data, rows);
+        if (read.stop >= 0) {
+          this.#detach(data.subarray(read.stop));
           if (rows.length > 0) yield rows;
           break;
         }
-        pending = this.#leftover(data);
+        if (read.consumed < data.length) {
+          pending.push(data.subarray(read.consumed));
+          pendingBytes = data.length - read.consumed;
+          needed = read.needed;
+        } else {
+          needed = 0;
+        }
         if (rows.length > 0) yield rows;
       }
     }
+    // Completed, failed, or the connection ended (node-postgres then fails the statement): its verdict either way.
     await this.#verdict.promise;
   }
 
-  #consumed = 0;
-
-  /** Bytes of `data` after the last whole message read, kept for the next socket read. */
-  #leftover(data: Buffer): Buffer | undefined {
-    return this.#consumed < data.length ? data.subarray(this.#consumed) : undefined;
-  }
-
   /**
-   * Decodes every whole message of `data` into `rows`. Returns where the first message that is not row data
-   * starts (handed to node-postgres), or -1 when all of it was rows (`#consumed` marks the whole messages read).
+   * Decodes every whole message of `data` into `rows`. `stop`: where the first message that ends the rows starts
+   * (handed to node-postgres), or -1 when all of it was rows; `consumed`: the bytes of whole messages read;
+   * `needed`: the bytes the next, incomplete message takes in all (at least its header).
    */
-  #read(data: Buffer, rows: WireRow[]): number {
+  #read(data: Buffer, rows: WireRow[]): { stop: number; consumed: number; needed: number } {
     let at = 0;
     while (data.length - at >= HEADER_BYTES) {
       const type = data[at]!;
       const end = at + 1 + data.readInt32BE(at + 1);
-      if (type !== DATA_ROW && type !== ROW_DESCRIPTION && !PASSED_OVER.has(type)) return at;
-      if (end > data.length) break;
+      const known = type === DATA_ROW || type === ROW_DESCRIPTION || PASSED_OVER.has(type) || ASYNCHRONOUS.has(type);
+      if (!known) return { stop: at, consumed: at, needed: 0 };
+      if (end > data.length) return { stop: -1, consumed: at, needed: end - at };
       if (type === DATA_ROW) rows.push(this.#row(data, at + HEADER_BYTES));
       else if (type === ROW_DESCRIPTION) this.#describe(data, at + HEADER_BYTES);
+      else if (ASYNCHRONOUS.has(type)) this.#driverListener?.(Buffer.from(data.subarray(at, end)));
       at = end;
     }
-    this.#consumed = at;
-    return -1;
+    return { stop: -1, consumed: at, needed: HEADER_BYTES };
   }
 
   #describe(data: Buffer, at: number): void {

@@ -15,6 +15,7 @@ function kindOf(model: ModelName, field: string): ColumnKind | undefined {
   if (info.type === 'BigInt') return 'bigint';
   if (info.type === 'Decimal') return 'decimal';
   if (info.type === 'DateTime' && info.nativeType?.[0] === 'Date') return 'date';
+  if (info.type === 'DateTime' && (info.nativeType?.[0] === 'Time' || info.nativeType?.[0] === 'Timetz')) return 'time';
   return undefined;
 }
 

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { InventoryMovementRepository, Prisma, SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
-import { LedgerError } from '../../src/index.ts';
+import { defineRunningTotalRepository, LedgerError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { comparable } from '../support/comparable.ts';
 import { useTestPool } from '../support/pg-pool.ts';
@@ -61,6 +61,31 @@ describe('running totals read through the pgPool', () => {
     ]);
     expect(stock[1].length).toBeGreaterThan(0);
     expect(comparable(stock[1])).toEqual(comparable(stock[0]));
+  });
+
+  it('Reading (time, timetz, timestamp, float, real, unconstrained numeric) and dates past 9999: equal to the Prisma path', async () => {
+    class ReadingRepository extends defineRunningTotalRepository('Reading', { partitionBy: 'sensorId', orderBy: 'takenAt', amount: 'score' }) {}
+    await pool().query(`
+      INSERT INTO readings (sensor_id, taken_at, day_time, value, ratio, level, shift_start, score)
+      SELECT 1 + g % 2, timestamp '2026-03-29 00:59:59.999999' + g * interval '17 minutes 1.000007 seconds',
+             time '00:00:00.000999' + g * interval '7 minutes 3.123456 seconds',
+             (g * 0.1)::float8, CASE WHEN g % 3 = 0 THEN NULL ELSE (g / 7.0)::real END, NULLIF(g % 5, 0),
+             CASE WHEN g % 4 = 0 THEN NULL ELSE timetz '06:30:00.5+05:30' + g * interval '1 hour 0.25 seconds' END,
+             CASE WHEN g % 6 = 0 THEN NULL ELSE g * 1.000000001 END
+      FROM generate_series(1, 300) AS g`);
+    const readings = await Promise.all([new ReadingRepository(db.prisma).runningTotals(), new ReadingRepository(db.prisma, { pgPool: pool() }).runningTotals()]);
+    expect(readings[1].length).toBe(300);
+    expect(comparable(readings[1])).toEqual(comparable(readings[0]));
+    expect(readings[1].find((r) => r.shiftStart !== null)!.shiftStart).toBeInstanceOf(Date);
+    expect(readings[1][0]!.dayTime).toBeInstanceOf(Date);
+
+    await pool().query(`INSERT INTO "SalesRecord" (region, "saleDate", revenue) VALUES ('Far', date '10000-01-01', 1.00), ('Far', date '0050-06-15', 2.00)`);
+    const far = await Promise.all([
+      new SalesRecordRepository(db.prisma).runningTotals({ partitions: ['Far'] }),
+      new SalesRecordRepository(db.prisma, { pgPool: pool() }).runningTotals({ partitions: ['Far'] }),
+    ]);
+    expect(comparable(far[1])).toEqual(comparable(far[0]));
+    expect(far[1].map((r) => r.saleDate.toISOString())).toEqual(['0050-06-15T00:00:00.000Z', '+010000-01-01T00:00:00.000Z']);
   });
 
   it('reads the same instants from a session in Pacific/Chatham (+13:45 in March)', async () => {

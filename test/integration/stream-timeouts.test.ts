@@ -93,6 +93,17 @@ describe.each([
     await expect.poll(openTransactions, polled('the timed-out transaction is gone')).toBe(0);
   });
 
+  it('a consumer that takes its time on every row, but never idleTimeoutMs on one, reads every row', async () => {
+    let count = 0;
+    const started = performance.now();
+    for await (const row of repo().streamRunningTotals({}, { chunkSize: 3, idleTimeoutMs: 300 })) {
+      expect(row.runningTotal.toFixed(2)).toBe(`${++count}.00`);
+      await sleep(10); // 40 rows × 10 ms: past idleTimeoutMs in all, a tenth of it per 3-row chunk
+    }
+    expect(count).toBe(40);
+    expect(performance.now() - started).toBeGreaterThan(300);
+  });
+
   it('a consumer within the bounds reads every row', async () => {
     let count = 0;
     for await (const row of repo().streamRunningTotals({}, { chunkSize: 3, timeoutMs: 60_000, idleTimeoutMs: 60_000 })) {

@@ -195,6 +195,49 @@ describe('how a read ends', () => {
     }
   });
 
+  it("node-postgres's query_timeout ends a read or a stream with a LedgerError, and the pool recovers", async () => {
+    const hasty = testPool(db.url, 1);
+    hasty.options.query_timeout = 300;
+    try {
+      const slow = Prisma.sql`SELECT g AS v FROM generate_series(1, 3) g, pg_sleep(2)`;
+      await expect(queryThroughPool(hasty, slow, {})).rejects.toBeInstanceOf(LedgerError);
+      await expect(streamRows(hasty, slow, { columns: {}, ...LONG }).next()).rejects.toBeInstanceOf(LedgerError);
+      // Rows already arriving when the timer fires: the rest of the result is dropped with the connection.
+      const partial = Prisma.sql`SELECT g AS v, CASE WHEN g = 1000 THEN pg_sleep(2) END AS pause FROM generate_series(1, 2000) g`;
+      await expect(queryThroughPool(hasty, partial, {})).rejects.toBeInstanceOf(LedgerError);
+      expect(await queryThroughPool(hasty, Prisma.sql`SELECT 10 AS v`, {})).toEqual([{ v: 10 }]);
+    } finally {
+      await hasty.end();
+    }
+  });
+
+  it('a value node-postgres cannot send is a LedgerError before any row, and the connection stays usable', async () => {
+    const one = testPool(db.url, 1);
+    try {
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      await expect(queryThroughPool(one, Prisma.sql`SELECT ${circular}::text AS t`, {})).rejects.toBeInstanceOf(LedgerError);
+      expect(await queryThroughPool(one, Prisma.sql`SELECT 11 AS v`, {})).toEqual([{ v: 11 }]);
+    } finally {
+      await one.end();
+    }
+  });
+
+  it('notices raised while rows arrive still reach the client', async () => {
+    const noisy = testPool(db.url, 1);
+    const notices: string[] = [];
+    noisy.on('connect', (client) => void client.on('notice', (notice) => notices.push(notice.message ?? '')));
+    try {
+      await noisy.query(`CREATE OR REPLACE FUNCTION pg_temp.noisy(i int) RETURNS int LANGUAGE plpgsql AS $$
+        BEGIN RAISE NOTICE 'row %', i; RETURN i; END $$`);
+      const rows = await queryThroughPool<{ v: number }>(noisy, Prisma.sql`SELECT pg_temp.noisy(g) AS v FROM generate_series(1, 500) g`, {});
+      expect(rows.map((r) => r.v)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+      expect(notices).toEqual(Array.from({ length: 500 }, (_, i) => `row ${i + 1}`));
+    } finally {
+      await noisy.end();
+    }
+  });
+
   it('a pool that cannot connect is a LedgerError', async () => {
     const nowhere = new pg.Pool({ connectionString: 'postgresql://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 2000 });
     nowhere.on('error', () => {});
