@@ -109,6 +109,20 @@ describe('instants (timestamp text of UTC wall time)', () => {
       expect((decode(date, text) as Date).toISOString()).toBe(new Date(`${text}T00:00:00Z`).toISOString());
     }
     expect(String(decode(date, 'infinity'))).toBe('Invalid Date');
+    expect((decode(date, '10000-01-01') as Date).toISOString()).toBe('+010000-01-01T00:00:00.000Z');
+  });
+
+  it('times of a `time` or `timetz` column are that clock on 1970-01-01 UTC, the offset dropped', () => {
+    const time = fieldDecoder(1083, 'time');
+    const cases = [
+      ['12:34:56.123456', '1970-01-01T12:34:56.123Z'],
+      ['00:00:00', '1970-01-01T00:00:00.000Z'],
+      ['23:59:59.9', '1970-01-01T23:59:59.900Z'],
+      ['06:30:00+05:30', '1970-01-01T06:30:00.000Z'],
+      ['06:30:00.5-03', '1970-01-01T06:30:00.500Z'],
+      ['24:00:00', '1970-01-02T00:00:00.000Z'],
+    ];
+    for (const [text, iso] of cases) expect((decode(time, text!) as Date).toISOString(), text).toBe(iso);
   });
 });
 
