@@ -70,11 +70,6 @@ export class WireRowsQuery extends pg.Query {
     };
   }
 
-  /** Settles when node-postgres is done with the statement: after ReadyForQuery, or with its error. */
-  get done(): Promise<void> {
-    return this.#verdict.promise;
-  }
-
   /** Ends the connection under a read in progress: the only way to stop the server mid-result without reading it. */
   abort(): void {
     this.#socket?.destroy();
