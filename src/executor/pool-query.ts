@@ -10,7 +10,7 @@ import { WireRowsQuery } from './wire-rows.ts';
  * of through Prisma: the same statement and bound values, rows decoded from the bytes the server sends into the
  * exact types `$queryRaw` returns (`columns`: Decimal, bigint, date; others by their type), without Prisma's or
  * node-postgres's per-row work. One statement reads one snapshot. Every failure is a `LedgerError`; a connection
- * that failed is dropped from the pool rather than handed back in an unknown state.
+ * is handed back only when it could end its transaction, else dropped from the pool.
  */
 export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>): Promise<Row[]> {
   let client: pg.PoolClient;
@@ -34,6 +34,12 @@ export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, colu
     healthy = true;
     return rows;
   } catch (error) {
+    // A statement the server refused leaves a usable connection in a failed transaction: rolled back, it goes back
+    // to the pool. One that was ended (query_timeout, a lost server) cannot take the ROLLBACK and is dropped.
+    healthy = await client.query('ROLLBACK').then(
+      () => true,
+      () => false,
+    );
     throw mapDatabaseError(error);
   } finally {
     client.release(!healthy);

@@ -116,7 +116,7 @@ function idleWatch(idleMs: number, held: () => number | undefined, onIdle: () =>
       clearInterval(watch);
       onIdle();
     }
-  }, Math.max(1, Math.floor(idleMs / LOOKS)));
+  }, Math.max(1, Math.ceil(idleMs / LOOKS)));
   watch.unref();
   return watch;
 }

@@ -46,6 +46,8 @@ export class WireRowsQuery extends pg.Query {
   #driverListener: ((chunk: Buffer) => void) | undefined;
   /** node-postgres has ended the statement (its error, a query_timeout) while the socket may still be ours. */
   #settled = false;
+  /** Resolves the read waiting for the socket, if one is. */
+  #wake: (() => void) | undefined;
   #names: string[] = [];
   #decoders: FieldDecoder[] = [];
 
@@ -56,11 +58,16 @@ export class WireRowsQuery extends pg.Query {
     super(config, undefined, (error: Error | undefined) => {
       this.#settled = true;
       outcome.settle(error ?? null);
+      // A read waiting for the socket learns that the statement ended (one waker, not one listener per wait).
+      this.#wake?.();
     });
     this.#verdict = outcome;
     this.#attached = verdict();
     this.#kinds = kinds;
     this.submit = (connection) => {
+      // Text results always: `batches` decodes text, also on a client configured with `binary: true` (which sets
+      // every query it is given to binary).
+      (this as unknown as { binary: boolean }).binary = false;
       this.#attach(connection.stream);
       const error = (pg.Query.prototype.submit as (this: pg.Query, c: pg.Connection) => Error | undefined).call(this, connection);
       // Refused before anything was sent (an error returned), or failed while binding values (node-postgres has
@@ -188,10 +195,11 @@ export class WireRowsQuery extends pg.Query {
       const events = ['readable', 'end', 'close', 'error'] as const;
       const wake = () => {
         for (const event of events) socket.removeListener(event, wake);
+        this.#wake = undefined;
         resolve();
       };
       for (const event of events) socket.on(event, wake);
-      this.#verdict.promise.then(wake, wake);
+      this.#wake = wake;
     });
   }
 
@@ -215,7 +223,10 @@ export class WireRowsQuery extends pg.Query {
     if (!socket || !listener) return;
     socket.on('data', listener);
     if (rest && rest.length > 0) listener(rest);
-    // Resumed on the next tick, once node-postgres has handled what it was given (as pg-copy-streams does).
-    process.nextTick(() => socket.resume());
+    // Resumed on the next tick, once node-postgres has handled what it was given (as pg-copy-streams does), unless
+    // a statement submitted meanwhile has taken the socket again.
+    process.nextTick(() => {
+      if (socket.listeners('data').includes(listener)) socket.resume();
+    });
   }
 }

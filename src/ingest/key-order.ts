@@ -84,13 +84,22 @@ function identityText(value: unknown): string {
   return value instanceof Date ? `date:${value.getTime()}` : `${typeof value}:${String(value)}`;
 }
 
-// One total order for every process: strings by UTF-16 code units, numbers and bigints by value.
+// One total order for every process, also over keys of mixed types (a custom row check may let them through):
+// numbers and bigints by value, then strings by UTF-16 code units, then instants, then anything else by its text.
+// Without the rank, 9 < 10 (values), 10 = '10' and '10' < 9 (text) would make the sort's order undefined.
 function compareKeys(a: unknown, b: unknown): number {
-  if ((typeof a === 'number' || typeof a === 'bigint') && (typeof b === 'number' || typeof b === 'bigint')) {
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra !== rb) return ra - rb;
+  if (ra === 0) return (a as number | bigint) < (b as number | bigint) ? -1 : (a as number | bigint) > (b as number | bigint) ? 1 : 0;
+  if (ra === 2) return (a as Date).getTime() - (b as Date).getTime();
   const x = String(a);
   const y = String(b);
   return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function rank(value: unknown): number {
+  if (typeof value === 'number' || typeof value === 'bigint') return 0;
+  if (typeof value === 'string') return 1;
+  return value instanceof Date ? 2 : 3;
 }

@@ -144,7 +144,7 @@ describe('rows read from the socket', () => {
 });
 
 describe('how a read ends', () => {
-  it('a server error mid-result is a LedgerError after the rows before it, and the connection serves the next read', async () => {
+  it('a server error mid-result is a LedgerError after the rows before it, and the pool serves the next read', async () => {
     const one = testPool(db.url, 1);
     try {
       const read: number[] = [];
@@ -152,9 +152,16 @@ describe('how a read ends', () => {
         for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT 100000 / (g - 50000) AS v FROM generate_series(1, 60000) g`, { columns: {}, ...LONG })) read.push(row.v);
       })().then(() => undefined, (error: unknown) => error);
       expect(failure).toBeInstanceOf(QueryFailedError);
+      // The rows the server sent before the error, in order (how many depends on when its output was flushed).
+      expect(read.length).toBeGreaterThan(0);
       expect(read.length).toBeLessThan(50000);
+      expect(read).toEqual(Array.from({ length: read.length }, (_, i) => Math.trunc(100000 / (i + 1 - 50000))));
+      const pid = async () => (await queryThroughPool<{ pid: number }>(one, Prisma.sql`SELECT pg_backend_pid() AS pid`, {}))[0]!.pid;
+      const before = await pid();
       const viaQuery = await queryThroughPool(one, Prisma.sql`SELECT 1 / (g - 2) AS v FROM generate_series(1, 3) g`, {}).catch((e: unknown) => e);
-      expect(viaQuery).toBeInstanceOf(LedgerError);
+      expect(viaQuery).toBeInstanceOf(QueryFailedError);
+      // A refused read leaves its connection usable: rolled back and handed back, not replaced.
+      expect(await pid()).toBe(before);
       expect(await queryThroughPool(one, Prisma.sql`SELECT 7 AS v`, {})).toEqual([{ v: 7 }]);
     } finally {
       await one.end();
@@ -211,7 +218,7 @@ describe('how a read ends', () => {
     }
   });
 
-  it('a value node-postgres cannot send is a LedgerError before any row, and the connection stays usable', async () => {
+  it('a value node-postgres cannot send is a LedgerError before any row, and the pool serves the next read', async () => {
     const one = testPool(db.url, 1);
     try {
       const circular: Record<string, unknown> = {};

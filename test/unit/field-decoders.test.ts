@@ -99,8 +99,10 @@ describe('instants (timestamp text of UTC wall time)', () => {
     expect((decode(instant, text) as Date).toISOString()).toBe(iso);
   });
 
-  it.each(['infinity', '-infinity', '2024-01-01 00:00:00 BC', '10000-01-01 00:00:00'])('%s is read by the general rule', (text) => {
-    expect(String(decode(instant, text))).toBe(String(instantFromText(text)));
+  it.each(['infinity', '-infinity', '2024-01-01 00:00:00 BC', '10000-01-01 00:00:00'])('%s is an invalid Date, as on the Prisma path', (text) => {
+    const decoded = decode(instant, text) as Date;
+    expect(decoded).toBeInstanceOf(Date);
+    expect(Number.isNaN(decoded.getTime())).toBe(true);
   });
 
   it('dates of a `date` column are UTC midnight', () => {
@@ -120,7 +122,6 @@ describe('instants (timestamp text of UTC wall time)', () => {
       ['23:59:59.9', '1970-01-01T23:59:59.900Z'],
       ['06:30:00+05:30', '1970-01-01T06:30:00.000Z'],
       ['06:30:00.5-03', '1970-01-01T06:30:00.500Z'],
-      ['24:00:00', '1970-01-02T00:00:00.000Z'],
     ];
     for (const [text, iso] of cases) expect((decode(time, text!) as Date).toISOString(), text).toBe(iso);
   });
