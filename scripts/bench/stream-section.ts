@@ -28,11 +28,17 @@ export async function streaming(
   log: (line: string) => void,
 ): Promise<SectionResult> {
   const results = {} as Record<StreamMode, StreamResult>;
-  for (const mode of ['pg-cursor', 'keyset', 'pool', 'declare'] as const) {
+  const runs: StreamResult[] = [];
+  // The two the stream goal compares run twice, alternated with the others (A B C D A B), and each keeps its
+  // faster run: a cold cache or a busy moment slows a run, nothing makes one faster. Memory keeps the larger peak.
+  for (const mode of ['pg-cursor', 'pool', 'keyset', 'declare', 'pg-cursor', 'pool'] as const) {
     log(`  streaming: ${mode}…`);
-    results[mode] = await runStreamWorker({ mode, url, chunkSize });
+    const run = await runStreamWorker({ mode, url, chunkSize });
+    runs.push(run);
+    const earlier = results[mode];
+    results[mode] = earlier === undefined ? run : keepFaster(earlier, run);
   }
-  const checksums = new Set(Object.values(results).map((r) => `${r.rows}/${r.checksum}`));
+  const checksums = new Set(runs.map((r) => `${r.rows}/${r.checksum}`));
   if (checksums.size !== 1) throw new Error(`streams disagree: ${JSON.stringify(results)}`);
   log('  streaming: server execution time (EXPLAIN ANALYZE)…');
   const plan = await new TransactionRepository(prisma).explain(undefined, 'partition');
@@ -44,7 +50,7 @@ export async function streaming(
     what: LABELS[mode],
     rows: results[mode].rows,
     ms: results[mode].ms,
-    detail: `peak RSS ${results[mode].peakRssMb} MB (+${results[mode].addedRssMb} MB above idle), first row ${Math.round(results[mode].firstRowMs)} ms`,
+    detail: `peak RSS ${results[mode].peakRssMb} MB (+${results[mode].addedRssMb} MB above idle), first row ${Math.round(results[mode].firstRowMs)} ms${mode === 'pg-cursor' || mode === 'pool' ? '; faster of 2 runs' : ''}`,
   }));
   measurements.push({
     section: 'stream',
@@ -114,4 +120,10 @@ export async function streaming(
     { section: 'stream', name: 'keyset stream time / server execution time', value: results.keyset.ms / serverMs, unit: 'x' },
   ];
   return { measurements, ratios };
+}
+
+/** The faster of two runs of one mode, with the larger of their memory peaks. */
+function keepFaster(a: StreamResult, b: StreamResult): StreamResult {
+  const faster = a.ms <= b.ms ? a : b;
+  return { ...faster, peakRssMb: Math.max(a.peakRssMb, b.peakRssMb), addedRssMb: Math.max(a.addedRssMb, b.addedRssMb) };
 }
