@@ -54,13 +54,24 @@ const decodeBigInt: FieldDecoder = (buf, start, end) => {
 
 const decodeDecimal: FieldDecoder = (buf, start, end) => decimalFromAscii(buf, start, end);
 
-/** `YYYY-MM-DD` at `start` with a four-digit year from 0100 (`Date.UTC` maps years 0–99 to 1900–1999). */
-function isoDay(buf: Buffer, start: number): { year: number; month: number; day: number } | undefined {
-  if (buf[start + 4] !== MINUS || buf[start + 7] !== MINUS) return undefined;
-  if (!allDigits(buf, start, start + 4) || !allDigits(buf, start + 5, start + 7) || !allDigits(buf, start + 8, start + 10)) return undefined;
-  const year = digitsValue(buf, start, start + 4);
-  if (year < 100) return undefined;
-  return { year, month: digitsValue(buf, start + 5, start + 7), day: digitsValue(buf, start + 8, start + 10) };
+/**
+ * Whether `YYYY-MM-DD` sits at `start` with a four-digit year from 0100 (`Date.UTC` maps years 0–99 to
+ * 1900–1999). Checked, then read with `digitsValue`: no object per value on the hot path.
+ */
+function isIsoDay(buf: Buffer, start: number): boolean {
+  return (
+    buf[start + 4] === MINUS &&
+    buf[start + 7] === MINUS &&
+    allDigits(buf, start, start + 4) &&
+    allDigits(buf, start + 5, start + 7) &&
+    allDigits(buf, start + 8, start + 10) &&
+    digitsValue(buf, start, start + 4) >= 100
+  );
+}
+
+/** Milliseconds since the epoch of the UTC day at `start` (already checked by `isIsoDay`). */
+function isoDayUtc(buf: Buffer, start: number, hours = 0, minutes = 0, seconds = 0, ms = 0): number {
+  return Date.UTC(digitsValue(buf, start, start + 4), digitsValue(buf, start + 5, start + 7) - 1, digitsValue(buf, start + 8, start + 10), hours, minutes, seconds, ms);
 }
 
 /**
@@ -71,8 +82,8 @@ function isoDay(buf: Buffer, start: number): { year: number; month: number; day:
  */
 const decodeInstant: FieldDecoder = (buf, start, end) => {
   const length = end - start;
-  const day = length >= 19 && length <= 26 && buf[start + 10] === 32 && buf[start + 13] === 58 && buf[start + 16] === 58 ? isoDay(buf, start) : undefined;
-  if (!day || !allDigits(buf, start + 11, start + 13) || !allDigits(buf, start + 14, start + 16) || !allDigits(buf, start + 17, start + 19)) {
+  const shaped = length >= 19 && length <= 26 && buf[start + 10] === 32 && buf[start + 13] === 58 && buf[start + 16] === 58;
+  if (!shaped || !isIsoDay(buf, start) || !allDigits(buf, start + 11, start + 13) || !allDigits(buf, start + 14, start + 16) || !allDigits(buf, start + 17, start + 19)) {
     return instantFromText(buf.toString('latin1', start, end));
   }
   let ms = 0;
@@ -84,7 +95,7 @@ const decodeInstant: FieldDecoder = (buf, start, end) => {
   const hours = digitsValue(buf, start + 11, start + 13);
   const minutes = digitsValue(buf, start + 14, start + 16);
   const seconds = digitsValue(buf, start + 17, start + 19);
-  return new Date(Date.UTC(day.year, day.month - 1, day.day, hours, minutes, seconds, ms));
+  return new Date(isoDayUtc(buf, start, hours, minutes, seconds, ms));
 };
 
 /** The rule for any timestamp text: UTC wall time as written, the way @prisma/adapter-pg reads it. */
@@ -94,9 +105,8 @@ export function instantFromText(text: string): Date {
 
 /** A `date` as Prisma returns it: UTC midnight of that day. */
 const decodeDate: FieldDecoder = (buf, start, end) => {
-  const day = end - start === 10 ? isoDay(buf, start) : undefined;
-  if (!day) return dateFromText(buf.toString('latin1', start, end));
-  return new Date(Date.UTC(day.year, day.month - 1, day.day));
+  if (end - start !== 10 || !isIsoDay(buf, start)) return dateFromText(buf.toString('latin1', start, end));
+  return new Date(isoDayUtc(buf, start));
 };
 
 /** Years past 9999 too (`10000-01-01`), which JavaScript's date parser only takes as `+010000-01-01`. */
