@@ -136,11 +136,19 @@ export async function peers(
       }],
       ['postgres.js cursor (strings)', () => count(sqlJs.unsafe(all.text, all.values as never[]).cursor(CHUNK), true)],
     ];
+    // Two rounds, every stream once per round, each keeping its faster run: the first stream of a round no longer
+    // pays alone for a cold cache (nothing makes a run faster than it can be).
     const streamMs = new Map<string, number>();
-    for (const [what, run] of streams) {
-      const { ms, result } = await timed(run);
-      streamMs.set(what, ms);
-      measurements.push({ section: 'peers', what: `stream: ${what}`, rows: result, ms });
+    const streamRows = new Map<string, number>();
+    for (let round = 0; round < 2; round++) {
+      for (const [what, run] of streams) {
+        const { ms, result } = await timed(run);
+        streamMs.set(what, Math.min(ms, streamMs.get(what) ?? Infinity));
+        streamRows.set(what, result);
+      }
+    }
+    for (const [what] of streams) {
+      measurements.push({ section: 'peers', what: `stream: ${what}`, rows: streamRows.get(what)!, ms: streamMs.get(what)!, detail: 'faster of 2 rounds' });
     }
     const oursStream = streamMs.get(streams[0]![0])!;
     for (const [what] of streams.slice(1)) {
