@@ -6,6 +6,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 
 import { TransactionTimeoutError } from '../errors.ts';
 import type { IsolationLevel } from './db-client.ts';
+import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 
 /** What work inside a COPY transaction can do; every failure is already a `LedgerError`. */
@@ -38,19 +39,15 @@ const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
  * to the pool.
  */
 export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransactionOptions, work: (session: CopySession) => Promise<T>): Promise<T> {
-  const client = await connectWithin(pool, Math.min(options.maxWaitMs ?? options.timeoutMs, options.timeoutMs));
-  // pg-pool drops its own 'error' listener while a client is checked out: without one, a server that ends the
-  // session (a killed backend, a failover) would emit an unhandled 'error' event and crash the process. The query
-  // in flight fails on its own, and that failure is what the caller gets.
-  const ignore = () => {};
-  client.on('error', ignore);
+  const held = await holdConnection(pool, Math.min(options.maxWaitMs ?? options.timeoutMs, options.timeoutMs));
+  const { client } = held;
   let expired = false;
   let failed = false;
   let committing = false;
   // Ending the connection is the only way to stop a COPY in flight; releasing it with an error makes the pool end it.
   const timer = setTimeout(() => {
     expired = true;
-    client.release(new Error('copy transaction timeout'));
+    held.release(new Error('copy transaction timeout'));
   }, options.timeoutMs);
   timer.unref();
   const timeout = (cause: unknown) =>
@@ -91,34 +88,7 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
     throw expired && !(error instanceof TransactionTimeoutError) ? timeout(error) : error;
   } finally {
     clearTimeout(timer);
-    if (!expired) {
-      if (failed) await client.query('ROLLBACK').catch(() => {});
-      client.release(failed);
-    }
-    client.removeListener('error', ignore);
-  }
-}
-
-/**
- * A connection of `pool`, or `TransactionTimeoutError` after `waitMs` (the pool's own connection timeout may be
- * unbounded). A connection that arrives after the wait gave up goes straight back to the pool.
- */
-async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClient> {
-  const connecting = pool.connect();
-  let timer: NodeJS.Timeout | undefined;
-  const gaveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new TransactionTimeoutError(`No connection of the pgPool within ${waitMs} ms (maxWaitMs / timeoutMs): nothing was written.`)),
-      waitMs,
-    );
-    timer.unref();
-  });
-  try {
-    return await Promise.race([connecting, gaveUp]);
-  } catch (error) {
-    connecting.then((late) => late.release(), () => {});
-    throw error instanceof TransactionTimeoutError ? error : mapDatabaseError(error);
-  } finally {
-    clearTimeout(timer);
+    if (!expired && failed) await client.query('ROLLBACK').catch(() => {});
+    held.release(failed);
   }
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import type { ColumnKind } from './field-decoders.ts';
+import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { driverValue } from './pg-driver.ts';
 import { WireRowsQuery } from './wire-rows.ts';
@@ -13,14 +14,8 @@ import { WireRowsQuery } from './wire-rows.ts';
  * is handed back only when it could end its transaction, else dropped from the pool.
  */
 export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>): Promise<Row[]> {
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw mapDatabaseError(error);
-  }
-  const ignore = () => {};
-  client.on('error', ignore);
+  const held = await holdConnection(pool);
+  const { client } = held;
   let healthy = false;
   try {
     // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets: set for
@@ -42,7 +37,6 @@ export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, colu
     );
     throw mapDatabaseError(error);
   } finally {
-    client.release(!healthy);
-    client.removeListener('error', ignore);
+    held.release(!healthy);
   }
 }

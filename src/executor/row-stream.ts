@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { LedgerError } from '../errors.ts';
 import type { ColumnKind } from './field-decoders.ts';
+import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { driverValue } from './pg-driver.ts';
 import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
@@ -26,16 +27,8 @@ export interface RowStreamOptions extends StreamTimeouts {
  */
 export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: RowStreamOptions): AsyncGenerator<Row, void, undefined> {
   const timeouts = options;
-  let client: pg.PoolClient;
-  try {
-    client = await pool.connect();
-  } catch (error) {
-    throw mapDatabaseError(error);
-  }
-  // pg-pool drops its own 'error' listener while a client is checked out: without one, a server that ends the
-  // session would emit an unhandled 'error' event and crash the process (the pending read fails on its own).
-  const ignore = () => {};
-  client.on('error', ignore);
+  const held = await holdConnection(pool);
+  const { client } = held;
   let query: WireRowsQuery | undefined;
   let finished = false;
   // Ending the connection is the only way to stop a pending read or an idle transaction from outside the loop.
@@ -46,7 +39,7 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
     query?.abort();
     // Releasing it with an error makes the pool end the connection and forget it: free for the next caller now,
     // not when an abandoned iterator is collected.
-    client.release(new Error(`stream ${why} timeout`));
+    held.release(new Error(`stream ${why} timeout`));
   };
   const total = setTimeout(() => expire('total'), timeouts.timeoutMs);
   total.unref();
@@ -54,8 +47,8 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
   // per row, so a watch looks every quarter of idleTimeoutMs and ends the stream after four looks in a row found
   // the same row held: never before idleTimeoutMs, at most a quarter after it.
   let pulls = 0;
-  let held = false;
-  const watch = idleWatch(timeouts.idleTimeoutMs, () => (held ? pulls : undefined), () => expire('idle'));
+  let holding = false;
+  const watch = idleWatch(timeouts.idleTimeoutMs, () => (holding ? pulls : undefined), () => expire('idle'));
   try {
     // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets.
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'");
@@ -65,9 +58,9 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
     client.query(query);
     for await (const rows of query.batches()) {
       for (const row of rows) {
-        held = true;
+        holding = true;
         yield row as Row;
-        held = false;
+        holding = false;
         pulls += 1;
         if (expired) break;
       }
@@ -83,19 +76,16 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
   } finally {
     clearTimeout(total);
     clearInterval(watch);
-    if (expired) {
-      // Already ended and released by the timer.
-    } else if (finished) {
+    if (finished) {
       // Read-only: ROLLBACK loses nothing, and a connection that cannot take it is discarded.
       const rolledBack = await client.query('ROLLBACK').then(() => true, () => false);
-      client.release(!rolledBack);
+      held.release(!rolledBack);
     } else {
-      // Left early or failed: the rest of the result may still be on its way. Ending the connection stops the
-      // server; the pool forgets the connection.
+      // Left early, failed or timed out (then already released): the rest of the result may still be on its way.
+      // Ending the connection stops the server; the pool forgets the connection.
       query?.abort();
-      client.release(true);
+      held.release(true);
     }
-    client.removeListener('error', ignore);
   }
 }
 

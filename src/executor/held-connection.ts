@@ -1,0 +1,66 @@
+import type pg from 'pg';
+import { TransactionTimeoutError } from '../errors.ts';
+import { mapDatabaseError } from './map-database-error.ts';
+
+/** A connection of the caller's pool while the library works on it (a COPY, a read, a stream). */
+export interface HeldConnection {
+  readonly client: pg.PoolClient;
+  /**
+   * Hands the connection back to the pool, or with `true` or an error makes the pool end it (a connection in an
+   * unknown state, or one that must stop a statement in flight). Only the first call counts, so a timer and the
+   * code it interrupts can both call it.
+   */
+  release(discard: boolean | Error): void;
+}
+
+/**
+ * Checks a connection out of `pool`; with `waitMs`, gives up after that long with `TransactionTimeoutError` (the
+ * pool's own connection timeout may be unbounded; a connection that arrives later goes straight back). Every
+ * failure is a `LedgerError`.
+ */
+export async function holdConnection(pool: pg.Pool, waitMs?: number): Promise<HeldConnection> {
+  const client = await (waitMs === undefined ? connect(pool) : connectWithin(pool, waitMs));
+  // pg-pool drops its own 'error' listener while a client is checked out: without one, a server that ends the
+  // session (a killed backend, a failover) would emit an unhandled 'error' event and crash the process. The
+  // statement in flight fails on its own, and that failure is what the caller gets.
+  const ignore = () => {};
+  client.on('error', ignore);
+  let released = false;
+  return {
+    client,
+    release(discard) {
+      if (released) return;
+      released = true;
+      client.release(discard);
+      client.removeListener('error', ignore);
+    },
+  };
+}
+
+async function connect(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}
+
+async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClient> {
+  const connecting = pool.connect();
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TransactionTimeoutError(`No connection of the pgPool within ${waitMs} ms (maxWaitMs / timeoutMs): nothing was written.`)),
+      waitMs,
+    );
+    timer.unref();
+  });
+  try {
+    return await Promise.race([connecting, gaveUp]);
+  } catch (error) {
+    connecting.then((late) => late.release(), () => {});
+    throw error instanceof TransactionTimeoutError ? error : mapDatabaseError(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
