@@ -146,6 +146,9 @@ interface AppOutput {
   balance: string;
   pageTotals: string[];
   streamed: string[];
+  poolTotals: Array<[string, string]>;
+  poolStreamed: string[];
+  poolTypes: boolean;
   perMerchant: Array<[string, number, string]>;
 }
 
@@ -188,6 +191,9 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(output.totals.length).toBeGreaterThan(3);
   expect(output.pageTotals, 'a page walk (limit 3) inside $transaction on tx.payment').toEqual(expected.usd1.map(([, total]) => total));
   expect(output.streamed, 'a stream in chunks of 2').toEqual(expected.usd1.map(([, total]) => total));
+  expect(output.poolTotals, 'runningTotals through the pgPool (rows decoded from the socket)').toEqual(expected.usd1);
+  expect(output.poolStreamed, 'a stream through the pgPool').toEqual(expected.usd1.map(([, total]) => total));
+  expect(output.poolTypes, "the pgPool path's rows hold the app's Prisma.Decimal, bigint ids and Dates").toBe(true);
   expect(output.perMerchant, 'a builder query on the app model').toEqual(expected.perMerchant);
   expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
   // Days of Berlin's calendar (midnight = 23:00 UTC in January): 2026-01-01 through 2026-01-10 local.
@@ -231,7 +237,7 @@ describe('an application with its own schema installs the packed library', () =>
     expect(readdirSync(path.join(app, 'node_modules', PACKAGE.name)).sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'package.json']);
   });
 
-  it('runs under plain node: extension, repository in a transaction, pages, a stream, explain and the builder, exact', async () => {
+  it('runs under plain node: extension, repository in a transaction, pages, streams, reads through a pgPool, explain and the builder, exact', async () => {
     const output = await runApp();
     expectExact(output, await reference());
   });
