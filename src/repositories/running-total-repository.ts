@@ -153,7 +153,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
     const { chunkSize, rest, ...timeouts } = requireStreamOptions(stream, ['scope']);
     const scope = requireChoice('stream.scope', rest.scope, ['partition', 'global'], 'partition');
-    const rows = streamPlan(this.db, this.runningTotalPlan(options, scope), { chunkSize, ...timeouts, pgPool: this.pgPool });
+    // On a caller's transaction the stream reads in it (its own uncommitted rows, and no second connection a small
+    // pool may not have): the pool's connection is for a repository on the root client only, as for reads.
+    const pgPool = isRootClient(this.db) ? this.pgPool : undefined;
+    const rows = streamPlan(this.db, this.runningTotalPlan(options, scope), { chunkSize, ...timeouts, pgPool });
     yield* rows as AsyncGenerator<WithRunningTotal<Row>, void, undefined>;
   }
 

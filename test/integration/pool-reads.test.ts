@@ -10,6 +10,7 @@ import { InventoryMovementRepository, Prisma, SalesRecordRepository, Transaction
 import { defineRunningTotalRepository, LedgerError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { comparable } from '../support/comparable.ts';
+import { collect } from '../support/iterate.ts';
 import { useTestPool } from '../support/pg-pool.ts';
 import { transactionRows } from '../support/rows.ts';
 
@@ -99,11 +100,14 @@ describe('running totals read through the pgPool', () => {
     }
   });
 
-  it("a repository on a caller's transaction reads in that transaction (its own uncommitted rows), not on the pool", async () => {
+  it("a repository on a caller's transaction reads and streams in that transaction (its own uncommitted rows), not on the pool", async () => {
     await db.prisma.$transaction(async (tx) => {
       const repo = new TransactionRepository(tx, { pgPool: pool() });
       await repo.insertMany(transactionRows(3, () => ({ accountId: 424242 })));
       expect(await repo.runningTotals({ partitions: [424242] })).toHaveLength(3);
+      // Streams too: in the caller's transaction, not on a second connection of the pool (which would not see
+      // these rows, and on a one-connection pool would wait for the transaction that waits for it).
+      expect(await collect(repo.streamRunningTotals({ partitions: [424242] }))).toHaveLength(3);
       throw new Error('roll back');
     }).catch((error: unknown) => expect((error as Error).message).toBe('roll back'));
     expect(await new TransactionRepository(db.prisma, { pgPool: pool() }).runningTotals({ partitions: [424242] })).toEqual([]);
