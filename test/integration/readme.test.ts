@@ -237,6 +237,7 @@ function installedPackages(command: string): string[] {
 
 const APP_INSTALL =
   'npm install ../prisma-window-ledger/prisma-window-ledger-0.2.0.tgz @prisma/client@7.10.0 @prisma/adapter-pg@7.10.0 pg@8.23.1';
+const APP_DEV_INSTALL = 'npm install --save-dev prisma@7.10.0';
 const APP_INSTALL_REASON =
   'installs into your app, not this repository; the consumer test installs the packed tarball the same way, and ' +
   'here the versions are checked against package.json and what the library loads against its dependencies';
@@ -292,6 +293,16 @@ const COMMANDS = new Map<string, CommandSpec>([
         expect([...loaded].filter((name) => !provided.has(name)), 'packages src/ loads that nobody installs').toEqual([]);
         const runtime = Object.keys(PACKAGE.dependencies).filter((name) => !name.startsWith('@types/'));
         expect(runtime.filter((name) => !loaded.has(name)), 'dependencies src/ never loads').toEqual([]);
+      },
+    },
+  ],
+  [
+    APP_DEV_INSTALL,
+    {
+      exempt: APP_INSTALL_REASON,
+      check: () => {
+        expect(installedPackages(APP_DEV_INSTALL), 'the Prisma CLI, for `npx prisma generate`').toEqual(['prisma']);
+        expect(read('test/integration/consumer-app.test.ts'), 'the consumer app installs the CLI the same way').toContain("['install', '--save-dev', pinned('prisma')");
       },
     },
   ],
