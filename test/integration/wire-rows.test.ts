@@ -11,7 +11,7 @@ import { queryThroughPool } from '../../src/executor/pool-query.ts';
 import { streamRows } from '../../src/executor/row-stream.ts';
 import { LedgerError, QueryFailedError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
-import { testPool, useTestPool } from '../support/pg-pool.ts';
+import { useTestPool, withTestPool } from '../support/pg-pool.ts';
 import { textRows } from '../support/plain-sql.ts';
 import { seeded } from '../support/property-seed.ts';
 
@@ -110,9 +110,8 @@ describe('rows read from the socket', () => {
   });
 
   it('a session whose DateStyle is not ISO reads the same instants and dates', async () => {
-    const odd = testPool(db.url, 1);
-    odd.on('connect', (client) => void client.query("SET DateStyle = 'SQL, DMY'"));
-    try {
+    await withTestPool(db.url, 1, async (odd) => {
+      odd.on('connect', (client) => void client.query("SET DateStyle = 'SQL, DMY'"));
       const sql = Prisma.sql`SELECT timestamp '2024-03-10 02:30:00.123456' AS at, date '2024-12-31' AS day`;
       const expected = [{ at: new Date('2024-03-10T02:30:00.123Z'), day: new Date('2024-12-31T00:00:00Z') }];
       expect(await queryThroughPool(odd, sql, { day: 'date' })).toEqual(expected);
@@ -121,14 +120,11 @@ describe('rows read from the socket', () => {
       expect(streamed).toEqual(expected);
       // Set for the read only: the session keeps its own.
       expect((await odd.query<{ DateStyle: string }>('SHOW DateStyle')).rows[0]!.DateStyle).toBe('SQL, DMY');
-    } finally {
-      await odd.end();
-    }
+    });
   });
 
   it('callers at once each get their own rows', async () => {
-    const many = testPool(db.url, 4);
-    try {
+    await withTestPool(db.url, 4, async (many) => {
       const reads = await Promise.all(
         [1, 2, 3, 4, 5, 6].map(async (k) => {
           const rows: number[] = [];
@@ -137,16 +133,13 @@ describe('rows read from the socket', () => {
         }),
       );
       reads.forEach((rows, index) => expect(rows).toEqual(Array.from({ length: 20000 }, (_, i) => (i + 1) * (index + 1))));
-    } finally {
-      await many.end();
-    }
+    });
   });
 });
 
 describe('how a read ends', () => {
   it('a server error mid-result is a LedgerError after the rows before it, and the pool serves the next read', async () => {
-    const one = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (one) => {
       const read: number[] = [];
       const failure = await (async () => {
         for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT 100000 / (g - 50000) AS v FROM generate_series(1, 60000) g`, { columns: {}, ...LONG })) read.push(row.v);
@@ -163,14 +156,11 @@ describe('how a read ends', () => {
       // A refused read leaves its connection usable: rolled back and handed back, not replaced.
       expect(await pid()).toBe(before);
       expect(await queryThroughPool(one, Prisma.sql`SELECT 7 AS v`, {})).toEqual([{ v: 7 }]);
-    } finally {
-      await one.end();
-    }
+    });
   });
 
   it('a consumer that leaves early stops the server and frees the pool', async () => {
-    const one = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (one) => {
       const pid = (await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT g AS v FROM generate_series(1, 5000000) g`, { columns: {}, ...LONG })) {
         expect(row.v).toBe(1);
@@ -181,14 +171,11 @@ describe('how a read ends', () => {
         .poll(async () => (await pool().query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0].n, { timeout: 20_000, interval: 50 })
         .toBe(0);
       expect(await queryThroughPool(one, Prisma.sql`SELECT 8 AS v`, {})).toEqual([{ v: 8 }]);
-    } finally {
-      await one.end();
-    }
+    });
   });
 
   it('a connection the server ends mid-read is a LedgerError, and the pool recovers', async () => {
-    const one = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (one) => {
       const pid = (await one.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
       const failure = await (async () => {
         for await (const row of streamRows<{ v: number }>(one, Prisma.sql`SELECT g AS v FROM generate_series(1, 5000000) g`, { columns: {}, ...LONG })) {
@@ -197,15 +184,12 @@ describe('how a read ends', () => {
       })().then(() => undefined, (error: unknown) => error);
       expect(failure).toBeInstanceOf(LedgerError);
       expect(await queryThroughPool(one, Prisma.sql`SELECT 9 AS v`, {})).toEqual([{ v: 9 }]);
-    } finally {
-      await one.end();
-    }
+    });
   });
 
   it("node-postgres's query_timeout ends a read or a stream with a LedgerError, and the pool recovers", async () => {
-    const hasty = testPool(db.url, 1);
-    hasty.options.query_timeout = 300;
-    try {
+    await withTestPool(db.url, 1, async (hasty) => {
+      hasty.options.query_timeout = 300;
       const slow = Prisma.sql`SELECT g AS v FROM generate_series(1, 3) g, pg_sleep(2)`;
       await expect(queryThroughPool(hasty, slow, {})).rejects.toBeInstanceOf(LedgerError);
       await expect(streamRows(hasty, slow, { columns: {}, ...LONG }).next()).rejects.toBeInstanceOf(LedgerError);
@@ -213,36 +197,28 @@ describe('how a read ends', () => {
       const partial = Prisma.sql`SELECT g AS v, CASE WHEN g = 1000 THEN pg_sleep(2) END AS pause FROM generate_series(1, 2000) g`;
       await expect(queryThroughPool(hasty, partial, {})).rejects.toBeInstanceOf(LedgerError);
       expect(await queryThroughPool(hasty, Prisma.sql`SELECT 10 AS v`, {})).toEqual([{ v: 10 }]);
-    } finally {
-      await hasty.end();
-    }
+    });
   });
 
   it('a value node-postgres cannot send is a LedgerError before any row, and the pool serves the next read', async () => {
-    const one = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (one) => {
       const circular: Record<string, unknown> = {};
       circular.self = circular;
       await expect(queryThroughPool(one, Prisma.sql`SELECT ${circular}::text AS t`, {})).rejects.toBeInstanceOf(LedgerError);
       expect(await queryThroughPool(one, Prisma.sql`SELECT 11 AS v`, {})).toEqual([{ v: 11 }]);
-    } finally {
-      await one.end();
-    }
+    });
   });
 
   it('notices raised while rows arrive still reach the client', async () => {
-    const noisy = testPool(db.url, 1);
-    const notices: string[] = [];
-    noisy.on('connect', (client) => void client.on('notice', (notice) => notices.push(notice.message ?? '')));
-    try {
+    await withTestPool(db.url, 1, async (noisy) => {
+      const notices: string[] = [];
+      noisy.on('connect', (client) => void client.on('notice', (notice) => notices.push(notice.message ?? '')));
       await noisy.query(`CREATE OR REPLACE FUNCTION pg_temp.noisy(i int) RETURNS int LANGUAGE plpgsql AS $$
         BEGIN RAISE NOTICE 'row %', i; RETURN i; END $$`);
       const rows = await queryThroughPool<{ v: number }>(noisy, Prisma.sql`SELECT pg_temp.noisy(g) AS v FROM generate_series(1, 500) g`, {});
       expect(rows.map((r) => r.v)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
       expect(notices).toEqual(Array.from({ length: 500 }, (_, i) => `row ${i + 1}`));
-    } finally {
-      await noisy.end();
-    }
+    });
   });
 
   it('a pool that cannot connect is a LedgerError', async () => {

@@ -30,3 +30,13 @@ export function useTestPool(db: { readonly url: string }, max = 2): () => pg.Poo
   });
   return () => (pool ??= testPool(db.url, max));
 }
+
+/** Runs `work` with a `testPool` of its own (`max` connections), ended afterwards however `work` ends. */
+export async function withTestPool<T>(connectionString: string, max: number, work: (pool: pg.Pool) => Promise<T>): Promise<T> {
+  const pool = testPool(connectionString, max);
+  try {
+    return await work(pool);
+  } finally {
+    await pool.end();
+  }
+}
