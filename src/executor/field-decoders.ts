@@ -36,20 +36,20 @@ function allDigits(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-const decodeInteger: FieldDecoder = (buf, start, end) => {
+/** An optionally signed integer of at most `SAFE_DIGITS` digits, exactly; undefined for any other text. */
+function smallInteger(buf: Buffer, start: number, end: number): number | undefined {
   const negative = buf[start] === MINUS;
   const from = negative ? start + 1 : start;
-  if (end - from > SAFE_DIGITS || !allDigits(buf, from, end)) return Number(buf.toString('latin1', start, end));
+  if (end - from > SAFE_DIGITS || !allDigits(buf, from, end)) return undefined;
   const value = digitsValue(buf, from, end);
   return negative ? -value : value;
-};
+}
+
+const decodeInteger: FieldDecoder = (buf, start, end) => smallInteger(buf, start, end) ?? Number(buf.toString('latin1', start, end));
 
 const decodeBigInt: FieldDecoder = (buf, start, end) => {
-  const negative = buf[start] === MINUS;
-  const from = negative ? start + 1 : start;
-  if (end - from > SAFE_DIGITS || !allDigits(buf, from, end)) return BigInt(buf.toString('latin1', start, end));
-  const value = BigInt(digitsValue(buf, from, end));
-  return negative ? -value : value;
+  const value = smallInteger(buf, start, end);
+  return value === undefined ? BigInt(buf.toString('latin1', start, end)) : BigInt(value);
 };
 
 const decodeDecimal: FieldDecoder = (buf, start, end) => decimalFromAscii(buf, start, end);
@@ -110,7 +110,7 @@ const decodeDate: FieldDecoder = (buf, start, end) => {
 };
 
 /** Years past 9999 too (`10000-01-01`), which JavaScript's date parser only takes as `+010000-01-01`. */
-export function dateFromText(text: string): Date {
+function dateFromText(text: string): Date {
   const long = /^(\d{5,})-(\d\d)-(\d\d)$/.exec(text);
   if (!long) return new Date(`${text}T00:00:00Z`);
   const date = new Date(Date.UTC(2000, Number(long[2]) - 1, Number(long[3])));

@@ -3,8 +3,7 @@ import type * as Prisma from '../prisma-runtime.ts';
 import type { ColumnKind } from './field-decoders.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
-import { driverValue } from './pg-driver.ts';
-import { WireRowsQuery } from './wire-rows.ts';
+import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
  * Runs one read on a connection of the caller's node-postgres pool (the pool behind its PrismaPg adapter) instead
@@ -18,10 +17,8 @@ export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, colu
   const { client } = held;
   let healthy = false;
   try {
-    // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets: set for
-    // this read only, so the caller's session keeps its own.
-    await client.query("BEGIN READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'");
-    const query = new WireRowsQuery(sql.text, sql.values.map(driverValue), columns);
+    await client.query(`BEGIN READ ONLY; ${ISO_DATES_SQL}`);
+    const query = new WireRowsQuery(sql, columns);
     client.query(query);
     const rows: Row[] = [];
     for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);

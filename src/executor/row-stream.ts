@@ -6,7 +6,7 @@ import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { driverValue } from './pg-driver.ts';
 import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
-import { WireRowsQuery } from './wire-rows.ts';
+import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 export interface RowStreamOptions extends StreamTimeouts {
   /** How the columns the caller knows are read (exact `Decimal`s, `bigint`s, `date`s); others by their type. */
@@ -50,11 +50,10 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
   let holding = false;
   const watch = idleWatch(timeouts.idleTimeoutMs, () => (holding ? pulls : undefined), () => expire('idle'));
   try {
-    // Instants and dates are read from ISO text, whatever DateStyle the database, role or session sets.
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'");
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; ${ISO_DATES_SQL}`);
     const limit = serverStatementTimeoutSql(timeouts);
     await client.query(limit.text, limit.values.map(driverValue));
-    query = new WireRowsQuery(sql.text, sql.values.map(driverValue), options.columns);
+    query = new WireRowsQuery(sql, options.columns);
     client.query(query);
     for await (const rows of query.batches()) {
       for (const row of rows) {

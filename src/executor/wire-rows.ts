@@ -1,6 +1,14 @@
 import type { Duplex } from 'node:stream';
 import pg from 'pg';
+import type * as Prisma from '../prisma-runtime.ts';
 import { fieldDecoder, type ColumnKind, type FieldDecoder } from './field-decoders.ts';
+import { driverValue } from './pg-driver.ts';
+
+/**
+ * Run in the statement's transaction first: the decoders read instants and dates as ISO text, whatever DateStyle
+ * the database, role or session sets, and a `SET LOCAL` leaves the caller's session its own.
+ */
+export const ISO_DATES_SQL = "SET LOCAL DateStyle = 'ISO, MDY'";
 
 /** A decoded row: column name → exact value. */
 export type WireRow = Record<string, unknown>;
@@ -51,10 +59,10 @@ export class WireRowsQuery extends pg.Query {
   #names: string[] = [];
   #decoders: FieldDecoder[] = [];
 
-  constructor(text: string, values: readonly unknown[], kinds: Readonly<Record<string, ColumnKind>>) {
+  constructor(sql: Prisma.Sql, kinds: Readonly<Record<string, ColumnKind>>) {
     const outcome = verdict();
     // 'extended': bound or not, the statement goes through Parse/Bind/Execute, whose replies `batches` reads.
-    const config = { text, values: [...values], queryMode: 'extended' } as pg.QueryConfig;
+    const config = { text: sql.text, values: sql.values.map(driverValue), queryMode: 'extended' } as pg.QueryConfig;
     super(config, undefined, (error: Error | undefined) => {
       this.#settled = true;
       outcome.settle(error ?? null);

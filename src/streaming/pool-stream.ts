@@ -3,21 +3,15 @@ import type * as Prisma from '../prisma-runtime.ts';
 import type { ColumnKind } from '../executor/field-decoders.ts';
 import { streamRows } from '../executor/row-stream.ts';
 import type { StreamTimeouts } from '../executor/stream-timeouts.ts';
-import { columnInfo, type ModelName } from '../window/catalog.ts';
+import type { ModelName } from '../window/catalog.ts';
+import { fieldSqlType, type SqlType } from '../window/expression.ts';
 import type { ChunkRow } from './keyset-chunk.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
 // Rows come back exactly as $queryRaw would type them: Decimal from the numeric's exact text (never a float),
-// bigint for int8, UTC midnight for dates. Other fields are read by their column type (int4 → number, instants →
-// Date, text → string).
-function kindOf(model: ModelName, field: string): ColumnKind | undefined {
-  const info = columnInfo(model, field);
-  if (info.type === 'BigInt') return 'bigint';
-  if (info.type === 'Decimal') return 'decimal';
-  if (info.type === 'DateTime' && info.nativeType?.[0] === 'Date') return 'date';
-  if (info.type === 'DateTime' && (info.nativeType?.[0] === 'Time' || info.nativeType?.[0] === 'Timetz')) return 'time';
-  return undefined;
-}
+// bigint for int8, UTC midnight for dates, 1970-01-01 for times. Other fields are read by their column type (int4
+// → number, instants → Date, text → string).
+const KIND_OF_TYPE: Partial<Record<SqlType, ColumnKind>> = { int8: 'bigint', numeric: 'decimal', date: 'date', time: 'time', timetz: 'time' };
 
 /**
  * How the columns of a running-total query are read on the `pgPool` path, to the row `$queryRaw` would return:
@@ -26,7 +20,7 @@ function kindOf(model: ModelName, field: string): ColumnKind | undefined {
 export function runningTotalColumns<M extends ModelName>(plan: RunningTotalPlan<M>): Readonly<Record<string, ColumnKind>> {
   const columns: Record<string, ColumnKind> = {};
   for (const field of plan.select) {
-    const kind = kindOf(plan.model, field);
+    const kind = KIND_OF_TYPE[fieldSqlType(plan.model, field)];
     if (kind) columns[field] = kind;
   }
   columns.runningTotal = 'decimal';
