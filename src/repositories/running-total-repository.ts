@@ -107,13 +107,17 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return this.readRunningTotals(this.runningTotalPlan(options, 'global'));
   }
 
-  // Through the pgPool when there is one and the repository is not in a caller's transaction (whose own writes the
-  // pool's connection would not see): the same statement and row types, without Prisma's per-row decoding.
+  // The pool reads and streams go through: none on a caller's transaction, whose own writes the pool's connection
+  // would not see (and for which a small pool may have no second connection); there they read in the transaction.
+  private get readPool(): pg.Pool | undefined {
+    return isRootClient(this.db) ? this.pgPool : undefined;
+  }
+
+  // Through the pgPool when there is one: the same statement and row types, without Prisma's per-row decoding.
   private readRunningTotals(plan: RunningTotalPlan<M>): Promise<WithRunningTotal<Row>[]> {
     const sql = compileRunningTotal(plan);
-    return this.pgPool !== undefined && isRootClient(this.db)
-      ? queryThroughPool<WithRunningTotal<Row>>(this.pgPool, sql, runningTotalColumns(plan))
-      : queryRows(this.db, sql);
+    const pool = this.readPool;
+    return pool ? queryThroughPool<WithRunningTotal<Row>>(pool, sql, runningTotalColumns(plan)) : queryRows(this.db, sql);
   }
 
   /**
@@ -153,10 +157,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
     const { chunkSize, rest, ...timeouts } = requireStreamOptions(stream, ['scope']);
     const scope = requireChoice('stream.scope', rest.scope, ['partition', 'global'], 'partition');
-    // On a caller's transaction the stream reads in it (its own uncommitted rows, and no second connection a small
-    // pool may not have): the pool's connection is for a repository on the root client only, as for reads.
-    const pgPool = isRootClient(this.db) ? this.pgPool : undefined;
-    const rows = streamPlan(this.db, this.runningTotalPlan(options, scope), { chunkSize, ...timeouts, pgPool });
+    const rows = streamPlan(this.db, this.runningTotalPlan(options, scope), { chunkSize, ...timeouts, pgPool: this.readPool });
     yield* rows as AsyncGenerator<WithRunningTotal<Row>, void, undefined>;
   }
 
