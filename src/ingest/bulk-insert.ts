@@ -1,15 +1,15 @@
 import { ValidationError } from '../errors.ts';
-import { requireBatch, requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireChoice, requireRowList, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import type pg from 'pg';
 import * as Prisma from '../prisma-runtime.ts';
 import { inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { conflictTargetOf } from './batch-keys.ts';
-import { inUniqueKeyOrder } from './key-order.ts';
 import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
 import { copyBatchRows } from './copy-insert.ts';
 import { copyInTransaction } from '../executor/copy-in.ts';
+import { validateRows, type ValidatedRows } from './validated-rows.ts';
 
 /** PostgreSQL accepts at most 32,767 bind parameters in one statement (Prisma reports more as P2035). */
 const MAX_BIND_PARAMETERS = 32_767;
@@ -99,8 +99,11 @@ export interface InsertTarget<Data> {
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
 export interface PreparedBatch<Data> {
-  /** Validated rows in write order: by idempotency key when the model has one (see `inUniqueKeyOrder`). */
-  readonly data: Data[];
+  /**
+   * Validated rows in write order: by idempotency key when the model has one (see `uniqueKeyOrder`). Held in
+   * memory, except for a batch bound for COPY (see `validateRows`).
+   */
+  readonly rows: ValidatedRows<Data>;
   readonly chunkSize: number;
   readonly strategy: 'createMany' | 'unnest' | 'copy';
   /** The strategy came from `'auto'`: a `copy` it chose falls back to `unnest` where COPY cannot run. */
@@ -129,9 +132,7 @@ export function prepareBatch<Data>(
   allowedOptions: readonly string[] = BULK_OPTION_KEYS,
 ): PreparedBatch<Data> {
   const raw = requireOptions('options', options, allowedOptions);
-  const valid = requireBatch('rows', rows, MAX_BATCH_ROWS, requireRow);
-  const conflictTarget = conflictTargetOf(target);
-  const data = inUniqueKeyOrder('rows', valid, target.idempotencyKey, conflictTarget);
+  const input = requireRowList('rows', rows, MAX_BATCH_ROWS);
   const choice = requireChoice('options.strategy', raw.strategy, STRATEGIES, 'auto');
   if (choice === 'copy' && target.pgPool === undefined) {
     throw new ValidationError(
@@ -143,11 +144,12 @@ export function prepareBatch<Data>(
   const strategy =
     choice !== 'auto'
       ? choice
-      : target.pgPool !== undefined && data.length >= AUTO_COPY_MIN_ROWS
+      : target.pgPool !== undefined && input.length >= AUTO_COPY_MIN_ROWS
         ? 'copy'
-        : data.length >= AUTO_UNNEST_MIN_ROWS
+        : input.length >= AUTO_UNNEST_MIN_ROWS
           ? 'unnest'
           : 'createMany';
+  const validated = validateRows('rows', input, requireRow, target, strategy !== 'copy');
   // COPY sends one stream whatever the size; its chunk size matters only if it falls back to unnest.
   const arrays = strategy !== 'createMany';
   const maxChunk = arrays ? MAX_UNNEST_CHUNK : Math.floor(MAX_BIND_PARAMETERS / Math.max(1, target.insertFields.length));
@@ -157,7 +159,7 @@ export function prepareBatch<Data>(
       : requirePositiveInt('options.chunkSize', raw.chunkSize, maxChunk);
   const timeoutMs =
     raw.timeoutMs === undefined
-      ? defaultInsertTimeoutMs(data.length)
+      ? defaultInsertTimeoutMs(validated.size)
       : requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000);
   const maxWaitMs = raw.maxWaitMs === undefined ? undefined : requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000);
   const transaction: TransactionOptions = {
@@ -171,7 +173,7 @@ export function prepareBatch<Data>(
     raw.retry === false
       ? retryPolicy('options.retry', { maxAttempts: 1 })
       : retryPolicy('options.retry', raw.retry ?? { maxAttempts: DEFAULT_MAX_ATTEMPTS });
-  return { data, chunkSize, strategy, automatic: choice === 'auto', transaction, retry, options: raw };
+  return { rows: validated, chunkSize, strategy, automatic: choice === 'auto', transaction, retry, options: raw };
 }
 
 /**
@@ -187,11 +189,10 @@ export async function writeChunks<Data>(
   ownsTransaction: boolean,
 ): Promise<InsertResult> {
   // `unnest` binds instants with an explicit offset; `createMany` goes through Prisma's binding, which needs UTC.
-  if (batch.strategy === 'createMany' && batch.data.length > 0) await requireUtcSession(tx, ownsTransaction);
+  if (batch.strategy === 'createMany' && batch.rows.size > 0) await requireUtcSession(tx, ownsTransaction);
   let inserted = 0;
   let chunks = 0;
-  for (let start = 0; start < batch.data.length; start += batch.chunkSize) {
-    const rows = batch.data.slice(start, start + batch.chunkSize);
+  for (const rows of batch.rows.slices(batch.chunkSize)) {
     const count =
       batch.strategy === 'unnest'
         ? await writeUnnestChunk(tx, target, rows as Record<string, unknown>[])
@@ -199,7 +200,7 @@ export async function writeChunks<Data>(
     inserted += count;
     chunks += 1;
   }
-  return { inserted, skipped: batch.data.length - inserted, chunks, strategy: batch.strategy };
+  return { inserted, skipped: batch.rows.size - inserted, chunks, strategy: batch.strategy };
 }
 
 /**
@@ -245,7 +246,7 @@ export function insertBatch<Data, T = undefined>(
         new ValidationError('options.strategy', `'copy' writes in a transaction of its own and cannot join ${why}: use 'unnest'.`),
       );
     }
-    batch = { ...batch, strategy: 'unnest' };
+    batch = { ...batch, strategy: 'unnest', rows: batch.rows.held() };
   }
   const once = () =>
     inTransaction(
@@ -261,15 +262,15 @@ export function insertBatch<Data, T = undefined>(
 
 /** A batch written with COPY (see `copyJob`): one transaction on a connection of `pool`. */
 async function copyBatch<Data>(pool: pg.Pool, batch: PreparedBatch<Data>, target: InsertTarget<Data>): Promise<InsertResult & { readonly after: undefined }> {
-  const rows = batch.data as Record<string, unknown>[];
-  const timeoutMs = batch.transaction.timeoutMs ?? defaultInsertTimeoutMs(rows.length);
+  const { rows } = batch;
+  const timeoutMs = batch.transaction.timeoutMs ?? defaultInsertTimeoutMs(rows.size);
   // Rows without a key never conflict: a batch without any key needs no staging table.
-  const key = target.idempotencyKey;
-  const keyed = key !== undefined && rows.some((row) => row[key] !== null && row[key] !== undefined);
-  const conflictTarget = keyed ? conflictTargetOf(target) : [];
+  const conflictTarget = rows.keyed > 0 ? conflictTargetOf(target) : [];
   const inserted =
-    rows.length === 0
+    rows.size === 0
       ? 0
-      : await copyInTransaction(pool, { ...batch.transaction, timeoutMs }, (session) => copyBatchRows(session, target, rows, conflictTarget));
-  return { inserted, skipped: rows.length - inserted, chunks: rows.length === 0 ? 0 : 1, strategy: 'copy', after: undefined };
+      : await copyInTransaction(pool, { ...batch.transaction, timeoutMs }, (session) =>
+          copyBatchRows(session, target, rows as ValidatedRows<Record<string, unknown>>, conflictTarget),
+        );
+  return { inserted, skipped: rows.size - inserted, chunks: rows.size === 0 ? 0 : 1, strategy: 'copy', after: undefined };
 }

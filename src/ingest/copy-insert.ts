@@ -2,6 +2,7 @@ import { QueryFailedError } from '../errors.ts';
 import type { CopySession } from '../executor/copy-in.ts';
 import { columnRef, tableRef } from '../window/catalog.ts';
 import { insertText } from '../window/parameters.ts';
+import type { ValidatedRows } from './validated-rows.ts';
 
 /** Lines per chunk of COPY data handed to the connection. */
 const LINES_PER_CHUNK = 5_000;
@@ -24,13 +25,11 @@ function copyField(text: string | null): string {
 }
 
 /** Validated rows as COPY text-format lines, `LINES_PER_CHUNK` rows per chunk, values as `insertText` writes them. */
-export function* copyLines(model: string, fields: readonly string[], rows: readonly Record<string, unknown>[]): Generator<string> {
+export function* copyLines(model: string, fields: readonly string[], rows: ValidatedRows<Record<string, unknown>>): Generator<string> {
   const encoders = fields.map((field) => insertText(model, field));
-  for (let start = 0; start < rows.length; start += LINES_PER_CHUNK) {
+  for (const slice of rows.slices(LINES_PER_CHUNK)) {
     let chunk = '';
-    const end = Math.min(rows.length, start + LINES_PER_CHUNK);
-    for (let i = start; i < end; i++) {
-      const row = rows[i]!;
+    for (const row of slice) {
       for (let f = 0; f < fields.length; f++) {
         if (f > 0) chunk += '\t';
         chunk += copyField(encoders[f]!(row[fields[f]!]));
@@ -62,7 +61,7 @@ export function* copyLines(model: string, fields: readonly string[], rows: reado
 export async function copyBatchRows(
   session: CopySession,
   target: { readonly model: string; readonly insertFields: readonly string[] },
-  rows: readonly Record<string, unknown>[],
+  rows: ValidatedRows<Record<string, unknown>>,
   conflictTarget: readonly string[],
 ): Promise<number> {
   const table = tableRef(target.model).text;

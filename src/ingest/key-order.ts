@@ -1,66 +1,74 @@
 import { ValidationError } from '../errors.ts';
 
+/** One array of values per field of the conflict target, `count` long, for `uniqueKeyOrder` to read. */
+export type KeyColumns = ReadonlyMap<string, unknown[]>;
+
+/** Empty key columns for `count` rows, one per field of `conflictTarget`, in its order. */
+export function keyColumnsOf(count: number, conflictTarget: readonly string[]): KeyColumns {
+  return new Map(conflictTarget.map((field) => [field, new Array<unknown>(count)]));
+}
+
 /**
- * Rows in idempotency-key order, after checking that no key repeats: keyed rows sorted by their key, then rows
- * without a key in input order. Throws a `ValidationError` naming the first row (in input order) that repeats an
- * earlier row's key; with a key unique within its partition (`conflictTarget` `(accountId, externalId)`), the same
- * key in two partitions is two keys.
+ * The row indexes of a batch in idempotency-key order, after checking that no key repeats: keyed rows sorted by
+ * their key, then rows without a key in input order. Keys are held column by column (`columns`: the conflict
+ * target's fields, in its order), so a batch bound for COPY keeps only its keys, not a validated copy of every
+ * row. Throws a `ValidationError` naming the first row (in input order) that repeats an earlier row's key; with a
+ * key unique within its partition (conflict target `(accountId, externalId)`), the same key in two partitions is
+ * two keys.
  *
  * Why the order: inserting into a unique index takes a lock per key until commit. Two batches that hold some of
  * the same keys in different orders would each wait for a key the other holds (a deadlock, resolved only by
  * aborting one); when every batch takes its keys in one global order, one of them always finishes first.
  * Why one sort for both: equal keys are neighbours once sorted, so repeats are found without a map of every key
  * (a million-row batch spent most of its key checks hashing). Without a key field the input order is kept.
+ *
+ * ```ts
+ * uniqueKeyOrder('rows', 3, new Map([['externalId', ['b', null, 'a']]]), 'externalId'); // [2, 0, 1]
+ * ```
  */
-export function inUniqueKeyOrder<Data>(
-  path: string,
-  rows: readonly Data[],
-  key: string | undefined,
-  conflictTarget: readonly string[] = key === undefined ? [] : [key],
-): Data[] {
-  if (key === undefined) return [...rows];
-  const valueOf = (row: Data, field: string) => (row as Record<string, unknown>)[field];
+export function uniqueKeyOrder(path: string, count: number, columns: KeyColumns, key: string | undefined): number[] {
+  const keyValues = key === undefined ? undefined : columns.get(key);
   const keyed: number[] = [];
-  const unkeyed: Data[] = [];
-  rows.forEach((row, index) => {
-    const value = valueOf(row, key);
-    if (value === null || value === undefined) unkeyed.push(row);
+  const unkeyed: number[] = [];
+  for (let index = 0; index < count; index++) {
+    const value = keyValues?.[index];
+    if (value === null || value === undefined) unkeyed.push(index);
     else keyed.push(index);
-  });
+  }
+  if (keyed.length === 0 || key === undefined) return unkeyed;
+  const fields = [...columns.values()];
+  const [only] = fields;
   // A key unique within its partition is locked as that tuple: ordered field by field.
-  const compareRows = (a: Data, b: Data) => {
-    for (const field of conflictTarget) {
-      const order = compareKeys(valueOf(a, field), valueOf(b, field));
-      if (order !== 0) return order;
-    }
-    return 0;
-  };
+  const compareRows =
+    fields.length === 1 && only
+      ? (a: number, b: number) => compareKeys(only[a], only[b])
+      : (a: number, b: number) => {
+          for (const values of fields) {
+            const order = compareKeys(values[a], values[b]);
+            if (order !== 0) return order;
+          }
+          return 0;
+        };
   // Array.prototype.sort is stable: rows with equal keys keep their input order.
-  keyed.sort((a, b) => compareRows(rows[a]!, rows[b]!));
-  requireNoRepeat(path, rows, keyed, key, conflictTarget, compareRows);
-  return [...keyed.map((index) => rows[index]!), ...unkeyed];
+  keyed.sort(compareRows);
+  requireNoRepeat(path, keyed, columns, key, compareRows);
+  for (const index of unkeyed) keyed.push(index);
+  return keyed;
 }
 
 /** Finds repeats among neighbours of the sorted indexes; reports the first repeating row in input order. */
-function requireNoRepeat<Data>(
-  path: string,
-  rows: readonly Data[],
-  sorted: readonly number[],
-  key: string,
-  conflictTarget: readonly string[],
-  compareRows: (a: Data, b: Data) => number,
-): void {
+function requireNoRepeat(path: string, sorted: readonly number[], columns: KeyColumns, key: string, compareRows: (a: number, b: number) => number): void {
   let repeat: { readonly index: number; readonly first: number } | undefined;
   let runStart = 0;
   for (let i = 1; i <= sorted.length; i++) {
-    if (i < sorted.length && compareRows(rows[sorted[i - 1]!]!, rows[sorted[i]!]!) === 0) continue;
+    if (i < sorted.length && compareRows(sorted[i - 1]!, sorted[i]!) === 0) continue;
     // A run of rows whose keys compare equal: the same key only when their identities match too (7 and '7'
     // compare equal as text but are different keys).
     if (i - runStart > 1) {
       const firstOf = new Map<string, number>();
       for (let j = runStart; j < i; j++) {
         const index = sorted[j]!;
-        const identity = conflictTarget.map((field) => identityText((rows[index] as Record<string, unknown>)[field])).join('\u0000');
+        const identity = [...columns.values()].map((values) => identityText(values[index])).join('\u0000');
         const first = firstOf.get(identity);
         if (first === undefined) firstOf.set(identity, index);
         else if (repeat === undefined || index < repeat.index) repeat = { index, first };
@@ -69,9 +77,9 @@ function requireNoRepeat<Data>(
     runStart = i;
   }
   if (repeat === undefined) return;
-  const scope = conflictTarget.filter((field) => field !== key);
+  const scope = [...columns.keys()].filter((field) => field !== key);
   const within = scope.length === 0 ? '' : ` within the same ${scope.join(', ')}`;
-  const value = (rows[repeat.index] as Record<string, unknown>)[key];
+  const value = columns.get(key)![repeat.index];
   throw new ValidationError(
     `${path}[${repeat.index}].${key}`,
     `repeats the ${key} of ${path}[${repeat.first}] (${JSON.stringify(value)})${within}; each key may appear once per batch.`,

@@ -422,9 +422,11 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
     const def = this.checkedDefinition;
     const target = this.insertTarget();
-    const batch = prepareBatch(rows, options, def.requireRow, target, [...BULK_OPTION_KEYS, 'report']);
+    const prepared = prepareBatch(rows, options, def.requireRow, target, [...BULK_OPTION_KEYS, 'report']);
+    // The report shares the transaction, so COPY cannot run (see `insertBatch`): the rows are held, and read twice.
+    const batch = { ...prepared, rows: prepared.rows.held() };
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
-    const keys = batch.data.map((row) => def.keyOf(row));
+    const keys = [...batch.rows.slices(batch.rows.size)].flat().map((row) => def.keyOf(row));
     const touched = [...new Map(keys.map((key) => [keyText(partitionValuesOf(def, key)), key])).values()];
     const report = batch.options.report as RunningTotalOptions<Key> | undefined;
     // Validated before the transaction starts. The default list comes from validated rows, so the 10,000-key cap

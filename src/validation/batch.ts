@@ -1,20 +1,14 @@
 import { ValidationError } from '../errors.ts';
 import { describe } from './dates.ts';
-import { denseItems } from './dense.ts';
 
-/** A non-empty array of at most `maxRows` rows; each row checked by `check` (which names the failing index). */
-export function requireBatch<T>(
-  path: string,
-  rows: unknown,
-  maxRows: number,
-  check: (path: string, row: unknown) => T,
-): T[] {
+/** A non-empty array of at most `maxRows` rows (the rows themselves are checked by the caller). */
+export function requireRowList(path: string, rows: unknown, maxRows: number): readonly unknown[] {
   if (!Array.isArray(rows)) throw new ValidationError(path, `expected an array of rows, got ${describe(rows)}.`);
   if (rows.length === 0) throw new ValidationError(path, 'is empty: pass at least one row.');
   if (rows.length > maxRows) {
     throw new ValidationError(path, `has ${rows.length} rows; at most ${maxRows} per call. Split the batch.`);
   }
-  return denseItems(path, rows, check);
+  return rows;
 }
 
 /** A positive safe integer option such as `chunkSize` or `limit`, at most `max`. */

@@ -42,6 +42,8 @@ export function requireVarChar(path: string, value: unknown, maxLength: number):
   if (typeof value !== 'string') throw new ValidationError(path, `expected a string, got ${describe(value)}.`);
   if (value.includes('\u0000')) throw new ValidationError(path, 'contains a NUL character, which PostgreSQL text cannot store.');
   if (!value.isWellFormed()) throw new ValidationError(path, 'contains an unpaired UTF-16 surrogate (not valid Unicode).');
+  // Code points never outnumber UTF-16 units: only a string longer in units than the limit needs counting.
+  if (value.length <= maxLength) return value;
   const length = [...value].length;
   if (length > maxLength) throw new ValidationError(path, `is ${length} characters long; the column holds at most ${maxLength}.`);
   return value;

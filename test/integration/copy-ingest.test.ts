@@ -107,6 +107,24 @@ describe("insertMany with strategy 'copy'", () => {
     }
   });
 
+  it('checks rows again as it writes them: a row changed to a bad value after the call fails the batch, nothing written', async () => {
+    await db.truncate('Transaction');
+    const repo = new TransactionRepository(db.prisma, { pgPool: pool() });
+    // Three COPY chunks: the bad row sits in the last one, so the COPY has started when it is met.
+    const rows = transactionRows(12_000, (i) => ({ externalId: `late${String(i).padStart(5, '0')}` }));
+    const attempt = repo.insertMany(rows, { strategy: 'copy', retry: false });
+    (rows[11_500] as { amount: unknown }).amount = 'twelve';
+    await expect(attempt).rejects.toBeInstanceOf(ValidationError);
+    await expect(attempt).rejects.toThrow(/rows\[11500\]\.amount/);
+    expect(await db.prisma.transaction.count()).toBe(0);
+    // What the call was given is what is written: emptying the caller's array afterwards changes nothing.
+    const again = transactionRows(12_000, (i) => ({ externalId: `kept${i}` }));
+    const written = repo.insertMany(again, { strategy: 'copy' });
+    again.length = 0;
+    expect(await written).toMatchObject({ inserted: 12_000, skipped: 0 });
+    expect(await db.prisma.transaction.count()).toBe(12_000);
+  });
+
   it('outliving timeoutMs is a TransactionTimeoutError and writes nothing', async () => {
     await db.truncate('Transaction');
     const rows = transactionRows(200_000, (i) => ({ externalId: `t${i}` }));

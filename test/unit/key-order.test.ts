@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { ValidationError } from '../../src/index.ts';
-import { inUniqueKeyOrder } from '../../src/ingest/key-order.ts';
+import { keyColumnsOf, uniqueKeyOrder } from '../../src/ingest/key-order.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 
 interface Row {
@@ -23,6 +23,15 @@ function firstRepeat(rows: readonly Row[], target: readonly (keyof Row)[]): { in
     seen.set(identity, index);
   }
   return undefined;
+}
+
+/** The rows in the order `uniqueKeyOrder` gives their indexes. */
+function inUniqueKeyOrder<T>(path: string, rows: readonly T[], key: string | undefined, conflictTarget: readonly string[] = key === undefined ? [] : [key]): T[] {
+  const columns = keyColumnsOf(rows.length, conflictTarget);
+  rows.forEach((row, index) => {
+    for (const [field, values] of columns) values[index] = (row as Record<string, unknown>)[field];
+  });
+  return uniqueKeyOrder(path, rows.length, columns, key).map((index) => rows[index]!);
 }
 
 const rowArb = fc.record({
