@@ -1,6 +1,6 @@
 import { QueryFailedError } from '../errors.ts';
 import type { CopySession } from '../executor/copy-in.ts';
-import { columnRef, tableRef } from '../window/catalog.ts';
+import { columnInfo, columnRef, tableRef } from '../window/catalog.ts';
 import { insertText } from '../window/parameters.ts';
 import type { ValidatedRows } from './validated-rows.ts';
 
@@ -17,22 +17,32 @@ const STORED_KEY_STATES = new Set(['23505', 'XX000']);
 
 // COPY's text format: a backslash, and the tab, newline and carriage return that separate fields and rows, are
 // escaped; `\N` is NULL. (NUL cannot occur: validation refuses it in text.)
-function copyField(text: string | null): string {
-  if (text === null) return '\\N';
+function escapedText(text: string): string {
   return /[\\\t\n\r]/.test(text)
     ? text.replaceAll('\\', '\\\\').replaceAll('\t', '\\t').replaceAll('\n', '\\n').replaceAll('\r', '\\r')
     : text;
 }
 
+/** One field of validated rows as COPY text: `insertText`'s value, escaped when the column holds text. */
+function copyField(model: string, field: string): (value: unknown) => string {
+  const text = insertText(model, field);
+  // Numbers, decimals, booleans and instants print without any character COPY escapes.
+  const escaped = columnInfo(model, field).type === 'String';
+  return (value) => {
+    const written = text(value);
+    return written === null ? '\\N' : escaped ? escapedText(written) : written;
+  };
+}
+
 /** Validated rows as COPY text-format lines, `LINES_PER_CHUNK` rows per chunk, values as `insertText` writes them. */
 export function* copyLines(model: string, fields: readonly string[], rows: ValidatedRows<Record<string, unknown>>): Generator<string> {
-  const encoders = fields.map((field) => insertText(model, field));
+  const encoders = fields.map((field) => copyField(model, field));
   for (const slice of rows.slices(LINES_PER_CHUNK)) {
     let chunk = '';
     for (const row of slice) {
       for (let f = 0; f < fields.length; f++) {
         if (f > 0) chunk += '\t';
-        chunk += copyField(encoders[f]!(row[fields[f]!]));
+        chunk += encoders[f]!(row[fields[f]!]);
       }
       chunk += '\n';
     }

@@ -2,6 +2,9 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { arrayTypeOf, columnInfo, scalarTypeOf } from './catalog.ts';
+import { formatUtcDate, formatUtcTimestamp } from './utc-text.ts';
+
+export { formatUtcDate, formatUtcTimestamp };
 
 /**
  * The one place a JavaScript value becomes a bound parameter. Every value is checked against its column's type
@@ -58,21 +61,6 @@ export function numericValue(amount: Prisma.Decimal | string): Prisma.Sql {
 }
 
 type Param = string | number | boolean | null;
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** `YYYY-MM-DD` of a UTC day. Years are validated to 1..9999 before this runs. */
-export function formatUtcDate(date: Date): string {
-  return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
-}
-
-/** `YYYY-MM-DD hh:mm:ss.mmm+00`: an explicit UTC offset, so the session's TimeZone cannot shift it. */
-export function formatUtcTimestamp(date: Date): string {
-  return (
-    `${formatUtcDate(date)} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
-    `.${pad(date.getUTCMilliseconds(), 3)}+00`
-  );
-}
 
 /** How one validated value of `model.field` is bound inside an insert's column array. */
 function insertValue(model: string, field: string): (value: unknown) => Param {
