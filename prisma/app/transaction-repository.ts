@@ -4,8 +4,8 @@ import type { InputOf } from '../../src/index.ts';
 
 /**
  * Running balances over the `Transaction` ledger: per account (`runningTotals`) or across all accounts
- * (`globalRunningTotals`), ordered by `createdAt, id`, backed by the indexes `(accountId, createdAt, id)` and
- * `(createdAt, id)`. `partitions` are account ids; `externalId` (`String? @unique`) is the idempotency key.
+ * (`globalRunningTotals`), ordered by `createdAt, id`, backed by the indexes `(accountId, createdAt, id, amount)`
+ * (covering: per-account windows read the index alone) and `(createdAt, id)`. `partitions` are account ids; `externalId` (`String? @unique`) is the idempotency key.
  * Rows come back without `externalId`: the select is narrowed on purpose (the ledger's columns, not its keys).
  * Balances of given accounts read the latest `TransactionCheckpoint` plus the rows after it (`writeCheckpoints`).
  *

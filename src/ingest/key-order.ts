@@ -41,7 +41,9 @@ export function uniqueKeyOrder(path: string, count: number, columns: KeyColumns,
   // A key unique within its partition is locked as that tuple: ordered field by field.
   const compareRows =
     fields.length === 1 && only
-      ? (a: number, b: number) => compareKeys(only[a], only[b])
+      ? keyed.every((index) => typeof only[index] === 'string')
+        ? (a: number, b: number) => compareStrings(only[a] as string, only[b] as string)
+        : (a: number, b: number) => compareKeys(only[a], only[b])
       : (a: number, b: number) => {
           for (const values of fields) {
             const order = compareKeys(values[a], values[b]);
@@ -103,6 +105,11 @@ function compareKeys(a: unknown, b: unknown): number {
   if (ra === 2) return (a as Date).getTime() - (b as Date).getTime();
   const x = String(a);
   const y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// Text keys alone (the common case): `compareKeys`'s order without its type checks.
+function compareStrings(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

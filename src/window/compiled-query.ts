@@ -51,7 +51,7 @@ export abstract class CompiledQuery<Row> {
    * const plan = await windowQuery('Transaction').select('id')
    *   .add('balance', f.runningTotal('amount'), windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
    *   .explain(prisma);
-   * plan.sortUnderWindowAgg; // false when the (accountId, createdAt, id) index feeds the window
+   * plan.sortUnderWindowAgg; // false when the (accountId, createdAt, id, amount) index feeds the window
    * ```
    */
   async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {

@@ -29,7 +29,7 @@ describe('prisma/migrations and schema.prisma', () => {
     const definitions = indexes.map((i) => i.indexdef.replace(/^.* USING btree /, ''));
     expect(definitions).toEqual(
       expect.arrayContaining([
-        '("accountId", "createdAt", id)',
+        '("accountId", "createdAt", id, amount)',
         '("createdAt", id)',
         '(region, "saleDate", id)',
         '("saleDate", id)',
