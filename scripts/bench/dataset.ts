@@ -51,7 +51,7 @@ const EXACT_STATS_ROWS = 2_000_000;
 
 async function describeLedger(client: pg.Client): Promise<Omit<DatasetStats, 'seconds'>> {
   const one = async <T>(sql: string): Promise<T> => (await client.query(sql)).rows[0] as T;
-  // One pass over the (accountId, createdAt, id) index: rows per account (≤ accounts groups, hashed).
+  // One pass over the (accountId, createdAt, id, amount) index: rows per account (≤ accounts groups, hashed).
   const perAccount = await one<{ rows: string; accounts: string; id: number; largest: string }>(
     `SELECT sum(n) AS rows, count(*) AS accounts, (array_agg(id ORDER BY n DESC, id))[1] AS id, max(n) AS largest
        FROM (SELECT "accountId" AS id, count(*) AS n FROM "Transaction" GROUP BY 1) a`,

@@ -67,12 +67,23 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
       }
     },
     async copy(text, data) {
+      // A failure of the data itself (a row that no longer validates) ends the COPY with a message of our own:
+      // the stream would send the error's text, values included, to the server and its log.
+      let dataFailure: { readonly error: unknown } | undefined;
+      const guarded = function* () {
+        try {
+          yield* data;
+        } catch (error) {
+          dataFailure = { error };
+          throw new Error('the client stopped sending COPY data');
+        }
+      };
       try {
         const sink = client.query(copyFrom(text));
-        await pipeline(Readable.from(data, { objectMode: false }), sink);
+        await pipeline(Readable.from(guarded(), { objectMode: false }), sink);
         return sink.rowCount;
       } catch (error) {
-        throw mapped(error);
+        throw dataFailure ? mapped(dataFailure.error) : mapped(error);
       }
     },
   };

@@ -95,6 +95,8 @@ export interface InsertTarget<Data> {
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
   /** The node-postgres pool behind the client, for the `copy` strategy (the repository's `pgPool` option). */
   readonly pgPool?: pg.Pool | undefined;
+  /** `requireRow` is pure (`RunningTotalModel.pureRequireRow`): a batch bound for COPY may keep only its keys. */
+  readonly pureRequireRow?: boolean | undefined;
 }
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
@@ -128,7 +130,10 @@ export function prepareBatch<Data>(
   rows: unknown,
   options: unknown,
   requireRow: (path: string, value: unknown) => Data,
-  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey' | 'conflictTarget' | 'pgPool'>,
+  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey' | 'conflictTarget' | 'pgPool' | 'pureRequireRow'> & {
+    /** COPY can run for this call: the client is the root client, and nothing else shares the transaction. */
+    readonly copyRuns?: boolean | undefined;
+  },
   allowedOptions: readonly string[] = BULK_OPTION_KEYS,
 ): PreparedBatch<Data> {
   const raw = requireOptions('options', options, allowedOptions);
@@ -149,7 +154,9 @@ export function prepareBatch<Data>(
         : input.length >= AUTO_UNNEST_MIN_ROWS
           ? 'unnest'
           : 'createMany';
-  const validated = validateRows('rows', input, requireRow, target, strategy !== 'copy');
+  // Rows bound for a COPY that will run are checked again as they are written (see `validateRows`), if they can be.
+  const hold = strategy !== 'copy' || target.copyRuns !== true || target.pureRequireRow !== true;
+  const validated = validateRows('rows', input, requireRow, target, hold);
   // COPY sends one stream whatever the size; its chunk size matters only if it falls back to unnest.
   const arrays = strategy !== 'createMany';
   const maxChunk = arrays ? MAX_UNNEST_CHUNK : Math.floor(MAX_BIND_PARAMETERS / Math.max(1, target.insertFields.length));

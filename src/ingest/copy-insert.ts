@@ -23,11 +23,13 @@ function escapedText(text: string): string {
     : text;
 }
 
+const PLAIN_TYPES = new Set(['Int', 'BigInt', 'Float', 'Decimal', 'Boolean', 'DateTime']);
+
 /** One field of validated rows as COPY text: `insertText`'s value, escaped when the column holds text. */
 function copyField(model: string, field: string): (value: unknown) => string {
   const text = insertText(model, field);
-  // Numbers, decimals, booleans and instants print without any character COPY escapes.
-  const escaped = columnInfo(model, field).type === 'String';
+  // Numbers, decimals, booleans and instants print without any character COPY escapes; anything else is escaped.
+  const escaped = !PLAIN_TYPES.has(columnInfo(model, field).type);
   return (value) => {
     const written = text(value);
     return written === null ? '\\N' : escaped ? escapedText(written) : written;

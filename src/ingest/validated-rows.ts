@@ -20,10 +20,11 @@ export interface ValidatedRows<Data> {
  * `ValidationError`; nothing has touched the database yet.
  *
  * With `hold: false` the validated rows are not kept, only their keys. `slices` then runs `requireRow` again on
- * each row as it is written (`requireRow` must be pure, as a validator is). That is for COPY: a million validated
- * rows, each with a `Decimal` and a `Date`, cost the garbage collector more than validating them again while the
- * server works through the previous slice, on its own core. A row the caller changed in between is checked again
- * and a row that became invalid fails the write, which then rolls back.
+ * each row as it is written, so `requireRow` must be pure (`RunningTotalModel.pureRequireRow`). That is for COPY:
+ * a million validated rows, each with a `Decimal` and a `Date`, cost the garbage collector more than validating
+ * them again while the server works through the previous slice, on its own core. A row the caller changed in
+ * between is checked again: one that became invalid, or whose key changed (the keys were ordered and checked for
+ * repeats already), throws a `ValidationError` and the write, which then rolls back, fails whole.
  *
  * ```ts
  * const rows = validateRows('rows', input, requireRow, { idempotencyKey: 'externalId' }, true);
@@ -55,7 +56,18 @@ export function validateRows<Data>(
   const idempotencyKeys = keys.idempotencyKey === undefined ? undefined : columns.get(keys.idempotencyKey);
   const keyed = idempotencyKeys === undefined ? 0 : idempotencyKeys.reduce<number>((count, value) => (value === null || value === undefined ? count : count + 1), 0);
   if (valid) return heldRows(order.map((index) => valid[index]!), keyed);
-  const again = (index: number) => requireRow(`${path}[${index}]`, input[index]);
+  const again = (index: number) => {
+    const row = requireRow(`${path}[${index}]`, input[index]);
+    for (let k = 0; k < keyFields.length; k++) {
+      if (!sameKey(keyValues[k]![index], (row as Record<string, unknown>)[keyFields[k]!])) {
+        throw new ValidationError(
+          `${path}[${index}].${keyFields[k]!}`,
+          'changed while the batch was being written: keys are checked and ordered before any SQL, so rows must stay unchanged until the insert settles.',
+        );
+      }
+    }
+    return row;
+  };
   const unheld: ValidatedRows<Data> = {
     size: input.length,
     keyed,
@@ -84,4 +96,10 @@ function heldRows<Data>(data: readonly Data[], keyed: number): ValidatedRows<Dat
     held: () => rows,
   };
   return rows;
+}
+
+// Validated keys are numbers, bigints, strings or `Date` copies (equal by their instant), or null.
+function sameKey(before: unknown, after: unknown): boolean {
+  if (before instanceof Date && after instanceof Date) return before.getTime() === after.getTime();
+  return before === after || (before == null && after == null);
 }

@@ -40,7 +40,11 @@ export interface RunningTotalDefinition<
   readonly requireKey?: ((path: string, value: unknown, derived: Validator<PartitionKey<M, P>>) => PartitionKey<M, P>) | undefined;
   /** Validates `from` / `to`; `derived` accepts a valid Date (midnight UTC for a `@db.Date` order field). */
   readonly requireBound?: ((path: string, value: unknown, derived: Validator<Date>) => Date) | undefined;
-  /** Validates one input row into what is written; `derived` checks every column against the schema. */
+  /**
+   * Validates one input row into what is written; `derived` checks every column against the schema. Runs once per
+   * row: with an override, a bulk insert keeps the rows it validated (without one, `'copy'` validates them again as
+   * it writes them; see `RunningTotalModel.pureRequireRow`).
+   */
   readonly requireRow?: ((path: string, value: unknown, derived: Validator<DataRow<M>>) => DataRow<M>) | undefined;
 }
 

@@ -1,5 +1,5 @@
 import { WindowSpecError } from '../errors.ts';
-import { columnDefault } from '../validation/column-default.ts';
+import { columnDefault, generatesValue } from '../validation/column-default.ts';
 import { columnValidator, type ColumnCheck } from '../validation/column-validator.ts';
 import { describe } from '../validation/dates.ts';
 import { keyValidator, rowValidator, type FieldRule } from '../validation/derived-validators.ts';
@@ -131,6 +131,7 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
     requireKey: withOverride(keyValidator(partitionChecks), spec.requireKey),
     requireBound: withOverride(checkOf(roles.orderBy) as Check<Date>, spec.requireBound),
     requireRow: withOverride(rowValidator(rules), spec.requireRow),
+    pureRequireRow: spec.requireRow === undefined && !insertFields.some((field) => generatesValue(columnInfo(model, field))),
     keyOf: composite
       ? (row: Record<string, unknown>) => Object.fromEntries(roles.partitionBy.map((field) => [field, row[field]]))
       : (row: Record<string, unknown>) => row[single as string],

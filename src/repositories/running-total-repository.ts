@@ -389,12 +389,14 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * Inserts all rows in one transaction, `chunkSize` rows per statement (`unnest` or `createMany`, see
    * `options.strategy`): either every row is written or none. Every row is validated first; one bad row (or two
    * rows with the same `externalId`) rejects the batch before any SQL runs. Rows whose `externalId` is already
-   * stored are skipped and counted in `skipped`, so a retried batch never writes money twice.
+   * stored are skipped and counted in `skipped`, so a retried batch never writes money twice. Rows must not change
+   * until the call settles: with `'copy'` they are validated again as they are written (see `validateRows`).
    * Default timeout: 10 s plus 1 ms per row (`timeoutMs`); outliving it is a `TransactionTimeoutError`, nothing written.
    */
   async insertMany(rows: readonly Input[], options?: BulkInsertOptions): Promise<InsertResult> {
     const target = this.insertTarget();
-    const { after: _none, ...result } = await insertBatch(this.db, prepareBatch(rows, options, this.checkedDefinition.requireRow, target), target);
+    const batch = prepareBatch(rows, options, this.checkedDefinition.requireRow, { ...target, copyRuns: isRootClient(this.db) });
+    const { after: _none, ...result } = await insertBatch(this.db, batch, target);
     return result;
   }
 
@@ -409,6 +411,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       }),
       createMany: def.createMany,
       pgPool: this.pgPool,
+      pureRequireRow: def.pureRequireRow,
     };
   }
 
@@ -422,12 +425,17 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   ): Promise<InsertResult & { totals: WithRunningTotal<Row>[] }> {
     const def = this.checkedDefinition;
     const target = this.insertTarget();
-    const prepared = prepareBatch(rows, options, def.requireRow, target, [...BULK_OPTION_KEYS, 'report']);
-    // The report shares the transaction, so COPY cannot run (see `insertBatch`): the rows are held, and read twice.
-    const batch = { ...prepared, rows: prepared.rows.held() };
+    // The report shares the transaction, so COPY cannot run (see `insertBatch`): the rows are held.
+    const batch = prepareBatch(rows, options, def.requireRow, { ...target, copyRuns: false }, [...BULK_OPTION_KEYS, 'report']);
     // Distinct partitions of the batch (compared by their values, so composite keys dedupe too).
-    const keys = [...batch.rows.slices(batch.rows.size)].flat().map((row) => def.keyOf(row));
-    const touched = [...new Map(keys.map((key) => [keyText(partitionValuesOf(def, key)), key])).values()];
+    const touchedByText = new Map<string, Key>();
+    for (const slice of batch.rows.slices(batch.rows.size)) {
+      for (const row of slice) {
+        const key = def.keyOf(row);
+        touchedByText.set(keyText(partitionValuesOf(def, key)), key);
+      }
+    }
+    const touched = [...touchedByText.values()];
     const report = batch.options.report as RunningTotalOptions<Key> | undefined;
     // Validated before the transaction starts. The default list comes from validated rows, so the 10,000-key cap
     // on caller-given lists does not apply to it (one bound array holds any number of keys).

@@ -31,6 +31,19 @@ export function columnDefault(model: string, info: ColumnInfo, check: ColumnChec
   return undefined;
 }
 
+/**
+ * Whether `columnDefault` makes a new value on every call (`@updatedAt`, `now()`, `uuid()`): a row validated twice
+ * would then differ (see `RunningTotalModel.pureRequireRow`).
+ *
+ * ```ts
+ * generatesValue(columnInfo('Invoice', 'issuedAt')); // true for @default(now())
+ * ```
+ */
+export function generatesValue(info: ColumnInfo): boolean {
+  const spec = info.default;
+  return info.updatedAt || (spec !== null && 'function' in spec && (spec.function === 'now' || spec.function === 'uuid'));
+}
+
 // DMMF writes literal defaults as JSON values: a DateTime as ISO text, a BigInt as a number or digits.
 function literal(model: string, info: ColumnInfo, check: ColumnCheck, value: unknown): unknown {
   const raw =

@@ -21,10 +21,10 @@ export function requireDense<T>(path: string, items: readonly T[]): readonly T[]
 
 /**
  * Checks every element of an array, holes included (see `requireDense`), and returns the checked elements.
- * `check` gets the element's path (`rows[3]`) and value.
+ * `check` gets the element's path (`options.partitions[3]`) and value.
  *
  * ```ts
- * denseItems('rows', [{ accountId: 1 }, , ], requireRow); // throws ValidationError "rows[1]: is an empty slot ..."
+ * denseItems('options.partitions', [1, , 3], requireInt4); // throws ValidationError "options.partitions[1]: is an empty slot ..."
  * ```
  */
 export function denseItems<T>(path: string, items: readonly unknown[], check: (path: string, item: unknown) => T): T[] {

@@ -174,6 +174,9 @@ export function requireModelDefinition<M extends ModelName, Key, Data>(
   for (const name of FUNCTIONS) {
     if (typeof raw[name] !== 'function') fail(model, `${name} must be a function, got ${describe(raw[name])}.`);
   }
+  if (raw.pureRequireRow !== undefined && typeof raw.pureRequireRow !== 'boolean') {
+    fail(model, `pureRequireRow must be a boolean, got ${describe(raw.pureRequireRow)}.`);
+  }
 
   // Frozen: the SQL and the checks above must keep describing the same definition.
   Object.freeze(definition.select);

@@ -27,6 +27,13 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
   readonly requireBound: (path: string, value: unknown) => Date;
   /** Validates one input row into `createMany` data. */
   readonly requireRow: (path: string, value: unknown) => Data;
+  /**
+   * `requireRow` gives the same row for the same input, without side effects or generated values (no `now()`, no
+   * random ids). Then a bulk insert with `'copy'` keeps only the rows' keys after validating them, and validates
+   * each row again as COPY writes it (a million validated rows cost more to hold than to check twice). Derived
+   * definitions set it unless a field has a generated default or `requireRow` is overridden; absent, rows are held.
+   */
+  readonly pureRequireRow?: boolean | undefined;
   readonly keyOf: (row: Data) => Key;
   /** Fields a validated row writes, in the column order of the fast (`unnest`) insert. */
   readonly insertFields: readonly FieldOf<M>[];

@@ -107,7 +107,7 @@ describe("insertMany with strategy 'copy'", () => {
     }
   });
 
-  it('checks rows again as it writes them: a row changed to a bad value after the call fails the batch, nothing written', async () => {
+  it('checks rows again as it writes them: a row changed to a bad value or another key after the call fails the batch, nothing written', async () => {
     await db.truncate('Transaction');
     const repo = new TransactionRepository(db.prisma, { pgPool: pool() });
     // Three COPY chunks: the bad row sits in the last one, so the COPY has started when it is met.
@@ -116,6 +116,12 @@ describe("insertMany with strategy 'copy'", () => {
     (rows[11_500] as { amount: unknown }).amount = 'twelve';
     await expect(attempt).rejects.toBeInstanceOf(ValidationError);
     await expect(attempt).rejects.toThrow(/rows\[11500\]\.amount/);
+    expect(await db.prisma.transaction.count()).toBe(0);
+    // A key changed after the call would escape the repeat check (and a staged ON CONFLICT would skip a row).
+    const keyed = transactionRows(12_000, (i) => ({ externalId: `moved${String(i).padStart(5, '0')}` }));
+    const moved = repo.insertMany(keyed, { strategy: 'copy', retry: false });
+    (keyed[11_000] as { externalId: string }).externalId = 'moved00000';
+    await expect(moved).rejects.toThrow(/rows\[11000\]\.externalId: changed while the batch was being written/);
     expect(await db.prisma.transaction.count()).toBe(0);
     // What the call was given is what is written: emptying the caller's array afterwards changes nothing.
     const again = transactionRows(12_000, (i) => ({ externalId: `kept${i}` }));

@@ -35,5 +35,7 @@ describe('prisma/migrations and schema.prisma', () => {
         '("saleDate", id)',
       ]),
     );
+    // The covering index replaced the one without `amount`.
+    expect(definitions).not.toContain('("accountId", "createdAt", id)');
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { defineRunningTotalRepository, ValidationError, WindowSpecError } from '../../src/index.ts';
 import { deriveModelDefinition } from '../../src/repositories/derived-definition.ts';
-import { columnDefault } from '../../src/validation/column-default.ts';
+import { columnDefault, generatesValue } from '../../src/validation/column-default.ts';
 import { columnValidator, type ColumnCheck } from '../../src/validation/column-validator.ts';
 import { keyValidator, rowValidator } from '../../src/validation/derived-validators.ts';
 import { requireModelDefinition } from '../../src/validation/model-definition.ts';
@@ -108,6 +108,27 @@ describe('a validator per column type', () => {
   ])('%s has no derived validator: WindowSpecError', (_, info) => {
     expect(() => validatorOf(info)).toThrow(WindowSpecError);
     expect(() => validatorOf(info)).toThrow(/M\.f \(.*\) has no derived validator/);
+  });
+});
+
+describe('pure row validators (a batch bound for COPY may validate its rows twice)', () => {
+  it('defaults that make a new value each time are generated; literals and no default are not', () => {
+    expect(generatesValue(column('DateTime', { updatedAt: true }))).toBe(true);
+    expect(generatesValue(column('DateTime', { default: { function: 'now', args: [] } }))).toBe(true);
+    expect(generatesValue(column('String', { default: { function: 'uuid', args: [4] } }))).toBe(true);
+    expect(generatesValue(column('Decimal', { default: { value: 0 } }))).toBe(false);
+    expect(generatesValue(column('Int'))).toBe(false);
+  });
+
+  it('a derived definition is pure unless requireRow is overridden', () => {
+    expect(deriveModelDefinition('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' } as never).pureRequireRow).toBe(true);
+    const overridden = deriveModelDefinition('Transaction', {
+      partitionBy: 'accountId',
+      orderBy: 'createdAt',
+      amount: 'amount',
+      requireRow: (path: string, value: unknown, derived: (path: string, value: unknown) => unknown) => derived(path, value),
+    } as never);
+    expect(overridden.pureRequireRow).toBe(false);
   });
 });
 

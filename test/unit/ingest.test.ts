@@ -3,6 +3,7 @@ import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { SerializationFailureError, ValidationError } from '../../src/index.ts';
 import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { formatUtcTimestamp } from '../../src/ingest/unnest.ts';
+import { prepareBatch } from '../../src/ingest/bulk-insert.ts';
 import { allWritten, mockPrisma, oneLine, postgresError, sentSql, writeConflict } from '../support/mock-client.ts';
 import { transactionRow as row, transactionRows } from '../support/rows.ts';
 
@@ -117,5 +118,28 @@ describe('insertMany retries a serialization failure in a transaction it owns', 
     db.tx.$queryRaw.mockRejectedValue(writeConflict());
     await expect(new TransactionRepository(db.prisma).insertMany([row(0)], { retry: false })).rejects.toMatchObject({ attempts: 1 });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('which batches keep their validated rows', () => {
+  // A batch bound for a COPY that runs, with a pure requireRow, keeps only its keys and validates rows again as
+  // they are written: a change to a row after the call shows. Every other batch holds the rows it validated.
+  const pool = {} as never;
+  const target = { insertFields: ['n'], pgPool: pool };
+  const requireRow = (_path: string, value: unknown) => ({ n: (value as { n: number }).n });
+  const firstRowAfterAChange = (settings: { copyRuns: boolean; pureRequireRow: boolean }, strategy?: 'unnest' | 'copy') => {
+    const rows = [{ n: 1 }, { n: 2 }];
+    const batch = prepareBatch(rows, strategy && { strategy }, requireRow, { ...target, ...settings });
+    rows[0]!.n = 99;
+    return [...batch.rows.slices(10)].flat()[0];
+  };
+
+  it.each([
+    ['COPY runs, requireRow is pure', { copyRuns: true, pureRequireRow: true }, undefined, { n: 99 }],
+    ['COPY cannot run (a transaction client, insertAndReport)', { copyRuns: false, pureRequireRow: true }, undefined, { n: 1 }],
+    ['requireRow is not pure (an override, a generated default)', { copyRuns: true, pureRequireRow: false }, undefined, { n: 1 }],
+    ["strategy 'unnest'", { copyRuns: true, pureRequireRow: true }, 'unnest' as const, { n: 1 }],
+  ])('%s', (_, settings, strategy, first) => {
+    expect(firstRowAfterAChange(settings, strategy)).toEqual(first);
   });
 });

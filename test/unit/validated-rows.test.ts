@@ -73,6 +73,16 @@ describe('validated rows of a batch', () => {
     expect(() => [...validated.slices(1)]).toThrow('rows[1].n: expected a number.');
   });
 
+  it("a row whose key changed after validation fails the pass that writes it: the order and the repeat check were the old key's", () => {
+    const rows: { n: number; key: string | null }[] = [{ n: 1, key: 'a' }, { n: 2, key: 'b' }, { n: 3, key: null }];
+    const validated = validateRows('rows', rows, countingValidator().requireRow, { idempotencyKey: 'key' }, false);
+    rows[1]!.key = 'a';
+    expect(() => [...validated.slices(10)]).toThrow('rows[1].key: changed while the batch was being written');
+    rows[1]!.key = 'b';
+    rows[2]!.key = 'c';
+    expect(() => [...validated.slices(10)]).toThrow('rows[2].key: changed while the batch was being written');
+  });
+
   it('refuses holes and repeated keys before handing out anything', () => {
     const { requireRow } = countingValidator();
     expect(() => validateRows('rows', [{ n: 1, key: null }, , { n: 3, key: null }], requireRow, {}, false)).toThrow('rows[1]: is an empty slot');
