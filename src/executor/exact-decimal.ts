@@ -80,7 +80,10 @@ function fromDigits(buf: Source, start: number, end: number): Prisma.Decimal {
   let width = (e + 1) % WORD_DIGITS;
   if (e < 0) width += WORD_DIGITS;
   if (width === 0) width = WORD_DIGITS;
-  const d: number[] = [];
+  // Sized up front: an array grown by push reserves room for 17 words, and a read keeps millions of these.
+  const digits = last - first + 1 - (first < point && point < last ? 1 : 0);
+  const d = new Array<number>(digits <= width ? 1 : 1 + Math.ceil((digits - width) / WORD_DIGITS));
+  let at = 0;
   let word = 0;
   let count = 0;
   for (let j = first; j <= last; j++) {
@@ -89,7 +92,7 @@ function fromDigits(buf: Source, start: number, end: number): Prisma.Decimal {
     word = word * 10 + (c - ZERO);
     count += 1;
     if (count === width) {
-      d.push(word);
+      d[at++] = word;
       word = 0;
       count = 0;
       width = WORD_DIGITS;
@@ -97,7 +100,7 @@ function fromDigits(buf: Source, start: number, end: number): Prisma.Decimal {
   }
   if (count > 0) {
     for (; count < width; count++) word *= 10;
-    d.push(word);
+    d[at++] = word;
   }
   return withFields(s, e, d);
 }
