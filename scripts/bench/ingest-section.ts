@@ -23,6 +23,8 @@ import type { Ratio, SectionResult } from './results.ts';
 
 /** Alternated runs of the raw COPY and of the `copy` strategy, each pair on freshly built rows. */
 const COPY_ROUNDS = 3;
+/** Batch size the `copy` goals of issue 13 are set for. */
+const GOAL_ROWS = 1_000_000;
 
 async function copyRows(client: pg.Client, rows: readonly NewTransaction[]): Promise<void> {
   const sink = client.query(copyFrom(COPY_TRANSACTIONS_CSV));
@@ -83,24 +85,28 @@ export async function ingest(prisma: PrismaClient, url: string, count: number): 
     const fast = unnest / copy;
     const keyed = ours / copy;
     const straight = oursBare / bare;
+    // The copy goals are set for million-row batches; in smaller ones the fixed costs of a transaction (connection,
+    // BEGIN, savepoint, COMMIT) and a cold JIT weigh in, so their ratio is shown without a verdict.
+    const atGoalSize = count >= GOAL_ROWS;
+    const smaller = `goal set for ${GOAL_ROWS.toLocaleString('en-US')}-row batches (--ingest-rows ${GOAL_ROWS}); fixed costs weigh in at ${count.toLocaleString('en-US')}`;
+    const copyGoal = (value: number, least: number, why: string) =>
+      atGoalSize
+        ? { goal: { text: `≥ ${least}x`, met: value >= least, ...(value < least && { why }) } }
+        : { note: smaller };
     const ratios: Ratio[] = [
       {
         section: 'ingest',
         name: "insertMany 'copy' / raw COPY throughput, rows with keys",
         value: keyed,
         unit: 'x',
-        goal: {
-          text: '≥ 0.9x',
-          met: keyed >= 0.9,
-          ...(keyed < 0.9 && { why: 'validation (exact Decimal and date checks per row), key order and COPY text encoding in JavaScript, against a raw COPY that only formats CSV' }),
-        },
+        ...copyGoal(keyed, 0.9, 'validation before any SQL (exact Decimal and date checks per row) and the key sort, against a raw COPY that only formats CSV'),
       },
       {
         section: 'ingest',
         name: "insertMany 'copy' / raw COPY throughput, rows without keys",
         value: straight,
         unit: 'x',
-        goal: { text: '≥ 0.95x', met: straight >= 0.95, ...(straight < 0.95 && { why: 'validation and exact encoding of every row in JavaScript' }) },
+        ...copyGoal(straight, 0.95, 'validation of every row before any SQL'),
       },
       {
         section: 'ingest',

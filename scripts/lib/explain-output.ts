@@ -11,7 +11,8 @@ export function formatExplain(query: string, database: string, summary: PlanSumm
   const rows = summary.analyzed ? `rows ${count(summary.rows)}` : `rows ≈ ${count(summary.rows)} (estimate)`;
   const verdict = summary.sortUnderWindowAgg
     ? 'FAIL: a Sort feeds the WindowAgg (exit 3). Usual causes: the composite index is missing, the table is small or ' +
-      'not ANALYZEd, or a selective filter made a bitmap scan + Sort cheaper.'
+      'not ANALYZEd, or a selective filter made a bitmap scan + Sort cheaper (an index that also holds the summed ' +
+      'column, on a vacuumed table, is read alone and in order: see README, "explain").'
     : 'OK: no Sort under the WindowAgg.';
   return [
     `${query} on ${database}`,
