@@ -75,7 +75,7 @@ function isoDayUtc(buf: Buffer, start: number, hours = 0, minutes = 0, seconds =
 }
 
 /**
- * A `timestamp` (how the library selects instants: `col AT TIME ZONE 'UTC'`) as the UTC instant it holds, to the
+ * A `timestamp` (how the library selects instants: `col AT TIME ZONE 'Etc/UTC'`) as the UTC instant it holds, to the
  * millisecond like every JavaScript `Date` (microseconds are cut, never rounded up into the next millisecond).
  * ISO `DateStyle` text (`2024-03-10 02:30:00.123456`); anything else (BC, infinity, five-digit years) is read by
  * the same rule from its text.

@@ -48,8 +48,17 @@ export function requireTimeZone(path: string, value: unknown): string {
   } catch {
     throw new ValidationError(path, `unknown time zone ${JSON.stringify(value)}: use an IANA name such as 'America/New_York'.`);
   }
-  return value;
+  return SQL_ZONE_NAMES[value] ?? value;
 }
+
+/**
+ * The zone PostgreSQL reads for the library's UTC (`AT TIME ZONE 'Etc/UTC'`), and for the names `'UTC'` and
+ * `'GMT'` a caller gives: since PostgreSQL 18 a name is first looked up among the abbreviations of the session's
+ * own TimeZone, and a POSIX zone such as `'UTC+05:30'` (5:30 west of Greenwich) calls its offset "UTC". A name with
+ * a slash is never an abbreviation.
+ */
+export const UTC_ZONE = 'Etc/UTC';
+const SQL_ZONE_NAMES: Readonly<Record<string, string>> = { UTC: UTC_ZONE, GMT: 'Etc/GMT' };
 
 /**
  * The bucket options of `bucketTotals`, checked before any SQL. `calendarDays` is true when the order column is
@@ -60,9 +69,9 @@ export function requireBucketSettings(options: Record<string, unknown>, calendar
   if (calendarDays && bucket === 'hour') {
     throw new ValidationError('options.bucket', "'hour' needs a timestamp order column; this one is a date.");
   }
-  const zone = options.timeZone === undefined ? 'UTC' : requireTimeZone('options.timeZone', options.timeZone);
+  const zone = options.timeZone === undefined ? UTC_ZONE : requireTimeZone('options.timeZone', options.timeZone);
   // A `date` is the same calendar day in every zone: it is bucketed as it is stored, whatever the zone.
-  const timeZone = calendarDays ? 'UTC' : zone;
+  const timeZone = calendarDays ? UTC_ZONE : zone;
   const fill = requireChoice('options.fill', options.fill, ['zero', 'none'], 'zero');
   if (options.carry !== undefined && typeof options.carry !== 'boolean') {
     throw new ValidationError('options.carry', `expected true or false, got ${describe(options.carry)}.`);

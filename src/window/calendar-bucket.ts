@@ -14,7 +14,7 @@ import type { Bucket } from '../validation/bucket-options.ts';
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   if (unit === 'hour') {
-    return Prisma.sql`((date_trunc('hour', ${instant} AT TIME ZONE ${zone}) - ((${instant} AT TIME ZONE ${zone}) - (${instant} AT TIME ZONE 'UTC'))) AT TIME ZONE 'UTC')`;
+    return Prisma.sql`((date_trunc('hour', ${instant} AT TIME ZONE ${zone}) - ((${instant} AT TIME ZONE ${zone}) - (${instant} AT TIME ZONE 'Etc/UTC'))) AT TIME ZONE 'Etc/UTC')`;
   }
   return Prisma.sql`(date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
 }

@@ -431,14 +431,14 @@ export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql
 
 /**
  * A value of SQL type `type` as a row reads it, the same in every session:
- * - `timestamptz` as its UTC wall time, and `timetz` as its UTC clock (`x AT TIME ZONE 'UTC'`): the driver drops the
+ * - `timestamptz` as its UTC wall time, and `timetz` as its UTC clock (`x AT TIME ZONE 'Etc/UTC'`): the driver drops the
  *   offset PostgreSQL prints, which would shift the value by the session's (or the stored) offset;
  * - `interval` as an ISO 8601 duration, `P1Y2M3DT4H5M6.5S` (the driver cannot read intervals, and their text
  *   depends on the session's IntervalStyle);
  * - anything else as it is.
  */
 export function readAs(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
-  if (type === 'timestamptz' || type === 'timetz') return Prisma.sql`(${sql} AT TIME ZONE 'UTC')`;
+  if (type === 'timestamptz' || type === 'timetz') return Prisma.sql`(${sql} AT TIME ZONE 'Etc/UTC')`;
   if (type === 'interval') {
     // Each field read from the value itself (no subquery: the value may be a window function's result).
     const part = (field: string) => Prisma.sql`extract(${Prisma.raw(field)} FROM ${sql})::text`;

@@ -1,6 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
-import { BUCKETS, requireTimeZone, type Bucket } from '../validation/bucket-options.ts';
+import { BUCKETS, requireTimeZone, UTC_ZONE, type Bucket } from '../validation/bucket-options.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { describe } from '../validation/dates.ts';
 import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
@@ -278,7 +278,7 @@ export function expressions<M extends ModelName>(model: M) {
       const { back, timeZone } = requireOptions('e.shift options', options, ['back', 'timeZone']);
       if (back !== undefined && typeof back !== 'boolean') throw new WindowSpecError(`e.shift options.back must be a boolean, got ${describe(back)}.`);
       if (timeZone !== undefined && source.sqlType !== 'timestamptz') throw new WindowSpecError(`e.shift(${source.label}): a ${source.sqlType} has no time zone; drop timeZone.`);
-      const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.shift options.timeZone', timeZone));
+      const zone = textValue(timeZone === undefined ? UTC_ZONE : requireTimeZone('e.shift options.timeZone', timeZone));
       const sign = Prisma.raw(back ? '-' : '+');
       // An instant plus an interval counts days and months in the session's zone: moved in `zone`'s calendar instead.
       const moved = (w?: NamedWindows) =>
@@ -398,7 +398,7 @@ function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unk
   const label = `bucket(${bucket}, ${source.label})`;
   const common = { model, nullable: source.nullable, label, windowNames: [], scope: source.scope };
   if (source.sqlType === 'timestamptz') {
-    const zone = textValue(timeZone === undefined ? 'UTC' : requireTimeZone('e.bucket options.timeZone', timeZone));
+    const zone = textValue(timeZone === undefined ? UTC_ZONE : requireTimeZone('e.bucket options.timeZone', timeZone));
     const of = (value: Prisma.Sql) => instantBucketSql(bucket, value, zone);
     return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of, zone }, render: () => of(source.render()) });
   }

@@ -270,7 +270,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
       const arg = argument(model, x, 'arrayAgg');
-      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'UTC')` : arg.render();
+      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'Etc/UTC')` : arg.render();
       return make<M, OperandValue<M, X>[] | null, 'other'>(model, {
         name: 'array_agg',
         resultType: 'other',
@@ -285,7 +285,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
         throw new WindowSpecError(`stringAgg(${arg.label}) needs a separator string without NUL, got ${String(separator)}.`);
       }
       const filter = filterSql(model, 'stringAgg', options);
-      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'UTC')::text` : Prisma.sql`${arg.render()}::text`;
+      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'Etc/UTC')::text` : Prisma.sql`${arg.render()}::text`;
       return make<M, string | null, 'text'>(model, {
         name: 'string_agg',
         resultType: 'text',

@@ -1,7 +1,9 @@
 // Results must not depend on the session's TimeZone. Each zone below is made the database's default, and the
 // library is used through clients built without any zone option (a plain `new PrismaPg({ connectionString })`
 // and a plain `pg.Pool`), as an application would. Zones: DST (New York, across the March change), a half-hour
-// offset (Kolkata) and a 45-minute one (Chatham). The reference reads epoch microseconds through node-postgres.
+// offset (Kolkata), a 45-minute one (Chatham), and the POSIX zone 'UTC+05:30' (5:30 west of Greenwich), whose
+// own abbreviation is "UTC": since PostgreSQL 18 that is what `AT TIME ZONE 'UTC'` would mean in such a session.
+// The reference reads epoch microseconds through node-postgres.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,7 +60,7 @@ const expectedOf = (ledger: Awaited<ReturnType<typeof stored>>, partitioned: boo
 const shape = (out: ReadonlyArray<{ id: bigint; createdAt: Date; runningTotal: Prisma.Decimal }>) =>
   out.map((r) => `${r.id}@${r.createdAt.toISOString()}:${r.runningTotal.toFixed(2)}`);
 
-describe.each(['America/New_York', 'Asia/Kolkata', 'Pacific/Chatham'])('sessions in %s', (zone) => {
+describe.each(['America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC+05:30'])('sessions in %s', (zone) => {
   it('the session really runs in the zone, and Prisma alone would misread it (the hazard is real)', async () => {
     const { prisma } = await clientsIn(zone);
     const [row] = await prisma.$queryRaw<Array<{ zone: string; instant: Date }>>`

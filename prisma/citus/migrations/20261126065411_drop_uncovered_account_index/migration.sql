@@ -1,5 +1,5 @@
--- Replaced by "Transaction_accountId_createdAt_id_amount_idx" (the previous migration). CONCURRENTLY: no lock
--- that would stop reads and writes of the ledger while the index is dropped.
+-- Replaced by "Transaction_accountId_createdAt_id_amount_idx" (the previous migration). A separate migration of
+-- one statement: Citus refuses DDL on a distributed table inside a multi-statement query string.
 
 -- DropIndex
-DROP INDEX CONCURRENTLY "Transaction_accountId_createdAt_id_idx";
+DROP INDEX IF EXISTS "Transaction_accountId_createdAt_id_idx";
