@@ -6,6 +6,7 @@ import { instantBucketSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
+import { atUtc } from '../window/utc-sql.ts';
 
 /** A running-total plan asked for calendar buckets of `[from, to)`: the same value, plus how to bucket it. */
 export interface BucketPlan<M extends ModelName> extends RunningTotalPlan<M> {
@@ -108,8 +109,8 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const partitionOrder = fields.length === 0 ? Prisma.empty : Prisma.sql`PARTITION BY ${Prisma.join(keyNames.map((k) => Prisma.sql`k.${k}`), ', ')} `;
   const outputs = [
     ...fields.map((field, i) => Prisma.sql`${keyOutput(model, field, Prisma.sql`k.${keyNames[i]!}`)} AS ${aliasRef(field)}`),
-    Prisma.sql`(o.bucket_start AT TIME ZONE 'Etc/UTC') AS "bucketStart"`,
-    Prisma.sql`(o.bucket_end AT TIME ZONE 'Etc/UTC') AS "bucketEnd"`,
+    Prisma.sql`${atUtc(Prisma.sql`o.bucket_start`)} AS "bucketStart"`,
+    Prisma.sql`${atUtc(Prisma.sql`o.bucket_end`)} AS "bucketEnd"`,
     Prisma.sql`COALESCE(s.n, 0) AS "count"`,
     Prisma.sql`${sum} AS "sum"`,
     Prisma.sql`s.lo AS "min"`,
@@ -169,12 +170,12 @@ export function instantSql(model: string, field: string): Prisma.Sql {
 export function instantOf(model: string, field: string, value: Prisma.Sql): Prisma.Sql {
   if (isInstantField(model, field)) return value;
   const native = columnInfo(model, field).nativeType?.[0];
-  return native === 'Date' ? Prisma.sql`(${value}::timestamp AT TIME ZONE 'Etc/UTC')` : Prisma.sql`(${value} AT TIME ZONE 'Etc/UTC')`;
+  return atUtc(native === 'Date' ? Prisma.sql`${value}::timestamp` : value);
 }
 
 // A partition value as read into a row: instants as their UTC wall time, like every other instant output.
 export function keyOutput(model: string, field: FieldOf<ModelName> | string, value: Prisma.Sql): Prisma.Sql {
-  return isInstantField(model, field) ? Prisma.sql`(${value} AT TIME ZONE 'Etc/UTC')` : value;
+  return isInstantField(model, field) ? atUtc(value) : value;
 }
 
 /** The hidden output holding a bucket row's position (partition values and bucket start, as stored text). */

@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket } from '../validation/bucket-options.ts';
+import { atUtc } from './utc-sql.ts';
 
 /**
  * The start of the calendar bucket (`hour` … `year`, ISO weeks from Monday) holding an instant (`timestamptz`), in
@@ -14,7 +15,7 @@ import type { Bucket } from '../validation/bucket-options.ts';
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   if (unit === 'hour') {
-    return Prisma.sql`((date_trunc('hour', ${instant} AT TIME ZONE ${zone}) - ((${instant} AT TIME ZONE ${zone}) - (${instant} AT TIME ZONE 'Etc/UTC'))) AT TIME ZONE 'Etc/UTC')`;
+    return atUtc(Prisma.sql`(date_trunc('hour', ${instant} AT TIME ZONE ${zone}) - ((${instant} AT TIME ZONE ${zone}) - ${atUtc(instant)}))`);
   }
   return Prisma.sql`(date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
 }

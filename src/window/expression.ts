@@ -5,6 +5,7 @@ import { columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } fro
 import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
 import type { ColumnOf } from './types.ts';
+import { atUtc } from './utc-sql.ts';
 
 /**
  * The PostgreSQL type of an expression, as the builder tracks it (both at run time and in the types): what a value
@@ -438,7 +439,7 @@ export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql
  * - anything else as it is.
  */
 export function readAs(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
-  if (type === 'timestamptz' || type === 'timetz') return Prisma.sql`(${sql} AT TIME ZONE 'Etc/UTC')`;
+  if (type === 'timestamptz' || type === 'timetz') return atUtc(sql);
   if (type === 'interval') {
     // Each field read from the value itself (no subquery: the value may be a window function's result).
     const part = (field: string) => Prisma.sql`extract(${Prisma.raw(field)} FROM ${sql})::text`;

@@ -23,6 +23,7 @@ import { numericValue, textValue, typedColumnValue } from './parameters.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
 import type { TemporalFieldOf } from './types.ts';
+import { atUtc } from './utc-sql.ts';
 
 /** What `stddev` / `variance` return: `number` (float8) for a float operand, else `Prisma.Decimal` (numeric). */
 export type SpreadValue<M extends ModelName, X> = SqlValue<MeanSqlType<OperandType<M, X>>>;
@@ -270,7 +271,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
       const arg = argument(model, x, 'arrayAgg');
-      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'Etc/UTC')` : arg.render();
+      const value = arg.sqlType === 'timestamptz' ? atUtc(arg.render()) : arg.render();
       return make<M, OperandValue<M, X>[] | null, 'other'>(model, {
         name: 'array_agg',
         resultType: 'other',
@@ -285,7 +286,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
         throw new WindowSpecError(`stringAgg(${arg.label}) needs a separator string without NUL, got ${String(separator)}.`);
       }
       const filter = filterSql(model, 'stringAgg', options);
-      const value = arg.sqlType === 'timestamptz' ? Prisma.sql`(${arg.render()} AT TIME ZONE 'Etc/UTC')::text` : Prisma.sql`${arg.render()}::text`;
+      const value = Prisma.sql`${arg.sqlType === 'timestamptz' ? atUtc(arg.render()) : arg.render()}::text`;
       return make<M, string | null, 'text'>(model, {
         name: 'string_agg',
         resultType: 'text',
