@@ -63,13 +63,13 @@ export async function ingest(prisma: PrismaClient, url: string, count: number): 
       const built = rows();
       return (await timed(() => write(built))).ms;
     };
-    const runs: Array<{ what: string; rows: (round: number) => NewTransaction[]; write: (rows: NewTransaction[]) => Promise<unknown>; rounds: number }> = [
-      { what: "insertMany strategy 'createMany' (5,000-row chunks)", rows: () => benchRows(count, 10), write: (rows) => repo.insertMany(rows, { strategy: 'createMany' }), rounds: 1 },
-      { what: "insertMany strategy 'unnest' (10,000-row chunks)", rows: () => benchRows(count, 11), write: (rows) => repo.insertMany(rows, { strategy: 'unnest' }), rounds: 1 },
-      { what: 'COPY FROM STDIN (CSV, pg-copy-streams), rows with keys', rows: (round) => benchRows(count, 20 + round), write: (rows) => copyRows(client, rows), rounds: COPY_ROUNDS },
-      { what: "insertMany strategy 'copy', rows with keys (new keys: straight in, behind a savepoint)", rows: (round) => benchRows(count, 30 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }), rounds: COPY_ROUNDS },
-      { what: 'COPY FROM STDIN (CSV, pg-copy-streams), rows without keys', rows: (round) => unkeyed(40 + round), write: (rows) => copyRows(client, rows), rounds: COPY_ROUNDS },
-      { what: "insertMany strategy 'copy', rows without keys (straight into the table)", rows: (round) => unkeyed(50 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }), rounds: COPY_ROUNDS },
+    const runs: Array<{ what: string; rows: (round: number) => NewTransaction[]; write: (rows: NewTransaction[]) => Promise<unknown> }> = [
+      { what: "insertMany strategy 'createMany' (5,000-row chunks)", rows: () => benchRows(count, 10), write: (rows) => repo.insertMany(rows, { strategy: 'createMany' }) },
+      { what: "insertMany strategy 'unnest' (10,000-row chunks)", rows: () => benchRows(count, 11), write: (rows) => repo.insertMany(rows, { strategy: 'unnest' }) },
+      { what: 'COPY FROM STDIN (CSV, pg-copy-streams), rows with keys', rows: (round) => benchRows(count, 20 + round), write: (rows) => copyRows(client, rows) },
+      { what: "insertMany strategy 'copy', rows with keys (new keys: straight in, behind a savepoint)", rows: (round) => benchRows(count, 30 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }) },
+      { what: 'COPY FROM STDIN (CSV, pg-copy-streams), rows without keys', rows: (round) => unkeyed(40 + round), write: (rows) => copyRows(client, rows) },
+      { what: "insertMany strategy 'copy', rows without keys (straight into the table)", rows: (round) => unkeyed(50 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }) },
     ];
     const samples: number[][] = runs.map(() => []);
     for (const index of [0, 1]) samples[index]!.push(await once(() => runs[index]!.rows(0), runs[index]!.write));
@@ -123,15 +123,15 @@ export async function ingest(prisma: PrismaClient, url: string, count: number): 
       { section: 'ingest', name: "insertMany 'unnest' / 'createMany' throughput", value: unnest / createMany, unit: 'x' },
     ];
     return {
-      measurements: runs.map(({ what, rounds }, i) => ({
+      measurements: runs.map(({ what }, i) => ({
         section: 'ingest',
         what,
         rows: count,
         ms: ms[i]!,
         detail:
-          rounds === 1
+          samples[i]!.length === 1
             ? 'with PK + 3 indexes, incl. the client-side work'
-            : `with PK + 3 indexes, incl. the client-side work; median of ${rounds} alternated runs (${samples[i]!.map((t) => Math.round(t)).join(', ')} ms)`,
+            : `with PK + 3 indexes, incl. the client-side work; median of ${samples[i]!.length} alternated runs (${samples[i]!.map((t) => Math.round(t)).join(', ')} ms)`,
       })),
       ratios,
     };
