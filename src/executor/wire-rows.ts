@@ -13,6 +13,20 @@ export const ISO_DATES_SQL = "SET LOCAL DateStyle = 'ISO, MDY'";
 /** A decoded row: column name → exact value. */
 export type WireRow = Record<string, unknown>;
 
+type RowConstructor = new () => WireRow;
+
+/**
+ * A constructor of plain rows for one result: its objects have `Object.prototype` and `constructor === Object`,
+ * like a literal's, but V8 sizes them to the columns they get (slack tracking), so every field sits inside the
+ * object. A `{}` has room for four, and a fifth column costs each row a second object: a read keeps every row,
+ * and the garbage collector copies each object it keeps.
+ */
+function plainRowConstructor(): RowConstructor {
+  function Row(): void {}
+  Row.prototype = Object.prototype;
+  return Row as unknown as RowConstructor;
+}
+
 // Backend message types (PostgreSQL protocol 3.0).
 const ROW_DESCRIPTION = 0x54; // 'T'
 const DATA_ROW = 0x44; // 'D'
@@ -58,6 +72,7 @@ export class WireRowsQuery extends pg.Query {
   #wake: (() => void) | undefined;
   #names: string[] = [];
   #decoders: FieldDecoder[] = [];
+  #Row: RowConstructor = plainRowConstructor();
 
   constructor(sql: Prisma.Sql, kinds: Readonly<Record<string, ColumnKind>>) {
     const outcome = verdict();
@@ -177,6 +192,7 @@ export class WireRowsQuery extends pg.Query {
     }
     this.#names = names;
     this.#decoders = decoders;
+    this.#Row = plainRowConstructor();
   }
 
   #row(data: Buffer, at: number): WireRow {
@@ -184,7 +200,7 @@ export class WireRowsQuery extends pg.Query {
     const decoders = this.#decoders;
     const count = data.readInt16BE(at);
     let p = at + 2;
-    const row: WireRow = {};
+    const row = new this.#Row();
     for (let i = 0; i < count; i++) {
       const length = data.readInt32BE(p);
       p += 4;

@@ -52,8 +52,8 @@ export function requireTimeZone(path: string, value: unknown): string {
 }
 
 /**
- * The zone PostgreSQL reads for the library's UTC (`AT TIME ZONE 'Etc/UTC'`), and for the names `'UTC'` and
- * `'GMT'` a caller gives: since PostgreSQL 18 a name is first looked up among the abbreviations of the session's
+ * The zone of a bucket or shift given no zone, and the names PostgreSQL reads for the `'UTC'` and `'GMT'` a caller
+ * gives: since PostgreSQL 18 a name is first looked up among the abbreviations of the session's
  * own TimeZone, and a POSIX zone such as `'UTC+05:30'` (5:30 west of Greenwich) calls its offset "UTC". A name with
  * a slash is never an abbreviation.
  */

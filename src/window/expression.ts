@@ -424,7 +424,7 @@ export type CastType = (typeof CAST_TYPES)[number];
 
 /**
  * How an expression is read into a row. An instant (`timestamptz`) is read as its UTC wall time (`x AT TIME ZONE
- * 'UTC'`): PostgreSQL prints a `timestamptz` in the session's zone and the driver would read those digits as UTC.
+ * INTERVAL '+00:00'`): PostgreSQL prints a `timestamptz` in the session's zone and the driver would read those digits as UTC.
  */
 export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql {
   return readAs(expr.sqlType, expr.render(windows));
@@ -432,8 +432,9 @@ export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql
 
 /**
  * A value of SQL type `type` as a row reads it, the same in every session:
- * - `timestamptz` as its UTC wall time, and `timetz` as its UTC clock (`x AT TIME ZONE 'Etc/UTC'`): the driver drops the
- *   offset PostgreSQL prints, which would shift the value by the session's (or the stored) offset;
+ * - `timestamptz` as its UTC wall time, and `timetz` as its UTC clock (`x AT TIME ZONE INTERVAL '+00:00'`): the
+ *   driver drops the offset PostgreSQL prints, which would shift the value by the session's (or the stored)
+ *   offset;
  * - `interval` as an ISO 8601 duration, `P1Y2M3DT4H5M6.5S` (the driver cannot read intervals, and their text
  *   depends on the session's IntervalStyle);
  * - anything else as it is.

@@ -12,8 +12,8 @@ export function isInstantField(model: string, field: string): boolean {
 }
 
 /**
- * How a column is read into a result row. A `timestamptz` is read as `("col" AT TIME ZONE 'Etc/UTC')`: PostgreSQL
- * prints a `timestamptz` in the session's zone, and @prisma/adapter-pg drops that offset and reads the digits as
+ * How a column is read into a result row. A `timestamptz` is read as `("col" AT TIME ZONE INTERVAL '+00:00')`:
+ * PostgreSQL prints a `timestamptz` in the session's zone, and @prisma/adapter-pg drops that offset and reads the digits as
  * UTC, so on a session not in UTC every instant would come back shifted by the offset. The UTC wall time it reads
  * instead is the same instant whatever the session's zone.
  */

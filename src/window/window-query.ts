@@ -203,7 +203,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    *   .selectExpr('change', e.sub('amount', e.over(f.lag('amount'), 'w')))
    *   .selectExpr('day', e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
    * // SELECT "id" AS "id", ("amount" - lag("amount", 1) OVER "w") AS "change",
-   * //   ((date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text)) AT TIME ZONE 'Etc/UTC') AS "day"
+   * //   ((date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
+   * //     AT TIME ZONE INTERVAL '+00:00') AS "day"
    * // FROM "Transaction" WINDOW "w" AS (...) ORDER BY ...
    * ```
    */
@@ -578,8 +579,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   // Keys are qualified with the table: a bare name in ORDER BY means the output column of that name first, and
-  // an instant is output as `"col" AT TIME ZONE 'Etc/UTC'`, which would make PostgreSQL sort rows the index already
-  // delivers in order.
+  // an instant is output as `"col" AT TIME ZONE INTERVAL '+00:00'`, which would make PostgreSQL sort rows the index
+  // already delivers in order.
   #orderSql(): Prisma.Sql {
     const { model } = this.#props;
     const qualified = (key: OrderKey) => {

@@ -27,11 +27,12 @@ const shapes = (seed: number, rows: number) => `
       CASE i % 5 WHEN 0 THEN '-9223372036854775808'::int8 WHEN 1 THEN '9223372036854775807'::int8 ELSE (random() * 1e18)::int8 * (1 - 2 * (i % 2)) END AS big,
       (i % 3 - 1) * i AS int4,
       timestamp '1969-12-31 23:59:59' + (random() * 1e11)::int8 * interval '1 microsecond' * (1 - 2 * (i % 2)) AS at,
+      timestamp '0001-01-01' + (random() * 315537897599)::int8 * interval '1 second' + (random() * 1e6)::int8 * interval '1 microsecond' AS wide,
       date '2000-02-29' + (i % 20000 - 10000) AS day,
       repeat(E'Zürich\\t✓\\n🌍', i % 4) AS label,
       CASE WHEN i % 7 = 0 THEN NULL ELSE i % 2 = 0 END AS flag
     FROM s, generate_series(1, ${rows}) AS i)
-  SELECT i, num, big, int4, at, day, label, flag FROM g ORDER BY i`;
+  SELECT i, num, big, int4, at, wide, day, label, flag FROM g ORDER BY i`;
 
 const COLUMNS = { num: 'decimal', big: 'bigint', day: 'date' } as const;
 
@@ -50,6 +51,7 @@ function asText(row: Record<string, unknown>): Record<string, string | null> {
 function expectedText(row: Record<string, string | null>): Record<string, string | null> {
   const value = (key: string) => row[key] ?? null;
   const at = value('at');
+  const wide = value('wide');
   const num = value('num');
   const day = value('day');
   const flag = value('flag');
@@ -59,6 +61,7 @@ function expectedText(row: Record<string, string | null>): Record<string, string
     big: value('big'),
     int4: value('int4'),
     at: at === null ? null : new Date(`${at.replace(' ', 'T').slice(0, 23)}Z`).toISOString(),
+    wide: wide === null ? null : new Date(`${wide.replace(' ', 'T').slice(0, 23)}Z`).toISOString(),
     day: day === null ? null : `${day}T00:00:00.000Z`,
     label: value('label'),
     flag: flag === null ? null : String(flag === 't'),
@@ -77,6 +80,9 @@ describe('rows read from the socket', () => {
       expect(read[1]!.num).toBeInstanceOf(Prisma.Decimal);
       expect(typeof read[1]!.big).toBe('bigint');
       expect(read[1]!.at).toBeInstanceOf(Date);
+      // Plain objects, as `$queryRaw` returns them: a literal with the same values is strictly equal.
+      expect(read[1]).toStrictEqual({ ...read[1] });
+      expect(Object.getPrototypeOf(read[1])).toBe(Object.prototype);
       const streamed: Record<string, unknown>[] = [];
       for await (const row of streamRows<Record<string, unknown>>(pool(), Prisma.sql([sql]), { columns: COLUMNS, ...LONG })) streamed.push(row);
       expect(streamed.map(asText)).toEqual(reference);

@@ -63,19 +63,22 @@ describe('exact decimals built from the digits', () => {
 describe('instants (timestamp text of UTC wall time)', () => {
   const instant = fieldDecoder(TYPE_OIDS.timestamp, undefined);
 
-  /** Wall time text with 0..6 fraction digits, years 0100..9999 and every day a month can have. */
+  /** Wall time text with 0..6 fraction digits, years 0001..9999 and every day of the month (29 February too). */
   const wallTime = fc
     .tuple(
-      fc.integer({ min: 100, max: 9999 }),
+      fc.integer({ min: 1, max: 9999 }),
       fc.integer({ min: 1, max: 12 }),
-      fc.integer({ min: 1, max: 28 }),
+      fc.integer({ min: 1, max: 31 }),
       fc.integer({ min: 0, max: 23 }),
       fc.integer({ min: 0, max: 59 }),
       fc.integer({ min: 0, max: 59 }),
       fc.stringMatching(/^[0-9]{0,6}$/),
     )
-    .map(([y, mo, d, h, mi, s, fraction]) => {
+    .map(([y, mo, day, h, mi, s, fraction]) => {
       const two = (n: number) => String(n).padStart(2, '0');
+      // Clamped to the month's last day: day 0 of the next month, by the calendar's own rule.
+      const lastDay = new Date(Date.UTC(2000, mo, 0)).getUTCDate() - (mo === 2 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)) ? 1 : 0);
+      const d = Math.min(day, lastDay);
       return `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}${fraction ? `.${fraction}` : ''}`;
     });
 
@@ -94,6 +97,11 @@ describe('instants (timestamp text of UTC wall time)', () => {
   it.each([
     ['2024-02-29 23:59:59.999999', '2024-02-29T23:59:59.999Z'],
     ['0099-12-31 23:59:59', '0099-12-31T23:59:59.000Z'],
+    ['0001-01-01 00:00:00', '0001-01-01T00:00:00.000Z'],
+    ['0004-02-29 12:00:00.000999', '0004-02-29T12:00:00.000Z'],
+    ['1900-03-01 00:00:00', '1900-03-01T00:00:00.000Z'],
+    ['2000-02-29 00:00:00.001', '2000-02-29T00:00:00.001Z'],
+    ['9999-12-31 23:59:59.999999', '9999-12-31T23:59:59.999Z'],
     ['1969-12-31 23:59:59.5', '1969-12-31T23:59:59.500Z'],
   ])('%s → %s', (text, iso) => {
     expect((decode(instant, text) as Date).toISOString()).toBe(iso);
@@ -105,9 +113,21 @@ describe('instants (timestamp text of UTC wall time)', () => {
     expect(Number.isNaN(decoded.getTime())).toBe(true);
   });
 
+  it('any day of years 0001..9999 is its UTC midnight', () => {
+    const date = fieldDecoder(TYPE_OIDS.date, 'date');
+    const firstDay = Date.UTC(2000, 0, 1) / 86_400_000 - 730_119; // 0001-01-01: Date.UTC reads years 0..99 as 19xx
+    fc.assert(
+      fc.property(fc.integer({ min: firstDay, max: Date.UTC(9999, 11, 31) / 86_400_000 }), (day) => {
+        const text = new Date(day * 86_400_000).toISOString().slice(0, 10);
+        expect((decode(date, text) as Date).getTime()).toBe(day * 86_400_000);
+      }),
+      propertyRuns(2000),
+    );
+  });
+
   it('dates of a `date` column are UTC midnight', () => {
     const date = fieldDecoder(TYPE_OIDS.date, 'date');
-    for (const text of ['2024-02-29', '0100-01-01', '9999-12-31', '0050-06-15']) {
+    for (const text of ['2024-02-29', '0100-01-01', '9999-12-31', '0050-06-15', '0001-01-01', '0004-02-29', '1900-02-28', '1900-03-01']) {
       expect((decode(date, text) as Date).toISOString()).toBe(new Date(`${text}T00:00:00Z`).toISOString());
     }
     expect(String(decode(date, 'infinity'))).toBe('Invalid Date');

@@ -17,7 +17,7 @@ describe('TransactionRepository SQL', () => {
   it('orders the per-account window by createdAt with the id tiebreaker and an explicit ROWS frame', async () => {
     await repo.runningTotals();
     expect(oneLine(sentSql(db.prisma.$queryRaw))).toBe(
-      'SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", ("createdAt" AT TIME ZONE \'Etc/UTC\') AS "createdAt", ' +
+      'SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", ("createdAt" AT TIME ZONE INTERVAL \'+00:00\') AS "createdAt", ' +
         'SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ' +
         'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal" FROM "Transaction" ' +
         'ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC',
