@@ -1,30 +1,50 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
+import { queryRows, type DbClient } from './db-client.ts';
 import type { ColumnKind } from './field-decoders.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
- * Runs one read on a connection of the caller's node-postgres pool (the pool behind its PrismaPg adapter) instead
- * of through Prisma: the same statement and bound values, rows decoded from the bytes the server sends into the
- * exact types `$queryRaw` returns (`columns`: Decimal, bigint, date; others by their type), without Prisma's or
- * node-postgres's per-row work. One statement reads one snapshot. Every failure is a `LedgerError`; a connection
- * is handed back only when it could end its transaction, else dropped from the pool.
+ * Runs one read statement and returns its rows with the types `$queryRaw` gives them; `columns` names the
+ * columns whose type alone does not say it (Decimal, bigint, date, time: see `ColumnKind`).
  */
-export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>): Promise<Row[]> {
+export type ReadRows = <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => Promise<Row[]>;
+
+/** `ReadRows` through Prisma's `$queryRaw` (which types columns itself), in `db`'s transaction if it is one. */
+export function readThroughPrisma(db: DbClient): ReadRows {
+  return (sql) => queryRows(db, sql);
+}
+
+/**
+ * Runs `work`'s reads on one connection of the caller's node-postgres pool (the pool behind its PrismaPg adapter)
+ * instead of through Prisma, in one `READ ONLY` transaction (`snapshot`: `REPEATABLE READ`, so every statement
+ * reads the same snapshot): the same statements and bound values, rows decoded from the bytes the server sends
+ * into the exact types `$queryRaw` returns, without Prisma's or node-postgres's per-row work. Every failure is a
+ * `LedgerError`; a connection is handed back only when it could end its transaction, else dropped from the pool.
+ *
+ * ```ts
+ * const [opening, rows] = await readThroughPool(pool, async (read) => [await read(balanceSql, {}), await read(rowsSql, columns)], { snapshot: true });
+ * // BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'; <balanceSql>; <rowsSql>; COMMIT
+ * ```
+ */
+export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, options: { readonly snapshot?: boolean } = {}): Promise<T> {
   const held = await holdConnection(pool);
   const { client } = held;
   let healthy = false;
   try {
-    await client.query(`BEGIN READ ONLY; ${ISO_DATES_SQL}`);
-    const query = new WireRowsQuery(sql, columns);
-    client.query(query);
-    const rows: Row[] = [];
-    for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
+    await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
+    const result = await work(async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
+      const query = new WireRowsQuery(sql, columns);
+      client.query(query);
+      const rows: Row[] = [];
+      for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
+      return rows;
+    });
     await client.query('COMMIT');
     healthy = true;
-    return rows;
+    return result;
   } catch (error) {
     // A statement the server refused leaves a usable connection in a failed transaction: rolled back, it goes back
     // to the pool. One that was ended (query_timeout, a lost server) cannot take the ROLLBACK and is dropped.
@@ -36,4 +56,9 @@ export async function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, colu
   } finally {
     held.release(!healthy);
   }
+}
+
+/** One read statement through the pool (see `readThroughPool`): one statement reads one snapshot. */
+export function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>): Promise<Row[]> {
+  return readThroughPool(pool, (read) => read<Row>(sql, columns));
 }

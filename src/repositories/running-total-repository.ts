@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { executeStatement, inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
 import { queryThroughPool } from '../executor/pool-query.ts';
-import { runningTotalColumns } from '../streaming/pool-stream.ts';
+import { runningTotalColumns } from '../streaming/result-columns.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
 import { BULK_OPTION_KEYS, insertBatch, prepareBatch, type BulkInsertOptions, type InsertResult, type InsertTarget } from '../ingest/bulk-insert.ts';
@@ -62,10 +62,9 @@ export interface RepositoryOptions {
   /**
    * The `pg.Pool` behind your `PrismaPg` adapter. Streams then run the query once on one of its connections and
    * read the rows straight from its socket as you consume them (instead of keyset chunks through `$queryRaw`),
-   * `runningTotals` / `globalRunningTotals` read the same way, and `insertMany` writes with COPY on it (strategy
-   * `'copy'`): same rows, exact types and guarantees, faster than node-postgres returning strings
-   * (BENCHMARKS.md). A repository on a transaction client keeps to
-   * the caller's transaction for reads and writes.
+   * `runningTotals` / `globalRunningTotals` and `page` read the same way, and `insertMany` writes with COPY on it
+   * (strategy `'copy'`): same rows, exact types and guarantees, faster than node-postgres returning strings
+   * (BENCHMARKS.md). A repository on a transaction client keeps to the caller's transaction for reads and writes.
    */
   readonly pgPool?: pg.Pool | undefined;
 }
@@ -165,7 +164,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * One page of a statement (one partition, or the global ledger without `partition`): rows with their running
    * balance, the opening and closing balance, and an opaque, signed `nextCursor`. Balances are true balances:
    * a first page that starts at `from` opens with the sum of everything before `from` (one indexed aggregate);
-   * later pages continue from the cursor, so page N costs what page 1 costs.
+   * later pages continue from the cursor, so page N costs what page 1 costs. With the `pgPool` constructor option
+   * the page is read on that pool (a first page's opening balance and rows in one REPEATABLE READ snapshot).
    * ```ts
    * const first = await repo.page({ partition: 42, from: new Date('2026-01-01'), limit: 50 });
    * const second = await repo.page({ partition: 42, from: new Date('2026-01-01'), limit: 50, after: first.nextCursor! });
@@ -180,12 +180,16 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       partition === undefined ? 'global' : 'partition',
       { partitionsPath: 'options.partition' },
     );
-    const page = await fetchPage(this.db, {
-      plan,
-      ...(after !== undefined && { after: after as string }),
-      limit,
-      codec: this.cursors,
-    });
+    const page = await fetchPage(
+      this.db,
+      {
+        plan,
+        ...(after !== undefined && { after: after as string }),
+        limit,
+        codec: this.cursors,
+      },
+      this.readPool,
+    );
     return page as Page<WithRunningTotal<Row>>;
   }
 

@@ -1,8 +1,9 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, idField, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
-import { queryRows, type DbClient } from '../executor/db-client.ts';
+import type { ReadRows } from '../executor/pool-query.ts';
 import { compileRunningTotal, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
+import { runningTotalColumns } from './result-columns.ts';
 
 /**
  * Where the previous chunk stopped: its last row's stored keys and running total. Keys are the server's exact
@@ -49,13 +50,14 @@ type RawChunkRow = ChunkRow & { [POSITION]?: string[] };
  * the trailing group is held back for the next chunk, and the limit grows when one group exceeds it.
  */
 export async function fetchChunk<M extends ModelName>(
-  db: DbClient,
+  read: ReadRows,
   plan: RunningTotalPlan<M>,
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
 ): Promise<Chunk> {
+  const columns = runningTotalColumns(plan);
   for (let size = limit; ; size *= 2) {
-    const rows = await queryRows<RawChunkRow>(db, chunkSql(plan, from, size + 1));
+    const rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1), columns);
     const more = rows.length > size;
     const page = more ? rows.slice(0, size) : rows;
     if (!more || plan.frame === 'rows') return finish(plan, page, more);

@@ -1,6 +1,8 @@
 import * as Prisma from '../prisma-runtime.ts';
 import type { ModelName } from '../window/catalog.ts';
-import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
+import type pg from 'pg';
+import { inTransaction, type DbClient } from '../executor/db-client.ts';
+import { readThroughPool, readThroughPrisma, type ReadRows } from '../executor/pool-query.ts';
 import { fetchChunk, requireKeysetPlan, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
 import type { CursorCodec } from './page-cursor.ts';
 import { compileOpeningBalance, planFingerprint } from './running-total-compiler.ts';
@@ -27,30 +29,33 @@ export interface PageRequest<M extends ModelName> {
 /**
  * One statement page: keyset chunk after the cursor's position, totals continuing from the cursor's total (or,
  * for the first page, from the balance before `from`, read with one indexed aggregate). Page N costs what page 1
- * costs. A cursor is bound to its plan's fingerprint, so a cursor of another query is refused.
+ * costs. A cursor is bound to its plan's fingerprint, so a cursor of another query is refused. With `pgPool`, the
+ * statements run on a connection of that pool and their rows are decoded from the socket (`readThroughPool`);
+ * else through `db`.
  */
-export async function fetchPage<M extends ModelName>(db: DbClient, request: PageRequest<M>): Promise<Page<ChunkRow>> {
+export async function fetchPage<M extends ModelName>(db: DbClient, request: PageRequest<M>, pgPool?: pg.Pool): Promise<Page<ChunkRow>> {
   requireKeysetPlan(request.plan, 'A page');
   const query = planFingerprint(request.plan);
-  if (request.after !== undefined) {
-    return pageFrom(db, request, query, request.codec.decode(query, request.after));
+  // Decoded (and a tampered cursor refused) before any SQL.
+  const after = request.after === undefined ? undefined : request.codec.decode(query, request.after);
+  if (after !== undefined) {
+    return pgPool ? readThroughPool(pgPool, (read) => pageFrom(read, request, query, after)) : pageFrom(readThroughPrisma(db), request, query, after);
   }
   // The opening balance and the first rows must come from one snapshot, or a commit between the two statements
   // would make the page's balances disagree with its rows.
-  return inTransaction(
-    db,
-    async (tx) => pageFrom(tx, request, query, { total: await openingBalance(tx, request.plan) }),
-    { isolationLevel: 'RepeatableRead' },
-  );
+  const first = async (read: ReadRows) => pageFrom(read, request, query, { total: await openingBalance(read, request.plan) });
+  return pgPool
+    ? readThroughPool(pgPool, first, { snapshot: true })
+    : inTransaction(db, (tx) => first(readThroughPrisma(tx)), { isolationLevel: 'RepeatableRead' });
 }
 
 async function pageFrom<M extends ModelName>(
-  db: DbClient,
+  read: ReadRows,
   request: PageRequest<M>,
   query: string,
   start: KeysetPosition | OpeningCarry,
 ): Promise<Page<ChunkRow>> {
-  const chunk = await fetchChunk(db, request.plan, start, request.limit);
+  const chunk = await fetchChunk(read, request.plan, start, request.limit);
   const last = chunk.rows.at(-1);
   return {
     rows: chunk.rows,
@@ -60,9 +65,9 @@ async function pageFrom<M extends ModelName>(
   };
 }
 
-async function openingBalance<M extends ModelName>(db: DbClient, plan: RunningTotalPlan<M>): Promise<Prisma.Decimal> {
+async function openingBalance<M extends ModelName>(read: ReadRows, plan: RunningTotalPlan<M>): Promise<Prisma.Decimal> {
   const sql = compileOpeningBalance(plan);
   if (!sql) return new Prisma.Decimal(0);
-  const [row] = await queryRows<{ opening: Prisma.Decimal | bigint }>(db, sql);
+  const [row] = await read<{ opening: Prisma.Decimal | bigint | string | null }>(sql, { opening: 'decimal' });
   return new Prisma.Decimal(String(row?.opening ?? 0));
 }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ModelName } from '../window/catalog.ts';
 import type { DbClient } from '../executor/db-client.ts';
+import { readThroughPrisma } from '../executor/pool-query.ts';
 import { fetchChunk, requireKeysetPlan, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
 import { streamThroughPool } from './pool-stream.ts';
 import { compileRunningTotal } from './running-total-compiler.ts';
@@ -29,7 +30,7 @@ export async function* streamRunningTotals<M extends ModelName>(
     async (tx, emit) => {
       let position: KeysetPosition | undefined;
       for (;;) {
-        const chunk: Chunk = await fetchChunk(tx, plan, position, chunkSize);
+        const chunk: Chunk = await fetchChunk(readThroughPrisma(tx), plan, position, chunkSize);
         if (chunk.rows.length > 0 && !(await emit(chunk.rows))) return;
         if (!chunk.more || !chunk.position) return;
         position = chunk.position;

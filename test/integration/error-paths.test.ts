@@ -109,6 +109,17 @@ const METHODS: readonly Method[] = [
     bad: [{ input: 'a forged cursor', run: (t) => repo(t).page({ ...pageOptions, after: `${cursor}x` }), error: InvalidCursorError }],
   },
   {
+    name: 'page (pgPool, first page and after)',
+    run: async (t) => {
+      const pooled = new TransactionRepository(t.client, { pgPool: t.pool });
+      const first = await pooled.page({ ...pageOptions, limit: 1 });
+      return pooled.page({ ...pageOptions, limit: 1, after: first.nextCursor! });
+    },
+    // Read-only transactions on their own pooled connection: nothing there can conflict.
+    serialization: 'none',
+    bad: [{ input: 'a forged cursor', run: (t) => new TransactionRepository(t.client, { pgPool: t.pool }).page({ ...pageOptions, after: `${cursor}x` }), error: InvalidCursorError }],
+  },
+  {
     name: 'streamRunningTotals (keyset)',
     run: (t) => collect(repo(t).streamRunningTotals({ partitions: [1] }, { chunkSize: 2 })),
     serialization: 'joined',

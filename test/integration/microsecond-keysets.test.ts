@@ -98,26 +98,27 @@ describe('keyset positions keep the stored microseconds', () => {
     await pool().query(LEDGER_SQL);
   });
 
-  it('full page walks (one account and global, every limit, both frames) visit each row once with exact balances', async () => {
+  it('full page walks (one account and global, every limit, both frames, Prisma and pgPool) visit each row once with exact balances', async () => {
     const ledger = await storedLedger();
-    const repo = new TransactionRepository(db.prisma);
-    for (const frame of ['rows', 'range'] as const) {
-      for (const account of [1, 2, undefined]) {
-        const want = expected(ledger, account !== undefined, frame, 'zero', account);
-        for (const limit of [1, 2, 7, 50]) {
-          const walked: string[] = [];
-          let after: string | undefined;
-          let previousClosing: string | undefined;
-          for (let pages = 0; ; pages += 1) {
-            if (pages > want.length) throw new Error(`page walk (${frame}, account ${account}, limit ${limit}) does not end`);
-            const page = await repo.page({ ...(account !== undefined && { partition: account }), frame, limit, ...(after && { after }) });
-            if (previousClosing !== undefined) expect(page.openingBalance.toFixed(2)).toBe(previousClosing);
-            walked.push(...idTotals(page.rows));
-            previousClosing = page.closingBalance.toFixed(2);
-            if (page.nextCursor === null) break;
-            after = page.nextCursor;
+    for (const repo of [new TransactionRepository(db.prisma), new TransactionRepository(db.prisma, { pgPool: pool() })]) {
+      for (const frame of ['rows', 'range'] as const) {
+        for (const account of [1, 2, undefined]) {
+          const want = expected(ledger, account !== undefined, frame, 'zero', account);
+          for (const limit of [1, 2, 7, 50]) {
+            const walked: string[] = [];
+            let after: string | undefined;
+            let previousClosing: string | undefined;
+            for (let pages = 0; ; pages += 1) {
+              if (pages > want.length) throw new Error(`page walk (${frame}, account ${account}, limit ${limit}) does not end`);
+              const page = await repo.page({ ...(account !== undefined && { partition: account }), frame, limit, ...(after && { after }) });
+              if (previousClosing !== undefined) expect(page.openingBalance.toFixed(2)).toBe(previousClosing);
+              walked.push(...idTotals(page.rows));
+              previousClosing = page.closingBalance.toFixed(2);
+              if (page.nextCursor === null) break;
+              after = page.nextCursor;
+            }
+            expect(walked, `${frame}, account ${account ?? 'all'}, limit ${limit}`).toEqual(want);
           }
-          expect(walked, `${frame}, account ${account ?? 'all'}, limit ${limit}`).toEqual(want);
         }
       }
     }

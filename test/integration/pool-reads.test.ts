@@ -117,5 +117,82 @@ describe('running totals read through the pgPool', () => {
     const ended = new pg.Pool({ connectionString: db.url });
     await ended.end();
     await expect(new TransactionRepository(db.prisma, { pgPool: ended }).runningTotals()).rejects.toBeInstanceOf(LedgerError);
+    await expect(new TransactionRepository(db.prisma, { pgPool: ended }).page({ partition: 1, limit: 5 })).rejects.toBeInstanceOf(LedgerError);
+  });
+});
+
+/** A page as plain JSON: its rows, cursor and balances. */
+const pageOf = (page: { rows: object[]; nextCursor: string | null; openingBalance: Prisma.Decimal; closingBalance: Prisma.Decimal }) => ({
+  rows: comparable(page.rows),
+  nextCursor: page.nextCursor,
+  opening: page.openingBalance.toFixed(),
+  closing: page.closingBalance.toFixed(),
+});
+
+/** Every page of a walk, through `read`; bounded, so a cursor that repeats a page fails instead of hanging. */
+async function walk<P extends { nextCursor: string | null }>(read: (after: string | undefined) => Promise<P>, maxPages: number): Promise<P[]> {
+  const pages: P[] = [];
+  let after: string | undefined;
+  do {
+    const page = await read(after);
+    pages.push(page);
+    after = page.nextCursor ?? undefined;
+    if (pages.length > maxPages) throw new Error(`more than ${maxPages} pages: the walk repeats`);
+  } while (after !== undefined);
+  return pages;
+}
+
+describe('pages read through the pgPool', () => {
+  const variants = [{}, { frame: 'range' as const }, { nulls: 'skip' as const }, { from: new Date('2026-03-29T00:59:59.5Z') }];
+
+  it.each(variants)('Transaction %j: every page equal to the Prisma path (rows, cursors, balances), one account and global', async (options) => {
+    const viaPrisma = new TransactionRepository(db.prisma);
+    const viaPool = new TransactionRepository(db.prisma, { pgPool: pool() });
+    for (const partition of [3, undefined]) {
+      for (const limit of [7, 500]) {
+        const request = { ...options, ...(partition !== undefined && { partition }), limit };
+        const expected = await walk((after) => viaPrisma.page({ ...request, ...(after !== undefined && { after }) }), 3_000);
+        const actual = await walk((after) => viaPool.page({ ...request, ...(after !== undefined && { after }) }), 3_000);
+        expect(actual.length).toBeGreaterThan(limit === 7 ? 10 : 0);
+        expect(actual[0]!.rows.length).toBeGreaterThan(0);
+        expect(actual.map(pageOf)).toEqual(expected.map(pageOf));
+        const row = actual[0]!.rows[0]!;
+        expect(row.runningTotal).toBeInstanceOf(Prisma.Decimal);
+        expect(typeof row.id).toBe('bigint');
+        expect(row.createdAt).toBeInstanceOf(Date);
+        expect(actual[0]!.openingBalance).toBeInstanceOf(Prisma.Decimal);
+      }
+    }
+  });
+
+  it("a cursor from either path continues on the other; SalesRecord's peer days (RANGE) and a two-field partition too", async () => {
+    const viaPrisma = new TransactionRepository(db.prisma);
+    const viaPool = new TransactionRepository(db.prisma, { pgPool: pool() });
+    const first = await viaPool.page({ partition: 2, limit: 10 });
+    const second = await viaPrisma.page({ partition: 2, limit: 10, after: first.nextCursor! });
+    expect(pageOf(await viaPool.page({ partition: 2, limit: 10, after: first.nextCursor! }))).toEqual(pageOf(second));
+    expect(pageOf(await viaPrisma.page({ partition: 2, limit: 10, after: second.nextCursor! }))).toEqual(pageOf(await viaPool.page({ partition: 2, limit: 10, after: second.nextCursor! })));
+
+    const sales = { partition: 'EMEA', frame: 'range' as const, limit: 7 };
+    const salesPrisma = await walk((after) => new SalesRecordRepository(db.prisma).page({ ...sales, ...(after !== undefined && { after }) }), 1_000);
+    const salesPool = await walk((after) => new SalesRecordRepository(db.prisma, { pgPool: pool() }).page({ ...sales, ...(after !== undefined && { after }) }), 1_000);
+    // Peer days hold more than 7 rows: a page grows to whole days instead of splitting one.
+    expect(salesPool.some((page) => page.rows.length > 7)).toBe(true);
+    expect(salesPool.map(pageOf)).toEqual(salesPrisma.map(pageOf));
+
+    const stock = { partition: { warehouseId: 1, productSku: 'SKU-1' }, limit: 13 };
+    const stockPrisma = await walk((after) => new InventoryMovementRepository(db.prisma).page({ ...stock, ...(after !== undefined && { after }) }), 1_000);
+    const stockPool = await walk((after) => new InventoryMovementRepository(db.prisma, { pgPool: pool() }).page({ ...stock, ...(after !== undefined && { after }) }), 1_000);
+    expect(stockPool.length).toBeGreaterThan(1);
+    expect(stockPool.map(pageOf)).toEqual(stockPrisma.map(pageOf));
+  });
+
+  it("a repository on a caller's transaction pages in that transaction, not on the pool", async () => {
+    await db.prisma.$transaction(async (tx) => {
+      const repo = new TransactionRepository(tx, { pgPool: pool() });
+      await repo.insertMany(transactionRows(3, () => ({ accountId: 434343 })));
+      expect((await repo.page({ partition: 434343, limit: 10 })).rows).toHaveLength(3);
+      throw new Error('roll back');
+    }).catch((error: unknown) => expect((error as Error).message).toBe('roll back'));
   });
 });
