@@ -7,13 +7,14 @@ export type FieldDecoder = (buf: Buffer, start: number, end: number) => unknown;
 /**
  * What a column becomes, as `$queryRaw` would return it for the model field behind it: `decimal` (exact
  * `Prisma.Decimal`), `bigint`, `date` (a `date` column: UTC midnight), `time` (a `time` or `timetz` column: that
- * clock on 1970-01-01 UTC, the offset dropped as @prisma/adapter-pg drops it). Columns without a kind are read by
- * their type: integers and floats as numbers, instants as `Date`s, text as strings, the rest as node-postgres
- * parses it.
+ * clock on 1970-01-01 UTC, the offset dropped as @prisma/adapter-pg drops it); or `text`, the server's text of the
+ * value as it is, for a column the caller parses itself when it needs it (`textArrayFromText`). Columns without a
+ * kind are read by their type: integers and floats as numbers, instants as `Date`s, text as strings, the rest as
+ * node-postgres parses it.
  */
-export type ColumnKind = 'decimal' | 'bigint' | 'date' | 'time';
+export type ColumnKind = 'decimal' | 'bigint' | 'date' | 'time' | 'text';
 
-const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, varchar: 1043, date: 1082, timestamp: 1114, numeric: 1700 } as const;
+const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, textArray: 1009, varchar: 1043, date: 1082, timestamp: 1114, numeric: 1700 } as const;
 
 const MINUS = 45;
 const ZERO = 48;
@@ -147,13 +148,21 @@ const decodeFloat: FieldDecoder = (buf, start, end) => parseFloat(buf.toString('
 
 const decodeBool: FieldDecoder = (buf, start) => buf[start] === 116; // 't'
 
+const driverParser = (oid: number) => pg.types.getTypeParser(oid, 'text') as (text: string) => unknown;
+
 /** node-postgres's own parser for the type, on the field's text: what a plain `pool.query` would return. */
 function driverDecoder(oid: number): FieldDecoder {
-  const parse = pg.types.getTypeParser(oid, 'text') as (text: string) => unknown;
+  const parse = driverParser(oid);
   return (buf, start, end) => parse(buf.toString('utf8', start, end));
 }
 
-const BY_KIND: Record<ColumnKind, FieldDecoder> = { decimal: decodeDecimal, bigint: decodeBigInt, date: decodeDate, time: decodeTime };
+
+const BY_KIND: Record<ColumnKind, FieldDecoder> = { decimal: decodeDecimal, bigint: decodeBigInt, date: decodeDate, time: decodeTime, text: decodeText };
+
+/** A `text[]` the server printed (`{a,"b c",NULL}`), read as node-postgres and `$queryRaw` read it. */
+export function textArrayFromText(text: string): (string | null)[] {
+  return driverParser(OID.textArray)(text) as (string | null)[];
+}
 
 /**
  * The decoder of one result column: by the kind the caller knows it as, else by its type. `date` columns without

@@ -4,6 +4,7 @@ import { queryRows, type DbClient } from './db-client.ts';
 import type { ColumnKind } from './field-decoders.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
+import { printsIsoDates } from './session-date-style.ts';
 import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
@@ -19,10 +20,11 @@ export function readThroughPrisma(db: DbClient): ReadRows {
 
 /**
  * Runs `work`'s reads on one connection of the caller's node-postgres pool (the pool behind its PrismaPg adapter)
- * instead of through Prisma, in one `READ ONLY` transaction (`snapshot`: `REPEATABLE READ`, so every statement
- * reads the same snapshot): the same statements and bound values, rows decoded from the bytes the server sends
- * into the exact types `$queryRaw` returns, without Prisma's or node-postgres's per-row work. Every failure is a
- * `LedgerError`; a connection is handed back only when it could end its transaction, else dropped from the pool.
+ * instead of through Prisma; with `snapshot`, in one `REPEATABLE READ, READ ONLY` transaction, so every statement
+ * reads the same snapshot (without, each statement reads its own, as through Prisma). The same statements and
+ * bound values; rows decoded from the bytes the server sends into the exact types `$queryRaw` returns, without
+ * Prisma's or node-postgres's per-row work. Every failure is a `LedgerError`; a connection is handed back only
+ * when it could end its transaction, else dropped from the pool.
  *
  * ```ts
  * const [opening, rows] = await readThroughPool(pool, async (read) => [await read(balanceSql, {}), await read(rowsSql, columns)], { snapshot: true });
@@ -34,7 +36,10 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
   const { client } = held;
   let healthy = false;
   try {
-    await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
+    // One statement on a session that already prints ISO dates needs no transaction: it reads one snapshot, and
+    // BEGIN and COMMIT would be two more round trips per read.
+    const bare = !options.snapshot && (await printsIsoDates(client));
+    if (!bare) await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
     const result = await work(async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
       const query = new WireRowsQuery(sql, columns);
       client.query(query);
@@ -42,12 +47,13 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
       for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
       return rows;
     });
-    await client.query('COMMIT');
+    if (!bare) await client.query('COMMIT');
     healthy = true;
     return result;
   } catch (error) {
-    // A statement the server refused leaves a usable connection in a failed transaction: rolled back, it goes back
-    // to the pool. One that was ended (query_timeout, a lost server) cannot take the ROLLBACK and is dropped.
+    // A statement the server refused leaves a usable connection (in a failed transaction, if one was open): rolled
+    // back, it goes back to the pool. One that was ended (query_timeout, a lost server) cannot take the ROLLBACK
+    // (outside a transaction, a harmless no-op) and is dropped.
     healthy = await client.query('ROLLBACK').then(
       () => true,
       () => false,

@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, idField, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
+import { textArrayFromText } from '../executor/field-decoders.ts';
 import type { ReadRows } from '../executor/pool-query.ts';
 import { compileRunningTotal, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -39,7 +40,18 @@ export interface Chunk {
 /** Output column holding a row's stored partition and order values (removed before rows are returned). */
 const POSITION = '__position';
 
-type RawChunkRow = ChunkRow & { [POSITION]?: string[] };
+/**
+ * The position as `$queryRaw` returns it (`string[]`), or its text as read from the pool, parsed when needed; NULL
+ * on the rows of a ROWS chunk but the one it resumes after.
+ */
+type RawChunkRow = ChunkRow & { [POSITION]?: string[] | string | null };
+
+/** A row's stored partition and order values, if the chunk returned them for this row. */
+function positionOf(row: RawChunkRow): readonly (string | null)[] | undefined {
+  const stored = row[POSITION];
+  if (stored === null || stored === undefined) return undefined;
+  return typeof stored === 'string' ? textArrayFromText(stored) : stored;
+}
 
 /**
  * One keyset chunk of a running total: an indexed range query `WHERE (key, time, id) > (...)` whose window
@@ -55,9 +67,10 @@ export async function fetchChunk<M extends ModelName>(
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
 ): Promise<Chunk> {
-  const columns = runningTotalColumns(plan);
+  // Only the last row's position (and with RANGE, a few before it) is ever read: its text is parsed then.
+  const columns = { ...runningTotalColumns(plan), [POSITION]: 'text' } as const;
   for (let size = limit; ; size *= 2) {
-    const rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1), columns);
+    const rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1, plan.frame === 'rows' ? size : undefined), columns);
     const more = rows.length > size;
     const page = more ? rows.slice(0, size) : rows;
     if (!more || plan.frame === 'rows') return finish(plan, page, more);
@@ -76,24 +89,30 @@ export function requireKeysetPlan<M extends ModelName>(plan: RunningTotalPlan<M>
   if (plan.frame === 'rows') requireIdTiebreaker(plan.model, plan.partitionBy, what);
 }
 
-/** The SQL of one chunk (exported for explain and tests). */
+/**
+ * The SQL of one chunk (exported for explain and tests). With `positionAt`, only that row (from 1) carries its
+ * position: a ROWS chunk resumes after its last row, the `limit - 1`-th of the `limit` it reads (the last one only
+ * tells whether there are more). A RANGE chunk compares the positions of the rows at its end, so every row
+ * carries one.
+ */
 export function chunkSql<M extends ModelName>(
   plan: RunningTotalPlan<M>,
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
+  positionAt?: number,
 ): Prisma.Sql {
   const resume = from !== undefined && 'order' in from ? { after: from } : from !== undefined ? { opening: from.total } : {};
-  return compileRunningTotal(plan, { ...resume, limit, withPosition: true });
+  return compileRunningTotal(plan, { ...resume, limit, withPosition: positionAt === undefined ? true : { atRow: positionAt } });
 }
 
 // Takes the position from the last row and removes the position column from every row returned.
 function finish<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRow[], more: boolean): Chunk {
   const last = rows.at(-1);
-  const stored = last?.[POSITION];
+  const stored = last === undefined ? undefined : positionOf(last);
   const position =
     last && stored
       ? {
-          key: stored.slice(0, plan.partitionBy.length),
+          key: stored.slice(0, plan.partitionBy.length) as string[],
           order: stored[plan.partitionBy.length]!,
           id: String(last[idField(plan.model)]),
           total: last.runningTotal,
@@ -105,18 +124,17 @@ function finish<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRo
 
 // Peers share partition and order values. Compared as stored: numerics by value (1.5 = 1.50), the rest by the
 // server's exact text (a timestamptz to the microsecond).
-function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, a: RawChunkRow, b: RawChunkRow): boolean {
+function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, x: readonly (string | null)[], y: readonly (string | null)[]): boolean {
   const fields = [...plan.partitionBy, plan.orderBy];
-  const x = a[POSITION]!;
-  const y = b[POSITION]!;
   return fields.every((field, i) =>
-    columnInfo(plan.model, field).type === 'Decimal' ? new Prisma.Decimal(x[i]!).equals(y[i]!) : x[i] === y[i],
+    columnInfo(plan.model, field).type === 'Decimal' && x[i] != null && y[i] != null ? new Prisma.Decimal(x[i]!).equals(y[i]!) : x[i] === y[i],
   );
 }
 
 // Drops the rows at the end of `rows` that are peers of `next` (the first row not returned).
 function withoutTrailingPeers<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRow[], next: RawChunkRow): RawChunkRow[] {
+  const after = positionOf(next)!;
   let end = rows.length;
-  while (end > 0 && samePeers(plan, rows[end - 1]!, next)) end -= 1;
+  while (end > 0 && samePeers(plan, positionOf(rows[end - 1]!)!, after)) end -= 1;
   return rows.slice(0, end);
 }

@@ -25,3 +25,8 @@ export function inPartition<M extends ModelName>(model: M, fields: readonly Fiel
   const parts = fields.map((field, i) => Prisma.sql`${columnRef(model, field)} = ${storedValue(model, field, texts[i]!)}`);
   return Object.freeze({ model, sql: Prisma.sql`(${Prisma.join(parts, ' AND ')})` });
 }
+
+/** Rows whose `field` is at least the position's: `"accountId" >= CAST($1 AS int4)`. */
+export function fromKey<M extends ModelName>(model: M, field: FieldOf<M>, text: string): Condition<M> {
+  return Object.freeze({ model, sql: Prisma.sql`${columnRef(model, field)} >= ${storedValue(model, field, text)}` });
+}

@@ -7,7 +7,7 @@ import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
 import { runningTotalQuery } from '../window/running-total-query.ts';
 import { windowSpec } from '../window/window-spec.ts';
-import { afterPosition, inPartition } from './keyset-conditions.ts';
+import { afterPosition, fromKey, inPartition } from './keyset-conditions.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
 /** Where a keyset chunk resumes: the last row's stored keys (exact text), id and running total. */
@@ -25,8 +25,11 @@ export interface CompileOptions {
   readonly opening?: Prisma.Decimal | undefined;
   /** `LIMIT n`. */
   readonly limit?: number | undefined;
-  /** Also return each row's stored partition and order values exactly, as `__position: string[]`. */
-  readonly withPosition?: boolean | undefined;
+  /**
+   * Also return the stored partition and order values exactly, as `__position: string[]`: of every row (`true`),
+   * or of the `n`-th row only (`{ atRow: n }`, from 1; NULL on the others).
+   */
+  readonly withPosition?: boolean | { readonly atRow: number } | undefined;
 }
 
 /** The plan's filters: the partitions kept and the `[from, to)` range of the order field. */
@@ -58,13 +61,7 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
   const { model } = plan;
   const where = filtersOf(plan);
   const { after } = options;
-  if (after) {
-    const id = idField(model) as FieldOf<M>;
-    const keys: FieldOf<M>[] = [...plan.partitionBy, plan.orderBy];
-    const values = [...after.key, after.order];
-    // ROWS resumes after the last row; RANGE after the last complete peer group, so the id is left out.
-    where.push(plan.frame === 'rows' ? afterPosition(model, [...keys, id], [...values, after.id]) : afterPosition(model, keys, values));
-  }
+  if (after) where.push(...resumeConditions(plan, after));
   const window = windowSpec(model)
     .partitionBy(...plan.partitionBy)
     .orderBy(plan.orderBy)
@@ -81,8 +78,30 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
     where,
     ...(options.limit !== undefined && { limit: options.limit }),
     ...(options.withPosition && { positionOf: [...plan.partitionBy, plan.orderBy] }),
+    ...(typeof options.withPosition === 'object' && { positionAtRow: options.withPosition.atRow }),
     ...(carry && { carry }),
   }).toSql();
+}
+
+/**
+ * Rows after a keyset position, written so that the btree scan starts at the position. ROWS resumes after the
+ * last row; RANGE after the last complete peer group, so the id is left out. A btree starts its scan at an
+ * equality or `= ANY` list on the leading column rather than at a row comparison over it, and would read the
+ * partition (or the whole list) from its first row on every chunk, so deep pages would cost more and more:
+ * - filtered to one partition: its key is fixed, and the position is `(order, id)` within it;
+ *   `"accountId" = $1 AND ("createdAt", "id") > ($2, $3)`;
+ * - filtered to a list: the row comparison, and the first key bounded below, so the scan starts at the position's
+ *   partition instead of the list's first; `("accountId", "createdAt", "id") > ($1, $2, $3) AND "accountId" >= $4`;
+ * - all partitions: the row comparison alone, where the scan starts.
+ */
+function resumeConditions<M extends ModelName>(plan: RunningTotalPlan<M>, after: ResumeAt): Condition<M>[] {
+  const { model, partitionBy, partitions } = plan;
+  const tail: FieldOf<M>[] = plan.frame === 'rows' ? [plan.orderBy, idField(model) as FieldOf<M>] : [plan.orderBy];
+  const tailValues = plan.frame === 'rows' ? [after.order, after.id] : [after.order];
+  const keyed = partitionBy.length > 0 && partitions !== undefined && partitions.fields.join() === partitionBy.join();
+  if (keyed && partitions.keys.length === 1) return [inPartition(model, partitionBy, after.key), afterPosition(model, tail, tailValues)];
+  const position = afterPosition(model, [...partitionBy, ...tail], [...after.key, ...tailValues]);
+  return keyed ? [position, fromKey(model, partitionBy[0]!, after.key[0]!)] : [position];
 }
 
 /**

@@ -31,9 +31,11 @@ export interface RunningTotalQuery<M extends ModelName> {
   readonly limit?: number | undefined;
   /**
    * Fields whose stored values each row also returns, exactly, as `__position: string[]` (keyset chunks resume
-   * after the last row's; see `WindowQuery.selectExactText`).
+   * after the last row's; see `WindowQuery.selectExactText`); with `positionAtRow`, only that row of the result
+   * (from 1), the others NULL (`WindowQuery.selectExactTextAt`).
    */
   readonly positionOf?: readonly FieldOf<M>[] | undefined;
+  readonly positionAtRow?: number | undefined;
 }
 
 /**
@@ -65,7 +67,12 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
     .select(...query.select)
     .where(...where)
     .add(query.alias ?? 'runningTotal', total as never, window);
-  if (query.positionOf) built = built.selectExactText('__position', ...query.positionOf);
+  if (query.positionOf) {
+    built =
+      query.positionAtRow === undefined
+        ? built.selectExactText('__position', ...query.positionOf)
+        : built.selectExactTextAt('__position', query.positionAtRow, ...query.positionOf);
+  }
   return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
 }
 

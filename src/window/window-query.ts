@@ -67,7 +67,7 @@ interface WindowQueryProps<M extends ModelName> {
   /** Expressions in the select list (`selectExpr`), window functions inside them included. */
   readonly exprs?: readonly { readonly alias: string; readonly expr: AnyExpr<M> }[];
   /** `text[]` outputs holding stored values exactly (see `selectExactText`). */
-  readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[] }[];
+  readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[]; readonly atRow?: number | undefined }[];
   readonly where: readonly Condition<M>[];
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
   readonly limit?: number | undefined;
@@ -141,11 +141,30 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * ```
    */
   selectExactText<A extends string>(alias: A, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] }, W, J> {
+    return this.#withExactText(alias, fields, undefined);
+  }
+
+  /**
+   * `selectExactText` on one row only: the `row`-th of the result in its order (from 1); the others hold NULL.
+   * Printing the values costs the server more than the rest of a narrow row: a keyset page that resumes after its
+   * last row needs that row's alone.
+   * ```ts
+   * windowQuery('Transaction').select('id').selectExactTextAt('at', 1000, 'createdAt').limit(1001)
+   * // SELECT "id" AS "id", CASE WHEN row_number() OVER (ORDER BY "Transaction"."createdAt" ASC, "Transaction"."id" ASC)
+   * //   = 1000 THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "Transaction" ... LIMIT 1001
+   * ```
+   */
+  selectExactTextAt<A extends string>(alias: A, row: number, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] | null }, W, J> {
+    if (!Number.isSafeInteger(row) || row < 1) throw new WindowSpecError(`selectExactTextAt("${alias}"): the row is counted from 1; got ${String(row)}.`);
+    return this.#withExactText(alias, fields, row);
+  }
+
+  #withExactText<A extends string>(alias: A, fields: readonly FieldOf<M>[], atRow: number | undefined): WindowQuery<M, Row & { [K in A]: string[] }, W, J> {
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     if (fields.length === 0) throw new WindowSpecError(`selectExactText("${alias}") needs at least one field.`);
     for (const field of fields) columnRef(this.#props.model, field);
-    const exactTexts = [...(this.#props.exactTexts ?? []), { alias, fields }];
+    const exactTexts = [...(this.#props.exactTexts ?? []), { alias, fields, atRow }];
     return new WindowQuery({ ...this.#props, exactTexts });
   }
 
@@ -406,6 +425,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       const unknown = expr.windowNames.find((name) => !this.#props.windows.has(name));
       if (unknown !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): unknown window "${unknown}": declare it with .window("${unknown}", spec).`);
     }
+    const counted = (this.#props.exactTexts ?? []).find((e) => e.atRow !== undefined);
+    if (counted && (top || this.#props.resultFilters?.length || this.#props.resultOrder?.length)) {
+      // Its row would be counted before the filter or order that makes the result's rows.
+      throw new WindowSpecError(`selectExactTextAt("${counted.alias}") cannot be combined with top, a result filter or a result order.`);
+    }
     const items = this.#selectItems();
     const windowClause = this.#windowClause();
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
@@ -490,7 +514,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         return Prisma.sql`${raw ? call : outputValueSql(fn, call)} AS ${aliasRef(alias)}`;
       }),
       ...(this.#props.exprs ?? []).map(({ alias, expr }) => Prisma.sql`${raw ? expr.render(windows) : outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
-      ...(this.#props.exactTexts ?? []).map(({ alias, fields }) => Prisma.sql`${exactTextSql(model, fields)} AS ${aliasRef(alias)}`),
+      ...(this.#props.exactTexts ?? []).map(({ alias, fields, atRow }) => {
+        const text = exactTextSql(model, fields);
+        const value = atRow === undefined ? text : Prisma.sql`CASE WHEN row_number() OVER (ORDER BY ${this.#orderSql()}) = ${Prisma.raw(String(atRow))} THEN ${text} END`;
+        return Prisma.sql`${value} AS ${aliasRef(alias)}`;
+      }),
     ];
   }
 

@@ -7,6 +7,7 @@ import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/i
 import { idTotals, salesArbitrary, transactionsArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
+import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { useTestPool } from '../support/pg-pool.ts';
@@ -132,6 +133,41 @@ describe('streamRunningTotals', () => {
     const deep = await scanned(0.9);
     expect(shallow).toBeLessThanOrEqual(1002);
     expect(deep).toBeLessThanOrEqual(1002);
+  });
+
+  it('starts the index scan at the position, also filtered to one partition or a list: a deep chunk reads the blocks a shallow one reads', async () => {
+    // A btree starts at an equality or `= ANY` list on the leading column before a row comparison over it: without
+    // conditions written for that, every chunk read its partition (or the whole list) from the first row on, and
+    // the scan's row count could not tell (those index entries are skipped inside the scan, not filtered).
+    await db.truncate('Transaction');
+    await db.prisma.$executeRaw`
+      INSERT INTO "Transaction" ("accountId", amount, "createdAt")
+      SELECT 1 + (g % 3), (g % 10000) / 100.0, timestamptz '2026-01-01' + g * interval '1 second' + (g % 7) * interval '1 microsecond'
+      FROM generate_series(1, 60000) g`;
+    await db.prisma.$executeRaw`VACUUM ANALYZE "Transaction"`;
+    const base: RunningTotalPlan<'Transaction'> = { model: 'Transaction', partitionBy: ['accountId'], orderBy: 'createdAt', amount: 'amount',
+      select: ['id', 'accountId', 'amount', 'createdAt'], nulls: 'zero', frame: 'rows' };
+    const positionOf = async (account: number, depth: number) => {
+      const offset = Math.floor(20_000 * depth);
+      const [at] = await db.prisma.$queryRaw<Array<{ id: bigint; at: string }>>`
+        SELECT id, to_json("createdAt") #>> '{}' AS at FROM "Transaction" WHERE "accountId" = ${account}
+        ORDER BY "createdAt", id OFFSET ${offset} LIMIT 1`;
+      return { key: [String(account)], order: at!.at, id: String(at!.id), total: new Prisma.Decimal(0) };
+    };
+    const blocks = async (plan: RunningTotalPlan<'Transaction'>, position: Awaited<ReturnType<typeof positionOf>>) => {
+      const summary = await explainQuery(db.prisma, chunkSql(plan, position, 1001, 1000));
+      expect(summary.sortUnderWindowAgg, JSON.stringify(summary)).toBe(false);
+      return summary.sharedBlocks!.hit + summary.sharedBlocks!.read;
+    };
+    const one: RunningTotalPlan<'Transaction'> = { ...base, partitions: { fields: ['accountId'], keys: [[1]] } };
+    const shallow = await blocks(one, await positionOf(1, 0.05));
+    // 20,000 rows of account 1 span over a hundred index pages: at half depth, half of them would be read again.
+    // (Deeper, fewer rows than the limit remain, and the planner may rightly sort them instead.)
+    expect(await blocks(one, await positionOf(1, 0.5))).toBeLessThanOrEqual(shallow + 5);
+    expect(await blocks(base, await positionOf(1, 0.5))).toBeLessThanOrEqual(shallow + 5);
+    // A list starts at the position's partition, not at the list's first: accounts 1 and 2 are not read again.
+    const list: RunningTotalPlan<'Transaction'> = { ...base, partitions: { fields: ['accountId'], keys: [[1], [2], [3]] } };
+    expect(await blocks(list, await positionOf(3, 0.01))).toBeLessThanOrEqual(shallow + 5);
   });
 });
 

@@ -129,6 +129,31 @@ describe('rows read from the socket', () => {
     });
   });
 
+  it('a session that changes its DateStyle between reads (SET, SET LOCAL, RESET) is read right each time', async () => {
+    await withTestPool(db.url, 1, async (one) => {
+      const sql = Prisma.sql`SELECT timestamp '2024-03-10 02:30:00.123456' AS at, date '2024-12-31' AS day`;
+      const expected = [{ at: new Date('2024-03-10T02:30:00.123Z'), day: new Date('2024-12-31T00:00:00Z') }];
+      const read = () => queryThroughPool(one, sql, { day: 'date' });
+      expect(await read()).toEqual(expected);
+      await one.query("SET DateStyle = 'German'");
+      expect(await read()).toEqual(expected);
+      await one.query("SET DateStyle = 'ISO, DMY'");
+      expect(await read()).toEqual(expected);
+      const client = await one.connect();
+      try {
+        await client.query("BEGIN; SET LOCAL DateStyle = 'Postgres, MDY'; COMMIT");
+      } finally {
+        client.release();
+      }
+      expect(await read()).toEqual(expected);
+      await one.query("SET DateStyle = 'SQL, MDY'");
+      expect(await read()).toEqual(expected);
+      await one.query('RESET DateStyle');
+      expect(await read()).toEqual(expected);
+      expect((await one.query<{ DateStyle: string }>('SHOW DateStyle')).rows[0]!.DateStyle).toMatch(/^ISO/);
+    });
+  });
+
   it('callers at once each get their own rows', async () => {
     await withTestPool(db.url, 4, async (many) => {
       const reads = await Promise.all(

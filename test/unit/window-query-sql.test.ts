@@ -23,6 +23,19 @@ describe('windowQuery SQL', () => {
     );
   });
 
+  it("selectExactTextAt prints the exact values of the n-th row of the result's order only, and refuses what would count rows before it", () => {
+    const q = windowQuery('SalesRecord').select('id').add('total', f.runningTotal('revenue'), byRegion);
+    expect(oneLine(q.selectExactTextAt('at', 3, 'region', 'saleDate').limit(4).toSql())).toBe(
+      'SELECT "id" AS "id", SUM("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "total", ' +
+        'CASE WHEN row_number() OVER (ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC) = 3 ' +
+        'THEN ARRAY[to_json("region") #>> \'{}\', to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "SalesRecord" ' +
+        'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC LIMIT 4',
+    );
+    for (const row of [0, -1, 1.5, Number.NaN]) expect(() => q.selectExactTextAt('at', row, 'region')).toThrow(WindowSpecError);
+    expect(() => q.selectExactTextAt('at', 1, 'region').whereResult('total', '>', 0).toSql()).toThrow(WindowSpecError);
+    expect(() => windowQuery('SalesRecord').select('id').topPerPartition(2, byRegion).selectExactTextAt('at', 1, 'region').toSql()).toThrow(WindowSpecError);
+  });
+
   it('binds FILTER, WHERE and lag default values as parameters', () => {
     const big = new Prisma.Decimal('1000.00');
     const sql = windowQuery('SalesRecord')
