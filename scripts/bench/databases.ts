@@ -7,7 +7,7 @@ import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { provisionPostgres } from '../lib/postgres/provision.ts';
 import { registerForCleanup } from '../lib/postgres/shutdown.ts';
 import { createScratchDatabase, type ScratchDatabase } from '../lib/scratch-database.ts';
-import { killStreamWorkers } from './spawn-stream.ts';
+import { killWorkers } from './spawn-worker.ts';
 
 export interface BenchDatabase {
   readonly prisma: PrismaClient;
@@ -26,7 +26,7 @@ export async function openBenchServer(log: ((line: string) => void) | undefined)
   const server = await provisionPostgres({ log });
   const created: ScratchDatabase[] = [];
   const dropAll = async () => {
-    await killStreamWorkers();
+    await killWorkers();
     for (const db of created.splice(0)) await db.drop().catch(() => {});
   };
   const unregister = registerForCleanup({ stop: dropAll });

@@ -13,36 +13,16 @@
  * - `pg-cursor`: node-postgres + pg-cursor, read(chunkSize) until empty (the raw baseline)
  * - `declare`: Prisma interactive transaction (REPEATABLE READ, READ ONLY), DECLARE … NO SCROLL CURSOR, FETCH n
  */
-import { createHash } from 'node:crypto';
-
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 
 import { Prisma, PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { TransactionRepository } from '../../prisma/app/index.ts';
+import { Checksum } from './checksum.ts';
 import type { StreamJob, StreamResult } from './spawn-stream.ts';
 
 const LONG_MS = 86_400_000;
-
-/** Folds rows into the checksum: remembers the last total of each partition, normalised as a Decimal string. */
-class Checksum {
-  private readonly hash = createHash('sha256');
-  private account: number | undefined;
-  private total: unknown;
-  add(account: number, total: unknown): void {
-    if (this.account !== undefined && account !== this.account) this.flush();
-    this.account = account;
-    this.total = total;
-  }
-  private flush(): void {
-    this.hash.update(`${this.account}:${new Prisma.Decimal(String(this.total)).toFixed()};`);
-  }
-  digest(): string {
-    if (this.account !== undefined) this.flush();
-    return this.hash.digest('hex').slice(0, 16);
-  }
-}
 
 interface Row {
   readonly accountId: number;
