@@ -156,7 +156,7 @@ export function prepareBatch<Data>(
           : 'createMany';
   // Rows bound for a COPY that will run are checked again as they are written (see `validateRows`), if they can be.
   const hold = strategy !== 'copy' || target.copyRuns !== true || target.pureRequireRow !== true;
-  const validated = validateRows('rows', input, requireRow, target, hold);
+  const validated = validateRows('rows', input, requireRow, target, hold, target.pureRequireRow === true);
   // COPY sends one stream whatever the size; its chunk size matters only if it falls back to unnest.
   const arrays = strategy !== 'createMany';
   const maxChunk = arrays ? MAX_UNNEST_CHUNK : Math.floor(MAX_BIND_PARAMETERS / Math.max(1, target.insertFields.length));

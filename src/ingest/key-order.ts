@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { orderByStrings } from './string-order.ts';
 
 /** One array of values per field of the conflict target, `count` long, for `uniqueKeyOrder` to read. */
 export type KeyColumns = ReadonlyMap<string, unknown[]>;
@@ -38,10 +39,11 @@ export function uniqueKeyOrder(path: string, count: number, columns: KeyColumns,
   if (keyed.length === 0 || key === undefined) return unkeyed;
   const fields = [...columns.values()];
   const [only] = fields;
+  const textKeys = fields.length === 1 && only !== undefined && keyed.every((index) => typeof only[index] === 'string');
   // A key unique within its partition is locked as that tuple: ordered field by field.
   const compareRows =
     fields.length === 1 && only
-      ? keyed.every((index) => typeof only[index] === 'string')
+      ? textKeys
         ? (a: number, b: number) => compareStrings(only[a] as string, only[b] as string)
         : (a: number, b: number) => compareKeys(only[a], only[b])
       : (a: number, b: number) => {
@@ -51,11 +53,11 @@ export function uniqueKeyOrder(path: string, count: number, columns: KeyColumns,
           }
           return 0;
         };
-  // Array.prototype.sort is stable: rows with equal keys keep their input order.
-  keyed.sort(compareRows);
-  requireNoRepeat(path, keyed, columns, key, compareRows);
-  for (const index of unkeyed) keyed.push(index);
-  return keyed;
+  // Both keep rows with equal keys in input order (Array.prototype.sort is stable).
+  const sorted = textKeys ? orderByStrings(keyed, only) : keyed.sort(compareRows);
+  requireNoRepeat(path, sorted, columns, key, compareRows);
+  for (const index of unkeyed) sorted.push(index);
+  return sorted;
 }
 
 /** Finds repeats among neighbours of the sorted indexes; reports the first repeating row in input order. */
@@ -108,7 +110,7 @@ function compareKeys(a: unknown, b: unknown): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-// Text keys alone (the common case): `compareKeys`'s order without its type checks.
+// Text keys alone (the common case): `compareKeys`'s order without its type checks (`orderByStrings` sorts them).
 function compareStrings(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }

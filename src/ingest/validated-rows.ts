@@ -19,7 +19,7 @@ export interface ValidatedRows<Data> {
  * write) with `requireRow`, and the idempotency keys: none may repeat (see `uniqueKeyOrder`). Throws the first
  * `ValidationError`; nothing has touched the database yet.
  *
- * With `hold: false` the validated rows are not kept, only their keys. `slices` then runs `requireRow` again on
+ * With `hold: false` the validated rows are not kept, only their keys (`pure` then defaults to true). `slices` then runs `requireRow` again on
  * each row as it is written, so `requireRow` must be pure (`RunningTotalModel.pureRequireRow`). That is for COPY:
  * a million validated rows, each with a `Decimal` and a `Date`, cost the garbage collector more than validating
  * them again while the server works through the previous slice, on its own core. A row the caller changed in
@@ -37,8 +37,21 @@ export function validateRows<Data>(
   requireRow: (path: string, value: unknown) => Data,
   keys: BatchKeys,
   hold: boolean,
+  pure = !hold,
 ): ValidatedRows<Data> {
   const input = rows.slice();
+  // A pure `requireRow` checks each row under the batch's path, and only a row that fails again under its own
+  // (`rows[12]`), for the error: that text, built for every row of a million, cost a fifth of the checks.
+  const check = pure
+    ? (index: number): Data => {
+        try {
+          return requireRow(path, input[index]);
+        } catch (error) {
+          if (error instanceof ValidationError) requireRow(`${path}[${index}]`, input[index]);
+          throw error;
+        }
+      }
+    : (index: number): Data => requireRow(`${path}[${index}]`, input[index]);
   const columns = keyColumnsOf(input.length, conflictTargetOf(keys));
   const valid: Data[] | undefined = hold ? new Array<Data>(input.length) : undefined;
   const keyFields = [...columns.keys()];
@@ -48,7 +61,7 @@ export function validateRows<Data>(
     if (input[index] === undefined && !(index in input)) {
       throw new ValidationError(`${path}[${index}]`, 'is an empty slot of a sparse array; give every element a value.');
     }
-    const row = requireRow(`${path}[${index}]`, input[index]);
+    const row = check(index);
     for (let k = 0; k < keyFields.length; k++) keyValues[k]![index] = (row as Record<string, unknown>)[keyFields[k]!];
     if (valid) valid[index] = row;
   }
@@ -57,7 +70,7 @@ export function validateRows<Data>(
   const keyed = idempotencyKeys === undefined ? 0 : idempotencyKeys.reduce<number>((count, value) => (value === null || value === undefined ? count : count + 1), 0);
   if (valid) return heldRows(order.map((index) => valid[index]!), keyed);
   const again = (index: number) => {
-    const row = requireRow(`${path}[${index}]`, input[index]);
+    const row = check(index);
     for (let k = 0; k < keyFields.length; k++) {
       if (!sameKey(keyValues[k]![index], (row as Record<string, unknown>)[keyFields[k]!])) {
         throw new ValidationError(

@@ -32,7 +32,7 @@ describe('windowQuery SQL', () => {
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC LIMIT 4',
     );
     for (const row of [0, -1, 1.5, Number.NaN]) expect(() => q.selectExactTextAt('at', row, 'region')).toThrow(WindowSpecError);
-    expect(() => q.selectExactTextAt('at', 1, 'region').whereResult('total', '>', 0).toSql()).toThrow(WindowSpecError);
+    expect(() => q.selectExactTextAt('at', 1, 'region').whereResult('total', '>', new Prisma.Decimal(0)).toSql()).toThrow(WindowSpecError);
     expect(() => windowQuery('SalesRecord').select('id').topPerPartition(2, byRegion).selectExactTextAt('at', 1, 'region').toSql()).toThrow(WindowSpecError);
   });
 
