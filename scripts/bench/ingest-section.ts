@@ -16,7 +16,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 
 import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
-import { benchRows } from './ingest-rows.ts';
+import { benchRows, benchRowsWithRandomKeys } from './ingest-rows.ts';
 import { COPY_TRANSACTIONS_CSV, transactionCsvLines } from './transaction-csv.ts';
 import { median, rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';
@@ -70,18 +70,22 @@ export async function ingest(prisma: PrismaClient, url: string, count: number): 
       { what: "insertMany strategy 'copy', rows with keys (new keys: straight in, behind a savepoint)", rows: (round) => benchRows(count, 30 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }) },
       { what: 'COPY FROM STDIN (CSV, pg-copy-streams), rows without keys', rows: (round) => unkeyed(40 + round), write: (rows) => copyRows(client, rows) },
       { what: "insertMany strategy 'copy', rows without keys (straight into the table)", rows: (round) => unkeyed(50 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }) },
+      { what: 'COPY FROM STDIN (CSV, pg-copy-streams), rows with random (UUID) keys', rows: (round) => benchRowsWithRandomKeys(count, 60 + round), write: (rows) => copyRows(client, rows) },
+      { what: "insertMany strategy 'copy', rows with random (UUID) keys", rows: (round) => benchRowsWithRandomKeys(count, 70 + round), write: (rows) => withPool.insertMany(rows, { strategy: 'copy' }) },
     ];
     const samples: number[][] = runs.map(() => []);
     for (const index of [0, 1]) samples[index]!.push(await once(() => runs[index]!.rows(0), runs[index]!.write));
     // Pairs alternate (raw, ours, raw, ours, ...) so a slow phase of the server falls on both.
-    for (const [raw, ourRun] of [[2, 3], [4, 5]] as const) {
+    for (const [raw, ourRun] of [[2, 3], [4, 5], [6, 7]] as const) {
       for (let round = 0; round < COPY_ROUNDS; round++) {
         for (const index of [raw, ourRun]) samples[index]!.push(await once(() => runs[index]!.rows(round), runs[index]!.write));
       }
     }
     await emptied();
     const ms = samples.map((times) => median(times));
-    const [createMany, unnest, copy, ours, bare, oursBare] = ms.map((m) => rowsPerSecond(count, m)) as [number, number, number, number, number, number];
+    const [createMany, unnest, copy, ours, bare, oursBare, random, oursRandom] = ms.map((m) => rowsPerSecond(count, m)) as [
+      number, number, number, number, number, number, number, number,
+    ];
     const fast = unnest / copy;
     const keyed = ours / copy;
     const straight = oursBare / bare;
@@ -100,6 +104,13 @@ export async function ingest(prisma: PrismaClient, url: string, count: number): 
         value: keyed,
         unit: 'x',
         ...copyGoal(keyed, 0.9, 'validation before any SQL (exact Decimal and date checks per row) and the key sort, against a raw COPY that only formats CSV'),
+      },
+      {
+        section: 'ingest',
+        name: "insertMany 'copy' / raw COPY throughput, rows with random (UUID) keys",
+        value: oursRandom / random,
+        unit: 'x',
+        ...copyGoal(oursRandom / random, 0.9, 'validation before any SQL and the order of random keys, which the server also pays for in its unique index'),
       },
       {
         section: 'ingest',
