@@ -4,7 +4,7 @@ import { queryRows, type DbClient } from './db-client.ts';
 import type { ColumnKind } from './field-decoders.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
-import { printsIsoDates } from './session-date-style.ts';
+import { printsIsoDates, stillPrintsIsoDates } from './session-date-style.ts';
 import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
@@ -35,26 +35,37 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
   const held = await holdConnection(pool);
   const { client } = held;
   let healthy = false;
+  let bare = false;
   try {
-    // One statement on a session that already prints ISO dates needs no transaction: it reads one snapshot, and
-    // BEGIN and COMMIT would be two more round trips per read.
-    const bare = !options.snapshot && (await printsIsoDates(client));
-    if (!bare) await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
-    const result = await work(async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
+    const read = async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
       const query = new WireRowsQuery(sql, columns);
       client.query(query);
       const rows: Row[] = [];
       for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
       return rows;
-    });
-    if (!bare) await client.query('COMMIT');
+    };
+    // Statements on a session that already prints ISO dates need no transaction (each reads its own snapshot, as
+    // through Prisma): BEGIN and COMMIT would be two more round trips per read. If the server reported another
+    // DateStyle with the reply (a configuration reload), the rows may be in it: read again, setting ISO.
+    bare = !options.snapshot && (await printsIsoDates(client));
+    if (bare) {
+      const result = await work(read);
+      if (stillPrintsIsoDates(client)) {
+        healthy = true;
+        return result;
+      }
+      bare = false;
+    }
+    await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
+    const result = await work(read);
+    await client.query('COMMIT');
     healthy = true;
     return result;
   } catch (error) {
     // A statement the server refused leaves a usable connection (in a failed transaction, if one was open): rolled
-    // back, it goes back to the pool. One that was ended (query_timeout, a lost server) cannot take the ROLLBACK
-    // (outside a transaction, a harmless no-op) and is dropped.
-    healthy = await client.query('ROLLBACK').then(
+    // back (outside one, an empty statement proves it alive), it goes back to the pool. One that was ended
+    // (query_timeout, a lost server) cannot answer and is dropped.
+    healthy = await client.query(bare ? ';' : 'ROLLBACK').then(
       () => true,
       () => false,
     );

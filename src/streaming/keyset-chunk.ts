@@ -69,8 +69,11 @@ export async function fetchChunk<M extends ModelName>(
 ): Promise<Chunk> {
   // Only the last row's position (and with RANGE, a few before it) is ever read: its text is parsed then.
   const columns = { ...runningTotalColumns(plan), [POSITION]: 'text' } as const;
+  // Counting rows across partitions takes a window without PARTITION BY, which a Citus coordinator computes itself
+  // after pulling every remaining row of the list from the workers: there, every row carries its position.
+  const onePartition = plan.partitionBy.length === 0 || plan.partitions?.keys.length === 1;
   for (let size = limit; ; size *= 2) {
-    const rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1, plan.frame === 'rows' ? size : undefined), columns);
+    const rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1, plan.frame === 'rows' && onePartition ? size : undefined), columns);
     const more = rows.length > size;
     const page = more ? rows.slice(0, size) : rows;
     if (!more || plan.frame === 'rows') return finish(plan, page, more);
@@ -92,8 +95,8 @@ export function requireKeysetPlan<M extends ModelName>(plan: RunningTotalPlan<M>
 /**
  * The SQL of one chunk (exported for explain and tests). With `positionAt`, only that row (from 1) carries its
  * position: a ROWS chunk resumes after its last row, the `limit - 1`-th of the `limit` it reads (the last one only
- * tells whether there are more). A RANGE chunk compares the positions of the rows at its end, so every row
- * carries one.
+ * tells whether there are more). A RANGE chunk compares the positions of the rows at its end, and a chunk over
+ * several partitions cannot count its rows where Citus computes its windows: every row carries one.
  */
 export function chunkSql<M extends ModelName>(
   plan: RunningTotalPlan<M>,

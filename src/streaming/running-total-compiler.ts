@@ -84,14 +84,15 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
 }
 
 /**
- * Rows after a keyset position, written so that the btree scan starts at the position. ROWS resumes after the
- * last row; RANGE after the last complete peer group, so the id is left out. A btree starts its scan at an
- * equality or `= ANY` list on the leading column rather than at a row comparison over it, and would read the
- * partition (or the whole list) from its first row on every chunk, so deep pages would cost more and more:
- * - filtered to one partition: its key is fixed, and the position is `(order, id)` within it;
- *   `"accountId" = $1 AND ("createdAt", "id") > ($2, $3)`;
+ * Rows after a keyset position, written so that the btree scan starts as near the position as it can. ROWS
+ * resumes after the last row; RANGE after the last complete peer group, so the id is left out. A btree starts
+ * its scan at an equality or `= ANY` list on the leading column rather than at a row comparison over it, and read
+ * the partition (or the whole list before the position) from its first row on every chunk:
+ * - filtered to one partition (pages): its key is fixed, and the position is `(order, id)` within it, where the
+ *   scan starts; `"accountId" = $1 AND ("createdAt", "id") > ($2, $3)`;
  * - filtered to a list: the row comparison, and the first key bounded below, so the scan starts at the position's
- *   partition instead of the list's first; `("accountId", "createdAt", "id") > ($1, $2, $3) AND "accountId" >= $4`;
+ *   partition instead of the list's first, but still reads that partition from its first row (the list and the
+ *   row comparison cannot both position it); `("accountId", "createdAt", "id") > ($1, $2, $3) AND "accountId" >= $4`;
  * - all partitions: the row comparison alone, where the scan starts.
  */
 function resumeConditions<M extends ModelName>(plan: RunningTotalPlan<M>, after: ResumeAt): Condition<M>[] {

@@ -150,8 +150,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * last row needs that row's alone.
    * ```ts
    * windowQuery('Transaction').select('id').selectExactTextAt('at', 1000, 'createdAt').limit(1001)
-   * // SELECT "id" AS "id", CASE WHEN row_number() OVER (ORDER BY "Transaction"."createdAt" ASC, "Transaction"."id" ASC)
-   * //   = 1000 THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "Transaction" ... LIMIT 1001
+   * // SELECT "id" AS "id", CASE WHEN row_number() OVER (ORDER BY "Transaction"."id" ASC) = 1000
+   * //   THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "Transaction" ORDER BY "Transaction"."id" ASC LIMIT 1001
    * ```
    */
   selectExactTextAt<A extends string>(alias: A, row: number, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] | null }, W, J> {
@@ -542,7 +542,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       ...columns.map((field) => ({ alias: field as string, sqlType: fieldSqlType(model, field), nullable: columnInfo(model, field).nullable })),
       ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true })),
       ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable })),
-      ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: false })),
+      ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.atRow !== undefined })),
     ];
   }
 

@@ -8,6 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import { describeWindowFeed, formatPlanTree, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
 import { citusAvailable, useCluster } from '../support/citus-cluster.ts';
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
+import { explainQuery } from '../../src/explain/index.ts';
+import type { ReadRows } from '../../src/executor/pool-query.ts';
+import { fetchChunk } from '../../src/streaming/keyset-chunk.ts';
+import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
 
 const cluster = useCluster();
 const ROWS = 60_000;
@@ -73,6 +78,24 @@ describe.skipIf(!citusAvailable)('explain on a Citus cluster', () => {
       .add('n', windowFunctions('Transaction').rowNumber(), windowSpec('Transaction').partitionBy('externalId').orderBy('createdAt'));
     const plan = await query.explain(cluster.citus);
     expect(plan.distributed?.windowAggOn).toBe('coordinator');
+  });
+
+  it('keyset chunks of one account and of a list, as streams and pages send them, keep their windows on the workers', async () => {
+    // What fetchChunk sends, recorded instead of run: its rows come back empty, so it stops after one chunk.
+    const sent: Prisma.Sql[] = [];
+    const record: ReadRows = async <Row,>(sql: Prisma.Sql) => {
+      sent.push(sql);
+      return [] as Row[];
+    };
+    const plan = (keys: number[][]): RunningTotalPlan<'Transaction'> => ({
+      model: 'Transaction', partitionBy: ['accountId'], orderBy: 'createdAt', amount: 'amount',
+      select: ['id', 'accountId', 'amount', 'createdAt'], nulls: 'zero', frame: 'rows', partitions: { fields: ['accountId'], keys },
+    });
+    const position = { key: ['7'], order: '2026-01-02T00:00:00+00:00', id: '100', total: new Prisma.Decimal(0) };
+    await fetchChunk(record, plan([[7]]), position, 1000);
+    await fetchChunk(record, plan(Array.from({ length: 50 }, (_, i) => [i + 1])), position, 1000);
+    expect(sent).toHaveLength(2);
+    for (const sql of sent) expect((await explainQuery(cluster.citus, sql)).distributed?.windowAggOn).toBe('workers');
   });
 
   it('on the single node the same calls report no distributed part', async () => {

@@ -154,6 +154,23 @@ describe('rows read from the socket', () => {
     });
   });
 
+  it('a DateStyle that changes while a read runs (as after a configuration reload) is caught, and the read done again', async () => {
+    // The change is reported only after the rows it already shaped: here the statement itself changes it once, the
+    // way a reload applied between its messages would.
+    await withTestPool(db.url, 1, async (one) => {
+      const plain = Prisma.sql`SELECT timestamp '2024-03-10 02:30:00.123456' AS at, date '2024-12-31' AS day`;
+      const expected = { at: new Date('2024-03-10T02:30:00.123Z'), day: new Date('2024-12-31T00:00:00Z') };
+      expect(await queryThroughPool(one, plain, { day: 'date' })).toEqual([expected]);
+      const changing = Prisma.sql`
+        SELECT CASE WHEN current_setting('ledger_test.changed', true) IS DISTINCT FROM 'yes'
+                    THEN set_config('DateStyle', 'SQL, DMY', false) || set_config('ledger_test.changed', 'yes', false) END AS changed,
+               timestamp '2024-03-10 02:30:00.123456' AS at, date '2024-12-31' AS day`;
+      expect(await queryThroughPool(one, changing, { day: 'date' })).toEqual([{ changed: null, ...expected }]);
+      expect((await one.query<{ DateStyle: string }>('SHOW DateStyle')).rows[0]!.DateStyle).toBe('SQL, DMY');
+      expect(await queryThroughPool(one, plain, { day: 'date' })).toEqual([expected]);
+    });
+  });
+
   it('callers at once each get their own rows', async () => {
     await withTestPool(db.url, 4, async (many) => {
       const reads = await Promise.all(
