@@ -72,8 +72,17 @@ export async function fetchChunk<M extends ModelName>(
   // Counting rows across partitions takes a window without PARTITION BY, which a Citus coordinator computes itself
   // after pulling every remaining row of the list from the workers: there, every row carries its position.
   const onePartition = plan.partitionBy.length === 0 || plan.partitions?.keys.length === 1;
+  // Resuming inside a list of partitions: the rest of the position's partition first, where the btree can start at
+  // the position, then, if the chunk has room, the partitions after it from their first rows.
+  const split = from !== undefined && 'order' in from && !onePartition && plan.partitions?.fields.join() === plan.partitionBy.join();
   for (let size = limit; ; size *= 2) {
-    const rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1, plan.frame === 'rows' && onePartition ? size : undefined), columns);
+    let rows: RawChunkRow[];
+    if (split) {
+      rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1, undefined, 'position'), columns);
+      if (rows.length <= size) rows = rows.concat(await read<RawChunkRow>(chunkSql(plan, from, size + 1 - rows.length, undefined, 'later'), columns));
+    } else {
+      rows = await read<RawChunkRow>(chunkSql(plan, from, size + 1, plan.frame === 'rows' && onePartition ? size : undefined), columns);
+    }
     const more = rows.length > size;
     const page = more ? rows.slice(0, size) : rows;
     if (!more || plan.frame === 'rows') return finish(plan, page, more);
@@ -103,9 +112,10 @@ export function chunkSql<M extends ModelName>(
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
   positionAt?: number,
+  partitions?: 'position' | 'later',
 ): Prisma.Sql {
   const resume = from !== undefined && 'order' in from ? { after: from } : from !== undefined ? { opening: from.total } : {};
-  return compileRunningTotal(plan, { ...resume, limit, withPosition: positionAt === undefined ? true : { atRow: positionAt } });
+  return compileRunningTotal(plan, { ...resume, limit, withPosition: positionAt === undefined ? true : { atRow: positionAt }, partitions });
 }
 
 // Takes the position from the last row and removes the position column from every row returned.

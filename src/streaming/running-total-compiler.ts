@@ -30,6 +30,12 @@ export interface CompileOptions {
    * or of the `n`-th row only (`{ atRow: n }`, from 1; NULL on the others).
    */
   readonly withPosition?: boolean | { readonly atRow: number } | undefined;
+  /**
+   * With `after`, which of a partition list's rows: `'position'`, those of the position's partition after it (the
+   * btree then starts at the position); `'later'`, all rows of the partitions after the position's, their totals
+   * from zero. Without it, both at once (see `resumeConditions`).
+   */
+  readonly partitions?: 'position' | 'later' | undefined;
 }
 
 /** The plan's filters: the partitions kept and the `[from, to)` range of the order field. */
@@ -60,8 +66,10 @@ export function filtersOf<M extends ModelName>(plan: RunningTotalPlan<M>): Condi
 export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<M>, options: CompileOptions = {}): Prisma.Sql {
   const { model } = plan;
   const where = filtersOf(plan);
-  const { after } = options;
-  if (after) where.push(...resumeConditions(plan, after));
+  const later = options.partitions === 'later' ? options.after : undefined;
+  const after = later ? undefined : options.after;
+  if (after) where.push(...resumeConditions(plan, after, options.partitions === 'position'));
+  if (later) where.push(afterPosition(model, plan.partitionBy, later.key));
   const window = windowSpec(model)
     .partitionBy(...plan.partitionBy)
     .orderBy(plan.orderBy)
@@ -92,15 +100,16 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
  *   scan starts; `"accountId" = $1 AND ("createdAt", "id") > ($2, $3)`;
  * - filtered to a list: the row comparison, and the first key bounded below, so the scan starts at the position's
  *   partition instead of the list's first, but still reads that partition from its first row (the list and the
- *   row comparison cannot both position it); `("accountId", "createdAt", "id") > ($1, $2, $3) AND "accountId" >= $4`;
+ *   row comparison cannot both position it); `("accountId", "createdAt", "id") > ($1, $2, $3) AND "accountId" >= $4`.
+ *   Keyset chunks read a list in two statements instead (`partitions: 'position'`, then `'later'`);
  * - all partitions: the row comparison alone, where the scan starts.
  */
-function resumeConditions<M extends ModelName>(plan: RunningTotalPlan<M>, after: ResumeAt): Condition<M>[] {
+function resumeConditions<M extends ModelName>(plan: RunningTotalPlan<M>, after: ResumeAt, withinPosition: boolean): Condition<M>[] {
   const { model, partitionBy, partitions } = plan;
   const tail: FieldOf<M>[] = plan.frame === 'rows' ? [plan.orderBy, idField(model) as FieldOf<M>] : [plan.orderBy];
   const tailValues = plan.frame === 'rows' ? [after.order, after.id] : [after.order];
   const keyed = partitionBy.length > 0 && partitions !== undefined && partitions.fields.join() === partitionBy.join();
-  if (keyed && partitions.keys.length === 1) return [inPartition(model, partitionBy, after.key), afterPosition(model, tail, tailValues)];
+  if (keyed && (partitions.keys.length === 1 || withinPosition)) return [inPartition(model, partitionBy, after.key), afterPosition(model, tail, tailValues)];
   const position = afterPosition(model, [...partitionBy, ...tail], [...after.key, ...tailValues]);
   return keyed ? [position, fromKey(model, partitionBy[0]!, after.key[0]!)] : [position];
 }

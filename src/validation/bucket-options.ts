@@ -31,11 +31,17 @@ export interface BucketSettings {
 }
 
 /**
- * An IANA time zone the JavaScript runtime knows (`Europe/Berlin`, `America/New_York`, `UTC`, ...). Fixed offsets
- * such as `+05:30` are refused: PostgreSQL reads them as POSIX zones, whose sign is the opposite of ISO 8601's.
+ * An IANA time zone the JavaScript runtime knows (`Europe/Berlin`, `America/New_York`, `UTC`, ...), as the name
+ * PostgreSQL will read as that same zone. Fixed offsets such as `+05:30` are refused: PostgreSQL reads them as POSIX
+ * zones, whose sign is the opposite of ISO 8601's. A name without a slash is first looked up by PostgreSQL among
+ * its abbreviations of fixed offsets (and, since PostgreSQL 18, the session zone's own): `IST` is Israel there and
+ * India to JavaScript, `CET` never has summer time there. Such a name is bound as the zone JavaScript takes it for
+ * (`IST` → `Asia/Calcutta`, `CET` → `Europe/Brussels`, `UTC` and `GMT` → `Etc/UTC`); one JavaScript has no
+ * region for is refused.
  *
  * ```ts
  * requireTimeZone('options.timeZone', 'Europe/Berlin'); // 'Europe/Berlin'
+ * requireTimeZone('options.timeZone', 'Japan');         // 'Asia/Tokyo'
  * requireTimeZone('options.timeZone', 'Mars/Olympus');  // throws ValidationError
  * ```
  */
@@ -43,22 +49,28 @@ export function requireTimeZone(path: string, value: unknown): string {
   if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/.test(value)) {
     throw new ValidationError(path, `expected an IANA time zone name such as 'Europe/Berlin', got ${describe(value)}.`);
   }
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     throw new ValidationError(path, `unknown time zone ${JSON.stringify(value)}: use an IANA name such as 'America/New_York'.`);
   }
-  return SQL_ZONE_NAMES[value] ?? value;
+  if (value.includes('/')) return value;
+  if (canonical === 'UTC' || canonical === 'Etc/UTC' || canonical === 'Etc/GMT') return UTC_ZONE;
+  if (canonical.includes('/')) return canonical;
+  throw new ValidationError(
+    path,
+    `${JSON.stringify(value)} may be read by PostgreSQL as an abbreviation of a fixed offset, not as the zone JavaScript knows: use a region/city name such as 'Europe/Paris'.`,
+  );
 }
 
 /**
- * The zone of a bucket or shift given no zone, and the names PostgreSQL reads for the `'UTC'` and `'GMT'` a caller
- * gives: since PostgreSQL 18 a name is first looked up among the abbreviations of the session's
- * own TimeZone, and a POSIX zone such as `'UTC+05:30'` (5:30 west of Greenwich) calls its offset "UTC". A name with
- * a slash is never an abbreviation.
+ * The zone of a bucket or shift given no zone, and the name PostgreSQL reads for a caller's `'UTC'` or `'GMT'`:
+ * since PostgreSQL 18 a name is first looked up among the abbreviations of the session's own TimeZone, and a POSIX
+ * zone such as `'UTC+05:30'` (5:30 west of Greenwich) calls its offset "UTC". A name with a slash is never an
+ * abbreviation.
  */
 export const UTC_ZONE = 'Etc/UTC';
-const SQL_ZONE_NAMES: Readonly<Record<string, string>> = { UTC: UTC_ZONE, GMT: 'Etc/GMT' };
 
 /**
  * The bucket options of `bucketTotals`, checked before any SQL. `calendarDays` is true when the order column is

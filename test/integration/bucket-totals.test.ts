@@ -336,6 +336,18 @@ describe('zones whose clocks jump by half an hour or at midnight (found by an ou
     expect(hours.map((h) => h.bucketStart.toISOString().slice(11, 16))).toContain('17:30');
   });
 
+  it("names PostgreSQL reads as fixed-offset abbreviations ('CET', 'IST') bucket as the zones JavaScript knows by them", async () => {
+    // A row at 00:30 on 2 July in Brussels (summer, +02:00) and at 04:00 on 2 July in Kolkata: PostgreSQL alone
+    // would read CET as +01:00 all year and IST as Israel.
+    const range = { from: new Date('2026-06-30T00:00Z'), to: new Date('2026-07-04T00:00Z') };
+    const days = await withRows([['1.00', '2026-07-01T22:30Z']], async () => ({
+      cet: await ledger().bucketTotals({ partitions: [50], bucket: 'day', timeZone: 'CET', fill: 'none', ...range }),
+      ist: await ledger().bucketTotals({ partitions: [50], bucket: 'day', timeZone: 'IST', fill: 'none', ...range }),
+    }));
+    expect(days.cet.map((d) => d.bucketStart.toISOString())).toEqual(['2026-07-01T22:00:00.000Z']);
+    expect(days.ist.map((d) => d.bucketStart.toISOString())).toEqual(['2026-07-01T18:30:00.000Z']);
+  });
+
   it('Asia/Beirut: the day after a midnight spring-forward is compared with the day before it', async () => {
     const days = await withRows([['10.00', '2026-03-28T12:00:00+02'], ['5.00', '2026-03-29T12:00:00+03']], () =>
       ledger().bucketTotals({ partitions: [50], bucket: 'day', timeZone: 'Asia/Beirut', from: new Date('2026-03-27T22:00Z'), to: new Date('2026-03-29T21:00Z') }),

@@ -140,6 +140,16 @@ describe('keyset positions keep the stored microseconds', () => {
     const plain = idTotals(await repo.runningTotals({ frame: 'range' }), 3);
     const streamed = idTotals(await collect(repo.streamRunningTotals({ frame: 'range' }, { chunkSize: 2 }), 60), 3);
     expect(streamed).toEqual(plain);
+    // A list of (warehouse, product) keys, out of order and with one that has no rows: chunks resume inside a
+    // key, then go on to the keys after it.
+    const partitions = [{ warehouseId: 2, productSku: 'B-2' }, { warehouseId: 9, productSku: 'none' }, { warehouseId: 1, productSku: 'A-1' }, { warehouseId: 1, productSku: 'B-2' }];
+    for (const frame of ['rows', 'range'] as const) {
+      const listed = idTotals(await repo.runningTotals({ partitions, frame }), 3);
+      expect(listed.length).toBeGreaterThan(30);
+      for (const chunkSize of [1, 2, 3, 7, 50]) {
+        expect(idTotals(await collect(repo.streamRunningTotals({ partitions, frame }, { chunkSize }), 60), 3), `${frame}, chunk ${chunkSize}`).toEqual(listed);
+      }
+    }
     const ref = referenceRunningTotals(ledger, { partitioned: true, frame: 'range', nulls: 'zero' });
     const refById = new Map(ref.map((r) => [`${r.id}`, milliToString(r.total)]));
     expect(plain.map((entry) => entry.split(':')).every(([id, total]) => refById.get(id!) === total)).toBe(true);

@@ -6,7 +6,8 @@ import { InvalidCursorError, type FrameChoice, type NullPolicy } from '../../src
 import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { idTotals, salesArbitrary, transactionsArbitrary } from '../support/ledger-data.ts';
 import { explainQuery } from '../../src/explain/index.ts';
-import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
+import { chunkSql, fetchChunk } from '../../src/streaming/keyset-chunk.ts';
+import type { ReadRows } from '../../src/executor/pool-query.ts';
 import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
@@ -38,6 +39,34 @@ describe('streamRunningTotals', () => {
               const raw = await collect(viaPool.streamRunningTotals({ frame, nulls }, { chunkSize, scope }));
               expect(idTotals(raw), `pg pool, scope ${scope}, chunk ${chunkSize}`).toEqual(expected);
             }
+          }
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('over a list of accounts (unsorted, some without rows) equals the non-streaming call for every chunk size, both frames', async () => {
+    // A chunk that resumes inside a list reads the rest of its account, then the accounts after it: every
+    // boundary between the two statements, and between accounts, is crossed by some chunk size.
+    const repo = new TransactionRepository(db.prisma);
+    await fc.assert(
+      fc.asyncProperty(
+        transactionsArbitrary(150, 60),
+        fc.array(fc.nat(), { minLength: 3, maxLength: 6 }),
+        fc.constantFrom<FrameChoice>('rows', 'range'),
+        fc.constantFrom<NullPolicy>('zero', 'skip'),
+        async (rows, picks, frame, nulls) => {
+          await db.truncate('Transaction');
+          await repo.insertMany(rows);
+          // Accounts that have rows, picked in a random order, and one that has none (26..30 never do).
+          const present = [...new Set(rows.map((row) => row.accountId))];
+          const partitions = [...new Set(picks.map((pick) => present[pick % present.length]!)), 26 + (picks[0]! % 5)];
+          const expected = idTotals(await repo.runningTotals({ partitions, frame, nulls }));
+          expect(expected.length).toBeGreaterThan(1);
+          for (const chunkSize of [1, 2, 3, 7, 13, 1000]) {
+            const streamed = await collect(repo.streamRunningTotals({ partitions, frame, nulls }, { chunkSize }), 500);
+            expect(idTotals(streamed), `chunk ${chunkSize}`).toEqual(expected);
           }
         },
       ),
@@ -168,6 +197,22 @@ describe('streamRunningTotals', () => {
     // A list starts at the position's partition, not at the list's first: accounts 1 and 2 are not read again.
     const list: RunningTotalPlan<'Transaction'> = { ...base, partitions: { fields: ['accountId'], keys: [[1], [2], [3]] } };
     expect(await blocks(list, await positionOf(3, 0.01))).toBeLessThanOrEqual(shallow + 5);
+    // Chunks as a stream reads a list: the rest of the position's partition from the position, then the next ones.
+    const chunkBlocks = async (position: Awaited<ReturnType<typeof positionOf>>) => {
+      let total = 0;
+      const read: ReadRows = async <Row,>(sql: Prisma.Sql) => {
+        const summary = await explainQuery(db.prisma, sql);
+        total += summary.sharedBlocks!.hit + summary.sharedBlocks!.read;
+        return db.prisma.$queryRaw<Row[]>(sql);
+      };
+      const chunk = await fetchChunk(read, list, position, 1000);
+      expect(chunk.rows).toHaveLength(1000);
+      return total;
+    };
+    const near = await chunkBlocks(await positionOf(1, 0.05));
+    expect(await chunkBlocks(await positionOf(1, 0.5))).toBeLessThanOrEqual(near + 5);
+    // At the end of account 1 the chunk goes on into account 2, from its first row.
+    expect(await chunkBlocks(await positionOf(1, 0.99))).toBeLessThanOrEqual(near + 10);
   });
 });
 

@@ -10,13 +10,13 @@ const BASE = Date.UTC(2026, 0, 1);
  * These arbitraries hold no randomness of their own: they draw from the seed `fc.assert` is given
  * (`propertyRuns`, test/support/property-seed.ts), so a failure's printed seed replays them.
  */
-export function transactionsArbitrary(maxRows = 200): fc.Arbitrary<NewTransaction[]> {
+export function transactionsArbitrary(maxRows = 200, minRows = 1): fc.Arbitrary<NewTransaction[]> {
   const row = fc.record({
     accountId: fc.integer({ min: 1, max: 25 }),
     cents: fc.option(fc.bigInt({ min: -500_000n, max: 1_500_000n }), { freq: 12 }),
     slot: fc.integer({ min: 0, max: 40 }),
   });
-  return fc.array(row, { minLength: 1, maxLength: maxRows }).map((rows) =>
+  return fc.array(row, { minLength: minRows, maxLength: maxRows }).map((rows) =>
     rows.map(({ accountId, cents, slot }) => ({
       accountId,
       amount: cents === null ? null : centsToString(cents),
