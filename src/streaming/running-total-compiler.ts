@@ -65,10 +65,14 @@ export function filtersOf<M extends ModelName>(plan: RunningTotalPlan<M>): Condi
  */
 export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<M>, options: CompileOptions = {}): Prisma.Sql {
   const { model } = plan;
-  const where = filtersOf(plan);
   const later = options.partitions === 'later' ? options.after : undefined;
   const after = later ? undefined : options.after;
-  if (after) where.push(...resumeConditions(plan, after, options.partitions === 'position'));
+  const resume = after ? resumeConditions(plan, after, options.partitions === 'position') : undefined;
+  // Resumed within one partition, its key is fixed by the resume conditions: the list filter would only repeat it,
+  // and every row takes the carried total.
+  const within = resume?.withinPartition === true;
+  const where = filtersOf(within ? { ...plan, partitions: undefined } : plan);
+  if (resume) where.push(...resume.conditions);
   if (later) where.push(afterPosition(model, plan.partitionBy, later.key));
   const window = windowSpec(model)
     .partitionBy(...plan.partitionBy)
@@ -76,7 +80,7 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
     .frame(plan.frame === 'range' ? RUNNING_RANGE : RUNNING_ROWS);
   // A resumed total belongs to the position's partition only; an opening amount to the one partition queried.
   const carry = after
-    ? { amount: after.total, ...(plan.partitionBy.length > 0 && { where: inPartition(model, plan.partitionBy, after.key) }) }
+    ? { amount: after.total, ...(plan.partitionBy.length > 0 && !within && { where: inPartition(model, plan.partitionBy, after.key) }) }
     : options.opening && { amount: options.opening };
   return runningTotalQuery({
     window,
@@ -104,14 +108,20 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
  *   Keyset chunks read a list in two statements instead (`partitions: 'position'`, then `'later'`);
  * - all partitions: the row comparison alone, where the scan starts.
  */
-function resumeConditions<M extends ModelName>(plan: RunningTotalPlan<M>, after: ResumeAt, withinPosition: boolean): Condition<M>[] {
+function resumeConditions<M extends ModelName>(
+  plan: RunningTotalPlan<M>,
+  after: ResumeAt,
+  withinPosition: boolean,
+): { readonly conditions: Condition<M>[]; readonly withinPartition: boolean } {
   const { model, partitionBy, partitions } = plan;
   const tail: FieldOf<M>[] = plan.frame === 'rows' ? [plan.orderBy, idField(model) as FieldOf<M>] : [plan.orderBy];
   const tailValues = plan.frame === 'rows' ? [after.order, after.id] : [after.order];
   const keyed = partitionBy.length > 0 && partitions !== undefined && partitions.fields.join() === partitionBy.join();
-  if (keyed && (partitions.keys.length === 1 || withinPosition)) return [inPartition(model, partitionBy, after.key), afterPosition(model, tail, tailValues)];
+  if (keyed && (partitions.keys.length === 1 || withinPosition)) {
+    return { conditions: [inPartition(model, partitionBy, after.key), afterPosition(model, tail, tailValues)], withinPartition: true };
+  }
   const position = afterPosition(model, [...partitionBy, ...tail], [...after.key, ...tailValues]);
-  return keyed ? [position, fromKey(model, partitionBy[0]!, after.key[0]!)] : [position];
+  return { conditions: keyed ? [position, fromKey(model, partitionBy[0]!, after.key[0]!)] : [position], withinPartition: false };
 }
 
 /**
