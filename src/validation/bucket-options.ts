@@ -31,17 +31,17 @@ export interface BucketSettings {
 }
 
 /**
- * An IANA time zone the JavaScript runtime knows (`Europe/Berlin`, `America/New_York`, `UTC`, ...), as the name
- * PostgreSQL will read as that same zone. Fixed offsets such as `+05:30` are refused: PostgreSQL reads them as POSIX
- * zones, whose sign is the opposite of ISO 8601's. A name without a slash is first looked up by PostgreSQL among
- * its abbreviations of fixed offsets (and, since PostgreSQL 18, the session zone's own): `IST` is Israel there and
- * India to JavaScript, `CET` never has summer time there. Such a name is bound as the zone JavaScript takes it for
- * (`IST` → `Asia/Calcutta`, `CET` → `Europe/Brussels`, `UTC` and `GMT` → `Etc/UTC`); one JavaScript has no
- * region for is refused.
+ * An IANA time zone the JavaScript runtime knows, with a slash (`Europe/Berlin`, `America/New_York`), or `UTC`.
+ * Fixed offsets such as `+05:30` are refused: PostgreSQL reads them as POSIX zones, whose sign is the opposite of
+ * ISO 8601's. So is any other name without a slash: PostgreSQL first reads it as an abbreviation of a fixed offset
+ * (and, since PostgreSQL 18, the session zone's own), JavaScript as a zone that may have other offsets or be another
+ * place (`IST`: Israel or India; `BST`: +01:00 or Bangladesh; `CET` without or with summer time), so the buckets
+ * would depend on which reading wins. `UTC`, `GMT` and their aliases are bound as `Etc/UTC`.
  *
  * ```ts
  * requireTimeZone('options.timeZone', 'Europe/Berlin'); // 'Europe/Berlin'
- * requireTimeZone('options.timeZone', 'Japan');         // 'Asia/Tokyo'
+ * requireTimeZone('options.timeZone', 'UTC');           // 'Etc/UTC'
+ * requireTimeZone('options.timeZone', 'IST');           // throws ValidationError (say 'Asia/Kolkata' or 'Asia/Jerusalem')
  * requireTimeZone('options.timeZone', 'Mars/Olympus');  // throws ValidationError
  * ```
  */
@@ -57,10 +57,10 @@ export function requireTimeZone(path: string, value: unknown): string {
   }
   if (value.includes('/')) return value;
   if (canonical === 'UTC' || canonical === 'Etc/UTC' || canonical === 'Etc/GMT') return UTC_ZONE;
-  if (canonical.includes('/')) return canonical;
   throw new ValidationError(
     path,
-    `${JSON.stringify(value)} may be read by PostgreSQL as an abbreviation of a fixed offset, not as the zone JavaScript knows: use a region/city name such as 'Europe/Paris'.`,
+    `${JSON.stringify(value)} has no slash: PostgreSQL may read it as a fixed-offset abbreviation, JavaScript reads it as ${canonical}. ` +
+      "Use the region/city name you mean, such as 'Europe/London' or 'Asia/Kolkata'.",
   );
 }
 
