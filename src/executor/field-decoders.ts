@@ -156,7 +156,6 @@ function driverDecoder(oid: number): FieldDecoder {
   return (buf, start, end) => parse(buf.toString('utf8', start, end));
 }
 
-
 const BY_KIND: Record<ColumnKind, FieldDecoder> = { decimal: decodeDecimal, bigint: decodeBigInt, date: decodeDate, time: decodeTime, text: decodeText };
 
 /** A `text[]` the server printed (`{a,"b c",NULL}`), read as node-postgres and `$queryRaw` read it. */

@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.ts';
-import { orderByStrings } from './string-order.ts';
+import { compareStrings, orderByStrings } from './string-order.ts';
 
 /** One array of values per field of the conflict target, `count` long, for `uniqueKeyOrder` to read. */
 export type KeyColumns = ReadonlyMap<string, unknown[]>;
@@ -40,7 +40,8 @@ export function uniqueKeyOrder(path: string, count: number, columns: KeyColumns,
   const fields = [...columns.values()];
   const [only] = fields;
   const textKeys = fields.length === 1 && only !== undefined && keyed.every((index) => typeof only[index] === 'string');
-  // A key unique within its partition is locked as that tuple: ordered field by field.
+  // A key unique within its partition is locked as that tuple: ordered field by field. Text keys alone (the common
+  // case) take `compareKeys`'s order without its type checks.
   const compareRows =
     fields.length === 1 && only
       ? textKeys
@@ -107,11 +108,6 @@ function compareKeys(a: unknown, b: unknown): number {
   if (ra === 2) return (a as Date).getTime() - (b as Date).getTime();
   const x = String(a);
   const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-// Text keys alone (the common case): `compareKeys`'s order without its type checks (`orderByStrings` sorts them).
-function compareStrings(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

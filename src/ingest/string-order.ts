@@ -37,7 +37,8 @@ function keyOf(indexes: readonly number[], keys: readonly string[], place: numbe
 function orderPlaces(places: number[], indexes: readonly number[], keys: readonly string[], from: number): number[] {
   const n = places.length;
   if (n < 2) return places;
-  if (n <= SMALL_RUN || n > MAX_PACKED) return places.sort((a, b) => compareUnits(keyOf(indexes, keys, a), keyOf(indexes, keys, b)));
+  const byKey = (a: number, b: number) => compareStrings(keyOf(indexes, keys, a), keyOf(indexes, keys, b));
+  if (n <= SMALL_RUN || n > MAX_PACKED) return places.sort(byKey);
   // The prefix every key of this run shares: skipped, so the packed units are ones that differ.
   const first = keyOf(indexes, keys, places[0]!);
   let common = first.length;
@@ -94,7 +95,7 @@ function orderPlaces(places: number[], indexes: readonly number[], keys: readonl
       for (let r = runStart; r < q; r++) run[r - runStart] = places[packed[r]! % MAX_PACKED]!;
       // Equal packed units: the keys agree on them too, unless a unit above Latin-1 ended the number early. A run
       // as long as the input split nothing (equal keys, or units above Latin-1 right at `common`): compared instead.
-      const again = run.length === n ? run.sort((a, b) => compareUnits(keyOf(indexes, keys, a), keyOf(indexes, keys, b))) : orderPlaces(run, indexes, keys, common);
+      const again = run.length === n ? run.sort(byKey) : orderPlaces(run, indexes, keys, common);
       for (let r = 0; r < again.length; r++) out[runStart + r] = again[r]!;
     }
     runStart = q;
@@ -102,6 +103,7 @@ function orderPlaces(places: number[], indexes: readonly number[], keys: readonl
   return out;
 }
 
-function compareUnits(x: string, y: string): number {
+/** Strings as `<` orders them (UTF-16 code units). */
+export function compareStrings(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
