@@ -27,7 +27,8 @@ export interface CompileOptions {
   readonly limit?: number | undefined;
   /**
    * Also return the stored partition and order values exactly, as `__position: string[]`: of every row (`true`),
-   * or of the `n`-th row only (`{ atRow: n }`, from 1; NULL on the others).
+   * or of the `n`-th row of each partition only (`{ atRow: n }`, from 1; NULL on the others), counted by the total's
+   * own window: the result's `n`-th row over one partition (a keyset chunk's).
    */
   readonly withPosition?: boolean | { readonly atRow: number } | undefined;
   /**

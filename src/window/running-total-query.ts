@@ -31,8 +31,9 @@ export interface RunningTotalQuery<M extends ModelName> {
   readonly limit?: number | undefined;
   /**
    * Fields whose stored values each row also returns, exactly, as `__position: string[]` (keyset chunks resume
-   * after the last row's; see `WindowQuery.selectExactText`); with `positionAtRow`, only that row of the result
-   * (from 1), the others NULL (`WindowQuery.selectExactTextAt`).
+   * after the last row's; see `WindowQuery.selectExactText`); with `positionAtRow`, only that row (from 1) of each
+   * partition of the total, the others NULL, counted in the total's own window (`WindowQuery.selectExactTextAt`):
+   * the result's row when it holds one partition, as a keyset chunk of one partition does.
    */
   readonly positionOf?: readonly FieldOf<M>[] | undefined;
   readonly positionAtRow?: number | undefined;
@@ -51,7 +52,10 @@ export interface RunningTotalQuery<M extends ModelName> {
  * // FROM "Transaction" ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
  * ```
  */
-export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<M>): WindowQuery<M, Record<string, unknown>, never> {
+/** The total's named window when a row counter shares it. */
+const TOTAL_WINDOW = 'total';
+
+export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<M>): WindowQuery<M, Record<string, unknown>, string> {
   const { window, amount, nulls } = query;
   const model = window.model;
   if (nulls !== 'zero' && nulls !== 'skip') {
@@ -63,17 +67,21 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
   const where = [...(query.where ?? []), ...(skipNulls ? [conditions(model).isNotNull(amount)] : [])];
   // With NULL rows filtered out, a plain SUM is the running total; otherwise NULLs count as zero.
   const total = f.runningTotal(numeric, { nullsAsZero: !skipNulls, ...(query.carry && { carry: query.carry }) });
-  let built: WindowQuery<M, object, never> = windowQuery(model)
-    .select(...query.select)
-    .where(...where)
-    .add(query.alias ?? 'runningTotal', total as never, window);
-  if (query.positionOf) {
-    built =
-      query.positionAtRow === undefined
-        ? built.selectExactText('__position', ...query.positionOf)
-        : built.selectExactTextAt('__position', query.positionAtRow, ...query.positionOf);
+  const alias = query.alias ?? 'runningTotal';
+  const base = windowQuery(model).select(...query.select).where(...where);
+  let built: WindowQuery<M, object, string>;
+  if (query.positionOf && query.positionAtRow !== undefined) {
+    // The row counter over the total's own window: one WindowAgg computes both (the page's one partition, or none,
+    // makes its row the result's).
+    built = base
+      .window(TOTAL_WINDOW, window)
+      .add(alias, total as never, TOTAL_WINDOW)
+      .selectExactTextAt('__position', { row: query.positionAtRow, window: TOTAL_WINDOW }, ...query.positionOf);
+  } else {
+    built = base.add(alias, total as never, window);
+    if (query.positionOf) built = built.selectExactText('__position', ...query.positionOf);
   }
-  return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
+  return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, string>;
 }
 
 /** The SQL of {@link runningTotalQuery}. */

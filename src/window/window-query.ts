@@ -20,7 +20,7 @@ import { aliasRef, columnInfo, columnRef, idField, tableRef, tiebreakerOf, type 
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { numericValue, resultValue } from './parameters.ts';
-import type { WindowFunction } from './functions.ts';
+import { windowFunctions, type WindowFunction } from './functions.ts';
 import {
   fieldExpr,
   fieldSqlType,
@@ -67,7 +67,7 @@ interface WindowQueryProps<M extends ModelName> {
   /** Expressions in the select list (`selectExpr`), window functions inside them included. */
   readonly exprs?: readonly { readonly alias: string; readonly expr: AnyExpr<M> }[];
   /** `text[]` outputs holding stored values exactly (see `selectExactText`). */
-  readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[]; readonly atRow?: number | undefined }[];
+  readonly exactTexts?: readonly { readonly alias: string; readonly fields: readonly string[]; readonly at?: ExactTextRow | undefined }[];
   readonly where: readonly Condition<M>[];
   readonly orderBy: readonly OrderItem<FieldOf<M>>[];
   readonly limit?: number | undefined;
@@ -82,6 +82,12 @@ interface WindowQueryProps<M extends ModelName> {
   readonly raw?: boolean | undefined;
   /** The scope of this query's joined fields (`joinedField`, `joinedValue`): usable in this query only. */
   readonly joinScope: symbol;
+}
+
+/** Which row `selectExactTextAt` prints: the `row`-th of the result, or of each partition of a named window. */
+interface ExactTextRow {
+  readonly row: number;
+  readonly window?: string | undefined;
 }
 
 const ROW_NUMBER_ALIAS = '__top_rank';
@@ -145,26 +151,43 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   }
 
   /**
-   * `selectExactText` on one row only: the `row`-th of the result in its order (from 1); the others hold NULL.
-   * Printing the values costs the server more than the rest of a narrow row: a keyset page that resumes after its
-   * last row needs that row's alone.
+   * `selectExactText` on one row only; the others hold NULL. `at` is the row of the result in its order (from 1),
+   * or `{ row, window }`: that row of each partition of the named window, in the window's order, counted by the
+   * window itself, so PostgreSQL computes the count in the same pass as the functions over that window (over a
+   * result of one partition, the same row). Printing the values costs the server more than the rest of a narrow
+   * row: a keyset page that resumes after its last row needs that row's alone.
    * ```ts
    * windowQuery('Transaction').select('id').selectExactTextAt('at', 1000, 'createdAt').limit(1001)
    * // SELECT "id" AS "id", CASE WHEN row_number() OVER (ORDER BY "Transaction"."id" ASC) = 1000
    * //   THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "Transaction" ORDER BY "Transaction"."id" ASC LIMIT 1001
+   * windowQuery('Transaction').select('id').window('w', windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
+   *   .add('balance', f.runningTotal('amount'), 'w').selectExactTextAt('at', { row: 1000, window: 'w' }, 'createdAt')
+   * // SELECT "id" AS "id", SUM(COALESCE("amount", 0)) OVER "w" AS "balance",
+   * //   CASE WHEN row_number() OVER "w" = 1000 THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at"
+   * // FROM "Transaction" WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN ...) ORDER BY ...
    * ```
    */
-  selectExactTextAt<A extends string>(alias: A, row: number, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] | null }, W, J> {
+  selectExactTextAt<A extends string>(
+    alias: A,
+    at: number | { readonly row: number; readonly window: W },
+    ...fields: FieldOf<M>[]
+  ): WindowQuery<M, Row & { [K in A]: string[] | null }, W, J> {
+    const row = typeof at === 'object' && at !== null ? at.row : at;
     if (!Number.isSafeInteger(row) || row < 1) throw new WindowSpecError(`selectExactTextAt("${alias}"): the row is counted from 1; got ${String(row)}.`);
-    return this.#withExactText(alias, fields, row);
+    const window = typeof at === 'object' && at !== null ? at.window : undefined;
+    if (window !== undefined && !this.#props.windows.has(window)) {
+      throw new WindowSpecError(`selectExactTextAt("${alias}"): unknown window "${String(window)}": declare it first with .window("${String(window)}", spec).`);
+    }
+    this.#rowCounter(window); // validate now (a window without an order cannot count rows)
+    return this.#withExactText(alias, fields, { row, window });
   }
 
-  #withExactText<A extends string>(alias: A, fields: readonly FieldOf<M>[], atRow: number | undefined): WindowQuery<M, Row & { [K in A]: string[] }, W, J> {
+  #withExactText<A extends string>(alias: A, fields: readonly FieldOf<M>[], at: ExactTextRow | undefined): WindowQuery<M, Row & { [K in A]: string[] }, W, J> {
     aliasRef(alias);
     this.#assertFreeAlias(alias);
     if (fields.length === 0) throw new WindowSpecError(`selectExactText("${alias}") needs at least one field.`);
     for (const field of fields) columnRef(this.#props.model, field);
-    const exactTexts = [...(this.#props.exactTexts ?? []), { alias, fields, atRow }];
+    const exactTexts = [...(this.#props.exactTexts ?? []), { alias, fields, at }];
     return new WindowQuery({ ...this.#props, exactTexts });
   }
 
@@ -425,7 +448,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       const unknown = expr.windowNames.find((name) => !this.#props.windows.has(name));
       if (unknown !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): unknown window "${unknown}": declare it with .window("${unknown}", spec).`);
     }
-    const counted = (this.#props.exactTexts ?? []).find((e) => e.atRow !== undefined);
+    const counted = (this.#props.exactTexts ?? []).find((e) => e.at !== undefined);
     if (counted && (top || this.#props.resultFilters?.length || this.#props.resultOrder?.length)) {
       // Its row would be counted before the filter or order that makes the result's rows.
       throw new WindowSpecError(`selectExactTextAt("${counted.alias}") cannot be combined with top, a result filter or a result order.`);
@@ -514,9 +537,9 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         return Prisma.sql`${raw ? call : outputValueSql(fn, call)} AS ${aliasRef(alias)}`;
       }),
       ...(this.#props.exprs ?? []).map(({ alias, expr }) => Prisma.sql`${raw ? expr.render(windows) : outputExprSql(expr, windows)} AS ${aliasRef(alias)}`),
-      ...(this.#props.exactTexts ?? []).map(({ alias, fields, atRow }) => {
+      ...(this.#props.exactTexts ?? []).map(({ alias, fields, at }) => {
         const text = exactTextSql(model, fields);
-        const value = atRow === undefined ? text : Prisma.sql`CASE WHEN row_number() OVER (ORDER BY ${this.#orderSql()}) = ${Prisma.raw(String(atRow))} THEN ${text} END`;
+        const value = at === undefined ? text : Prisma.sql`CASE WHEN ${this.#rowCounter(at.window)} = ${Prisma.raw(String(at.row))} THEN ${text} END`;
         return Prisma.sql`${value} AS ${aliasRef(alias)}`;
       }),
     ];
@@ -542,7 +565,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       ...columns.map((field) => ({ alias: field as string, sqlType: fieldSqlType(model, field), nullable: columnInfo(model, field).nullable })),
       ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true })),
       ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable })),
-      ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.atRow !== undefined })),
+      ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.at !== undefined })),
     ];
   }
 
@@ -604,6 +627,14 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       : [];
     const select = Prisma.sql`SELECT ${Prisma.join([...this.#selectItems(), ...hidden, position, ...rank], ', ')} FROM ${this.#fromSql()} ${whereAll(where.map((c) => c.sql))}${this.#windowClause()}`;
     return top ? Prisma.sql`SELECT * FROM (${select}) AS ranked WHERE ${aliasRef(ROW_NUMBER_ALIAS)} <= ${Prisma.raw(String(top.n))}` : select;
+  }
+
+  // The row number in the result's order, or in a named window's (written as the functions over it are, so that
+  // PostgreSQL counts in the same WindowAgg; over a RANGE window the id is appended, and the count has its own).
+  #rowCounter(window: string | undefined): Prisma.Sql {
+    if (window === undefined) return Prisma.sql`row_number() OVER (ORDER BY ${this.#orderSql()})`;
+    const rowNumber = windowFunctions(this.#props.model).rowNumber() as WindowFunction<M, unknown>;
+    return rowNumber.render(renderOver(rowNumber, window, this.#props.windows));
   }
 
   // Keys are qualified with the table: a bare name in ORDER BY means the output column of that name first, and

@@ -213,8 +213,16 @@ describe('streamRunningTotals', () => {
     expect(await chunkBlocks(await positionOf(1, 0.5))).toBeLessThanOrEqual(near + 5);
     // At the end of account 1 the chunk goes on into account 2, from its first row.
     expect(await chunkBlocks(await positionOf(1, 0.99))).toBeLessThanOrEqual(near + 10);
+    // A chunk of one partition counts the row it resumes after in the total's own window: one WindowAgg computes
+    // both (a count over another window spec sorted nothing, but cost a second pass over every row).
+    const counted = await explainQuery(db.prisma, chunkSql(one, await positionOf(1, 0.5), 1001, 1000));
+    expect(windowAggs(counted.root), JSON.stringify(counted.root)).toBe(1);
   });
 });
+
+function windowAggs(node: { nodeType: string; children: readonly unknown[] }): number {
+  return (node.nodeType === 'WindowAgg' ? 1 : 0) + (node.children as Array<typeof node>).reduce((sum, child) => sum + windowAggs(child), 0);
+}
 
 function findScan(node: { nodeType: string; actualRows?: number; children: readonly unknown[] }): { actualRows?: number } | undefined {
   if (/Index/.test(node.nodeType)) return node;

@@ -36,6 +36,25 @@ describe('windowQuery SQL', () => {
     expect(() => windowQuery('SalesRecord').select('id').topPerPartition(2, byRegion).selectExactTextAt('at', 1, 'region').toSql()).toThrow(WindowSpecError);
   });
 
+  it("selectExactTextAt over a named window counts rows in that window, so its functions and the count share one pass", () => {
+    const q = windowQuery('SalesRecord').select('id').window('w', byRegion).add('total', f.runningTotal('revenue'), 'w');
+    expect(oneLine(q.selectExactTextAt('at', { row: 3, window: 'w' }, 'saleDate').toSql())).toBe(
+      'SELECT "id" AS "id", SUM("revenue") OVER "w" AS "total", ' +
+        'CASE WHEN row_number() OVER "w" = 3 THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "SalesRecord" ' +
+        'WINDOW "w" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
+        'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
+    );
+    // Over a RANGE window, peers would be counted in physical order: the count gets the id appended (and its own pass).
+    const peers = windowQuery('SalesRecord').select('id').window('r', byRegion.range('UNBOUNDED PRECEDING')).add('total', f.runningTotal('revenue'), 'r');
+    expect(oneLine(peers.selectExactTextAt('at', { row: 3, window: 'r' }, 'saleDate').toSql())).toContain(
+      'CASE WHEN row_number() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC) = 3 THEN',
+    );
+    expect(() => q.selectExactTextAt('at', { row: 3, window: 'v' as 'w' }, 'saleDate')).toThrow(/unknown window "v"/);
+    expect(() => q.selectExactTextAt('at', { row: 0, window: 'w' }, 'saleDate')).toThrow(WindowSpecError);
+    const whole = windowQuery('SalesRecord').select('id').window('all', windowSpec('SalesRecord').partitionBy('region').wholePartition());
+    expect(() => whole.selectExactTextAt('at', { row: 1, window: 'all' }, 'saleDate')).toThrow(/row_number depends on an order/);
+  });
+
   it('binds FILTER, WHERE and lag default values as parameters', () => {
     const big = new Prisma.Decimal('1000.00');
     const sql = windowQuery('SalesRecord')
