@@ -22,7 +22,7 @@ import { median, rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';
 
 /** Alternated runs of the raw COPY and of the `copy` strategy, each pair on freshly built rows. */
-const COPY_ROUNDS = 3;
+const COPY_ROUNDS = 5;
 /** Batch size the `copy` goals of issue 13 are set for. */
 const GOAL_ROWS = 1_000_000;
 
