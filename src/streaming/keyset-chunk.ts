@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, idField, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
 import { textArrayFromText } from '../executor/field-decoders.ts';
 import type { ReadRows } from '../executor/pool-query.ts';
-import { compileRunningTotal, type ResumeAt } from './running-total-compiler.ts';
+import { compileRunningTotal, onePartitionListed, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { runningTotalColumns } from './result-columns.ts';
 
@@ -71,7 +71,7 @@ export async function fetchChunk<M extends ModelName>(
   const columns = { ...runningTotalColumns(plan), [POSITION]: 'text' } as const;
   // Counting rows across partitions takes a window without PARTITION BY, which a Citus coordinator computes itself
   // after pulling every remaining row of the list from the workers: there, every row carries its position.
-  const onePartition = plan.partitionBy.length === 0 || plan.partitions?.keys.length === 1;
+  const onePartition = plan.partitionBy.length === 0 || onePartitionListed(plan);
   // Resuming inside a list of partitions: the rest of the position's partition first, where the btree can start at
   // the position, then, if the chunk has room, the partitions after it from their first rows.
   const split = from !== undefined && 'order' in from && !onePartition && plan.partitions?.fields.join() === plan.partitionBy.join();

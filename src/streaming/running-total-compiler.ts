@@ -27,8 +27,7 @@ export interface CompileOptions {
   readonly limit?: number | undefined;
   /**
    * Also return the stored partition and order values exactly, as `__position: string[]`: of every row (`true`),
-   * or of the `n`-th row of each partition only (`{ atRow: n }`, from 1; NULL on the others), counted by the total's
-   * own window: the result's `n`-th row over one partition (a keyset chunk's).
+   * or of the `n`-th row only (`{ atRow: n }`, from 1; NULL on the others).
    */
   readonly withPosition?: boolean | { readonly atRow: number } | undefined;
   /**
@@ -91,9 +90,19 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
     where,
     ...(options.limit !== undefined && { limit: options.limit }),
     ...(options.withPosition && { positionOf: [...plan.partitionBy, plan.orderBy] }),
-    ...(typeof options.withPosition === 'object' && { positionAtRow: options.withPosition.atRow }),
+    ...(typeof options.withPosition === 'object' && {
+      positionAtRow: options.withPosition.atRow,
+      // Over one partition (or none), the total's window counts the result's rows: both in one WindowAgg.
+      ...((plan.partitionBy.length === 0 || within || onePartitionListed(plan)) && { positionCountedIn: 'partition' as const }),
+    }),
     ...(carry && { carry }),
   }).toSql();
+}
+
+/** The plan is filtered to one partition of its window (its list names the partition fields, once). */
+export function onePartitionListed<M extends ModelName>(plan: RunningTotalPlan<M>): boolean {
+  const { partitions, partitionBy } = plan;
+  return partitions !== undefined && partitions.keys.length === 1 && partitions.fields.join() === partitionBy.join();
 }
 
 /**

@@ -31,13 +31,21 @@ export interface RunningTotalQuery<M extends ModelName> {
   readonly limit?: number | undefined;
   /**
    * Fields whose stored values each row also returns, exactly, as `__position: string[]` (keyset chunks resume
-   * after the last row's; see `WindowQuery.selectExactText`); with `positionAtRow`, only that row (from 1) of each
-   * partition of the total, the others NULL, counted in the total's own window (`WindowQuery.selectExactTextAt`):
-   * the result's row when it holds one partition, as a keyset chunk of one partition does.
+   * after the last row's; see `WindowQuery.selectExactText`); with `positionAtRow`, only that row of the result
+   * (from 1), the others NULL (`WindowQuery.selectExactTextAt`).
    */
   readonly positionOf?: readonly FieldOf<M>[] | undefined;
   readonly positionAtRow?: number | undefined;
+  /**
+   * `'partition'`: `positionAtRow` counts rows in the total's own window, restarting in each of its partitions,
+   * and PostgreSQL computes the count with the total, in one pass; the same row as `'result'` (the default, a
+   * count in the result's order) when the result holds one partition, as a keyset chunk of one partition does.
+   */
+  readonly positionCountedIn?: 'result' | 'partition' | undefined;
 }
+
+/** The total's named window when a row counter shares it (reserved like the other `__` names). */
+const TOTAL_WINDOW = '__total';
 
 /**
  * The running-total query of the repositories, composed with the window query builder. Rows come back in the
@@ -52,10 +60,7 @@ export interface RunningTotalQuery<M extends ModelName> {
  * // FROM "Transaction" ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
  * ```
  */
-/** The total's named window when a row counter shares it. */
-const TOTAL_WINDOW = 'total';
-
-export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<M>): WindowQuery<M, Record<string, unknown>, string> {
+export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<M>): WindowQuery<M, Record<string, unknown>, never> {
   const { window, amount, nulls } = query;
   const model = window.model;
   if (nulls !== 'zero' && nulls !== 'skip') {
@@ -70,18 +75,22 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
   const alias = query.alias ?? 'runningTotal';
   const base = windowQuery(model).select(...query.select).where(...where);
   let built: WindowQuery<M, object, string>;
-  if (query.positionOf && query.positionAtRow !== undefined) {
-    // The row counter over the total's own window: one WindowAgg computes both (the page's one partition, or none,
-    // makes its row the result's).
+  if (query.positionOf && query.positionAtRow !== undefined && query.positionCountedIn === 'partition') {
+    // The row counter over the total's own window: one WindowAgg computes both.
     built = base
       .window(TOTAL_WINDOW, window)
       .add(alias, total as never, TOTAL_WINDOW)
       .selectExactTextAt('__position', { row: query.positionAtRow, window: TOTAL_WINDOW }, ...query.positionOf);
   } else {
     built = base.add(alias, total as never, window);
-    if (query.positionOf) built = built.selectExactText('__position', ...query.positionOf);
+    if (query.positionOf) {
+      built =
+        query.positionAtRow === undefined
+          ? built.selectExactText('__position', ...query.positionOf)
+          : built.selectExactTextAt('__position', query.positionAtRow, ...query.positionOf);
+    }
   }
-  return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, string>;
+  return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
 }
 
 /** The SQL of {@link runningTotalQuery}. */

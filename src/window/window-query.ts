@@ -160,11 +160,14 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * windowQuery('Transaction').select('id').selectExactTextAt('at', 1000, 'createdAt').limit(1001)
    * // SELECT "id" AS "id", CASE WHEN row_number() OVER (ORDER BY "Transaction"."id" ASC) = 1000
    * //   THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "Transaction" ORDER BY "Transaction"."id" ASC LIMIT 1001
+   * const f = windowFunctions('Transaction');
    * windowQuery('Transaction').select('id').window('w', windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
    *   .add('balance', f.runningTotal('amount'), 'w').selectExactTextAt('at', { row: 1000, window: 'w' }, 'createdAt')
    * // SELECT "id" AS "id", SUM(COALESCE("amount", 0)) OVER "w" AS "balance",
    * //   CASE WHEN row_number() OVER "w" = 1000 THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at"
-   * // FROM "Transaction" WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN ...) ORDER BY ...
+   * // FROM "Transaction"
+   * // WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+   * // ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
    * ```
    */
   selectExactTextAt<A extends string>(
@@ -172,9 +175,13 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     at: number | { readonly row: number; readonly window: W },
     ...fields: FieldOf<M>[]
   ): WindowQuery<M, Row & { [K in A]: string[] | null }, W, J> {
-    const row = typeof at === 'object' && at !== null ? at.row : at;
+    const counted = typeof at === 'object' && at !== null;
+    const row = counted ? at.row : at;
     if (!Number.isSafeInteger(row) || row < 1) throw new WindowSpecError(`selectExactTextAt("${alias}"): the row is counted from 1; got ${String(row)}.`);
-    const window = typeof at === 'object' && at !== null ? at.window : undefined;
+    const window = counted ? at.window : undefined;
+    if (counted && typeof window !== 'string') {
+      throw new WindowSpecError(`selectExactTextAt("${alias}"): { row, window } needs a window's name; pass the row alone to count in the result's order.`);
+    }
     if (window !== undefined && !this.#props.windows.has(window)) {
       throw new WindowSpecError(`selectExactTextAt("${alias}"): unknown window "${String(window)}": declare it first with .window("${String(window)}", spec).`);
     }

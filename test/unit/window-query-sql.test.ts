@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
-import { conditions, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
+import { conditions, runningTotalSql, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { mockPrisma, oneLine, sentSql } from '../support/mock-client.ts';
 
 const f = windowFunctions('SalesRecord');
@@ -50,9 +50,26 @@ describe('windowQuery SQL', () => {
       'CASE WHEN row_number() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC) = 3 THEN',
     );
     expect(() => q.selectExactTextAt('at', { row: 3, window: 'v' as 'w' }, 'saleDate')).toThrow(/unknown window "v"/);
+    expect(() => q.selectExactTextAt('at', { row: 3 } as { row: number; window: 'w' }, 'saleDate')).toThrow(/needs a window's name/);
     expect(() => q.selectExactTextAt('at', { row: 0, window: 'w' }, 'saleDate')).toThrow(WindowSpecError);
     const whole = windowQuery('SalesRecord').select('id').window('all', windowSpec('SalesRecord').partitionBy('region').wholePartition());
     expect(() => whole.selectExactTextAt('at', { row: 1, window: 'all' }, 'saleDate')).toThrow(/row_number depends on an order/);
+  });
+
+  it("runningTotalQuery's positionAtRow counts in the result's order unless told to count in the total's own window", () => {
+    const query = { window: byRegion, amount: 'revenue', nulls: 'zero', select: ['id'], positionOf: ['saleDate'], positionAtRow: 2 } as const;
+    expect(oneLine(runningTotalSql(query))).toBe(
+      'SELECT "id" AS "id", SUM("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal", ' +
+        'CASE WHEN row_number() OVER (ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC) = 2 ' +
+        'THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "__position" FROM "SalesRecord" ' +
+        'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
+    );
+    expect(oneLine(runningTotalSql({ ...query, positionCountedIn: 'partition' }))).toBe(
+      'SELECT "id" AS "id", SUM("revenue") OVER "__total" AS "runningTotal", ' +
+        'CASE WHEN row_number() OVER "__total" = 2 THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "__position" FROM "SalesRecord" ' +
+        'WINDOW "__total" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
+        'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
+    );
   });
 
   it('binds FILTER, WHERE and lag default values as parameters', () => {
