@@ -72,6 +72,8 @@ export class WireRowsQuery extends pg.Query {
   #wake: (() => void) | undefined;
   #names: string[] = [];
   #decoders: FieldDecoder[] = [];
+  /** Columns left out of a row where they are NULL (`sparse-text`). */
+  #sparse: boolean[] = [];
   #Row: RowConstructor = plainRowConstructor();
 
   constructor(sql: Prisma.Sql, kinds: Readonly<Record<string, ColumnKind>>) {
@@ -181,17 +183,21 @@ export class WireRowsQuery extends pg.Query {
     let p = at + 2;
     const names: string[] = [];
     const decoders: FieldDecoder[] = [];
+    const sparse: boolean[] = [];
     for (let i = 0; i < count; i++) {
       const nul = data.indexOf(0, p);
       const name = data.toString('utf8', p, nul);
       p = nul + 1;
       const typeOid = data.readInt32BE(p + 6);
       p += 18;
+      const kind = Object.hasOwn(this.#kinds, name) ? this.#kinds[name] : undefined;
       names.push(name);
-      decoders.push(fieldDecoder(typeOid, Object.hasOwn(this.#kinds, name) ? this.#kinds[name] : undefined));
+      decoders.push(fieldDecoder(typeOid, kind));
+      sparse.push(kind === 'sparse-text');
     }
     this.#names = names;
     this.#decoders = decoders;
+    this.#sparse = sparse;
     this.#Row = plainRowConstructor();
   }
 
@@ -205,7 +211,7 @@ export class WireRowsQuery extends pg.Query {
       const length = data.readInt32BE(p);
       p += 4;
       if (length < 0) {
-        row[names[i]!] = null;
+        if (!this.#sparse[i]) row[names[i]!] = null;
       } else {
         row[names[i]!] = decoders[i]!(data, p, p + length);
         p += length;

@@ -67,8 +67,9 @@ export async function fetchChunk<M extends ModelName>(
   from: KeysetPosition | OpeningCarry | undefined,
   limit: number,
 ): Promise<Chunk> {
-  // Only the last row's position (and with RANGE, a few before it) is ever read: its text is parsed then.
-  const columns = { ...runningTotalColumns(plan), [POSITION]: 'text' } as const;
+  // Only the last row's position (and with RANGE, a few before it) is ever read: its text is parsed then. Rows of
+  // a ROWS chunk of one partition carry none but one, and do not get the property where it is NULL.
+  const columns = { ...runningTotalColumns(plan), [POSITION]: 'sparse-text' } as const;
   // Counting rows across partitions takes a window without PARTITION BY, which a Citus coordinator computes itself
   // after pulling every remaining row of the list from the workers: there, every row carries its position.
   const onePartition = plan.partitionBy.length === 0 || onePartitionListed(plan);
@@ -131,7 +132,8 @@ function finish<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRo
           total: last.runningTotal,
         }
       : undefined;
-  for (const row of rows) delete row[POSITION];
+  // Present on every row read through Prisma (NULL on most), on few read from the pool (see 'sparse-text').
+  for (const row of rows) if (POSITION in row) delete row[POSITION];
   return { rows, position, more };
 }
 

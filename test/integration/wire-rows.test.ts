@@ -94,6 +94,18 @@ describe('rows read from the socket', () => {
     expect(await queryThroughPool(pool(), sql, { n: 'decimal' })).toEqual([{ t: "it's; DROP TABLE x", a: [1, 2, 3], n: new Prisma.Decimal('12.5') }]);
   });
 
+  it("a 'sparse-text' column is a property only on the rows where it is not NULL", async () => {
+    const rows = await queryThroughPool<Record<string, unknown>>(
+      pool(),
+      Prisma.sql`SELECT i, CASE WHEN i % 3 = 0 THEN 'at ' || i END AS p, CASE WHEN i % 3 = 0 THEN 'x' END AS q FROM generate_series(1, 9) AS i`,
+      { p: 'sparse-text' },
+    );
+    expect(rows.map((row) => Object.keys(row).join())).toEqual(['i,q', 'i,q', 'i,p,q', 'i,q', 'i,q', 'i,p,q', 'i,q', 'i,q', 'i,p,q']);
+    expect(rows.filter((row) => 'p' in row).map((row) => row.p)).toEqual(['at 3', 'at 6', 'at 9']);
+    // Other columns keep their NULLs.
+    expect(rows[0]).toEqual({ i: 1, q: null });
+  });
+
   it('rows larger than a socket read, and many small ones, arrive whole', async () => {
     const big = await queryThroughPool<{ i: number; t: string }>(
       pool(),
