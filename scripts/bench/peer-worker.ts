@@ -182,12 +182,11 @@ function readRun(clients: Clients, accounts: readonly number[]): Run {
   };
 }
 
-/** Walks the account's statement page by page (at most `maxPages`). */
-function pageRun(clients: Clients, account: number, pageSize: number, maxPages = Number.POSITIVE_INFINITY): Run {
+/** Walks the account's statement page by page. */
+function pageRun(clients: Clients, account: number, pageSize: number): Run {
   return async () => {
     const checksum = new Checksum();
     let rows = 0;
-    let pages = 0;
     const { repo } = clients;
     if (repo) {
       let after: string | undefined;
@@ -196,7 +195,7 @@ function pageRun(clients: Clients, account: number, pageSize: number, maxPages =
         rows += page.rows.length;
         sumUp(page.rows, checksum);
         after = page.nextCursor ?? undefined;
-      } while (after !== undefined && ++pages < maxPages);
+      } while (after !== undefined);
     } else {
       let position: [string, string, string] = ['0', '-infinity', '0'];
       for (;;) {
@@ -204,7 +203,7 @@ function pageRun(clients: Clients, account: number, pageSize: number, maxPages =
         rows += page.length;
         sumUp(page, checksum);
         const last = page.at(-1);
-        if (page.length < pageSize || !last || ++pages >= maxPages) break;
+        if (page.length < pageSize || !last) break;
         position = [String(last.runningTotal), last.position, String(last.id)];
       }
     }
