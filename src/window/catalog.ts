@@ -134,14 +134,27 @@ function catalogModel(model: string): CatalogModel {
 /** Looks a field up in Prisma's data model; unknown names throw (identifiers come only from this closed set). */
 export function columnInfo(model: string, field: string): ColumnInfo {
   const entry = catalogModel(model);
+  // Statements are compiled for every page and chunk, each looking columns up many times: one frozen answer per
+  // field of a registered model (a model registered again is a new entry, with answers of its own).
+  let known = columnInfos.get(entry);
+  if (known === undefined) {
+    known = new Map();
+    columnInfos.set(entry, known);
+  }
+  const cached = known.get(field);
+  if (cached !== undefined) return cached;
   const column = Object.hasOwn(entry.columns, field) ? entry.columns[field] : undefined;
   if (!column) {
     throw new WindowSpecError(
       `Unknown field "${field}" on model ${model}. Known fields: ${Object.keys(entry.columns).join(', ')}.`,
     );
   }
-  return { field, ...column };
+  const info: ColumnInfo = Object.freeze({ field, ...column });
+  known.set(field, info);
+  return info;
 }
+
+const columnInfos = new WeakMap<CatalogModel, Map<string, ColumnInfo>>();
 
 /**
  * The model's scalar fields (enums included) in schema.prisma order.
@@ -219,7 +232,7 @@ export function conflictTargetOf(model: string, field: string, partitionBy: read
 
 // Double-quote an identifier the way PostgreSQL reads it. Only ever called with names from the catalog.
 function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
+  return name.includes('"') ? `"${name.replaceAll('"', '""')}"` : `"${name}"`;
 }
 
 /** `"schema"."table"` (or `"table"`) for a model, honouring @@map and @@schema. */
