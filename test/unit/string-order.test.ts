@@ -50,6 +50,10 @@ describe('text keys in write order', () => {
     ['sequential ids', (i: number) => `bench-21-${i}`],
     ['one repeated key', () => 'same'],
     ['keys above Latin-1 at the first unit', (i: number) => `${String.fromCharCode(0x400 + (i % 200))}${i}`],
+    // Digits past the eleven units a number holds: ties on the packed units, ordered again from there.
+    ['zero-padded numbers longer than the packed units', (i: number) => String((i * 7919) % 100_003).padStart(16, '0')],
+    // Over 128 units in play: eight bits a unit, five units a number.
+    ['a wide alphabet', (i: number) => `${String.fromCharCode(32 + ((i * 31) % 220))}${String.fromCharCode(32 + ((i * 17) % 220))}${i % 97}`],
   ])('%s: 0, 1, 2 and 100,000 keys', (_, make) => {
     for (const n of [0, 1, 2, 17, 100_000]) check(Array.from({ length: n }, (_, i) => make(i)));
   });
