@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.ts';
+import { checkingValidator } from '../validation/derived-validators.ts';
 import { checkAt } from '../validation/element-path.ts';
 import { conflictTargetOf, type BatchKeys } from './batch-keys.ts';
 import { keyColumnsOf, uniqueKeyOrder } from './key-order.ts';
@@ -20,7 +21,9 @@ export interface ValidatedRows<Data> {
  * write) with `requireRow`, and the idempotency keys: none may repeat (see `uniqueKeyOrder`). Throws the first
  * `ValidationError`; nothing has touched the database yet.
  *
- * With `hold: false` the validated rows are not kept, only their keys (`pure` then defaults to true). `slices`
+ * With `hold: false` the validated rows are not kept, only their keys (`pure` then defaults to true), and a
+ * `requireRow` made by `rowValidator` checks them in its `checking` form, without building the values it would
+ * write (the keys excepted). `slices`
  * then runs `requireRow` again on each row as it is written, so `requireRow` must be pure
  * (`RunningTotalModel.pureRequireRow`). That is for COPY:
  * a million validated rows, each with a `Decimal` and a `Date`, cost the garbage collector more than validating
@@ -43,12 +46,17 @@ export function validateRows<Data>(
 ): ValidatedRows<Data> {
   const input = rows.slice();
   // A pure `requireRow` builds a row's own path (`rows[12]`) only for a row it refuses (see `checkAt`).
-  const check = pure
-    ? (index: number): Data => checkAt(requireRow, path, index, input[index])
-    : (index: number): Data => requireRow(`${path}[${index}]`, input[index]);
+  const checkWith =
+    (validator: (path: string, value: unknown) => Data) =>
+    (index: number): Data =>
+      pure ? checkAt(validator, path, index, input[index]) : validator(`${path}[${index}]`, input[index]);
   const columns = keyColumnsOf(input.length, conflictTargetOf(keys));
   const valid: Data[] | undefined = hold ? new Array<Data>(input.length) : undefined;
   const keyFields = [...columns.keys()];
+  // Rows that are not kept are only checked here, and built as they are written: a validator that can check a
+  // value without building it (a Decimal, a Date copy) does so for every field but the keys.
+  const checking = hold || !pure ? undefined : checkingValidator(requireRow)?.(keyFields);
+  const check = checkWith(checking === undefined ? requireRow : (checking as (path: string, value: unknown) => Data));
   const keyValues = [...columns.values()];
   for (let index = 0; index < input.length; index++) {
     // A hole reads as undefined; only then is the slightly slower `in` check needed.
@@ -63,8 +71,9 @@ export function validateRows<Data>(
   const idempotencyKeys = keys.idempotencyKey === undefined ? undefined : columns.get(keys.idempotencyKey);
   const keyed = idempotencyKeys === undefined ? 0 : idempotencyKeys.reduce<number>((count, value) => (value === null || value === undefined ? count : count + 1), 0);
   if (valid) return heldRows(order.map((index) => valid[index]!), keyed);
+  const write = checkWith(requireRow);
   const again = (index: number) => {
-    const row = check(index);
+    const row = write(index);
     for (let k = 0; k < keyFields.length; k++) {
       if (!sameKey(keyValues[k]![index], (row as Record<string, unknown>)[keyFields[k]!])) {
         throw new ValidationError(

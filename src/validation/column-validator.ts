@@ -1,12 +1,16 @@
 import { WindowSpecError } from '../errors.ts';
 import type { ColumnInfo } from '../window/catalog.ts';
-import { requireDate, requireUtcDay } from './dates.ts';
-import { requireDecimal } from './decimal.ts';
+import { acceptsDate, acceptsUtcDay, requireDate, requireUtcDay } from './dates.ts';
+import { acceptsPlainDecimal, requireDecimal } from './decimal.ts';
 import { requireInt4, requireText, requireVarChar } from './keys.ts';
 import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scalars.ts';
 
-/** Checks one value (never `null` / `undefined`: nullability is the caller's rule) and returns what is written. */
-export type ColumnCheck = (path: string, value: unknown) => unknown;
+/**
+ * Checks one value (never `null` / `undefined`: nullability is the caller's rule) and returns what is written.
+ * `accepts`, where a check builds a new value (a `Decimal`, a `Date` copy), tells without building it whether the
+ * check would pass (true only then), for a pass that only needs to know the rows are valid.
+ */
+export type ColumnCheck = ((path: string, value: unknown) => unknown) & { readonly accepts?: ((value: unknown) => boolean) | undefined };
 
 // Prisma's PostgreSQL mapping of a `Decimal` without `@db.Decimal(p, s)`.
 const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
@@ -54,7 +58,7 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     case 'Decimal': {
       if (native !== undefined && native !== 'Decimal') return unsupported();
       const column = args.length === 2 ? { precision: Number(args[0]), scale: Number(args[1]) } : PRISMA_DEFAULT_DECIMAL;
-      return (path, value) => requireDecimal(path, value, column);
+      return Object.assign((path: string, value: unknown) => requireDecimal(path, value, column), { accepts: (value: unknown) => acceptsPlainDecimal(value, column) });
     }
     case 'String': {
       if (native !== undefined && native !== 'Text' && native !== 'VarChar' && native !== 'Char') return unsupported();
@@ -64,8 +68,10 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     case 'Boolean':
       return native === undefined || native === 'Boolean' ? requireBoolean : unsupported();
     case 'DateTime':
-      if (native === 'Date') return requireUtcDay;
-      return native === undefined || native === 'Timestamptz' || native === 'Timestamp' ? requireDate : unsupported();
+      if (native === 'Date') return Object.assign((path: string, value: unknown) => requireUtcDay(path, value), { accepts: acceptsUtcDay });
+      return native === undefined || native === 'Timestamptz' || native === 'Timestamp'
+        ? Object.assign((path: string, value: unknown) => requireDate(path, value), { accepts: acceptsDate })
+        : unsupported();
     default:
       return unsupported();
   }

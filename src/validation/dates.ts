@@ -45,6 +45,17 @@ export function requireDate(path: string, value: unknown): Date {
   return new Date(time);
 }
 
+/** True when `requireDate` accepts `value`: a check that builds no copy. */
+export function acceptsDate(value: unknown): boolean {
+  const time = timeOf(value);
+  return time !== undefined && time >= PG_MIN_TIME && time <= PG_MAX_TIME;
+}
+
+/** True when `requireUtcDay` accepts `value`: a check that builds no copy. */
+export function acceptsUtcDay(value: unknown): boolean {
+  return acceptsDate(value) && timeOf(value)! % 86_400_000 === 0;
+}
+
 /** A `Date` that is midnight UTC: the only exact way to address a `date` column with a JavaScript Date. */
 export function requireUtcDay(path: string, value: unknown): Date {
   const date = requireDate(path, value);

@@ -76,6 +76,18 @@ const NINE = 57;
  * not fit) returns undefined and takes the general path, which words the errors.
  */
 function plainDecimal(text: string, column: DecimalColumn): Prisma.Decimal | undefined {
+  return isPlainDecimalThatFits(text, column) ? decimalFromPlainText(text) : undefined;
+}
+
+/**
+ * True when `requireDecimal` accepts `value` on its fast path (a plain decimal string that fits the column): a
+ * check that builds nothing, for a pass that only needs to know the rows are valid.
+ */
+export function acceptsPlainDecimal(value: unknown, column: DecimalColumn): boolean {
+  return typeof value === 'string' && isPlainDecimalThatFits(value, column);
+}
+
+function isPlainDecimalThatFits(text: string, column: DecimalColumn): boolean {
   const length = text.length;
   let i = length > 0 && text.charCodeAt(0) === MINUS ? 1 : 0;
   const digitsStart = i;
@@ -85,20 +97,19 @@ function plainDecimal(text: string, column: DecimalColumn): Prisma.Decimal | und
   for (; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c === POINT) {
-      if (point >= 0) return undefined;
+      if (point >= 0) return false;
       point = i;
     } else if (c >= ZERO && c <= NINE) {
       if (c !== ZERO && firstSignificant < 0 && point < 0) firstSignificant = i;
       if (c !== ZERO && point >= 0) lastNonZeroAfterPoint = i;
     } else {
-      return undefined;
+      return false;
     }
   }
   // At least one digit on each side of a point: `.5` and `5.` take the general path.
-  if (point === digitsStart || point === length - 1 || length === digitsStart) return undefined;
+  if (point === digitsStart || point === length - 1 || length === digitsStart) return false;
   const end = point < 0 ? length : point;
   const integerDigits = firstSignificant < 0 ? 0 : end - firstSignificant;
   const decimalPlaces = lastNonZeroAfterPoint < 0 ? 0 : lastNonZeroAfterPoint - point;
-  if (decimalPlaces > column.scale || integerDigits > column.precision - column.scale) return undefined;
-  return decimalFromPlainText(text);
+  return decimalPlaces <= column.scale && integerDigits <= column.precision - column.scale;
 }

@@ -27,22 +27,45 @@ export interface FieldRule {
  * requireRow('rows[1]', { acountId: 7 });  // throws ValidationError "rows[1].acountId: is not a known option. ..."
  * ```
  */
-export function rowValidator(rules: readonly FieldRule[]): (path: string, value: unknown) => Record<string, unknown> {
+export function rowValidator(rules: readonly FieldRule[]): RowValidator {
   const names = rules.map((rule) => rule.field);
-  return (path, value) => {
+  const validator = (needed: ReadonlySet<string> | undefined) => (path: string, value: unknown) => {
     const row = requireOptions(path, value, names);
     const data: Record<string, unknown> = {};
     for (const rule of rules) {
       const given = row[rule.field];
       if (given === undefined && rule.omitted !== 'required') {
         data[rule.field] = rule.omitted === 'null' ? null : rule.omitted();
+      } else if (given === null && rule.nullable) {
+        data[rule.field] = null;
+      } else if (needed !== undefined && !needed.has(rule.field) && rule.check.accepts?.(given) === true) {
+        // Valid, and not needed as written: left as given rather than built (a Decimal, a Date copy).
+        data[rule.field] = given;
       } else {
         // `undefined` / `null` where no value may be missing reach `check`, whose error names what was expected.
-        data[rule.field] = given === null && rule.nullable ? null : checkAt(rule.check, path, rule.field, given);
+        data[rule.field] = checkAt(rule.check, path, rule.field, given);
       }
     }
     return data;
   };
+  return Object.assign(validator(undefined), { checking: (needed: readonly string[]) => validator(new Set(needed)) });
+}
+
+/**
+ * A row validator (see `rowValidator`), and `checking(needed)`: one that refuses exactly the same rows with the same
+ * errors, but returns the fields not `needed` as given where their check can tell they are valid without building
+ * what is written. For a pass over a batch that keeps only its keys (a COPY validates every row before any SQL,
+ * then again as it writes it).
+ */
+export interface RowValidator {
+  (path: string, value: unknown): Record<string, unknown>;
+  readonly checking: (needed: readonly string[]) => (path: string, value: unknown) => Record<string, unknown>;
+}
+
+/** The `checking` form of a row validator, when it has one (an override's validator has none). */
+export function checkingValidator(requireRow: (path: string, value: unknown) => unknown): RowValidator['checking'] | undefined {
+  const checking = (requireRow as Partial<RowValidator>).checking;
+  return typeof checking === 'function' ? checking : undefined;
 }
 
 /**

@@ -4,17 +4,19 @@
  * Every rejection is a ValidationError naming the value; a column no validator can be derived for is a
  * WindowSpecError when the repository is defined.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { defineRunningTotalRepository, ValidationError, WindowSpecError } from '../../src/index.ts';
 import { deriveModelDefinition } from '../../src/repositories/derived-definition.ts';
 import { columnDefault, generatesValue } from '../../src/validation/column-default.ts';
 import { columnValidator, type ColumnCheck } from '../../src/validation/column-validator.ts';
-import { keyValidator, rowValidator } from '../../src/validation/derived-validators.ts';
+import { checkingValidator, keyValidator, rowValidator } from '../../src/validation/derived-validators.ts';
 import { requireModelDefinition } from '../../src/validation/model-definition.ts';
 import type { ColumnInfo } from '../../src/window/catalog.ts';
 import { columnInfoOf } from '../support/catalog-columns.ts';
 import { mockPrisma, sentSql } from '../support/mock-client.ts';
+import { propertyRuns } from '../support/property-seed.ts';
 
 const column = columnInfoOf;
 
@@ -120,8 +122,10 @@ describe('pure row validators (a batch bound for COPY may validate its rows twic
     expect(generatesValue(column('Int'))).toBe(false);
   });
 
-  it('a derived definition is pure unless requireRow is overridden', () => {
-    expect(deriveModelDefinition('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' } as never).pureRequireRow).toBe(true);
+  it('a derived definition is pure, with a checking form, unless requireRow is overridden (its rows are then validated in full)', () => {
+    const derived = deriveModelDefinition('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' } as never);
+    expect(derived.pureRequireRow).toBe(true);
+    expect(checkingValidator(derived.requireRow as never)).toBeDefined();
     const overridden = deriveModelDefinition('Transaction', {
       partitionBy: 'accountId',
       orderBy: 'createdAt',
@@ -129,6 +133,94 @@ describe('pure row validators (a batch bound for COPY may validate its rows twic
       requireRow: (path: string, value: unknown, derived: (path: string, value: unknown) => unknown) => derived(path, value),
     } as never);
     expect(overridden.pureRequireRow).toBe(false);
+    expect(checkingValidator(overridden.requireRow as never)).toBeUndefined();
+  });
+});
+
+describe("a row validator's checking form (a COPY's check of every row before any SQL)", () => {
+  // Values on every branch of the checks: valid and invalid decimals (plain, exponent, too many places or digits),
+  // numbers, Decimals, dates (midnight or not, invalid, out of range, fake), text, and what no column takes.
+  const value = fc.constantFrom<unknown>(
+    0, 7, -2_147_483_649, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 0.1, 12n,
+    '12.50', '-0.001', '1e3', '.5', '5.', '12.345', '123456789012345678.5', '00012.10', '-', '', 'abc', ' 1', 'x'.repeat(300),
+    new Prisma.Decimal('99.99'), new Prisma.Decimal('1e-9'),
+    new Date('2026-03-29T00:00:00Z'), new Date('2026-03-29T01:30:00.123Z'), new Date('nope'), new Date('0000-06-01T00:00:00Z'),
+    new Date(Date.UTC(10_000, 0, 1)), Object.create(Date.prototype), { a: 1 }, [1], null, undefined, true,
+  );
+  const KEEP = Symbol('the valid value');
+  /** A value as text for comparing: an instant by its time, an amount by its digits ('12.50' and 12.5 agree). */
+  const sameValue = (v: unknown): string =>
+    v instanceof Date ? `time ${v.getTime()}` : Prisma.Decimal.isDecimal(v) || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) ? `amount ${new Prisma.Decimal(v as string).toFixed()}` : String(v);
+
+  it.each<[string, ColumnInfo]>([
+    ['Decimal(14, 2)', column('Decimal', { nativeType: ['Decimal', ['14', '2']] })],
+    ['Decimal(12, 3)', column('Decimal', { nativeType: ['Decimal', ['12', '3']] })],
+    ['Decimal', column('Decimal')],
+    ['DateTime', column('DateTime')],
+    ['DateTime @db.Date', column('DateTime', { nativeType: ['Date', []] })],
+  ])('%s: accepts only what the check passes, and the check writes the same value', (_, info) => {
+    const check = validatorOf(info);
+    expect(check.accepts).toBeDefined();
+    let accepted = 0;
+    fc.assert(
+      fc.property(value, (v) => {
+        if (!check.accepts!(v)) return;
+        accepted += 1;
+        expect(sameValue(check('rows[0].f', v))).toBe(sameValue(v));
+      }),
+      { numRuns: 200 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  // A valid row of each model, whose fields the property replaces by the values above at random.
+  const models = [
+    ['Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' }, { accountId: 7, amount: '-12.50', createdAt: new Date('2026-03-29T01:30:00.123Z'), externalId: 'k-1' }],
+    ['SalesRecord', { partitionBy: 'region', orderBy: 'saleDate', amount: 'revenue' }, { region: 'EMEA', saleDate: new Date('2026-03-29'), revenue: '99.99', externalId: null }],
+    ['InventoryMovement', { partitionBy: ['warehouseId', 'productSku'], orderBy: 'movedAt', amount: 'quantity' }, { warehouseId: 1, productSku: 'SKU-1', quantity: '-0.125', movedAt: new Date(0) }],
+  ] as const;
+
+  it.each(models)('%s: refuses exactly what the validator refuses, with its error; returns the needed fields as it does', (model, spec, valid) => {
+    const definition = deriveModelDefinition(model, spec as never);
+    const requireRow = definition.requireRow as (path: string, value: unknown) => Record<string, unknown>;
+    const fields = definition.insertFields as readonly string[];
+    const checking = checkingValidator(requireRow);
+    expect(checking).toBeDefined();
+    let passed = 0;
+    const passes = (row: Record<string, unknown>) => {
+      try {
+        requireRow('rows[3]', row);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(fc.oneof({ arbitrary: fc.constant(KEEP), weight: 3 }, { arbitrary: value, weight: 1 }), { minLength: fields.length, maxLength: fields.length }), fc.subarray([...fields]), fc.boolean(), (values, needed, extra) => {
+        const row: Record<string, unknown> = Object.fromEntries(fields.map((field, i) => [field, values[i] === KEEP ? (valid as Record<string, unknown>)[field] : values[i]]));
+        if (extra) row.unknownField = 1;
+        passed += passes(row) ? 1 : 0;
+        const outcome = (validate: (path: string, value: unknown) => Record<string, unknown>) => {
+          try {
+            return { row: validate('rows[3]', row) };
+          } catch (error) {
+            return { error: error instanceof ValidationError ? error.message : `not a ValidationError: ${String(error)}` };
+          }
+        };
+        const full = outcome(requireRow);
+        const checked = outcome(checking!(needed));
+        expect(checked.error).toBe(full.error);
+        if (full.row === undefined || checked.row === undefined) return;
+        for (const field of fields) {
+          if (needed.includes(field)) expect(checked.row[field]).toEqual(full.row[field]);
+          // Left as given only where the value is valid: the same amount or instant as written.
+          else expect(sameValue(checked.row[field])).toBe(sameValue(full.row[field]));
+        }
+      }),
+      propertyRuns(2000),
+    );
+    // Both outcomes were reached: rows that pass compare their fields, rows that fail their errors.
+    expect(passed).toBeGreaterThan(0);
   });
 });
 
