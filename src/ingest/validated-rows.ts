@@ -1,3 +1,4 @@
+import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { checkingValidator } from '../validation/derived-validators.ts';
 import { checkAt } from '../validation/element-path.ts';
@@ -21,9 +22,9 @@ export interface ValidatedRows<Data> {
  * write) with `requireRow`, and the idempotency keys: none may repeat (see `uniqueKeyOrder`). Throws the first
  * `ValidationError`; nothing has touched the database yet.
  *
- * With `hold: false` the validated rows are not kept, only their keys (`pure` then defaults to true), and a
- * `requireRow` made by `rowValidator` checks them in its `checking` form, without building the values it would
- * write (the keys excepted). `slices`
+ * With `hold: false` the validated rows are not kept, only their keys (`pure` then defaults to true); a `requireRow`
+ * made by `rowValidator` checks them in its checking form, without building the values it would write (the keys
+ * excepted). `slices`
  * then runs `requireRow` again on each row as it is written, so `requireRow` must be pure
  * (`RunningTotalModel.pureRequireRow`). That is for COPY:
  * a million validated rows, each with a `Decimal` and a `Date`, cost the garbage collector more than validating
@@ -114,8 +115,10 @@ function heldRows<Data>(data: readonly Data[], keyed: number): ValidatedRows<Dat
   return rows;
 }
 
-// Validated keys are numbers, bigints, strings or `Date` copies (equal by their instant), or null.
+// Validated keys are numbers, bigints, strings, `Date` copies (equal by their instant), `Decimal`s (new on each
+// pass, equal by value) or null.
 function sameKey(before: unknown, after: unknown): boolean {
   if (before instanceof Date && after instanceof Date) return before.getTime() === after.getTime();
+  if (Prisma.Decimal.isDecimal(before) && Prisma.Decimal.isDecimal(after)) return before.equals(after);
   return before === after || (before == null && after == null);
 }

@@ -7,8 +7,9 @@ import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scal
 
 /**
  * Checks one value (never `null` / `undefined`: nullability is the caller's rule) and returns what is written.
- * `accepts`, where a check builds a new value (a `Decimal`, a `Date` copy), tells without building it whether the
- * check would pass (true only then), for a pass that only needs to know the rows are valid.
+ * `accepts`, where a check builds a new value (a `Decimal`, a `Date` copy), tells without building it that the
+ * check would pass, for a pass that only needs to know the rows are valid: true only for values the check passes,
+ * but not for all of them (a `Decimal` instance, a number, `'+5'` or `'1e3'` get false, and the check decides).
  */
 export type ColumnCheck = ((path: string, value: unknown) => unknown) & { readonly accepts?: ((value: unknown) => boolean) | undefined };
 

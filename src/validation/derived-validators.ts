@@ -48,24 +48,32 @@ export function rowValidator(rules: readonly FieldRule[]): RowValidator {
     }
     return data;
   };
-  return Object.assign(validator(undefined), { checking: (needed: readonly string[]) => validator(new Set(needed)) });
+  const requireRow = validator(undefined) as RowValidator;
+  checkingForms.set(requireRow, (needed: readonly string[]) => validator(new Set(needed)));
+  return requireRow;
 }
 
+// Held beside the validators rather than on them: a wrapper that copies a validator's properties (or a spread)
+// would otherwise carry a checking form that no longer matches what it validates.
+const checkingForms = new WeakMap<object, CheckingForm>();
+
 /**
- * A row validator (see `rowValidator`), and `checking(needed)`: one that refuses exactly the same rows with the same
+ * A row validator's checking form (`checking(needed)`): one that refuses exactly the same rows with the same
  * errors, but returns the fields not `needed` as given where their check can tell they are valid without building
  * what is written. For a pass over a batch that keeps only its keys (a COPY validates every row before any SQL,
  * then again as it writes it).
  */
-export interface RowValidator {
-  (path: string, value: unknown): Record<string, unknown>;
-  readonly checking: (needed: readonly string[]) => (path: string, value: unknown) => Record<string, unknown>;
-}
+export type CheckingForm = (needed: readonly string[]) => (path: string, value: unknown) => Record<string, unknown>;
 
-/** The `checking` form of a row validator, when it has one (an override's validator has none). */
-export function checkingValidator(requireRow: (path: string, value: unknown) => unknown): RowValidator['checking'] | undefined {
-  const checking = (requireRow as Partial<RowValidator>).checking;
-  return typeof checking === 'function' ? checking : undefined;
+/** A row validator made by `rowValidator`: it has a checking form (see `checkingValidator`). */
+export type RowValidator = (path: string, value: unknown) => Record<string, unknown>;
+
+/**
+ * The checking form of a validator `rowValidator` made, or undefined for any other function (an override, a
+ * wrapper): those validate in full.
+ */
+export function checkingValidator(requireRow: (path: string, value: unknown) => unknown): CheckingForm | undefined {
+  return checkingForms.get(requireRow);
 }
 
 /**

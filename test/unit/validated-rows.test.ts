@@ -3,6 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { ValidationError } from '../../src/index.ts';
 import { validateRows } from '../../src/ingest/validated-rows.ts';
 import { propertyRuns } from '../support/property-seed.ts';
@@ -81,6 +82,22 @@ describe('validated rows of a batch', () => {
     rows[1]!.key = 'b';
     rows[2]!.key = 'c';
     expect(() => [...validated.slices(10)]).toThrow('rows[2].key: changed while the batch was being written');
+  });
+
+  it('keys validated into new objects on each pass (Decimal, Date) are the same key when their values are', () => {
+    // A conflict target (scale, key) whose first field is a numeric column: each pass builds a new Decimal.
+    const requireRow = (_path: string, value: unknown) => {
+      const row = value as { scale: string; at: Date; key: string };
+      return { scale: new Prisma.Decimal(row.scale), at: new Date(row.at.getTime()), key: row.key };
+    };
+    const rows = [{ scale: '1.50', at: new Date(0), key: 'b' }, { scale: '1.5', at: new Date(0), key: 'a' }];
+    for (const conflictTarget of [['scale', 'key'], ['at', 'key']]) {
+      const validated = validateRows('rows', rows, requireRow, { idempotencyKey: 'key', conflictTarget }, false);
+      expect([...validated.slices(10)].flat().map((row) => row.key)).toEqual(['a', 'b']);
+    }
+    const validated = validateRows('rows', rows, requireRow, { idempotencyKey: 'key', conflictTarget: ['scale', 'key'] }, false);
+    rows[0]!.scale = '1.6';
+    expect(() => [...validated.slices(10)]).toThrow('rows[0].scale: changed while the batch was being written');
   });
 
   it('refuses holes and repeated keys before handing out anything', () => {
