@@ -98,7 +98,8 @@ function orderPlaces(places: number[], indexes: readonly number[], keys: readonl
   packed.sort();
   const out: number[] = new Array<number>(n);
   let runStart = 0;
-  const samePrefix = (a: number, b: number) => halves[2 * a + high] === halves[2 * b + high] && halves[2 * a + low]! >>> 20 === halves[2 * b + low]! >>> 20;
+  const samePrefix = (a: number, b: number) =>
+    halves[2 * a + high] === halves[2 * b + high] && halves[2 * a + low]! >>> 20 === halves[2 * b + low]! >>> 20;
   const placeAt = (q: number) => places[halves[2 * q + low]! & PLACE_MASK]!;
   for (let q = 1; q <= n; q++) {
     if (q < n && samePrefix(q, runStart)) continue;

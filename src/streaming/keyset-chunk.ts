@@ -105,8 +105,9 @@ export function requireKeysetPlan<M extends ModelName>(plan: RunningTotalPlan<M>
 /**
  * The SQL of one chunk (exported for explain and tests). With `positionAt` (chunks of one partition), only that
  * row (from 1) carries its position: a ROWS chunk resumes after its last row, the `limit - 1`-th of the `limit` it
- * reads (the last one only tells whether there are more). A RANGE chunk compares the positions of the rows at its end, and a chunk over
- * several partitions cannot count its rows where Citus computes its windows: every row carries one.
+ * reads (the last one only tells whether there are more). A RANGE chunk compares the positions of the rows at its
+ * end, and a chunk over several partitions cannot count its rows where Citus computes its windows: every row
+ * carries one.
  */
 export function chunkSql<M extends ModelName>(
   plan: RunningTotalPlan<M>,

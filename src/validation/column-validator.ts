@@ -11,7 +11,9 @@ import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scal
  * check would pass, for a pass that only needs to know the rows are valid: true only for values the check passes,
  * but not for all of them (a `Decimal` instance, a number, `'+5'` or `'1e3'` get false, and the check decides).
  */
-export type ColumnCheck = ((path: string, value: unknown) => unknown) & { readonly accepts?: ((value: unknown) => boolean) | undefined };
+export type ColumnCheck = ((path: string, value: unknown) => unknown) & {
+  readonly accepts?: ((value: unknown) => boolean) | undefined;
+};
 
 // Prisma's PostgreSQL mapping of a `Decimal` without `@db.Decimal(p, s)`.
 const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
@@ -59,7 +61,9 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     case 'Decimal': {
       if (native !== undefined && native !== 'Decimal') return unsupported();
       const column = args.length === 2 ? { precision: Number(args[0]), scale: Number(args[1]) } : PRISMA_DEFAULT_DECIMAL;
-      return Object.assign((path: string, value: unknown) => requireDecimal(path, value, column), { accepts: (value: unknown) => acceptsPlainDecimal(value, column) });
+      return Object.assign((path: string, value: unknown) => requireDecimal(path, value, column), {
+        accepts: (value: unknown) => acceptsPlainDecimal(value, column),
+      });
     }
     case 'String': {
       if (native !== undefined && native !== 'Text' && native !== 'VarChar' && native !== 'Char') return unsupported();
@@ -69,7 +73,9 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     case 'Boolean':
       return native === undefined || native === 'Boolean' ? requireBoolean : unsupported();
     case 'DateTime':
-      if (native === 'Date') return Object.assign((path: string, value: unknown) => requireUtcDay(path, value), { accepts: acceptsUtcDay });
+      if (native === 'Date') {
+        return Object.assign((path: string, value: unknown) => requireUtcDay(path, value), { accepts: acceptsUtcDay });
+      }
       return native === undefined || native === 'Timestamptz' || native === 'Timestamp'
         ? Object.assign((path: string, value: unknown) => requireDate(path, value), { accepts: acceptsDate })
         : unsupported();

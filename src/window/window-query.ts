@@ -185,7 +185,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (window !== undefined && !this.#props.windows.has(window)) {
       throw new WindowSpecError(`selectExactTextAt("${alias}"): unknown window "${String(window)}": declare it first with .window("${String(window)}", spec).`);
     }
-    this.#rowCounter(window); // validate now (a window without an order cannot count rows)
+    if (window !== undefined) this.#rowCounter(window); // validate now (a window without an order cannot count rows)
     return this.#withExactText(alias, fields, { row, window });
   }
 
