@@ -24,11 +24,10 @@ export interface ValidatedRows<Data> {
  *
  * With `hold: false` the validated rows are not kept, only their keys (`pure` then defaults to true); a `requireRow`
  * made by `rowValidator` checks them in its checking form, without building the values it would write (the keys
- * excepted). `slices`
- * then runs `requireRow` again on each row as it is written, so `requireRow` must be pure
- * (`RunningTotalModel.pureRequireRow`). That is for COPY:
- * a million validated rows, each with a `Decimal` and a `Date`, cost the garbage collector more than validating
- * them again while the server works through the previous slice, on its own core. A row the caller changed in
+ * excepted). `slices` then runs `requireRow` again on each row as it is written, so `requireRow` must be pure
+ * (`RunningTotalModel.pureRequireRow`). That is for COPY: a million validated rows, each with a `Decimal` and a
+ * `Date`, cost the garbage collector more than validating them again while the server works through the previous
+ * slice, on its own core. A row the caller changed in
  * between is checked again: one that became invalid, or whose key changed (the keys were ordered and checked for
  * repeats already), throws a `ValidationError` and the write, which then rolls back, fails whole.
  *
