@@ -7,14 +7,13 @@ export type FieldDecoder = (buf: Buffer, start: number, end: number) => unknown;
 /**
  * What a column becomes, as `$queryRaw` would return it for the model field behind it: `decimal` (exact
  * `Prisma.Decimal`), `bigint`, `date` (a `date` column: UTC midnight), `time` (a `time` or `timetz` column: that
- * clock on 1970-01-01 UTC, the offset dropped as @prisma/adapter-pg drops it); or `text`, the server's text of the
- * value as it is, for a column the caller parses itself when it needs it (`textArrayFromText`); `sparse-text`, the
- * same, but a row where it is NULL does not get the property at all (a column only a few rows fill, such as the
- * position a keyset chunk resumes after: no store and no later `delete` on every other row). Columns without a
- * kind are read by their type: integers and floats as numbers, instants as `Date`s, text as strings, the rest as
- * node-postgres parses it.
+ * clock on 1970-01-01 UTC, the offset dropped as @prisma/adapter-pg drops it); or `sparse-text`, the server's text
+ * of the value as it is, for a column the caller parses itself when it needs it (`textArrayFromText`), which a row
+ * where it is NULL does not get at all (a column only a few rows fill, such as the position a keyset chunk resumes
+ * after: no store and no later `delete` on every other row). Columns without a kind are read by their type:
+ * integers and floats as numbers, instants as `Date`s, text as strings, the rest as node-postgres parses it.
  */
-export type ColumnKind = 'decimal' | 'bigint' | 'date' | 'time' | 'text' | 'sparse-text';
+export type ColumnKind = 'decimal' | 'bigint' | 'date' | 'time' | 'sparse-text';
 
 const OID = { bool: 16, int8: 20, int2: 21, int4: 23, text: 25, float4: 700, float8: 701, textArray: 1009, varchar: 1043, date: 1082, timestamp: 1114, numeric: 1700 } as const;
 
@@ -163,7 +162,6 @@ const BY_KIND: Record<ColumnKind, FieldDecoder> = {
   bigint: decodeBigInt,
   date: decodeDate,
   time: decodeTime,
-  text: decodeText,
   'sparse-text': decodeText,
 };
 

@@ -106,9 +106,7 @@ function compareKeys(a: unknown, b: unknown): number {
   if (ra !== rb) return ra - rb;
   if (ra === 0) return (a as number | bigint) < (b as number | bigint) ? -1 : (a as number | bigint) > (b as number | bigint) ? 1 : 0;
   if (ra === 2) return (a as Date).getTime() - (b as Date).getTime();
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareStrings(String(a), String(b));
 }
 
 function rank(value: unknown): number {

@@ -46,10 +46,10 @@ export function validateRows<Data>(
 ): ValidatedRows<Data> {
   const input = rows.slice();
   // A pure `requireRow` builds a row's own path (`rows[12]`) only for a row it refuses (see `checkAt`).
-  const checkWith =
-    (validator: (path: string, value: unknown) => Data) =>
-    (index: number): Data =>
-      pure ? checkAt(validator, path, index, input[index]) : validator(`${path}[${index}]`, input[index]);
+  const checkWith = (validator: (path: string, value: unknown) => Data) =>
+    pure
+      ? (index: number): Data => checkAt(validator, path, index, input[index])
+      : (index: number): Data => validator(`${path}[${index}]`, input[index]);
   const columns = keyColumnsOf(input.length, conflictTargetOf(keys));
   const valid: Data[] | undefined = hold ? new Array<Data>(input.length) : undefined;
   const keyFields = [...columns.keys()];

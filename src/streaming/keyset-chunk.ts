@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, idField, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
 import { textArrayFromText } from '../executor/field-decoders.ts';
 import type { ReadRows } from '../executor/pool-query.ts';
-import { compileRunningTotal, onePartitionListed, type ResumeAt } from './running-total-compiler.ts';
+import { compileRunningTotal, holdsOnePartition, listsPartitionFields, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { runningTotalColumns } from './result-columns.ts';
 
@@ -72,10 +72,10 @@ export async function fetchChunk<M extends ModelName>(
   const columns = { ...runningTotalColumns(plan), [POSITION]: 'sparse-text' } as const;
   // Counting rows across partitions takes a window without PARTITION BY, which a Citus coordinator computes itself
   // after pulling every remaining row of the list from the workers: there, every row carries its position.
-  const onePartition = plan.partitionBy.length === 0 || onePartitionListed(plan);
+  const onePartition = holdsOnePartition(plan);
   // Resuming inside a list of partitions: the rest of the position's partition first, where the btree can start at
   // the position, then, if the chunk has room, the partitions after it from their first rows.
-  const split = from !== undefined && 'order' in from && !onePartition && plan.partitions?.fields.join() === plan.partitionBy.join();
+  const split = from !== undefined && 'order' in from && !onePartition && listsPartitionFields(plan);
   for (let size = limit; ; size *= 2) {
     let rows: RawChunkRow[];
     if (split) {

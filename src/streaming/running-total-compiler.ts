@@ -93,16 +93,20 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
     ...(typeof options.withPosition === 'object' && {
       positionAtRow: options.withPosition.atRow,
       // Over one partition (or none), the total's window counts the result's rows: both in one WindowAgg.
-      ...((plan.partitionBy.length === 0 || within || onePartitionListed(plan)) && { positionCountedIn: 'partition' as const }),
+      ...((within || holdsOnePartition(plan)) && { positionCountedIn: 'partition' as const }),
     }),
     ...(carry && { carry }),
   }).toSql();
 }
 
-/** The plan is filtered to one partition of its window (its list names the partition fields, once). */
-export function onePartitionListed<M extends ModelName>(plan: RunningTotalPlan<M>): boolean {
-  const { partitions, partitionBy } = plan;
-  return partitions !== undefined && partitions.keys.length === 1 && partitions.fields.join() === partitionBy.join();
+/** The plan's partition list names the window's partition fields, in their order (not a subset of them). */
+export function listsPartitionFields<M extends ModelName>(plan: RunningTotalPlan<M>): boolean {
+  return plan.partitionBy.length > 0 && plan.partitions !== undefined && plan.partitions.fields.join() === plan.partitionBy.join();
+}
+
+/** The plan's rows are in one partition of its window: it has none, or its list names exactly one. */
+export function holdsOnePartition<M extends ModelName>(plan: RunningTotalPlan<M>): boolean {
+  return plan.partitionBy.length === 0 || (listsPartitionFields(plan) && plan.partitions!.keys.length === 1);
 }
 
 /**
@@ -126,8 +130,8 @@ function resumeConditions<M extends ModelName>(
   const { model, partitionBy, partitions } = plan;
   const tail: FieldOf<M>[] = plan.frame === 'rows' ? [plan.orderBy, idField(model) as FieldOf<M>] : [plan.orderBy];
   const tailValues = plan.frame === 'rows' ? [after.order, after.id] : [after.order];
-  const keyed = partitionBy.length > 0 && partitions !== undefined && partitions.fields.join() === partitionBy.join();
-  if (keyed && (partitions.keys.length === 1 || withinPosition)) {
+  const keyed = listsPartitionFields(plan);
+  if (keyed && (partitions!.keys.length === 1 || withinPosition)) {
     return { conditions: [inPartition(model, partitionBy, after.key), afterPosition(model, tail, tailValues)], withinPartition: true };
   }
   const position = afterPosition(model, [...partitionBy, ...tail], [...after.key, ...tailValues]);

@@ -134,6 +134,17 @@ export interface AggregateOptions<M extends ModelName> {
   readonly filter?: Condition<M> | undefined;
 }
 
+/** `row_number()` over `model`'s rows: `windowFunctions(model).rowNumber()`, without building the other functions. */
+export function rowNumberOf<M extends ModelName>(model: M) {
+  return make<M, bigint, 'int8'>(model, {
+    name: 'row_number',
+    resultType: 'int8',
+    ignoresFrame: true,
+    picksRow: true,
+    render: (over) => Prisma.sql`row_number() ${over}`,
+  });
+}
+
 /**
  * Window functions of one model. Every function checks its fields against Prisma's data model.
  *
@@ -188,7 +199,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     },
     /** `row_number()`: 1, 2, 3 … in window order (ties broken by id). `bigint`. */
     rowNumber() {
-      return make<M, bigint, 'int8'>(model, { name: 'row_number', resultType: 'int8', ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`row_number() ${over}` });
+      return rowNumberOf(model);
     },
     /** `rank()`: peers share a rank, gaps follow. `bigint`. */
     rank() {

@@ -20,7 +20,7 @@ import { aliasRef, columnInfo, columnRef, idField, tableRef, tiebreakerOf, type 
 import type { ComparisonOperator, Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { numericValue, resultValue } from './parameters.ts';
-import { windowFunctions, type WindowFunction } from './functions.ts';
+import { rowNumberOf, type WindowFunction } from './functions.ts';
 import {
   fieldExpr,
   fieldSqlType,
@@ -640,7 +640,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   // PostgreSQL counts in the same WindowAgg; over a RANGE window the id is appended, and the count has its own).
   #rowCounter(window: string | undefined): Prisma.Sql {
     if (window === undefined) return Prisma.sql`row_number() OVER (ORDER BY ${this.#orderSql()})`;
-    const rowNumber = windowFunctions(this.#props.model).rowNumber() as WindowFunction<M, unknown>;
+    const rowNumber = rowNumberOf(this.#props.model) as WindowFunction<M, unknown>;
     return rowNumber.render(renderOver(rowNumber, window, this.#props.windows));
   }
 
