@@ -8,7 +8,8 @@
  *   4. validation/, then retry/                     input checks derived from the catalog; the retry policy
  *   5. window/ (the builder)                        SQL: conditions, frames, window specs, window queries
  *   6. streaming/, ingest/                          running totals: keyset chunks, pages, streams, bulk insert
- *   7. repositories/, transaction.ts                typed repositories, the transaction helper
+ *   7. repositories/, transaction.ts,               typed repositories, the transaction helper, the checked
+ *      checked-entry-points.ts                      public forms of inTransaction and explainQuery
  *   8. extension/                                   the Prisma client extension, built on the repositories
  *   9. index.ts                                     the public API
  * src/generator/ (the `prisma generate` plug-in) stands apart: it imports no other library file, none imports it.
@@ -24,7 +25,7 @@ const VALIDATION = ['validation/'];
 const RETRY = ['retry/'];
 const BUILDER = ['window/'];
 const RUNNING_TOTALS = ['streaming/', 'ingest/'];
-const REPOSITORIES = ['repositories/', 'transaction\\.ts$'];
+const REPOSITORIES = ['repositories/', 'transaction\\.ts$', 'checked-entry-points\\.ts$'];
 const EXTENSION = ['extension/'];
 
 const above = (paths) => ({ path: layer(paths) });

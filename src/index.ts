@@ -47,7 +47,6 @@ export {
 } from './ingest/bulk-insert.ts';
 export { isRetryableTransactionError, withRetry, type RetryOptions } from './retry/retry.ts';
 export {
-  inTransaction,
   type DbClient,
   type IsolationLevel,
   type RootDbClient,
@@ -55,6 +54,7 @@ export {
   type TransactionOptions,
 } from './executor/db-client.ts';
 export { transaction, type LedgerTransactionOptions } from './transaction.ts';
+export { checkedExplainQuery as explainQuery, checkedInTransaction as inTransaction } from './checked-entry-points.ts';
 export {
   windowLedger,
   type LedgerModelDefinition,
@@ -153,7 +153,6 @@ export type { Page } from './streaming/keyset-page.ts';
 export type { RunningTotalPlan } from './streaming/running-total-plan.ts';
 export type { PageOptions } from './repositories/running-total-options.ts';
 export {
-  explainQuery,
   summarizePlan,
   describeWindowFeed,
   formatPlanTree,

@@ -57,13 +57,7 @@ export async function transaction<Client extends RootDbClient, T>(
   requireRootClient(client);
   if (typeof work !== 'function') throw new ValidationError('work', `expected a function (tx) => ..., got ${describe(work)}.`);
   const raw = requireOptions('options', options, OPTION_KEYS);
-  const settings: TransactionOptions = {
-    ...(raw.isolationLevel !== undefined && {
-      isolationLevel: requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted'),
-    }),
-    ...(raw.timeoutMs !== undefined && { timeoutMs: requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000) }),
-    ...(raw.maxWaitMs !== undefined && { maxWaitMs: requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000) }),
-  };
+  const settings = transactionSettings(raw);
   const policy =
     raw.retry === false
       ? retryPolicy('options.retry', { maxAttempts: 1 })
@@ -71,6 +65,17 @@ export async function transaction<Client extends RootDbClient, T>(
   // The runtime hands `work` the client's own transaction client, which is what TransactionClientOf names.
   const run = (tx: DbClient, attempt: number) => work(tx as TransactionClientOf<Client>, attempt);
   return retrying((attempt) => inTransaction(client, (tx) => run(tx, attempt), settings), policy);
+}
+
+/** A transaction's own options, checked: `ValidationError`s before anything runs. */
+export function transactionSettings(raw: Record<string, unknown>): TransactionOptions {
+  return {
+    ...(raw.isolationLevel !== undefined && {
+      isolationLevel: requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted'),
+    }),
+    ...(raw.timeoutMs !== undefined && { timeoutMs: requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000) }),
+    ...(raw.maxWaitMs !== undefined && { maxWaitMs: requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000) }),
+  };
 }
 
 // Checked before anything runs: a transaction client would make the options and the retry silently meaningless.

@@ -50,6 +50,13 @@ function isConnectionLoss(sqlState: string | undefined): boolean {
 // node-postgres errors without a code that mean the connection is gone or never came (its own message texts).
 const PG_CONNECTION_GONE = /Connection terminated|is not queryable|Client was closed|timeout exceeded when trying to connect/;
 
+// Prisma's words for a transaction that ran past its timeout.
+const EXPIRED = /expired|timed out|timeout/i;
+
+// node-postgres's own timer on a statement (its `query_timeout` option): the statement was abandoned, its
+// connection ended.
+const PG_QUERY_TIMEOUT = /^Query read timeout$/;
+
 // A SQLSTATE: two characters of class, three of condition (digits and upper-case letters).
 const SQL_STATE = /^[0-9A-Z]{5}$/;
 
@@ -139,8 +146,17 @@ export function mapDatabaseError(error: unknown): LedgerError {
 
 function mapKnownRequestError(error: Prisma.PrismaClientKnownRequestError): LedgerError {
   if (error.code === 'P2028') {
-    return new TransactionTimeoutError(
-      `${conciseMessage(error)} The transaction was rolled back; pass a larger timeoutMs or a smaller batch.`,
+    // P2028 is every error of Prisma's transaction API: an expired transaction, but also a client used after its
+    // transaction committed, where "rolled back" would be false (what ran before the commit is stored).
+    const meta = error.meta as { timeout?: unknown } | undefined;
+    if (meta?.timeout !== undefined || EXPIRED.test(error.message)) {
+      return new TransactionTimeoutError(
+        `${conciseMessage(error)} The transaction was rolled back; pass a larger timeoutMs or a smaller batch.`,
+        { cause: error },
+      );
+    }
+    return new UnexpectedError(
+      `${conciseMessage(error)} The transaction had already ended (a transaction client kept after its $transaction returned?): this call did not run in it.`,
       { cause: error },
     );
   }
@@ -184,6 +200,9 @@ function mapPlainError(error: Error): LedgerError {
     return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, code !== undefined && SQL_STATE.test(code) ? code : undefined, {
       cause: error,
     });
+  }
+  if (code === undefined && PG_QUERY_TIMEOUT.test(messageOf(error))) {
+    return new QueryFailedError(`Query failed: ${conciseMessage(error)} (node-postgres query_timeout; the statement was abandoned and its connection ended).`, undefined, { cause: error });
   }
   const sqlState = serverSqlState(error);
   if (sqlState !== undefined) return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, sqlState, { cause: error });

@@ -112,45 +112,52 @@ export class WireRowsQuery extends pg.Query {
     await Promise.race([this.#attached.promise, this.#verdict.promise]);
     const socket = this.#socket;
     if (socket) {
-      // The start of a message that has not fully arrived, in pieces: joined once it is whole, so a row larger
-      // than a socket read is copied once, not once per read.
-      const pending: Buffer[] = [];
-      let pendingBytes = 0;
-      let needed = 0;
-      for (;;) {
-        if (this.#settled) {
-          // Ended by node-postgres under our read (query_timeout): the rest of the result has no reader, and the
-          // connection cannot be handed back mid-message. Ending it is the only clean state.
-          this.abort();
-          break;
-        }
-        const chunk = socket.read() as Buffer | null;
-        if (chunk === null) {
-          if (socket.destroyed || socket.readableEnded) break;
-          await this.#readable(socket);
-          continue;
-        }
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        if (pendingBytes < needed) continue;
-        const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-        pending.length = 0;
-        pendingBytes = 0;
-        const rows: WireRow[] = [];
-        const read = this.#read(data, rows);
-        if (read.stop >= 0) {
-          this.#detach(data.subarray(read.stop));
+      try {
+        // The start of a message that has not fully arrived, in pieces: joined once it is whole, so a row larger
+        // than a socket read is copied once, not once per read.
+        const pending: Buffer[] = [];
+        let pendingBytes = 0;
+        let needed = 0;
+        for (;;) {
+          if (this.#settled) {
+            // Ended by node-postgres under our read (query_timeout): the rest of the result has no reader, and the
+            // connection cannot be handed back mid-message. Ending it is the only clean state.
+            this.abort();
+            break;
+          }
+          const chunk = socket.read() as Buffer | null;
+          if (chunk === null) {
+            if (socket.destroyed || socket.readableEnded) break;
+            await this.#readable(socket);
+            continue;
+          }
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          if (pendingBytes < needed) continue;
+          const data = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
+          pending.length = 0;
+          pendingBytes = 0;
+          const rows: WireRow[] = [];
+          const read = this.#read(data, rows);
+          if (read.stop >= 0) {
+            this.#detach(data.subarray(read.stop));
+            if (rows.length > 0) yield rows;
+            break;
+          }
+          if (read.consumed < data.length) {
+            pending.push(data.subarray(read.consumed));
+            pendingBytes = data.length - read.consumed;
+            needed = read.needed;
+          } else {
+            needed = 0;
+          }
           if (rows.length > 0) yield rows;
-          break;
         }
-        if (read.consumed < data.length) {
-          pending.push(data.subarray(read.consumed));
-          pendingBytes = data.length - read.consumed;
-          needed = read.needed;
-        } else {
-          needed = 0;
-        }
-        if (rows.length > 0) yield rows;
+      } finally {
+        // Left while the socket is still taken (a row that failed to decode, a consumer that stopped asking):
+        // node-postgres can no longer read this statement's replies, so the connection is ended, never left to
+        // wait for them (a caller's ROLLBACK would queue behind the statement forever, its connection held).
+        if (this.#socket !== undefined) this.abort();
       }
     }
     // Completed, failed, or the connection ended (node-postgres then fails the statement): its verdict either way.

@@ -1,5 +1,6 @@
 import type * as Prisma from '../prisma-runtime.ts';
 import { explainQuery, type ExplainOptions } from '../explain/explain-query.ts';
+import { requireExplainOptions } from '../validation/explain-options.ts';
 import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
@@ -55,6 +56,6 @@ export abstract class CompiledQuery<Row> {
    * ```
    */
   async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
-    return explainQuery(client, this.toSql(), options);
+    return explainQuery(client, this.toSql(), requireExplainOptions(options));
   }
 }

@@ -21,7 +21,7 @@ import {
 import { calendarSeriesSql } from './calendar-series.ts';
 import { whereAll } from './filters.ts';
 import type { WindowFunction } from './functions.ts';
-import type { OrderKey } from './order-key.ts';
+import { requireSortDirection, type OrderKey } from './order-key.ts';
 import type { QuerySource } from './window-query.ts';
 import { firstWindowOf, outputValueSql, renderOver } from './over-clause.ts';
 import type { FieldValue } from './types.ts';
@@ -231,7 +231,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    * window's partition and order keys, then the group keys; without windows, the group keys.
    */
   orderBy<A extends keyof Cols & string>(alias: A, direction: SortDirection = 'asc'): GroupedQuery<M, Row, Cols, W> {
-    if (direction !== 'asc' && direction !== 'desc') throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+    requireSortDirection(direction);
     return new GroupedQuery({ ...this.#props, orderBy: [...this.#props.orderBy, { key: this.column(alias) as OrderKey, direction }] });
   }
 

@@ -50,3 +50,15 @@ export function requireOrderKey<M extends ModelName>(model: M, key: unknown, wha
   if (expr.windowNames.length > 0) throw new WindowSpecError(`${what}: ${expr.label} refers to a named window.`);
   return expr;
 }
+
+/** A sort direction as given at run time: `'asc'` or `'desc'`, else a `WindowSpecError` (never a silent ASC). */
+export function requireSortDirection(direction: unknown): 'asc' | 'desc' {
+  if (direction !== 'asc' && direction !== 'desc') throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+  return direction;
+}
+
+/** A NULLS placement as given at run time: absent, `'first'` or `'last'`, else a `WindowSpecError`. */
+export function requireNullsOrder(nulls: unknown): 'first' | 'last' | undefined {
+  if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') throw new WindowSpecError(`NULLS order must be 'first' or 'last', got "${String(nulls)}".`);
+  return nulls;
+}

@@ -38,7 +38,7 @@ import {
   type SqlValue,
 } from './expression.ts';
 import { exactTextArray, exactTextSql, outputColumnSql } from './instant-output.ts';
-import { orderKeyField, orderKeySql, requireOrderKey, type OrderKey } from './order-key.ts';
+import { orderKeyField, orderKeySql, requireNullsOrder, requireOrderKey, requireSortDirection, type OrderKey } from './order-key.ts';
 import { firstWindowOf, outputValueSql, renderOver } from './over-clause.ts';
 import {
   afterPositionSql,
@@ -371,6 +371,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    */
   orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowQuery<M, Row, W, J> {
     const checked = requireOrderKey(this.#props.model, key, 'orderBy') as OrderKey<FieldOf<M>>;
+    requireSortDirection(direction);
+    requireNullsOrder(nulls);
     if (typeof checked !== 'string' && checked.scope !== undefined && checked.scope !== this.#props.joinScope) {
       throw new WindowSpecError(`orderBy: ${checked.label} reads another query's columns; use it in that query.`);
     }
@@ -438,7 +440,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (!this.#outputAliases().includes(alias)) {
       throw new WindowSpecError(`orderByResult("${String(alias)}"): no output of that name. Outputs: ${this.#outputAliases().join(', ')}.`);
     }
-    if (direction !== 'asc' && direction !== 'desc') throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
+    requireSortDirection(direction);
     if (this.#outputType(alias) === 'interval') {
       throw new WindowSpecError(`orderByResult("${alias}"): an interval is output as ISO 8601 text, which does not sort as the interval; order by an expression of it (e.g. its epoch seconds via e.cast) instead.`);
     }

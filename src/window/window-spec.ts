@@ -3,7 +3,7 @@ import { WindowSpecError } from '../errors.ts';
 import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { isNumericType, type AnyExpr, type Operand } from './expression.ts';
 import { fixedLengthFrame, frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
-import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireOrderKey, sameOrderKey, type OrderKey } from './order-key.ts';
+import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireNullsOrder, requireOrderKey, requireSortDirection, sameOrderKey, type OrderKey } from './order-key.ts';
 
 export type SortDirection = 'asc' | 'desc';
 export type NullsOrder = 'first' | 'last';
@@ -121,12 +121,8 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
   orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {
     if (this.#props.whole) throw new WindowSpecError('A wholePartition() window has no order: start a new windowSpec to order one.');
     const field = requireOrderKey(this.#props.model, key, 'orderBy') as OrderKey<FieldOf<M>>;
-    if (direction !== 'asc' && direction !== 'desc') {
-      throw new WindowSpecError(`Sort direction must be 'asc' or 'desc', got "${String(direction)}".`);
-    }
-    if (nulls !== undefined && nulls !== 'first' && nulls !== 'last') {
-      throw new WindowSpecError(`NULLS order must be 'first' or 'last', got "${String(nulls)}".`);
-    }
+    requireSortDirection(direction);
+    requireNullsOrder(nulls);
     const item: OrderItem<FieldOf<M>> = nulls ? { key: field, direction, nulls } : { key: field, direction };
     return new WindowSpec<M, true>({ ...this.#props, orderBy: [...this.#props.orderBy, item] });
   }

@@ -260,6 +260,26 @@ describe('how a read ends', () => {
     });
   });
 
+  it("a row that cannot be decoded (an app's type parser throws) is a LedgerError, and its connection is ended, not held", async () => {
+    const OID = 26; // the oid type: read by node-postgres's own parser, which an app may replace
+    const original = pg.types.getTypeParser(OID, 'text');
+    pg.types.setTypeParser(OID, (text: string) => {
+      if (text === '5000') throw new Error('the app refuses this value');
+      return Number(text);
+    });
+    try {
+      await withTestPool(db.url, 1, async (one) => {
+        const many = Prisma.sql`SELECT g::oid AS v FROM generate_series(1, 20000) g`;
+        await expect(queryThroughPool(one, many, {})).rejects.toBeInstanceOf(LedgerError);
+        // The pool's only connection came back (replaced): the next read runs instead of waiting forever.
+        expect(await queryThroughPool(one, Prisma.sql`SELECT 12 AS v`, {})).toEqual([{ v: 12 }]);
+        expect(one.totalCount).toBeLessThanOrEqual(1);
+      });
+    } finally {
+      pg.types.setTypeParser(OID, original);
+    }
+  });
+
   it('a value node-postgres cannot send is a LedgerError before any row, and the pool serves the next read', async () => {
     await withTestPool(db.url, 1, async (one) => {
       const circular: Record<string, unknown> = {};
