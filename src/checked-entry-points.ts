@@ -7,7 +7,7 @@ import { ValidationError } from './errors.ts';
 import { inTransaction, type DbClient, type TransactionOptions } from './executor/db-client.ts';
 import { explainQuery, type ExplainOptions } from './explain/explain-query.ts';
 import type { PlanSummary } from './explain/plan-summary.ts';
-import { transactionSettings } from './transaction.ts';
+import { TRANSACTION_SETTING_KEYS, transactionSettings } from './transaction.ts';
 import { requireOptions } from './validation/batch.ts';
 import { describe } from './validation/dates.ts';
 import { requireExplainOptions } from './validation/explain-options.ts';
@@ -31,7 +31,7 @@ function requireClient(client: unknown): DbClient {
 export async function checkedInTransaction<T>(client: DbClient, work: (tx: DbClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
   requireClient(client);
   if (typeof work !== 'function') throw new ValidationError('work', `expected a function (tx) => ..., got ${describe(work)}.`);
-  const settings = transactionSettings(requireOptions('options', options, ['isolationLevel', 'timeoutMs', 'maxWaitMs']));
+  const settings = transactionSettings(requireOptions('options', options, TRANSACTION_SETTING_KEYS));
   return inTransaction(client, work, settings);
 }
 

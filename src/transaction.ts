@@ -20,7 +20,9 @@ export interface LedgerTransactionOptions extends TransactionOptions {
   readonly retry?: RetryOptions | false | undefined;
 }
 
-const OPTION_KEYS = ['isolationLevel', 'timeoutMs', 'maxWaitMs', 'retry'] as const;
+/** The options `transactionSettings` reads; `transaction` also takes `retry`. */
+export const TRANSACTION_SETTING_KEYS = ['isolationLevel', 'timeoutMs', 'maxWaitMs'] as const;
+const OPTION_KEYS = [...TRANSACTION_SETTING_KEYS, 'retry'] as const;
 const ISOLATION_LEVELS = ['ReadUncommitted', 'ReadCommitted', 'RepeatableRead', 'Serializable'] as const;
 
 /**

@@ -119,12 +119,9 @@ export class WireRowsQuery extends pg.Query {
         let pendingBytes = 0;
         let needed = 0;
         for (;;) {
-          if (this.#settled) {
-            // Ended by node-postgres under our read (query_timeout): the rest of the result has no reader, and the
-            // connection cannot be handed back mid-message. Ending it is the only clean state.
-            this.abort();
-            break;
-          }
+          // Ended by node-postgres under our read (query_timeout): the rest of the result has no reader, and the
+          // connection cannot be handed back mid-message; leaving with the socket still taken ends it (below).
+          if (this.#settled) break;
           const chunk = socket.read() as Buffer | null;
           if (chunk === null) {
             if (socket.destroyed || socket.readableEnded) break;

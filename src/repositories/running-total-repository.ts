@@ -386,9 +386,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     scope: Scope,
     settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined } = {},
   ): RunningTotalPlan<M> {
-    // A scope the types forbid would otherwise compile the other query silently (the global total).
-    const checkedScope = requireChoice<Scope>('scope', scope, ['partition', 'global'], 'partition');
-    return planFromOptions(this.checkedDefinition, options, checkedScope, settings);
+    return planFromOptions(this.checkedDefinition, options, scope, settings);
   }
 
   /**

@@ -42,6 +42,8 @@ export function planFromOptions<M extends ModelName, Key, Data>(
   settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined } = {},
 ): RunningTotalPlan<M> {
   const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
+  // A scope the types forbid would otherwise compile the other query silently (the global total).
+  const partitioned = requireChoice<Scope>('scope', scope, ['partition', 'global'], 'partition') === 'partition';
   const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
   const nulls = requireChoice('options.nulls', opts.nulls, ['zero', 'skip'], 'zero');
   const range = requireDateRange('options', { from: opts.from as Date, to: opts.to as Date }, def.requireBound);
@@ -54,7 +56,7 @@ export function planFromOptions<M extends ModelName, Key, Data>(
   const fields = partitionFieldsOf(def);
   return {
     model: def.model,
-    partitionBy: scope === 'partition' ? fields : [],
+    partitionBy: partitioned ? fields : [],
     orderBy: def.orderBy,
     amount: def.amount,
     select: def.select,
