@@ -64,15 +64,19 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const bucketOf = (ts: Prisma.Sql) => instantBucketSql(buckets.bucket, ts, zone);
   const firstStart = bucketOf(fromInstant);
   const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
-  // Every bucket from the one before the first to the last, each with the start of the bucket before it. Hours are
+  // Every bucket from the one before the first to the last, each with the start of the bucket before it. A local
+  // calendar start a zone skipped (Pacific/Apia had no 2011-12-30) reads as the next start: an empty interval that
+  // would share its start with the next bucket and count its rows twice, so it is dropped. Hours are
   // found, not counted: the distinct buckets of instants 15 minutes apart (every zone offset is a multiple of 15
   // minutes), so a zone whose offset changes by half an hour still gets the right hour starts.
   const candidates = hourly
     ? Prisma.sql`SELECT bucket_start, lead(bucket_start) OVER (ORDER BY bucket_start) AS bucket_end
         FROM (SELECT DISTINCT ${bucketOf(Prisma.sql`t`)} AS bucket_start
               FROM generate_series(${firstStart} - interval '3 hours', ${lastInstant} + interval '3 hours', interval '15 minutes') AS t) AS hours`
-    : Prisma.sql`SELECT l AT TIME ZONE ${zone} AS bucket_start, (l + ${step}) AT TIME ZONE ${zone} AS bucket_end
-        FROM generate_series(date_trunc(${unit}, ${fromInstant} AT TIME ZONE ${zone}) - ${step}, date_trunc(${unit}, ${lastInstant} AT TIME ZONE ${zone}), ${step}) AS l`;
+    : Prisma.sql`SELECT bucket_start, bucket_end FROM (
+          SELECT l AT TIME ZONE ${zone} AS bucket_start, (l + ${step}) AT TIME ZONE ${zone} AS bucket_end
+          FROM generate_series(date_trunc(${unit}, ${fromInstant} AT TIME ZONE ${zone}) - ${step}, date_trunc(${unit}, ${lastInstant} AT TIME ZONE ${zone}), ${step}) AS l
+        ) AS local_starts WHERE bucket_end > bucket_start`;
   const series = Prisma.sql`SELECT bucket_start, bucket_end, previous_start FROM (
       SELECT bucket_start, bucket_end, lag(bucket_start) OVER (ORDER BY bucket_start) AS previous_start FROM (${candidates}) AS candidates
     ) AS buckets WHERE bucket_start >= ${firstStart} AND bucket_start <= ${bucketOf(lastInstant)}`;

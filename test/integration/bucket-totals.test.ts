@@ -356,6 +356,48 @@ describe('zones whose clocks jump by half an hour or at midnight (found by an ou
     expect([last.sum.toFixed(2), last.previousSum.toFixed(2), last.change.toFixed(2)]).toEqual(['5.00', '10.00', '-5.00']);
   });
 
+  it('Pacific/Apia skipped 2011-12-30: no bucket for the missing day, every row counted once (found by an outside trial)', async () => {
+    // One row of 1.00 every 20 minutes, 2011-12-28 to 2012-01-02 (UTC): 360 rows. Apia went from 23:59:59 on
+    // the 29th (-10:00) straight to 00:00 on the 31st (+14:00).
+    const rows = Array.from({ length: 360 }, (_, i) => ['1.00', new Date(Date.UTC(2011, 11, 28) + i * 20 * 60_000).toISOString()] as const);
+    const range = { timeZone: 'Pacific/Apia', from: new Date('2011-12-28T00:00Z'), to: new Date('2012-01-02T00:00Z') };
+    const expectedDays = new Map<string, number>();
+    for (const [, at] of rows) {
+      const label = bucketLabel(Date.parse(at), 'Pacific/Apia', 'day');
+      expectedDays.set(label, (expectedDays.get(label) ?? 0) + 1);
+    }
+    expect(expectedDays.has('2011-12-30'), 'the reference knows the day is missing').toBe(false);
+    await withRows(rows, async () => {
+      for (const bucket of ['day', 'week', 'month'] as const) {
+        for (const fill of ['zero', 'none'] as const) {
+          const label = `${bucket}, fill ${fill}`;
+          const series = await ledger().bucketTotals({ partitions: [50], bucket, fill, ...range });
+          const global = (await ledger().globalBucketTotals({ bucket, fill, ...range })).map((b) => ({ ...b }));
+          for (const buckets of [series, global]) {
+            for (const [i, b] of buckets.entries()) {
+              expect(b.bucketEnd.getTime(), `${label}: ${b.bucketStart.toISOString()} has a length`).toBeGreaterThan(b.bucketStart.getTime());
+              if (i > 0) expect(b.bucketStart.getTime(), `${label}: buckets follow each other`).toBeGreaterThanOrEqual(buckets[i - 1]!.bucketEnd.getTime());
+              expect(bucketLabel(b.bucketStart.getTime() - 1, 'Pacific/Apia', bucket), `${label}: starts at its first instant`).not.toBe(bucketLabel(b.bucketStart.getTime(), 'Pacific/Apia', bucket));
+            }
+            const counted = rows.filter(([, at]) => Date.parse(at) >= buckets[0]!.bucketStart.getTime() && Date.parse(at) < buckets.at(-1)!.bucketEnd.getTime()).length;
+            expect(buckets.reduce((n, b) => n + Number(b.count), 0), `${label}: every row once`).toBe(counted);
+            expect(buckets.at(-1)!.runningTotal.toFixed(2), `${label}: final balance`).toBe(`${counted}.00`);
+          }
+          if (bucket === 'day') {
+            expect(series.map((b) => [bucketLabel(b.bucketStart.getTime(), 'Pacific/Apia', 'day'), Number(b.count)]), label).toEqual(
+              [...expectedDays].filter(([, n]) => fill === 'zero' || n > 0),
+            );
+            const afterGap = series.find((b) => bucketLabel(b.bucketStart.getTime(), 'Pacific/Apia', 'day') === '2011-12-31')!;
+            expect([afterGap.previousSum.toFixed(2), afterGap.bucketStart.toISOString()], `${label}: the 31st follows the 29th`).toEqual([
+              `${expectedDays.get('2011-12-29')}.00`,
+              '2011-12-30T10:00:00.000Z',
+            ]);
+          }
+        }
+      }
+    });
+  });
+
   it('a partition with rows only after `to` but inside the last (whole) bucket is reported, as in the global series', async () => {
     const months = await withRows([['5.00', '2026-09-20T00:00Z']], () =>
       ledger().bucketTotals({ bucket: 'month', from: new Date('2026-09-01T00:00Z'), to: new Date('2026-09-15T00:00Z') }),
