@@ -2,7 +2,7 @@ import { WindowSpecError } from '../errors.ts';
 import type { ColumnInfo } from '../window/catalog.ts';
 import { acceptsDate, acceptsUtcDay, requireDate, requireUtcDay } from './dates.ts';
 import { acceptsPlainDecimal, requireDecimal } from './decimal.ts';
-import { requireInt4, requireText, requireVarChar } from './keys.ts';
+import { requireInt4, requireText, requireUuid, requireVarChar } from './keys.ts';
 import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scalars.ts';
 
 /**
@@ -29,10 +29,11 @@ const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
  * | `Float` | a finite number | `number` |
  * | `Decimal` | `Prisma.Decimal`, decimal string or number that fits `numeric(p, s)` exactly (never rounded) | `Prisma.Decimal` |
  * | `String` | text without NUL / lone surrogates, at most `n` characters for `@db.VarChar(n)` / `@db.Char(n)`; non-empty when `nonEmpty` (keys) | `string` |
+ * | `String @db.Uuid` | a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, either case) | `string`, lower case |
  * | `Boolean` | a boolean | `boolean` |
  * | `DateTime` | a valid `Date` in years 1–9999; `@db.Date`: midnight UTC (`requireUtcDay`) | `Date` (a copy) |
  *
- * Anything else (Json, Bytes, enums, lists, `@db.Uuid`, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
+ * Anything else (Json, Bytes, enums, lists, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
  * insert, which sends one typed PostgreSQL array per column: `WindowSpecError`, when the repository is defined.
  *
  * ```ts
@@ -47,7 +48,7 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     const type = `${info.isList ? `${info.type}[]` : info.type}${native === undefined ? '' : ` @db.${native}`}`;
     throw new WindowSpecError(
       `${model}.${info.field} (${type}) has no derived validator: the bulk insert binds Int, BigInt, Float, Decimal, ` +
-        'String (text, VarChar, Char), Boolean and DateTime (timestamp, timestamptz, date) columns only.',
+        'String (text, VarChar, Char, Uuid), Boolean and DateTime (timestamp, timestamptz, date) columns only.',
     );
   };
   if (info.isList || info.kind !== 'scalar') return unsupported();
@@ -66,6 +67,7 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
       });
     }
     case 'String': {
+      if (native === 'Uuid') return requireUuid;
       if (native !== undefined && native !== 'Text' && native !== 'VarChar' && native !== 'Char') return unsupported();
       const maxLength = args[0] === undefined ? Number.POSITIVE_INFINITY : Number(args[0]);
       return options.nonEmpty ? (path, value) => requireText(path, value, maxLength) : (path, value) => requireVarChar(path, value, maxLength);

@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { columnInfo } from '../window/catalog.ts';
 import { describe, requireDate } from './dates.ts';
-import { requireInt4 } from './keys.ts';
+import { requireInt4, requireUuid } from './keys.ts';
 import { requireInt8 } from './scalars.ts';
 
 const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
@@ -21,7 +21,8 @@ const NUMERIC_MAX_SCALE = 16_383;
  *   or a decimal string (`'-12.50'`);
  * - `DateTime`: a real, valid `Date` in years 1–9999, bound as ISO-8601 text with `Z` (read through
  *   `Date.prototype`, so an overridden `toISOString` cannot change what is sent);
- * - `String`: a string without NUL characters or unpaired surrogates; `Boolean`: a boolean.
+ * - `String`: a string without NUL characters or unpaired surrogates (`@db.Uuid`: a UUID, bound in lower case);
+ *   `Boolean`: a boolean.
  *
  * Anything else is a `ValidationError` naming `path`, raised before any SQL is built; NULL is never a value here
  * (use `isNull` / `isNotNull`). Fields of other types (Json, Bytes, enums) cannot be bound: `WindowSpecError`.
@@ -57,7 +58,7 @@ export function requireColumnValue(path: string, model: string, field: string, v
       return native === 'Time' ? iso.slice(11, 23) : native === 'Timetz' ? `${iso.slice(11, 23)}+00` : iso;
     }
     case 'String':
-      return requireString(path, value);
+      return info.nativeType?.[0] === 'Uuid' ? requireUuid(path, value) : requireString(path, value);
     case 'Boolean':
       if (typeof value !== 'boolean') throw new ValidationError(path, `expected a boolean, got ${describe(value)}.`);
       return value;

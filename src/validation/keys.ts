@@ -49,6 +49,25 @@ export function requireVarChar(path: string, value: unknown, maxLength: number):
   return value;
 }
 
+const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A `@db.Uuid` value: the canonical 8-4-4-4-12 hexadecimal text, in either case, returned in lower case, the
+ * text PostgreSQL prints a stored `uuid` as. Lower case makes two spellings of one key one key in JavaScript too
+ * (duplicate checks, lock order, keys of returned rows). PostgreSQL's other spellings (braces, no hyphens) are
+ * refused: a key is written one way.
+ *
+ * ```ts
+ * requireUuid('options.partitions[0]', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'); // 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'
+ * requireUuid('options.partitions[0]', 'a0eebc999c0b4ef8bb6d6bb9bd380a11');     // throws ValidationError
+ * ```
+ */
+export function requireUuid(path: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ValidationError(path, `expected a UUID string, got ${describe(value)}.`);
+  if (!UUID_TEXT.test(value)) throw new ValidationError(path, `${describe(value)} is not a UUID (write it as xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx).`);
+  return value.toLowerCase();
+}
+
 /** Like `requireText`, but `undefined` and `null` mean "no value" and become `null` (optional columns). */
 export function optionalText(path: string, value: unknown, maxLength: number): string | null {
   return value === undefined || value === null ? null : requireText(path, value, maxLength);

@@ -282,7 +282,8 @@ export function arrayTypeOf(model: string, field: string): string {
     case 'BigInt':
       return 'int8[]';
     case 'String':
-      return 'text[]';
+      // A uuid column compared with text has no operator: its values bind as uuid.
+      return native === 'Uuid' ? 'uuid[]' : 'text[]';
     case 'Decimal':
       return 'numeric[]';
     case 'Float':

@@ -170,7 +170,7 @@ function comparableKind(model: string, field: string): string {
     case 'Decimal':
       return 'number';
     case 'String':
-      return 'text';
+      return info.nativeType?.[0] === 'Uuid' ? 'uuid' : 'text';
     case 'Boolean':
       return 'boolean';
     case 'DateTime':

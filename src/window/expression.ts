@@ -64,7 +64,9 @@ type PrismaSqlType<T, N> = string extends T
             ? 'float4'
             : 'float8'
           : T extends 'String'
-            ? 'text'
+            ? N extends 'Uuid'
+              ? 'other'
+              : 'text'
             : T extends 'Boolean'
               ? 'bool'
               : T extends 'DateTime'
@@ -235,12 +237,14 @@ export function isExpr(value: unknown): value is AnyExpr {
   return typeof value === 'object' && value !== null && typeof candidate?.render === 'function' && typeof candidate.sqlType === 'string' && typeof candidate.label === 'string';
 }
 
-/** The SQL type of a stored field, at run time (`other` for enums, Json, Bytes and lists). */
+/** The SQL type of a stored field, at run time (`other` for enums, Json, Bytes, lists and uuids). */
 export function fieldSqlType(model: string, field: string): SqlType {
   const info = columnInfo(model, field);
   if (info.isList || info.kind !== 'scalar') return 'other';
   try {
-    return scalarTypeOf(model, field) as SqlType;
+    const type = scalarTypeOf(model, field);
+    // A uuid compares only with a uuid: no expression of this module makes one, so it is `other`.
+    return type === 'uuid' ? 'other' : (type as SqlType);
   } catch {
     return 'other';
   }

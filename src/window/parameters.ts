@@ -17,7 +17,7 @@ export { formatUtcDate, formatUtcTimestamp };
 const cast = (param: unknown, type: string): Prisma.Sql => Prisma.sql`CAST(${param} AS ${Prisma.raw(type)})`;
 
 /**
- * A value compared with `model.field`. Dates and times are cast (their text needs a type); other values bind as
+ * A value compared with `model.field`. Dates, times and UUIDs are cast (their text needs a type); other values bind as
  * they are and PostgreSQL infers their type from the column:
  * ```ts
  * columnValue('compare(accountId)', 'Transaction', 'accountId', 7)                        // $1
@@ -26,7 +26,8 @@ const cast = (param: unknown, type: string): Prisma.Sql => Prisma.sql`CAST(${par
  */
 export function columnValue(path: string, model: string, field: string, value: unknown): Prisma.Sql {
   const param = requireColumnValue(path, model, field, value);
-  return columnInfo(model, field).type === 'DateTime' ? cast(param, scalarTypeOf(model, field)) : Prisma.sql`${param}`;
+  const info = columnInfo(model, field);
+  return info.type === 'DateTime' || info.nativeType?.[0] === 'Uuid' ? cast(param, scalarTypeOf(model, field)) : Prisma.sql`${param}`;
 }
 
 /** A value of `model.field`, always cast to its type: `CAST($1 AS int4)` (row comparisons, `lag` defaults). */

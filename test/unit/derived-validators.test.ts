@@ -99,12 +99,20 @@ describe('a validator per column type', () => {
     expect(() => day('rows[0].saleDate', new Date('2026-03-01T12:00:00Z'))).toThrow(/not a whole day/);
   });
 
+  it('String @db.Uuid: the canonical spelling in either case, written in lower case', () => {
+    const uuid = validatorOf(column('String', { nativeType: ['Uuid', []] }), true);
+    expect(uuid('rows[0].walletId', 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11')).toBe('a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11');
+    for (const bad of ['', 'a0eebc999c0b4ef8bb6d6bb9bd380a11', '{a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11}', 'g0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', 42]) {
+      expect(() => uuid('rows[0].walletId', bad), String(bad)).toThrow(ValidationError);
+    }
+  });
+
   it.each<[string, ColumnInfo]>([
     ['Json', column('Json')],
     ['Bytes', column('Bytes')],
     ['an enum', column('Kind', { kind: 'enum' })],
     ['a list', column('Int', { isList: true })],
-    ['String @db.Uuid', column('String', { nativeType: ['Uuid', []] })],
+    ['String @db.Inet', column('String', { nativeType: ['Inet', []] })],
     ['DateTime @db.Time', column('DateTime', { nativeType: ['Time', ['6']] })],
     ['Decimal @db.Money', column('Decimal', { nativeType: ['Money', []] })],
   ])('%s has no derived validator: WindowSpecError', (_, info) => {
