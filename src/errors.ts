@@ -30,12 +30,14 @@ export class ValidationError extends LedgerError {
   /**
    * @param path where the bad value sits, e.g. `rows[12].amount` or `options.from`
    * @param problem what is wrong and, where it helps, what to do instead
+   * @param options `cause`: what an application's own check threw, when that is how the value was refused
    */
   constructor(
     readonly path: string,
     readonly problem: string,
+    options?: { cause?: unknown },
   ) {
-    super(`${path}: ${problem}`);
+    super(`${path}: ${problem}`, options);
   }
 }
 

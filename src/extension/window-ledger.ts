@@ -8,6 +8,7 @@ import { idField, type FieldOf, type ModelName, type WindowCatalog } from '../wi
 import type { AmountFieldOf, OrderFieldOf, UniqueFieldOf } from '../window/types.ts';
 import { windowQuery, type WindowQuery } from '../window/window-query.ts';
 import { SignedToken } from '../validation/signed-token.ts';
+import { requireRepositoryOptions } from '../validation/repository-options.ts';
 
 /** How one model takes part in the extension: the window's three fields, optional overrides and options. */
 export interface LedgerModelDefinition<M extends ModelName> {
@@ -126,8 +127,9 @@ function modelMethods(name: ModelName, definition: LedgerModelDefinition<ModelNa
     throw new WindowSpecError(`windowLedger: the definition of ${name} must be an object { partitionBy, orderBy, amount }.`);
   }
   idField(name); // an unknown model, or one without a single-field @id, fails now rather than at the first call
-  const { options, ...fields } = definition;
-  if (options?.cursorSecret !== undefined) new SignedToken(options.cursorSecret);
+  const { options: given, ...fields } = definition;
+  const options = requireRepositoryOptions(`windowLedger.${name}.options`, given);
+  if (options.cursorSecret !== undefined) new SignedToken(options.cursorSecret);
   // Typed loosely here: the configuration's types were checked against the catalog by `windowLedger`'s signature.
   const Repository = defineRunningTotalRepository(name, fields as never);
   const methods: Record<string, unknown> = {

@@ -1,4 +1,4 @@
-import { WindowSpecError } from '../errors.ts';
+import { LedgerError, ValidationError, WindowSpecError } from '../errors.ts';
 import { columnDefault, generatesValue } from '../validation/column-default.ts';
 import { columnValidator, type ColumnCheck } from '../validation/column-validator.ts';
 import { describe } from '../validation/dates.ts';
@@ -65,8 +65,24 @@ function idempotencyKeyOf(model: string, spec: DerivationSpec, insertFields: rea
   return candidates[0];
 }
 
-function withOverride<T>(derived: Check<T>, override: Override<T> | undefined): Check<T> {
-  return override === undefined ? derived : (path, value) => override(path, value, derived);
+/**
+ * The caller's override around the derived check. What the override returns is what is bound or written, so it
+ * passes the derived check too (a `requireRow` returning a string for a DateTime fails here, before any SQL, not
+ * after the transaction began); what it throws reaches the caller as a `LedgerError` (its own, or a
+ * `ValidationError` naming the value, with the thrown value as `cause`).
+ */
+function withOverride<T>(name: string, derived: Check<T>, override: Override<T> | undefined): Check<T> {
+  if (override === undefined) return derived;
+  return (path, value) => {
+    let result: T;
+    try {
+      result = override(path, value, derived);
+    } catch (thrown) {
+      if (thrown instanceof LedgerError) throw thrown;
+      throw new ValidationError(path, `the ${name} override threw: ${thrown instanceof Error ? thrown.message : describe(thrown)}`, { cause: thrown });
+    }
+    return derived(path, result);
+  };
 }
 
 /**
@@ -128,9 +144,9 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
     orderBy: roles.orderBy,
     amount: roles.amount,
     select: spec.select === undefined ? [...fields] : [...requireFieldList(model, 'select', spec.select)],
-    requireKey: withOverride(keyValidator(partitionChecks), spec.requireKey),
-    requireBound: withOverride(checkOf(roles.orderBy) as Check<Date>, spec.requireBound),
-    requireRow: withOverride(rowValidator(rules), spec.requireRow),
+    requireKey: withOverride('requireKey', keyValidator(partitionChecks), spec.requireKey),
+    requireBound: withOverride('requireBound', checkOf(roles.orderBy) as Check<Date>, spec.requireBound),
+    requireRow: withOverride('requireRow', rowValidator(rules), spec.requireRow),
     pureRequireRow: spec.requireRow === undefined && !insertFields.some((field) => generatesValue(columnInfo(model, field))),
     keyOf: composite
       ? (row: Record<string, unknown>) => Object.fromEntries(roles.partitionBy.map((field) => [field, row[field]]))

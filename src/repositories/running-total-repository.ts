@@ -31,7 +31,9 @@ import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { compileRunningTotal, keyText } from '../streaming/running-total-compiler.ts';
 import { streamPlan } from '../streaming/stream-running-totals.ts';
 import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { describe } from '../validation/dates.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
+import { requireRepositoryOptions } from '../validation/repository-options.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
 import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
@@ -91,9 +93,13 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     protected readonly db: DbClient,
     options: RepositoryOptions = {},
   ) {
-    this.cursors = new CursorCodec(options.cursorSecret);
-    this.bucketCursors = new WindowPageCursor(options.cursorSecret);
-    this.pgPool = options.pgPool;
+    if (typeof (db as Partial<DbClient> | null | undefined)?.$queryRaw !== 'function') {
+      throw new ValidationError('db', `expected a PrismaClient or a transaction client, got ${describe(db)}.`);
+    }
+    const checked = requireRepositoryOptions('options', options);
+    this.cursors = new CursorCodec(checked.cursorSecret);
+    this.bucketCursors = new WindowPageCursor(checked.cursorSecret);
+    this.pgPool = checked.pgPool;
   }
 
   /** Running total per partition (PARTITION BY the partition field), rows ordered by partition, time, id. */

@@ -1,4 +1,4 @@
-import { LedgerError, SerializationFailureError, ValidationError } from '../errors.ts';
+import { LedgerError, SerializationFailureError, UnexpectedError, ValidationError } from '../errors.ts';
 import { mapDatabaseError } from '../executor/map-database-error.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { describe } from '../validation/dates.ts';
@@ -114,7 +114,7 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, policy:
       return await work(attempt);
     } catch (thrown) {
       const error = mapDatabaseError(thrown);
-      if (!policy.retryOn(error)) throw error;
+      if (!callback('retry.retryOn', () => policy.retryOn(error))) throw error;
       if (attempt >= policy.maxAttempts) {
         if (error instanceof SerializationFailureError) {
           throw new SerializationFailureError(
@@ -126,9 +126,27 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, policy:
         }
         throw error;
       }
-      const delayMs = backoffDelay(policy, attempt, policy.random());
-      policy.onRetry?.({ attempt, delayMs, error });
-      await policy.sleep(delayMs);
+      const delayMs = backoffDelay(policy, attempt, callback('retry.random', policy.random));
+      if (policy.onRetry) callback('retry.onRetry', () => policy.onRetry!({ attempt, delayMs, error }));
+      try {
+        await policy.sleep(delayMs);
+      } catch (failed) {
+        throw callbackError('retry.sleep', failed);
+      }
     }
   }
+}
+
+// The caller's callbacks: what one throws ends the retries and reaches the caller as a LedgerError that names it.
+function callback<T>(name: string, run: () => T): T {
+  try {
+    return run();
+  } catch (thrown) {
+    throw callbackError(name, thrown);
+  }
+}
+
+function callbackError(name: string, thrown: unknown): LedgerError {
+  if (thrown instanceof LedgerError) return thrown;
+  return new UnexpectedError(`${name} threw: ${thrown instanceof Error ? thrown.message : describe(thrown)}`, { cause: thrown });
 }

@@ -259,9 +259,9 @@ export function columnRef(model: string, field: string): Prisma.Sql {
 
 /** A quoted output alias. Aliases are caller-chosen, so they are checked against a conservative pattern. */
 export function aliasRef(alias: string): Prisma.Sql {
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(alias)) {
+  if (typeof alias !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(alias)) {
     throw new WindowSpecError(
-      `Invalid alias "${alias}": use letters, digits and underscores, starting with a letter or underscore.`,
+      `Invalid alias ${typeof alias === 'string' ? `"${alias}"` : String(alias)}: use letters, digits and underscores, starting with a letter or underscore.`,
     );
   }
   return Prisma.raw(quoteIdentifier(alias));

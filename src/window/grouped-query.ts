@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
+import { describe } from '../validation/dates.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { aliasRef, modelFields, tableRef, type FieldOf, type ModelName } from './catalog.ts';
 import { CompiledQuery } from './compiled-query.ts';
@@ -381,6 +382,9 @@ export function queryOver<M extends ModelName, Row extends object>(inner: {
   readonly row: Row;
   asSource(): QuerySource<M>;
 }): GroupedQuery<M, Row, SourceColumns<M, Row>> {
+  if (typeof (inner as { asSource?: unknown } | null | undefined)?.asSource !== 'function') {
+    throw new WindowSpecError(`queryOver: expected a window query (windowQuery(model)...), got ${describe(inner)}.`);
+  }
   const source = inner.asSource();
   const scope = Symbol(`rows of a ${source.model} query`);
   const column = (o: QuerySource<M>['outputs'][number]): GroupColumn<M> => {

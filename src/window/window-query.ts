@@ -15,9 +15,9 @@ import {
   type ValueType,
 } from './joins.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
-import { timeOf } from '../validation/dates.ts';
+import { describe, timeOf } from '../validation/dates.ts';
 import { aliasRef, columnInfo, columnRef, idField, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
-import type { ComparisonOperator, Condition } from './conditions.ts';
+import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { numericValue, resultValue } from './parameters.ts';
 import { rowNumberOf, type WindowFunction } from './functions.ts';
@@ -207,7 +207,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   window<N extends string>(name: N, spec: WindowSpec<M, true>): WindowQuery<M, Row, W | N, J> {
     aliasRef(name);
     if (this.#props.windows.has(name)) throw new WindowSpecError(`Window "${name}" is already defined.`);
-    this.#assertSameModel(spec.model);
+    this.#assertSameModel(spec, 'window');
     this.#assertRowWindow(spec);
     spec.toSql(); // validate now (ORDER BY present, frame valid)
     return new WindowQuery({ ...this.#props, windows: new Map([...this.#props.windows, [name, spec]]) });
@@ -227,13 +227,13 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   ): WindowQuery<M, Row & { [K in A]: T }, W, J> {
     aliasRef(alias);
     this.#assertFreeAlias(alias);
-    this.#assertSameModel(fn.model);
+    this.#assertSameModel(fn, 'window function');
     if (typeof over === 'string') {
       if (!this.#props.windows.has(over)) {
         throw new WindowSpecError(`Unknown window "${over}": declare it first with .window("${over}", spec).`);
       }
     } else {
-      this.#assertSameModel(over.model);
+      this.#assertSameModel(over, 'window');
       this.#assertRowWindow(over);
       renderOver(fn, over, undefined); // validate now
     }
@@ -360,8 +360,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
 
   /** Filters rows before the windows are computed (totals start within the filter). Conditions are ANDed. */
   where(...conditions: Condition<M>[]): WindowQuery<M, Row, W, J> {
-    for (const condition of conditions) this.#assertSameModel(condition.model);
-    return new WindowQuery({ ...this.#props, where: [...this.#props.where, ...conditions] });
+    const checked = conditions.map((condition, i) => requireCondition(this.#props.model, condition, `where(...)[${i}]`));
+    return new WindowQuery({ ...this.#props, where: [...this.#props.where, ...checked] });
   }
 
   /**
@@ -396,7 +396,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    */
   topPerPartition(n: number, window: WindowSpec<M, true>): WindowQuery<M, Row, W, J> {
     if (!Number.isSafeInteger(n) || n < 1) throw new WindowSpecError(`top-N needs a positive integer n, got ${String(n)}.`);
-    this.#assertSameModel(window.model);
+    this.#assertSameModel(window, 'window');
     this.#assertRowWindow(window);
     return new WindowQuery({ ...this.#props, top: { n, window } });
   }
@@ -680,9 +680,12 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     }
   }
 
-  #assertSameModel(model: ModelName): void {
-    if (model !== this.#props.model) {
-      throw new WindowSpecError(`This query reads ${this.#props.model}; a part built for ${model} cannot be used in it.`);
+  // A part (window, function) must be one built for this query's model; anything else, `null` included, is refused
+  // here rather than failing on a property read later.
+  #assertSameModel(part: { readonly model: ModelName } | null | undefined, what: string): void {
+    if (typeof part !== 'object' || part === null) throw new WindowSpecError(`Expected a ${what} built for ${this.#props.model}, got ${describe(part)}.`);
+    if (part.model !== this.#props.model) {
+      throw new WindowSpecError(`This query reads ${this.#props.model}; a ${what} built for ${String(part.model)} cannot be used in it.`);
     }
   }
 }

@@ -168,9 +168,9 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * The full ORDER BY list as rendered: the given keys, plus the id tiebreaker unless the frame groups peers
    * (RANGE / GROUPS) or the id is already a key.
    */
-  effectiveOrder(options: { tiebreaker?: boolean } = {}): readonly OrderItem<FieldOf<M>>[] {
+  effectiveOrder(options: { tiebreaker?: boolean } | undefined = {}): readonly OrderItem<FieldOf<M>>[] {
     const order = this.#props.orderBy;
-    const wantsTiebreaker = options.tiebreaker ?? this.#props.frame.mode === 'ROWS';
+    const wantsTiebreaker = options?.tiebreaker ?? this.#props.frame.mode === 'ROWS';
     const last = order.at(-1);
     if (!wantsTiebreaker || !last) return order;
     return withTiebreakers(order, this.tiebreakerKeys);
@@ -213,7 +213,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * `tiebreaker` overrides the default (on for ROWS): ranking functions such as `rank()` pass `false`, since
    * their meaning depends on peers.
    */
-  toSql(this: WindowSpec<M, true>, options: { tiebreaker?: boolean; frame?: boolean } = {}): Prisma.Sql {
+  toSql(this: WindowSpec<M, true>, options: { tiebreaker?: boolean; frame?: boolean } | undefined = {}): Prisma.Sql {
     const { model, partitionBy, orderBy, frame } = this.#props;
     if (this.#props.whole) {
       return partitionBy.length === 0 ? Prisma.empty : Prisma.sql`PARTITION BY ${Prisma.join(partitionBy.map((k) => orderKeySql(model, k)), ', ')}`;
@@ -231,13 +231,13 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
     // A RANGE with interval offsets along an instant: along a calendar bucket of a zone, the frame counts that zone's
     // days and months (ordered by the bucket's local wall-clock time, the same order); along any other instant, the
     // offsets are written with a fixed length (see fixedLengthFrame; months were refused above).
-    const distance = options.frame !== false && frame.mode === 'RANGE' && [frame.start, frame.end].some(hasIntervalOffset) ? instantKey(model, orderBy) : undefined;
+    const distance = options?.frame !== false && frame.mode === 'RANGE' && [frame.start, frame.end].some(hasIntervalOffset) ? instantKey(model, orderBy) : undefined;
     const zone = distance?.calendar?.zone;
     const items = this.effectiveOrder(options).map((item, i) =>
       i === 0 && zone ? orderItemSql(model, item, Prisma.sql`(${orderKeySql(model, item.key)} AT TIME ZONE ${zone})`) : orderItemSql(model, item),
     );
     parts.push(Prisma.sql`ORDER BY ${Prisma.join(items, ', ')}`);
-    if (options.frame !== false) parts.push(frameSql(distance && !zone ? fixedLengthFrame(frame)! : frame));
+    if (options?.frame !== false) parts.push(frameSql(distance && !zone ? fixedLengthFrame(frame)! : frame));
     return Prisma.join(parts, ' ');
   }
 }

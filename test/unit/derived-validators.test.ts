@@ -71,6 +71,7 @@ describe('a validator per column type', () => {
     expect((value as Prisma.Decimal).toFixed()).toBe('-12.5');
     expect(String(quantity('q', 0.1))).toBe('0.1'); // a number through its shortest spelling, no float noise
     expect(String(quantity('q', '999999999.999'))).toBe('999999999.999');
+    expect(String(quantity('q', ' +1.5e3 ')), 'spaces, a plus sign and an exponent, read exactly (README)').toBe('1500');
     expect(() => quantity('rows[0].quantity', '0.0001')).toThrow(/rows\[0\]\.quantity: 0\.0001 has 4 decimal places; the column holds 3/);
     expect(() => quantity('q', '1000000000')).toThrow(/does not fit numeric\(12, 3\)/);
     expect(() => quantity('q', 'NaN')).toThrow(ValidationError);
