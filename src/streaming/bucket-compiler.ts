@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { instantBucketSql } from '../window/calendar-bucket.ts';
+import { hourKeySql, hourLabelSql, localLabelSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -60,31 +60,39 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const toInstant = instantOf(model, plan.orderBy, to);
   const amount = columnRef(model, plan.amount);
 
-  // Bucket start of an instant: local calendar start as an instant, or the local hour's start (see above).
-  const bucketOf = (ts: Prisma.Sql) => instantBucketSql(buckets.bucket, ts, zone);
-  const firstStart = bucketOf(fromInstant);
+  // Rows are grouped by their bucket's label, which no clock change makes ambiguous: for days and longer the local
+  // calendar start (`date_trunc(unit, ts AT TIME ZONE zone)`, a local timestamp); for hours a key of the local hour
+  // and the offset (`hourKeySql`), so the two 01:00 hours of a fall-back are two buckets.
+  const labelOf = (ts: Prisma.Sql) => (buckets.bucket === 'hour' ? hourKeySql(ts, zone) : localLabelSql(buckets.bucket, ts, zone));
   const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
-  // Every bucket from the one before the first to the last, each with the start of the bucket before it. A local
-  // calendar start a zone skipped (Pacific/Apia had no 2011-12-30) reads as the next start: an empty interval that
-  // would share its start with the next bucket and count its rows twice, so it is dropped. Hours are
-  // found, not counted: the distinct buckets of instants 15 minutes apart (every zone offset is a multiple of 15
-  // minutes), so a zone whose offset changes by half an hour still gets the right hour starts.
+  // The buckets around the range, each with its first instant (NULL for a label no instant has: Pacific/Apia had
+  // no 2011-12-30). Days and longer: the labels from two before the first to two after the last (`firstInstantSql`).
+  // Hours: the distinct keys of UTC quarter hours from three hours before to three after (every clock change of a
+  // modern zone falls on one), each starting at its hour's label unless the offset changed within the hour (then
+  // at the first quarter hour with the key).
   const candidates = hourly
-    ? Prisma.sql`SELECT bucket_start, lead(bucket_start) OVER (ORDER BY bucket_start) AS bucket_end
-        FROM (SELECT DISTINCT ${bucketOf(Prisma.sql`t`)} AS bucket_start
-              FROM generate_series(${firstStart} - interval '3 hours', ${lastInstant} + interval '3 hours', interval '15 minutes') AS t) AS hours`
-    : Prisma.sql`SELECT bucket_start, bucket_end FROM (
-          SELECT l AT TIME ZONE ${zone} AS bucket_start, (l + ${step}) AT TIME ZONE ${zone} AS bucket_end
-          FROM generate_series(date_trunc(${unit}, ${fromInstant} AT TIME ZONE ${zone}) - ${step}, date_trunc(${unit}, ${lastInstant} AT TIME ZONE ${zone}), ${step}) AS l
-        ) AS local_starts WHERE bucket_end > bucket_start`;
-  const series = Prisma.sql`SELECT bucket_start, bucket_end, previous_start FROM (
-      SELECT bucket_start, bucket_end, lag(bucket_start) OVER (ORDER BY bucket_start) AS previous_start FROM (${candidates}) AS candidates
-    ) AS buckets WHERE bucket_start >= ${firstStart} AND bucket_start <= ${bucketOf(lastInstant)}`;
-  // The same local time one comparison period earlier, if it existed (a DST gap skipped it), and its bucket.
+    ? Prisma.sql`SELECT label, CASE WHEN ${labelOf(Prisma.sql`hour`)} = label AND ${labelOf(Prisma.sql`(hour - interval '1 microsecond')`)} <> label THEN hour ELSE first_seen END AS bucket_start
+        FROM (SELECT ${labelOf(Prisma.sql`g`)} AS label, ${hourLabelSql(Prisma.sql`g`, zone)} AS hour, min(g) AS first_seen
+              FROM generate_series(${utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`)}, ${lastInstant} + interval '3 hours', interval '15 minutes') AS g
+              GROUP BY 1, 2) AS hours`
+    : Prisma.sql`SELECT label, ${firstInstantSql(labelOf, Prisma.sql`label`, Prisma.sql`(label AT TIME ZONE ${zone})`)} AS bucket_start
+        FROM generate_series(${labelOf(fromInstant)} - 2 * ${step}, ${labelOf(lastInstant)} + 2 * ${step}, ${step}) AS label`;
+  // In time order, each bucket ends where the next begins and follows the one before it (over skipped labels too);
+  // kept: the buckets overlapping [from, to).
+  const series = Prisma.sql`SELECT label, bucket_start, bucket_end, previous_label FROM (
+      SELECT label, bucket_start, lead(bucket_start) OVER (ORDER BY bucket_start) AS bucket_end, lag(label) OVER (ORDER BY bucket_start) AS previous_label
+      FROM (${candidates}) AS candidates WHERE bucket_start IS NOT NULL
+    ) AS buckets WHERE bucket_start < ${toInstant} AND bucket_end > ${fromInstant}`;
+  // The bucket one comparison period earlier. Days and longer: the local calendar start one period before (a day
+  // whose midnight was skipped is still that day). Hours: the same local time one period earlier, if it existed
+  // (a DST gap skipped it), and its hour.
   const comparedLocal = Prisma.sql`((o.bucket_start AT TIME ZONE ${zone}) - ${period})`;
-  const comparedBucket = Prisma.sql`${bucketOf(Prisma.sql`(${comparedLocal} AT TIME ZONE ${zone})`)} AND ((${comparedLocal} AT TIME ZONE ${zone}) AT TIME ZONE ${zone}) = ${comparedLocal}`;
-  // Rows read for sums: from the earliest bucket a comparison looks at, to the end of the last bucket.
-  const readFrom = Prisma.sql`(((${firstStart} AT TIME ZONE ${zone}) - ${step} - ${period} - interval '1 day') AT TIME ZONE ${zone})`;
+  const comparedBucket = hourly
+    ? Prisma.sql`${labelOf(Prisma.sql`(${comparedLocal} AT TIME ZONE ${zone})`)} AND ((${comparedLocal} AT TIME ZONE ${zone}) AT TIME ZONE ${zone}) = ${comparedLocal}`
+    : Prisma.sql`date_trunc(${unit}, o.label - ${period})`;
+  // Rows read for sums: from well before the earliest bucket a comparison or the previous bucket looks at, to the
+  // end of the last bucket; the labels decide which bucket a row is in.
+  const readFrom = Prisma.sql`((SELECT min(bucket_start) FROM series) - 2 * ${step} - ${period} - interval '2 days')`;
 
   const fields = plan.partitionBy;
   const keyNames = fields.map((_, i) => aliasRef(`k${i}`));
@@ -96,7 +104,7 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const groupKeys = keyNames.map((k) => Prisma.sql`keys.${k}`);
   // Grouped by position: the bucket expression binds the zone as a parameter, and PostgreSQL does not see two
   // expressions with different parameter numbers as the same.
-  const sums = Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${bucketOf(instant)} AS bucket_start`, Prisma.sql`count(*) AS n`, Prisma.sql`SUM(${amount}) AS total`, Prisma.sql`MIN(${amount}) AS lo`, Prisma.sql`MAX(${amount}) AS hi`, Prisma.sql`AVG(${amount}) AS mean`], ', ')}
+  const sums = Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${labelOf(instant)} AS label`, Prisma.sql`count(*) AS n`, Prisma.sql`SUM(${amount}) AS total`, Prisma.sql`MIN(${amount}) AS lo`, Prisma.sql`MAX(${amount}) AS hi`, Prisma.sql`AVG(${amount}) AS mean`], ', ')}
       FROM ${table} JOIN keys ON ${onKeys}
       WHERE ${instant} >= ${readFrom} AND ${instant} < (SELECT max(bucket_end) FROM series)
       GROUP BY ${Prisma.raw(groupKeys.map((_, i) => String(i + 1)).concat(String(groupKeys.length + 1)).join(', '))}`;
@@ -129,7 +137,7 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
       : []),
   ];
   const comparison = buckets.compareWith
-    ? Prisma.sql` LEFT JOIN sums c ON ${joinKeys('c', 'k')} AND c.bucket_start = ${comparedBucket}`
+    ? Prisma.sql` LEFT JOIN sums c ON ${joinKeys('c', 'k')} AND c.label = ${comparedBucket}`
     : Prisma.empty;
   const filled = buckets.fill === 'none' ? Prisma.sql` WHERE s.n IS NOT NULL` : Prisma.empty;
   const order = Prisma.join([...keyNames.map((k) => Prisma.sql`k.${k}`), Prisma.sql`o.bucket_start`], ', ');
@@ -138,9 +146,24 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
     SELECT ${Prisma.join(outputs, ', ')}
     FROM series o CROSS JOIN keys k
     LEFT JOIN opening ob ON ${joinKeys('ob', 'k')}
-    LEFT JOIN sums s ON ${joinKeys('s', 'k')} AND s.bucket_start = o.bucket_start
-    LEFT JOIN sums p ON ${joinKeys('p', 'k')} AND p.bucket_start = o.previous_start${comparison}${filled}
+    LEFT JOIN sums s ON ${joinKeys('s', 'k')} AND s.label = o.label
+    LEFT JOIN sums p ON ${joinKeys('p', 'k')} AND p.label = o.previous_label${comparison}${filled}
     ORDER BY ${order}`;
+}
+
+/**
+ * The first instant of the bucket labelled `label`. Usually `guess` (the label as an instant: the local calendar
+ * start read in the zone, or the hour label itself), when the guess has that label and the instant before it does
+ * not. Near a clock change the guess can be wrong: a local midnight that happens twice (Atlantic/Azores falls back
+ * from 01:00 to 00:00) reads as its later instant; an hour whose offset changed within it (Australia/Lord_Howe
+ * falls back by 30 minutes) starts at the change, after its label. Then it is the earliest instant, on the UTC
+ * quarter hours within 27 hours of the guess (where every clock change of a modern zone falls), that has the
+ * label; NULL when none has it (a skipped day).
+ */
+function firstInstantSql(labelOf: (ts: Prisma.Sql) => Prisma.Sql, label: Prisma.Sql, guess: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`CASE WHEN ${labelOf(guess)} = ${label} AND ${labelOf(Prisma.sql`(${guess} - interval '1 microsecond')`)} < ${label} THEN ${guess}
+    ELSE (SELECT min(q) FROM generate_series(${utcHourSql(Prisma.sql`${guess} - interval '27 hours'`)}, ${guess} + interval '27 hours', interval '15 minutes') AS q
+          WHERE ${labelOf(Prisma.sql`q`)} = ${label}) END`;
 }
 
 // The partitions reported: the caller's list, or every partition with a row before `end` (the end of the last

@@ -1,6 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { columnInfo } from '../window/catalog.ts';
+import { formatUtcTimestamp } from './utc-text.ts';
 import { describe, requireDate } from './dates.ts';
 import { requireInt4, requireUuid } from './keys.ts';
 import { requireInt8 } from './scalars.ts';
@@ -19,8 +20,8 @@ const NUMERIC_MAX_SCALE = 16_383;
  *   `Float`: a finite number;
  * - `Decimal`: a `Prisma.Decimal` (NaN and ±Infinity included, as PostgreSQL's numeric has them), a finite number,
  *   or a decimal string (`'-12.50'`);
- * - `DateTime`: a real, valid `Date` in years 1–9999, bound as ISO-8601 text with `Z` (read through
- *   `Date.prototype`, so an overridden `toISOString` cannot change what is sent);
+ * - `DateTime`: a real, valid `Date` in years 1–9999, bound as UTC text with a numeric offset (`+00`; computed
+ *   from the time value, so an overridden `toISOString` cannot change what is sent);
  * - `String`: a string without NUL characters or unpaired surrogates (`@db.Uuid`: a UUID, bound in lower case);
  *   `Boolean`: a boolean.
  *
@@ -31,7 +32,7 @@ const NUMERIC_MAX_SCALE = 16_383;
  * requireColumnValue('in(accountId)[0]', 'Transaction', 'accountId', 7);    // 7
  * requireColumnValue('in(accountId)[0]', 'Transaction', 'accountId', 1.5);  // throws ValidationError
  * requireColumnValue('compare(createdAt)', 'Transaction', 'createdAt', new Date('2026-01-01'));
- * // '2026-01-01T00:00:00.000Z' (bind it with CAST(... AS timestamptz))
+ * // '2026-01-01 00:00:00.000+00' (bind it with CAST(... AS timestamptz))
  * ```
  */
 export function requireColumnValue(path: string, model: string, field: string, value: unknown): unknown {
@@ -52,10 +53,12 @@ export function requireColumnValue(path: string, model: string, field: string, v
     case 'Decimal':
       return requireNumeric(path, value);
     case 'DateTime': {
-      const iso = requireDate(path, value).toISOString();
+      // '2026-01-01 00:00:00.000+00': a numeric offset, never 'Z', which PostgreSQL 18 first reads as an
+      // abbreviation of the session's TimeZone (a POSIX zone '<Z>+05' would shift every bound instant).
+      const text = formatUtcTimestamp(requireDate(path, value));
       // A time of day is the Date's UTC clock (Prisma's convention: 1970-01-01THH:MM:SSZ).
       const native = info.nativeType?.[0];
-      return native === 'Time' ? iso.slice(11, 23) : native === 'Timetz' ? `${iso.slice(11, 23)}+00` : iso;
+      return native === 'Time' ? text.slice(11, 23) : native === 'Timetz' ? text.slice(11) : text;
     }
     case 'String':
       return info.nativeType?.[0] === 'Uuid' ? requireUuid(path, value) : requireString(path, value);

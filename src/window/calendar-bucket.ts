@@ -3,21 +3,79 @@ import type { Bucket } from '../validation/bucket-options.ts';
 import { atUtc } from './utc-sql.ts';
 
 /**
- * The start of the calendar bucket (`hour` … `year`, ISO weeks from Monday) holding an instant (`timestamptz`), in
- * the IANA zone `zone` (a bound text value), as an instant:
- * - day and longer: the local calendar start, `date_trunc(unit, ts AT TIME ZONE zone) AT TIME ZONE zone`, so a DST
- *   day has 23 or 25 hours and a month its own length;
- * - hours: the local hour's start minus the offset at the instant, so the two 02:00 hours of a DST fall-back are
- *   two buckets and Asia/Kolkata's hours start at :30 UTC.
+ * The label of the local hour holding an instant (`timestamptz`) in zone `zone`: the local hour's start minus the
+ * offset at the instant, an instant. The two 02:00 hours of a DST fall-back get two labels, and Asia/Kolkata's
+ * hours :30 UTC ones. It is the hour's first instant unless the offset changed within the hour (see
+ * `instantBucketSql`).
  * ```sql
- * (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
+ * ((date_trunc('hour', "createdAt" AT TIME ZONE $1) - (("createdAt" AT TIME ZONE $2) - ("createdAt" AT TIME ZONE INTERVAL '+00:00'))) AT TIME ZONE INTERVAL '+00:00')
+ * ```
+ */
+export function hourLabelSql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  return atUtc(Prisma.sql`(date_trunc('hour', ${instant} AT TIME ZONE ${zone}) - ((${instant} AT TIME ZONE ${zone}) - ${atUtc(instant)}))`);
+}
+
+/**
+ * The label of the local calendar bucket (`day` … `year`, ISO weeks from Monday) holding an instant: its local
+ * start, a `timestamp` without zone. Unambiguous whatever the clocks did: a repeated or a skipped local midnight
+ * does not change which day an instant is in.
+ * ```sql
+ * date_trunc('day', "createdAt" AT TIME ZONE $1)
+ * ```
+ */
+/**
+ * A key of the local hour holding an instant that tells apart any two hours, even those `hourLabelSql` gives one
+ * label: where a zone falls back by an hour at a quarter past (Pacific/Chatham, 03:45 +13:45 → 02:45 +12:45), the
+ * hours 03 +13:45 and 02 +12:45 both label 13:15 UTC. The offset, in minutes, is added as microseconds: labels are
+ * whole minutes apart, so keys never meet. For grouping and joining only; it is not an instant of the hour.
+ */
+export function hourKeySql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(${hourLabelSql(instant, zone)} + (extract(epoch FROM ${offsetSql(instant, zone)})::float8 / 60) * interval '1 microsecond')`;
+}
+
+/** The zone's UTC offset at an instant, as an interval (`+05:30` for Asia/Kolkata). */
+export function offsetSql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`((${instant} AT TIME ZONE ${zone}) - ${atUtc(instant)})`;
+}
+
+export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant} AT TIME ZONE ${zone})`;
+}
+
+/**
+ * The first instant of the calendar bucket (`hour` … `year`) holding an instant (`timestamptz`) in the IANA zone
+ * `zone` (a bound text value): when its local day, week, month... or hour began. A DST day has 23 or 25 hours and
+ * a month its own length. Read from the bucket's label (`localLabelSql`, `hourLabelSql`), which is the answer
+ * except next to a clock change:
+ * - days and longer: the label read back in the zone, unless the instant just before it has the same label (a
+ *   local midnight that happened twice, as in Atlantic/Azores, reads as its later instant; a midnight inside a
+ *   skipped stretch, as the end of it);
+ * - hours: the label, unless the offset at the label differs from the instant's (the offset changed within the
+ *   local hour, as Australia/Lord_Howe's does by 30 minutes: the hour began at the change, the first quarter hour
+ *   with the instant's label and offset).
+ * Then it is the earliest UTC quarter hour with the same label (every clock change of a modern zone falls on one).
+ * ```sql
+ * CASE WHEN date_trunc('day', date_trunc('day', "createdAt", $1) - interval '1 microsecond', $2) < date_trunc('day', "createdAt", $3)
+ *      THEN date_trunc('day', "createdAt", $4) ELSE LEAST(..., (SELECT min(q) FROM generate_series(...) AS q WHERE ...)) END
  * ```
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   if (unit === 'hour') {
-    return atUtc(Prisma.sql`(date_trunc('hour', ${instant} AT TIME ZONE ${zone}) - ((${instant} AT TIME ZONE ${zone}) - ${atUtc(instant)}))`);
+    const label = hourLabelSql(instant, zone);
+    const laterQuarters = Prisma.sql`generate_series(${label} + interval '15 minutes', ${label} + interval '1 hour', interval '15 minutes')`;
+    const sameHour = Prisma.sql`${hourLabelSql(Prisma.sql`q`, zone)} = ${label} AND ${offsetSql(Prisma.sql`q`, zone)} = ${offsetSql(instant, zone)}`;
+    return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offsetSql(instant, zone)} THEN ${label} ELSE (SELECT min(q) FROM ${laterQuarters} AS q WHERE ${sameHour}) END)`;
   }
-  return Prisma.sql`(date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant} AT TIME ZONE ${zone}) AT TIME ZONE ${zone})`;
+  // `date_trunc(unit, ts, zone)`: the local start read back in the zone, in one call (cheaper than two AT TIME ZONE).
+  const start = Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant}, ${zone})`;
+  const earlierQuarters = Prisma.sql`generate_series(${utcHourSql(Prisma.sql`${start} - interval '27 hours'`)}, ${start}, interval '15 minutes')`;
+  const sameBucket = Prisma.sql`${localLabelSql(unit, Prisma.sql`q`, zone)} = ${localLabelSql(unit, instant, zone)}`;
+  return Prisma.sql`(CASE WHEN date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} THEN ${start} ELSE LEAST(${start}, (SELECT min(q) FROM ${earlierQuarters} AS q WHERE ${sameBucket})) END)`;
+}
+
+/** The UTC hour an instant is in, as an instant: whole UTC hours, whatever the session's zone. */
+export function utcHourSql(instant: Prisma.Sql): Prisma.Sql {
+  return atUtc(Prisma.sql`date_trunc('hour', ${atUtc(Prisma.sql`(${instant})`)})`);
 }
 
 /**

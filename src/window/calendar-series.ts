@@ -17,7 +17,7 @@ const MAX_STEPS = 2_000_000;
 
 /**
  * Every bucket of `calendar` overlapping `[from, to)`, as one column `b` of the bucket's type: the distinct buckets
- * of instants a fine step apart from the first bucket's start, and the bucket of the range's last instant (which the
+ * of instants a fine step apart from `from` (wall-clock times: from the first bucket's start), and the bucket of the range's last instant (which the
  * steps, after a change of UTC offset, can step past), each bucketed by the very expression the query groups by, so
  * a filled bucket and a bucket of rows are the same value (DST days of 23 and 25 hours, half-hour zones, month ends
  * included). A `date` key's range ends with the day of `to`'s last millisecond.
@@ -40,5 +40,8 @@ export function calendarSeriesSql(calendar: CalendarBucket, from: unknown, to: u
     return Prisma.sql`SELECT ${calendar.of(t)} AS b FROM generate_series(CAST(${calendar.of(first)} AS timestamp), CAST(${lastDay} AS timestamp), ${Prisma.raw(step.sql)}) AS g(t) UNION SELECT ${calendar.of(lastDay)}`;
   }
   const last = Prisma.sql`(${typedConstant(`${path}.to`, to, calendar.source)} - interval '1 microsecond')`;
-  return Prisma.sql`SELECT ${calendar.of(Prisma.sql`g.t`)} AS b FROM generate_series(${calendar.of(first)}, ${last}, ${Prisma.raw(step.sql)}) AS g(t) UNION SELECT ${calendar.of(last)}`;
+  // Instants are stepped from `from` itself: near a clock change a bucket's start can be an instant whose own
+  // bucket is an earlier one (outside the range). Wall-clock times from their first bucket's start.
+  const origin = calendar.source === 'timestamptz' ? first : calendar.of(first);
+  return Prisma.sql`SELECT ${calendar.of(Prisma.sql`g.t`)} AS b FROM generate_series(${origin}, ${last}, ${Prisma.raw(step.sql)}) AS g(t) UNION SELECT ${calendar.of(last)}`;
 }

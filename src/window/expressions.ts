@@ -86,7 +86,7 @@ const ARITHMETIC = { add: '+', sub: '-', mul: '*', div: '/' } as const;
  * const e = expressions('Transaction');
  * e.mul('amount', e.value(new Prisma.Decimal('1.19')))         // ("amount" * CAST($1 AS numeric))     numeric
  * e.coalesce('amount', e.value(new Prisma.Decimal(0)))          // COALESCE("amount", CAST($1 AS numeric))
- * e.bucket('createdAt', 'week', { timeZone: 'Europe/Berlin' })  // (date_trunc('week', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
+ * e.bucket('createdAt', 'week', { timeZone: 'Europe/Berlin' })  // (CASE WHEN ... THEN date_trunc('week', "createdAt", CAST($4 AS text)) ELSE ... END)
  * e.sub('amount', e.over(f.lag('amount'), w))                   // ("amount" - lag("amount", 1) OVER (...))
  * ```
  */
@@ -332,11 +332,14 @@ export function expressions<M extends ModelName>(model: M) {
      * The start of the calendar bucket (`hour`, `day`, `week` (ISO, Monday), `month`, `quarter`, `year`) holding a
      * date/time value — the expression `bucketTotals` groups by, for your own bucketed windows. An instant
      * (`timestamptz`) is bucketed in `timeZone` (an IANA name, default `UTC`; DST days have 23 or 25 hours) and stays
-     * an instant; a `timestamp` is bucketed as the wall-clock time it is, a `date` as the calendar day it is (both
+     * an instant, the first instant of its bucket (a midnight that happened twice starts the day at the first; an
+     * hour whose offset changed within it starts at the change); a `timestamp` is bucketed as the wall-clock time it is, a `date` as the calendar day it is (both
      * refuse a `timeZone`, which could not apply to them; a date has no hours).
      * ```ts
      * e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' })
-     * // (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
+     * // (CASE WHEN date_trunc('day', date_trunc('day', "createdAt", CAST($1 AS text)) - interval '1 microsecond', CAST($2 AS text))
+     * //   < date_trunc('day', "createdAt", CAST($3 AS text)) THEN date_trunc('day', "createdAt", CAST($4 AS text))
+     * //   ELSE LEAST(..., (SELECT min(q) FROM generate_series(...) AS q WHERE ...)) END)
      * e.bucket('saleDate', 'week') // CAST(date_trunc('week', CAST("saleDate" AS timestamp)) AS date)
      * ```
      */

@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { arrayTypeOf, columnInfo, scalarTypeOf } from './catalog.ts';
-import { formatUtcDate, formatUtcTimestamp } from './utc-text.ts';
+import { formatUtcDate, formatUtcTimestamp } from '../validation/utc-text.ts';
 
 export { formatUtcDate, formatUtcTimestamp };
 

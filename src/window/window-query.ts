@@ -252,7 +252,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    *   .selectExpr('change', e.sub('amount', e.over(f.lag('amount'), 'w')))
    *   .selectExpr('day', e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
    * // SELECT "id" AS "id", ("amount" - lag("amount", 1) OVER "w") AS "change",
-   * //   ((date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text))
+   * //   ((CASE WHEN ... THEN date_trunc('day', "createdAt", CAST($4 AS text)) ELSE ... END)
    * //     AT TIME ZONE INTERVAL '+00:00') AS "day"
    * // FROM "Transaction" WINDOW "w" AS (...) ORDER BY ...
    * ```

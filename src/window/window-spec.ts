@@ -115,7 +115,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
    * windowSpec('Transaction').orderBy('createdAt', 'desc', 'last')
    * // ORDER BY "createdAt" DESC NULLS LAST, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
    * windowSpec('Transaction').orderBy(e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
-   * // ORDER BY (date_trunc('day', "createdAt" AT TIME ZONE CAST($1 AS text)) AT TIME ZONE CAST($2 AS text)) ASC, "id" ASC ROWS ...
+   * // ORDER BY (CASE WHEN ... THEN date_trunc('day', "createdAt", CAST($4 AS text)) ELSE ... END) ASC, "id" ASC ROWS ...
    * ```
    */
   orderBy(key: Operand<M>, direction: SortDirection = 'asc', nulls?: NullsOrder): WindowSpec<M, true> {

@@ -144,6 +144,31 @@ describe.each(['America/New_York', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC+05:30
   });
 });
 
+describe("a session whose zone is named 'Z' (a POSIX zone '<Z>+05')", () => {
+  // PostgreSQL 18 reads the 'Z' of '2026-01-01T00:00:00Z' as an abbreviation of the session's zone first: every
+  // instant bound in that form would be read 5 hours off. Bounds are bound with a numeric offset instead.
+  it('from / to, balanceAsOf and bucket ranges select the same rows as in UTC', async () => {
+    const { prisma, pool } = await clientsIn('<Z>+05');
+    await db.truncate('Transaction');
+    await new TransactionRepository(prisma).insertMany(rows, { strategy: 'unnest' });
+    const ledger = await stored(pool);
+    const repo = new TransactionRepository(prisma);
+    const from = new Date(Date.UTC(2026, 2, 8, 5, 0));
+    const to = new Date(Date.UTC(2026, 2, 8, 9, 0));
+    const inRange = ledger.filter((r) => r.time >= from.getTime() * 1000 && r.time < to.getTime() * 1000).map((r) => r.id).sort();
+    expect(inRange.length, 'the range holds some rows, not all').toBeGreaterThan(0);
+    expect(inRange.length).toBeLessThan(ledger.length);
+    const read = await repo.runningTotals({ from, to });
+    expect(read.map((r) => r.id).sort()).toEqual(inRange);
+    const at = new Date(Date.UTC(2026, 2, 8, 6, 30, 0, 123 + 4));
+    const balance = ledger.filter((r) => r.key === 1 && r.time <= at.getTime() * 1000).reduce((t, r) => t + r.cents, 0n);
+    const [one] = await repo.balanceAsOf({ partitions: [1], at });
+    expect(one!.balance.toFixed(2)).toBe(centsToString(balance));
+    const hours = await repo.globalBucketTotals({ bucket: 'hour', from, to, fill: 'none' });
+    expect(hours.reduce((n, h) => n + Number(h.count), 0)).toBe(inRange.length);
+  });
+});
+
 describe('a database whose DateStyle is not ISO', () => {
   it('createPrismaClient pins ISO dates, so returned instants are valid and exact', async () => {
     await open?.end();

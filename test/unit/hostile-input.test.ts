@@ -165,7 +165,8 @@ describe.each(repos)('$name running totals under hostile options', ({ name, make
     const twin = make(recordingPrisma().prisma as never).runningTotalsSql(benignTwin(opts, benignKey, day) as never, method === 'runningTotals' ? 'partition' : 'global');
     expect(sql.text).toBe(twin.text);
     // Values are bound as given: the partition list, then from, then to (dates as exact UTC ISO text).
-    const iso = (value: unknown) => (value as Date).toISOString();
+    // Instants are bound as UTC text with a numeric offset: '2026-01-01 00:00:00.000+00'.
+    const iso = (value: unknown) => (value as Date).toISOString().replace('T', ' ').replace('Z', '+00');
     const expected = [
       ...(opts.partitions !== undefined ? [opts.partitions] : []),
       ...(opts.from !== undefined ? [iso(opts.from)] : []),

@@ -55,7 +55,7 @@ describe('TransactionRepository SQL', () => {
       'WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= CAST($2 AS timestamptz) AND "createdAt" < CAST($3 AS timestamptz)',
     );
     // Dates travel as exact UTC text, so the session's TimeZone cannot shift them.
-    expect(sql.values).toEqual([[7, 9], '2026-01-01T00:00:00.000Z', '2026-02-01T00:00:00.000Z']);
+    expect(sql.values).toEqual([[7, 9], '2026-01-01 00:00:00.000+00', '2026-02-01 00:00:00.000+00']);
     expect(sql.text).not.toMatch(/2026|\b7\b|\b9\b/);
   });
 

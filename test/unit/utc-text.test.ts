@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { formatUtcDate, formatUtcTimestamp } from '../../src/window/utc-text.ts';
+import { formatUtcDate, formatUtcTimestamp } from '../../src/validation/utc-text.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 
 const MIN = Date.parse('0001-01-01T00:00:00.000Z');

@@ -1,0 +1,248 @@
+/**
+ * Calendar buckets next to the clock changes that break naive bucketing, checked against a reference that shares
+ * no code with the library: each instant's local calendar day or hour (with its offset) as `Intl` reports it,
+ * amounts as integer cents, rows written with plain `pg`. The cases (found by an outside trial):
+ * - a local midnight that happens twice (Atlantic/Azores and America/Havana fall back from 01:00 to 00:00);
+ * - a local midnight that never happens (America/Sao_Paulo, Asia/Beirut spring forward at 00:00) and a whole day
+ *   that never happens (Pacific/Apia, 2011-12-30);
+ * - offsets that change by 30 minutes (Australia/Lord_Howe) or at a quarter past the hour (Pacific/Chatham).
+ * Every bucket must start at its first instant and end where the next begins, and every row must be counted once:
+ * in its bucket, in the running total, in the balance carried in, and in the previous or compared bucket's sum.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { TransactionRepository } from '../../prisma/app/index.ts';
+import { conditions, expressions, groupedQuery, windowFunctions, type Bucket } from '../../src/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+
+const db = useTestDatabase();
+const ledger = () => new TransactionRepository(db.prisma);
+let client: pg.Client;
+
+beforeAll(async () => {
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+});
+afterAll(async () => {
+  await client.end();
+});
+
+/** Writes `rows` (amount, instant) as account `account`, runs `work`, then removes them. */
+async function withRows<T>(account: number, rows: ReadonlyArray<readonly [string, string]>, work: () => Promise<T>): Promise<T> {
+  for (const [amount, at] of rows) await client.query('INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES ($1, $2, $3)', [account, amount, at]);
+  try {
+    return await work();
+  } finally {
+    await client.query('DELETE FROM "Transaction" WHERE "accountId" = $1', [account]);
+  }
+}
+
+// ---- reference ------------------------------------------------------------------------------------------
+const formats = new Map<string, Intl.DateTimeFormat>();
+/** The reference's label of an instant: its local day (or ISO week, month), or its local hour and offset. */
+function label(ms: number, timeZone: string, bucket: Bucket): string {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', timeZoneName: 'longOffset' });
+    formats.set(timeZone, format);
+  }
+  const p = Object.fromEntries(format.formatToParts(new Date(ms)).map((part) => [part.type, part.value]));
+  switch (bucket) {
+    case 'hour':
+      return `${p.year}-${p.month}-${p.day} ${p.hour} ${p.timeZoneName}`;
+    case 'day':
+      return `${p.year}-${p.month}-${p.day}`;
+    case 'week': {
+      const monday = new Date(Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day)));
+      monday.setUTCDate(monday.getUTCDate() - ((monday.getUTCDay() + 6) % 7));
+      return `week of ${monday.toISOString().slice(0, 10)}`;
+    }
+    case 'month':
+      return `${p.year}-${p.month}`;
+    default:
+      return `${p.year}`;
+  }
+}
+const cents = (amount: string) => BigInt(amount.replace('.', ''));
+const centsOf = (value: { toFixed(places: number): string }) => cents(value.toFixed(2));
+
+describe('a local midnight that happens twice', () => {
+  for (const [zone, sunday, firstMidnight] of [
+    ['Atlantic/Azores', '2026-10-25', '2026-10-25T00:00:00Z'],
+    ['America/Havana', '2026-11-01', '2026-11-01T04:00:00Z'],
+  ] as const) {
+    it(`${zone}, ${sunday}: the day starts at the first midnight; its first hour is counted once`, async () => {
+      const start = Date.parse(firstMidnight);
+      const at = (ms: number) => new Date(ms).toISOString();
+      const rows = [['1.00', at(start - 12 * 3_600_000)], ['2.00', at(start + 30 * 60_000)], ['4.00', at(start + 12 * 3_600_000)]] as const;
+      expect(label(start + 30 * 60_000, zone, 'day'), 'the 2.00 row is on the Sunday').toBe(sunday);
+      expect(label(start - 1, zone, 'day'), 'the day starts at the first midnight').not.toBe(sunday);
+      await withRows(60, rows, async () => {
+        const days = await ledger().bucketTotals({ partitions: [60], bucket: 'day', timeZone: zone, from: new Date(start + 11 * 3_600_000), to: new Date(start + 13 * 3_600_000) });
+        expect(days.map((d) => [d.bucketStart.toISOString(), label(d.bucketStart.getTime(), zone, 'day'), d.count, d.sum.toFixed(2), d.runningTotal.toFixed(2)])).toEqual([
+          [new Date(start).toISOString(), sunday, 2n, '6.00', '7.00'],
+        ]);
+        expect(days[0]!.bucketEnd.getTime() - start, 'a 25-hour day').toBe(25 * 3_600_000);
+        const e = expressions('Transaction');
+        const grouped = await groupedQuery('Transaction')
+          .where(conditions('Transaction').compare('accountId', '=', 60))
+          .groupBy('day', e.bucket('createdAt', 'day', { timeZone: zone }))
+          .aggregate('n', windowFunctions('Transaction').count())
+          .execute(db.prisma);
+        expect(grouped.map((g) => [g.day.toISOString(), g.n]), 'e.bucket is the same first instant').toEqual([
+          [new Date(start - 24 * 3_600_000).toISOString(), 1n],
+          [new Date(start).toISOString(), 2n],
+        ]);
+      });
+    });
+  }
+});
+
+describe('offsets that change within an hour', () => {
+  const zone = 'Australia/Lord_Howe'; // 2026-04-04T15:00Z: 02:00 +11:00 becomes 01:30 +10:30
+  const rows = [['1.00', '2026-04-04T14:10:00Z'], ['2.00', '2026-04-04T14:40:00Z'], ['4.00', '2026-04-04T15:10:00Z']] as const;
+
+  it('Lord_Howe: the hour after the change starts at the change; a range starting or ending there keeps every row', async () => {
+    await withRows(61, rows, async () => {
+      const after = await ledger().bucketTotals({ partitions: [61], bucket: 'hour', timeZone: zone, from: new Date('2026-04-04T15:00Z'), to: new Date('2026-04-04T15:30Z') });
+      expect(after.map((h) => [label(h.bucketStart.getTime(), zone, 'hour'), h.bucketStart.toISOString(), h.bucketEnd.toISOString(), h.count, h.sum.toFixed(2), h.runningTotal.toFixed(2)])).toEqual([
+        ['2026-04-05 01 GMT+10:30', '2026-04-04T15:00:00.000Z', '2026-04-04T15:30:00.000Z', 1n, '4.00', '7.00'],
+      ]);
+      const options = { bucket: 'hour' as const, timeZone: zone, from: new Date('2026-04-04T14:00Z'), to: new Date('2026-04-04T15:00Z') };
+      const expected = [['2026-04-04T14:00:00.000Z', '2026-04-04T15:00:00.000Z', 2n, '3.00', '3.00']];
+      const shape = (h: { bucketStart: Date; bucketEnd: Date; count: bigint; sum: { toFixed(n: number): string }; runningTotal: { toFixed(n: number): string } }) =>
+        [h.bucketStart.toISOString(), h.bucketEnd.toISOString(), h.count, h.sum.toFixed(2), h.runningTotal.toFixed(2)];
+      expect((await ledger().bucketTotals({ ...options, partitions: [61] })).map(shape)).toEqual(expected);
+      expect((await ledger().globalBucketTotals(options)).map(shape), 'global').toEqual(expected);
+      const streamed = [];
+      for await (const h of ledger().streamBucketTotals({ ...options, partitions: [61] }, { chunkSize: 1 })) streamed.push(shape(h));
+      expect(streamed, 'streamed').toEqual(expected);
+      expect((await ledger().pageBucketTotals({ ...options, partitions: [61], limit: 5 })).rows.map(shape), 'paged').toEqual(expected);
+    });
+  });
+
+  it('Lord_Howe: a filled hour key holds the hours overlapping the range, each at its first instant', async () => {
+    await withRows(61, rows, async () => {
+      const e = expressions('Transaction');
+      const f = windowFunctions('Transaction');
+      const hours = await groupedQuery('Transaction')
+        .where(conditions('Transaction').compare('accountId', '=', 61))
+        .groupBy('hour', e.bucket('createdAt', 'hour', { timeZone: zone }))
+        .aggregate('n', f.count())
+        .aggregate('total', f.sum('amount'))
+        .fill('hour', { from: new Date('2026-04-04T15:10Z'), to: new Date('2026-04-04T16:00Z') })
+        .execute(db.prisma);
+      expect(hours.map((h) => [h.hour.toISOString(), h.n, h.total?.toFixed(2) ?? null])).toEqual([
+        ['2026-04-04T15:00:00.000Z', 1n, '4.00'],
+        ['2026-04-04T15:30:00.000Z', 0n, null],
+      ]);
+    });
+  });
+
+  it('Pacific/Chatham falls back at 03:45: 03 +13:45, then 02 +12:45 for 15 minutes, then 03 +12:45, three hours', async () => {
+    const chatham = 'Pacific/Chatham';
+    const at = ['2026-04-04T13:20:00Z', '2026-04-04T13:50:00Z', '2026-04-04T14:05:00Z', '2026-04-04T14:20:00Z', '2026-04-04T15:10:00Z'];
+    await withRows(62, at.map((t, i) => [`${2 ** i}.00`, t] as const), async () => {
+      const hours = await ledger().bucketTotals({ partitions: [62], bucket: 'hour', timeZone: chatham, from: new Date('2026-04-04T13:15Z'), to: new Date('2026-04-04T15:15Z') });
+      expect(hours.map((h) => [label(h.bucketStart.getTime(), chatham, 'hour'), h.bucketStart.toISOString().slice(11, 16), h.bucketEnd.toISOString().slice(11, 16), h.count])).toEqual([
+        ['2026-04-05 03 GMT+13:45', '13:15', '14:00', 2n],
+        ['2026-04-05 02 GMT+12:45', '14:00', '14:15', 1n],
+        ['2026-04-05 03 GMT+12:45', '14:15', '15:15', 2n],
+      ]);
+      const e = expressions('Transaction');
+      const grouped = await groupedQuery('Transaction')
+        .where(conditions('Transaction').compare('accountId', '=', 62))
+        .groupBy('hour', e.bucket('createdAt', 'hour', { timeZone: chatham }))
+        .aggregate('n', windowFunctions('Transaction').count())
+        .execute(db.prisma);
+      expect(grouped.map((g) => [g.hour.toISOString().slice(11, 16), g.n]), 'e.bucket: the same three hours').toEqual([['13:15', 2n], ['14:00', 1n], ['14:15', 2n]]);
+    });
+  });
+});
+
+describe('a local midnight or a whole day that never happens', () => {
+  it('the day after a skipped midnight is compared with the day before (Beirut) and the year before (Sao Paulo)', async () => {
+    const rows = [['10.00', '2026-03-29T12:00:00+03:00'], ['5.00', '2026-03-30T12:00:00+03:00'], ['20.00', '2018-11-04T12:00:00-02:00'], ['8.00', '2019-11-04T12:00:00-03:00']] as const;
+    await withRows(63, rows, async () => {
+      const beirut = await ledger().bucketTotals({ partitions: [63], bucket: 'day', timeZone: 'Asia/Beirut', compareWith: 'day', from: new Date('2026-03-30T00:00:00+03:00'), to: new Date('2026-03-31T00:00:00+03:00') });
+      expect(beirut.map((d) => [label(d.bucketStart.getTime(), 'Asia/Beirut', 'day'), d.sum.toFixed(2), d.previousSum.toFixed(2), d.comparedSum!.toFixed(2)])).toEqual([['2026-03-30', '5.00', '10.00', '10.00']]);
+      const saoPaulo = await ledger().bucketTotals({ partitions: [63], bucket: 'day', timeZone: 'America/Sao_Paulo', compareWith: 'year', from: new Date('2019-11-04T00:00:00-03:00'), to: new Date('2019-11-05T00:00:00-03:00') });
+      expect(saoPaulo.map((d) => [label(d.bucketStart.getTime(), 'America/Sao_Paulo', 'day'), d.sum.toFixed(2), d.comparedSum!.toFixed(2)])).toEqual([['2019-11-04', '8.00', '20.00']]);
+    });
+  });
+
+  it('Pacific/Apia: the 31st follows the 29th, also when the range starts on the 31st', async () => {
+    const rows = [['3.00', '2011-12-29T20:00:00Z'], ['1.00', '2011-12-30T20:00:00Z']] as const; // the 29th 10:00 (-10), the 31st 10:00 (+14)
+    await withRows(64, rows, async () => {
+      const days = await ledger().bucketTotals({ partitions: [64], bucket: 'day', timeZone: 'Pacific/Apia', from: new Date('2011-12-30T10:00Z'), to: new Date('2011-12-31T10:00Z') });
+      expect(days.map((d) => [label(d.bucketStart.getTime(), 'Pacific/Apia', 'day'), d.sum.toFixed(2), d.previousSum.toFixed(2), d.change.toFixed(2), d.runningTotal.toFixed(2)])).toEqual([
+        ['2011-12-31', '1.00', '3.00', '-2.00', '4.00'],
+      ]);
+    });
+  });
+});
+
+describe('scan: ranges starting at and around clock changes, against the reference', () => {
+  // Zone, an instant at a clock change. Rows every 7 minutes for three days around it, every 3 hours further out.
+  const CASES: ReadonlyArray<readonly [string, string]> = [
+    ['Pacific/Apia', '2011-12-30T10:00Z'], ['Pacific/Kiritimati', '1995-01-01T10:00Z'], ['America/Sao_Paulo', '2018-11-04T03:00Z'],
+    ['Asia/Beirut', '2026-10-24T21:00Z'], ['America/Havana', '2026-11-01T05:00Z'], ['Atlantic/Azores', '2026-10-25T01:00Z'],
+    ['Australia/Lord_Howe', '2026-04-04T15:00Z'], ['Australia/Lord_Howe', '2026-10-03T15:30Z'], ['Pacific/Chatham', '2026-04-04T14:00Z'],
+    ['Pacific/Chatham', '2026-09-26T14:00Z'], ['America/Caracas', '2007-12-09T07:00Z'], ['Europe/Berlin', '2026-03-29T01:00Z'], ['Asia/Kolkata', '2026-06-01T00:00Z'],
+  ];
+  const ACCOUNT = 65;
+
+  for (const [zone, change] of CASES) {
+    it(`${zone} around ${change}: hour and day buckets equal the reference`, async () => {
+      const center = Date.parse(change);
+      const rows: Array<{ t: number; c: bigint }> = [];
+      for (let t = center - 20 * 86_400_000 + 180_000, i = 0; t < center + 20 * 86_400_000; i++) {
+        rows.push({ t, c: BigInt(1 + (i % 97)) });
+        t += Math.abs(t - center) < 3 * 86_400_000 ? 7 * 60_000 : 3 * 3_600_000 + 7 * 60_000;
+      }
+      await client.query('INSERT INTO "Transaction" ("accountId", amount, "createdAt") SELECT $1, c::numeric / 100, t FROM unnest($2::bigint[], $3::timestamptz[]) AS u(c, t)', [
+        ACCOUNT, rows.map((r) => r.c.toString()), rows.map((r) => new Date(r.t).toISOString()),
+      ]);
+      try {
+        for (const bucket of ['hour', 'day'] as const) {
+          const span = bucket === 'hour' ? 3 * 3_600_000 : 2 * 86_400_000;
+          for (const shift of [-span, -3_600_000, -1, 0, 1, 1_800_000, 3_600_000]) {
+            const from = center + shift;
+            const to = from + span;
+            const got = await ledger().bucketTotals({ partitions: [ACCOUNT], bucket, timeZone: zone, from: new Date(from), to: new Date(to) });
+            // The reference: labels of every minute of the range, in order; each label's first and last minute.
+            const labels: string[] = [];
+            for (let t = Math.floor(from / 60_000) * 60_000; t < to; t += 60_000) if (labels.at(-1) !== label(t, zone, bucket)) labels.push(label(t, zone, bucket));
+            if (labels.at(-1) !== label(to - 1, zone, bucket)) labels.push(label(to - 1, zone, bucket));
+            const starts = new Map<string, number>();
+            const ends = new Map<string, number>();
+            for (let t = Math.floor(from / 3_600_000) * 3_600_000 - 3 * 86_400_000; t < to + 3 * 86_400_000; t += 60_000) {
+              if (!starts.has(label(t, zone, bucket))) starts.set(label(t, zone, bucket), t);
+              ends.set(label(t, zone, bucket), t + 60_000);
+            }
+            const sums = new Map<string, { n: number; c: bigint }>();
+            for (const r of rows) {
+              const l = label(r.t, zone, bucket);
+              const s = sums.get(l) ?? { n: 0, c: 0n };
+              sums.set(l, { n: s.n + 1, c: s.c + r.c });
+            }
+            let running = rows.filter((r) => r.t < starts.get(labels[0]!)!).reduce((total, r) => total + r.c, 0n);
+            const expected = labels.map((l) => {
+              const s = sums.get(l) ?? { n: 0, c: 0n };
+              running += s.c;
+              const previous = sums.get(label(starts.get(l)! - 1, zone, bucket))?.c ?? 0n;
+              return `${l} [${new Date(starts.get(l)!).toISOString()}, ${new Date(ends.get(l)!).toISOString()}) n=${s.n} sum=${s.c} total=${running} previous=${previous}`;
+            });
+            const actual = got.map((b) =>
+              `${label(b.bucketStart.getTime(), zone, bucket)} [${b.bucketStart.toISOString()}, ${b.bucketEnd.toISOString()}) n=${b.count} sum=${centsOf(b.sum)} total=${centsOf(b.runningTotal)} previous=${centsOf(b.previousSum)}`,
+            );
+            expect(actual, `${bucket} buckets of [${new Date(from).toISOString()}, ${new Date(to).toISOString()})`).toEqual(expected);
+          }
+        }
+      } finally {
+        await client.query('DELETE FROM "Transaction" WHERE "accountId" = $1', [ACCOUNT]);
+      }
+    });
+  }
+});
