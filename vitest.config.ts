@@ -21,6 +21,7 @@ const PG15_FILES = [
   'column-types',
   'running-totals',
   'bucket-totals',
+  'clock-changes',
   'microsecond-keysets',
   'window-expressions',
   'grouped-windows',

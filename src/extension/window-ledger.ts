@@ -8,7 +8,9 @@ import { idField, type FieldOf, type ModelName, type WindowCatalog } from '../wi
 import type { AmountFieldOf, OrderFieldOf, UniqueFieldOf } from '../window/types.ts';
 import { windowQuery, type WindowQuery } from '../window/window-query.ts';
 import { SignedToken } from '../validation/signed-token.ts';
-import { requireRepositoryOptions } from '../validation/repository-options.ts';
+import { REPOSITORY_OPTION_KEYS, requireRepositoryOptions } from '../validation/repository-options.ts';
+import { requireModelDefinition } from '../validation/model-definition.ts';
+import { deriveModelDefinition, type DerivationSpec } from '../repositories/derived-definition.ts';
 
 /** How one model takes part in the extension: the window's three fields, optional overrides and options. */
 export interface LedgerModelDefinition<M extends ModelName> {
@@ -105,10 +107,10 @@ interface ExtensionContext {
  * await prisma.$transaction(async (tx) => tx.payment.page({ partition: 7, limit: 50 }));
  * ```
  *
- * Unknown models, models without a single-field `@id` and a `cursorSecret` shorter than 16 bytes throw here
- * (`WindowSpecError`, `ValidationError`). The first call of a model's method derives and checks the rest of its
- * definition; an impossible one (a field of the wrong kind) throws `WindowSpecError` there, as constructing the
- * repository would.
+ * Each model's definition is derived and checked here, as constructing its repository would check it: unknown
+ * models, models without a single-field `@id`, unknown keys (a `pgPool` outside `options`), fields of the wrong
+ * kind throw `WindowSpecError`; options that are not a repository's (`cursorSecret` shorter than 16 bytes, a
+ * typo, a `pg.Client` as `pgPool`) `ValidationError`.
  */
 export function windowLedger<const C extends WindowLedgerConfig>(config: C): WindowLedgerExtension<C> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
@@ -122,14 +124,25 @@ export function windowLedger<const C extends WindowLedgerConfig>(config: C): Win
   return { name: 'prisma-window-ledger', model: model as unknown as WindowLedgerModels<C> };
 }
 
+// What a model's definition may hold: a repository definition's keys the extension offers, and `options`.
+const DEFINITION_KEYS = ['partitionBy', 'orderBy', 'amount', 'select', 'idempotencyKey', 'checkpoints', 'options'];
+
 function modelMethods(name: ModelName, definition: LedgerModelDefinition<ModelName>): Record<string, unknown> {
   if (typeof definition !== 'object' || definition === null) {
     throw new WindowSpecError(`windowLedger: the definition of ${name} must be an object { partitionBy, orderBy, amount }.`);
   }
   idField(name); // an unknown model, or one without a single-field @id, fails now rather than at the first call
   const { options: given, ...fields } = definition;
+  for (const key of Object.keys(fields)) {
+    if (!DEFINITION_KEYS.includes(key)) {
+      const hint = (REPOSITORY_OPTION_KEYS as readonly string[]).includes(key) ? ` (${key} belongs in options: { ${key} })` : '';
+      throw new WindowSpecError(`windowLedger: "${key}" is not a key of ${name}'s definition${hint}. Known keys: ${DEFINITION_KEYS.join(', ')}.`);
+    }
+  }
   const options = requireRepositoryOptions(`windowLedger.${name}.options`, given);
   if (options.cursorSecret !== undefined) new SignedToken(options.cursorSecret);
+  // Derived and checked now, where the client is built, rather than at the first call of a method.
+  requireModelDefinition(deriveModelDefinition(name, fields as DerivationSpec));
   // Typed loosely here: the configuration's types were checked against the catalog by `windowLedger`'s signature.
   const Repository = defineRunningTotalRepository(name, fields as never);
   const methods: Record<string, unknown> = {

@@ -62,15 +62,35 @@ export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   if (unit === 'hour') {
     const label = hourLabelSql(instant, zone);
-    const laterQuarters = Prisma.sql`generate_series(${label} + interval '15 minutes', ${label} + interval '1 hour', interval '15 minutes')`;
+    const laterQuarters = quartersSql(label, 1, 4);
     const sameHour = Prisma.sql`${hourLabelSql(Prisma.sql`q`, zone)} = ${label} AND ${offsetSql(Prisma.sql`q`, zone)} = ${offsetSql(instant, zone)}`;
-    return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offsetSql(instant, zone)} THEN ${label} ELSE (SELECT min(q) FROM ${laterQuarters} AS q WHERE ${sameHour}) END)`;
+    return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offsetSql(instant, zone)} THEN ${label} ELSE (SELECT min(q) FROM ${laterQuarters} WHERE ${sameHour}) END)`;
   }
   // `date_trunc(unit, ts, zone)`: the local start read back in the zone, in one call (cheaper than two AT TIME ZONE).
-  const start = Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant}, ${zone})`;
-  const earlierQuarters = Prisma.sql`generate_series(${utcHourSql(Prisma.sql`${start} - interval '27 hours'`)}, ${start}, interval '15 minutes')`;
-  const sameBucket = Prisma.sql`${localLabelSql(unit, Prisma.sql`q`, zone)} = ${localLabelSql(unit, instant, zone)}`;
-  return Prisma.sql`(CASE WHEN date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} THEN ${start} ELSE LEAST(${start}, (SELECT min(q) FROM ${earlierQuarters} AS q WHERE ${sameBucket})) END)`;
+  return firstInstantOfDaysSql(unit, Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant}, ${zone})`, localLabelSql(unit, instant, zone), zone);
+}
+
+/**
+ * The first instant of the bucket (`day` … `year`) whose label (`localLabelSql`) is `label`: what `instantBucketSql`
+ * gives any instant of that bucket. A grouped query groups rows by the label, which costs one zone conversion per
+ * row, and turns each group's label into its first instant once.
+ */
+export function firstInstantOfLabelSql(unit: Exclude<Bucket, 'hour'>, label: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  return firstInstantOfDaysSql(unit, Prisma.sql`(${label} AT TIME ZONE ${zone})`, label, zone);
+}
+
+// `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never).
+function firstInstantOfDaysSql(unit: Exclude<Bucket, 'hour'>, start: Prisma.Sql, label: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  const earlierQuarters = quartersSql(utcHourSql(Prisma.sql`${start} - interval '27 hours'`), 0, 108);
+  const sameBucket = Prisma.sql`${localLabelSql(unit, Prisma.sql`q`, zone)} = ${label}`;
+  return Prisma.sql`(CASE WHEN date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} THEN ${start} ELSE LEAST(${start}, (SELECT min(q) FROM ${earlierQuarters} WHERE ${sameBucket})) END)`;
+}
+
+// The quarter hours `from` + n × 15 minutes for n in [first, last], as rows `q`. Counted over integers: a
+// distributed query (Citus) runs a row's subquery on the shards only if its set-returning function is immutable,
+// and generate_series over timestamptz is not.
+function quartersSql(from: Prisma.Sql, first: number, last: number): Prisma.Sql {
+  return Prisma.sql`(SELECT ${from} + n * interval '15 minutes' AS q FROM generate_series(${Prisma.raw(String(first))}, ${Prisma.raw(String(last))}) AS n) AS quarters`;
 }
 
 /** The UTC hour an instant is in, as an instant: whole UTC hours, whatever the session's zone. */

@@ -4,7 +4,7 @@ import { BUCKETS, requireTimeZone, UTC_ZONE, type Bucket } from '../validation/b
 import { requireOptions } from '../validation/batch.ts';
 import { describe } from '../validation/dates.ts';
 import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
-import { dateBucketSql, instantBucketSql, localBucketSql } from './calendar-bucket.ts';
+import { dateBucketSql, firstInstantOfLabelSql, instantBucketSql, localBucketSql, localLabelSql } from './calendar-bucket.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import {
   arithmeticType,
@@ -403,7 +403,11 @@ function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unk
   if (source.sqlType === 'timestamptz') {
     const zone = textValue(timeZone === undefined ? UTC_ZONE : requireTimeZone('e.bucket options.timeZone', timeZone));
     const of = (value: Prisma.Sql) => instantBucketSql(bucket, value, zone);
-    return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of, zone }, render: () => of(source.render()) });
+    const labelled =
+      bucket === 'hour'
+        ? undefined
+        : { label: () => localLabelSql(bucket, source.render(), zone), first: (label: Prisma.Sql) => firstInstantOfLabelSql(bucket, label, zone) };
+    return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of, zone, labelled }, render: () => of(source.render()) });
   }
   if (timeZone !== undefined) {
     throw new WindowSpecError(`e.bucket(${source.label}): a ${source.sqlType} is already local time, so a timeZone cannot apply; drop it.`);

@@ -250,9 +250,21 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
       const unknown = expr.windowNames.find((name) => !windows.has(name));
       if (unknown !== undefined) throw new WindowSpecError(`selectExpr("${alias}"): unknown window "${unknown}": declare it with .window("${unknown}", spec).`);
     }
-    const inner = [...keys, ...aggregates].map((c) => Prisma.sql`${c.value} AS ${aliasRef(c.alias)}`);
+    // A calendar key of days or longer groups by its label and reads each group's first instant once (see
+    // `CalendarBucket.labelled`): the same groups and values as grouping by the bucket itself, for less per row.
+    const labelled = (c: GroupColumn<M>) => c.key?.calendar?.labelled;
+    const inner = [...keys, ...aggregates].map((c) => Prisma.sql`${labelled(c)?.label() ?? c.value} AS ${aliasRef(c.alias)}`);
     const positions = Prisma.raw(keys.map((_, i) => String(i + 1)).join(', '));
-    const grouped = Prisma.sql`SELECT ${Prisma.join(inner, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))} GROUP BY ${positions}`;
+    const byLabel = Prisma.sql`SELECT ${Prisma.join(inner, ', ')} FROM ${tableRef(model)} ${whereAll(where.map((c) => c.sql))} GROUP BY ${positions}`;
+    const grouped = keys.some(labelled)
+      ? Prisma.sql`SELECT ${Prisma.join(
+          [...keys, ...aggregates].map((c) => {
+            const ref = Prisma.sql`"labelled".${aliasRef(c.alias)}`;
+            return Prisma.sql`${labelled(c)?.first(ref) ?? ref} AS ${aliasRef(c.alias)}`;
+          }),
+          ', ',
+        )} FROM (${byLabel}) AS "labelled"`
+      : byLabel;
     const { fill, source } = this.#props;
     const groups = fill ? this.#filledGroups(fill) : grouped;
     const withClause = source ? Prisma.sql`WITH "source" AS (${source}) ` : fill ? Prisma.sql`WITH "grouped" AS (${grouped}) ` : Prisma.empty;

@@ -15,7 +15,7 @@ import {
   type NewTransaction,
   type PrismaClient,
 } from '../../prisma/app/index.ts';
-import { windowLedger } from '../../src/index.ts';
+import { expressions, groupedQuery, windowFunctions, windowLedger, windowQuery } from '../../src/index.ts';
 import { centsToString, stringToCents } from '../../scripts/lib/reference.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { citusAvailable, useCluster } from '../support/citus-cluster.ts';
@@ -122,6 +122,21 @@ describe.skipIf(!citusAvailable)('other models and paths on Citus', () => {
       return rows;
     });
     expect(comparable(paged.citus as object[])).toEqual(comparable(whole.citus));
+  });
+
+  it('calendar bucket expressions (e.bucket) in grouped and window queries over every shard: equal on both', async () => {
+    const e = expressions('InventoryMovement');
+    const f = windowFunctions('InventoryMovement');
+    for (const bucket of ['hour', 'day', 'week'] as const) {
+      const key = e.bucket('movedAt', bucket, { timeZone: 'Europe/Berlin' });
+      const grouped = await cluster.both((db) =>
+        groupedQuery('InventoryMovement').groupBy('bucket', key).aggregate('n', f.count()).aggregate('total', f.sum('quantity')).execute(db),
+      );
+      expect(comparable(grouped.citus), bucket).toEqual(comparable(grouped.single));
+      expect(grouped.citus.reduce((n, g) => n + Number(g.n), 0)).toBe(movements.length);
+      const rows = await cluster.both((db) => windowQuery('InventoryMovement').select('id').selectExpr('bucket', key).execute(db));
+      expect(comparable(rows.citus), bucket).toEqual(comparable(rows.single));
+    }
   });
 
   it('insertAndReport and the client extension: the same totals on both', async () => {

@@ -60,6 +60,15 @@ describe('repository constructor options', () => {
     expect(() => windowLedger({ Transaction: { ...definition, options: { pgPool: new pg.Client() as never } } })).toThrow(ValidationError);
     expect(windowLedger({ Transaction: { ...definition, options: { cursorSecret: 'x'.repeat(16) } } }).name).toBe('prisma-window-ledger');
   });
+
+  it('windowLedger derives and checks each definition when the extension is built, not at the first call', () => {
+    const definition = { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' } as const;
+    const pool = new pg.Pool();
+    expect(() => windowLedger({ Transaction: { ...definition, pgPool: pool } as never })).toThrow(/"pgPool" is not a key of Transaction's definition \(pgPool belongs in options: \{ pgPool \}\)/);
+    expect(() => windowLedger({ Transaction: { ...definition, partitonBy: 'accountId' } as never })).toThrow(WindowSpecError);
+    expect(() => windowLedger({ Transaction: { ...definition, orderBy: 'amount' } as never })).toThrow(WindowSpecError);
+    void pool.end();
+  });
 });
 
 describe('retry callbacks', () => {
