@@ -93,7 +93,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     protected readonly db: DbClient,
     options: RepositoryOptions = {},
   ) {
-    if (typeof (db as Partial<DbClient> | null | undefined)?.$queryRaw !== 'function') {
+    // Not null or a primitive; a client is only used when a statement runs, so `runningTotalsSql` works without one.
+    if (typeof db !== 'object' || db === null) {
       throw new ValidationError('db', `expected a PrismaClient or a transaction client, got ${describe(db)}.`);
     }
     const checked = requireRepositoryOptions('options', options);

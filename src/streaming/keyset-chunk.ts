@@ -5,6 +5,7 @@ import type { ReadRows } from '../executor/pool-query.ts';
 import { compileRunningTotal, holdsOnePartition, listsPartitionFields, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { runningTotalColumns } from './result-columns.ts';
+import { resumeStatement } from './resume-statements.ts';
 
 /**
  * Where the previous chunk stopped: its last row's stored keys and running total. Keys are the server's exact
@@ -116,8 +117,12 @@ export function chunkSql<M extends ModelName>(
   positionAt?: number,
   partitions?: 'position' | 'later',
 ): Prisma.Sql {
-  const resume = from !== undefined && 'order' in from ? { after: from } : from !== undefined ? { opening: from.total } : {};
-  return compileRunningTotal(plan, { ...resume, limit, withPosition: positionAt === undefined ? true : { atRow: positionAt }, partitions });
+  const withPosition = positionAt === undefined ? true : { atRow: positionAt };
+  if (from !== undefined && 'order' in from) {
+    // After a position: the plan's statement of this shape, compiled once, with the position bound into it.
+    return resumeStatement(plan, `${limit}|${positionAt}|${partitions}`, from, (after) => compileRunningTotal(plan, { after, limit, withPosition, partitions }));
+  }
+  return compileRunningTotal(plan, { ...(from !== undefined && { opening: from.total }), limit, withPosition, partitions });
 }
 
 // Takes the position from the last row and removes the position column from every row returned.

@@ -40,6 +40,7 @@ export class CursorCodec {
       k: position.key,
       t: position.order,
       id: position.id,
+      // Exact digits; NaN and ±Infinity by name (a stored NaN amount makes every later total NaN).
       total: position.total.toFixed(),
     };
     return this.#token.seal(payload);
@@ -55,7 +56,7 @@ export class CursorCodec {
     }
     const keyIsValid = Array.isArray(payload.k) && payload.k.every((v) => typeof v === 'string');
     if (!keyIsValid || typeof payload.t !== 'string' || typeof payload.id !== 'string' || !/^-?\d+$/.test(payload.id) ||
-        typeof payload.total !== 'string' || !/^-?\d+(\.\d+)?$/.test(payload.total)) {
+        typeof payload.total !== 'string' || !/^(-?\d+(\.\d+)?|NaN|-?Infinity)$/.test(payload.total)) {
       throw new InvalidCursorError('Malformed cursor payload.');
     }
     return { key: payload.k!, order: payload.t, id: payload.id, total: new Prisma.Decimal(payload.total) };

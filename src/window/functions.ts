@@ -482,15 +482,16 @@ function offsetOperand<M extends ModelName>(model: M, name: string, value: unkno
   return offset.sqlType === 'int4' ? offset.render() : Prisma.sql`CAST(${offset.render()} AS int4)`;
 }
 
-// The carried amount is printed as exact decimal text; its condition must belong to the same model.
+// The carried amount is printed as exact decimal text (or NaN, ±Infinity); its condition must belong to the same model.
 function requireCarry<M extends ModelName>(model: M, value: unknown): { readonly amount: string; readonly where?: Condition<M> | undefined } {
   const carry = requireOptions('runningTotal carry', value, ['amount', 'where']);
   const amount = carry.amount;
-  if (!Prisma.Decimal.isDecimal(amount) || !amount.isFinite()) {
-    throw new WindowSpecError(`runningTotal carry.amount must be a finite Prisma.Decimal, got ${String(amount)}.`);
+  if (!Prisma.Decimal.isDecimal(amount)) {
+    throw new WindowSpecError(`runningTotal carry.amount must be a Prisma.Decimal, got ${String(amount)}.`);
   }
   return {
-    amount: amount.toFixed(),
+    // NaN and ±Infinity too: a total that reached them (a stored NaN amount) carries on as PostgreSQL's numeric does.
+    amount: amount.isFinite() ? amount.toFixed() : amount.toString(),
     ...(carry.where !== undefined && { where: requireCondition(model, carry.where, 'runningTotal carry.where') }),
   };
 }

@@ -10,6 +10,7 @@ import { Prisma } from '../../prisma/app/index.ts';
 import { conditions, expressions, groupedQuery, windowFunctions, windowQuery, windowSpec, WindowSpecError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { textRows, withPg } from '../support/plain-sql.ts';
+import { testPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
 const r = expressions('Reading');
@@ -207,5 +208,41 @@ describe('outputs compared and ordered by their own type', () => {
     const sensors = await windowQuery('Reading').select('id', 'sensorId').whereResult('sensorId', '>', 1.5).execute(db.prisma);
     expect(sensors.map((row) => String(row.id)).sort()).toEqual(READINGS.flatMap(([sensor], i) => (sensor > 1.5 ? [String(i + 1)] : [])).sort());
     expectTypeOf(r.coalesce('level', r.value(new Prisma.Decimal('1.5')))).toEqualTypeOf<import('../../src/index.ts').Expr<'Reading', 'numeric', false>>();
+  });
+});
+
+describe('a NaN amount in the ledger (numeric(14, 2) holds NaN since PostgreSQL 14)', () => {
+  // Every total from the NaN on is NaN, as PostgreSQL's SUM makes it: pages, their cursors and keyset streams carry
+  // it on like runningTotals (found by an outside trial: the next page's cursor was refused, the stream failed).
+  it('pages (Prisma and pgPool) and streams (keyset and pgPool) equal runningTotals, NaN carried on', async () => {
+    const { TransactionRepository } = await import('../../prisma/app/index.ts');
+    const pool = testPool(db.url, 2);
+    try {
+      await pool.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES
+        (90, 10, '2026-01-01T00:00:00.000001Z'), (90, 'NaN', '2026-01-02T00:00:00Z'), (90, 1, '2026-01-03T00:00:00Z'),
+        (90, 2, '2026-01-04T00:00:00Z'), (90, 3, '2026-01-05T00:00:00Z')`);
+      const shape = (rows: ReadonlyArray<{ id: bigint; runningTotal: Prisma.Decimal }>) => rows.map((r) => `${r.id}:${r.runningTotal.toString()}`);
+      for (const repo of [new TransactionRepository(db.prisma), new TransactionRepository(db.prisma, { pgPool: pool })]) {
+        const all = shape(await repo.runningTotals({ partitions: [90] }));
+        expect(all.map((t) => t.split(':')[1])).toEqual(['10', 'NaN', 'NaN', 'NaN', 'NaN']);
+        const walked: string[] = [];
+        let after: string | undefined;
+        for (let pages = 0; pages < 10; pages++) {
+          const page = await repo.page({ partition: 90, limit: 2, after });
+          walked.push(...shape(page.rows));
+          if (!page.nextCursor) break;
+          after = page.nextCursor;
+        }
+        expect(walked).toEqual(all);
+        const opened = await repo.page({ partition: 90, from: new Date('2026-01-04T00:00:00Z'), limit: 5 });
+        expect([opened.openingBalance.toString(), ...shape(opened.rows)]).toEqual(['NaN', ...all.slice(3)]);
+        const streamed: string[] = [];
+        for await (const row of repo.streamRunningTotals({ partitions: [90] }, { chunkSize: 2 })) streamed.push(...shape([row]));
+        expect(streamed).toEqual(all);
+      }
+    } finally {
+      await pool.query(`DELETE FROM "Transaction" WHERE "accountId" = 90`);
+      await pool.end();
+    }
   });
 });
