@@ -11,18 +11,11 @@ import '../../prisma/app/index.ts';
 import { chunkSql } from '../../src/streaming/keyset-chunk.ts';
 import { compileRunningTotal, type ResumeAt } from '../../src/streaming/running-total-compiler.ts';
 import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
+import { TRANSACTION_PLAN } from '../support/plans.ts';
 import { resumeStatement } from '../../src/streaming/resume-statements.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 
-const transactions: RunningTotalPlan<'Transaction'> = {
-  model: 'Transaction',
-  partitionBy: ['accountId'],
-  orderBy: 'createdAt',
-  amount: 'amount',
-  select: ['id', 'accountId', 'amount', 'createdAt'],
-  nulls: 'zero',
-  frame: 'rows',
-};
+const transactions = TRANSACTION_PLAN;
 const movements: RunningTotalPlan<'InventoryMovement'> = {
   model: 'InventoryMovement',
   partitionBy: ['warehouseId', 'productSku'],

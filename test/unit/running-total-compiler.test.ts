@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { compileRunningTotal } from '../../src/streaming/running-total-compiler.ts';
 import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
+import { TRANSACTION_PLAN } from '../support/plans.ts';
 import { oneLine } from '../support/mock-client.ts';
 
-const base: RunningTotalPlan<'Transaction'> = {
-  model: 'Transaction',
-  partitionBy: ['accountId'],
-  orderBy: 'createdAt',
-  amount: 'amount',
-  select: ['id', 'accountId', 'amount', 'createdAt'],
-  nulls: 'zero',
-  frame: 'rows',
-};
+const base = TRANSACTION_PLAN;
 const after = { key: ['7'], order: '2026-01-01T00:00:00.000001+00:00', id: '12', total: new Prisma.Decimal('10.50') };
 const counter = (sql: Prisma.Sql) => /CASE WHEN (row_number\(\) OVER (?:"__total"|\(.*?\))) = 1000/.exec(oneLine(sql))?.[1];
 
