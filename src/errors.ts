@@ -104,6 +104,20 @@ export class PrismaArgumentError extends LedgerError {
 }
 
 /**
+ * A stored value was read that has no JavaScript form: a timestamp or date of `infinity` / `-infinity`, before year 1
+ * (BC) or past year 9999 where a `Date` was due. Returning it would have put an `Invalid Date` in a row; nothing is
+ * returned instead. Keep such rows out of the query (`where`), or read the column as text in your own SQL.
+ *
+ * ```ts
+ * // INSERT INTO "Transaction" (..., "createdAt") VALUES (..., 'infinity')
+ * await ledger.runningTotals({ partitions: [1] }); // rejects with UnrepresentableValueError
+ * ```
+ */
+export class UnrepresentableValueError extends LedgerError {
+  readonly code = 'UNREPRESENTABLE_VALUE';
+}
+
+/**
  * Something other than the database failed: a JavaScript exception (`RangeError`, `TypeError`, a thrown string)
  * from code running inside a transaction — typically the caller's own callback — or a bug. It is never a database
  * error and says nothing about the data; `cause` is what was thrown. The surrounding transaction was rolled back.

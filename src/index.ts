@@ -144,6 +144,7 @@ export {
   SerializationFailureError,
   TransactionTimeoutError,
   UnexpectedError,
+  UnrepresentableValueError,
   ValidationError,
   WindowSpecError,
 } from './errors.ts';

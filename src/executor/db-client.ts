@@ -1,4 +1,5 @@
 import type * as Prisma from '../prisma-runtime.ts';
+import { requireRepresentableRows } from './representable-rows.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 
 /** PostgreSQL's isolation levels, as Prisma names them. */
@@ -85,7 +86,7 @@ export async function executeStatement(client: DbClient, sql: Prisma.Sql): Promi
 /** Runs one raw query (a `Prisma.Sql` from the window builder) and maps failures to `LedgerError`s. */
 export async function queryRows<Row>(client: DbClient, sql: Prisma.Sql): Promise<Row[]> {
   try {
-    return await client.$queryRaw<Row[]>(sql);
+    return requireRepresentableRows(await client.$queryRaw<Row[]>(sql));
   } catch (error) {
     throw mapDatabaseError(error);
   }

@@ -3,6 +3,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { isRootClient, type DbClient } from './db-client.ts';
 import { snapshotBatches } from './snapshot-stream.ts';
 import type { StreamTimeouts } from './stream-timeouts.ts';
+import { requireRepresentableRows } from './representable-rows.ts';
 
 export interface CursorStreamOptions extends StreamTimeouts {
   /** Rows per `FETCH` (memory stays bounded by it). */
@@ -37,7 +38,7 @@ export async function* streamDeclaredCursor<Row>(
       let failed = false;
       try {
         for (;;) {
-          const rows = await tx.$queryRaw<Row[]>(fetch);
+          const rows = requireRepresentableRows(await tx.$queryRaw<Row[]>(fetch));
           if (rows.length > 0 && !(await emit(rows))) return;
           if (rows.length < options.chunkSize) return;
         }

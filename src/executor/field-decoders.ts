@@ -170,6 +170,11 @@ export function textArrayFromText(text: string): (string | null)[] {
   return driverParser(OID.textArray)(text) as (string | null)[];
 }
 
+/** Whether the column's decoder makes `Date`s, which are invalid for text it cannot read (`infinity`, BC). */
+export function decodesDates(typeOid: number, kind: ColumnKind | undefined): boolean {
+  return kind === 'date' || kind === 'time' || (kind === undefined && typeOid === OID.timestamp);
+}
+
 /**
  * The decoder of one result column: by the kind the caller knows it as, else by its type. `date` columns without
  * a kind stay text (node-postgres would read local midnight), `timestamp` columns are UTC instants.

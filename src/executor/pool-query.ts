@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { queryRows, type DbClient } from './db-client.ts';
 import type { ColumnKind } from './field-decoders.ts';
+import type { UnrepresentableValueError } from '../errors.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { printsIsoDates, stillPrintsIsoDates } from './session-date-style.ts';
@@ -36,12 +37,19 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
   const { client } = held;
   let healthy = false;
   let bare = false;
+  // The first stored value a Date cannot hold: an error once the rows are known to be in ISO DateStyle.
+  let unrepresentable: UnrepresentableValueError | undefined;
+  const representable = <T>(result: T): T => {
+    if (unrepresentable) throw unrepresentable;
+    return result;
+  };
   try {
     const read = async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
       const query = new WireRowsQuery(sql, columns);
       client.query(query);
       const rows: Row[] = [];
       for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
+      unrepresentable ??= query.unrepresentable;
       return rows;
     };
     // Statements on a session that already prints ISO dates need no transaction (each reads its own snapshot, as
@@ -52,15 +60,16 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
       const result = await work(read);
       if (stillPrintsIsoDates(client)) {
         healthy = true;
-        return result;
+        return representable(result);
       }
       bare = false;
+      unrepresentable = undefined;
     }
     await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
     const result = await work(read);
     await client.query('COMMIT');
     healthy = true;
-    return result;
+    return representable(result);
   } catch (error) {
     // A statement the server refused leaves a usable connection (in a failed transaction, if one was open): rolled
     // back (outside one, an empty statement proves it alive), it goes back to the pool. One that was ended

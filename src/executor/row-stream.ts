@@ -56,6 +56,9 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
     query = new WireRowsQuery(sql, options.columns);
     client.query(query);
     for await (const rows of query.batches()) {
+      // ISO DateStyle is set for this transaction: a Date that is invalid holds a stored value none can.
+      const unrepresentable = query.unrepresentable;
+      if (unrepresentable) throw unrepresentable;
       for (const row of rows) {
         holding = true;
         yield row as Row;

@@ -1,7 +1,9 @@
 import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
-import { fieldDecoder, type ColumnKind, type FieldDecoder } from './field-decoders.ts';
+import type { UnrepresentableValueError } from '../errors.ts';
+import { decodesDates, fieldDecoder, type ColumnKind, type FieldDecoder } from './field-decoders.ts';
+import { unrepresentable } from './representable-rows.ts';
 import { driverValue } from './pg-driver.ts';
 
 /**
@@ -74,6 +76,8 @@ export class WireRowsQuery extends pg.Query {
   #decoders: FieldDecoder[] = [];
   /** Columns left out of a row where they are NULL (`sparse-text`). */
   #sparse: boolean[] = [];
+  #dated: boolean[] = [];
+  #unrepresentable: { readonly name: string; readonly text: string } | undefined;
   #Row: RowConstructor = plainRowConstructor();
 
   constructor(sql: Prisma.Sql, kinds: Readonly<Record<string, ColumnKind>>) {
@@ -188,6 +192,7 @@ export class WireRowsQuery extends pg.Query {
     const names: string[] = [];
     const decoders: FieldDecoder[] = [];
     const sparse: boolean[] = [];
+    const dated: boolean[] = [];
     for (let i = 0; i < count; i++) {
       const nul = data.indexOf(0, p);
       const name = data.toString('utf8', p, nul);
@@ -198,10 +203,12 @@ export class WireRowsQuery extends pg.Query {
       names.push(name);
       decoders.push(fieldDecoder(typeOid, kind));
       sparse.push(kind === 'sparse-text');
+      dated.push(decodesDates(typeOid, kind));
     }
     this.#names = names;
     this.#decoders = decoders;
     this.#sparse = sparse;
+    this.#dated = dated;
     this.#Row = plainRowConstructor();
   }
 
@@ -217,11 +224,23 @@ export class WireRowsQuery extends pg.Query {
       if (length < 0) {
         if (!this.#sparse[i]) row[names[i]!] = null;
       } else {
-        row[names[i]!] = decoders[i]!(data, p, p + length);
+        const value = decoders[i]!(data, p, p + length);
+        // A stored value no Date can hold (`infinity`, BC): kept for `unrepresentable`, which the reader consults
+        // once it knows the rows were printed in ISO DateStyle (in another, every date reads invalid until redone).
+        if (this.#dated[i] && this.#unrepresentable === undefined && Number.isNaN((value as Date).getTime())) {
+          this.#unrepresentable = { name: names[i]!, text: data.toString('latin1', p, p + length) };
+        }
+        row[names[i]!] = value;
         p += length;
       }
     }
     return row;
+  }
+
+  /** The first value read so far that has no JavaScript `Date`, as the error a reader throws for it. */
+  get unrepresentable(): UnrepresentableValueError | undefined {
+    const found = this.#unrepresentable;
+    return found === undefined ? undefined : unrepresentable(found.name, found.text);
   }
 
   #readable(socket: Duplex): Promise<void> {
