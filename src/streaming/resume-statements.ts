@@ -1,5 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
-import type { ModelName } from '../window/catalog.ts';
+import { catalogGeneration, type ModelName } from '../window/catalog.ts';
 import { keyText, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
@@ -40,7 +40,7 @@ const planKeys = new WeakMap<object, string>();
  * ```
  */
 export function resumeStatement<M extends ModelName>(plan: RunningTotalPlan<M>, shape: string, at: ResumeAt, compile: (at: ResumeAt) => Prisma.Sql): Prisma.Sql {
-  const key = `${planKey(plan)}|${shape}`;
+  const key = `${catalogGeneration()}|${planKey(plan)}|${shape}`;
   let template = templates.get(key);
   if (template) {
     // Most recently used last.

@@ -93,6 +93,9 @@ export interface WindowCatalogShape {
 // The models of every registered catalog, by name. Identifiers in SQL come only from here.
 const models = new Map<string, CatalogModel>();
 
+// Bumped by every registration: what was compiled from the catalog before may name other tables or keys now.
+let generation = 0;
+
 /**
  * Makes a generated catalog's models known at run time; the module the generator writes calls it, so importing
  * that module once (e.g. where the PrismaClient is built) is all an application does. Registering a model again
@@ -113,7 +116,16 @@ export function registerWindowCatalog<const C extends WindowCatalogShape>(catalo
     }
     models.set(name, model);
   }
+  generation += 1;
   return catalog;
+}
+
+/**
+ * A number that changes whenever a catalog is registered, for caches of SQL compiled from it (a second catalog of
+ * the same models, such as a distributed variant, replaces the first).
+ */
+export function catalogGeneration(): number {
+  return generation;
 }
 
 function catalogModel(model: string): CatalogModel {

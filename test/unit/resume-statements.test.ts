@@ -13,6 +13,7 @@ import { compileRunningTotal, type ResumeAt } from '../../src/streaming/running-
 import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
 import { TRANSACTION_PLAN } from '../support/plans.ts';
 import { resumeStatement } from '../../src/streaming/resume-statements.ts';
+import { registerWindowCatalog } from '../../src/index.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 
 const transactions = TRANSACTION_PLAN;
@@ -88,5 +89,19 @@ describe('resume statements', () => {
     expect(resumeStatement(plan, 'inside text', at, compile).values).toEqual(['order x']);
     expect(resumeStatement(plan, 'inside text', { ...at, order: 'y' }, compile).values).toEqual(['order y']);
     expect(compile).toHaveBeenCalledTimes(4); // each call: once with slots (refused), once at the position
+  });
+});
+
+describe('resume statements and the catalog', () => {
+  it('a catalog registered again (a distributed variant of the same models) is compiled from anew', () => {
+    const plan = { ...TRANSACTION_PLAN, partitions: { fields: ['accountId'], keys: [[43]] } } satisfies RunningTotalPlan<'Transaction'>;
+    const compile = vi.fn((after: ResumeAt) => compileRunningTotal(plan, { after, limit: 5 }));
+    const at = positionOf(1, ['43', '2026-01-01 00:00:00+00', '1', '1.00']);
+    resumeStatement(plan, 'catalog', at, compile);
+    resumeStatement(plan, 'catalog', at, compile);
+    expect(compile).toHaveBeenCalledTimes(1);
+    registerWindowCatalog({});
+    resumeStatement(plan, 'catalog', at, compile);
+    expect(compile).toHaveBeenCalledTimes(2);
   });
 });
