@@ -16,21 +16,29 @@ export function hourLabelSql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql 
 }
 
 /**
- * The label of the local calendar bucket (`day` … `year`, ISO weeks from Monday) holding an instant: its local
- * start, a `timestamp` without zone. Unambiguous whatever the clocks did: a repeated or a skipped local midnight
- * does not change which day an instant is in.
- * ```sql
- * date_trunc('day', "createdAt" AT TIME ZONE $1)
- * ```
- */
-/**
  * A key of the local hour holding an instant that tells apart any two hours, even those `hourLabelSql` gives one
  * label: where a zone falls back by an hour at a quarter past (Pacific/Chatham, 03:45 +13:45 → 02:45 +12:45), the
- * hours 03 +13:45 and 02 +12:45 both label 13:15 UTC. The offset, in minutes, is added as microseconds: labels are
- * whole minutes apart, so keys never meet. For grouping and joining only; it is not an instant of the hour.
+ * hours 03 +13:45 and 02 +12:45 both label 13:15 UTC. The offset in seconds, shifted by 14 hours to be positive,
+ * is added as microseconds: labels are whole seconds apart, so keys never meet, and `firstInstantOfHourKeySql`
+ * reads label and offset back. For grouping and joining; it is not an instant of the hour.
  */
 export function hourKeySql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`(${hourLabelSql(instant, zone)} + (extract(epoch FROM ${offsetSql(instant, zone)})::float8 / 60) * interval '1 microsecond')`;
+  return Prisma.sql`(${hourLabelSql(instant, zone)} + (extract(epoch FROM ${offsetSql(instant, zone)})::int8 + ${Prisma.raw(String(OFFSET_SHIFT))}) * interval '1 microsecond')`;
+}
+
+/** 14 hours in seconds: no zone's offset is further from UTC, so a shifted offset is never negative. */
+const OFFSET_SHIFT = 50_400;
+
+/**
+ * The first instant of the hour whose key (`hourKeySql`) is `key`: its label, unless the offset changed within
+ * the hour (then the first later quarter hour with that label and offset). What `instantBucketSql` gives any
+ * instant of that hour; a grouped query groups by the key and turns each group's key into its first instant once.
+ */
+export function firstInstantOfHourKeySql(key: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  // Whole seconds: every offset, local mean time's too, is whole seconds, so the label has no fraction.
+  const label = Prisma.sql`date_trunc('second', ${key})`;
+  const offset = Prisma.sql`((round(extract(epoch FROM (${key} - ${label})) * 1000000)::int8 - ${Prisma.raw(String(OFFSET_SHIFT))}) * interval '1 second')`;
+  return firstInstantOfHourSql(label, offset, zone);
 }
 
 /** The zone's UTC offset at an instant, as an interval (`+05:30` for Asia/Kolkata). */
@@ -38,6 +46,14 @@ export function offsetSql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`((${instant} AT TIME ZONE ${zone}) - ${atUtc(instant)})`;
 }
 
+/**
+ * The label of the local calendar bucket (`day` … `year`, ISO weeks from Monday) holding an instant: its local
+ * start, a `timestamp` without zone. Unambiguous whatever the clocks did: a repeated or a skipped local midnight
+ * does not change which day an instant is in.
+ * ```sql
+ * date_trunc('day', "createdAt" AT TIME ZONE $1)
+ * ```
+ */
 export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant} AT TIME ZONE ${zone})`;
 }
@@ -56,16 +72,11 @@ export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql
  * Then it is the earliest UTC quarter hour with the same label (every clock change of a modern zone falls on one).
  * ```sql
  * CASE WHEN date_trunc('day', date_trunc('day', "createdAt", $1) - interval '1 microsecond', $2) < date_trunc('day', "createdAt", $3)
- *      THEN date_trunc('day', "createdAt", $4) ELSE LEAST(..., (SELECT min(q) FROM generate_series(...) AS q WHERE ...)) END
+ *      THEN date_trunc('day', "createdAt", $4) ELSE LEAST(..., (SELECT min(q) FROM (... generate_series(0, 108) ...) AS quarters WHERE ...)) END
  * ```
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
-  if (unit === 'hour') {
-    const label = hourLabelSql(instant, zone);
-    const laterQuarters = quartersSql(label, 1, 4);
-    const sameHour = Prisma.sql`${hourLabelSql(Prisma.sql`q`, zone)} = ${label} AND ${offsetSql(Prisma.sql`q`, zone)} = ${offsetSql(instant, zone)}`;
-    return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offsetSql(instant, zone)} THEN ${label} ELSE (SELECT min(q) FROM ${laterQuarters} WHERE ${sameHour}) END)`;
-  }
+  if (unit === 'hour') return firstInstantOfHourSql(hourLabelSql(instant, zone), offsetSql(instant, zone), zone);
   // `date_trunc(unit, ts, zone)`: the local start read back in the zone, in one call (cheaper than two AT TIME ZONE).
   return firstInstantOfDaysSql(unit, Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${instant}, ${zone})`, localLabelSql(unit, instant, zone), zone);
 }
@@ -77,6 +88,12 @@ export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma
  */
 export function firstInstantOfLabelSql(unit: Exclude<Bucket, 'hour'>, label: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   return firstInstantOfDaysSql(unit, Prisma.sql`(${label} AT TIME ZONE ${zone})`, label, zone);
+}
+
+// The hour labelled `label` at the offset `offset`: from its label, or from the first later quarter hour with both.
+function firstInstantOfHourSql(label: Prisma.Sql, offset: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  const sameHour = Prisma.sql`${hourLabelSql(Prisma.sql`q`, zone)} = ${label} AND ${offsetSql(Prisma.sql`q`, zone)} = ${offset}`;
+  return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offset} THEN ${label} ELSE (SELECT min(q) FROM ${quartersSql(label, 1, 4)} WHERE ${sameHour}) END)`;
 }
 
 // `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never).

@@ -204,9 +204,9 @@ export interface CalendarBucket {
   /** The IANA zone (bound) an instant is bucketed in: RANGE frames along the bucket count that zone's calendar. */
   readonly zone?: Prisma.Sql | undefined;
   /**
-   * Days and longer of an instant: the label of the expression's own value (its local start, one zone conversion
-   * per row) and the first instant of a label. A grouped query groups rows by the label and computes the first
-   * instant once per group, instead of once per row.
+   * Of an instant: the label of the expression's own value (days and longer: its local start; hours: the local hour
+   * with its offset), cheap per row, and the first instant of a label. A grouped query groups rows by the label and
+   * computes the first instant once per group, instead of once per row.
    */
   readonly labelled?: { readonly label: () => Prisma.Sql; readonly first: (label: Prisma.Sql) => Prisma.Sql } | undefined;
 }

@@ -4,7 +4,7 @@ import { BUCKETS, requireTimeZone, UTC_ZONE, type Bucket } from '../validation/b
 import { requireOptions } from '../validation/batch.ts';
 import { describe } from '../validation/dates.ts';
 import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
-import { dateBucketSql, firstInstantOfLabelSql, instantBucketSql, localBucketSql, localLabelSql } from './calendar-bucket.ts';
+import { dateBucketSql, firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeySql, instantBucketSql, localBucketSql, localLabelSql } from './calendar-bucket.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import {
   arithmeticType,
@@ -405,7 +405,7 @@ function bucketExpr<M extends ModelName>(model: M, source: AnyExpr<M>, unit: unk
     const of = (value: Prisma.Sql) => instantBucketSql(bucket, value, zone);
     const labelled =
       bucket === 'hour'
-        ? undefined
+        ? { label: () => hourKeySql(source.render(), zone), first: (key: Prisma.Sql) => firstInstantOfHourKeySql(key, zone) }
         : { label: () => localLabelSql(bucket, source.render(), zone), first: (label: Prisma.Sql) => firstInstantOfLabelSql(bucket, label, zone) };
     return makeExpr({ ...common, sqlType: 'timestamptz', calendar: { unit: bucket, source: 'timestamptz', of, zone, labelled }, render: () => of(source.render()) });
   }

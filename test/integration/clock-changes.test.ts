@@ -13,7 +13,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { TransactionRepository } from '../../prisma/app/index.ts';
-import { conditions, expressions, groupedQuery, windowFunctions, type Bucket } from '../../src/index.ts';
+import { conditions, expressions, groupedQuery, windowFunctions, windowQuery, type Bucket } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 
 const db = useTestDatabase();
@@ -157,6 +157,36 @@ describe('offsets that change within an hour', () => {
         .aggregate('n', windowFunctions('Transaction').count())
         .execute(db.prisma);
       expect(grouped.map((g) => [g.hour.toISOString().slice(11, 16), g.n]), 'e.bucket: the same three hours').toEqual([['13:15', 2n], ['14:00', 1n], ['14:15', 2n]]);
+    });
+  });
+});
+
+describe('grouped buckets equal the per-row bucket expression', () => {
+  // A grouped query groups by the bucket's label and reads each group's first instant once; a window query computes
+  // the bucket per row. Both must give the same instants, also for offsets of whole seconds (local mean time).
+  it.each([
+    ['Africa/Monrovia', 'hour', '1960-06-01T10:00:00Z'], // -00:44:30
+    ['Africa/Monrovia', 'day', '1960-06-01T10:00:00Z'],
+    ['Pacific/Chatham', 'hour', '2026-04-04T12:00:00Z'],
+    ['Australia/Lord_Howe', 'hour', '2026-10-03T13:00:00Z'],
+    ['Atlantic/Azores', 'day', '2026-10-24T12:00:00Z'],
+  ] as const)('%s, %s buckets', async (zone, bucket, start) => {
+    const rows = Array.from({ length: 40 }, (_, i) => ['1.00', new Date(Date.parse(start) + i * 11 * 60_000 * (bucket === 'day' ? 6 : 1)).toISOString()] as const);
+    await withRows(66, rows, async () => {
+      const e = expressions('Transaction');
+      const key = e.bucket('createdAt', bucket, { timeZone: zone });
+      const grouped = await groupedQuery('Transaction')
+        .where(conditions('Transaction').compare('accountId', '=', 66))
+        .groupBy('b', key)
+        .aggregate('n', windowFunctions('Transaction').count())
+        .execute(db.prisma);
+      const perRow = await windowQuery('Transaction').where(conditions('Transaction').compare('accountId', '=', 66)).select('id').selectExpr('b', key).execute(db.prisma);
+      const counted = new Map<number, bigint>();
+      for (const row of perRow) counted.set(row.b.getTime(), (counted.get(row.b.getTime()) ?? 0n) + 1n);
+      expect(grouped.map((g) => [g.b.toISOString(), g.n])).toEqual([...counted].sort(([a], [b]) => a - b).map(([t, n]) => [new Date(t).toISOString(), n]));
+      for (const g of grouped) {
+        expect(label(g.b.getTime() - 1, zone, bucket), `${g.b.toISOString()} starts its bucket`).not.toBe(label(g.b.getTime(), zone, bucket));
+      }
     });
   });
 });
