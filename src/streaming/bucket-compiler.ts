@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { hourKeySql, hourLabelSql, localLabelSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeySql, localLabelSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -65,23 +65,22 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   // and the offset (`hourKeySql`), so the two 01:00 hours of a fall-back are two buckets.
   const labelOf = (ts: Prisma.Sql) => (buckets.bucket === 'hour' ? hourKeySql(ts, zone) : localLabelSql(buckets.bucket, ts, zone));
   const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
-  // The buckets around the range, each with its first instant (NULL for a label no instant has: Pacific/Apia had
-  // no 2011-12-30). Days and longer: the labels from two before the first to two after the last (`firstInstantSql`).
+  // The buckets around the range, each with its first instant (`firstInstantOfLabelSql`, `firstInstantOfHourKeySql`:
+  // what `e.bucket` gives their rows). Days and longer: the labels from two before the first to two after the last.
   // Hours: the distinct keys of UTC quarter hours from three hours before to three after (every clock change of a
-  // modern zone falls on one), each starting at its hour's label unless the offset changed within the hour (then
-  // at the first quarter hour with the key).
+  // modern zone falls on one).
   const candidates = hourly
-    ? Prisma.sql`SELECT label, CASE WHEN ${labelOf(Prisma.sql`hour`)} = label AND ${labelOf(Prisma.sql`(hour - interval '1 microsecond')`)} <> label THEN hour ELSE first_seen END AS bucket_start
-        FROM (SELECT ${labelOf(Prisma.sql`g`)} AS label, ${hourLabelSql(Prisma.sql`g`, zone)} AS hour, min(g) AS first_seen
-              FROM generate_series(${utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`)}, ${lastInstant} + interval '3 hours', interval '15 minutes') AS g
-              GROUP BY 1, 2) AS hours`
-    : Prisma.sql`SELECT label, ${firstInstantSql(labelOf, Prisma.sql`label`, Prisma.sql`(label AT TIME ZONE ${zone})`)} AS bucket_start
+    ? Prisma.sql`SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} AS bucket_start
+        FROM (SELECT DISTINCT ${labelOf(Prisma.sql`g`)} AS label
+              FROM generate_series(${utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`)}, ${lastInstant} + interval '3 hours', interval '15 minutes') AS g) AS hours`
+    : Prisma.sql`SELECT label, ${firstInstantOfLabelSql(buckets.bucket, Prisma.sql`label`, zone)} AS bucket_start
         FROM generate_series(${labelOf(fromInstant)} - 2 * ${step}, ${labelOf(lastInstant)} + 2 * ${step}, ${step}) AS label`;
   // In time order, each bucket ends where the next begins and follows the one before it (over skipped labels too);
-  // kept: the buckets overlapping [from, to).
+  // kept: the buckets overlapping [from, to). A label no instant has (Pacific/Apia had no 2011-12-30) is dropped:
+  // its "first instant" carries another label.
   const series = Prisma.sql`SELECT label, bucket_start, bucket_end, previous_label FROM (
       SELECT label, bucket_start, lead(bucket_start) OVER (ORDER BY bucket_start) AS bucket_end, lag(label) OVER (ORDER BY bucket_start) AS previous_label
-      FROM (${candidates}) AS candidates WHERE bucket_start IS NOT NULL
+      FROM (${candidates}) AS candidates WHERE ${labelOf(Prisma.sql`bucket_start`)} = label
     ) AS buckets WHERE bucket_start < ${toInstant} AND bucket_end > ${fromInstant}`;
   // The bucket one comparison period earlier. Days and longer: the local calendar start one period before (a day
   // whose midnight was skipped is still that day). Hours: the same local time one period earlier, if it existed
@@ -149,21 +148,6 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
     LEFT JOIN sums s ON ${joinKeys('s', 'k')} AND s.label = o.label
     LEFT JOIN sums p ON ${joinKeys('p', 'k')} AND p.label = o.previous_label${comparison}${filled}
     ORDER BY ${order}`;
-}
-
-/**
- * The first instant of the bucket labelled `label`. Usually `guess` (the label as an instant: the local calendar
- * start read in the zone, or the hour label itself), when the guess has that label and the instant before it does
- * not. Near a clock change the guess can be wrong: a local midnight that happens twice (Atlantic/Azores falls back
- * from 01:00 to 00:00) reads as its later instant; an hour whose offset changed within it (Australia/Lord_Howe
- * falls back by 30 minutes) starts at the change, after its label. Then it is the earliest instant, on the UTC
- * quarter hours within 27 hours of the guess (where every clock change of a modern zone falls), that has the
- * label; NULL when none has it (a skipped day).
- */
-function firstInstantSql(labelOf: (ts: Prisma.Sql) => Prisma.Sql, label: Prisma.Sql, guess: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`CASE WHEN ${labelOf(guess)} = ${label} AND ${labelOf(Prisma.sql`(${guess} - interval '1 microsecond')`)} < ${label} THEN ${guess}
-    ELSE (SELECT min(q) FROM generate_series(${utcHourSql(Prisma.sql`${guess} - interval '27 hours'`)}, ${guess} + interval '27 hours', interval '15 minutes') AS q
-          WHERE ${labelOf(Prisma.sql`q`)} = ${label}) END`;
 }
 
 // The partitions reported: the caller's list, or every partition with a row before `end` (the end of the last

@@ -1,6 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { catalogGeneration, type ModelName } from '../window/catalog.ts';
-import { keyText, type ResumeAt } from './running-total-compiler.ts';
+import { keyText, planIdentity, type ResumeAt } from './running-total-compiler.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 
 /**
@@ -61,19 +61,8 @@ export function resumeStatement<M extends ModelName>(plan: RunningTotalPlan<M>, 
 function planKey<M extends ModelName>(plan: RunningTotalPlan<M>): string {
   let key = planKeys.get(plan);
   if (key === undefined) {
-    key = keyText([
-      plan.model,
-      plan.partitionBy,
-      plan.partitions?.fields ?? null,
-      plan.partitions?.keys ?? null,
-      plan.from?.getTime() ?? null,
-      plan.to?.getTime() ?? null,
-      plan.frame,
-      plan.nulls,
-      plan.orderBy,
-      plan.amount,
-      plan.select,
-    ]);
+    // The rows and totals (what a page cursor is bound to), and the fields the statement names.
+    key = keyText([...planIdentity(plan), plan.partitions?.fields ?? null, plan.orderBy, plan.amount, plan.select]);
     planKeys.set(plan, key);
   }
   return key;

@@ -166,14 +166,10 @@ export function keyText(values: unknown): string {
  * NULL policy): a page cursor carries it, so a cursor is refused by any other query.
  */
 export function planFingerprint<M extends ModelName>(plan: RunningTotalPlan<M>): string {
-  const identity = [
-    plan.model,
-    plan.partitionBy,
-    plan.partitions?.keys ?? null,
-    plan.from?.getTime() ?? null,
-    plan.to?.getTime() ?? null,
-    plan.frame,
-    plan.nulls,
-  ];
-  return createHash('sha256').update(keyText(identity)).digest('base64url').slice(0, 22);
+  return createHash('sha256').update(keyText(planIdentity(plan))).digest('base64url').slice(0, 22);
+}
+
+/** What decides a plan's rows and totals, as `keyText` reads it: model, scope, partitions, range, frame, NULL policy. */
+export function planIdentity<M extends ModelName>(plan: RunningTotalPlan<M>): unknown[] {
+  return [plan.model, plan.partitionBy, plan.partitions?.keys ?? null, plan.from?.getTime() ?? null, plan.to?.getTime() ?? null, plan.frame, plan.nulls];
 }
