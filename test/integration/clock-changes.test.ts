@@ -38,6 +38,16 @@ async function withRows<T>(account: number, rows: ReadonlyArray<readonly [string
   }
 }
 
+/** Rows of `account` counted per `e.bucket(createdAt, bucket, { timeZone })` by a grouped query: [bucket start, count]. */
+async function groupedCounts(account: number, bucket: Bucket, timeZone: string): Promise<Array<[string, bigint]>> {
+  const groups = await groupedQuery('Transaction')
+    .where(conditions('Transaction').compare('accountId', '=', account))
+    .groupBy('b', expressions('Transaction').bucket('createdAt', bucket, { timeZone }))
+    .aggregate('n', windowFunctions('Transaction').count())
+    .execute(db.prisma);
+  return groups.map((g) => [g.b.toISOString(), g.n]);
+}
+
 // ---- reference ------------------------------------------------------------------------------------------
 const formats = new Map<string, Intl.DateTimeFormat>();
 /** The reference's label of an instant: its local day (or ISO week, month), or its local hour and offset. */
@@ -84,13 +94,7 @@ describe('a local midnight that happens twice', () => {
           [new Date(start).toISOString(), sunday, 2n, '6.00', '7.00'],
         ]);
         expect(days[0]!.bucketEnd.getTime() - start, 'a 25-hour day').toBe(25 * 3_600_000);
-        const e = expressions('Transaction');
-        const grouped = await groupedQuery('Transaction')
-          .where(conditions('Transaction').compare('accountId', '=', 60))
-          .groupBy('day', e.bucket('createdAt', 'day', { timeZone: zone }))
-          .aggregate('n', windowFunctions('Transaction').count())
-          .execute(db.prisma);
-        expect(grouped.map((g) => [g.day.toISOString(), g.n]), 'e.bucket is the same first instant').toEqual([
+        expect(await groupedCounts(60, 'day', zone), 'e.bucket is the same first instant').toEqual([
           [new Date(start - 24 * 3_600_000).toISOString(), 1n],
           [new Date(start).toISOString(), 2n],
         ]);
@@ -150,13 +154,8 @@ describe('offsets that change within an hour', () => {
         ['2026-04-05 02 GMT+12:45', '14:00', '14:15', 1n],
         ['2026-04-05 03 GMT+12:45', '14:15', '15:15', 2n],
       ]);
-      const e = expressions('Transaction');
-      const grouped = await groupedQuery('Transaction')
-        .where(conditions('Transaction').compare('accountId', '=', 62))
-        .groupBy('hour', e.bucket('createdAt', 'hour', { timeZone: chatham }))
-        .aggregate('n', windowFunctions('Transaction').count())
-        .execute(db.prisma);
-      expect(grouped.map((g) => [g.hour.toISOString().slice(11, 16), g.n]), 'e.bucket: the same three hours').toEqual([['13:15', 2n], ['14:00', 1n], ['14:15', 2n]]);
+      const grouped = await groupedCounts(62, 'hour', chatham);
+      expect(grouped.map(([start, n]) => [start.slice(11, 16), n]), 'e.bucket: the same three hours').toEqual([['13:15', 2n], ['14:00', 1n], ['14:15', 2n]]);
     });
   });
 });
@@ -173,19 +172,15 @@ describe('grouped buckets equal the per-row bucket expression', () => {
   ] as const)('%s, %s buckets', async (zone, bucket, start) => {
     const rows = Array.from({ length: 40 }, (_, i) => ['1.00', new Date(Date.parse(start) + i * 11 * 60_000 * (bucket === 'day' ? 6 : 1)).toISOString()] as const);
     await withRows(66, rows, async () => {
-      const e = expressions('Transaction');
-      const key = e.bucket('createdAt', bucket, { timeZone: zone });
-      const grouped = await groupedQuery('Transaction')
-        .where(conditions('Transaction').compare('accountId', '=', 66))
-        .groupBy('b', key)
-        .aggregate('n', windowFunctions('Transaction').count())
-        .execute(db.prisma);
+      const key = expressions('Transaction').bucket('createdAt', bucket, { timeZone: zone });
+      const grouped = await groupedCounts(66, bucket, zone);
       const perRow = await windowQuery('Transaction').where(conditions('Transaction').compare('accountId', '=', 66)).select('id').selectExpr('b', key).execute(db.prisma);
       const counted = new Map<number, bigint>();
       for (const row of perRow) counted.set(row.b.getTime(), (counted.get(row.b.getTime()) ?? 0n) + 1n);
-      expect(grouped.map((g) => [g.b.toISOString(), g.n])).toEqual([...counted].sort(([a], [b]) => a - b).map(([t, n]) => [new Date(t).toISOString(), n]));
-      for (const g of grouped) {
-        expect(label(g.b.getTime() - 1, zone, bucket), `${g.b.toISOString()} starts its bucket`).not.toBe(label(g.b.getTime(), zone, bucket));
+      expect(grouped).toEqual([...counted].sort(([a], [b]) => a - b).map(([t, n]) => [new Date(t).toISOString(), n]));
+      for (const [start] of grouped) {
+        const at = Date.parse(start);
+        expect(label(at - 1, zone, bucket), `${start} starts its bucket`).not.toBe(label(at, zone, bucket));
       }
     });
   });
