@@ -129,4 +129,14 @@ export class UnrepresentableValueError extends LedgerError {
  */
 export class UnexpectedError extends LedgerError {
   readonly code = 'UNEXPECTED_ERROR';
+  /**
+   * The failure that was being handled when this happened, if any: e.g. the serialization failure a `retryOn`
+   * callback was judging when it threw. `cause` stays what was thrown.
+   */
+  readonly during: LedgerError | undefined;
+
+  constructor(message: string, options?: { cause?: unknown; during?: LedgerError | undefined }) {
+    super(message, options);
+    this.during = options?.during;
+  }
 }

@@ -60,6 +60,7 @@ export {
   type LedgerModelDefinition,
   type LedgerModelMethods,
   type LedgerRepository,
+  type OnlyKnownKeys,
   type WindowLedgerConfig,
   type WindowLedgerExtension,
   type WindowLedgerModels,

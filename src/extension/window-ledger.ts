@@ -76,6 +76,17 @@ export type LedgerModelMethods<M extends ModelName, D extends LedgerModelDefinit
   windowQuery(): WindowQuery<M>;
 };
 
+/**
+ * `C` with every key it should not have typed `never`: a model name outside the schema, or a definition key
+ * outside {@link LedgerModelDefinition} (`partitonBy`, or a `pgPool` that belongs in `options`). A generic
+ * parameter escapes TypeScript's excess-property check, so this restores it: the typo fails to compile.
+ */
+export type OnlyKnownKeys<C> = {
+  readonly [M in keyof C]: M extends ModelName
+    ? { readonly [K in keyof C[M]]: K extends keyof LedgerModelDefinition<M> ? C[M][K] : never }
+    : never;
+};
+
 /** The `model` component of the extension: one entry per configured model, under its delegate's name. */
 export type WindowLedgerModels<C extends WindowLedgerConfig> = {
   [M in keyof C & ModelName as Uncapitalize<M>]: C[M] extends LedgerModelDefinition<M> ? LedgerModelMethods<M, C[M]> : never;
@@ -112,7 +123,7 @@ interface ExtensionContext {
  * kind throw `WindowSpecError`; options that are not a repository's (`cursorSecret` shorter than 16 bytes, a
  * typo, a `pg.Client` as `pgPool`) `ValidationError`.
  */
-export function windowLedger<const C extends WindowLedgerConfig>(config: C): WindowLedgerExtension<C> {
+export function windowLedger<const C extends WindowLedgerConfig>(config: C & OnlyKnownKeys<C>): WindowLedgerExtension<C> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new WindowSpecError('windowLedger: expected { ModelName: { partitionBy, orderBy, amount } }.');
   }

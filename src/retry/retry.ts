@@ -114,7 +114,7 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, policy:
       return await work(attempt);
     } catch (thrown) {
       const error = mapDatabaseError(thrown);
-      if (!callback('retry.retryOn', () => policy.retryOn(error))) throw error;
+      if (!callback('retry.retryOn', () => policy.retryOn(error), error)) throw error;
       if (attempt >= policy.maxAttempts) {
         if (error instanceof SerializationFailureError) {
           throw new SerializationFailureError(
@@ -126,27 +126,29 @@ export async function retrying<T>(work: (attempt: number) => Promise<T>, policy:
         }
         throw error;
       }
-      const delayMs = backoffDelay(policy, attempt, callback('retry.random', policy.random));
-      if (policy.onRetry) callback('retry.onRetry', () => policy.onRetry!({ attempt, delayMs, error }));
+      const delayMs = backoffDelay(policy, attempt, callback('retry.random', policy.random, error));
+      if (policy.onRetry) callback('retry.onRetry', () => policy.onRetry!({ attempt, delayMs, error }), error);
       try {
         await policy.sleep(delayMs);
       } catch (failed) {
-        throw callbackError('retry.sleep', failed);
+        throw callbackError('retry.sleep', failed, error);
       }
     }
   }
 }
 
-// The caller's callbacks: what one throws ends the retries and reaches the caller as a LedgerError that names it.
-function callback<T>(name: string, run: () => T): T {
+// The caller's callbacks: what one throws ends the retries and reaches the caller as a LedgerError that names it,
+// keeping the failure being retried (`during`), which would otherwise be lost with the retries.
+function callback<T>(name: string, run: () => T, during: LedgerError): T {
   try {
     return run();
   } catch (thrown) {
-    throw callbackError(name, thrown);
+    throw callbackError(name, thrown, during);
   }
 }
 
-function callbackError(name: string, thrown: unknown): LedgerError {
+function callbackError(name: string, thrown: unknown, during: LedgerError): LedgerError {
   if (thrown instanceof LedgerError) return thrown;
-  return new UnexpectedError(`${name} threw: ${thrown instanceof Error ? thrown.message : describe(thrown)}`, { cause: thrown });
+  const message = `${name} threw: ${thrown instanceof Error ? thrown.message : describe(thrown)} (while handling ${during.name}: ${during.message})`;
+  return new UnexpectedError(message, { cause: thrown, during });
 }

@@ -64,8 +64,13 @@ describe('repository constructor options', () => {
   it('windowLedger derives and checks each definition when the extension is built, not at the first call', () => {
     const definition = { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' } as const;
     const pool = new pg.Pool();
-    expect(() => windowLedger({ Transaction: { ...definition, pgPool: pool } as never })).toThrow(/"pgPool" is not a key of Transaction's definition \(pgPool belongs in options: \{ pgPool \}\)/);
-    expect(() => windowLedger({ Transaction: { ...definition, partitonBy: 'accountId' } as never })).toThrow(WindowSpecError);
+    // Unknown keys do not compile (OnlyKnownKeys), and a caller without types gets the same refusal at run time.
+    // @ts-expect-error pgPool belongs in options
+    expect(() => windowLedger({ Transaction: { ...definition, pgPool: pool } })).toThrow(/"pgPool" is not a key of Transaction's definition \(pgPool belongs in options: \{ pgPool \}\)/);
+    // @ts-expect-error a misspelt key
+    expect(() => windowLedger({ Transaction: { ...definition, partitonBy: 'accountId' } })).toThrow(WindowSpecError);
+    // @ts-expect-error a model the schema does not have
+    expect(() => windowLedger({ Transfer: definition })).toThrow(WindowSpecError);
     expect(() => windowLedger({ Transaction: { ...definition, orderBy: 'amount' } as never })).toThrow(WindowSpecError);
     void pool.end();
   });
@@ -88,6 +93,9 @@ describe('retry callbacks', () => {
     expect(failure).toBeInstanceOf(UnexpectedError);
     expect((failure as Error).message).toMatch(new RegExp(`^retry\\.${name} threw: `));
     expect((failure as Error).cause).toBeInstanceOf(Error);
+    // The serialization failure being retried is kept, in the message and as `during`.
+    expect((failure as Error).message).toMatch(/\(while handling SerializationFailureError: could not serialize access\)$/);
+    expect((failure as UnexpectedError).during).toBeInstanceOf(SerializationFailureError);
     expect(attempts).toBe(1);
   });
 
