@@ -37,6 +37,8 @@ Options:
   --ingest-rows <n>    rows per insert strategy (default min(rows, 20,000); at most ${MAX_BATCH_ROWS.toLocaleString('en-US')})
   --chunk-size <n>     streaming chunk / cursor fetch size (default 10,000)
   --repeat <n>         runs of each short query measurement, median reported (default 3)
+  --rounds <n>         peers: rounds of one process per client, alternated; ratios are the median of the
+                       rounds' paired ratios, with their range (default 3)
   --only <list>        comma-separated sections to run (${BENCH_SECTIONS.join(', ')}, citus)
   --citus <url>        a Citus coordinator's admin URL (e.g. postgresql://postgres@127.0.0.1:6701/postgres):
                        adds the citus section; its databases are created there and dropped afterwards
@@ -55,6 +57,8 @@ export interface BenchArgs {
   readonly ingestRows: number;
   readonly chunkSize: number;
   readonly repeat: number;
+  /** peers: rounds of one process per client. */
+  readonly rounds: number;
   readonly sections: readonly BenchSection[];
   /** The Citus coordinator's admin URL for the citus section; undefined: no citus section. */
   readonly citus: string | undefined;
@@ -73,6 +77,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchArgs> 
     'ingest-rows': { type: 'string' },
     'chunk-size': { type: 'string' },
     repeat: { type: 'string' },
+    rounds: { type: 'string' },
     only: { type: 'string', multiple: true },
     citus: { type: 'string' },
     output: { type: 'string' },
@@ -103,6 +108,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchArgs> 
       ingestRows: intArg('ingest-rows', v['ingest-rows'], Math.min(rows, 20_000), 1, MAX_BATCH_ROWS),
       chunkSize: intArg('chunk-size', v['chunk-size'], 10_000, 1, 1_000_000),
       repeat: intArg('repeat', v.repeat, 3, 1, 100),
+      rounds: intArg('rounds', v.rounds, 3, 1, 50),
       sections: only ? BENCH_SECTIONS.filter((s) => only.includes(s)) : BENCH_SECTIONS,
       citus: citusWanted ? citus : undefined,
       output,

@@ -79,7 +79,7 @@ async function bench(args: BenchArgs): Promise<number> {
           log('peers: Kysely, Drizzle, postgres.js, node-postgres on the same SQL and rows…');
           const target = await server.database('bench_peers');
           await generateLedger(target.url, { rows: args.rows, accounts: args.accounts }, () => {});
-          add(await peers({ url: target.url, repeat: args.repeat }, moderate.accounts, args.ingestRows, log));
+          add(await peers({ url: target.url, repeat: args.repeat, rounds: args.rounds }, moderate.accounts, args.ingestRows, log));
         }
       }
       if (run('page')) {

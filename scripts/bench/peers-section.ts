@@ -8,8 +8,10 @@
  * - stream: every account's running totals, a cursor chunk at a time;
  * - ingest: `ingestRows` rows into an emptied table with its indexes.
  *
- * Every measurement runs in a child process of its own (peer-worker.ts), so its peak RSS is its own; each client
- * runs once per round, two rounds, and keeps its faster run. The peers return numerics and ids as strings (and
+ * Every measurement runs in a child process of its own (peer-worker.ts), so its peak RSS is its own. Each round
+ * runs every client once (in the opposite order the next round); a ratio is the median over rounds of that
+ * round's ratio, so a slow minute of the machine counts against both sides of it, and the range of the rounds'
+ * ratios is reported beside it: a range that straddles 1x means the rounds disagree. The peers return numerics and ids as strings (and
  * node-postgres and postgres.js instants as Dates); the repository returns exact `Decimal`s, `bigint`s and `Date`s.
  */
 import { fileURLToPath } from 'node:url';
@@ -18,13 +20,12 @@ import pg from 'pg';
 
 import type { PeerClient, PeerJob, PeerJobName, PeerResult } from './peer-jobs.ts';
 import { runWorker } from './spawn-worker.ts';
-import { rowsPerSecond } from './stats.ts';
+import { median, pairedRatios } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 
 const WORKER = fileURLToPath(new URL('./peer-worker.ts', import.meta.url));
 const CHUNK = 10_000;
 const PAGE_SIZE = 1_000;
-const ROUNDS = 2;
 
 const LABELS: Record<PeerJobName, Partial<Record<PeerClient, string>>> = {
   read: {
@@ -65,15 +66,8 @@ const WHY: Record<PeerJobName, string> = {
   ingest: 'validation of every row (exact decimals, dates, keys) and key order before any SQL',
 };
 
-/** The faster of two runs of one client, with the larger of their memory peaks. */
-function keepFaster(a: PeerResult | undefined, b: PeerResult): PeerResult {
-  if (a === undefined) return b;
-  const faster = a.ms <= b.ms ? a : b;
-  return { ...faster, peakRssMb: Math.max(a.peakRssMb, b.peakRssMb), addedRssMb: Math.max(a.addedRssMb, b.addedRssMb) };
-}
-
 export async function peers(
-  ctx: { readonly url: string; readonly repeat: number },
+  ctx: { readonly url: string; readonly repeat: number; readonly rounds: number },
   accounts: readonly number[],
   ingestRows: number,
   log: (line: string) => void,
@@ -96,9 +90,9 @@ export async function peers(
     for (const { job, what, base } of jobs) {
       log(`peers: ${what}, each client in its own process…`);
       const clients = Object.keys(LABELS[job]) as PeerClient[];
-      const results = new Map<PeerClient, PeerResult>();
-      for (let round = 0; round < ROUNDS; round++) {
-        for (const name of clients) {
+      const results = new Map<PeerClient, PeerResult[]>(clients.map((name) => [name, []]));
+      for (let round = 0; round < ctx.rounds; round++) {
+        for (const name of round % 2 === 0 ? clients : [...clients].reverse()) {
           if (job === 'ingest') {
             await client.query('TRUNCATE "Transaction" RESTART IDENTITY');
             // Each run starts with the same WAL state; CHECKPOINT needs privileges a shared server may not grant.
@@ -109,33 +103,37 @@ export async function peers(
             const { rows: stored } = await client.query<{ n: string }>('SELECT count(*) AS n FROM "Transaction"');
             if (Number(stored[0]!.n) !== ingestRows) throw new Error(`peers ingest (${name}): ${stored[0]!.n} rows stored, ${ingestRows} sent`);
           }
-          results.set(name, keepFaster(results.get(name), result));
+          results.get(name)!.push(result);
         }
       }
       if (job === 'ingest') await client.query('TRUNCATE "Transaction" RESTART IDENTITY');
-      const answers = new Set([...results.values()].map((r) => `${r.rows}/${r.checksum}`));
+      const answers = new Set([...results.values()].flat().map((r) => `${r.rows}/${r.checksum}`));
       if (answers.size !== 1) throw new Error(`peers ${job}: the clients disagree: ${JSON.stringify(Object.fromEntries(results))}`);
-      for (const [name, result] of results) {
-        const runs = job === 'read' || job === 'page' ? `median of ${ctx.repeat} warm runs` : 'one run';
+      const perProcess = job === 'read' || job === 'page' ? `median of ${ctx.repeat} warm runs per process` : 'one run per process';
+      const peak = (runs: readonly PeerResult[]) => ({ peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)), addedRssMb: Math.max(...runs.map((r) => r.addedRssMb)) });
+      for (const [name, runs] of results) {
+        const times = runs.map((r) => r.ms);
+        const { peakRssMb, addedRssMb } = peak(runs);
         measurements.push({
           section: 'peers',
           what: `${job}: ${LABELS[job][name]!}`,
-          rows: result.rows,
-          ms: result.ms,
-          detail: `peak RSS ${result.peakRssMb} MB (+${result.addedRssMb} MB above idle); ${runs}, faster of ${ROUNDS} processes`,
+          rows: runs[0]!.rows,
+          ms: median(times),
+          detail: `peak RSS ${peakRssMb} MB (+${addedRssMb} MB above idle); ${perProcess}, median of ${ctx.rounds} processes (${Math.min(...times).toFixed(0)}–${Math.max(...times).toFixed(0)} ms)`,
         });
       }
       const ours = results.get('ours')!;
-      for (const [name, result] of results) {
+      for (const [name, runs] of results) {
         if (name === 'ours') continue;
-        const value = rowsPerSecond(ours.rows, ours.ms) / rowsPerSecond(result.rows, result.ms);
+        const { median: value, min, max } = pairedRatios(ours.map((r) => r.ms), runs.map((r) => r.ms));
+        const unsettled = min < 1 && max >= 1;
         ratios.push({
           section: 'peers',
           name: `${job}: repository / ${LABELS[job][name]!.replace(/ \(.*\)$/, '').replace(/,.*$/, '').replace(/ in one transaction.*$/, '')} throughput`,
           value,
           unit: 'x',
           goal: { text: '≥ 1x', met: value >= 1, ...(value < 1 && { why: WHY[job] }) },
-          note: `peak RSS above idle: ${ours.addedRssMb} MB vs ${result.addedRssMb} MB`,
+          note: `${ctx.rounds} rounds: ${min.toFixed(2)}x–${max.toFixed(2)}x${unsettled ? ' (the rounds disagree)' : ''}; peak RSS above idle: ${peak(ours).addedRssMb} MB vs ${peak(runs).addedRssMb} MB`,
         });
       }
       if (job === 'stream') measurements.push({ section: 'peers', what: 'stream: Drizzle (node-postgres driver)', rows: 0, ms: 0, detail: 'no streaming API: not measured' });

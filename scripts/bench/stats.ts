@@ -1,9 +1,23 @@
 /** Timing helpers shared by the benchmarks (npm run bench, npm run bench:ingest). */
 
+/** The middle value; of an even count, the mean of the two middle ones (the upper one alone would favour slow runs). */
 export const median = (values: readonly number[]): number => {
   if (values.length === 0) throw new Error('median of no values');
-  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
+
+/**
+ * Throughput ratios of paired runs (`ours[i]` and `theirs[i]` ran back to back, so what slows the machine for a
+ * while slows both): each pair's `theirs / ours` time ratio, summarised by its median and range. A ratio above 1
+ * means ours was faster.
+ */
+export function pairedRatios(oursMs: readonly number[], theirsMs: readonly number[]): { median: number; min: number; max: number } {
+  if (oursMs.length !== theirsMs.length || oursMs.length === 0) throw new Error('paired ratios need runs in pairs');
+  const ratios = oursMs.map((ms, i) => theirsMs[i]! / ms);
+  return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
+}
 
 /** Rows per second; 0 when no time was measured. */
 export const rowsPerSecond = (rows: number, ms: number): number => (ms > 0 ? Math.round((rows / ms) * 1000) : 0);

@@ -380,6 +380,16 @@ const COMMANDS = new Map<string, CommandSpec>([
     },
   ],
   [
+    'npm run bench -- --only peers --rows 1000000 --rounds 5',
+    {
+      exempt: 'builds a 1M-row ledger and runs every client in 5 rounds of processes; its arguments are checked with its parser',
+      check: () =>
+        expect(parseBenchArgs(['--only', 'peers', '--rows', '1000000', '--rounds', '5'])).toMatchObject({
+          args: { sections: ['peers'], rows: 1_000_000, rounds: 5 },
+        }),
+    },
+  ],
+  [
     'npm run bench:ingest -- --sizes 1,100,10000 --repeat 3',
     {
       exempt: 'takes about half a minute on 2 cores; its options are checked against its --help',

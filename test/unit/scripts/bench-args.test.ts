@@ -18,6 +18,7 @@ describe('bench arguments', () => {
       ingestRows: 20_000,
       chunkSize: 10_000,
       repeat: 3,
+      rounds: 3,
       sections: BENCH_SECTIONS,
       citus: undefined,
       output: 'BENCHMARKS.md',
@@ -30,9 +31,9 @@ describe('bench arguments', () => {
     expect(args(['--rows', '10000000']).rows).toBe(10_000_000);
     expect(args(['--rows', '10_000_000']).rows).toBe(10_000_000);
     expect(args(['--rows', '10,000,000', '--accounts', '50', '--moderate-rows', '5000', '--ingest-rows', '1000',
-      '--chunk-size', '500', '--repeat', '5', '--only', 'page,stream', '--output', 'out.md', '--no-write', '--verbose']))
+      '--chunk-size', '500', '--repeat', '5', '--rounds', '7', '--only', 'page,stream', '--output', 'out.md', '--no-write', '--verbose']))
       .toEqual({
-        rows: 10_000_000, accounts: 50, moderateRows: 5_000, ingestRows: 1_000, chunkSize: 500, repeat: 5,
+        rows: 10_000_000, accounts: 50, moderateRows: 5_000, ingestRows: 1_000, chunkSize: 500, repeat: 5, rounds: 7,
         sections: ['stream', 'page'], citus: undefined, output: 'out.md', write: false, verbose: true,
       });
   });
@@ -61,6 +62,7 @@ describe('bench arguments', () => {
     [['--rows', '1000', '--moderate-rows', '2000'], '--moderate-rows must be between 1 and 1,000'],
     [['--ingest-rows', '2000000'], '--ingest-rows must be between 1 and 1,000,000'],
     [['--repeat', '0'], '--repeat must be between 1 and 100'],
+    [['--rounds', '0'], '--rounds must be between 1 and 50'],
     [['--only', 'stream,warp'], '--only: unknown section "warp"'],
     [['--only', 'citus'], '--only citus needs --citus <url>'],
     [['--citus', 'localhost:6701'], '--citus must be a postgresql:// URL'],
