@@ -55,7 +55,8 @@ export class CursorCodec {
       throw new InvalidCursorError('This cursor belongs to a different query (other partition, range, frame or NULL policy).');
     }
     const keyIsValid = Array.isArray(payload.k) && payload.k.every((v) => typeof v === 'string');
-    if (!keyIsValid || typeof payload.t !== 'string' || typeof payload.id !== 'string' || !/^-?\d+$/.test(payload.id) ||
+    // The id is the stored value's text, whatever its type (an integer, a uuid, a string): bound back with a cast.
+    if (!keyIsValid || typeof payload.t !== 'string' || typeof payload.id !== 'string' ||
         typeof payload.total !== 'string' || !/^(-?\d+(\.\d+)?|NaN|-?Infinity)$/.test(payload.total)) {
       throw new InvalidCursorError('Malformed cursor payload.');
     }

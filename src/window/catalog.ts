@@ -279,6 +279,12 @@ export function aliasRef(alias: string): Prisma.Sql {
   return Prisma.raw(quoteIdentifier(alias));
 }
 
+/** Whether the field is a `String @db.Uuid`: bound, compared and cast as `uuid`, never as text. */
+export function isUuidField(model: string, field: string): boolean {
+  const info = columnInfo(model, field);
+  return info.kind === 'scalar' && !info.isList && info.type === 'String' && info.nativeType?.[0] === 'Uuid';
+}
+
 /** PostgreSQL type a bound value of this field is cast to (`int4`, `numeric`, `timestamptz`, ...). */
 export function scalarTypeOf(model: string, field: string): string {
   return arrayTypeOf(model, field).slice(0, -2);

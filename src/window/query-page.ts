@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { InvalidCursorError, SignedToken } from '../validation/signed-token.ts';
-import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
-import { orderKeyExpr, orderKeyLabel } from './order-key.ts';
+import { aliasRef, isUuidField, type FieldOf, type ModelName } from './catalog.ts';
+import { orderKeyExpr, orderKeyField, orderKeyLabel, type OrderKey } from './order-key.ts';
 import { storedText } from './parameters.ts';
 import type { OrderItem } from './window-spec.ts';
 
@@ -33,10 +33,20 @@ export function requirePageableOrder<M extends ModelName>(model: M, order: reado
           'NOT NULL fields or expressions (the id is appended as the last key).',
       );
     }
-    if (key.sqlType === 'other') {
+    if (pageKeyType(model, item.key) === 'other') {
       throw new WindowSpecError(`page() resumes after stored order keys, and ${model}.${key.label} has a type it cannot bind back (enum, Json, Bytes or list).`);
     }
   }
+}
+
+/**
+ * The type a page position's text is cast back to: the key's, or `uuid` for a uuid field (which expressions
+ * treat as `other`, since none of them makes or compares one, but which a position binds back like any value).
+ */
+function pageKeyType(model: ModelName, key: OrderKey): string {
+  const type = orderKeyExpr(model, key).sqlType;
+  const field = orderKeyField(key);
+  return type === 'other' && field !== undefined && isUuidField(model, field) ? 'uuid' : type;
 }
 
 /**
@@ -44,7 +54,7 @@ export function requirePageableOrder<M extends ModelName>(model: M, order: reado
  * over the hidden order-key outputs, each value the stored one cast back to its column's type.
  */
 export function afterPositionSql<M extends ModelName>(model: M, order: readonly OrderItem<FieldOf<M>>[], texts: readonly string[]): Prisma.Sql {
-  const value = (i: number) => storedText(texts[i]!, orderKeyExpr(model, order[i]!.key).sqlType);
+  const value = (i: number) => storedText(texts[i]!, pageKeyType(model, order[i]!.key));
   const terms = order.map((item, i) => {
     const equal = order.slice(0, i).map((_, j) => Prisma.sql`${aliasRef(orderKeyAlias(j))} = ${value(j)}`);
     const beyond = Prisma.sql`${aliasRef(orderKeyAlias(i))} ${Prisma.raw(item.direction === 'desc' ? '<' : '>')} ${value(i)}`;
