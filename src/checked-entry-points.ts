@@ -10,14 +10,10 @@ import type { PlanSummary } from './explain/plan-summary.ts';
 import { TRANSACTION_SETTING_KEYS, transactionSettings } from './transaction.ts';
 import { requireOptions } from './validation/batch.ts';
 import { describe } from './validation/dates.ts';
+import { requireDbClient } from './validation/db-client.ts';
 import { requireExplainOptions } from './validation/explain-options.ts';
 
-function requireClient(client: unknown): DbClient {
-  if (typeof client !== 'object' || client === null || typeof (client as Partial<DbClient>).$queryRaw !== 'function') {
-    throw new ValidationError('client', `expected a PrismaClient or a transaction client, got ${describe(client)}.`);
-  }
-  return client as DbClient;
-}
+const requireClient = (client: unknown): DbClient => requireDbClient('client', client);
 
 /**
  * Runs `work` in one interactive transaction: a new one on a `PrismaClient`, or the caller's when `client` is

@@ -160,7 +160,9 @@ function mapKnownRequestError(error: Prisma.PrismaClientKnownRequestError): Ledg
       { cause: error },
     );
   }
-  if (UNAVAILABLE_PRISMA_CODES.has(error.code)) {
+  // Prisma also passes a socket's own code through as the error's code (`EPIPE` when a write meets a closed
+  // connection), with no adapter cause beside it.
+  if (UNAVAILABLE_PRISMA_CODES.has(error.code) || UNAVAILABLE_NODE_CODES.has(error.code)) {
     return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
   }
   const cause = adapterCause(error);

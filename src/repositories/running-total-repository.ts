@@ -391,7 +391,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   protected runningTotalPlan(
     options: RunningTotalOptions<Key> | undefined,
     scope: Scope,
-    settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined } = {},
+    settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined; readonly optionsPath?: string | undefined } = {},
   ): RunningTotalPlan<M> {
     return planFromOptions(this.checkedDefinition, options, scope, settings);
   }
@@ -453,7 +453,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     const reportSql = compileRunningTotal(
       report === undefined
         ? this.runningTotalPlan({ partitions: touched }, 'partition', { maxPartitions: Number.POSITIVE_INFINITY })
-        : this.runningTotalPlan(report, 'partition'),
+        : this.runningTotalPlan(report, 'partition', { optionsPath: 'options.report' }),
     );
     const { after: totals, ...result } = await insertBatch(this.db, batch, target, (tx) =>
       queryRows<WithRunningTotal<Row>>(tx, reportSql),

@@ -39,20 +39,21 @@ export function planFromOptions<M extends ModelName, Key, Data>(
   def: RunningTotalModel<M, Key, Data>,
   options: unknown,
   scope: Scope,
-  settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined } = {},
+  settings: { readonly maxPartitions?: number | undefined; readonly partitionsPath?: string | undefined; readonly optionsPath?: string | undefined } = {},
 ): RunningTotalPlan<M> {
-  const opts = requireOptions('options', options, RUNNING_TOTAL_OPTION_KEYS);
+  const at = settings.optionsPath ?? 'options';
+  const opts = requireOptions(at, options, RUNNING_TOTAL_OPTION_KEYS);
   // A scope the types forbid would otherwise compile the other query silently (the global total).
   const partitioned = requireChoice<Scope>('scope', scope, ['partition', 'global'], 'partition') === 'partition';
-  const frame = requireChoice('options.frame', opts.frame, ['rows', 'range'], 'rows');
-  const nulls = requireChoice('options.nulls', opts.nulls, ['zero', 'skip'], 'zero');
-  const range = requireDateRange('options', { from: opts.from as Date, to: opts.to as Date }, def.requireBound);
+  const frame = requireChoice(`${at}.frame`, opts.frame, ['rows', 'range'], 'rows');
+  const nulls = requireChoice(`${at}.nulls`, opts.nulls, ['zero', 'skip'], 'zero');
+  const range = requireDateRange(at, { from: opts.from as Date, to: opts.to as Date }, def.requireBound);
   const keys =
     opts.partitions === undefined
       ? undefined
       : settings.partitionsPath !== undefined
         ? [def.requireKey(settings.partitionsPath, (opts.partitions as unknown[])[0])]
-        : requireKeyList('options.partitions', opts.partitions, def.requireKey, settings.maxPartitions ?? MAX_PARTITION_KEYS);
+        : requireKeyList(`${at}.partitions`, opts.partitions, def.requireKey, settings.maxPartitions ?? MAX_PARTITION_KEYS);
   const fields = partitionFieldsOf(def);
   return {
     model: def.model,

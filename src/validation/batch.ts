@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.ts';
+import { LedgerError, ValidationError } from '../errors.ts';
 import { describe } from './dates.ts';
 
 /** A non-empty array of at most `maxRows` rows (the rows themselves are checked by the caller). */
@@ -28,16 +28,46 @@ export function requireRecord(path: string, value: unknown): Record<string, unkn
   return value as Record<string, unknown>;
 }
 
-/** An options object (or undefined → `{}`) whose keys are all in `allowed`, so a typo such as `form` fails loudly. */
+/**
+ * What reading a caller's value threw (a getter, a Proxy trap), as the `ValidationError` of that value; a
+ * `LedgerError` (a nested check's) as it is.
+ */
+export function unreadable(path: string, thrown: unknown): LedgerError {
+  if (thrown instanceof LedgerError) return thrown;
+  const what = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : describe(thrown);
+  return new ValidationError(path, `could not be read: reading it threw ${what}.`, { cause: thrown });
+}
+
+/**
+ * An options object (or undefined → `{}`) whose keys are all in `allowed`, so a typo such as `form` fails loudly.
+ * Returns a copy holding each known option read once (a getter that throws is that option's `ValidationError`),
+ * so later checks and the statement see one value.
+ */
 export function requireOptions(path: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
   const record = requireRecord(path, value);
-  for (const key of Object.keys(record)) {
+  let keys: string[];
+  try {
+    keys = Object.keys(record);
+  } catch (thrown) {
+    throw unreadable(path, thrown);
+  }
+  for (const key of keys) {
     if (!allowed.includes(key)) {
       throw new ValidationError(`${path}.${key}`, `is not a known option. Known options: ${allowed.join(', ')}.`);
     }
   }
-  return record;
+  const options: Record<string, unknown> = {};
+  for (const key of allowed) {
+    let option: unknown;
+    try {
+      option = record[key];
+    } catch (thrown) {
+      throw unreadable(`${path}.${key}`, thrown);
+    }
+    if (option !== undefined) options[key] = option;
+  }
+  return options;
 }
 
 /** One of a fixed set of string choices, with a default for `undefined`. */

@@ -30,6 +30,10 @@ export interface BucketSettings {
   readonly compareWith?: ComparePeriod | undefined;
 }
 
+// Names JavaScript's time zone data (ICU) still accepts but the IANA database no longer has, so PostgreSQL's
+// refuses them: the SystemV zones and two links, removed in tzdata 2017c and 2020b.
+const REMOVED_FROM_TZDATA = /^(SystemV\/.*|US\/Pacific-New|Canada\/East-Saskatchewan)$/i;
+
 /**
  * An IANA time zone the JavaScript runtime knows, with a slash (`Europe/Berlin`, `America/New_York`), or `UTC`.
  * Fixed offsets such as `+05:30` are refused: PostgreSQL reads them as POSIX zones, whose sign is the opposite of
@@ -54,6 +58,10 @@ export function requireTimeZone(path: string, value: unknown): string {
     canonical = new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
   } catch {
     throw new ValidationError(path, `unknown time zone ${JSON.stringify(value)}: use an IANA name such as 'America/New_York'.`);
+  }
+  if (REMOVED_FROM_TZDATA.test(value)) {
+    const instead = REMOVED_FROM_TZDATA.test(canonical) ? "a region/city name such as 'America/New_York'" : JSON.stringify(canonical);
+    throw new ValidationError(path, `${JSON.stringify(value)} was removed from the time zone database PostgreSQL reads (JavaScript still knows it): use ${instead}.`);
   }
   if (value.includes('/')) return value;
   if (canonical === 'UTC' || canonical === 'Etc/UTC' || canonical === 'Etc/GMT') return UTC_ZONE;

@@ -5,6 +5,7 @@ import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { requireStreamOptions } from '../validation/stream-options.ts';
+import { requireDbClient } from '../validation/db-client.ts';
 
 /**
  * What every builder query does with the one statement it compiles (`toSql`): run it, stream it, explain it. The
@@ -19,7 +20,7 @@ export abstract class CompiledQuery<Row> {
 
   /** Runs the query with `$queryRaw` on a PrismaClient or transaction client; failures become `LedgerError`s. */
   async execute(client: DbClient): Promise<Row[]> {
-    return queryRows<Row>(client, this.toSql());
+    return queryRows<Row>(requireDbClient('client', client), this.toSql());
   }
 
   /**
@@ -41,8 +42,9 @@ export abstract class CompiledQuery<Row> {
     client: DbClient,
     options: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
   ): AsyncGenerator<Row, void, undefined> {
+    const db = requireDbClient('client', client);
     const { rest: _none, ...settings } = requireStreamOptions(options);
-    yield* streamDeclaredCursor<Row>(client, this.toSql(), settings);
+    yield* streamDeclaredCursor<Row>(db, this.toSql(), settings);
   }
 
   /**
@@ -56,6 +58,6 @@ export abstract class CompiledQuery<Row> {
    * ```
    */
   async explain(client: DbClient, options?: ExplainOptions): Promise<PlanSummary> {
-    return explainQuery(client, this.toSql(), requireExplainOptions(options));
+    return explainQuery(requireDbClient('client', client), this.toSql(), requireExplainOptions(options));
   }
 }

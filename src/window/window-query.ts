@@ -15,6 +15,7 @@ import {
   type ValueType,
 } from './joins.ts';
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { aliasRef, columnInfo, columnRef, idField, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
@@ -507,6 +508,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     client: DbClient,
     options: { readonly limit: number; readonly after?: string | null | undefined; readonly cursorSecret?: string | undefined },
   ): Promise<WindowQueryPage<Row>> {
+    const db = requireDbClient('client', client);
     const opts = requireOptions('options', options, ['limit', 'after', 'cursorSecret']);
     const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
     if (opts.cursorSecret !== undefined && typeof opts.cursorSecret !== 'string') {
@@ -531,7 +533,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const outerOrder = hiddenOrderSql(model, order);
     const sql = Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM (${this.#pageRelation(order)}) AS page${where} ORDER BY ${Prisma.join(outerOrder, ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
 
-    const fetched = await queryRows<Record<string, unknown>>(client, sql);
+    const fetched = await queryRows<Record<string, unknown>>(db, sql);
     const page = splitPage(fetched, limit, PAGE_POSITION, (position) => cursors.encode(fingerprint, position));
     return { rows: page.rows as unknown as Row[], nextCursor: page.nextCursor };
   }

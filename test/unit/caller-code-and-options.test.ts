@@ -174,3 +174,56 @@ describe('builder parts that are not parts', () => {
     expect(() => query().where(null as never)).toThrow(LedgerError);
   });
 });
+
+describe('caller values that throw when read', () => {
+  const throwing = () => {
+    throw new RangeError('boom');
+  };
+
+  it('an option whose getter throws is that option\'s ValidationError, cause kept, before any SQL', async () => {
+    const { prisma, sent } = recordingPrisma();
+    const repo = new TransactionRepository(prisma);
+    const failure = await repo.runningTotals({ get partitions(): number[] { return throwing(); } }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect(failure).toMatchObject({ path: 'options.partitions', message: 'options.partitions: could not be read: reading it threw RangeError: boom.' });
+    expect((failure as Error).cause).toBeInstanceOf(RangeError);
+    expect(nothingSent(sent)).toBe(true);
+  });
+
+  it.each(['unnest', 'createMany', 'copy'] as const)('a row whose field getter throws is that row\'s ValidationError (%s), before any SQL', async (strategy) => {
+    const { prisma, sent } = recordingPrisma();
+    const pgPool = new pg.Pool({ connectionString: 'postgresql://nobody@127.0.0.1:1/none' });
+    const repo = new TransactionRepository(prisma, { pgPool });
+    const rows = [
+      { accountId: 1, amount: '1.00', createdAt: new Date('2026-01-01T00:00:00Z') },
+      { accountId: 1, createdAt: new Date('2026-01-01T00:00:00Z'), get amount(): string { return throwing(); } },
+    ];
+    const failure = await repo.insertMany(rows, { strategy }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect(failure).toMatchObject({ path: 'rows[1].amount' });
+    expect((failure as Error).cause).toBeInstanceOf(RangeError);
+    expect(nothingSent(sent)).toBe(true);
+    expect(pgPool.totalCount).toBe(0);
+    await pgPool.end();
+  });
+
+  it('a bad key inside insertAndReport\'s report is named under options.report', async () => {
+    const { prisma, sent } = recordingPrisma();
+    const row = { accountId: 1, amount: '1.00', createdAt: new Date('2026-01-01T00:00:00Z') };
+    const report = new TransactionRepository(prisma).insertAndReport([row], { report: { bogus: 1 } as never });
+    await expect(report).rejects.toMatchObject({ path: 'options.report.bogus' });
+    await expect(new TransactionRepository(prisma).insertAndReport([row], { report: { frame: 'window' } as never })).rejects.toMatchObject({ path: 'options.report.frame' });
+    expect(nothingSent(sent)).toBe(true);
+  });
+
+  it.each<[string, (client: never) => Promise<unknown>]>([
+    ['execute', (client) => windowQuery('Transaction').select('id').execute(client)],
+    ['stream', async (client) => { for await (const _ of windowQuery('Transaction').select('id').stream(client)); }],
+    ['page', (client) => windowQuery('Transaction').select('id').page(client, { limit: 1 })],
+    ['explain', (client) => windowQuery('Transaction').select('id').explain(client)],
+  ])('the builder\'s %s on something that is not a client: ValidationError naming it', async (_, run) => {
+    for (const client of [null, undefined, {}, 'prisma']) {
+      await expect(run(client as never)).rejects.toThrow(/^client: expected a PrismaClient or a transaction client/);
+    }
+  });
+});

@@ -37,6 +37,13 @@ describe('mapDatabaseError', () => {
     );
   });
 
+  it.each(['EPIPE', 'ECONNRESET'])('maps a Prisma known request error whose code is the socket\'s %s to DatabaseUnavailableError', (code) => {
+    // What Prisma rejects with when a backend is killed under an idle connection and the next write meets it.
+    const error = mapDatabaseError(new Prisma.PrismaClientKnownRequestError(`write ${code}`, { code, clientVersion: '7.10.0' }));
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error.message).toBe(`Database unavailable: write ${code}`);
+  });
+
   it('maps connection loss seen outside Prisma errors (unwrapped DriverAdapterError, broken pg client) to DatabaseUnavailableError', () => {
     const unwrapped = Object.assign(new Error('terminating connection due to administrator command'), {
       name: 'DriverAdapterError',

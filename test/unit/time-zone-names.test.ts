@@ -22,6 +22,16 @@ describe('time zone names', () => {
     },
   );
 
+  it.each([
+    ['US/Pacific-New', 'America/Los_Angeles'],
+    ['Canada/East-Saskatchewan', 'America/Regina'],
+    ['SystemV/EST5EDT', "a region/city name such as 'America/New_York'"],
+  ])('%s, which JavaScript knows but the time zone database PostgreSQL reads no longer has, is refused before any SQL: use %s', (zone, current) => {
+    expect(() => requireTimeZone('options.timeZone', zone)).toThrow(ValidationError);
+    const instead = current.includes(' ') ? current : `"${current}"`;
+    expect(() => requireTimeZone('options.timeZone', zone)).toThrow(`removed from the time zone database PostgreSQL reads (JavaScript still knows it): use ${instead}.`);
+  });
+
   it.each(['Mars/Olympus', '+05:30', 'UTC+05:30', '', 'Europe/Berlin; DROP TABLE x', 42])('%s is refused', (zone) => {
     expect(() => requireTimeZone('options.timeZone', zone)).toThrow(ValidationError);
   });

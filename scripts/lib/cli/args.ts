@@ -63,11 +63,11 @@ export function intArg(name: string, value: string | undefined, fallback: number
   return n;
 }
 
-/** A calendar day `YYYY-MM-DD` as midnight UTC; rejects impossible dates like 2026-02-30. */
+/** A calendar day `YYYY-MM-DD` as midnight UTC; rejects impossible dates like 2026-02-30, and year 0000. */
 export function dayArg(name: string, value: string): Date {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const date = new Date(`${value}T00:00:00Z`);
-  if (!match || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+  if (!match || match[1] === '0000' || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
     throw new UsageError(`--${name} must be a date like 2026-01-31, got ${JSON.stringify(value)}`);
   }
   return date;

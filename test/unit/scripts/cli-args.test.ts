@@ -14,7 +14,8 @@ describe('script argument helpers', () => {
 
   it('reads calendar days as midnight UTC and rejects impossible ones', () => {
     expect(dayArg('from', '2026-02-28').toISOString()).toBe('2026-02-28T00:00:00.000Z');
-    for (const bad of ['2026-02-30', '2026-2-1', '26-01-01', '2026-01-01T00:00', 'tomorrow']) {
+    // Year 0000 is a valid ISO date, but no `Date` the library takes (years 1–9999): a usage error, exit 2.
+    for (const bad of ['2026-02-30', '2026-2-1', '26-01-01', '2026-01-01T00:00', 'tomorrow', '0000-01-01']) {
       expect(() => dayArg('from', bad)).toThrow(/--from must be a date like 2026-01-31/);
     }
   });
