@@ -5,7 +5,7 @@
  * compiles with the tsconfig `tsc --init` writes (strict, NodeNext) and runs under plain `node`. What it prints is
  * compared with a reference computed here from the stored rows through plain `pg`, in integer cents.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +46,7 @@ let work: string;
 let app: string;
 let tarball: string;
 let manifestBeforePack: string;
+let source: string;
 let installed: ProcessResult;
 let databaseName: string;
 let databaseUrl: string;
@@ -65,9 +66,15 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'window-ledger-consumer-'));
   app = path.join(work, 'app');
   // The package as it would be published: `npm pack` with its lifecycle (prepack builds dist/ and leaves
-  // `prepare` out of the packed manifest, postpack puts the working copy back).
-  manifestBeforePack = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
-  const packed = await runProcess('npm', ['pack', '--json', '--pack-destination', work], { timeoutMs: 240_000 });
+  // `prepare` out of the packed manifest, postpack puts the working copy back), run in a copy of what it reads,
+  // so this checkout's package.json and dist/ stay as other test files, running meanwhile, see them.
+  source = path.join(work, 'source');
+  for (const entry of ['src', 'scripts/pack-manifest.mjs', 'package.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    cpSync(path.join(ROOT, entry), path.join(source, entry), { recursive: true });
+  }
+  symlinkSync(path.join(ROOT, 'node_modules'), path.join(source, 'node_modules'), 'dir');
+  manifestBeforePack = readFileSync(path.join(source, 'package.json'), 'utf8');
+  const packed = await runProcess('npm', ['pack', '--json', '--pack-destination', work], { cwd: source, timeoutMs: 240_000 });
   expectExit(packed, 0, 'npm pack');
   tarball = path.join(work, (JSON.parse(packed.stdout) as Array<{ filename: string }>)[0]!.filename);
 
@@ -227,8 +234,8 @@ describe('an application with its own schema installs the packed library', () =>
     expect([...pulled.keys()].filter((name) => name === '@prisma/client' || name === 'prisma'), 'Prisma is the app\'s (peer)').toEqual([]);
     const own = (JSON.parse(readFileSync(path.join(app, 'node_modules', PACKAGE.name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
     expect(Object.keys(own).filter((script) => /^((pre|post)?install|prepare)$/.test(script)), 'no install-time scripts for consumers').toEqual([]);
-    expect(readFileSync(path.join(ROOT, 'package.json'), 'utf8'), 'the working copy is put back after packing').toBe(manifestBeforePack);
-    expect(existsSync(path.join(ROOT, 'package.json.unpacked'))).toBe(false);
+    expect(readFileSync(path.join(source, 'package.json'), 'utf8'), 'the working copy is put back after packing').toBe(manifestBeforePack);
+    expect(existsSync(path.join(source, 'package.json.unpacked'))).toBe(false);
     // npm 11 asks the app to approve a dependency's install-time scripts: nothing of ours to approve.
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(new RegExp(`${PACKAGE.name}@\\S+ \\(`));
     console.info(`[consumer] packages the library installs (its dependencies, transitively): ${pulled.size}: ${[...pulled.keys()].sort().join(', ')}`);

@@ -261,12 +261,15 @@ const COMMANDS = new Map<string, CommandSpec>([
     'npm pack',
     {
       exempt:
-        'the consumer test (consumer-app.test.ts) builds and packs the same package and installs the tarball in a ' +
-        'fresh app; here `npm pack` would also run `prepare`, regenerating the client other test files import',
+        'the consumer test (consumer-app.test.ts) runs this very command, packing the same package through npm\'s ' +
+        'lifecycle, and installs the tarball in a fresh app',
       check: () => {
-        expect(PACKAGE.scripts.prepack, 'npm pack builds dist/ first').toBe('npm run build');
+        expect(PACKAGE.scripts.prepack, 'npm pack builds dist/ first, then leaves `prepare` out of the packed manifest').toBe(
+          'npm run build && node scripts/pack-manifest.mjs strip',
+        );
+        expect(PACKAGE.scripts.postpack, 'and puts the working copy back').toBe('node scripts/pack-manifest.mjs restore');
         expect(PACKAGE.files, 'the package: built files and the changelog (npm adds README, LICENSE, package.json)').toEqual(['dist', 'CHANGELOG.md']);
-        expect(read('test/integration/consumer-app.test.ts')).toContain("['pack', '--ignore-scripts'");
+        expect(read('test/integration/consumer-app.test.ts')).toContain("['pack', '--json', '--pack-destination', work], { cwd: source");
       },
     },
   ],
