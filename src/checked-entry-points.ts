@@ -13,8 +13,6 @@ import { describe } from './validation/dates.ts';
 import { requireDbClient } from './validation/db-client.ts';
 import { requireExplainOptions } from './validation/explain-options.ts';
 
-const requireClient = (client: unknown): DbClient => requireDbClient('client', client);
-
 /**
  * Runs `work` in one interactive transaction: a new one on a `PrismaClient`, or the caller's when `client` is
  * already a transaction client (then `options` are the caller's business). Unlike `transaction`, no retry. The
@@ -25,7 +23,7 @@ const requireClient = (client: unknown): DbClient => requireDbClient('client', c
  * ```
  */
 export async function checkedInTransaction<T>(client: DbClient, work: (tx: DbClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
-  requireClient(client);
+  requireDbClient('client', client);
   if (typeof work !== 'function') throw new ValidationError('work', `expected a function (tx) => ..., got ${describe(work)}.`);
   const settings = transactionSettings(requireOptions('options', options, TRANSACTION_SETTING_KEYS));
   return inTransaction(client, work, settings);
@@ -41,7 +39,7 @@ export async function checkedInTransaction<T>(client: DbClient, work: (tx: DbCli
  * ```
  */
 export async function checkedExplainQuery(client: DbClient, sql: Prisma.Sql, options?: ExplainOptions): Promise<PlanSummary> {
-  requireClient(client);
+  requireDbClient('client', client);
   if (!(sql instanceof Prisma.Sql)) throw new ValidationError('sql', `expected a Prisma.Sql (e.g. from runningTotalsSql or Prisma.sql), got ${describe(sql)}.`);
   return explainQuery(client, sql, requireExplainOptions(options));
 }

@@ -2,7 +2,6 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { checkingValidator } from '../validation/derived-validators.ts';
 import { checkAt } from '../validation/element-path.ts';
-import { unreadable } from '../validation/batch.ts';
 import { conflictTargetOf, type BatchKeys } from './batch-keys.ts';
 import { keyColumnsOf, uniqueKeyOrder } from './key-order.ts';
 
@@ -47,19 +46,10 @@ export function validateRows<Data>(
 ): ValidatedRows<Data> {
   const input = rows.slice();
   // A pure `requireRow` builds a row's own path (`rows[12]`) only for a row it refuses (see `checkAt`).
-  // What reading a row throws (a getter, a Proxy trap) is that row's ValidationError, not a stray exception.
-  const checkWith = (validator: (path: string, value: unknown) => Data) => {
-    const run = pure
+  const checkWith = (validator: (path: string, value: unknown) => Data) =>
+    pure
       ? (index: number): Data => checkAt(validator, path, index, input[index])
       : (index: number): Data => validator(`${path}[${index}]`, input[index]);
-    return (index: number): Data => {
-      try {
-        return run(index);
-      } catch (thrown) {
-        throw unreadable(`${path}[${index}]`, thrown);
-      }
-    };
-  };
   const columns = keyColumnsOf(input.length, conflictTargetOf(keys));
   const valid: Data[] | undefined = hold ? new Array<Data>(input.length) : undefined;
   const keyFields = [...columns.keys()];

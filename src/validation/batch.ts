@@ -39,15 +39,15 @@ export function unreadable(path: string, thrown: unknown): LedgerError {
 }
 
 /**
- * An options object (or undefined → `{}`) whose keys are all in `allowed`, so a typo such as `form` fails loudly.
- * Returns a copy holding each known option read once (a getter that throws is that option's `ValidationError`),
- * so later checks and the statement see one value.
+ * An object (or undefined → `{}`) whose keys are all in `allowed`, so a typo such as `form` fails loudly: the
+ * caller's own object, not a copy (a bulk insert checks a million rows this way). Read its values with `readField`.
  */
-export function requireOptions(path: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+export function requireKnownKeys(path: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
   if (value === undefined) return {};
-  const record = requireRecord(path, value);
+  let record: Record<string, unknown>;
   let keys: string[];
   try {
+    record = requireRecord(path, value);
     keys = Object.keys(record);
   } catch (thrown) {
     throw unreadable(path, thrown);
@@ -57,14 +57,27 @@ export function requireOptions(path: string, value: unknown, allowed: readonly s
       throw new ValidationError(`${path}.${key}`, `is not a known option. Known options: ${allowed.join(', ')}.`);
     }
   }
+  return record;
+}
+
+/** `record[key]`, where a getter (or Proxy trap) that throws is the `ValidationError` of `path.key`. */
+export function readField(record: Record<string, unknown>, key: string, path: string): unknown {
+  try {
+    return record[key];
+  } catch (thrown) {
+    throw unreadable(`${path}.${key}`, thrown);
+  }
+}
+
+/**
+ * An options object (or undefined → `{}`) whose keys are all in `allowed` (see `requireKnownKeys`). Returns a copy
+ * holding each known option read once (`readField`), so later checks and the statement see one value.
+ */
+export function requireOptions(path: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
+  const record = requireKnownKeys(path, value, allowed);
   const options: Record<string, unknown> = {};
   for (const key of allowed) {
-    let option: unknown;
-    try {
-      option = record[key];
-    } catch (thrown) {
-      throw unreadable(`${path}.${key}`, thrown);
-    }
+    const option = readField(record, key, path);
     if (option !== undefined) options[key] = option;
   }
   return options;

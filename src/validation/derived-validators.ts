@@ -1,4 +1,4 @@
-import { requireOptions } from './batch.ts';
+import { readField, requireKnownKeys } from './batch.ts';
 import { checkAt } from './element-path.ts';
 import type { ColumnCheck } from './column-validator.ts';
 
@@ -30,10 +30,11 @@ export interface FieldRule {
 export function rowValidator(rules: readonly FieldRule[]): RowValidator {
   const names = rules.map((rule) => rule.field);
   const validator = (needed: ReadonlySet<string> | undefined) => (path: string, value: unknown) => {
-    const row = requireOptions(path, value, names);
+    // The caller's row itself, not a copy: each field is read once, below.
+    const row = requireKnownKeys(path, value, names);
     const data: Record<string, unknown> = {};
     for (const rule of rules) {
-      const given = row[rule.field];
+      const given = readField(row, rule.field, path);
       if (given === undefined && rule.omitted !== 'required') {
         data[rule.field] = rule.omitted === 'null' ? null : rule.omitted();
       } else if (given === null && rule.nullable) {
@@ -93,9 +94,9 @@ export function keyValidator(
   if (fields.length === 1 && single) return single.check;
   const names = fields.map(({ field }) => field);
   return (path, value) => {
-    const key = requireOptions(path, value, names);
+    const key = requireKnownKeys(path, value, names);
     const checked: Record<string, unknown> = {};
-    for (const { field, check } of fields) checked[field] = check(`${path}.${field}`, key[field]);
+    for (const { field, check } of fields) checked[field] = check(`${path}.${field}`, readField(key, field, path));
     return checked;
   };
 }
