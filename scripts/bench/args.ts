@@ -37,8 +37,9 @@ Options:
   --ingest-rows <n>    rows per insert strategy (default min(rows, 20,000); at most ${MAX_BATCH_ROWS.toLocaleString('en-US')})
   --chunk-size <n>     streaming chunk / cursor fetch size (default 10,000)
   --repeat <n>         runs of each short query measurement, median reported (default 3)
-  --rounds <n>         peers: rounds of one process per client, alternated; ratios are the median of the
-                       rounds' paired ratios, with their range (default 3)
+  --rounds <n>         peers: rounds of one process per client; ingest: pairs of the raw COPY and the
+                       'copy' strategy per kind of key. The order alternates by round; ratios are the median
+                       of the rounds' paired ratios, with their range (default 3)
   --only <list>        comma-separated sections to run (${BENCH_SECTIONS.join(', ')}, citus)
   --citus <url>        a Citus coordinator's admin URL (e.g. postgresql://postgres@127.0.0.1:6701/postgres):
                        adds the citus section; its databases are created there and dropped afterwards
@@ -57,7 +58,7 @@ export interface BenchArgs {
   readonly ingestRows: number;
   readonly chunkSize: number;
   readonly repeat: number;
-  /** peers: rounds of one process per client. */
+  /** peers: rounds of one process per client; ingest: raw COPY / `copy` pairs per kind of key. */
   readonly rounds: number;
   readonly sections: readonly BenchSection[];
   /** The Citus coordinator's admin URL for the citus section; undefined: no citus section. */

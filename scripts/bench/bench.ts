@@ -89,7 +89,7 @@ async function bench(args: BenchArgs): Promise<number> {
       if (run('ingest')) {
         log(`bulk insert of ${n(args.ingestRows)} rows per strategy (separate database)…`);
         const target = await server.database('bench_ingest');
-        add(await ingest(target.prisma, target.url, args.ingestRows));
+        add(await ingest(target.prisma, target.url, args.ingestRows, args.rounds));
       }
     }
     let runData = data;

@@ -9,6 +9,7 @@
  * and report the median: what a warm server process pays per call. Streams and ingests are measured once (their
  * own size warms the code).
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
@@ -99,7 +100,7 @@ async function openClients(job: PeerJob): Promise<Clients> {
     case 'prisma': {
       const pool = new pg.Pool({ connectionString: job.url, max: 2 });
       const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-      const repo = new TransactionRepository(prisma, job.client === 'ours' ? { pgPool: pool } : {});
+      const repo = new TransactionRepository(prisma, job.client === 'ours' ? { pgPool: pool, preparedStatements: true } : {});
       return {
         repo,
         query: (text) => Promise.reject(new Error(`the repository runs its own SQL, not ${text.slice(0, 20)}`)),
@@ -113,7 +114,8 @@ async function openClients(job: PeerJob): Promise<Clients> {
       const pool = new pg.Pool({ connectionString: job.url, max: 2 });
       return {
         repo: undefined,
-        query: async (text, values) => (await pool.query(text, values as unknown[])).rows,
+        // Named after its text: node-postgres prepares it once per connection, as the repository's option does.
+        query: async (text, values) => (await pool.query({ name: `peer_${createHash('sha1').update(text).digest('hex')}`, text, values: values as unknown[] })).rows,
         async *stream(text, values, chunk) {
           const client = await pool.connect();
           try {
@@ -153,7 +155,8 @@ async function openClients(job: PeerJob): Promise<Clients> {
       const sql = postgres(job.url, { max: 2, onnotice: () => {} });
       return {
         repo: undefined,
-        query: (text, values) => sql.unsafe(text, values as never[]),
+        // Prepared once per connection (`unsafe` leaves statements unnamed unless asked).
+        query: (text, values) => sql.unsafe(text, values as never[], { prepare: true }),
         stream: (text, values, chunk) => sql.unsafe(text, values as never[]).cursor(chunk),
         insert: async (rows) => {
           const writable = await sql.unsafe(COPY_TRANSACTIONS_CSV).writable();

@@ -13,6 +13,9 @@
  * round's ratio, so a slow minute of the machine counts against both sides of it, and the range of the rounds'
  * ratios is reported beside it: a range that straddles 1x means the rounds disagree. The peers return numerics and ids as strings (and
  * node-postgres and postgres.js instants as Dates); the repository returns exact `Decimal`s, `bigint`s and `Date`s.
+ * Statements that repeat are prepared once per connection where the client has a documented way to ask: the
+ * repository's `preparedStatements`, a named node-postgres query, postgres.js's `prepare: true`. Kysely's
+ * `executeQuery` and Drizzle's `db.execute` have none and run unnamed statements.
  */
 import { fileURLToPath } from 'node:url';
 
@@ -29,20 +32,20 @@ const PAGE_SIZE = 1_000;
 
 const LABELS: Record<PeerJobName, Partial<Record<PeerClient, string>>> = {
   read: {
-    ours: 'repository with pgPool (Decimal, bigint, Date)',
+    ours: 'repository with pgPool, prepared statements (Decimal, bigint, Date)',
     prisma: 'repository through Prisma $queryRaw (Decimal, bigint, Date)',
-    'node-postgres': 'node-postgres pool.query (strings, Date)',
+    'node-postgres': 'node-postgres pool.query, named statement (strings, Date)',
     kysely: 'Kysely executeQuery(CompiledQuery.raw) (strings, Date)',
     drizzle: 'Drizzle db.execute(sql) (strings)',
-    'postgres.js': 'postgres.js sql.unsafe (strings, Date)',
+    'postgres.js': 'postgres.js sql.unsafe, prepare: true (strings, Date)',
   },
   page: {
-    ours: `repository page() with pgPool, ${PAGE_SIZE}-row pages (Decimal, bigint, Date)`,
+    ours: `repository page() with pgPool, prepared statements, ${PAGE_SIZE}-row pages (Decimal, bigint, Date)`,
     prisma: `repository page() through Prisma, ${PAGE_SIZE}-row pages`,
-    'node-postgres': 'node-postgres pool.query, hand-written keyset query',
+    'node-postgres': 'node-postgres pool.query, named statement, hand-written keyset query',
     kysely: 'Kysely executeQuery, hand-written keyset query',
     drizzle: 'Drizzle db.execute, hand-written keyset query',
-    'postgres.js': 'postgres.js sql.unsafe, hand-written keyset query',
+    'postgres.js': 'postgres.js sql.unsafe, prepare: true, hand-written keyset query',
   },
   stream: {
     ours: 'repository streamRunningTotals with pgPool (rows from the socket, exact types)',

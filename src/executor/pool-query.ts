@@ -6,6 +6,7 @@ import type { UnrepresentableValueError } from '../errors.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { printsIsoDates, stillPrintsIsoDates } from './session-date-style.ts';
+import { preparedStatementName } from './statement-name.ts';
 import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
@@ -17,6 +18,38 @@ export type ReadRows = <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, C
 /** `ReadRows` through Prisma's `$queryRaw` (which types columns itself), in `db`'s transaction if it is one. */
 export function readThroughPrisma(db: DbClient): ReadRows {
   return (sql) => queryRows(db, sql);
+}
+
+/**
+ * Statements prepared per connection at most: a page's limit is part of its text, so callers choosing any limit
+ * would otherwise make the server keep a plan per limit on every connection. Past the cap, new texts run unnamed
+ * (parsed and planned each time, as without the option); those already prepared stay prepared.
+ */
+export const MAX_PREPARED_PER_CONNECTION = 64;
+
+// The names prepared on each connection (by its client, which node-postgres keeps for the connection's life).
+const preparedOn = new WeakMap<object, Set<string>>();
+
+/** The name to run `text` under on `client`, or undefined once the connection holds its share of statements. */
+function statementNameOn(client: object, text: string): string | undefined {
+  const name = preparedStatementName(text);
+  let names = preparedOn.get(client);
+  if (names === undefined) preparedOn.set(client, (names = new Set()));
+  if (names.has(name)) return name;
+  if (names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
+  names.add(name);
+  return name;
+}
+
+/** How `readThroughPool` runs its statements. */
+export interface PoolReadOptions {
+  /** All of them in one `REPEATABLE READ, READ ONLY` transaction (one snapshot). */
+  readonly snapshot?: boolean | undefined;
+  /**
+   * Each statement prepared once per connection under a name derived from its text (see `WireRowsQuery`), up to
+   * `MAX_PREPARED_PER_CONNECTION` texts per connection.
+   */
+  readonly preparedStatements?: boolean | undefined;
 }
 
 /**
@@ -32,7 +65,7 @@ export function readThroughPrisma(db: DbClient): ReadRows {
  * // BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL DateStyle = 'ISO, MDY'; <balanceSql>; <rowsSql>; COMMIT
  * ```
  */
-export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, options: { readonly snapshot?: boolean } = {}): Promise<T> {
+export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, options: PoolReadOptions = {}): Promise<T> {
   const held = await holdConnection(pool);
   const { client } = held;
   let healthy = false;
@@ -45,7 +78,7 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
   };
   try {
     const read = async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
-      const query = new WireRowsQuery(sql, columns);
+      const query = new WireRowsQuery(sql, columns, options.preparedStatements ? statementNameOn(client, sql.text) : undefined);
       client.query(query);
       const rows: Row[] = [];
       for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
@@ -85,6 +118,11 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
 }
 
 /** One read statement through the pool (see `readThroughPool`): one statement reads one snapshot. */
-export function queryThroughPool<Row>(pool: pg.Pool, sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>): Promise<Row[]> {
-  return readThroughPool(pool, (read) => read<Row>(sql, columns));
+export function queryThroughPool<Row>(
+  pool: pg.Pool,
+  sql: Prisma.Sql,
+  columns: Readonly<Record<string, ColumnKind>>,
+  options: Pick<PoolReadOptions, 'preparedStatements'> = {},
+): Promise<Row[]> {
+  return readThroughPool(pool, (read) => read<Row>(sql, columns), options);
 }

@@ -32,8 +32,13 @@ function plainRowConstructor(): RowConstructor {
 // Backend message types (PostgreSQL protocol 3.0).
 const ROW_DESCRIPTION = 0x54; // 'T'
 const DATA_ROW = 0x44; // 'D'
-/** Replies read past while rows arrive: ParseComplete, BindComplete, NoData. */
-const PASSED_OVER = new Set([0x31, 0x32, 0x6e]);
+/** Replies read past while rows arrive: BindComplete, NoData. */
+const PASSED_OVER = new Set([0x32, 0x6e]);
+/**
+ * ParseComplete: handed to node-postgres, which records a named statement as parsed on the connection only when it
+ * sees this reply (so the next use of the name binds it without a second Parse, which the server would refuse).
+ */
+const PARSE_COMPLETE = 0x31;
 /** Messages that may arrive at any time (Notice, ParameterStatus, Notification): handed to node-postgres as they come. */
 const ASYNCHRONOUS = new Set([0x4e, 0x53, 0x41]);
 const HEADER_BYTES = 5;
@@ -80,10 +85,15 @@ export class WireRowsQuery extends pg.Query {
   #unrepresentable: { readonly name: string; readonly text: string } | undefined;
   #Row: RowConstructor = plainRowConstructor();
 
-  constructor(sql: Prisma.Sql, kinds: Readonly<Record<string, ColumnKind>>) {
+  /**
+   * `name`: prepare the statement under this name on the connection, once; later uses on the same connection only
+   * bind it (node-postgres keeps track), sparing the server a parse and, once it settles on a generic plan, the
+   * planning. Without, it is parsed and planned on every run (the unnamed statement).
+   */
+  constructor(sql: Prisma.Sql, kinds: Readonly<Record<string, ColumnKind>>, name?: string) {
     const outcome = verdict();
     // 'extended': bound or not, the statement goes through Parse/Bind/Execute, whose replies `batches` reads.
-    const config = { text: sql.text, values: sql.values.map(driverValue), queryMode: 'extended' } as pg.QueryConfig;
+    const config = { text: sql.text, values: sql.values.map(driverValue), queryMode: 'extended', ...(name !== undefined && { name }) } as pg.QueryConfig;
     super(config, undefined, (error: Error | undefined) => {
       this.#settled = true;
       outcome.settle(error ?? null);
@@ -175,12 +185,12 @@ export class WireRowsQuery extends pg.Query {
     while (data.length - at >= HEADER_BYTES) {
       const type = data[at]!;
       const end = at + 1 + data.readInt32BE(at + 1);
-      const known = type === DATA_ROW || type === ROW_DESCRIPTION || PASSED_OVER.has(type) || ASYNCHRONOUS.has(type);
+      const known = type === DATA_ROW || type === ROW_DESCRIPTION || PASSED_OVER.has(type) || ASYNCHRONOUS.has(type) || type === PARSE_COMPLETE;
       if (!known) return { stop: at, consumed: at, needed: 0 };
       if (end > data.length) return { stop: -1, consumed: at, needed: end - at };
       if (type === DATA_ROW) rows.push(this.#row(data, at + HEADER_BYTES));
       else if (type === ROW_DESCRIPTION) this.#describe(data, at + HEADER_BYTES);
-      else if (ASYNCHRONOUS.has(type)) this.#driverListener?.(Buffer.from(data.subarray(at, end)));
+      else if (ASYNCHRONOUS.has(type) || type === PARSE_COMPLETE) this.#driverListener?.(Buffer.from(data.subarray(at, end)));
       at = end;
     }
     return { stop: -1, consumed: at, needed: HEADER_BYTES };

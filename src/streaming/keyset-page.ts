@@ -29,23 +29,29 @@ export interface PageRequest<M extends ModelName> {
 /**
  * One statement page: keyset chunk after the cursor's position, totals continuing from the cursor's total (or,
  * for the first page, from the balance before `from`, read with one indexed aggregate). Page N costs what page 1
- * costs. A cursor is bound to its plan's fingerprint, so a cursor of another query is refused. With `pgPool`, the
- * statements run on a connection of that pool and their rows are decoded from the socket (`readThroughPool`);
- * else through `db`.
+ * costs. A cursor is bound to its plan's fingerprint, so a cursor of another query is refused. With `through`, the
+ * statements run on a connection of its pool and their rows are decoded from the socket (`readThroughPool`,
+ * prepared per connection when it says so); else through `db`.
  */
-export async function fetchPage<M extends ModelName>(db: DbClient, request: PageRequest<M>, pgPool?: pg.Pool): Promise<Page<ChunkRow>> {
+export async function fetchPage<M extends ModelName>(
+  db: DbClient,
+  request: PageRequest<M>,
+  through?: { readonly pool: pg.Pool; readonly preparedStatements: boolean },
+): Promise<Page<ChunkRow>> {
   requireKeysetPlan(request.plan, 'A page');
   const query = planFingerprint(request.plan);
   // Decoded (and a tampered cursor refused) before any SQL.
   const after = request.after === undefined ? undefined : request.codec.decode(query, request.after);
   if (after !== undefined) {
-    return pgPool ? readThroughPool(pgPool, (read) => pageFrom(read, request, query, after)) : pageFrom(readThroughPrisma(db), request, query, after);
+    return through
+      ? readThroughPool(through.pool, (read) => pageFrom(read, request, query, after), { preparedStatements: through.preparedStatements })
+      : pageFrom(readThroughPrisma(db), request, query, after);
   }
   // The opening balance and the first rows must come from one snapshot, or a commit between the two statements
   // would make the page's balances disagree with its rows.
   const first = async (read: ReadRows) => pageFrom(read, request, query, { total: await openingBalance(read, request.plan) });
-  return pgPool
-    ? readThroughPool(pgPool, first, { snapshot: true })
+  return through
+    ? readThroughPool(through.pool, first, { snapshot: true, preparedStatements: through.preparedStatements })
     : inTransaction(db, (tx) => first(readThroughPrisma(tx)), { isolationLevel: 'RepeatableRead' });
 }
 

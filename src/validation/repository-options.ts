@@ -4,12 +4,13 @@ import { requireOptions } from './batch.ts';
 import { describe } from './dates.ts';
 
 /** The options a running-total repository (and `windowLedger`'s per-model `options`) accepts. */
-export const REPOSITORY_OPTION_KEYS = ['cursorSecret', 'pgPool'] as const;
+export const REPOSITORY_OPTION_KEYS = ['cursorSecret', 'pgPool', 'preparedStatements'] as const;
 
 /** Repository options, checked: a secret of at least 16 bytes, a pool that lends connections. */
 export interface CheckedRepositoryOptions {
   readonly cursorSecret: string | undefined;
   readonly pgPool: pg.Pool | undefined;
+  readonly preparedStatements: boolean;
 }
 
 /**
@@ -17,14 +18,14 @@ export interface CheckedRepositoryOptions {
  * a numeric secret fails there with a `ValidationError`, not as a `TypeError` in the middle of a later read.
  *
  * ```ts
- * requireRepositoryOptions('options', { pgPool: pool });   // { cursorSecret: undefined, pgPool: pool }
+ * requireRepositoryOptions('options', { pgPool: pool });   // { cursorSecret: undefined, pgPool: pool, preparedStatements: false }
  * requireRepositoryOptions('options', { pgpool: pool });   // throws ValidationError "options.pgpool: is not a known option..."
  * requireRepositoryOptions('options', { pgPool: client }); // throws ValidationError "options.pgPool: expected the pg.Pool ..."
  * ```
  */
 export function requireRepositoryOptions(path: string, value: unknown): CheckedRepositoryOptions {
   const raw = requireOptions(path, value, REPOSITORY_OPTION_KEYS);
-  const { cursorSecret, pgPool } = raw;
+  const { cursorSecret, pgPool, preparedStatements } = raw;
   if (cursorSecret !== undefined && typeof cursorSecret !== 'string') {
     throw new ValidationError(`${path}.cursorSecret`, `expected a string of at least 16 bytes, got ${describe(cursorSecret)}.`);
   }
@@ -37,7 +38,16 @@ export function requireRepositoryOptions(path: string, value: unknown): CheckedR
         : `expected the pg.Pool behind your PrismaPg adapter, got ${describe(pgPool)}.`,
     );
   }
-  return { cursorSecret, pgPool: pgPool as pg.Pool | undefined };
+  if (preparedStatements !== undefined && typeof preparedStatements !== 'boolean') {
+    throw new ValidationError(`${path}.preparedStatements`, `expected true or false, got ${describe(preparedStatements)}.`);
+  }
+  if (preparedStatements === true && pgPool === undefined) {
+    throw new ValidationError(
+      `${path}.preparedStatements`,
+      "prepares the statements read through pgPool, and no pgPool is given: pass the pg.Pool behind your PrismaPg adapter too (for Prisma's own statements, see PrismaPg's statementNameGenerator option).",
+    );
+  }
+  return { cursorSecret, pgPool: pgPool as pg.Pool | undefined, preparedStatements: preparedStatements === true };
 }
 
 // A node-postgres pool, by its shape: an application may load its own copy of `pg`, so `instanceof` cannot tell.

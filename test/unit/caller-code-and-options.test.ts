@@ -37,6 +37,8 @@ describe('repository constructor options', () => {
       ['a short secret', () => new TransactionRepository(prisma, { cursorSecret: 'short' }), /^cursorSecret: must be at least 16 bytes/],
       ['a pg.Client', () => new TransactionRepository(prisma, { pgPool: new pg.Client() as never }), /^options\.pgPool: .*a connection \(a pg\.Client\)/],
       ['a string pool', () => new TransactionRepository(prisma, { pgPool: 'postgres://x' as never }), /^options\.pgPool: expected the pg\.Pool/],
+      ['preparedStatements not a boolean', () => new TransactionRepository(prisma, { preparedStatements: 'yes' as never }), /^options\.preparedStatements: expected true or false/],
+      ['preparedStatements without a pool', () => new TransactionRepository(prisma, { preparedStatements: true }), /^options\.preparedStatements: prepares the statements read through pgPool, and no pgPool is given/],
     ];
     for (const [what, make, message] of refused) {
       expect(make, what).toThrow(ValidationError);
@@ -48,6 +50,8 @@ describe('repository constructor options', () => {
     const pool = new pg.Pool({ connectionString: 'postgresql://nobody@127.0.0.1:1/none' });
     try {
       expect(new TransactionRepository(prisma, { pgPool: pool, cursorSecret: 's'.repeat(16) })).toBeInstanceOf(TransactionRepository);
+      expect(new TransactionRepository(prisma, { pgPool: pool, preparedStatements: true })).toBeInstanceOf(TransactionRepository);
+      expect(new TransactionRepository(prisma, { preparedStatements: false })).toBeInstanceOf(TransactionRepository);
       expect(pool.totalCount).toBe(0);
     } finally {
       await pool.end();
@@ -58,6 +62,7 @@ describe('repository constructor options', () => {
     const definition = { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount' } as const;
     expect(() => windowLedger({ Transaction: { ...definition, options: { pgpool: {} } as never } })).toThrow(/windowLedger\.Transaction\.options\.pgpool: is not a known option/);
     expect(() => windowLedger({ Transaction: { ...definition, options: { pgPool: new pg.Client() as never } } })).toThrow(ValidationError);
+    expect(() => windowLedger({ Transaction: { ...definition, options: { preparedStatements: true } } })).toThrow(/windowLedger\.Transaction\.options\.preparedStatements: prepares/);
     expect(windowLedger({ Transaction: { ...definition, options: { cursorSecret: 'x'.repeat(16) } } }).name).toBe('prisma-window-ledger');
   });
 
