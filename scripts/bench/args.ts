@@ -39,7 +39,7 @@ Options:
   --repeat <n>         runs of each short query measurement, median reported (default 3)
   --rounds <n>         peers: rounds of one process per client; ingest: pairs of the raw COPY and the
                        'copy' strategy per kind of key. The order alternates by round; ratios are the median
-                       of the rounds' paired ratios, with their range (default 3)
+                       of the rounds' paired ratios, with their range (default 5)
   --only <list>        comma-separated sections to run (${BENCH_SECTIONS.join(', ')}, citus)
   --citus <url>        a Citus coordinator's admin URL (e.g. postgresql://postgres@127.0.0.1:6701/postgres):
                        adds the citus section; its databases are created there and dropped afterwards
@@ -109,7 +109,7 @@ export function parseBenchArgs(argv: readonly string[]): ParseResult<BenchArgs> 
       ingestRows: intArg('ingest-rows', v['ingest-rows'], Math.min(rows, 20_000), 1, MAX_BATCH_ROWS),
       chunkSize: intArg('chunk-size', v['chunk-size'], 10_000, 1, 1_000_000),
       repeat: intArg('repeat', v.repeat, 3, 1, 100),
-      rounds: intArg('rounds', v.rounds, 3, 1, 50),
+      rounds: intArg('rounds', v.rounds, 5, 1, 50),
       sections: only ? BENCH_SECTIONS.filter((s) => only.includes(s)) : BENCH_SECTIONS,
       citus: citusWanted ? citus : undefined,
       output,

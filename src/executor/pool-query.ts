@@ -2,11 +2,11 @@ import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { queryRows, type DbClient } from './db-client.ts';
 import type { ColumnKind } from './field-decoders.ts';
-import type { UnrepresentableValueError } from '../errors.ts';
+import { QueryFailedError, type UnrepresentableValueError } from '../errors.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { printsIsoDates, stillPrintsIsoDates } from './session-date-style.ts';
-import { preparedStatementName } from './statement-name.ts';
+import { notePrepared, statementNameOn } from './statement-name.ts';
 import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
@@ -20,27 +20,6 @@ export function readThroughPrisma(db: DbClient): ReadRows {
   return (sql) => queryRows(db, sql);
 }
 
-/**
- * Statements prepared per connection at most: a page's limit is part of its text, so callers choosing any limit
- * would otherwise make the server keep a plan per limit on every connection. Past the cap, new texts run unnamed
- * (parsed and planned each time, as without the option); those already prepared stay prepared.
- */
-export const MAX_PREPARED_PER_CONNECTION = 64;
-
-// The names prepared on each connection (by its client, which node-postgres keeps for the connection's life).
-const preparedOn = new WeakMap<object, Set<string>>();
-
-/** The name to run `text` under on `client`, or undefined once the connection holds its share of statements. */
-function statementNameOn(client: object, text: string): string | undefined {
-  const name = preparedStatementName(text);
-  let names = preparedOn.get(client);
-  if (names === undefined) preparedOn.set(client, (names = new Set()));
-  if (names.has(name)) return name;
-  if (names.size >= MAX_PREPARED_PER_CONNECTION) return undefined;
-  names.add(name);
-  return name;
-}
-
 /** How `readThroughPool` runs its statements. */
 export interface PoolReadOptions {
   /** All of them in one `REPEATABLE READ, READ ONLY` transaction (one snapshot). */
@@ -51,6 +30,13 @@ export interface PoolReadOptions {
    */
   readonly preparedStatements?: boolean | undefined;
 }
+
+/**
+ * What the server answers for a prepared statement that no longer holds: 0A000 "cached plan must not change result
+ * type" (a migration changed the type of a column it returns), 26000 "prepared statement does not exist" (dropped
+ * behind node-postgres's back: `DEALLOCATE`, `DISCARD ALL`, a pooler that moved the session).
+ */
+const STALE_STATEMENT = new Set(['0A000', '26000']);
 
 /**
  * Runs `work`'s reads on one connection of the caller's node-postgres pool (the pool behind its PrismaPg adapter)
@@ -66,10 +52,26 @@ export interface PoolReadOptions {
  * ```
  */
 export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, options: PoolReadOptions = {}): Promise<T> {
+  try {
+    return await readOnce(pool, work, options);
+  } catch (error) {
+    // The connection that held the stale statement is gone (see `readOnce`); reads are read-only, so running them
+    // again is safe, and unnamed they cannot meet another connection's stale copy.
+    if (options.preparedStatements && error instanceof QueryFailedError && STALE_STATEMENT.has(error.sqlState ?? '')) {
+      return readOnce(pool, work, { ...options, preparedStatements: false });
+    }
+    throw error;
+  }
+}
+
+async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, options: PoolReadOptions): Promise<T> {
   const held = await holdConnection(pool);
   const { client } = held;
   let healthy = false;
   let bare = false;
+  // A read ran under a prepared name: after a failure, node-postgres's record of the connection's statements may
+  // no longer match the server's (a value it could not send makes it close the statement on the server).
+  let named = false;
   // The first stored value a Date cannot hold: an error once the rows are known to be in ISO DateStyle.
   let unrepresentable: UnrepresentableValueError | undefined;
   const representable = <T>(result: T): T => {
@@ -78,10 +80,13 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
   };
   try {
     const read = async <Row>(sql: Prisma.Sql, columns: Readonly<Record<string, ColumnKind>>) => {
-      const query = new WireRowsQuery(sql, columns, options.preparedStatements ? statementNameOn(client, sql.text) : undefined);
+      const name = options.preparedStatements ? statementNameOn(client, sql.text) : undefined;
+      named ||= name !== undefined;
+      const query = new WireRowsQuery(sql, columns, name);
       client.query(query);
       const rows: Row[] = [];
       for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
+      if (name !== undefined) notePrepared(client, name);
       unrepresentable ??= query.unrepresentable;
       return rows;
     };
@@ -107,10 +112,13 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
     // A statement the server refused leaves a usable connection (in a failed transaction, if one was open): rolled
     // back (outside one, an empty statement proves it alive), it goes back to the pool. One that was ended
     // (query_timeout, a lost server) cannot answer and is dropped.
-    healthy = await client.query(bare ? ';' : 'ROLLBACK').then(
-      () => true,
-      () => false,
-    );
+    // A connection that ran prepared statements is dropped: a fresh one prepares them again.
+    healthy =
+      !named &&
+      (await client.query(bare ? ';' : 'ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
     throw mapDatabaseError(error);
   } finally {
     held.release(!healthy);

@@ -26,7 +26,10 @@ export interface LedgerModelDefinition<M extends ModelName> {
   readonly idempotencyKey?: UniqueFieldOf<M> | null | undefined;
   /** A model storing balance checkpoints of this ledger (see `defineRunningTotalRepository`). */
   readonly checkpoints?: ModelName | undefined;
-  /** `cursorSecret` (signs page cursors) and `pgPool` (streams, reads and COPY inserts on it), as for a repository. */
+  /**
+   * `cursorSecret` (signs page cursors), `pgPool` (streams, reads and COPY inserts on it) and `preparedStatements`
+   * (reads prepared on its connections), as for a repository.
+   */
   readonly options?: RepositoryOptions | undefined;
 }
 

@@ -70,14 +70,16 @@ export interface RepositoryOptions {
    */
   readonly pgPool?: pg.Pool | undefined;
   /**
-   * With `pgPool`: prepare each statement read through it once per connection (named after its text), so later
-   * reads of the same shape, such as every page after the first, skip the server's parse and, once it settles on a
-   * generic plan, its planning (BENCHMARKS.md: page walks about 15% faster). Off by default, as in PrismaPg's
-   * `statementNameGenerator`, because named statements live on a server connection: a pooler in transaction mode
-   * must support them (PgBouncer 1.21+ with `max_prepared_statements`), and after a migration that changes the type
-   * of a column these reads return, connections that prepared them answer `cached plan must not change result type`
-   * (a `QueryFailedError`) until they reconnect: recycle the pool after such a migration. Each connection keeps one
-   * statement per shape of read (per page shape, per set of options), which is bounded by the code that calls it.
+   * With `pgPool`: `runningTotals`, `globalRunningTotals` and `page` prepare each statement they read through it
+   * once per connection (named after its text; streams, one statement each, are not prepared), so later pages and
+   * repeated reads skip the server's parse and, once it settles on a generic plan (PostgreSQL's `plan_cache_mode`),
+   * its planning: page walks about 15% faster (BENCHMARKS.md). A page's limit is part of its text; a connection
+   * keeps the first 64 texts it reads prepared, and runs later ones unnamed.
+   *
+   * Off by default, as PrismaPg's `statementNameGenerator` is, because a named statement lives on a server
+   * connection: a pooler in transaction mode must support them (PgBouncer 1.21+ with `max_prepared_statements`).
+   * A statement that went stale on the server (a migration changed the type of a column it returns: 0A000; it
+   * was deallocated: 26000) costs its connection, which is dropped, and the read runs again unnamed on another.
    */
   readonly preparedStatements?: boolean | undefined;
 }
@@ -98,8 +100,8 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
 
   /**
    * @param db a `PrismaClient`, or a transaction client to join the caller's transaction
-   * @param options `cursorSecret` (signs page cursors) and `pgPool` (reads and streams on your pool): see
-   *   `RepositoryOptions`.
+   * @param options `cursorSecret` (signs page cursors), `pgPool` (reads and streams on your pool) and
+   *   `preparedStatements` (reads prepared on its connections): see `RepositoryOptions`.
    */
   constructor(
     protected readonly db: DbClient,

@@ -1,15 +1,16 @@
 // `preparedStatements: true` with a `pgPool`: each statement read through the pool is prepared once per connection
 // under a name derived from its text, and later reads bind it. The rows must be exactly those of the unnamed path
 // and of an integer-cents reference computed from the stored rows (plain node-postgres, no library code); the
-// server must really hold the statements, once each however often they run; and the migration hazard the option
-// documents must surface as a typed error.
+// server must really hold the statements, once each however often they run; and a statement that went stale on
+// the server (a migration, a DEALLOCATE) or failed midway must cost no more than its connection.
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TransactionRepository } from '../../prisma/app/index.ts';
-import { QueryFailedError } from '../../src/index.ts';
-import { MAX_PREPARED_PER_CONNECTION } from '../../src/executor/pool-query.ts';
-import { preparedStatementName } from '../../src/executor/statement-name.ts';
+import { Prisma } from '../../prisma/app/index.ts';
+import { QueryFailedError, ValidationError } from '../../src/index.ts';
+import { queryThroughPool } from '../../src/executor/pool-query.ts';
+import { MAX_PREPARED_PER_CONNECTION, preparedStatementName } from '../../src/executor/statement-name.ts';
 import { centsToString, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { idTotals } from '../support/ledger-data.ts';
@@ -54,7 +55,7 @@ async function walk(repo: TransactionRepository, account: number, limit: number,
 }
 
 /** The statements prepared on the pool's one connection, by name. */
-async function prepared(pool: pg.Pool): Promise<Map<string, string>> {
+async function prepared(pool: pg.Pool | pg.PoolClient): Promise<Map<string, string>> {
   const { rows } = await pool.query<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY name');
   return new Map(rows.map((r) => [r.name, r.statement]));
 }
@@ -143,45 +144,129 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
     }
   });
 
-  it(`a connection prepares at most ${MAX_PREPARED_PER_CONNECTION} texts; later ones run unnamed, with the same rows`, async () => {
-    const pool = testPool(db.url, 1);
+  it(`a connection prepares at most ${MAX_PREPARED_PER_CONNECTION} texts; later ones run unnamed, with the same rows; the cap is per connection`, async () => {
+    const pool = testPool(db.url, 2);
     try {
       const named = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const unnamed = new TransactionRepository(db.prisma, { pgPool: pool });
-      const want = await walk(unnamed, 4, 100, 2);
-      // Two texts per limit (first and resumed page) for every limit below the account's 100 rows.
-      for (let limit = 1; limit <= MAX_PREPARED_PER_CONNECTION; limit++) {
-        expect(await walk(named, 4, limit, 101), `limit ${limit}`).toEqual(want);
+      // Connection A is held aside, so every read below runs on connection B.
+      const a = await pool.connect();
+      let b: pg.PoolClient | undefined;
+      try {
+        const want = await walk(unnamed, 4, 100, 2);
+        // Two texts per limit (first and resumed page) for every limit below the account's 100 rows.
+        for (let limit = 1; limit <= MAX_PREPARED_PER_CONNECTION; limit++) {
+          expect(await walk(named, 4, limit, 101), `limit ${limit}`).toEqual(want);
+        }
+        b = await pool.connect();
+        expect((await prepared(b)).size).toBe(MAX_PREPARED_PER_CONNECTION);
+        expect((await prepared(a)).size).toBe(0);
+      } finally {
+        a.release();
       }
-      expect((await prepared(pool)).size).toBe(MAX_PREPARED_PER_CONNECTION);
+      // Now B is held aside: connection A, with room, prepares what it reads.
+      try {
+        await named.runningTotals({ partitions: [4] });
+        const again = await pool.connect();
+        try {
+          expect(again).toBe(a);
+          expect((await prepared(again)).size).toBe(1);
+        } finally {
+          again.release();
+        }
+      } finally {
+        b?.release();
+      }
     } finally {
       await pool.end();
     }
   });
 
-  // Last in the file: it changes the table. What the option's documentation says happens after a migration that
-  // changes the type of a column these reads return, until the pool is recycled.
-  it('after a column changes type, a connection that prepared the read answers with a QueryFailedError; a new pool reads again', async () => {
+  it('a statement dropped behind node-postgres\'s back (DEALLOCATE ALL) is read again on a fresh connection', async () => {
     const pool = testPool(db.url, 1);
-    let before: string[] = [];
     try {
       const repo = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
-      before = (await repo.runningTotals({ partitions: [3] })).map((row) => `${row.id}:${row.runningTotal.toFixed(2)}`);
-      expect(before.length).toBe(100);
-      await db.prisma.$executeRawUnsafe('ALTER TABLE "Transaction" ALTER COLUMN amount TYPE numeric(16, 2)');
-      const failed = await repo.runningTotals({ partitions: [3] }).catch((error: unknown) => error);
-      expect(failed).toBeInstanceOf(QueryFailedError);
-      expect((failed as QueryFailedError).sqlState).toBe('0A000');
-      expect((failed as Error).message).toMatch(/cached plan must not change result type/);
+      const before = await repo.runningTotals({ partitions: [1] });
+      const first = await pool.connect();
+      await first.query('DEALLOCATE ALL');
+      first.release();
+      // node-postgres still believes the statement prepared and only binds it: the server answers 26000.
+      expect(await repo.runningTotals({ partitions: [1] })).toEqual(before);
+      const second = await pool.connect();
+      try {
+        expect(second).not.toBe(first);
+      } finally {
+        second.release();
+      }
+      expect(await repo.runningTotals({ partitions: [1] })).toEqual(before);
+      expect((await prepared(pool)).size).toBe(1);
     } finally {
       await pool.end();
     }
-    const fresh = testPool(db.url, 1);
+  });
+
+  it('a named read that fails midway, or whose value node-postgres cannot send, leaves later reads of that name working', async () => {
+    const pool = testPool(db.url, 1);
     try {
-      const rows = await new TransactionRepository(db.prisma, { pgPool: fresh, preparedStatements: true }).runningTotals({ partitions: [3] });
-      expect(rows.map((row) => `${row.id}:${row.runningTotal.toFixed(2)}`)).toEqual(before);
+      const named = { preparedStatements: true };
+      // Fails at the third row, after the statement was parsed and rows have arrived.
+      const divide = (at: number) => Prisma.sql`SELECT 10 / (g - ${at}) AS q FROM generate_series(1, 5) AS g`;
+      const failed = await queryThroughPool(pool, divide(3), {}, named).catch((error: unknown) => error);
+      expect(failed).toBeInstanceOf(QueryFailedError);
+      expect((failed as QueryFailedError).sqlState).toBe('22012');
+      expect(await queryThroughPool(pool, divide(9), {}, named)).toEqual([-1, -1, -1, -2, -2].map((q) => ({ q })));
+      expect(await queryThroughPool(pool, divide(9), {}, named)).toHaveLength(5);
+
+      // node-postgres closes the statement on the server when it cannot serialise a value (here, a circular one).
+      const echo = (value: unknown) => Prisma.sql`SELECT CAST(${value} AS text) AS t`;
+      expect(await queryThroughPool(pool, echo('a'), {}, named)).toEqual([{ t: 'a' }]);
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const unsendable = await queryThroughPool(pool, echo(circular), {}, named).catch((error: unknown) => error);
+      expect(unsendable).toBeInstanceOf(Error);
+      expect(unsendable).not.toBeInstanceOf(ValidationError);
+      expect(await queryThroughPool(pool, echo('b'), {}, named)).toEqual([{ t: 'b' }]);
+      expect(await queryThroughPool(pool, echo('c'), {}, named)).toEqual([{ t: 'c' }]);
     } finally {
-      await fresh.end();
+      await pool.end();
+    }
+  });
+
+  // Last in the file: it changes the table. After a migration that changes the type of a column these reads
+  // return, the server refuses the prepared statement (0A000): its connection is dropped and the read runs again.
+  it('after a column changes type, the read still answers, and the connection that held the stale statement is replaced', async () => {
+    const pool = testPool(db.url, 1);
+    try {
+      const repo = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
+      const totals = async () => (await repo.runningTotals({ partitions: [3] })).map((row) => `${row.id}:${row.runningTotal.toFixed(2)}`);
+      const before = await totals();
+      expect(before.length).toBe(100);
+      const stale = await pool.connect();
+      const staleStatements = await prepared(stale);
+      stale.release();
+      expect(staleStatements.size).toBe(1);
+      await db.prisma.$executeRawUnsafe('ALTER TABLE "Transaction" ALTER COLUMN amount TYPE numeric(16, 2)');
+      // The same statement on the old connection, as the server answers it: what the read meets and gets past.
+      const direct = await (async () => {
+        const client = await pool.connect();
+        try {
+          const [name] = staleStatements.keys();
+          return await client.query(`EXECUTE ${name}(ARRAY[3])`).catch((error: { code?: string }) => error.code);
+        } finally {
+          client.release();
+        }
+      })();
+      expect(direct).toBe('0A000');
+      expect(await totals()).toEqual(before);
+      const fresh = await pool.connect();
+      try {
+        expect(fresh).not.toBe(stale);
+      } finally {
+        fresh.release();
+      }
+      expect(await totals()).toEqual(before);
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -18,7 +18,7 @@ describe('bench arguments', () => {
       ingestRows: 20_000,
       chunkSize: 10_000,
       repeat: 3,
-      rounds: 3,
+      rounds: 5,
       sections: BENCH_SECTIONS,
       citus: undefined,
       output: 'BENCHMARKS.md',
