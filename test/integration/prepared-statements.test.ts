@@ -14,23 +14,20 @@ import { MAX_PREPARED_PER_CONNECTION, preparedStatementName } from '../../src/ex
 import { centsToString, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { idTotals } from '../support/ledger-data.ts';
-import { testPool } from '../support/pg-pool.ts';
+import { withTestPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
 
 // 400 rows in 4 accounts, times apart by microseconds within a millisecond (a JavaScript Date cannot hold them),
 // some NULL amounts.
 beforeAll(async () => {
-  const pool = testPool(db.url, 1);
-  try {
-    await pool.query(`
+  await withTestPool(db.url, 1, (pool) =>
+    pool.query(`
       INSERT INTO "Transaction" ("accountId", amount, "createdAt")
       SELECT 1 + g % 4, CASE WHEN g % 13 = 0 THEN NULL ELSE ((g * 53) % 3000 - 900) / 100.0 END,
              timestamptz '2026-10-25 00:59:59.999+01' + ((g * 7) % 11) * interval '1 microsecond' + (g / 30) * interval '1 millisecond'
-      FROM generate_series(1, 400) g`);
-  } finally {
-    await pool.end();
-  }
+      FROM generate_series(1, 400) g`),
+  );
 });
 
 async function storedLedger(pool: pg.Pool): Promise<LedgerRow[]> {
@@ -63,8 +60,7 @@ async function prepared(pool: pg.Pool | pg.PoolClient): Promise<Map<string, stri
 describe('preparedStatements: reads through pgPool prepared once per connection', () => {
   it('page walks and reads equal the unnamed path and the integer-cents reference, and the server holds each statement once', async () => {
     // One connection: every statement of the repository and the checks below meet on it.
-    const pool = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (pool) => {
       const ledger = await storedLedger(pool);
       const named = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const unnamed = new TransactionRepository(db.prisma, { pgPool: pool });
@@ -103,26 +99,20 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
       expect([...afterReads.keys()].filter((name) => !afterWalks.has(name))).toEqual([
         preparedStatementName(named.runningTotalsSql({ partitions: [1, 3] }, 'partition').text),
       ]);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('without the option nothing is prepared', async () => {
-    const pool = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (pool) => {
       const repo = new TransactionRepository(db.prisma, { pgPool: pool });
       await walk(repo, 1, 30, 10);
       await repo.runningTotals({ partitions: [1] });
       expect(await prepared(pool)).toEqual(new Map());
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('a statement the server refuses, before or after it was prepared, leaves the connection reading', async () => {
-    const pool = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (pool) => {
       const repo = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const reference = await new TransactionRepository(db.prisma).runningTotals({ partitions: [2] });
       // The table out of reach (a search_path without it): refused at its first Parse, and again once prepared
@@ -139,14 +129,11 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
       await outOfReach();
       expect(await repo.runningTotals({ partitions: [2] })).toEqual(reference);
       expect((await prepared(pool)).size).toBe(1);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it(`a connection prepares at most ${MAX_PREPARED_PER_CONNECTION} texts; later ones run unnamed, with the same rows; the cap is per connection`, async () => {
-    const pool = testPool(db.url, 2);
-    try {
+    await withTestPool(db.url, 2, async (pool) => {
       const named = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const unnamed = new TransactionRepository(db.prisma, { pgPool: pool });
       // Connection A is held aside, so every read below runs on connection B.
@@ -177,14 +164,11 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
       } finally {
         b?.release();
       }
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('a statement dropped behind node-postgres\'s back (DEALLOCATE ALL) is read again on a fresh connection', async () => {
-    const pool = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (pool) => {
       const repo = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const before = await repo.runningTotals({ partitions: [1] });
       const first = await pool.connect();
@@ -200,14 +184,11 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
       }
       expect(await repo.runningTotals({ partitions: [1] })).toEqual(before);
       expect((await prepared(pool)).size).toBe(1);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('a named read that fails midway, or whose value node-postgres cannot send, leaves later reads of that name working', async () => {
-    const pool = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (pool) => {
       const named = { preparedStatements: true };
       // Fails at the third row, after the statement was parsed and rows have arrived.
       const divide = (at: number) => Prisma.sql`SELECT 10 / (g - ${at}) AS q FROM generate_series(1, 5) AS g`;
@@ -227,16 +208,13 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
       expect(unsendable).not.toBeInstanceOf(ValidationError);
       expect(await queryThroughPool(pool, echo('b'), {}, named)).toEqual([{ t: 'b' }]);
       expect(await queryThroughPool(pool, echo('c'), {}, named)).toEqual([{ t: 'c' }]);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   // Last in the file: it changes the table. After a migration that changes the type of a column these reads
   // return, the server refuses the prepared statement (0A000): its connection is dropped and the read runs again.
   it('after a column changes type, the read still answers, and the connection that held the stale statement is replaced', async () => {
-    const pool = testPool(db.url, 1);
-    try {
+    await withTestPool(db.url, 1, async (pool) => {
       const repo = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const totals = async () => (await repo.runningTotals({ partitions: [3] })).map((row) => `${row.id}:${row.runningTotal.toFixed(2)}`);
       const before = await totals();
@@ -265,8 +243,6 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
         fresh.release();
       }
       expect(await totals()).toEqual(before);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 });
