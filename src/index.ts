@@ -153,6 +153,8 @@ export { mapDatabaseError } from './executor/map-database-error.ts';
 export { InvalidCursorError, CursorCodec } from './streaming/page-cursor.ts';
 export type { Page } from './streaming/keyset-page.ts';
 export type { RunningTotalPlan } from './streaming/running-total-plan.ts';
+/** `runningTotalsSql(options, scope)`: `'partition'` (per partition) or `'global'` (one total across them). */
+export type { Scope } from './streaming/plan-from-options.ts';
 export type { PageOptions } from './repositories/running-total-options.ts';
 export {
   summarizePlan,

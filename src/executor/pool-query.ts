@@ -69,8 +69,7 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
   const { client } = held;
   let healthy = false;
   let bare = false;
-  // A read ran under a prepared name: after a failure, node-postgres's record of the connection's statements may
-  // no longer match the server's (a value it could not send makes it close the statement on the server).
+  // A read ran under a prepared name (see the catch below).
   let named = false;
   // The first stored value a Date cannot hold: an error once the rows are known to be in ISO DateStyle.
   let unrepresentable: UnrepresentableValueError | undefined;
@@ -109,17 +108,22 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
     healthy = true;
     return representable(result);
   } catch (error) {
+    const failure = mapDatabaseError(error);
     // A statement the server refused leaves a usable connection (in a failed transaction, if one was open): rolled
     // back (outside one, an empty statement proves it alive), it goes back to the pool. One that was ended
-    // (query_timeout, a lost server) cannot answer and is dropped.
-    // A connection that ran prepared statements is dropped: a fresh one prepares them again.
+    // (query_timeout, a lost server) cannot answer and is dropped. With prepared statements, node-postgres's record
+    // of them still matches the server's after a refusal the server reports (a prepared statement outlives its
+    // transaction; a failed Parse leaves it on neither side), but not after a stale statement or a failure on the
+    // client's side (a value node-postgres cannot send makes it close the statement on the server): that
+    // connection is dropped, and a fresh one prepares again.
+    const recordsHold = !named || (failure instanceof QueryFailedError && failure.sqlState !== undefined && !STALE_STATEMENT.has(failure.sqlState));
     healthy =
-      !named &&
+      recordsHold &&
       (await client.query(bare ? ';' : 'ROLLBACK').then(
         () => true,
         () => false,
       ));
-    throw mapDatabaseError(error);
+    throw failure;
   } finally {
     held.release(!healthy);
   }

@@ -86,9 +86,19 @@ export type LedgerModelMethods<M extends ModelName, D extends LedgerModelDefinit
  */
 export type OnlyKnownKeys<C> = {
   readonly [M in keyof C]: M extends ModelName
-    ? { readonly [K in keyof C[M]]: K extends keyof LedgerModelDefinition<M> ? C[M][K] : never }
+    ? {
+        readonly [K in keyof C[M]]: K extends 'options'
+          ? OnlyKnownOptions<C[M][K]>
+          : K extends keyof LedgerModelDefinition<M>
+            ? C[M][K]
+            : never;
+      }
     : never;
 };
+
+// The same for a model's `options`: beside a known key (`pgPool`), a misspelt one (`preparedStatement`) would pass
+// the weak-type check; an unknown key is `never` there too.
+type OnlyKnownOptions<O> = O extends object ? { readonly [K in keyof O]: K extends keyof RepositoryOptions ? O[K] : never } : O;
 
 /** The `model` component of the extension: one entry per configured model, under its delegate's name. */
 export type WindowLedgerModels<C extends WindowLedgerConfig> = {

@@ -89,6 +89,8 @@ beforeAll(async () => {
     .replace('// "outDir": "./dist",', '"outDir": "./dist",')
     .replace('"types": [],', '"types": ["node"],')
     .replace(/\}\s*$/, ',\n  "include": ["src"]\n}\n');
+  // src/db.ts exports the extended client: with declarations on, every type it carries must be nameable.
+  if (!/^\s*"declaration": true,/m.test(tsconfig)) throw new Error(`tsc --init no longer turns declarations on:\n${tsconfig}`);
   writeFileSync(path.join(app, 'tsconfig.json'), tsconfig);
   // `prisma generate` needs no database; the schema engine binary it insists on resolving is never run.
   await run('npx', ['prisma', 'generate'], 'prisma generate', { PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false' });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import { Prisma } from '../../prisma/app/index.ts';
-import { QueryFailedError, ValidationError } from '../../src/index.ts';
+import { LedgerError, QueryFailedError, ValidationError } from '../../src/index.ts';
 import { queryThroughPool } from '../../src/executor/pool-query.ts';
 import { MAX_PREPARED_PER_CONNECTION, preparedStatementName } from '../../src/executor/statement-name.ts';
 import { centsToString, referenceRunningTotals, type LedgerRow } from '../../scripts/lib/reference.ts';
@@ -187,27 +187,35 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
     });
   });
 
-  it('a named read that fails midway, or whose value node-postgres cannot send, leaves later reads of that name working', async () => {
+  it('a named read the server refuses midway keeps its connection and statement; one whose value node-postgres cannot send costs its connection', async () => {
     await withTestPool(db.url, 1, async (pool) => {
       const named = { preparedStatements: true };
+      const backend = async () => (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const first = await backend();
       // Fails at the third row, after the statement was parsed and rows have arrived.
       const divide = (at: number) => Prisma.sql`SELECT 10 / (g - ${at}) AS q FROM generate_series(1, 5) AS g`;
       const failed = await queryThroughPool(pool, divide(3), {}, named).catch((error: unknown) => error);
       expect(failed).toBeInstanceOf(QueryFailedError);
       expect((failed as QueryFailedError).sqlState).toBe('22012');
+      expect(await backend()).toBe(first);
+      expect([...(await prepared(pool)).values()]).toEqual([divide(3).text]);
+      // The statement the server kept is bound again, not parsed a second time (which it would refuse: 42P05).
       expect(await queryThroughPool(pool, divide(9), {}, named)).toEqual([-1, -1, -1, -2, -2].map((q) => ({ q })));
       expect(await queryThroughPool(pool, divide(9), {}, named)).toHaveLength(5);
+      expect(await backend()).toBe(first);
 
-      // node-postgres closes the statement on the server when it cannot serialise a value (here, a circular one).
+      // node-postgres closes the statement on the server when it cannot serialise a value (here, a circular one),
+      // while still believing it prepared: the connection goes, and the next one prepares the statement again.
       const echo = (value: unknown) => Prisma.sql`SELECT CAST(${value} AS text) AS t`;
       expect(await queryThroughPool(pool, echo('a'), {}, named)).toEqual([{ t: 'a' }]);
       const circular: Record<string, unknown> = {};
       circular.self = circular;
       const unsendable = await queryThroughPool(pool, echo(circular), {}, named).catch((error: unknown) => error);
-      expect(unsendable).toBeInstanceOf(Error);
+      expect(unsendable).toBeInstanceOf(LedgerError);
       expect(unsendable).not.toBeInstanceOf(ValidationError);
       expect(await queryThroughPool(pool, echo('b'), {}, named)).toEqual([{ t: 'b' }]);
       expect(await queryThroughPool(pool, echo('c'), {}, named)).toEqual([{ t: 'c' }]);
+      expect(await backend()).not.toBe(first);
     });
   });
 

@@ -76,6 +76,12 @@ describe('repository constructor options', () => {
     expect(() => windowLedger({ Transaction: { ...definition, partitonBy: 'accountId' } })).toThrow(WindowSpecError);
     // @ts-expect-error a model the schema does not have
     expect(() => windowLedger({ Transfer: definition })).toThrow(WindowSpecError);
+    // A misspelt option beside a known one (which alone would satisfy TypeScript's weak-type check).
+    // @ts-expect-error preparedStatement is not an option
+    expect(() => windowLedger({ Transaction: { ...definition, options: { pgPool: pool, preparedStatement: true } } })).toThrow(/options\.preparedStatement: is not a known option/);
+    // @ts-expect-error cursorSecert is not an option
+    expect(() => windowLedger({ Transaction: { ...definition, options: { pgPool: pool, cursorSecert: 'x'.repeat(16) } } })).toThrow(ValidationError);
+    expect(windowLedger({ Transaction: { ...definition, options: { pgPool: pool, preparedStatements: true } } }).name).toBe('prisma-window-ledger');
     expect(() => windowLedger({ Transaction: { ...definition, orderBy: 'amount' } as never })).toThrow(WindowSpecError);
     void pool.end();
   });
