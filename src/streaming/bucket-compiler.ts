@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeySql, localLabelSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeySql, localLabelSql, offsetSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -68,11 +68,16 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   // The buckets around the range, each with its first instant (`firstInstantOfLabelSql`, `firstInstantOfHourKeySql`:
   // what `e.bucket` gives their rows). Days and longer: the labels from two before the first to two after the last.
   // Hours: the distinct keys of UTC quarter hours from three hours before to three after (every clock change of a
-  // modern zone falls on one).
+  // modern zone falls on one), and of every second of a quarter hour whose ends have different offsets: a change
+  // of local mean time falls anywhere (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of
+  // 3 min 58 s, between two quarter hours).
+  const quarters = Prisma.sql`generate_series(${utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`)}, ${lastInstant} + interval '3 hours', interval '15 minutes') AS g`;
+  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE ${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}`;
   const candidates = hourly
     ? Prisma.sql`SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} AS bucket_start
-        FROM (SELECT DISTINCT ${labelOf(Prisma.sql`g`)} AS label
-              FROM generate_series(${utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`)}, ${lastInstant} + interval '3 hours', interval '15 minutes') AS g) AS hours`
+        FROM (SELECT DISTINCT ${labelOf(Prisma.sql`s`)} AS label
+              FROM (SELECT g AS s FROM ${quarters}
+                    UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n) AS samples) AS hours`
     : Prisma.sql`SELECT label, ${firstInstantOfLabelSql(buckets.bucket, Prisma.sql`label`, zone)} AS bucket_start
         FROM generate_series(${labelOf(fromInstant)} - 2 * ${step}, ${labelOf(lastInstant)} + 2 * ${step}, ${step}) AS label`;
   // In time order, each bucket ends where the next begins and follows the one before it (over skipped labels too);

@@ -31,7 +31,7 @@ const OFFSET_SHIFT = 50_400;
 
 /**
  * The first instant of the hour whose key (`hourKeySql`) is `key`: its label, unless the offset changed within
- * the hour (then the first later quarter hour with that label and offset). What `instantBucketSql` gives any
+ * the hour (then the change, to the second). What `instantBucketSql` gives any
  * instant of that hour; a grouped query groups by the key and turns each group's key into its first instant once.
  */
 export function firstInstantOfHourKeySql(key: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
@@ -90,10 +90,17 @@ export function firstInstantOfLabelSql(unit: Exclude<Bucket, 'hour'>, label: Pri
   return firstInstantOfDaysSql(unit, Prisma.sql`(${label} AT TIME ZONE ${zone})`, label, zone);
 }
 
-// The hour labelled `label` at the offset `offset`: from its label, or from the first later quarter hour with both.
+// The hour labelled `label` at the offset `offset`: from its label, or, when the offset changed within the hour,
+// from the change, to the second. Offsets and changes are whole seconds, local mean time's too (Asia/Kolkata went
+// from +05:53:20 to +05:21:10 at 18:06:40 UTC), and a change need not fall on a quarter hour: the first quarter
+// hour with label and offset brackets it, and the seconds of the quarter before find it (the whole hour's, for an
+// hour shorter than a quarter that no quarter hour meets). Only hours with such a change take this branch.
 function firstInstantOfHourSql(label: Prisma.Sql, offset: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
-  const sameHour = Prisma.sql`${hourLabelSql(Prisma.sql`q`, zone)} = ${label} AND ${offsetSql(Prisma.sql`q`, zone)} = ${offset}`;
-  return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offset} THEN ${label} ELSE (SELECT min(q) FROM ${quartersSql(label, 1, 4)} WHERE ${sameHour}) END)`;
+  const sameHour = (at: Prisma.Sql) => Prisma.sql`${hourLabelSql(at, zone)} = ${label} AND ${offsetSql(at, zone)} = ${offset}`;
+  const quarterAfter = Prisma.sql`(SELECT COALESCE(min(k), 5) AS k FROM generate_series(1, 4) AS k WHERE ${sameHour(Prisma.sql`(${label} + k * interval '15 minutes')`)}) AS bracket`;
+  const seconds = Prisma.sql`generate_series(CASE WHEN bracket.k = 5 THEN 1 ELSE bracket.k * 900 - 899 END, LEAST(bracket.k * 900, 3600)) AS n`;
+  const change = Prisma.sql`(SELECT min(s) FROM (SELECT ${label} + n * interval '1 second' AS s FROM ${quarterAfter}, ${seconds}) AS probes WHERE ${sameHour(Prisma.sql`s`)})`;
+  return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offset} THEN ${label} ELSE ${change} END)`;
 }
 
 // `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never).

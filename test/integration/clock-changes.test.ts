@@ -5,7 +5,8 @@
  * - a local midnight that happens twice (Atlantic/Azores and America/Havana fall back from 01:00 to 00:00);
  * - a local midnight that never happens (America/Sao_Paulo, Asia/Beirut spring forward at 00:00) and a whole day
  *   that never happens (Pacific/Apia, 2011-12-30);
- * - offsets that change by 30 minutes (Australia/Lord_Howe) or at a quarter past the hour (Pacific/Chatham).
+ * - offsets that change by 30 minutes (Australia/Lord_Howe) or at a quarter past the hour (Pacific/Chatham);
+ * - local mean time, whose offsets and changes fall on any second (America/New_York 1883, Asia/Kolkata 1869).
  * Every bucket must start at its first instant and end where the next begins, and every row must be counted once:
  * in its bucket, in the running total, in the balance carried in, and in the previous or compared bucket's sum.
  */
@@ -73,6 +74,26 @@ function label(ms: number, timeZone: string, bucket: Bucket): string {
     default:
       return `${p.year}`;
   }
+}
+/**
+ * The reference's runs of one label over [from, to), to the second: every minute's label, and every second's of a
+ * minute whose first and last second differ (clocks change on whole seconds, local mean time's anywhere).
+ */
+function labelRuns(from: number, to: number, timeZone: string, bucket: Bucket): Array<{ label: string; start: number; end: number }> {
+  const runs: Array<{ label: string; start: number; end: number }> = [];
+  const visit = (t: number) => {
+    const here = label(t, timeZone, bucket);
+    const last = runs.at(-1);
+    if (last?.label === here) return;
+    if (last) last.end = t;
+    runs.push({ label: here, start: t, end: to });
+  };
+  for (let minute = from; minute < to; minute += 60_000) {
+    const next = Math.min(minute + 60_000, to);
+    visit(minute);
+    if (label(minute, timeZone, bucket) !== label(next - 1_000, timeZone, bucket)) for (let t = minute + 1_000; t < next; t += 1_000) visit(t);
+  }
+  return runs;
 }
 const cents = (amount: string) => BigInt(amount.replace('.', ''));
 const centsOf = (value: { toFixed(places: number): string }) => cents(value.toFixed(2));
@@ -215,6 +236,9 @@ describe('scan: ranges starting at and around clock changes, against the referen
     ['Asia/Beirut', '2026-10-24T21:00Z'], ['America/Havana', '2026-11-01T05:00Z'], ['Atlantic/Azores', '2026-10-25T01:00Z'],
     ['Australia/Lord_Howe', '2026-04-04T15:00Z'], ['Australia/Lord_Howe', '2026-10-03T15:30Z'], ['Pacific/Chatham', '2026-04-04T14:00Z'],
     ['Pacific/Chatham', '2026-09-26T14:00Z'], ['America/Caracas', '2007-12-09T07:00Z'], ['Europe/Berlin', '2026-03-29T01:00Z'], ['Asia/Kolkata', '2026-06-01T00:00Z'],
+    // Local mean time, whose changes fall on any second: New York's 12:00 -04:56:02 lasted 3 min 58 s (1883),
+    // Kolkata went back 32 min 10 s at 18:06:40 UTC (1869), Monrovia forward 44 min 30 s at 00:44:30 UTC (1972).
+    ['America/New_York', '1883-11-18T17:00:00Z'], ['Asia/Kolkata', '1869-12-31T18:06:40Z'], ['Africa/Monrovia', '1972-01-07T00:44:30Z'],
   ];
   const ACCOUNT = 65;
 
@@ -226,6 +250,8 @@ describe('scan: ranges starting at and around clock changes, against the referen
         rows.push({ t, c: BigInt(1 + (i % 97)) });
         t += Math.abs(t - center) < 3 * 86_400_000 ? 7 * 60_000 : 3 * 3_600_000 + 7 * 60_000;
       }
+      // And right at the change, where an hour can be shorter than the rows' 7-minute step.
+      for (const [i, offset] of [-180_000, -60_000, -1_000, 0, 1_000, 90_000].entries()) rows.push({ t: center + offset, c: BigInt(1_000 + i) });
       await client.query('INSERT INTO "Transaction" ("accountId", amount, "createdAt") SELECT $1, c::numeric / 100, t FROM unnest($2::bigint[], $3::timestamptz[]) AS u(c, t)', [
         ACCOUNT, rows.map((r) => r.c.toString()), rows.map((r) => new Date(r.t).toISOString()),
       ]);
@@ -236,15 +262,16 @@ describe('scan: ranges starting at and around clock changes, against the referen
             const from = center + shift;
             const to = from + span;
             const got = await ledger().bucketTotals({ partitions: [ACCOUNT], bucket, timeZone: zone, from: new Date(from), to: new Date(to) });
-            // The reference: labels of every minute of the range, in order; each label's first and last minute.
+            // The reference: the runs of labels around the range, to the second; the labels of the runs overlapping
+            // the range, in order; each label's first instant and the end of its last run.
+            const around = labelRuns(Math.floor(from / 3_600_000) * 3_600_000 - 3 * 86_400_000, to + 3 * 86_400_000, zone, bucket);
             const labels: string[] = [];
-            for (let t = Math.floor(from / 60_000) * 60_000; t < to; t += 60_000) if (labels.at(-1) !== label(t, zone, bucket)) labels.push(label(t, zone, bucket));
-            if (labels.at(-1) !== label(to - 1, zone, bucket)) labels.push(label(to - 1, zone, bucket));
+            for (const run of around) if (run.end > from && run.start < to && labels.at(-1) !== run.label) labels.push(run.label);
             const starts = new Map<string, number>();
             const ends = new Map<string, number>();
-            for (let t = Math.floor(from / 3_600_000) * 3_600_000 - 3 * 86_400_000; t < to + 3 * 86_400_000; t += 60_000) {
-              if (!starts.has(label(t, zone, bucket))) starts.set(label(t, zone, bucket), t);
-              ends.set(label(t, zone, bucket), t + 60_000);
+            for (const run of around) {
+              if (!starts.has(run.label)) starts.set(run.label, run.start);
+              ends.set(run.label, run.end);
             }
             const sums = new Map<string, { n: number; c: bigint }>();
             for (const r of rows) {
