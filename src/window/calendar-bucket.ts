@@ -18,7 +18,7 @@ export function hourLabelSql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql 
 /**
  * A key of the local hour holding an instant that tells apart any two hours, even those `hourLabelSql` gives one
  * label: where a zone falls back by an hour at a quarter past (Pacific/Chatham, 03:45 +13:45 → 02:45 +12:45), the
- * hours 03 +13:45 and 02 +12:45 both label 13:15 UTC. The offset in seconds, shifted by 14 hours to be positive,
+ * hours 03 +13:45 and 02 +12:45 both label 13:15 UTC. The offset in seconds, shifted by 24 hours to be positive,
  * is added as microseconds: labels are whole seconds apart, so keys never meet, and `firstInstantOfHourKeySql`
  * reads label and offset back. For grouping and joining; it is not an instant of the hour.
  */
@@ -26,8 +26,12 @@ export function hourKeySql(instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`(${hourLabelSql(instant, zone)} + (extract(epoch FROM ${offsetSql(instant, zone)})::int8 + ${Prisma.raw(String(OFFSET_SHIFT))}) * interval '1 microsecond')`;
 }
 
-/** 14 hours in seconds: no zone's offset is further from UTC, so a shifted offset is never negative. */
-const OFFSET_SHIFT = 50_400;
+/**
+ * 24 hours in seconds: a shifted offset is never negative. Offsets reach past 14 hours in local mean time before a
+ * zone moved across the date line (Asia/Manila was -15:56:08 until 1844). Shifted, an offset stays below 172,800
+ * microseconds: well within the second between two labels.
+ */
+const OFFSET_SHIFT = 86_400;
 
 /**
  * The first instant of the hour whose key (`hourKeySql`) is `key`: its label, unless the offset changed within
@@ -67,12 +71,15 @@ export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql
  *   local midnight that happened twice, as in Atlantic/Azores, reads as its later instant; a midnight inside a
  *   skipped stretch, as the end of it);
  * - hours: the label, unless the offset at the label differs from the instant's (the offset changed within the
- *   local hour, as Australia/Lord_Howe's does by 30 minutes: the hour began at the change, the first quarter hour
- *   with the instant's label and offset).
- * Then it is the earliest UTC quarter hour with the same label (every clock change of a modern zone falls on one).
+ *   local hour, as Australia/Lord_Howe's does by 30 minutes: the hour began at the change).
+ * Then it is the earliest UTC quarter hour with the same label (every clock change of a modern zone falls on one),
+ * or, when the second before that quarter hour has the label too, the earliest second of the quarter before it
+ * (local mean time changes, and its midnights, fall on any second).
  * ```sql
  * CASE WHEN date_trunc('day', date_trunc('day', "createdAt", $1) - interval '1 microsecond', $2) < date_trunc('day', "createdAt", $3)
- *      THEN date_trunc('day', "createdAt", $4) ELSE LEAST(..., (SELECT min(q) FROM (... generate_series(0, 108) ...) AS quarters WHERE ...)) END
+ *      THEN date_trunc('day', "createdAt", $4)
+ *      ELSE LEAST(..., (SELECT CASE WHEN NOT (<the second before bracket.q has the label>) THEN bracket.q ELSE (<its earliest second>) END
+ *                       FROM (SELECT min(q) AS q FROM (... generate_series(0, 108) ...) AS quarters WHERE ...) AS bracket)) END
  * ```
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
@@ -93,21 +100,28 @@ export function firstInstantOfLabelSql(unit: Exclude<Bucket, 'hour'>, label: Pri
 // The hour labelled `label` at the offset `offset`: from its label, or, when the offset changed within the hour,
 // from the change, to the second. Offsets and changes are whole seconds, local mean time's too (Asia/Kolkata went
 // from +05:53:20 to +05:21:10 at 18:06:40 UTC), and a change need not fall on a quarter hour: the first quarter
-// hour with label and offset brackets it, and the seconds of the quarter before find it (the whole hour's, for an
-// hour shorter than a quarter that no quarter hour meets). Only hours with such a change take this branch.
+// hour with label and offset is the change when the second before it is another hour (every modern zone's), else
+// the hour's seconds find it. Only hours with a change inside take this branch. Each subquery is correlated one
+// level deep, its series in a derived table: Citus runs nothing else on its shards.
 function firstInstantOfHourSql(label: Prisma.Sql, offset: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   const sameHour = (at: Prisma.Sql) => Prisma.sql`${hourLabelSql(at, zone)} = ${label} AND ${offsetSql(at, zone)} = ${offset}`;
-  const quarterAfter = Prisma.sql`(SELECT COALESCE(min(k), 5) AS k FROM generate_series(1, 4) AS k WHERE ${sameHour(Prisma.sql`(${label} + k * interval '15 minutes')`)}) AS bracket`;
-  const seconds = Prisma.sql`generate_series(CASE WHEN bracket.k = 5 THEN 1 ELSE bracket.k * 900 - 899 END, LEAST(bracket.k * 900, 3600)) AS n`;
-  const change = Prisma.sql`(SELECT min(s) FROM (SELECT ${label} + n * interval '1 second' AS s FROM ${quarterAfter}, ${seconds}) AS probes WHERE ${sameHour(Prisma.sql`s`)})`;
+  const quarter = Prisma.sql`(SELECT min(q) FROM ${quartersSql(label, 1, 4)} WHERE ${sameHour(Prisma.sql`q`)})`;
+  const bySeconds = Prisma.sql`(SELECT min(s) FROM (SELECT ${label} + n * interval '1 second' AS s FROM generate_series(1, 3600) AS n) AS probes WHERE ${sameHour(Prisma.sql`s`)})`;
+  const change = Prisma.sql`(CASE WHEN ${quarter} IS NOT NULL AND NOT (${sameHour(Prisma.sql`(${quarter} - interval '1 second')`)}) THEN ${quarter} ELSE ${bySeconds} END)`;
   return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offset} THEN ${label} ELSE ${change} END)`;
 }
 
 // `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never).
 function firstInstantOfDaysSql(unit: Exclude<Bucket, 'hour'>, start: Prisma.Sql, label: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   const earlierQuarters = quartersSql(utcHourSql(Prisma.sql`${start} - interval '27 hours'`), 0, 108);
-  const sameBucket = Prisma.sql`${localLabelSql(unit, Prisma.sql`q`, zone)} = ${label}`;
-  return Prisma.sql`(CASE WHEN date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} THEN ${start} ELSE LEAST(${start}, (SELECT min(q) FROM ${earlierQuarters} WHERE ${sameBucket})) END)`;
+  const sameBucket = (at: Prisma.Sql) => Prisma.sql`${localLabelSql(unit, at, zone)} = ${label}`;
+  // The bucket's first quarter hour, and its local start read at that quarter hour's offset: the first instant
+  // when the start is off the quarter hour (local mean time's midnights: Pacific/Apia lived 1892-07-04 twice,
+  // from 11:26:56 UTC).
+  const quarter = Prisma.sql`(SELECT min(q) FROM ${earlierQuarters} WHERE ${sameBucket(Prisma.sql`q`)})`;
+  const atOffset = Prisma.sql`(${atUtc(label)} - ${offsetSql(quarter, zone)})`;
+  const first = Prisma.sql`(CASE WHEN ${sameBucket(atOffset)} AND NOT (${sameBucket(Prisma.sql`(${atOffset} - interval '1 second')`)}) THEN ${atOffset} ELSE ${quarter} END)`;
+  return Prisma.sql`(CASE WHEN date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} THEN ${start} ELSE LEAST(${start}, ${first}) END)`;
 }
 
 // The quarter hours `from` + n × 15 minutes for n in [first, last], as rows `q`. Counted over integers: a

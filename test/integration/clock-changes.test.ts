@@ -239,6 +239,10 @@ describe('scan: ranges starting at and around clock changes, against the referen
     // Local mean time, whose changes fall on any second: New York's 12:00 -04:56:02 lasted 3 min 58 s (1883),
     // Kolkata went back 32 min 10 s at 18:06:40 UTC (1869), Monrovia forward 44 min 30 s at 00:44:30 UTC (1972).
     ['America/New_York', '1883-11-18T17:00:00Z'], ['Asia/Kolkata', '1869-12-31T18:06:40Z'], ['Africa/Monrovia', '1972-01-07T00:44:30Z'],
+    // Across the date line from local mean time: Manila from -15:56:08 (past the 14 hours of any zone today) to
+    // +08:03:52, skipping 1844-12-31; Apia the other way, living 1892-07-04 twice, from a midnight at :26:56 UTC.
+    // And a midnight off the quarter hour next to a change: Mexico City, 1922.
+    ['Asia/Manila', '1844-12-31T15:56:08Z'], ['Pacific/Apia', '1892-07-04T11:26:56Z'], ['America/Mexico_City', '1922-01-01T07:00:00Z'],
   ];
   const ACCOUNT = 65;
 
