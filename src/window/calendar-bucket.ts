@@ -73,13 +73,14 @@ export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql
  * - hours: the label, unless the offset at the label differs from the instant's (the offset changed within the
  *   local hour, as Australia/Lord_Howe's does by 30 minutes: the hour began at the change).
  * Then it is the earliest UTC quarter hour with the same label (every clock change of a modern zone falls on one),
- * or, when the second before that quarter hour has the label too, the earliest second of the quarter before it
- * (local mean time changes, and its midnights, fall on any second).
+ * unless the bucket began off the quarter hour (local mean time's changes and midnights fall on any second): an
+ * hour then begins at the earliest second with its label and offset, a day or longer at its label read at that
+ * quarter hour's offset.
  * ```sql
  * CASE WHEN date_trunc('day', date_trunc('day', "createdAt", $1) - interval '1 microsecond', $2) < date_trunc('day', "createdAt", $3)
  *      THEN date_trunc('day', "createdAt", $4)
- *      ELSE LEAST(..., (SELECT CASE WHEN NOT (<the second before bracket.q has the label>) THEN bracket.q ELSE (<its earliest second>) END
- *                       FROM (SELECT min(q) AS q FROM (... generate_series(0, 108) ...) AS quarters WHERE ...) AS bracket)) END
+ *      ELSE LEAST(..., CASE WHEN <the label read at the first quarter hour's offset begins the bucket> THEN <that instant>
+ *                           ELSE (SELECT min(q) FROM (... generate_series(0, 108) ...) AS quarters WHERE ...) END) END
  * ```
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
