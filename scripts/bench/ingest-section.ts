@@ -20,7 +20,7 @@ import type { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { benchRows, benchRowsWithRandomKeys } from './ingest-rows.ts';
 import { COPY_TRANSACTIONS_CSV, transactionCsvLines } from './transaction-csv.ts';
-import { median, pairedRatios, rowsPerSecond, timed } from './stats.ts';
+import { median, pairedRatios, roundsNote, rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';
 
 /** Batch size the `copy` goals of issue 13 are set for. */
@@ -91,9 +91,7 @@ export async function ingest(prisma: PrismaClient, url: string, count: number, r
     const keyed = pairs.keyed.median;
     const straight = pairs.bare.median;
     const randomKeyed = pairs.random.median;
-    // The rounds disagree when some of them meet the goal and some miss it.
-    const spread = ({ min, max }: { min: number; max: number }, goal: number) =>
-      `${rounds} paired rounds: ${min.toFixed(2)}x–${max.toFixed(2)}x${min < goal && max >= goal ? ' (the rounds disagree)' : ''}`;
+    const spread = (pair: { min: number; max: number }, goal: number) => roundsNote(`${rounds} paired rounds`, pair, goal);
     // The copy goals are set for million-row batches; in smaller ones the fixed costs of a transaction (connection,
     // BEGIN, savepoint, COMMIT) and a cold JIT weigh in, so their ratio is shown without a verdict.
     const atGoalSize = count >= GOAL_ROWS;

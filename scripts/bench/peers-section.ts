@@ -23,7 +23,7 @@ import pg from 'pg';
 
 import type { PeerClient, PeerJob, PeerJobName, PeerResult } from './peer-jobs.ts';
 import { runWorker } from './spawn-worker.ts';
-import { median, pairedRatios } from './stats.ts';
+import { median, pairedRatios, roundsNote } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 
 const WORKER = fileURLToPath(new URL('./peer-worker.ts', import.meta.url));
@@ -129,14 +129,13 @@ export async function peers(
       for (const [name, runs] of results) {
         if (name === 'ours') continue;
         const { median: value, min, max } = pairedRatios(ours.map((r) => r.ms), runs.map((r) => r.ms));
-        const unsettled = min < 1 && max >= 1;
         ratios.push({
           section: 'peers',
           name: `${job}: repository / ${LABELS[job][name]!.replace(/ \(.*\)$/, '').replace(/,.*$/, '').replace(/ in one transaction.*$/, '')} throughput`,
           value,
           unit: 'x',
           goal: { text: '≥ 1x', met: value >= 1, ...(value < 1 && { why: WHY[job] }) },
-          note: `${ctx.rounds} rounds: ${min.toFixed(2)}x–${max.toFixed(2)}x${unsettled ? ' (the rounds disagree)' : ''}; peak RSS above idle: ${peak(ours).addedRssMb} MB vs ${peak(runs).addedRssMb} MB`,
+          note: `${roundsNote(`${ctx.rounds} rounds`, { min, max }, 1)}; peak RSS above idle: ${peak(ours).addedRssMb} MB vs ${peak(runs).addedRssMb} MB`,
         });
       }
       if (job === 'stream') measurements.push({ section: 'peers', what: 'stream: Drizzle (node-postgres driver)', rows: 0, ms: 0, detail: 'no streaming API: not measured' });

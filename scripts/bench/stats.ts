@@ -19,6 +19,14 @@ export function pairedRatios(oursMs: readonly number[], theirsMs: readonly numbe
   return { median: median(ratios), min: Math.min(...ratios), max: Math.max(...ratios) };
 }
 
+/**
+ * The range of paired ratios over `rounds`, flagged "the rounds disagree" when some rounds meet `goal` and some miss
+ * it: `5 rounds: 0.91x–1.13x (the rounds disagree)`.
+ */
+export function roundsNote(rounds: string, { min, max }: { min: number; max: number }, goal: number): string {
+  return `${rounds}: ${min.toFixed(2)}x–${max.toFixed(2)}x${min < goal && max >= goal ? ' (the rounds disagree)' : ''}`;
+}
+
 /** Rows per second; 0 when no time was measured. */
 export const rowsPerSecond = (rows: number, ms: number): number => (ms > 0 ? Math.round((rows / ms) * 1000) : 0);
 

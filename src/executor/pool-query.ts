@@ -20,6 +20,12 @@ export function readThroughPrisma(db: DbClient): ReadRows {
   return (sql) => queryRows(db, sql);
 }
 
+/** The caller's pool and whether reads prepare their statements on its connections (a repository's options). */
+export interface PoolReads {
+  readonly pool: pg.Pool;
+  readonly preparedStatements: boolean;
+}
+
 /** How `readThroughPool` runs its statements. */
 export interface PoolReadOptions {
   /** All of them in one `REPEATABLE READ, READ ONLY` transaction (one snapshot). */

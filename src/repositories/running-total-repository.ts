@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import { executeStatement, inTransaction, isRootClient, queryRows, type DbClient } from '../executor/db-client.ts';
-import { queryThroughPool } from '../executor/pool-query.ts';
+import { queryThroughPool, type PoolReads } from '../executor/pool-query.ts';
 import { runningTotalColumns } from '../streaming/result-columns.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { explainQuery, type PlanSummary } from '../explain/index.ts';
@@ -130,7 +130,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
 
   // The pool reads and streams go through: none on a caller's transaction, whose own writes the pool's connection
   // would not see (and for which a small pool may have no second connection); there they read in the transaction.
-  private get readPool(): { readonly pool: pg.Pool; readonly preparedStatements: boolean } | undefined {
+  private get readPool(): PoolReads | undefined {
     return isRootClient(this.db) && this.pgPool ? { pool: this.pgPool, preparedStatements: this.preparedStatements } : undefined;
   }
 

@@ -1,8 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import type { ModelName } from '../window/catalog.ts';
-import type pg from 'pg';
 import { inTransaction, type DbClient } from '../executor/db-client.ts';
-import { readThroughPool, readThroughPrisma, type ReadRows } from '../executor/pool-query.ts';
+import { readThroughPool, readThroughPrisma, type PoolReads, type ReadRows } from '../executor/pool-query.ts';
 import { fetchChunk, requireKeysetPlan, type ChunkRow, type KeysetPosition, type OpeningCarry } from './keyset-chunk.ts';
 import type { CursorCodec } from './page-cursor.ts';
 import { compileOpeningBalance, planFingerprint } from './running-total-compiler.ts';
@@ -36,7 +35,7 @@ export interface PageRequest<M extends ModelName> {
 export async function fetchPage<M extends ModelName>(
   db: DbClient,
   request: PageRequest<M>,
-  through?: { readonly pool: pg.Pool; readonly preparedStatements: boolean },
+  through?: PoolReads,
 ): Promise<Page<ChunkRow>> {
   requireKeysetPlan(request.plan, 'A page');
   const query = planFingerprint(request.plan);

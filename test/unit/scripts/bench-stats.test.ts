@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { median, pairedRatios } from '../../../scripts/bench/stats.ts';
+import { median, pairedRatios, roundsNote } from '../../../scripts/bench/stats.ts';
 
 describe('bench statistics', () => {
   it('median: the middle value, the mean of the two middle ones of an even count', () => {
@@ -19,5 +19,12 @@ describe('bench statistics', () => {
   it('pairedRatios refuses runs that are not in pairs', () => {
     expect(() => pairedRatios([1, 2], [1])).toThrow('paired ratios need runs in pairs');
     expect(() => pairedRatios([], [])).toThrow('paired ratios need runs in pairs');
+  });
+
+  it('roundsNote: the range of the rounds, flagged when it straddles the goal', () => {
+    expect(roundsNote('5 rounds', { min: 0.91, max: 1.13 }, 1)).toBe('5 rounds: 0.91x–1.13x (the rounds disagree)');
+    expect(roundsNote('7 paired rounds', { min: 0.77, max: 0.95 }, 0.9)).toBe('7 paired rounds: 0.77x–0.95x (the rounds disagree)');
+    expect(roundsNote('7 paired rounds', { min: 0.77, max: 0.95 }, 1)).toBe('7 paired rounds: 0.77x–0.95x');
+    expect(roundsNote('3 rounds', { min: 1, max: 1.2 }, 1)).toBe('3 rounds: 1.00x–1.20x');
   });
 });
