@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeySql, localLabelSql, offsetSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeyStartSql, hourKeySql, localLabelSql, offsetSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -71,21 +71,47 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   // modern zone falls on one), and of every second of a quarter hour whose ends have different offsets: a change
   // of local mean time falls anywhere (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of
   // 3 min 58 s, between two quarter hours).
-  const quarters = Prisma.sql`generate_series(${utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`)}, ${lastInstant} + interval '3 hours', interval '15 minutes') AS g`;
-  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE ${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}`;
+  // Counted over integers from a bound the planner can evaluate, so it expects as many quarter hours as there are
+  // (over timestamps it assumes 1,000).
+  const firstQuarter = utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`);
+  const lastQuarter = Prisma.sql`(${lastInstant} + interval '3 hours')`;
+  const quarters = Prisma.sql`(SELECT ${firstQuarter} + n * interval '15 minutes' AS g
+      FROM generate_series(0, floor(extract(epoch FROM (${lastQuarter} - ${firstQuarter})) / 900)::int8) AS n) AS quarters`;
+  // Rare conditions are written as `CAST(condition AS int) = 1`, an equality the planner expects to hold for few
+  // rows, as it does (a `<>` it expects to hold for nearly all; a common one as `NOT (... = 0)`): with 1,000-fold
+  // row estimates for the seconds
+  // sampled and the searches of `firstInstantOfHourKeySql`, a few hundred rows of work cost over PostgreSQL's
+  // `jit_above_cost`, and a server with JIT compiled these expressions for about a second on every call.
+  const rare = (condition: Prisma.Sql, holds: boolean) => Prisma.sql`CAST(${condition} AS int) = ${Prisma.raw(holds ? '1' : '0')}`;
+  const common = (condition: Prisma.Sql) => Prisma.sql`NOT (${rare(condition, false)})`;
+  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE ${rare(Prisma.sql`(${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)})`, true)}`;
+  const hours = Prisma.sql`SELECT DISTINCT ${labelOf(Prisma.sql`s`)} AS label
+      FROM (SELECT g AS s FROM ${quarters}
+            UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n) AS samples`;
+  const hourStart = hourKeyStartSql(Prisma.sql`label`, zone);
+  // OFFSET 0 keeps the candidates a subquery of their own: each first instant is computed once per bucket, not again
+  // wherever the query above reads it.
   const candidates = hourly
-    ? Prisma.sql`SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} AS bucket_start
-        FROM (SELECT DISTINCT ${labelOf(Prisma.sql`s`)} AS label
-              FROM (SELECT g AS s FROM ${quarters}
-                    UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n) AS samples) AS hours`
+    ? Prisma.sql`SELECT label, ${hourStart.label} AS bucket_start FROM (${hours}) AS hours WHERE ${common(hourStart.atLabel)}
+        UNION ALL SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} FROM (${hours}) AS hours WHERE ${rare(hourStart.atLabel, false)}
+        OFFSET 0`
     : Prisma.sql`SELECT label, ${firstInstantOfLabelSql(buckets.bucket, Prisma.sql`label`, zone)} AS bucket_start
         FROM generate_series(${labelOf(fromInstant)} - 2 * ${step}, ${labelOf(lastInstant)} + 2 * ${step}, ${step}) AS label`;
-  // In time order, each bucket ends where the next begins and follows the one before it (over skipped labels too);
-  // kept: the buckets overlapping [from, to). A label no instant has (Pacific/Apia had no 2011-12-30) is dropped:
-  // its "first instant" carries another label.
+  // In time order, each bucket follows the one before it (over skipped labels too) and ends where the next begins,
+  // unless its label comes back after that: a fall-back across a midnight splits the next day in two (America/
+  // St_Johns, 00:01 back to 23:01 until 2010), and the day before then ends at the next day's second start
+  // (PostgreSQL's reading of its label), so that [bucketStart, bucketEnd) holds every instant of its bucket. Kept:
+  // the buckets overlapping [from, to). A label no instant has (Pacific/Apia had no 2011-12-30) is dropped: its
+  // "first instant" carries another label.
+  const nextStart = Prisma.sql`lead(bucket_start) OVER in_time`;
+  const nextReading = Prisma.sql`(lead(label) OVER in_time AT TIME ZONE ${zone})`;
+  const bucketEnd = hourly
+    ? nextStart
+    : Prisma.sql`CASE WHEN ${nextReading} > ${nextStart} AND ${labelOf(Prisma.sql`(${nextReading} - interval '1 microsecond')`)} = label THEN ${nextReading} ELSE ${nextStart} END`;
   const series = Prisma.sql`SELECT label, bucket_start, bucket_end, previous_label FROM (
-      SELECT label, bucket_start, lead(bucket_start) OVER (ORDER BY bucket_start) AS bucket_end, lag(label) OVER (ORDER BY bucket_start) AS previous_label
+      SELECT label, bucket_start, ${bucketEnd} AS bucket_end, lag(label) OVER in_time AS previous_label
       FROM (${candidates}) AS candidates WHERE ${labelOf(Prisma.sql`bucket_start`)} = label
+      WINDOW in_time AS (ORDER BY bucket_start)
     ) AS buckets WHERE bucket_start < ${toInstant} AND bucket_end > ${fromInstant}`;
   // The bucket one comparison period earlier. Days and longer: the local calendar start one period before (a day
   // whose midnight was skipped is still that day). Hours: the same local time one period earlier, if it existed
@@ -112,11 +138,20 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
       FROM ${table} JOIN keys ON ${onKeys}
       WHERE ${instant} >= ${readFrom} AND ${instant} < (SELECT max(bucket_end) FROM series)
       GROUP BY ${Prisma.raw(groupKeys.map((_, i) => String(i + 1)).concat(String(groupKeys.length + 1)).join(', '))}`;
-  const opening = buckets.carry
-    ? Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`COALESCE(SUM(${amount}), 0) AS total`], ', ')}
-        FROM ${table} JOIN keys ON ${onKeys} WHERE ${instant} < (SELECT min(bucket_start) FROM series)
-        ${fields.length === 0 ? Prisma.empty : Prisma.sql`GROUP BY ${Prisma.join(groupKeys, ', ')}`}`
-    : Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`0::numeric AS total`], ', ')} FROM keys`;
+  // The balance carried in: every row of an earlier bucket. Hours are intervals in time order, so that is every row
+  // before the first bucket's start. A day's label can come back after the next day began (see the series), so
+  // for days and longer it is every row before `readFrom` (all of earlier buckets) and the sums of the labels read
+  // since that come before the first bucket's.
+  const keyed = (total: Prisma.Sql) => Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${total} AS total`], ', ');
+  const perKey = fields.length === 0 ? Prisma.empty : Prisma.sql` GROUP BY ${Prisma.join(groupKeys, ', ')}`;
+  const rowsBefore = (end: Prisma.Sql) => Prisma.sql`SELECT ${keyed(Prisma.sql`COALESCE(SUM(${amount}), 0)`)} FROM ${table} JOIN keys ON ${onKeys} WHERE ${instant} < ${end}${perKey}`;
+  const openingParts = Prisma.sql`${rowsBefore(readFrom)}
+        UNION ALL SELECT ${Prisma.join([...keyNames, Prisma.sql`total`], ', ')} FROM sums WHERE label < (SELECT min(label) FROM series)`;
+  const opening = !buckets.carry
+    ? Prisma.sql`SELECT ${keyed(Prisma.sql`0::numeric`)} FROM keys`
+    : hourly
+      ? rowsBefore(Prisma.sql`(SELECT min(bucket_start) FROM series)`)
+      : Prisma.sql`SELECT ${Prisma.join([...keyNames, Prisma.sql`SUM(total) AS total`], ', ')} FROM (${openingParts}) AS parts${fields.length === 0 ? Prisma.empty : Prisma.sql` GROUP BY ${Prisma.join(keyNames, ', ')}`}`;
 
   const sum = Prisma.sql`COALESCE(s.total, 0)`;
   const previous = Prisma.sql`COALESCE(p.total, 0)`;

@@ -39,10 +39,26 @@ const OFFSET_SHIFT = 86_400;
  * instant of that hour; a grouped query groups by the key and turns each group's key into its first instant once.
  */
 export function firstInstantOfHourKeySql(key: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  const { label, offset } = hourKeyParts(key);
+  return firstInstantOfHourSql(label, offset, zone);
+}
+
+/**
+ * Whether the hour whose key is `key` began at its label (its offset did not change within the hour), and that
+ * label: an hour's first instant without `firstInstantOfHourKeySql`'s searches, for the hours where they find
+ * nothing else. A query that reads many hours can take this path for all but the rare others, and the planner
+ * then counts the searches' cost for those alone.
+ */
+export function hourKeyStartSql(key: Prisma.Sql, zone: Prisma.Sql): { readonly atLabel: Prisma.Sql; readonly label: Prisma.Sql } {
+  const { label, offset } = hourKeyParts(key);
+  return { atLabel: Prisma.sql`(${offsetSql(label, zone)} = ${offset})`, label };
+}
+
+function hourKeyParts(key: Prisma.Sql): { label: Prisma.Sql; offset: Prisma.Sql } {
   // Whole seconds: every offset, local mean time's too, is whole seconds, so the label has no fraction.
   const label = Prisma.sql`date_trunc('second', ${key})`;
   const offset = Prisma.sql`((round(extract(epoch FROM (${key} - ${label})) * 1000000)::int8 - ${Prisma.raw(String(OFFSET_SHIFT))}) * interval '1 second')`;
-  return firstInstantOfHourSql(label, offset, zone);
+  return { label, offset };
 }
 
 /** The zone's UTC offset at an instant, as an interval (`+05:30` for Asia/Kolkata). */
@@ -69,7 +85,9 @@ export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql
  * except next to a clock change:
  * - days and longer: the label read back in the zone, unless the instant just before it has the same label (a
  *   local midnight that happened twice, as in Atlantic/Azores, reads as its later instant; a midnight inside a
- *   skipped stretch, as the end of it);
+ *   skipped stretch, as the end of it) or the label's start also happened a fall-back earlier (America/St_Johns
+ *   fell back from 00:01 to 23:01 until 2010: the day began, the day before came back for an hour, and the day
+ *   began again);
  * - hours: the label, unless the offset at the label differs from the instant's (the offset changed within the
  *   local hour, as Australia/Lord_Howe's does by 30 minutes: the hour began at the change).
  * Then it is the earliest UTC quarter hour with the same label (every clock change of a modern zone falls on one),
@@ -77,10 +95,11 @@ export function localLabelSql(unit: Exclude<Bucket, 'hour'>, instant: Prisma.Sql
  * hour then begins at the earliest second with its label and offset, a day or longer at its label read at that
  * quarter hour's offset.
  * ```sql
- * CASE WHEN date_trunc('day', date_trunc('day', "createdAt", $1) - interval '1 microsecond', $2) < date_trunc('day', "createdAt", $3)
+ * CASE WHEN ((date_trunc('day', "createdAt", $1) - interval '27 hours') AT TIME ZONE $2) = (date_trunc('day', "createdAt" AT TIME ZONE $3) - interval '27 hours')
  *      THEN date_trunc('day', "createdAt", $4)
- *      ELSE LEAST(..., CASE WHEN <the label read at the first quarter hour's offset begins the bucket> THEN <that instant>
- *                           ELSE (SELECT min(q) FROM (... generate_series(0, 108) ...) AS quarters WHERE ...) END) END
+ *      WHEN <the instant before is an earlier day, and the label read at the offset 27 hours earlier is not this day> THEN ...
+ *      ELSE LEAST(..., (SELECT CASE WHEN <the label read at the first quarter hour's offset begins the bucket> THEN <that instant> ELSE m.q END
+ *                       FROM (SELECT min(q) AS q FROM (... generate_series(0, 108) ...) AS quarters WHERE ...) AS m)) END
  * ```
  */
 export function instantBucketSql(unit: Bucket, instant: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
@@ -112,17 +131,29 @@ function firstInstantOfHourSql(label: Prisma.Sql, offset: Prisma.Sql, zone: Pris
   return Prisma.sql`(CASE WHEN ${offsetSql(label, zone)} = ${offset} THEN ${label} ELSE ${change} END)`;
 }
 
-// `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never).
+// `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never: the
+// later one, or at the offset before the change). When the offset 27 hours earlier is the one the label was read
+// at, the clocks did not change in the day before, and `start` is the first instant: one zone lookup per row, the
+// common case. Otherwise it still is when the instant before it is an earlier bucket and the label's start did not
+// also happen earlier: a fall-back across a midnight splits the day in two (America/St_Johns went from 00:01 back
+// to 23:01 until 2010), and PostgreSQL reads the second midnight. The earlier one is the label read at the offset
+// of 27 hours before (no fall-back was longer: America/Sitka's of 1867, a whole day, is the longest). Only then, and
+// next to a midnight that happened twice or never, are the bucket's quarter hours searched.
 function firstInstantOfDaysSql(unit: Exclude<Bucket, 'hour'>, start: Prisma.Sql, label: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   const earlierQuarters = quartersSql(utcHourSql(Prisma.sql`${start} - interval '27 hours'`), 0, 108);
   const sameBucket = (at: Prisma.Sql) => Prisma.sql`${localLabelSql(unit, at, zone)} = ${label}`;
-  // The bucket's first quarter hour, and its local start read at that quarter hour's offset: the first instant
-  // when the start is off the quarter hour (local mean time's midnights: Pacific/Apia lived 1892-07-04 twice,
-  // from 11:26:56 UTC).
-  const quarter = Prisma.sql`(SELECT min(q) FROM ${earlierQuarters} WHERE ${sameBucket(Prisma.sql`q`)})`;
-  const atOffset = Prisma.sql`(${atUtc(label)} - ${offsetSql(quarter, zone)})`;
-  const first = Prisma.sql`(CASE WHEN ${sameBucket(atOffset)} AND NOT (${sameBucket(Prisma.sql`(${atOffset} - interval '1 second')`)}) THEN ${atOffset} ELSE ${quarter} END)`;
-  return Prisma.sql`(CASE WHEN date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} THEN ${start} ELSE LEAST(${start}, ${first}) END)`;
+  const earlierOffset = offsetSql(Prisma.sql`(${start} - interval '27 hours')`, zone);
+  const earlierStart = Prisma.sql`(${atUtc(label)} - ${earlierOffset})`;
+  // The offset 27 hours before `start` is the one the label was read at: that instant's local time is the label
+  // minus 27 hours (one zone lookup; PostgreSQL evaluates every repetition of `start` again).
+  const unchanged = Prisma.sql`((${start} - interval '27 hours') AT TIME ZONE ${zone}) = (${label} - interval '27 hours')`;
+  const firstHere = Prisma.sql`date_trunc(${Prisma.raw(`'${unit}'`)}, ${start} - interval '1 microsecond', ${zone}) < ${start} AND NOT (${earlierStart} < ${start} AND ${sameBucket(earlierStart)})`;
+  // The bucket's first quarter hour `m.q`, and its local start read at that quarter hour's offset: the first instant
+  // when the start is off the quarter hour (local mean time's midnights: Pacific/Apia lived 1892-07-04 twice, from
+  // 11:26:56 UTC). One subquery, evaluated once: the quarter hour is read four times.
+  const atOffset = Prisma.sql`(${atUtc(label)} - ${offsetSql(Prisma.sql`m.q`, zone)})`;
+  const first = Prisma.sql`(SELECT CASE WHEN ${sameBucket(atOffset)} AND NOT (${sameBucket(Prisma.sql`(${atOffset} - interval '1 second')`)}) THEN ${atOffset} ELSE m.q END FROM (SELECT min(q) AS q FROM ${earlierQuarters} WHERE ${sameBucket(Prisma.sql`q`)}) AS m)`;
+  return Prisma.sql`(CASE WHEN ${unchanged} THEN ${start} WHEN ${firstHere} THEN ${start} ELSE LEAST(${start}, ${first}) END)`;
 }
 
 // The quarter hours `from` + n × 15 minutes for n in [first, last], as rows `q`. Counted over integers: a

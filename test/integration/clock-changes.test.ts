@@ -124,6 +124,46 @@ describe('a local midnight that happens twice', () => {
   }
 });
 
+describe('a day split in two by a fall-back across its midnight', () => {
+  // America/St_Johns, 2006-10-29: Sunday began at 02:30Z (00:00 -02:30); at 02:31Z the clocks went back to Saturday
+  // 23:01 (-03:30), and Sunday began again at 03:30Z.
+  const zone = 'America/St_Johns';
+  const rows = [['1.00', '2006-10-28T12:00:00Z'], ['2.00', '2006-10-29T02:30:30Z'], ['4.00', '2006-10-29T03:00:00Z'], ['8.00', '2006-10-29T12:00:00Z']] as const;
+  const days = (from: string, to: string) => ledger().bucketTotals({ partitions: [67], bucket: 'day', timeZone: zone, from: new Date(from), to: new Date(to) });
+  const shape = (d: { bucketStart: Date; bucketEnd: Date; count: bigint; sum: { toFixed(n: number): string }; runningTotal: { toFixed(n: number): string } }) =>
+    [label(d.bucketStart.getTime(), zone, 'day'), d.bucketStart.toISOString(), d.bucketEnd.toISOString(), d.count, d.sum.toFixed(2), d.runningTotal.toFixed(2)];
+
+  it('Sunday starts at its first midnight; Saturday ends at the second; every row is counted once, by its day', async () => {
+    expect(rows.map(([, at]) => label(Date.parse(at), zone, 'day'))).toEqual(['2006-10-28', '2006-10-29', '2006-10-28', '2006-10-29']);
+    await withRows(67, rows, async () => {
+      const saturday = ['2006-10-28', '2006-10-28T02:30:00.000Z', '2006-10-29T03:30:00.000Z', 2n, '5.00', '5.00'];
+      const sunday = ['2006-10-29', '2006-10-29T02:30:00.000Z', '2006-10-30T03:30:00.000Z', 2n, '10.00', '15.00'];
+      expect((await days('2006-10-29T03:30Z', '2006-10-30T02:30Z')).map(shape), 'a range from the second midnight').toEqual([sunday]);
+      expect((await days('2006-10-29T02:30Z', '2006-10-29T02:31Z')).map(shape), "Sunday's first minute, inside Saturday's span").toEqual([saturday, sunday]);
+      expect((await days('2006-10-28T12:00Z', '2006-10-30T00:00Z')).map(shape), 'both days').toEqual([saturday, sunday]);
+      const global = await ledger().globalBucketTotals({ bucket: 'day', timeZone: zone, from: new Date('2006-10-29T03:30Z'), to: new Date('2006-10-30T02:30Z') });
+      expect(global.map(shape), 'one series for all partitions').toEqual([sunday]);
+      expect(await groupedCounts(67, 'day', zone), 'e.bucket: the same first instants').toEqual([
+        ['2006-10-28T02:30:00.000Z', 2n],
+        ['2006-10-29T02:30:00.000Z', 2n],
+      ]);
+    });
+  });
+
+  it('America/Phoenix, New Year 1944: the year and the month split alike', async () => {
+    // 1944-01-01 00:01 MWT (-06:00, 06:01Z) went back to 1943-12-31 23:01 MST (-07:00).
+    const phoenix = [['1.00', '1943-12-31T12:00:00Z'], ['2.00', '1944-01-01T06:00:30Z'], ['4.00', '1944-01-01T06:30:00Z'], ['8.00', '1944-01-01T12:00:00Z']] as const;
+    await withRows(67, phoenix, async () => {
+      for (const bucket of ['month', 'year'] as const) {
+        const got = await ledger().bucketTotals({ partitions: [67], bucket, timeZone: 'America/Phoenix', from: new Date('1944-01-01T07:00Z'), to: new Date('1944-01-02T07:00Z') });
+        expect(got.map((b) => [b.bucketStart.toISOString(), b.count, b.sum.toFixed(2), b.runningTotal.toFixed(2), b.previousSum.toFixed(2)]), bucket).toEqual([
+          ['1944-01-01T06:00:00.000Z', 2n, '10.00', '15.00', '5.00'],
+        ]);
+      }
+    });
+  });
+});
+
 describe('offsets that change within an hour', () => {
   const zone = 'Australia/Lord_Howe'; // 2026-04-04T15:00Z: 02:00 +11:00 becomes 01:30 +10:30
   const rows = [['1.00', '2026-04-04T14:10:00Z'], ['2.00', '2026-04-04T14:40:00Z'], ['4.00', '2026-04-04T15:10:00Z']] as const;
@@ -243,6 +283,11 @@ describe('scan: ranges starting at and around clock changes, against the referen
     // +08:03:52, skipping 1844-12-31; Apia the other way, living 1892-07-04 twice, from a midnight at :26:56 UTC.
     // And a midnight off the quarter hour next to a change: Mexico City, 1922.
     ['Asia/Manila', '1844-12-31T15:56:08Z'], ['Pacific/Apia', '1892-07-04T11:26:56Z'], ['America/Mexico_City', '1922-01-01T07:00:00Z'],
+    // A fall-back across a midnight, splitting a day in two: the first minute of a Sunday, then the last hour of
+    // Saturday again, then the rest of Sunday (St_Johns until 2010, Phoenix on New Year's Day 1944, Guam 1969);
+    // Sitka from Russian to American time in 1867, living the 18th of October for a second time, from 15:30.
+    ['America/St_Johns', '2006-10-29T02:31:00Z'], ['America/Phoenix', '1944-01-01T06:01:00Z'], ['Pacific/Guam', '1969-01-25T13:01:00Z'],
+    ['America/Sitka', '1867-10-19T00:31:13Z'],
   ];
   const ACCOUNT = 65;
 
@@ -266,24 +311,26 @@ describe('scan: ranges starting at and around clock changes, against the referen
             const from = center + shift;
             const to = from + span;
             const got = await ledger().bucketTotals({ partitions: [ACCOUNT], bucket, timeZone: zone, from: new Date(from), to: new Date(to) });
-            // The reference: the runs of labels around the range, to the second; the labels of the runs overlapping
-            // the range, in order; each label's first instant and the end of its last run.
+            // The reference: the runs of labels around the range, to the second; each label's first instant and the
+            // end of its last run (a day split by a fall-back across its midnight has two runs, and the day before
+            // it comes back between them); the labels whose [first instant, end) overlaps the range, in time order.
             const around = labelRuns(Math.floor(from / 3_600_000) * 3_600_000 - 3 * 86_400_000, to + 3 * 86_400_000, zone, bucket);
-            const labels: string[] = [];
-            for (const run of around) if (run.end > from && run.start < to && labels.at(-1) !== run.label) labels.push(run.label);
             const starts = new Map<string, number>();
             const ends = new Map<string, number>();
             for (const run of around) {
               if (!starts.has(run.label)) starts.set(run.label, run.start);
               ends.set(run.label, run.end);
             }
+            const labels = [...starts.keys()].filter((l) => ends.get(l)! > from && starts.get(l)! < to);
             const sums = new Map<string, { n: number; c: bigint }>();
             for (const r of rows) {
               const l = label(r.t, zone, bucket);
               const s = sums.get(l) ?? { n: 0, c: 0n };
               sums.set(l, { n: s.n + 1, c: s.c + r.c });
             }
-            let running = rows.filter((r) => r.t < starts.get(labels[0]!)!).reduce((total, r) => total + r.c, 0n);
+            // Carried in: the rows of every earlier bucket, whenever they happened.
+            const first = starts.get(labels[0]!)!;
+            let running = rows.filter((r) => (starts.get(label(r.t, zone, bucket)) ?? r.t) < first).reduce((total, r) => total + r.c, 0n);
             const expected = labels.map((l) => {
               const s = sums.get(l) ?? { n: 0, c: 0n };
               running += s.c;

@@ -32,13 +32,17 @@ describe('expressions compile to explicit, bound SQL', () => {
   });
 
   it('buckets each calendar type its own way', () => {
-    // The local month's start in the zone, unless the instant before it is in the same month (a clock change at
-    // midnight): then the first UTC quarter hour of that month.
+    // The local month's start in the zone when the offset a day before it is the one it was read at; else unless
+    // the instant before it is in the same month or the month also began a fall-back earlier: then the first UTC
+    // quarter hour of that month.
     const month = oneLine(e.bucket('createdAt', 'month', { timeZone: 'Asia/Kolkata' }).render());
     expect(month.startsWith(
-      `(CASE WHEN date_trunc('month', date_trunc('month', "createdAt", CAST($1 AS text)) - interval '1 microsecond', CAST($2 AS text)) ` +
-        `< date_trunc('month', "createdAt", CAST($3 AS text)) THEN date_trunc('month', "createdAt", CAST($4 AS text)) ELSE LEAST(`,
+      `(CASE WHEN ((date_trunc('month', "createdAt", CAST($1 AS text)) - interval '27 hours') AT TIME ZONE CAST($2 AS text)) ` +
+        `= (date_trunc('month', "createdAt" AT TIME ZONE CAST($3 AS text)) - interval '27 hours') THEN date_trunc('month', "createdAt", CAST($4 AS text)) ` +
+        `WHEN date_trunc('month', date_trunc('month', "createdAt", CAST($5 AS text)) - interval '1 microsecond', CAST($6 AS text)) ` +
+        `< date_trunc('month', "createdAt", CAST($7 AS text)) AND NOT (`,
     ), month).toBe(true);
+    expect(month).toContain(`ELSE LEAST(`);
     expect(month).toContain(`WHERE date_trunc('month', q AT TIME ZONE CAST($`);
     expect(oneLine(e.bucket('createdAt', 'hour', { timeZone: 'Pacific/Chatham' }).render())).toContain(`date_trunc('hour', "createdAt" AT TIME ZONE`);
     expect(oneLine(r.bucket('takenAt', 'day').render())).toBe(`date_trunc('day', "taken_at")`);
@@ -50,7 +54,7 @@ describe('expressions compile to explicit, bound SQL', () => {
     const spec = windowSpec('Transaction').partitionBy(day).orderBy(e.coalesce('amount', e.value(new Prisma.Decimal(0))), 'desc');
     const dayKey = oneLine(day.render());
     const rendered = oneLine(spec.toSql());
-    expect(rendered.startsWith(`PARTITION BY (CASE WHEN date_trunc('day', date_trunc('day', "createdAt", CAST($1 AS text))`), rendered).toBe(true);
+    expect(rendered.startsWith(`PARTITION BY (CASE WHEN ((date_trunc('day', "createdAt", CAST($1 AS text)) - interval '27 hours')`), rendered).toBe(true);
     expect(rendered).toMatch(/ END\) ORDER BY COALESCE\("amount", CAST\(\$\d+ AS numeric\)\) DESC, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW$/);
     const sql = oneLine(windowQuery('Transaction').select('id').add('n', f.rowNumber(), spec).toSql());
     expect(sql).toMatch(/ END\) ASC, COALESCE\("amount", CAST\(\$\d+ AS numeric\)\) DESC, "Transaction"."id" DESC$/);
