@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { firstInstantOfHourKeySql, firstInstantOfLabelSql, hourKeyStartSql, hourKeySql, localLabelSql, offsetSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -77,24 +77,14 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const lastQuarter = Prisma.sql`(${lastInstant} + interval '3 hours')`;
   const quarters = Prisma.sql`(SELECT ${firstQuarter} + n * interval '15 minutes' AS g
       FROM generate_series(0, floor(extract(epoch FROM (${lastQuarter} - ${firstQuarter})) / 900)::int8) AS n) AS quarters`;
-  // Rare conditions are written as `CAST(condition AS int) = 1`, an equality the planner expects to hold for few
-  // rows, as it does (a `<>` it expects to hold for nearly all; a common one as `NOT (... = 0)`): with 1,000-fold
-  // row estimates for the seconds
-  // sampled and the searches of `firstInstantOfHourKeySql`, a few hundred rows of work cost over PostgreSQL's
-  // `jit_above_cost`, and a server with JIT compiled these expressions for about a second on every call.
-  const rare = (condition: Prisma.Sql, holds: boolean) => Prisma.sql`CAST(${condition} AS int) = ${Prisma.raw(holds ? '1' : '0')}`;
-  const common = (condition: Prisma.Sql) => Prisma.sql`NOT (${rare(condition, false)})`;
-  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE ${rare(Prisma.sql`(${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)})`, true)}`;
+  // Quarter hours whose ends have different offsets, few, selected by an equality the planner expects few rows to
+  // pass (it expects nearly all to pass a `<>`): it plans for the seconds sampled in these few (see `hourStartsSql`).
+  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}) AS int) = 1`;
   const hours = Prisma.sql`SELECT DISTINCT ${labelOf(Prisma.sql`s`)} AS label
       FROM (SELECT g AS s FROM ${quarters}
             UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n) AS samples`;
-  const hourStart = hourKeyStartSql(Prisma.sql`label`, zone);
-  // OFFSET 0 keeps the candidates a subquery of their own: each first instant is computed once per bucket, not again
-  // wherever the query above reads it.
   const candidates = hourly
-    ? Prisma.sql`SELECT label, ${hourStart.label} AS bucket_start FROM (${hours}) AS hours WHERE ${common(hourStart.atLabel)}
-        UNION ALL SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} FROM (${hours}) AS hours WHERE ${rare(hourStart.atLabel, false)}
-        OFFSET 0`
+    ? hourStartsSql(hours, zone)
     : Prisma.sql`SELECT label, ${firstInstantOfLabelSql(buckets.bucket, Prisma.sql`label`, zone)} AS bucket_start
         FROM generate_series(${labelOf(fromInstant)} - 2 * ${step}, ${labelOf(lastInstant)} + 2 * ${step}, ${step}) AS label`;
   // In time order, each bucket follows the one before it (over skipped labels too) and ends where the next begins,

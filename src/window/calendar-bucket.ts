@@ -54,6 +54,22 @@ export function hourKeyStartSql(key: Prisma.Sql, zone: Prisma.Sql): { readonly a
   return { atLabel: Prisma.sql`(${offsetSql(label, zone)} = ${offset})`, label };
 }
 
+/**
+ * Each hour key of `keys` (a query of one column `label`, keys from `hourKeySql`) with its first instant, as rows
+ * `label, bucket_start`: the label where the hour began at it, the searches of `firstInstantOfHourKeySql` for the
+ * rest. Written for the planner: the rest is selected by an equality it expects few rows to pass (`CAST(... AS
+ * int) = 0`, as few do), so it counts the searches' cost for those alone, and OFFSET 0 keeps each first instant
+ * computed once, not again wherever a query reads it. Counted naively, a few hundred keys cost over PostgreSQL's
+ * `jit_above_cost`, and a server with JIT compiled the searches for a second or more on every call.
+ */
+export function hourStartsSql(keys: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  const { atLabel, label } = hourKeyStartSql(Prisma.sql`label`, zone);
+  const searched = Prisma.sql`CAST(${atLabel} AS int) = 0`;
+  return Prisma.sql`SELECT label, ${label} AS bucket_start FROM (${keys}) AS hours WHERE NOT (${searched})
+    UNION ALL SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} FROM (${keys}) AS hours WHERE ${searched}
+    OFFSET 0`;
+}
+
 function hourKeyParts(key: Prisma.Sql): { label: Prisma.Sql; offset: Prisma.Sql } {
   // Whole seconds: every offset, local mean time's too, is whole seconds, so the label has no fraction.
   const label = Prisma.sql`date_trunc('second', ${key})`;

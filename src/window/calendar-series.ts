@@ -1,6 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { timeOf } from '../validation/dates.ts';
+import { hourKeySql, hourStartsSql } from './calendar-bucket.ts';
 import { typedConstant, type CalendarBucket } from './expression.ts';
 
 // Steps fine enough that no bucket is stepped over: hours start at multiples of 15 minutes in every zone, a day
@@ -43,5 +44,13 @@ export function calendarSeriesSql(calendar: CalendarBucket, from: unknown, to: u
   // Instants are stepped from `from` itself: near a clock change a bucket's start can be an instant whose own
   // bucket is an earlier one (outside the range). Wall-clock times from their first bucket's start.
   const origin = calendar.source === 'timestamptz' ? first : calendar.of(first);
+  if (calendar.unit === 'hour' && calendar.source === 'timestamptz' && calendar.zone) {
+    // The hours' keys, then each key's first instant once (`hourStartsSql`): the values `calendar.of` gives, planned
+    // for the quarter hours there are (counted over integers) rather than a thousand, each with the searches of an
+    // hour that began off its label.
+    const instants = Prisma.sql`SELECT ${origin} + n * interval '15 minutes' AS t FROM generate_series(0, floor(extract(epoch FROM (${last} - ${origin})) / 900)::int8) AS n UNION ALL SELECT ${last}`;
+    const keys = Prisma.sql`SELECT DISTINCT ${hourKeySql(Prisma.sql`g.t`, calendar.zone)} AS label FROM (${instants}) AS g`;
+    return Prisma.sql`SELECT bucket_start AS b FROM (${hourStartsSql(keys, calendar.zone)}) AS hours`;
+  }
   return Prisma.sql`SELECT ${calendar.of(Prisma.sql`g.t`)} AS b FROM generate_series(${origin}, ${last}, ${Prisma.raw(step.sql)}) AS g(t) UNION SELECT ${calendar.of(last)}`;
 }
