@@ -27,7 +27,7 @@ const STEP: Record<Bucket | ComparePeriod, string> = {
 /**
  * Compiles a bucketed running total. Every bucket of the caller's calendar (in `timeZone`) that overlaps
  * `[from, to)` is returned whole, per partition: row count, sum, min, max, avg of the amount, the running total at
- * the bucket's end (the balance before the first bucket when `carry`, plus every bucket so far), and the change
+ * the bucket's end (when `carry`, every row of the buckets before the first, plus every bucket so far), and the change
  * from the previous bucket and, with `compareWith`, from the same bucket one period earlier.
  *
  * Buckets are computed in SQL, so DST days have 23 or 25 hours and months their own length:
@@ -40,7 +40,7 @@ const STEP: Record<Bucket | ComparePeriod, string> = {
  *
  * ```sql
  * WITH series AS (...), keys AS (...), sums AS (SELECT k0, bucket, count(*), SUM("amount"), ... GROUP BY 1, 2),
- *      opening AS (SELECT k0, SUM("amount") ... WHERE "createdAt" < <first bucket> GROUP BY 1)
+ *      opening AS (SELECT k0, SUM(total) FROM (<rows well before the first bucket> UNION ALL <sums of earlier labels>) ...)
  * SELECT k0 AS "accountId", bucket_start, ..., opening + SUM(sum) OVER (PARTITION BY k0 ORDER BY bucket_start) ...
  * ```
  */
