@@ -149,8 +149,8 @@ function firstInstantOfHourSql(label: Prisma.Sql, offset: Prisma.Sql, zone: Pris
 
 // `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never: the
 // later one, or at the offset before the change). When the offset 27 hours earlier is the one the label was read
-// at, the clocks did not change in the day before, and `start` is the first instant: one zone lookup per row, the
-// common case. Otherwise it still is when the instant before it is an earlier bucket and the label's start did not
+// at, the clocks did not change in the day before (no zone's clocks changed twice within 27 hours to return to the
+// same offset), and `start` is the first instant: one zone lookup beside `start` itself, the common case. Otherwise it still is when the instant before it is an earlier bucket and the label's start did not
 // also happen earlier: a fall-back across a midnight splits the day in two (America/St_Johns went from 00:01 back
 // to 23:01 until 2010), and PostgreSQL reads the second midnight. The earlier one is the label read at the offset
 // of 27 hours before (no fall-back was longer: America/Sitka's of 1867, a whole day, is the longest). Only then, and
