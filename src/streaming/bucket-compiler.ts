@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, quarterHoursSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
@@ -71,12 +71,7 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   // modern zone falls on one), and of every second of a quarter hour whose ends have different offsets: a change
   // of local mean time falls anywhere (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of
   // 3 min 58 s, between two quarter hours).
-  // Counted over integers from a bound the planner can evaluate, so it expects as many quarter hours as there are
-  // (over timestamps it assumes 1,000).
-  const firstQuarter = utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`);
-  const lastQuarter = Prisma.sql`(${lastInstant} + interval '3 hours')`;
-  const quarters = Prisma.sql`(SELECT ${firstQuarter} + n * interval '15 minutes' AS g
-      FROM generate_series(0, floor(extract(epoch FROM (${lastQuarter} - ${firstQuarter})) / 900)::int8) AS n) AS quarters`;
+  const quarters = Prisma.sql`(${quarterHoursSql(utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`), Prisma.sql`(${lastInstant} + interval '3 hours')`, 'g')}) AS quarters`;
   // Quarter hours whose ends have different offsets, few, selected by an equality the planner expects few rows to
   // pass (it expects nearly all to pass a `<>`): it plans for the seconds sampled in these few (see `hourStartsSql`).
   const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}) AS int) = 1`;

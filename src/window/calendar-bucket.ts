@@ -49,7 +49,7 @@ export function firstInstantOfHourKeySql(key: Prisma.Sql, zone: Prisma.Sql): Pri
  * nothing else. A query that reads many hours can take this path for all but the rare others, and the planner
  * then counts the searches' cost for those alone.
  */
-export function hourKeyStartSql(key: Prisma.Sql, zone: Prisma.Sql): { readonly atLabel: Prisma.Sql; readonly label: Prisma.Sql } {
+function hourKeyStartSql(key: Prisma.Sql, zone: Prisma.Sql): { readonly atLabel: Prisma.Sql; readonly label: Prisma.Sql } {
   const { label, offset } = hourKeyParts(key);
   return { atLabel: Prisma.sql`(${offsetSql(label, zone)} = ${offset})`, label };
 }
@@ -150,9 +150,10 @@ function firstInstantOfHourSql(label: Prisma.Sql, offset: Prisma.Sql, zone: Pris
 // `start`: the label read back in the zone (PostgreSQL's reading of a local time that happened twice or never: the
 // later one, or at the offset before the change). When the offset 27 hours earlier is the one the label was read
 // at, the clocks did not change in the day before (no zone's clocks changed twice within 27 hours to return to the
-// same offset), and `start` is the first instant: one zone lookup beside `start` itself, the common case. Otherwise it still is when the instant before it is an earlier bucket and the label's start did not
-// also happen earlier: a fall-back across a midnight splits the day in two (America/St_Johns went from 00:01 back
-// to 23:01 until 2010), and PostgreSQL reads the second midnight. The earlier one is the label read at the offset
+// same offset), and `start` is the first instant: one zone lookup beside `start` itself, the common case.
+// Otherwise it still is when the instant before it is an earlier bucket and the label's start did not also happen
+// earlier: a fall-back across a midnight splits the day in two (America/St_Johns went from 00:01 back to 23:01
+// until 2010), and PostgreSQL reads the second midnight. The earlier one is the label read at the offset
 // of 27 hours before (no fall-back was longer: America/Sitka's of 1867, a whole day, is the longest). Only then, and
 // next to a midnight that happened twice or never, are the bucket's quarter hours searched.
 function firstInstantOfDaysSql(unit: Exclude<Bucket, 'hour'>, start: Prisma.Sql, label: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
@@ -177,6 +178,14 @@ function firstInstantOfDaysSql(unit: Exclude<Bucket, 'hour'>, start: Prisma.Sql,
 // and generate_series over timestamptz is not.
 function quartersSql(from: Prisma.Sql, first: number, last: number): Prisma.Sql {
   return Prisma.sql`(SELECT ${from} + n * interval '15 minutes' AS q FROM generate_series(${Prisma.raw(String(first))}, ${Prisma.raw(String(last))}) AS n) AS quarters`;
+}
+
+/**
+ * The quarter hours `from` + n × 15 minutes up to `through`, as rows of one column `column`: counted over integers
+ * from a bound the planner can evaluate, so it expects as many rows as there are (over timestamps it assumes 1,000).
+ */
+export function quarterHoursSql(from: Prisma.Sql, through: Prisma.Sql, column: string): Prisma.Sql {
+  return Prisma.sql`SELECT ${from} + n * interval '15 minutes' AS ${Prisma.raw(column)} FROM generate_series(0, floor(extract(epoch FROM (${through} - ${from})) / 900)::int8) AS n`;
 }
 
 /** The UTC hour an instant is in, as an instant: whole UTC hours, whatever the session's zone. */

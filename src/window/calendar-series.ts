@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { timeOf } from '../validation/dates.ts';
-import { hourKeySql, hourStartsSql } from './calendar-bucket.ts';
+import { hourKeySql, hourStartsSql, quarterHoursSql } from './calendar-bucket.ts';
 import { typedConstant, type CalendarBucket } from './expression.ts';
 
 // Steps fine enough that no bucket is stepped over: hours start at multiples of 15 minutes in every zone, a day
@@ -46,9 +46,9 @@ export function calendarSeriesSql(calendar: CalendarBucket, from: unknown, to: u
   const origin = calendar.source === 'timestamptz' ? first : calendar.of(first);
   if (calendar.unit === 'hour' && calendar.source === 'timestamptz' && calendar.zone) {
     // The hours' keys, then each key's first instant once (`hourStartsSql`): the values `calendar.of` gives, planned
-    // for the quarter hours there are (counted over integers) rather than a thousand, each with the searches of an
-    // hour that began off its label.
-    const instants = Prisma.sql`SELECT ${origin} + n * interval '15 minutes' AS t FROM generate_series(0, floor(extract(epoch FROM (${last} - ${origin})) / 900)::int8) AS n UNION ALL SELECT ${last}`;
+    // for the quarter hours there are rather than a thousand, each with the searches of an hour that began off its
+    // label.
+    const instants = Prisma.sql`${quarterHoursSql(origin, last, 't')} UNION ALL SELECT ${last}`;
     const keys = Prisma.sql`SELECT DISTINCT ${hourKeySql(Prisma.sql`g.t`, calendar.zone)} AS label FROM (${instants}) AS g`;
     return Prisma.sql`SELECT bucket_start AS b FROM (${hourStartsSql(keys, calendar.zone)}) AS hours`;
   }
