@@ -20,6 +20,8 @@ declare module 'vitest' {
     /** Migrated database to clone; it accepts no connections. */
     databaseTemplate: string;
     databaseKind: PostgresKind;
+    /** Which server the project runs on: `'db'`, the run's own, or `'pg15'`, Debian's PostgreSQL 15. */
+    databaseLabel: string;
   }
 }
 
@@ -51,6 +53,7 @@ export async function provideTemplate(project: TestProject, options: Pick<Provis
   project.provide('databaseAdminUrl', db.url);
   project.provide('databaseTemplate', TEMPLATE_DATABASE);
   project.provide('databaseKind', db.kind);
+  project.provide('databaseLabel', label);
 
   return async () => {
     // On a server we did not start, leave nothing behind; our own servers vanish with stop().
