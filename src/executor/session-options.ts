@@ -12,6 +12,8 @@
  * rows by local hour spent 3.7-5.4 s compiling and running against 0.3-1.0 s without, by local day 0.9-1.5 s
  * against 0.1 s, for the same result. The library's other statements are index-fed and estimated near what they
  * cost: a running total over a million rows is planned at about 77,000, under the lowest threshold (100,000).
+ * Citus workers plan their shards' statements under their own setting: `ALTER ROLE app SET jit = off` on the
+ * coordinator reaches them.
  *
  * ```ts
  * const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, options: SESSION_OPTIONS }) });
