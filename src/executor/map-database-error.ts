@@ -53,6 +53,9 @@ const PG_CONNECTION_GONE = /Connection terminated|is not queryable|Client was cl
 // Prisma's words for a transaction that ran past its timeout.
 const EXPIRED = /expired|timed out|timeout/i;
 
+// Prisma's words for a transaction that never started: no pooled connection came free within its `maxWait`.
+const NEVER_STARTED = /Unable to start a transaction in the given time/;
+
 // node-postgres's own timer on a statement (its `query_timeout` option): the statement was abandoned, its
 // connection ended.
 const PG_QUERY_TIMEOUT = /^Query read timeout$/;
@@ -148,6 +151,13 @@ function mapKnownRequestError(error: Prisma.PrismaClientKnownRequestError): Ledg
   if (error.code === 'P2028') {
     // P2028 is every error of Prisma's transaction API: an expired transaction, but also a client used after its
     // transaction committed, where "rolled back" would be false (what ran before the commit is stored).
+    if (NEVER_STARTED.test(error.message)) {
+      return new DatabaseUnavailableError(
+        `${conciseMessage(error)} No pooled connection came free within maxWait (every connection busy with other transactions or streams); nothing ran. ` +
+          'Retry, pass a larger maxWaitMs, or give the pool more connections.',
+        { cause: error },
+      );
+    }
     const meta = error.meta as { timeout?: unknown } | undefined;
     if (meta?.timeout !== undefined || EXPIRED.test(error.message)) {
       return new TransactionTimeoutError(

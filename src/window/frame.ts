@@ -134,6 +134,7 @@ function requireBound(mode: FrameMode, bound: unknown, end: 'start' | 'end'): Fr
  * ```ts
  * requireFrame({ mode: 'ROWS', start: { preceding: 6 }, end: 'CURRENT ROW' }); // the same frame, frozen
  * requireFrame({ mode: 'ROWS', start: 'CURRENT ROW; DROP TABLE x', end: 'CURRENT ROW' }); // throws WindowSpecError
+ * requireFrame({ mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW', exclude: 'TIES' }); // throws: ROWS has no peers
  * ```
  */
 export function requireFrame(frame: unknown): Frame {
@@ -159,6 +160,14 @@ export function requireFrame(frame: unknown): Frame {
   const exclude = raw.exclude;
   if (exclude !== undefined && (typeof exclude !== 'string' || !(EXCLUSIONS as readonly string[]).includes(exclude))) {
     throw new WindowSpecError(`Unknown frame exclusion ${describeBound(exclude)}: use ${EXCLUSIONS.map((e) => `'${e}'`).join(', ')}.`);
+  }
+  // Every ROWS window ends its ORDER BY with a unique tiebreaker, so no row has peers there: PostgreSQL would run
+  // EXCLUDE TIES as NO OTHERS and EXCLUDE GROUP as CURRENT ROW, silently, and sums would include the peers meant out.
+  if (mode === 'ROWS' && (exclude === 'TIES' || exclude === 'GROUP')) {
+    throw new WindowSpecError(
+      `EXCLUDE ${exclude} on a ROWS frame excludes no peers: a ROWS window ends its order with a unique tiebreaker (the id), ` +
+        `so no two rows are peers. Use a RANGE or GROUPS frame to exclude the rows that tie on the order keys.`,
+    );
   }
   return Object.freeze({ mode: mode as FrameMode, start, end, ...(exclude !== undefined && { exclude: exclude as FrameExclusion }) });
 }

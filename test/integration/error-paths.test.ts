@@ -551,3 +551,32 @@ describe('dates are read by their time value, not their own methods', () => {
     expect(await repository.runningTotals({ from: new ShiftedDate(FROM.getTime() + 2 * 60_000) })).toEqual(expected);
   });
 });
+
+describe('a pool with every connection busy', () => {
+  it('a transaction that cannot start within maxWaitMs is a DatabaseUnavailableError, and its work never runs', async () => {
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) });
+    const release = barrier();
+    const holding = barrier();
+    try {
+      // The pool's one connection, held by an open transaction until the test releases it.
+      const holder = prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1`;
+        holding.open();
+        await release.promise;
+      }, { timeout: 30_000 });
+      await holding.promise;
+      let ran = false;
+      const error = await outcome(() => transaction(prisma, async () => {
+        ran = true;
+      }, { maxWaitMs: 200, retry: false }));
+      expectLedgerError(error, DatabaseUnavailableError);
+      expect((error as Error).message).toMatch(/No pooled connection came free within maxWait/);
+      expect(ran).toBe(false);
+      release.open();
+      await holder;
+    } finally {
+      release.open();
+      await prisma.$disconnect();
+    }
+  });
+});

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import {
+  DatabaseUnavailableError,
   QueryFailedError,
   TransactionTimeoutError,
   UnexpectedError,
@@ -103,6 +104,13 @@ describe('mapping failures that are not what they seem', () => {
     expect(error).toBeInstanceOf(UnexpectedError);
     expect(error.message).not.toMatch(/rolled back/);
     expect(error.message).toMatch(/had already ended/);
+  });
+
+  it('maps P2028 for a transaction that never got a connection within maxWait to DatabaseUnavailableError', () => {
+    const waited = prismaError('P2028', {}, 'Transaction API error: Unable to start a transaction in the given time.');
+    const error = mapDatabaseError(waited);
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error.message).toMatch(/nothing ran/);
   });
 
   it('keeps an expired transaction (P2028 naming its timeout) a TransactionTimeoutError', () => {

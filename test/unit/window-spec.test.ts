@@ -89,6 +89,9 @@ describe('windowSpec', () => {
     ['an interval too large for PostgreSQL', { mode: 'RANGE', start: { preceding: { interval: '99999999999 years' } }, end: 'CURRENT ROW' }, /at most 6 digits/],
     ['an interval with too many parts', { mode: 'RANGE', start: { preceding: { interval: '1 day '.repeat(9) } }, end: 'CURRENT ROW' }, /at most 8 parts/],
     ['an unknown exclusion', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW', exclude: 'OTHERS; --' }, /Unknown frame exclusion/],
+    // The id ends every ROWS order, so PostgreSQL would find no peers to exclude and sum them all.
+    ['EXCLUDE TIES on a ROWS frame', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'UNBOUNDED FOLLOWING', exclude: 'TIES' }, /EXCLUDE TIES on a ROWS frame excludes no peers.*RANGE or GROUPS/],
+    ['EXCLUDE GROUP on a ROWS frame', { mode: 'ROWS', start: { preceding: 2 }, end: 'CURRENT ROW', exclude: 'GROUP' }, /EXCLUDE GROUP on a ROWS frame excludes no peers/],
     ['not an object', 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW', /A frame is an object/],
   ])('rejects %s with a WindowSpecError that says what to write', (_, frame, message) => {
     expect(() => requireFrame(frame)).toThrow(WindowSpecError);
