@@ -3,7 +3,7 @@ import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, quarterHoursSql, utcHourSql } from '../window/calendar-bucket.ts';
-import { isInstantField } from '../window/instant-output.ts';
+import { exactTextArray, isInstantField } from '../window/instant-output.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { atUtc } from '../window/utc-sql.ts';
@@ -233,7 +233,7 @@ export function compileBucketPage<M extends ModelName>(
     ...plan.partitionBy.map((field) => ({ ref: Prisma.sql`b.${aliasRef(field)}`, type: isInstantField(model, field) ? 'timestamp' : scalarTypeOf(model, field) })),
     { ref: Prisma.sql`b."bucketStart"`, type: 'timestamp' },
   ];
-  const position = Prisma.sql`ARRAY[${Prisma.join(columns.map((c) => Prisma.sql`to_json(${c.ref}) #>> '{}'`), ', ')}]::text[] AS ${aliasRef(BUCKET_POSITION)}`;
+  const position = Prisma.sql`${exactTextArray(columns.map((c) => ({ sql: c.ref, type: c.type })))} AS ${aliasRef(BUCKET_POSITION)}`;
   const resume = after
     ? Prisma.sql` WHERE (${Prisma.join(columns.map((c) => c.ref), ', ')}) > (${Prisma.join(columns.map((c, i) => storedText(after[i]!, c.type)), ', ')})`
     : Prisma.empty;

@@ -39,7 +39,7 @@ import {
   type SqlValue,
 } from './expression.ts';
 import { exactTextArray, exactTextSql, outputColumnSql } from './instant-output.ts';
-import { orderKeyField, orderKeySql, requireNullsOrder, requireOrderKey, requireSortDirection, type OrderKey } from './order-key.ts';
+import { orderKeyExpr, orderKeyField, orderKeySql, requireNullsOrder, requireOrderKey, requireSortDirection, type OrderKey } from './order-key.ts';
 import { firstWindowOf, outputValueSql, renderOver } from './over-clause.ts';
 import {
   afterPositionSql,
@@ -632,7 +632,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   #pageRelation(order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql {
     const { model, where, top } = this.#props;
     const hidden = order.map((item, i) => Prisma.sql`${orderKeySql(model, item.key)} AS ${aliasRef(orderKeyAlias(i))}`);
-    const position = Prisma.sql`${exactTextArray(order.map((item) => orderKeySql(model, item.key)))} AS ${aliasRef(PAGE_POSITION)}`;
+    const keys = order.map((item) => orderKeyExpr(model, item.key));
+    const position = Prisma.sql`${exactTextArray(keys.map((key) => ({ sql: key.render(), type: key.sqlType })))} AS ${aliasRef(PAGE_POSITION)}`;
     const rank = top
       ? [Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`]
       : [];
