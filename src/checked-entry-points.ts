@@ -35,7 +35,7 @@ export async function checkedInTransaction<T>(client: DbClient, work: (tx: DbCli
  * are checked first (`requireExplainOptions`).
  * ```ts
  * const plan = await explainQuery(prisma, repo.runningTotalsSql({ partitions: [42] }, 'partition'), { analyze: false });
- * // EXPLAIN (FORMAT JSON, SUMMARY) SELECT ... FROM "Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[])) ...
+ * // EXPLAIN (FORMAT JSON, SUMMARY) SELECT ... FROM "public"."Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[])) ...
  * ```
  */
 export async function checkedExplainQuery(client: DbClient, sql: Prisma.Sql, options?: ExplainOptions): Promise<PlanSummary> {

@@ -109,7 +109,7 @@ export class PrismaArgumentError extends LedgerError {
  * returned instead. Keep such rows out of the query (`where`), or read the column as text in your own SQL.
  *
  * ```ts
- * // INSERT INTO "Transaction" (..., "createdAt") VALUES (..., 'infinity')
+ * // INSERT INTO "public"."Transaction" (..., "createdAt") VALUES (..., 'infinity')
  * await ledger.runningTotals({ partitions: [1] }); // rejects with UnrepresentableValueError
  * ```
  */

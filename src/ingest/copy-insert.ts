@@ -63,9 +63,9 @@ export function* copyLines(model: string, fields: readonly string[], rows: Valid
  * ```sql
  * SAVEPOINT ledger_copy_direct; COPY "Transaction" ("accountId", ...) FROM STDIN;  -- 23505? then:
  * ROLLBACK TO SAVEPOINT ledger_copy_direct;
- * CREATE TEMP TABLE ledger_copy_stage ON COMMIT DROP AS SELECT "accountId", ... FROM "Transaction" WITH NO DATA;
+ * CREATE TEMP TABLE ledger_copy_stage ON COMMIT DROP AS SELECT "accountId", ... FROM "public"."Transaction" WITH NO DATA;
  * COPY ledger_copy_stage ("accountId", ...) FROM STDIN;
- * WITH written AS (INSERT INTO "Transaction" ("accountId", ...) SELECT "accountId", ... FROM ledger_copy_stage
+ * WITH written AS (INSERT INTO "public"."Transaction" ("accountId", ...) SELECT "accountId", ... FROM ledger_copy_stage
  *   ON CONFLICT ("externalId") DO NOTHING RETURNING 1) SELECT count(*) AS written FROM written;
  * ```
  * Identifiers come from the catalog only; values travel as COPY data, never in SQL text.

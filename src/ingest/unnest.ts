@@ -7,7 +7,7 @@ export { formatUtcDate, formatUtcTimestamp } from '../window/parameters.ts';
 /**
  * The fast insert: one statement per chunk, whatever its size, with one bound array per column:
  *
- *   INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId")
+ *   INSERT INTO "public"."Transaction" ("accountId", "amount", "createdAt", "externalId")
  *   SELECT * FROM unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[])
  *   ON CONFLICT ("externalId") DO NOTHING
  *

@@ -15,7 +15,7 @@ import type { RunningTotalPlan } from './running-total-plan.ts';
  * ```sql
  * WITH keys AS (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[])) AS given("k0"))
  * SELECT keys."k0" AS "accountId", COALESCE(sums."balance", 0) AS "balance"
- * FROM keys LEFT JOIN (SELECT "accountId" AS "k0", SUM("amount") AS "balance" FROM "Transaction"
+ * FROM keys LEFT JOIN (SELECT "accountId" AS "k0", SUM("amount") AS "balance" FROM "public"."Transaction"
  *   WHERE "accountId" = ANY(CAST($2 AS int4[])) AND "createdAt" <= CAST($3 AS timestamptz) GROUP BY "accountId") sums
  *   ON keys."k0" = sums."k0"
  * ORDER BY keys."k0"

@@ -13,7 +13,7 @@ import type { RunningTotalPlan } from './running-total-plan.ts';
  *
  * ```sql
  * WITH keys AS (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[])) AS given("k0"))
- * SELECT keys."k0" AS "accountId", (COALESCE(c."balance", 0) + COALESCE((SELECT SUM(l."amount") FROM "Transaction" l
+ * SELECT keys."k0" AS "accountId", (COALESCE(c."balance", 0) + COALESCE((SELECT SUM(l."amount") FROM "public"."Transaction" l
  *     WHERE l."accountId" = keys."k0" AND l."createdAt" > COALESCE(c."through", CAST('-infinity' AS timestamptz))
  *     AND l."createdAt" <= CAST($2 AS timestamptz)), 0)) AS "balance"
  * FROM keys LEFT JOIN LATERAL (SELECT cp."through", cp."balance" FROM "transaction_checkpoints" cp

@@ -1,6 +1,6 @@
 import { WindowSpecError } from '../errors.ts';
 import { requireCheckpointModel, type CheckpointTable } from '../validation/checkpoint-model.ts';
-import { columnRef, schemaOf, tableNameOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
+import { columnRef, schemaOf, tableNameOf, tableNameRef, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 
 const MAX_IDENTIFIER = 63;
 
@@ -35,8 +35,8 @@ export function checkpointTriggersSql(ledger: ModelName, orderBy: string, checkp
   const { fn, triggers } = checkpointTriggerNames(checkpoints);
   const schema = schemaOf(checkpoints.model);
   const fnRef = schema ? `${quote(schema)}.${quote(fn)}` : quote(fn);
-  const target = tableRef(checkpoints.model).text;
-  const table = tableRef(ledger).text;
+  const target = ddlTableRef(checkpoints.model);
+  const table = ddlTableRef(ledger);
   const keys = checkpoints.partitionBy.map((field) => columnRef(ledger, field).text);
   const order = columnRef(ledger, orderBy).text;
   const matches = checkpoints.partitionBy
@@ -98,4 +98,10 @@ export function balanceCheckpointsSql<M extends ModelName>(definition: {
   const partitionBy = typeof definition.partitionBy === 'string' ? [definition.partitionBy] : [...definition.partitionBy];
   const checkpoints = requireCheckpointModel(model, definition.checkpoints, { partitionBy, orderBy, amount });
   return checkpointTriggersSql(model, orderBy, checkpoints);
+}
+
+// A table as the trigger DDL names it: with its @@schema, else by name alone, as migrations written with earlier
+// versions have it (the triggers must stay the text a migration already holds).
+function ddlTableRef(model: ModelName): string {
+  return (schemaOf(model) ? tableRef(model) : tableNameRef(model)).text;
 }

@@ -59,7 +59,7 @@ export function filtersOf<M extends ModelName>(plan: RunningTotalPlan<M>): Condi
  * ```sql
  * SELECT "id" AS "id", ..., SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC,
  *   "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal"
- * FROM "Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= CAST($2 AS timestamptz)
+ * FROM "public"."Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[])) AND "createdAt" >= CAST($2 AS timestamptz)
  * ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
  * ```
  */

@@ -247,11 +247,25 @@ function quoteIdentifier(name: string): string {
   return name.includes('"') ? `"${name.replaceAll('"', '""')}"` : `"${name}"`;
 }
 
-/** `"schema"."table"` (or `"table"`) for a model, honouring @@map and @@schema. */
+/**
+ * The schema of a model without `@@schema`. Prisma's own queries name it `public` then (unless its adapter is given
+ * another `schema`), whatever the session's `search_path`; the library's name it too, so that both read and write
+ * the same table even where the search path finds another one first.
+ */
+export const DEFAULT_SCHEMA = 'public';
+
+/** `"schema"."table"` for a model, honouring @@map and @@schema (`DEFAULT_SCHEMA` without one). */
 export function tableRef(model: string): Prisma.Sql {
   const entry = catalogModel(model);
-  const table = quoteIdentifier(entry.table);
-  return Prisma.raw(entry.schema ? `${quoteIdentifier(entry.schema)}.${table}` : table);
+  return Prisma.raw(`${quoteIdentifier(entry.schema ?? DEFAULT_SCHEMA)}.${quoteIdentifier(entry.table)}`);
+}
+
+/**
+ * `"table"`: how a column of the model's table is qualified in a query reading `tableRef(model)` (a table in FROM
+ * is known by its own name, without its schema).
+ */
+export function tableNameRef(model: string): Prisma.Sql {
+  return Prisma.raw(quoteIdentifier(catalogModel(model).table));
 }
 
 /** The table's name (after @@map), unquoted. */

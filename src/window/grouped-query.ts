@@ -79,7 +79,7 @@ interface GroupedQueryProps<M extends ModelName> {
  * // SELECT "region" AS "region", "day" AS "day", "dayRevenue" AS "dayRevenue", "sales" AS "sales",
  * //   SUM("dayRevenue") OVER (PARTITION BY "region" ORDER BY "day" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "running"
  * // FROM (SELECT "region" AS "region", CAST(date_trunc('day', CAST("saleDate" AS timestamp)) AS date) AS "day",
- * //   SUM("revenue") AS "dayRevenue", COUNT(*) AS "sales" FROM "SalesRecord" GROUP BY 1, 2) AS "groups"
+ * //   SUM("revenue") AS "dayRevenue", COUNT(*) AS "sales" FROM "public"."SalesRecord" GROUP BY 1, 2) AS "groups"
  * // ORDER BY "region" ASC, "day" ASC
  * ```
  */
@@ -345,7 +345,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
  * ```ts
  * groupedQuery('Transaction').groupBy('accountId').aggregate('total', windowFunctions('Transaction').sum('amount'))
  * // SELECT "accountId" AS "accountId", "total" AS "total" FROM (SELECT "accountId" AS "accountId", SUM("amount") AS "total"
- * //   FROM "Transaction" GROUP BY 1) AS "groups" ORDER BY "accountId" ASC
+ * //   FROM "public"."Transaction" GROUP BY 1) AS "groups" ORDER BY "accountId" ASC
  * ```
  */
 export function groupedQuery<M extends ModelName>(model: M): GroupedQuery<M> {
@@ -384,7 +384,7 @@ export type SourceColumns<M extends ModelName, Row> = {
  *   .add('balance', f.runningTotal('amount'), windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'));
  * const q = queryOver(balances);
  * q.add('rankOfBalance', f.rank(), q.overRows().partitionBy(q.column('accountId')).orderBy(q.column('balance'), 'desc'))
- * // WITH "source" AS (SELECT "id" AS "id", ..., SUM(COALESCE("amount", 0)) OVER (...) AS "balance" FROM "Transaction" ...)
+ * // WITH "source" AS (SELECT "id" AS "id", ..., SUM(COALESCE("amount", 0)) OVER (...) AS "balance" FROM "public"."Transaction" ...)
  * // SELECT "id" AS "id", ..., rank() OVER (PARTITION BY "accountId" ORDER BY "balance" DESC) AS "rankOfBalance"
  * // FROM "source" AS "groups" ORDER BY "groups"."accountId" ASC, "groups"."balance" DESC, "groups"."id" ASC
  * ```

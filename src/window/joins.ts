@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
-import { aliasRef, columnInfo, columnRef, modelFields, tableNameOf, tableRef, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, modelFields, tableNameOf, tableNameRef, tableRef, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
 import { constantParam, fieldExpr, kindOf, typedArray, type SqlType } from './expression.ts';
 
 /** The models a window query joins, each with its kind (`'inner'` or `'left'`): what typing its fields needs. */
@@ -131,12 +131,12 @@ export function joinedSourceName(model: ModelName): Prisma.Sql {
  * The rows of a query with joins: the model's table and the joined models' or lists' columns (as "Model.field") in a
  * subquery named like the table, so that the model's own columns, conditions and indexes work unchanged.
  * ```sql
- * (SELECT "Transaction".*, "__join_1"."segment" AS "Account.segment", ... FROM "Transaction"
- *   JOIN "accounts" AS "__join_1" ON "Transaction"."accountId" = "__join_1"."id") AS "Transaction"
+ * (SELECT "Transaction".*, "__join_1"."segment" AS "Account.segment", ... FROM "public"."Transaction"
+ *   JOIN "public"."accounts" AS "__join_1" ON "Transaction"."accountId" = "__join_1"."id") AS "Transaction"
  * ```
  */
 export function joinedSourceSql(model: ModelName, joins: readonly JoinSpec[]): Prisma.Sql {
-  const table = tableRef(model);
+  const table = tableNameRef(model);
   const exposed: Prisma.Sql[] = [Prisma.sql`${table}.*`];
   const clauses = joins.map((join, i) => {
     const alias = Prisma.raw(`"__join_${i + 1}"`);
@@ -150,5 +150,5 @@ export function joinedSourceSql(model: ModelName, joins: readonly JoinSpec[]): P
       : Prisma.sql`${tableRef(join.model)} AS ${alias}`;
     return Prisma.sql` ${Prisma.raw(join.kind === 'left' ? 'LEFT JOIN' : 'JOIN')} ${source} ON ${match}`;
   });
-  return Prisma.sql`(SELECT ${Prisma.join(exposed, ', ')} FROM ${table}${Prisma.join(clauses, '')}) AS ${joinedSourceName(model)}`;
+  return Prisma.sql`(SELECT ${Prisma.join(exposed, ', ')} FROM ${tableRef(model)}${Prisma.join(clauses, '')}) AS ${joinedSourceName(model)}`;
 }

@@ -7,7 +7,7 @@ import { whereAll } from './filters.ts';
 /**
  * The balance before a point in time, as one indexed aggregate (no window, no scan of earlier pages):
  * ```sql
- * SELECT COALESCE(SUM("amount"), 0) AS "opening" FROM "Transaction" WHERE "accountId" = $1 AND "createdAt" < $2
+ * SELECT COALESCE(SUM("amount"), 0) AS "opening" FROM "public"."Transaction" WHERE "accountId" = $1 AND "createdAt" < $2
  * ```
  * `where` holds the partition (and any other) conditions; `before` the exclusive time bound.
  */

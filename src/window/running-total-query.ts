@@ -57,7 +57,7 @@ const TOTAL_WINDOW = '__total';
  * // SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", "createdAt" AS "createdAt",
  * //   SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC
  * //   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal"
- * // FROM "Transaction" ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
+ * // FROM "public"."Transaction" ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
  * ```
  */
 export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<M>): WindowQuery<M, Record<string, unknown>, never> {

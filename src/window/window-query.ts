@@ -17,7 +17,7 @@ import {
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { aliasRef, columnInfo, columnRef, idField, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, idField, tableNameRef, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll } from './filters.ts';
 import { numericValue, resultValue } from './parameters.ts';
@@ -110,7 +110,7 @@ const RESULT_OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '
  *   .execute(prisma);
  * // SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount",
  * //   SUM(COALESCE("amount", 0)) OVER "w" AS "balance", lag("amount", 1) OVER "w" AS "previous"
- * // FROM "Transaction"
+ * // FROM "public"."Transaction"
  * // WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
  * // ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
  * rows[0].balance; // Prisma.Decimal
@@ -143,7 +143,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * to compare, store or pass back (cast to the column's type) when microseconds matter.
    * ```ts
    * windowQuery('Transaction').select('id').selectExactText('at', 'createdAt')
-   * // SELECT "id" AS "id", ARRAY[to_json("createdAt") #>> '{}']::text[] AS "at" FROM "Transaction" ...
+   * // SELECT "id" AS "id", ARRAY[to_json("createdAt") #>> '{}']::text[] AS "at" FROM "public"."Transaction" ...
    * // → { id: 1, at: ['2026-01-01T00:00:00.000500+00:00'] }
    * ```
    */
@@ -160,13 +160,13 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * ```ts
    * windowQuery('Transaction').select('id').selectExactTextAt('at', 1000, 'createdAt').limit(1001)
    * // SELECT "id" AS "id", CASE WHEN row_number() OVER (ORDER BY "Transaction"."id" ASC) = 1000
-   * //   THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "Transaction" ORDER BY "Transaction"."id" ASC LIMIT 1001
+   * //   THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at" FROM "public"."Transaction" ORDER BY "Transaction"."id" ASC LIMIT 1001
    * const f = windowFunctions('Transaction');
    * windowQuery('Transaction').select('id').window('w', windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'))
    *   .add('balance', f.runningTotal('amount'), 'w').selectExactTextAt('at', { row: 1000, window: 'w' }, 'createdAt')
    * // SELECT "id" AS "id", SUM(COALESCE("amount", 0)) OVER "w" AS "balance",
    * //   CASE WHEN row_number() OVER "w" = 1000 THEN ARRAY[to_json("createdAt") #>> '{}']::text[] END AS "at"
-   * // FROM "Transaction"
+   * // FROM "public"."Transaction"
    * // WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
    * // ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
    * ```
@@ -255,7 +255,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * // SELECT "id" AS "id", ("amount" - lag("amount", 1) OVER "w") AS "change",
    * //   ((CASE WHEN ... THEN date_trunc('day', "createdAt", CAST($4 AS text)) ELSE ... END)
    * //     AT TIME ZONE INTERVAL '+00:00') AS "day"
-   * // FROM "Transaction" WINDOW "w" AS (...) ORDER BY ...
+   * // FROM "public"."Transaction" WINDOW "w" AS (...) ORDER BY ...
    * ```
    */
   selectExpr<A extends string, X extends AnyExpr<M>>(alias: A, expr: X): WindowQuery<M, Row & { [K in A]: ExprValue<X> }, W, J> {
@@ -278,8 +278,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * const q = windowQuery('Transaction').join('Account', { accountId: 'id' });
    * q.select('id').selectExpr('segment', q.joinedField('Account', 'segment'))
    *   .add('bySegment', f.runningTotal('amount'), windowSpec('Transaction').partitionBy(q.joinedField('Account', 'segment')).orderBy('createdAt'))
-   * // SELECT ... FROM (SELECT "Transaction".*, "__join_1"."segment" AS "Account.segment", ... FROM "Transaction"
-   * //   JOIN "accounts" AS "__join_1" ON "Transaction"."accountId" = "__join_1"."id") AS "Transaction" ...
+   * // SELECT ... FROM (SELECT "Transaction".*, "__join_1"."segment" AS "Account.segment", ... FROM "public"."Transaction"
+   * //   JOIN "public"."accounts" AS "__join_1" ON "Transaction"."accountId" = "__join_1"."id") AS "Transaction" ...
    * ```
    */
   join<JM extends ModelName, K extends 'inner' | 'left' = 'inner'>(
@@ -323,7 +323,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * const q = windowQuery('SalesRecord').joinValues('targets', { region: 'text', target: 'numeric' },
    *   [{ region: 'north', target: new Prisma.Decimal(1000) }], { region: 'region' });
    * q.select('id').selectExpr('target', q.joinedValue('targets', 'target'))
-   * // ... FROM (SELECT "SalesRecord".*, "__join_1"."target" AS "targets.target", ... FROM "SalesRecord"
+   * // ... FROM (SELECT "SalesRecord".*, "__join_1"."target" AS "targets.target", ... FROM "public"."SalesRecord"
    * //   JOIN unnest(CAST($1 AS text[]), CAST($2 AS numeric[])) AS "__join_1"("region", "target")
    * //   ON "SalesRecord"."region" = "__join_1"."region") AS "SalesRecord" ...
    * ```
@@ -410,7 +410,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * windowQuery('Transaction').select('id')
    *   .add('balance', f.runningTotal('amount'), w)
    *   .whereResult('balance', '<', new Prisma.Decimal(0))   // the rows that took an account below zero
-   * // SELECT "id", "balance" FROM (SELECT ..., SUM(...) OVER (...) AS "balance", ... FROM "Transaction") AS page
+   * // SELECT "id", "balance" FROM (SELECT ..., SUM(...) OVER (...) AS "balance", ... FROM "public"."Transaction") AS page
    * //   WHERE "balance" < CAST($1 AS numeric) ORDER BY ...
    * ```
    */
@@ -501,7 +501,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * const first = await ranked.page(prisma, { limit: 50 });
    * const next = await ranked.page(prisma, { limit: 50, after: first.nextCursor! });
    * // SELECT "id", "region", "rank", "__page_position" FROM (SELECT ..., "region" AS "__page_order_0", ...
-   * //   FROM "SalesRecord" ...) AS page WHERE ("__page_order_0" > CAST($1 AS text)) OR (...) ORDER BY ... LIMIT 51
+   * //   FROM "public"."SalesRecord" ...) AS page WHERE ("__page_order_0" > CAST($1 AS text)) OR (...) ORDER BY ... LIMIT 51
    * ```
    */
   async page(
@@ -613,10 +613,10 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return joins.length === 0 ? tableRef(model) : joinedSourceSql(model, joins);
   }
 
-  // How the rows' source is named in the query: the table (schema-qualified), or the joined subquery's name.
+  // How the rows' source is named in the query: the table's own name, or the joined subquery's name.
   #sourceName(): Prisma.Sql {
     const { model, joins = [] } = this.#props;
-    return joins.length === 0 ? tableRef(model) : joinedSourceName(model);
+    return joins.length === 0 ? tableNameRef(model) : joinedSourceName(model);
   }
 
   #windowClause(): Prisma.Sql {

@@ -115,12 +115,12 @@ describe('preparedStatements: reads through pgPool prepared once per connection'
     await withTestPool(db.url, 1, async (pool) => {
       const repo = new TransactionRepository(db.prisma, { pgPool: pool, preparedStatements: true });
       const reference = await new TransactionRepository(db.prisma).runningTotals({ partitions: [2] });
-      // The table out of reach (a search_path without it): refused at its first Parse, and again once prepared
-      // (a changed search_path makes the server analyse the statement again).
+      // The table out of reach (renamed away for a moment): refused at its first Parse, and again once prepared
+      // (the rename invalidates the plan, and the server analyses the statement's text again).
       const outOfReach = async () => {
-        await pool.query('SET search_path = pg_catalog');
+        await pool.query('ALTER TABLE "Transaction" RENAME TO "Transaction_away"');
         const refused = await repo.runningTotals({ partitions: [2] }).catch((error: unknown) => error);
-        await pool.query('RESET search_path');
+        await pool.query('ALTER TABLE "Transaction_away" RENAME TO "Transaction"');
         expect(refused).toBeInstanceOf(QueryFailedError);
         expect((refused as QueryFailedError).sqlState).toBe('42P01');
       };

@@ -277,7 +277,7 @@ describe.each([
         // Only placeholders, catalog names and fixed keywords in the text.
         expect(sql.text).toBe(text);
         expect(sql.text).toMatch(
-          /^WITH written AS \(INSERT INTO "\w+" \([", \w]+\) SELECT \* FROM unnest\(\$1::\w+\[\], \$2::\w+\[\], \$3::\w+\[\], \$4::\w+\[\]\) ON CONFLICT \("externalId"\) DO NOTHING RETURNING 1\) SELECT count\(\*\) AS inserted FROM written$/,
+          /^WITH written AS \(INSERT INTO "public"\."\w+" \([", \w]+\) SELECT \* FROM unnest\(\$1::\w+\[\], \$2::\w+\[\], \$3::\w+\[\], \$4::\w+\[\]\) ON CONFLICT \("externalId"\) DO NOTHING RETURNING 1\) SELECT count\(\*\) AS inserted FROM written$/,
         );
         for (const sentAmount of (sql.values as unknown[][])[column]!) {
           if (sentAmount !== null) expect(sentAmount).toMatch(DECIMAL_TEXT);

@@ -19,7 +19,7 @@ describe("insertMany with strategy 'unnest'", () => {
     // Citus pulled to its coordinator and then skipped).
     const sql = sentSql(db.tx.$queryRaw);
     expect(oneLine(sql)).toBe(
-      'WITH written AS (INSERT INTO "Transaction" ("accountId", "amount", "createdAt", "externalId") SELECT * FROM ' +
+      'WITH written AS (INSERT INTO "public"."Transaction" ("accountId", "amount", "createdAt", "externalId") SELECT * FROM ' +
         'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING ' +
         'RETURNING 1) SELECT count(*) AS inserted FROM written',
     );

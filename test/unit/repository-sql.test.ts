@@ -19,7 +19,7 @@ describe('TransactionRepository SQL', () => {
     expect(oneLine(sentSql(db.prisma.$queryRaw))).toBe(
       'SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", ("createdAt" AT TIME ZONE INTERVAL \'+00:00\') AS "createdAt", ' +
         'SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ' +
-        'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal" FROM "Transaction" ' +
+        'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal" FROM "public"."Transaction" ' +
         'ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC',
     );
   });

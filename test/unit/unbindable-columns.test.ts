@@ -38,7 +38,7 @@ const Entries = defineRunningTotalRepository(model, { partitionBy: 'shard', orde
 describe('a model with an enum column', () => {
   it('builds its running-total query', () => {
     const sql = new Entries(mockPrisma().prisma).runningTotalsSql({ partitions: [1] } as never, 'partition');
-    expect(sql.text).toContain('FROM "kinded_entries"');
+    expect(sql.text).toContain('FROM "public"."kinded_entries"');
     expect(sql.text).toContain('"kind"');
   });
 

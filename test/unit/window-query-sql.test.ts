@@ -17,7 +17,7 @@ describe('windowQuery SQL', () => {
       .toSql();
     expect(oneLine(sql)).toBe(
       'SELECT "id" AS "id", SUM("revenue") OVER "w" AS "total", ' +
-        'rank() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC) AS "rank" FROM "SalesRecord" ' +
+        'rank() OVER (PARTITION BY "region" ORDER BY "saleDate" ASC) AS "rank" FROM "public"."SalesRecord" ' +
         'WINDOW "w" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
     );
@@ -28,7 +28,7 @@ describe('windowQuery SQL', () => {
     expect(oneLine(q.selectExactTextAt('at', 3, 'region', 'saleDate').limit(4).toSql())).toBe(
       'SELECT "id" AS "id", SUM("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "total", ' +
         'CASE WHEN row_number() OVER (ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC) = 3 ' +
-        'THEN ARRAY[to_json("region") #>> \'{}\', to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "SalesRecord" ' +
+        'THEN ARRAY[to_json("region") #>> \'{}\', to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "public"."SalesRecord" ' +
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC LIMIT 4',
     );
     for (const row of [0, -1, 1.5, Number.NaN]) expect(() => q.selectExactTextAt('at', row, 'region')).toThrow(WindowSpecError);
@@ -40,7 +40,7 @@ describe('windowQuery SQL', () => {
     const q = windowQuery('SalesRecord').select('id').window('w', byRegion).add('total', f.runningTotal('revenue'), 'w');
     expect(oneLine(q.selectExactTextAt('at', { row: 3, window: 'w' }, 'saleDate').toSql())).toBe(
       'SELECT "id" AS "id", SUM("revenue") OVER "w" AS "total", ' +
-        'CASE WHEN row_number() OVER "w" = 3 THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "SalesRecord" ' +
+        'CASE WHEN row_number() OVER "w" = 3 THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "public"."SalesRecord" ' +
         'WINDOW "w" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
     );
@@ -61,12 +61,12 @@ describe('windowQuery SQL', () => {
     expect(oneLine(runningTotalSql(query))).toBe(
       'SELECT "id" AS "id", SUM("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal", ' +
         'CASE WHEN row_number() OVER (ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC) = 2 ' +
-        'THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "__position" FROM "SalesRecord" ' +
+        'THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "__position" FROM "public"."SalesRecord" ' +
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
     );
     expect(oneLine(runningTotalSql({ ...query, positionCountedIn: 'partition' }))).toBe(
       'SELECT "id" AS "id", SUM("revenue") OVER "__total" AS "runningTotal", ' +
-        'CASE WHEN row_number() OVER "__total" = 2 THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "__position" FROM "SalesRecord" ' +
+        'CASE WHEN row_number() OVER "__total" = 2 THEN ARRAY[to_json("saleDate") #>> \'{}\']::text[] END AS "__position" FROM "public"."SalesRecord" ' +
         'WINDOW "__total" AS (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) ' +
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC',
     );

@@ -72,7 +72,7 @@ describe('inferred row types', () => {
     expectTypeOf<typeof query.row>().toEqualTypeOf<{ warehouseId: number; productSku: string; movedAt: Date } & { level: Prisma.Decimal }>();
     const text = query.toSql().text;
     expect(text).toContain('"warehouse_id" AS "warehouseId"');
-    expect(text).toContain('FROM "inventory_movements"');
+    expect(text).toContain('FROM "public"."inventory_movements"');
     expect(text).toContain('PARTITION BY "warehouse_id", "product_sku" ORDER BY "moved_at" ASC, "id" ASC');
   });
 
