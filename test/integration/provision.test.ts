@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -97,6 +97,18 @@ describe('provisionPostgres', () => {
     expect(existsSync(dataDir)).toBe(false);
     expect(await canConnect(db.url)).toBe(false);
     expect(process.listenerCount('SIGINT')).toBe(sigintListeners);
+  });
+
+  it('creates a data directory whose parents do not exist yet, below a world-readable directory (a clone\'s .data/postgres)', async () => {
+    const clone = await mkdtemp(path.join(tmpdir(), 'provision-clone-'));
+    cleanups.push(() => rm(clone, { recursive: true, force: true }));
+    await chmod(clone, 0o755);
+    const dataDir = path.join(clone, '.data', 'postgres');
+    const server = track(await provisionPostgres({ prefer: 'embedded', dataDir }));
+    expect(server.dataDir).toBe(dataDir);
+    expect((await stat(path.join(clone, '.data'))).mode & 0o777).toBe(0o755);
+    await withClient(server.url, async (client) => expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]));
+    await server.stop();
   });
 
   it('reuses and keeps a caller-provided data directory', async () => {

@@ -27,6 +27,9 @@ const OUTPUT_LINES = 60;
 
 export async function initdb(opts: InitdbOptions): Promise<void> {
   const { user, dataDir } = opts;
+  // Only the data directory itself is private: directories made above it (a clone's `.data`) must let the
+  // server's user through, or a root-owned 0700 parent locks it out of its own data.
+  await mkdir(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   if (user) await chown(dataDir, user.uid, user.gid);
 
