@@ -30,7 +30,7 @@ async function exactness({ rows, seed, group, verbose }: ExactnessArgs): Promise
     }
     const insertMs = performance.now() - t0;
 
-    const accounts = (await prisma.$queryRaw<Array<{ accountId: number }>>`SELECT DISTINCT "accountId" FROM "Transaction" ORDER BY 1`).map(
+    const accounts = (await prisma.$queryRaw<Array<{ accountId: number }>>`SELECT DISTINCT "accountId" FROM "public"."Transaction" ORDER BY 1`).map(
       (r) => r.accountId,
     );
     let checked = 0;

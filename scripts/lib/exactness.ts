@@ -24,7 +24,7 @@ export async function insertLedger(prisma: PrismaClient, rows: readonly NewTrans
 export async function storedLedger(prisma: PrismaClient, accounts?: readonly number[]): Promise<LedgerRow[]> {
   const filter = accounts ? Prisma.sql`WHERE "accountId" = ANY(${accounts}::int4[])` : Prisma.empty;
   const rows = await prisma.$queryRaw<Array<{ id: bigint; accountId: number; cents: bigint | null; time: Date }>>`
-    SELECT id, "accountId", ("amount" * 100)::int8 AS cents, "createdAt" AS time FROM "Transaction" ${filter}`;
+    SELECT id, "accountId", ("amount" * 100)::int8 AS cents, "createdAt" AS time FROM "public"."Transaction" ${filter}`;
   return rows.map((r) => ({ id: r.id, key: r.accountId, time: r.time.getTime(), cents: r.cents }));
 }
 

@@ -29,13 +29,15 @@ export async function seed(args: SeedArgs): Promise<number> {
       state.stopProgress?.();
       if (state.label === undefined) return;
       stderrLine(`\nInterrupted: ${state.label} has ${count(state.committed ?? 0)} of ${count(state.total ?? 0)} rows ` +
-        '(whole chunks only; the chunk in flight is rolled back). Run the same command again to continue.');
+        '(whole chunks only; the chunk in flight is rolled back). ' +
+        // With --reset the same command would empty the tables again: continuing means leaving it out.
+        (args.reset ? 'Run it again without --reset to continue.' : 'Run the same command again to continue.'));
     },
   });
   try {
     process.stdout.write(`Database: ${db.description}\n`);
     if (args.reset) {
-      await db.prisma.$executeRaw`TRUNCATE TABLE "Transaction", "SalesRecord" RESTART IDENTITY`;
+      await db.prisma.$executeRaw`TRUNCATE TABLE "public"."Transaction", "public"."SalesRecord" RESTART IDENTITY`;
       process.stdout.write('Reset: Transaction and SalesRecord emptied.\n');
     }
     const transactions = new TransactionRepository(db.prisma);

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { createDatabase, dropDatabase, withDatabaseName } from '../../scripts/lib/postgres/databases.ts';
 import { DEFAULT_SCHEMA_PATH, applyMigrations, diffMigrationsToSchema } from '../../scripts/lib/migrate/schema-engine.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { textRows, withPg } from '../support/plain-sql.ts';
 
 const db = useTestDatabase();
 
@@ -37,5 +40,37 @@ describe('prisma/migrations and schema.prisma', () => {
     );
     // The covering index replaced the one without `amount`.
     expect(definitions).not.toContain('("accountId", "createdAt", id)');
+  });
+});
+
+describe('a database whose defaults are not what the engine reads', () => {
+  it('applies and re-applies the migrations into public under DateStyle SQL, DMY and a search path led by another schema', async () => {
+    const name = `t_migrate_defaults_${randomBytes(4).toString('hex')}`;
+    const admin = inject('databaseAdminUrl');
+    await createDatabase(admin, name);
+    const url = withDatabaseName(admin, name);
+    try {
+      await withPg(url, async (client) => {
+        await client.query('CREATE SCHEMA other');
+        await client.query('CREATE TABLE other."Transaction" (decoy int)');
+        await client.query('INSERT INTO other."Transaction" VALUES (1)');
+        await client.query(`ALTER DATABASE "${name}" SET DateStyle = 'SQL, DMY'`);
+        await client.query(`ALTER DATABASE "${name}" SET search_path = other, public`);
+      });
+      const first = await applyMigrations(url);
+      expect(first.applied.length).toBeGreaterThan(0);
+      // The second run reads _prisma_migrations' timestamps back: it failed under this DateStyle.
+      expect(await applyMigrations(url)).toEqual({ applied: [] });
+      const rows = await textRows(
+        url,
+        `SELECT (SELECT count(*) FROM public."_prisma_migrations")::text AS migrations,
+                to_regclass('public."Transaction"')::text AS ledger,
+                to_regclass('other."_prisma_migrations"')::text AS stray,
+                (SELECT count(*) FROM other."Transaction")::text AS decoys`,
+      );
+      expect(rows).toEqual([{ migrations: String(first.applied.length), ledger: 'public."Transaction"', stray: null, decoys: '1' }]);
+    } finally {
+      await dropDatabase(admin, name);
+    }
   });
 });

@@ -26,6 +26,7 @@ export interface RunOptions {
  * and exits 1. Sets `process.exitCode` rather than exiting, so pending output and cleanup finish first.
  */
 export function runCli<Args>(name: string, parse: Parser<Args>, main: (args: Args) => Promise<number | void>, opts: RunOptions = {}): void {
+  quietWhenStdoutCloses();
   const run = async (): Promise<number | void> => {
     const parsed = parse(process.argv.slice(2));
     if ('help' in parsed) {
@@ -49,4 +50,16 @@ export function runCli<Args>(name: string, parse: Parser<Args>, main: (args: Arg
       process.exitCode = EXIT_FAILURE;
     },
   );
+}
+
+/**
+ * A reader that stops early (`npm run demo | head -3`) closes stdout: writes then fail with EPIPE, reported as an
+ * 'error' event that would end the process at once, before its cleanup (a scratch database dropped, a server
+ * stopped). The rest of the output goes nowhere instead, as a shell pipeline expects, and the script finishes.
+ */
+function quietWhenStdoutCloses(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  });
 }

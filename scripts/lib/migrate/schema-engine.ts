@@ -418,7 +418,7 @@ class MigrationPgFactory implements SqlMigrationAwareDriverAdapterFactory {
   }
 
   private async adapterFor(connectionString: string, afterEnd?: () => Promise<void>): Promise<PgAdapter> {
-    const adapter = await new PrismaPg({ connectionString, Client: CharColumnsClient }).connect();
+    const adapter = await new PrismaPg({ connectionString, options: migrationSessionOptions(connectionString), Client: CharColumnsClient }).connect();
     const queryRaw = adapter.queryRaw.bind(adapter);
     adapter.queryRaw = async (query) => restoreCharColumns(await queryRaw(query));
     const startTransaction = adapter.startTransaction.bind(adapter);
@@ -482,6 +482,22 @@ const offlineFactory: SqlMigrationAwareDriverAdapterFactory = (() => {
     connectToShadowDb: () => Promise.resolve(adapter),
   };
 })();
+
+/**
+ * The engine's sessions, pinned whatever the database's or role's defaults say: it reads `_prisma_migrations`'
+ * timestamps in ISO format only (under `DateStyle = 'SQL, DMY'` every run after the first failed with "expected a
+ * datetime string"), and it creates and finds its tables in the search path's first schema, which Prisma's own
+ * schema engine sets to the URL's `schema` (default `public`) — a database whose search path began with another
+ * schema had the migrations written there. Options already in the URL come first; these win.
+ */
+export function migrationSessionOptions(connectionString: string): string {
+  const params = new URL(connectionString).searchParams;
+  const schema = params.get('schema') ?? 'public';
+  if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(schema)) {
+    throw new MigrationError(`The URL's schema ${JSON.stringify(schema)} is not a plain identifier; use letters, digits and _.`);
+  }
+  return [params.get('options'), `-c TimeZone=UTC -c DateStyle=ISO -c search_path=${schema}`].filter(Boolean).join(' ');
+}
 
 async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
