@@ -24,6 +24,8 @@ Sections (all by default):
             forced vs one index range per account (unnest + LATERAL); server time and whether a Sort remains
   page      repo.page: page 1 vs a page at 90% depth vs naive OFFSET n LIMIT k over the window query
   findmany  repo.runningTotals ($queryRaw) vs findMany + cumulative Prisma.Decimal sum in JavaScript
+  buckets   repo.bucketTotals (daily buckets, gap fill) vs running-total rows bucketed in JavaScript, and
+            balanceAsOf early vs late in the largest account's history
   ingest    insertMany strategy createMany vs unnest vs copy vs COPY FROM STDIN (pg-copy-streams)
   peers     what a user would write instead, same SQL and rows: Kysely, Drizzle, postgres.js, node-postgres;
             reads, streams and ingest, each against the repository with a pgPool

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 import { BUCKETS, requireTimeZone, type Bucket } from '../../src/index.ts';
 import { choiceArg, dayRangeArgs, listArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
@@ -64,6 +67,7 @@ export function parseReportArgs(argv: readonly string[]): ParseResult<ReportArgs
   if (tooLong !== undefined) throw new UsageError(`--region names are at most ${REGION_MAX_LENGTH} characters: ${JSON.stringify(tooLong)}`);
   if (v.region !== undefined && regions === undefined) throw new UsageError('--region needs a region name');
   if (v.out !== undefined && v.out.trim() === '') throw new UsageError('--out needs a file name');
+  const out = v.out === undefined ? undefined : outputPath(v.out);
   return {
     args: {
       ...(regions && { regions }),
@@ -72,7 +76,7 @@ export function parseReportArgs(argv: readonly string[]): ParseResult<ReportArgs
       bucket: choiceArg('bucket', v.bucket, BUCKETS.filter((b): b is Exclude<Bucket, 'hour'> => b !== 'hour'), 'day'),
       timeZone: timeZoneArg(v['time-zone']),
       format: choiceArg('format', v.format, REPORT_FORMATS, 'table'),
-      ...(v.out !== undefined && { out: v.out }),
+      ...(out !== undefined && { out }),
       verbose: v.verbose ?? false,
     },
   };
@@ -86,4 +90,15 @@ function timeZoneArg(value: string | undefined): string {
   } catch {
     throw new UsageError(`--time-zone must be an IANA zone such as Europe/Berlin, got ${JSON.stringify(value)}`);
   }
+}
+
+/**
+ * `--out` from where the user typed the command: npm runs a script in the package's directory, and keeps the
+ * caller's in INIT_CWD (`npm --prefix ../ledger run report -- --out q1.csv` writes ./q1.csv). Its directory must
+ * exist: said before any query runs, not as an ENOENT after it.
+ */
+function outputPath(out: string): string {
+  const resolved = path.resolve(process.env.INIT_CWD ?? process.cwd(), out);
+  if (!existsSync(path.dirname(resolved))) throw new UsageError(`--out: no directory ${path.dirname(resolved)}`);
+  return resolved;
 }

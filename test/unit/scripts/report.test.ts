@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { Prisma, type SalesRecord } from '../../../prisma/generated/prisma/client.ts';
@@ -30,9 +31,20 @@ describe('report arguments', () => {
         bucket: 'day',
         timeZone: 'UTC',
         format: 'html',
-        out: 'r.html',
+        out: path.resolve(process.env.INIT_CWD ?? process.cwd(), 'r.html'),
         verbose: false,
       });
+  });
+
+  it('resolves --out from the directory the command was typed in (npm keeps it in INIT_CWD), not the package\'s', () => {
+    const saved = process.env.INIT_CWD;
+    process.env.INIT_CWD = '/tmp';
+    try {
+      expect(args(['--out', 'q1.csv'])).toMatchObject({ out: '/tmp/q1.csv' });
+    } finally {
+      if (saved === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = saved;
+    }
   });
 
   it.each([
@@ -42,6 +54,7 @@ describe('report arguments', () => {
     [['--region', ','], '--region needs a region name'],
     [['--region', 'x'.repeat(65)], '--region names are at most 64 characters'],
     [['--out', ' '], '--out needs a file name'],
+    [['--out', '/no/such/dir/r.csv'], '--out: no directory /no/such/dir'],
     [['EMEA'], 'unexpected argument "EMEA"'],
     [['--bucket', 'hour'], '--bucket must be one of day, week, month, quarter, year; got "hour"'],
     [['--time-zone', 'Mars/Olympus'], '--time-zone must be an IANA zone such as Europe/Berlin'],
