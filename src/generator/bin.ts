@@ -9,7 +9,10 @@
 // `prisma generate` then writes the typed catalog of the application's models to `output`. Optional:
 // `importFrom` — the specifier the written module imports the library by (default "prisma-window-ledger");
 // `registerTypes = "false"` — register the catalog at run time only, without the `Register` type augmentation
-// (for a second schema of the same models, e.g. a distributed variant, beside the one the types come from).
+// (for a second schema of the same models, e.g. a distributed variant, beside the one the types come from);
+// `schema` — the schema of the tables of models without @@schema, when the adapter is given one
+// (`new PrismaPg(config, { schema })`; default "public", as Prisma's); `searchPath = "true"` — name those tables
+// without a schema, so the session's search_path decides (an application that sets it per tenant).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import generatorHelper from '@prisma/generator-helper';
@@ -29,6 +32,18 @@ generatorHelper.generatorHandler({
     if (registerTypes !== undefined && registerTypes !== 'true' && registerTypes !== 'false') {
       throw new Error(`generator windowLedger: registerTypes must be "true" or "false", got ${JSON.stringify(registerTypes)}`);
     }
-    writeFileSync(output, catalogModuleSource(options.dmmf.datamodel, library, registerTypes !== 'false'));
+    const schema = options.generator.config['schema'];
+    const searchPath = options.generator.config['searchPath'];
+    if (schema !== undefined && (typeof schema !== 'string' || !/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(schema))) {
+      throw new Error(`generator windowLedger: schema must be a schema name such as "public", got ${JSON.stringify(schema)}`);
+    }
+    if (searchPath !== undefined && searchPath !== 'true' && searchPath !== 'false') {
+      throw new Error(`generator windowLedger: searchPath must be "true" or "false", got ${JSON.stringify(searchPath)}`);
+    }
+    if (schema !== undefined && searchPath === 'true') {
+      throw new Error('generator windowLedger: give schema or searchPath = "true", not both');
+    }
+    const tables = { ...(schema !== undefined && { schema }), searchPath: searchPath === 'true' };
+    writeFileSync(output, catalogModuleSource(options.dmmf.datamodel, library, registerTypes !== 'false', tables));
   },
 });

@@ -71,6 +71,11 @@ export interface CatalogModel {
   readonly table: string;
   readonly schema: string | null;
   /**
+   * Name the table without a schema, so the session's `search_path` decides (the generator's `searchPath = "true"`,
+   * for an application that sets the search path per tenant). Without it, a table without `schema` is `public`'s.
+   */
+  readonly searchPath?: boolean | undefined;
+  /**
    * The field that orders ties: the single-field `@id`, or the generated field of a composite `@@id` (the `id` of
    * `@@id([accountId, id])`, the key a distributed table needs). Null when there is neither.
    */
@@ -254,10 +259,14 @@ function quoteIdentifier(name: string): string {
  */
 export const DEFAULT_SCHEMA = 'public';
 
-/** `"schema"."table"` for a model, honouring @@map and @@schema (`DEFAULT_SCHEMA` without one). */
+/**
+ * `"schema"."table"` for a model, honouring @@map and @@schema (`DEFAULT_SCHEMA` without one), or `"table"` alone
+ * for a catalog generated with `searchPath = "true"`.
+ */
 export function tableRef(model: string): Prisma.Sql {
   const entry = catalogModel(model);
-  return Prisma.raw(`${quoteIdentifier(entry.schema ?? DEFAULT_SCHEMA)}.${quoteIdentifier(entry.table)}`);
+  const table = quoteIdentifier(entry.table);
+  return Prisma.raw(entry.searchPath ? table : `${quoteIdentifier(entry.schema ?? DEFAULT_SCHEMA)}.${table}`);
 }
 
 /**
