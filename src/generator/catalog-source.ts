@@ -1,13 +1,6 @@
 import type { DMMF } from '@prisma/generator-helper';
 
 /**
- * Turns Prisma's data model into the catalog the library reads: for every model, its table (honouring @@map and
- * @@schema) and each scalar column's database name (@map), Prisma type, nullability and native type, plus what
- * repositories derived from the schema need: whether the column is the @id or unique, its @default, whether it is
- * @updatedAt, and which model it references as the scalar side of a relation. The window builder only ever emits
- * identifiers found here, so the closed set of names comes from Prisma's own data model.
- */
-/**
  * Where the tables of models without `@@schema` are: `schema`, the schema the application's adapter is given
  * (`new PrismaPg(config, { schema })`; Prisma's default is `public`), or `searchPath`: wherever the session's
  * search path finds them (an application that sets it per tenant).
@@ -17,6 +10,13 @@ export interface TableNaming {
   readonly searchPath?: boolean | undefined;
 }
 
+/**
+ * Turns Prisma's data model into the catalog the library reads: for every model, its table (honouring @@map and
+ * @@schema) and each scalar column's database name (@map), Prisma type, nullability and native type, plus what
+ * repositories derived from the schema need: whether the column is the @id or unique, its @default, whether it is
+ * @updatedAt, and which model it references as the scalar side of a relation. The window builder only ever emits
+ * identifiers found here, so the closed set of names comes from Prisma's own data model.
+ */
 export function catalogOf(datamodel: DMMF.Datamodel, tables: TableNaming = {}): Record<string, unknown> {
   const models: Record<string, unknown> = {};
   for (const model of datamodel.models) {

@@ -631,8 +631,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   // The query's rows (top-N applied) with their order keys and exact position as hidden outputs, for page().
   #pageRelation(order: readonly OrderItem<FieldOf<M>>[]): Prisma.Sql {
     const { model, where, top } = this.#props;
-    const hidden = order.map((item, i) => Prisma.sql`${orderKeySql(model, item.key)} AS ${aliasRef(orderKeyAlias(i))}`);
     const keys = order.map((item) => orderKeyExpr(model, item.key));
+    const hidden = keys.map((key, i) => Prisma.sql`${key.render()} AS ${aliasRef(orderKeyAlias(i))}`);
     const position = Prisma.sql`${exactTextArray(keys.map((key) => ({ sql: key.render(), type: key.sqlType })))} AS ${aliasRef(PAGE_POSITION)}`;
     const rank = top
       ? [Prisma.sql`row_number() OVER (${top.window.toSql({ frame: false, tiebreaker: true })}) AS ${aliasRef(ROW_NUMBER_ALIAS)}`]
