@@ -97,6 +97,11 @@ export interface InsertTarget<Data> {
   readonly pgPool?: pg.Pool | undefined;
   /** `requireRow` is pure (`RunningTotalModel.pureRequireRow`): a batch bound for COPY may keep only its keys. */
   readonly pureRequireRow?: boolean | undefined;
+  /**
+   * The model that keeps this ledger's balance checkpoints, if any: its triggers refuse REPEATABLE READ writers
+   * (see `checkpointTriggersSql`), so that level is refused here before any SQL.
+   */
+  readonly checkpointModel?: string | undefined;
 }
 
 /** A validated batch, ready to write: rows, chunk size, strategy and the transaction settings to write them with. */
@@ -130,7 +135,7 @@ export function prepareBatch<Data>(
   rows: unknown,
   options: unknown,
   requireRow: (path: string, value: unknown) => Data,
-  target: Pick<InsertTarget<Data>, 'insertFields' | 'idempotencyKey' | 'conflictTarget' | 'pgPool' | 'pureRequireRow'> & {
+  target: Pick<InsertTarget<Data>, 'model' | 'insertFields' | 'idempotencyKey' | 'conflictTarget' | 'pgPool' | 'pureRequireRow' | 'checkpointModel'> & {
     /** COPY can run for this call: the client is the root client, and nothing else shares the transaction. */
     readonly copyRuns?: boolean | undefined;
   },
@@ -169,12 +174,19 @@ export function prepareBatch<Data>(
       ? defaultInsertTimeoutMs(validated.size)
       : requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000);
   const maxWaitMs = raw.maxWaitMs === undefined ? undefined : requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000);
+  const isolationLevel =
+    raw.isolationLevel === undefined ? undefined : requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted');
+  if (isolationLevel === 'RepeatableRead' && target.checkpointModel !== undefined) {
+    throw new ValidationError(
+      'options.isolationLevel',
+      `${target.model} keeps balance checkpoints in ${target.checkpointModel}, whose triggers refuse REPEATABLE READ ` +
+        "writers (their snapshot could hide a checkpoint the write makes stale): use 'ReadCommitted' or 'Serializable'.",
+    );
+  }
   const transaction: TransactionOptions = {
     timeoutMs,
     ...(maxWaitMs !== undefined && { maxWaitMs }),
-    ...(raw.isolationLevel !== undefined && {
-      isolationLevel: requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted'),
-    }),
+    ...(isolationLevel !== undefined && { isolationLevel }),
   };
   const retry =
     raw.retry === false

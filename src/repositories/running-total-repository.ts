@@ -440,6 +440,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
       createMany: def.createMany,
       pgPool: this.pgPool,
       pureRequireRow: def.pureRequireRow,
+      checkpointModel: checkpointsOf(def)?.model,
     };
   }
 

@@ -257,13 +257,32 @@ describe('writeCheckpoints', () => {
   });
 
   it('the triggers refuse REPEATABLE READ writers, whose snapshot could hide a checkpoint', async () => {
+    // The repository refuses that level before any SQL (a ValidationError); any other writer meets the trigger.
     const repo = new TransactionRepository(db.prisma);
     await expect(
       repo.insertMany([{ accountId: 1, amount: '1.00', createdAt: new Date(START) }], { isolationLevel: 'RepeatableRead', retry: false }),
-    ).rejects.toThrow(/REPEATABLE READ: its balance checkpoints could go stale/);
-    await expect(
-      repo.insertMany([{ accountId: 1, amount: '1.00', createdAt: new Date(START) }], { isolationLevel: 'RepeatableRead', retry: false }),
-    ).rejects.toBeInstanceOf(LedgerError);
+    ).rejects.toBeInstanceOf(ValidationError);
+    const pool = new pg.Pool({ connectionString: db.url });
+    try {
+      const pooled = new TransactionRepository(db.prisma, { pgPool: pool });
+      for (const strategy of ['copy', 'unnest', 'createMany'] as const) {
+        await expect(
+          pooled.insertMany([{ accountId: 1, amount: '1.00', createdAt: new Date(START) }], { isolationLevel: 'RepeatableRead', strategy }),
+          strategy,
+        ).rejects.toThrow(/balance checkpoints in TransactionCheckpoint/);
+      }
+    } finally {
+      await pool.end();
+    }
+    const refused = withPg(async (client) => {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      try {
+        await client.query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (1, 1.00, '2026-01-01 00:00:00+00')`);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    });
+    await expect(refused).rejects.toMatchObject({ code: '0A000', message: expect.stringMatching(/REPEATABLE READ: its balance checkpoints could go stale/) });
     expect(await referenceCents()).toEqual(new Map(ACCOUNTS.map((a) => [a, 0n])));
   });
 

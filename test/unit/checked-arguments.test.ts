@@ -124,3 +124,17 @@ describe('mapping failures that are not what they seem', () => {
     expect(error.message).toMatch(/query_timeout/);
   });
 });
+
+describe('insertMany on a ledger with balance checkpoints', () => {
+  it('refuses REPEATABLE READ before any SQL: the checkpoint triggers would refuse the write after it', async () => {
+    const db = recordingPrisma();
+    const rows = [{ accountId: 1, amount: '1.00', createdAt: new Date('2026-01-01T00:00:00Z') }];
+    const failure = await new TransactionRepository(db.prisma as never)
+      .insertMany(rows, { isolationLevel: 'RepeatableRead' })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ValidationError);
+    expect((failure as ValidationError).path).toBe('options.isolationLevel');
+    expect((failure as Error).message).toMatch(/balance checkpoints in TransactionCheckpoint.*'ReadCommitted' or 'Serializable'/);
+    expect(nothingSent(db.sent)).toBe(true);
+  });
+});

@@ -125,7 +125,7 @@ describe('which batches keep their validated rows', () => {
   // A batch bound for a COPY that runs, with a pure requireRow, keeps only its keys and validates rows again as
   // they are written: a change to a row after the call shows. Every other batch holds the rows it validated.
   const pool = {} as never;
-  const target = { insertFields: ['n'], pgPool: pool };
+  const target = { model: 'T', insertFields: ['n'], pgPool: pool };
   const requireRow = (_path: string, value: unknown) => ({ n: (value as { n: number }).n });
   const firstRowAfterAChange = (settings: { copyRuns: boolean; pureRequireRow: boolean }, strategy?: 'unnest' | 'copy') => {
     const rows = [{ n: 1 }, { n: 2 }];
