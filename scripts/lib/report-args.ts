@@ -19,9 +19,10 @@ Options:
   --to <YYYY-MM-DD>   last sale day, inclusive (default: the latest)
   --frame rows|range  rows (default): same-day sales accumulate in id order; range: same-day sales share one total
   --bucket day|week|month|quarter|year
-                      the chart's and the table's buckets (default day), computed by the database
-                      (SalesRecordRepository.bucketTotals: every bucket of the range, empty ones included; the balance
-                      at each bucket's end includes the sales before --from)
+                      one line per region and bucket instead of one per sale (table, csv, json), and the html
+                      chart's buckets (default day); computed by the database (SalesRecordRepository.bucketTotals:
+                      every bucket of the range, empty ones included; the balance at each bucket's end includes the
+                      sales before --from)
   --time-zone <zone>  IANA zone of the bucket calendar (default UTC); sale days are calendar days in every zone
   --format <f>        table (default) | csv (RFC 4180) | json (decimals and ids as strings) |
                       html (self-contained page: line chart of running totals per region, end of each day, and
@@ -40,6 +41,8 @@ export interface ReportArgs {
   readonly to?: Date;
   readonly frame: 'rows' | 'range';
   readonly bucket: Exclude<Bucket, 'hour'>;
+  /** What a line of the table, CSV and JSON is: a sale, or (when --bucket is given) a region's bucket. */
+  readonly linePer: 'sale' | 'bucket';
   readonly timeZone: string;
   readonly format: ReportFormat;
   readonly out?: string;
@@ -74,6 +77,7 @@ export function parseReportArgs(argv: readonly string[]): ParseResult<ReportArgs
       ...dayRangeArgs(v.from, v.to),
       frame: choiceArg('frame', v.frame, ['rows', 'range'], 'rows'),
       bucket: choiceArg('bucket', v.bucket, BUCKETS.filter((b): b is Exclude<Bucket, 'hour'> => b !== 'hour'), 'day'),
+      linePer: v.bucket === undefined ? 'sale' : 'bucket',
       timeZone: timeZoneArg(v['time-zone']),
       format: choiceArg('format', v.format, REPORT_FORMATS, 'table'),
       ...(out !== undefined && { out }),

@@ -41,6 +41,8 @@ export interface ReportData {
     readonly frame: 'rows' | 'range';
     readonly bucket: string;
     readonly timeZone: string;
+    /** What a line of the table, CSV and JSON is: a sale (`rows`), or a region's bucket (`series` points). */
+    readonly linePer: 'sale' | 'bucket';
   };
   readonly rows: readonly ReportRow[];
   readonly series: readonly RegionSeries[];

@@ -50,6 +50,7 @@ export async function report(args: ReportArgs): Promise<number> {
       frame: args.frame,
       bucket: args.bucket,
       timeZone: args.timeZone,
+      linePer: args.linePer,
     });
     const missing = (args.regions ?? []).filter((region) => !data.series.some((s) => s.region === region));
     if (missing.length > 0) stderrLine(`note: no sales for ${missing.join(', ')} in this range`);
@@ -58,7 +59,8 @@ export async function report(args: ReportArgs): Promise<number> {
       process.stdout.write(output);
     } else {
       await writeFile(args.out, output);
-      stderrLine(`Wrote ${args.out}: ${data.rows.length.toLocaleString('en-US')} sales in ${data.series.length} region(s), ${args.format}.`);
+      const buckets = args.linePer === 'bucket' && args.format !== 'html' ? `, one line per ${args.bucket}` : '';
+      stderrLine(`Wrote ${args.out}: ${data.rows.length.toLocaleString('en-US')} sales in ${data.series.length} region(s)${buckets}, ${args.format}.`);
     }
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { SalesRecordRepository } from '../../../prisma/app/index.ts';
 import { useTestDatabase } from '../../support/database.ts';
+import { withPg } from '../../support/plain-sql.ts';
 import { runScript } from '../../support/run-script.ts';
 
 const SEED_ARGS = ['--transactions', '2000', '--sales', '2000', '--accounts', '50', '--regions', '4', '--chunk-rows', '500'];
@@ -81,6 +82,30 @@ describe('npm run seed / npm run report', () => {
     }));
     expect(report.totals).toEqual(finals);
     expect(finals[0]!.balance, 'January is carried in').not.toBe(expected.filter((r) => r.region === 'APAC').at(-1)!.runningTotal.toFixed(2));
+  });
+
+  it('report --bucket month --format json has one line per region and month, as plain SQL sums them', async () => {
+    const result = await runScript('report', ['--region', 'EMEA', '--from', '2026-02-01', '--to', '2026-03-31', '--bucket', 'month', '--format', 'json'], env());
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout) as { rows?: unknown; buckets: { region: string; bucketStart: string; sales: number; revenue: string; balance: string }[] };
+    expect(report.rows).toBeUndefined();
+    const reference = await withPg(db.url, async (client) =>
+      (
+        await client.query<{ start: string; sales: number; revenue: string; balance: string }>(
+          `SELECT to_char(m, 'YYYY-MM-DD') AS start,
+                  (SELECT count(*) FROM "SalesRecord" WHERE region = 'EMEA' AND "saleDate" >= m AND "saleDate" < m + interval '1 month')::int AS sales,
+                  to_char(coalesce((SELECT sum(revenue) FROM "SalesRecord" WHERE region = 'EMEA' AND "saleDate" >= m AND "saleDate" < m + interval '1 month'), 0), 'FM9999999999990.00') AS revenue,
+                  to_char(coalesce((SELECT sum(revenue) FROM "SalesRecord" WHERE region = 'EMEA' AND "saleDate" < m + interval '1 month'), 0), 'FM9999999999990.00') AS balance
+           FROM unnest(ARRAY['2026-02-01'::date, '2026-03-01'::date]) AS m ORDER BY m`,
+        )
+      ).rows,
+    );
+    expect(reference.every((r) => r.sales > 0)).toBe(true);
+    expect(report.buckets).toEqual(reference.map((r) => ({ region: 'EMEA', bucketStart: r.start, sales: r.sales, revenue: r.revenue, balance: r.balance })));
+    const table = await runScript('report', ['--region', 'EMEA', '--from', '2026-02-01', '--to', '2026-03-31', '--bucket', 'month'], env());
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^Per month \(UTC\); balances at each bucket's end:\nregion +bucket start +sales +revenue +balance\n/);
+    expect(table.stdout).toContain(`EMEA    2026-03-01`);
   });
 
   it('report --format csv --out writes RFC 4180 CSV with one line per sale', async () => {

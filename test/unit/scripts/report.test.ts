@@ -17,8 +17,9 @@ const args = (argv: string[]) => {
 
 describe('report arguments', () => {
   it('defaults to every region and date as a table', () => {
-    expect(args([])).toEqual({ frame: 'rows', bucket: 'day', timeZone: 'UTC', format: 'table', verbose: false });
-    expect(args(['--bucket', 'week', '--time-zone', 'Europe/Berlin'])).toMatchObject({ bucket: 'week', timeZone: 'Europe/Berlin' });
+    expect(args([])).toEqual({ frame: 'rows', bucket: 'day', linePer: 'sale', timeZone: 'UTC', format: 'table', verbose: false });
+    expect(args(['--bucket', 'week', '--time-zone', 'Europe/Berlin'])).toMatchObject({ bucket: 'week', linePer: 'bucket', timeZone: 'Europe/Berlin' });
+    expect(args(['--bucket', 'day'])).toMatchObject({ bucket: 'day', linePer: 'bucket' });
   });
 
   it('converts the inclusive --to day to the exclusive bound the repository takes', () => {
@@ -29,6 +30,7 @@ describe('report arguments', () => {
         to: new Date('2026-04-01T00:00:00Z'),
         frame: 'rows',
         bucket: 'day',
+        linePer: 'sale',
         timeZone: 'UTC',
         format: 'html',
         out: path.resolve(process.env.INIT_CWD ?? process.cwd(), 'r.html'),
@@ -97,7 +99,7 @@ const buckets = [
   bucket('AMER', '2026-01-05', 1, '5', '105'),
   bucket('EMEA, "North"', '2026-01-01', 1, '12345678901.23', '12345678901.23'),
 ];
-const QUERY = { regions: null, from: '2026-01-01', to: null, frame: 'rows', bucket: 'day', timeZone: 'UTC' } as const;
+const QUERY = { regions: null, from: '2026-01-01', to: null, frame: 'rows', bucket: 'day', timeZone: 'UTC', linePer: 'sale' } as const;
 const data = buildReportData(rows, buckets, QUERY);
 
 describe('report data', () => {
@@ -149,6 +151,26 @@ describe('report data', () => {
     const text = reportTable(data);
     expect(text).toContain('AMER           2026-01-02   9           -0.10          100.00');
     expect(text).toMatch(/Balances at the end of 2026-01-01 … last sale \(sales before it included; frame rows\):\nregion +sales +balance/);
+  });
+
+  it('with --bucket, a line per region and bucket in every text format, empty buckets included', () => {
+    const perBucket = buildReportData(rows, buckets, { ...QUERY, linePer: 'bucket' });
+    expect(reportCsv(perBucket).split('\r\n')).toEqual([
+      'region,bucket_start,sales,revenue,balance',
+      'AMER,2026-01-02,2,100.00,100.00',
+      'AMER,2026-01-03,0,0.00,100.00',
+      'AMER,2026-01-04,0,0.00,100.00',
+      'AMER,2026-01-05,1,5.00,105.00',
+      '"EMEA, ""North""",2026-01-01,1,12345678901.23,12345678901.23',
+      '',
+    ]);
+    const json = JSON.parse(reportJson(perBucket));
+    expect(json.rows).toBeUndefined();
+    expect(json.buckets[1]).toEqual({ region: 'AMER', bucketStart: '2026-01-03', sales: 0, revenue: '0.00', balance: '100.00' });
+    expect(json.buckets).toHaveLength(5);
+    const text = reportTable(perBucket);
+    expect(text).toMatch(/^Per day \(UTC\); balances at each bucket's end:\nregion +bucket start +sales +revenue +balance\n/);
+    expect(text).toMatch(/\nAMER +2026-01-03 +0 +0\.00 +100\.00\n/);
   });
 
   it('builds a self-contained page: Chart.js inlined, no external resources, names escaped', () => {
