@@ -3,8 +3,6 @@
  * through the repository (validation, chunking, one transaction; copy on a pgPool). The crossovers it prints set
  * AUTO_UNNEST_MIN_ROWS and AUTO_COPY_MIN_ROWS. See `npm run bench:ingest -- --help` (ingest-args.ts).
  */
-import pg from 'pg';
-
 import { type InsertStrategy } from '../../src/index.ts';
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import { runCli, stderrLine } from '../lib/cli/run.ts';
@@ -12,6 +10,7 @@ import { withScratchDatabase } from '../lib/scratch-database.ts';
 import { parseIngestArgs, type IngestArgs } from './ingest-args.ts';
 import { benchRows } from './ingest-rows.ts';
 import { median, rowsPerSecond } from './stats.ts';
+import { benchPool } from './pg-clients.ts';
 
 const STRATEGIES: readonly InsertStrategy[] = ['createMany', 'unnest', 'copy'];
 
@@ -25,7 +24,7 @@ interface Result {
 async function measure(args: IngestArgs): Promise<Result[]> {
   const results: Result[] = [];
   await withScratchDatabase('bench_ingest', async ({ prisma, url }) => {
-    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    const pool = benchPool(url);
     const repo = new TransactionRepository(prisma, { pgPool: pool });
     const version = await prisma.$queryRaw<Array<{ v: string }>>`SELECT current_setting('server_version') AS v`;
     stderrLine(`PostgreSQL ${version[0]?.v}, node ${process.version}`);

@@ -22,6 +22,7 @@ import { benchRows, benchRowsWithRandomKeys } from './ingest-rows.ts';
 import { COPY_TRANSACTIONS_CSV, transactionCsvLines } from './transaction-csv.ts';
 import { median, pairedRatios, roundsNote, rowsPerSecond, timed } from './stats.ts';
 import type { Ratio, SectionResult } from './results.ts';
+import { benchPool, connectClient } from './pg-clients.ts';
 
 /** Batch size the `copy` goals of issue 13 are set for. */
 const GOAL_ROWS = 1_000_000;
@@ -34,11 +35,10 @@ async function copyRows(client: pg.Client, rows: readonly NewTransaction[]): Pro
 /** `rounds`: pairs of the raw COPY and the `copy` strategy per kind of key, each pair on freshly built rows. */
 export async function ingest(prisma: PrismaClient, url: string, count: number, rounds: number): Promise<SectionResult> {
   const repo = new TransactionRepository(prisma);
-  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const pool = benchPool(url);
   const withPool = new TransactionRepository(prisma, { pgPool: pool });
   const unkeyed = (seed: number) => benchRows(count, seed).map((row) => ({ ...row, externalId: null }));
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectClient(url);
   try {
     // CHECKPOINT needs superuser or pg_checkpoint: without it, runs start from whatever the last one left.
     let checkpoints = true;

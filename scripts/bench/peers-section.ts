@@ -19,12 +19,11 @@
  */
 import { fileURLToPath } from 'node:url';
 
-import pg from 'pg';
-
 import type { PeerClient, PeerJob, PeerJobName, PeerResult } from './peer-jobs.ts';
 import { runWorker } from './spawn-worker.ts';
 import { median, pairedRatios, roundsNote } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
+import { connectClient } from './pg-clients.ts';
 
 const WORKER = fileURLToPath(new URL('./peer-worker.ts', import.meta.url));
 const CHUNK = 10_000;
@@ -75,8 +74,7 @@ export async function peers(
   ingestRows: number,
   log: (line: string) => void,
 ): Promise<SectionResult> {
-  const client = new pg.Client({ connectionString: ctx.url });
-  await client.connect();
+  const client = await connectClient(ctx.url);
   try {
     const { rows: largest } = await client.query<{ accountId: number; n: string }>(
       'SELECT "accountId", count(*) AS n FROM "Transaction" GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1',

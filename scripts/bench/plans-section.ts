@@ -18,6 +18,7 @@ import { TransactionRepository } from '../../prisma/app/index.ts';
 import { summarizePlan, type PlanNode, type PlanSummary } from '../../src/index.ts';
 import { median } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
+import { connectClient } from './pg-clients.ts';
 
 const SHAPES = ['compiled', 'bitmap + Sort', 'lateral'] as const;
 type Shape = (typeof SHAPES)[number];
@@ -69,8 +70,7 @@ export async function filteredPartitionPlans(
   repeat: number,
 ): Promise<SectionResult> {
   const repo = new TransactionRepository(prisma);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connectClient(url);
   const measurements: Measurement[] = [];
   const ratios: Ratio[] = [];
   try {

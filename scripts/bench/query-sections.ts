@@ -3,13 +3,12 @@
  * repository end-to-end vs the server's own execution time, keyset pages vs OFFSET, and $queryRaw vs findMany plus a
  * cumulative sum in JavaScript.
  */
-import pg from 'pg';
-
 import { Prisma, type PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { type RunningTotalOptions } from '../../src/index.ts';
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import { median, medianOf, rowsPerSecond } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
+import { benchPool, connectClient } from './pg-clients.ts';
 
 export interface QueryContext {
   readonly prisma: PrismaClient;
@@ -36,10 +35,9 @@ export async function endToEnd(ctx: QueryContext, accounts: number[]): Promise<S
   const repo = new TransactionRepository(ctx.prisma);
   const options: RunningTotalOptions<number> = { partitions: accounts };
   const sql = repo.runningTotalsSql(options, 'partition');
-  const client = new pg.Client({ connectionString: ctx.url });
-  await client.connect();
+  const client = await connectClient(ctx.url);
   try {
-    const pgPool = new pg.Pool({ connectionString: ctx.url, max: 1 });
+    const pgPool = benchPool(ctx.url);
     const pooled = new TransactionRepository(ctx.prisma, { pgPool });
     await repo.runningTotals(options); // warm the cache and the connections
     await pooled.runningTotals(options);

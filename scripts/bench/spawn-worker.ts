@@ -15,6 +15,8 @@ import { PROJECT_ROOT } from '../lib/migrate/schema-engine.ts';
 // Inside the project, so the bundles' package imports resolve to its node_modules.
 const CACHE = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'bench');
 const running = new Set<ChildProcess>();
+const INTERRUPTS = new Set<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGHUP']);
+const INTERRUPT_GRACE_MS = 500;
 const compiled = new Map<string, Promise<string>>();
 
 /** `entry` (a worker's .ts file) compiled to one ESM file, once per bench run. */
@@ -61,7 +63,11 @@ export async function runWorker<Result>(entry: string, job: object, nodeOptions:
       running.delete(child);
       const line = out.trim().split('\n').at(-1) ?? '';
       if (code === 0 && line.startsWith('{')) return resolve(JSON.parse(line) as Result);
-      reject(new Error(`${path.basename(entry)} ${JSON.stringify(job).slice(0, 120)} exited with ${signal ?? code}: ${err.trim() || out.trim()}`));
+      const failure = new Error(`${path.basename(entry)} ${JSON.stringify(job).slice(0, 120)} exited with ${signal ?? code}: ${err.trim() || out.trim()}`);
+      // Ctrl-C at a terminal signals the whole process group: a worker may end of it just before this process
+      // handles its own copy of the signal, after which the failure is not reported (see `runCli`).
+      if (signal !== null && INTERRUPTS.has(signal)) setTimeout(() => reject(failure), INTERRUPT_GRACE_MS);
+      else reject(failure);
     });
   });
 }

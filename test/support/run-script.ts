@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type ScriptName = 'seed' | 'report' | 'explain';
+export type ScriptName = 'seed' | 'report' | 'explain' | 'bench/bench';
 
 export interface ScriptResult {
   readonly code: number | null;
@@ -25,9 +25,12 @@ export function startScript(
   name: ScriptName,
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
+  options: { readonly ownProcessGroup?: boolean } = {},
 ): RunningScript {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join('scripts', `${name}.ts`), ...args], {
     cwd: ROOT,
+    // A process group of its own: a signal to `-child.pid` reaches it and its children, as Ctrl-C at a terminal does.
+    detached: options.ownProcessGroup ?? false,
     // No DATABASE_URL unless given: a test must never fall back to the developer's .data/postgres by accident.
     env: { ...process.env, DATABASE_URL: undefined, ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,6 +5,7 @@
  *   the signal handling in postgres/shutdown.ts that provisioning installs).
  */
 import { describeError } from '../describe-error.ts';
+import { stoppingForSignal } from '../postgres/shutdown.ts';
 import { UsageError, type Parser } from './args.ts';
 
 export const EXIT_FAILURE = 1;
@@ -23,7 +24,8 @@ export interface RunOptions {
  * Runs the script `npm run <name>`: parses `process.argv` with `parse`; `--help` prints the usage to stdout and
  * exits 0; otherwise `main(args)` runs and its number is the exit code (default 0). A UsageError prints
  * `<name>: <message>` plus a pointer to --help and exits 2; any other error prints `<name> failed: <message>`
- * and exits 1. Sets `process.exitCode` rather than exiting, so pending output and cleanup finish first.
+ * and exits 1 (nothing, once a signal is stopping the process). Sets `process.exitCode` rather than exiting, so
+ * pending output and cleanup finish first.
  */
 export function runCli<Args>(name: string, parse: Parser<Args>, main: (args: Args) => Promise<number | void>, opts: RunOptions = {}): void {
   quietWhenStdoutCloses();
@@ -40,6 +42,8 @@ export function runCli<Args>(name: string, parse: Parser<Args>, main: (args: Arg
       process.exitCode = code ?? 0;
     },
     (error: unknown) => {
+      // Interrupted: the cleanup exits with 128 + the signal's number; what the interruption broke is no failure.
+      if (stoppingForSignal() !== undefined) return;
       if (error instanceof UsageError) {
         stderrLine(`${name}: ${error.message}`);
         stderrLine(`Run \`npm run ${name} -- --help\` for usage.`);

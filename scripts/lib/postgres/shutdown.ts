@@ -32,6 +32,14 @@ const SIGNAL_STOP_TIMEOUT_MS = 15_000;
 const registrations = new Set<Registration>();
 let signalled: HandledSignal | undefined;
 
+/**
+ * The signal the process is stopping for, once one arrived (the cleanup then ends the process with its code):
+ * failures it causes in work still running (a connection the stopped server ended) are not the script's own.
+ */
+export function stoppingForSignal(): NodeJS.Signals | undefined {
+  return signalled;
+}
+
 export function exitCodeForSignal(signal: NodeJS.Signals): number {
   return 128 + (constants.signals[signal] ?? 0);
 }
