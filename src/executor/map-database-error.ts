@@ -42,9 +42,21 @@ function adapterCause(error: Prisma.PrismaClientKnownRequestError): AdapterCause
   return typeof cause === 'object' && cause !== null ? (cause as AdapterCause) : undefined;
 }
 
-/** SQLSTATEs of a lost session: connection exceptions (class 08) and operator intervention (57P01–57P03). */
-function isConnectionLoss(sqlState: string | undefined): boolean {
-  return sqlState !== undefined && (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState));
+/**
+ * Citus's words for a worker it lost or could not reach. It raises some of them as internal errors (XX000), e.g.
+ * the first statement after a worker restarted, on a coordinator connection cached before the restart.
+ */
+const CITUS_WORKER_LOST =
+  /failure on connection marked as essential|connection to the remote node .* failed|could not establish any connections to the node|connection not open/;
+
+/**
+ * A lost session: connection exceptions (class 08), operator intervention (57P01–57P03), or a Citus coordinator's
+ * internal error for a worker it lost (the same statement may succeed once the worker is back).
+ */
+function isConnectionLoss(sqlState: string | undefined, message: string | undefined): boolean {
+  if (sqlState === undefined) return false;
+  if (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState)) return true;
+  return sqlState === 'XX000' && message !== undefined && CITUS_WORKER_LOST.test(message);
 }
 
 // node-postgres errors without a code that mean the connection is gone or never came (its own message texts).
@@ -184,7 +196,8 @@ function mapKnownRequestError(error: Prisma.PrismaClientKnownRequestError): Ledg
   ) {
     return serializationFailure(error, sqlState);
   }
-  if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState)) {
+  const causeMessage = cause?.originalMessage ?? cause?.message ?? messageOf(error);
+  if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState, causeMessage)) {
     return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
   }
   return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, sqlState, { cause: error });
@@ -201,7 +214,7 @@ function mapPlainError(error: Error): LedgerError {
   if (
     (driverCause?.kind !== undefined && UNAVAILABLE_KINDS.has(driverCause.kind)) ||
     (code === undefined && PG_CONNECTION_GONE.test(messageOf(error))) ||
-    (code !== undefined && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code)))
+    (code !== undefined && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code, driverCause?.originalMessage ?? driverCause?.message ?? messageOf(error))))
   ) {
     return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
   }

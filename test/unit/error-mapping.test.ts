@@ -37,6 +37,19 @@ describe('mapDatabaseError', () => {
     );
   });
 
+  it('maps a Citus coordinator\'s internal error for a lost worker (XX000) to DatabaseUnavailableError, other XX000 not', () => {
+    const lost = 'failure on connection marked as essential: 127.0.0.1:7303';
+    const throughPrisma = mapDatabaseError(adapterError({ kind: 'postgres', code: 'XX000', originalCode: 'XX000', originalMessage: lost }));
+    expect(throughPrisma).toBeInstanceOf(DatabaseUnavailableError);
+    const fromPool = Object.assign(new Error(lost), { code: 'XX000', severity: 'ERROR' });
+    expect(mapDatabaseError(fromPool)).toBeInstanceOf(DatabaseUnavailableError);
+    const unreachable = 'connection to the remote node postgres@127.0.0.1:7303 failed with the following error: Connection refused';
+    expect(mapDatabaseError(Object.assign(new Error(unreachable), { code: 'XX000', severity: 'ERROR' }))).toBeInstanceOf(DatabaseUnavailableError);
+    const other = mapDatabaseError(adapterError({ kind: 'postgres', code: 'XX000', originalCode: 'XX000', originalMessage: 'could not find shard' }));
+    expect(other).toBeInstanceOf(QueryFailedError);
+    expect((other as QueryFailedError).sqlState).toBe('XX000');
+  });
+
   it.each(['EPIPE', 'ECONNRESET'])('maps a Prisma known request error whose code is the socket\'s %s to DatabaseUnavailableError', (code) => {
     // What Prisma rejects with when a backend is killed under an idle connection and the next write meets it.
     const error = mapDatabaseError(new Prisma.PrismaClientKnownRequestError(`write ${code}`, { code, clientVersion: '7.10.0' }));
