@@ -4,6 +4,7 @@ import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, quarterHoursSql, utcHourSql } from '../window/calendar-bucket.ts';
 import { exactTextArray, isInstantField } from '../window/instant-output.ts';
+import { inPartitionList } from '../window/filters.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { atUtc } from '../window/utc-sql.ts';
@@ -117,11 +118,16 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
     fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyNames.map((k) => Prisma.sql`${Prisma.raw(left)}.${k} = ${Prisma.raw(right)}.${k}`), ' AND ');
   const onKeys = fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyColumns.map((c, i) => Prisma.sql`${table}.${c} = keys.${keyNames[i]!}`), ' AND ');
   const groupKeys = keyNames.map((k) => Prisma.sql`keys.${k}`);
+  // Joined with the keys, the rows are the given partitions' already; the first field's list beside the join is
+  // what lets Citus read only their shards (see `inPartitionList`).
+  const pruned = plan.partitions
+    ? Prisma.sql` AND ${inPartitionList(model, plan.partitions.fields, plan.partitions.keys)[0]!.sql}`
+    : Prisma.empty;
   // Grouped by position: the bucket expression binds the zone as a parameter, and PostgreSQL does not see two
   // expressions with different parameter numbers as the same.
   const sums = Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${labelOf(instant)} AS label`, Prisma.sql`count(*) AS n`, Prisma.sql`SUM(${amount}) AS total`, Prisma.sql`MIN(${amount}) AS lo`, Prisma.sql`MAX(${amount}) AS hi`, Prisma.sql`AVG(${amount}) AS mean`], ', ')}
       FROM ${table} JOIN keys ON ${onKeys}
-      WHERE ${instant} >= ${readFrom} AND ${instant} < (SELECT max(bucket_end) FROM series)
+      WHERE ${instant} >= ${readFrom} AND ${instant} < (SELECT max(bucket_end) FROM series)${pruned}
       GROUP BY ${Prisma.raw(groupKeys.map((_, i) => String(i + 1)).concat(String(groupKeys.length + 1)).join(', '))}`;
   // The balance carried in: every row of an earlier bucket. Hours are intervals in time order, so that is every row
   // before the first bucket's start. A day's label can come back after the next day began (see the series), so
@@ -129,7 +135,7 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   // since that come before the first bucket's.
   const keyed = (total: Prisma.Sql) => Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${total} AS total`], ', ');
   const perKey = fields.length === 0 ? Prisma.empty : Prisma.sql` GROUP BY ${Prisma.join(groupKeys, ', ')}`;
-  const rowsBefore = (end: Prisma.Sql) => Prisma.sql`SELECT ${keyed(Prisma.sql`COALESCE(SUM(${amount}), 0)`)} FROM ${table} JOIN keys ON ${onKeys} WHERE ${instant} < ${end}${perKey}`;
+  const rowsBefore = (end: Prisma.Sql) => Prisma.sql`SELECT ${keyed(Prisma.sql`COALESCE(SUM(${amount}), 0)`)} FROM ${table} JOIN keys ON ${onKeys} WHERE ${instant} < ${end}${pruned}${perKey}`;
   const openingParts = Prisma.sql`${rowsBefore(readFrom)}
         UNION ALL SELECT ${Prisma.join([...keyNames, Prisma.sql`total`], ', ')} FROM sums WHERE label < (SELECT min(label) FROM series)`;
   const opening = !buckets.carry

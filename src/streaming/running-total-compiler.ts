@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
 import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { conditions, type Condition } from '../window/conditions.ts';
-import { inList, withinRange } from '../window/filters.ts';
+import type { Condition } from '../window/conditions.ts';
+import { inPartitionList, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
 import { runningTotalQuery } from '../window/running-total-query.ts';
@@ -42,13 +42,7 @@ export interface CompileOptions {
 export function filtersOf<M extends ModelName>(plan: RunningTotalPlan<M>): Condition<M>[] {
   const { model, partitions } = plan;
   const where: Condition<M>[] = [];
-  if (partitions) {
-    where.push(
-      partitions.fields.length === 1
-        ? inList(model, partitions.fields[0]!, partitions.keys.map((key) => key[0]))
-        : conditions(model).inTuples(partitions.fields, partitions.keys),
-    );
-  }
+  if (partitions) where.push(...inPartitionList(model, partitions.fields, partitions.keys));
   where.push(...withinRange(model, plan.orderBy, { from: plan.from, to: plan.to }));
   return where;
 }

@@ -27,6 +27,21 @@ export function inList<M extends ModelName>(model: M, field: FieldOf<M>, values:
   return conditions(model).in(field, values as never);
 }
 
+/**
+ * The rows of a list of partition keys. One field: `"a" = ANY($1)`. Several: the same on the first field, then the
+ * whole keys, `"a" = ANY($1) AND ("a", "b") IN (SELECT * FROM unnest($2, $3))`. The first condition only repeats
+ * part of the second, but it is the form Citus prunes shards by when the table is distributed by that field: a
+ * read of one composite key then reaches one shard instead of all (and still works while another worker is down).
+ */
+export function inPartitionList<M extends ModelName>(
+  model: M,
+  fields: readonly FieldOf<M>[],
+  keys: readonly (readonly unknown[])[],
+): Condition<M>[] {
+  const first = inList(model, fields[0]!, keys.map((key) => key[0]));
+  return fields.length === 1 ? [first] : [first, conditions(model).inTuples(fields, keys)];
+}
+
 /** `WHERE a AND b ...`, or nothing for an empty list. */
 export function whereAll(parts: readonly Prisma.Sql[]): Prisma.Sql {
   return parts.length === 0 ? Prisma.empty : Prisma.sql`WHERE ${Prisma.join(parts, ' AND ')}`;

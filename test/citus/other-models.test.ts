@@ -15,13 +15,14 @@ import {
   type NewTransaction,
   type PrismaClient,
 } from '../../prisma/app/index.ts';
-import { expressions, groupedQuery, windowFunctions, windowLedger, windowQuery } from '../../src/index.ts';
+import { explainQuery, expressions, groupedQuery, windowFunctions, windowLedger, windowQuery } from '../../src/index.ts';
 import { centsToString, stringToCents } from '../../scripts/lib/reference.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { citusAvailable, useCluster } from '../support/citus-cluster.ts';
 import { comparable } from '../support/comparable.ts';
 import { collect } from '../support/iterate.ts';
 import { milliToString } from '../support/ledger-data.ts';
+import { recordingPrisma } from '../support/mock-client.ts';
 import { PROPERTY_SEED } from '../support/property-seed.ts';
 
 const cluster = useCluster();
@@ -99,6 +100,24 @@ describe.skipIf(!citusAvailable)('other models and paths on Citus', () => {
 
     const plan = await new InventoryMovementRepository(cluster.citus).explain({ partitions: keys });
     expect(plan.distributed?.windowAggOn).toBe('workers');
+  });
+
+  it('each read of one (warehouse, sku) key, and bucket totals of one region, are routed to one shard (one task each)', async () => {
+    // What the repositories send, recorded instead of run (rows come back empty), then explained on the cluster.
+    const key = { warehouseId: 3, productSku: 'SKU-1' };
+    const recorder = recordingPrisma();
+    const stock = new InventoryMovementRepository(recorder.prisma as never);
+    const at = new Date(Date.UTC(2026, 9, 26));
+    await stock.runningTotals({ partitions: [key] });
+    await stock.balanceAsOf({ partitions: [key], at });
+    await stock.currentBalances({ partitions: [key] });
+    await stock.bucketTotals({ partitions: [key], bucket: 'day', timeZone: 'Europe/Berlin', from: new Date(Date.UTC(2026, 9, 24)), to: at });
+    await new SalesRecordRepository(recorder.prisma as never).bucketTotals({ partitions: ['EMEA'], bucket: 'week', from: new Date('2027-12-13'), to: new Date('2028-01-24') });
+    expect(recorder.sent.query).toHaveLength(5);
+    for (const sql of recorder.sent.query) {
+      const plan = await explainQuery(cluster.citus, sql);
+      expect(plan.distributed?.scan.taskCount, sql.text).toBe(1);
+    }
   });
 
   it('hour buckets of stock in Europe/Berlin across the autumn DST change: streamed and paged like bucketTotals', async () => {
