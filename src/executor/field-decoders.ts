@@ -180,6 +180,8 @@ export function decodesDates(typeOid: number, kind: ColumnKind | undefined): boo
  * a kind stay text (node-postgres would read local midnight), `timestamp` columns are UTC instants.
  */
 export function fieldDecoder(typeOid: number, kind: ColumnKind | undefined): FieldDecoder {
+  // A date field read as the timestamp of its midnight (as every output reads one): the same `Date`.
+  if (kind === 'date' && typeOid === OID.timestamp) return decodeInstant;
   if (kind) return BY_KIND[kind];
   switch (typeOid) {
     case OID.int2:

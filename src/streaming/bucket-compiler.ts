@@ -3,6 +3,7 @@ import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, quarterHoursSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { fieldSqlType, readAs } from '../window/expression.ts';
 import { exactTextArray, isInstantField } from '../window/instant-output.ts';
 import { inPartitionList } from '../window/filters.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
@@ -215,9 +216,10 @@ export function instantOf(model: string, field: string, value: Prisma.Sql): Pris
   return atUtc(native === 'Date' ? Prisma.sql`${value}::timestamp` : value);
 }
 
-// A partition value as read into a row: instants as their UTC wall time, like every other instant output.
+// A partition value as read into a row, by the rule of every other output (instants as their UTC wall time,
+// dates as their midnight: see `readAs`).
 export function keyOutput(model: string, field: FieldOf<ModelName> | string, value: Prisma.Sql): Prisma.Sql {
-  return isInstantField(model, field) ? atUtc(value) : value;
+  return readAs(fieldSqlType(model, field), value);
 }
 
 /** The hidden output holding a bucket row's position (partition values and bucket start, as stored text). */

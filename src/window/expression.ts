@@ -451,6 +451,10 @@ export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql
  */
 export function readAs(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
   if (type === 'timestamptz' || type === 'timetz') return atUtc(sql);
+  // A date as the timestamp of its midnight, the same `Date`: Prisma reads a date's text as JavaScript does, so
+  // under a DateStyle with the day first ('SQL, DMY', 'German') 02/01/2026 would come back as February 1st,
+  // silently; a timestamp's text in any style but ISO reads as an Invalid Date, which every read refuses.
+  if (type === 'date') return Prisma.sql`CAST(${sql} AS timestamp)`;
   if (type === 'interval') {
     // Each field read from the value itself (no subquery: the value may be a window function's result).
     const part = (field: string) => Prisma.sql`extract(${Prisma.raw(field)} FROM ${sql})::text`;

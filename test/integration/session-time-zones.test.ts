@@ -9,8 +9,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { PrismaClient, type Prisma } from '../../prisma/generated/prisma/client.ts';
-import { SessionTimeZoneError, UnrepresentableValueError, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
-import { createPrismaClient, TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
+import { groupedQuery, SessionTimeZoneError, UnrepresentableValueError, windowFunctions, windowQuery, windowSpec } from '../../src/index.ts';
+import { createPrismaClient, SalesRecordRepository, TransactionRepository, type NewTransaction } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { testPool } from '../support/pg-pool.ts';
@@ -198,6 +198,26 @@ describe('a database whose DateStyle is not ISO', () => {
       const read = new TransactionRepository(prisma).runningTotals();
       await expect(read).rejects.toThrow(UnrepresentableValueError);
       await expect(read).rejects.toThrow(/DateStyle is not ISO.*SESSION_OPTIONS/);
+    } finally {
+      await prisma.$disconnect();
+      await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET datestyle`);
+    }
+  });
+
+  // Prisma reads a date's text as JavaScript does: '02/01/2026' (SQL, DMY) or '02.01.2026' (German) would be
+  // February 1st, a valid and wrong Date. Dates are read as timestamps, whose text in these styles is refused.
+  it.each(['SQL, DMY', 'German, DMY', 'Postgres, DMY'])('on %s, a date in a row or a group key is refused, never read with day and month swapped', async (style) => {
+    await db.truncate('SalesRecord');
+    await new SalesRecordRepository(db.prisma).insertMany([{ region: 'EMEA', saleDate: new Date('2026-01-02'), revenue: '10.00' }]);
+    await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" SET datestyle = '${style}'`);
+    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, options: '-c TimeZone=UTC' }) });
+    try {
+      const reads = [
+        () => new SalesRecordRepository(prisma).runningTotals(),
+        () => windowQuery('SalesRecord').select('saleDate', 'revenue').execute(prisma),
+        () => groupedQuery('SalesRecord').groupBy('saleDate').aggregate('n', windowFunctions('SalesRecord').count()).execute(prisma),
+      ];
+      for (const read of reads) await expect(read()).rejects.toThrow(UnrepresentableValueError);
     } finally {
       await prisma.$disconnect();
       await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET datestyle`);
