@@ -9,6 +9,7 @@ import { requireUtcSession } from './session-time-zone.ts';
 import { unnestInsertSql } from './unnest.ts';
 import { copyBatchRows } from './copy-insert.ts';
 import { copyInTransaction } from '../executor/copy-in.ts';
+import { tablesFollowSearchPath } from '../window/catalog.ts';
 import { validateRows, type ValidatedRows } from './validated-rows.ts';
 
 /** PostgreSQL accepts at most 32,767 bind parameters in one statement (Prisma reports more as P2035). */
@@ -144,6 +145,14 @@ export function prepareBatch<Data>(
   const raw = requireOptions('options', options, allowedOptions);
   const input = requireRowList('rows', rows, MAX_BATCH_ROWS);
   const choice = requireChoice('options.strategy', raw.strategy, STRATEGIES, 'auto');
+  if (choice === 'createMany' && tablesFollowSearchPath(target.model)) {
+    throw new ValidationError(
+      'options.strategy',
+      `'createMany' writes through Prisma, which names ${target.model}'s table with the adapter's schema, while this ` +
+        "catalog names tables without one (generator option searchPath = \"true\"): the rows could land in another " +
+        "schema's table than the library reads. Use 'unnest' or 'copy'.",
+    );
+  }
   if (choice === 'copy' && target.pgPool === undefined) {
     throw new ValidationError(
       'options.strategy',

@@ -270,6 +270,14 @@ export function tableRef(model: string): Prisma.Sql {
 }
 
 /**
+ * Whether the model's table is named without a schema (a catalog generated with `searchPath = "true"`), so that the
+ * session's `search_path` decides which table it is. Prisma's own queries (`createMany`) still name a schema.
+ */
+export function tablesFollowSearchPath(model: string): boolean {
+  return catalogModel(model).searchPath === true;
+}
+
+/**
  * `"table"`: how a column of the model's table is qualified in a query reading `tableRef(model)` (a table in FROM
  * is known by its own name, without its schema).
  */

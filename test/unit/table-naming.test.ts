@@ -7,7 +7,9 @@
 import type { DMMF } from '@prisma/generator-helper';
 import { describe, expect, it } from 'vitest';
 
+import { ValidationError } from '../../src/errors.ts';
 import { catalogOf, type TableNaming } from '../../src/generator/catalog-source.ts';
+import { prepareBatch } from '../../src/ingest/bulk-insert.ts';
 import { registerWindowCatalog, tableRef, type WindowCatalogShape } from '../../src/window/catalog.ts';
 
 function model(name: string, schema: string | null): DMMF.Model {
@@ -33,5 +35,20 @@ describe('table names in the SQL', () => {
 
   it('are the bare names with searchPath, so the session\'s search_path decides; @@schema still wins', () => {
     expect(tablesOf('Searched', { searchPath: true })).toEqual({ plain: '"searchedplains"', billing: '"billing"."searchedbilleds"' });
+  });
+});
+
+describe('inserts into a table named by the search path', () => {
+  it("refuses 'createMany' before any SQL: Prisma names a schema, so the rows could land in another table", () => {
+    tablesOf('Ingested', { searchPath: true });
+    const target = { model: 'IngestedPlain', insertFields: ['id'] };
+    const requireRow = (_path: string, value: unknown) => value as { id: number };
+    expect(() => prepareBatch([{ id: 1 }], { strategy: 'createMany' }, requireRow, target)).toThrow(ValidationError);
+    expect(() => prepareBatch([{ id: 1 }], { strategy: 'createMany' }, requireRow, target)).toThrow(/searchPath = "true".*Use 'unnest' or 'copy'/);
+    expect(prepareBatch([{ id: 1 }], { strategy: 'unnest' }, requireRow, target).strategy).toBe('unnest');
+    expect(prepareBatch([{ id: 1 }], undefined, requireRow, target).strategy).toBe('unnest');
+    // With a schema in the name, createMany and the library's reads name the same table.
+    tablesOf('Named', undefined);
+    expect(prepareBatch([{ id: 1 }], { strategy: 'createMany' }, requireRow, { ...target, model: 'NamedPlain' }).strategy).toBe('createMany');
   });
 });
