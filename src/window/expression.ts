@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { columnInfo, columnRef, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
+import { columnInfo, columnRef, isUuidField, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
 import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
 import type { ColumnOf } from './types.ts';
@@ -465,7 +465,17 @@ export function readAs(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
 
 /** Refuses a type that `kind` cannot be ordered or compared by (`other`). */
 export function requireComparableType(expr: AnyExpr, what: string): void {
-  if (expr.sqlType === 'other') throw new WindowSpecError(`${what}: ${expr.label} has a type the builder does not compare (enum, Json, Bytes or list).`);
+  if (expr.sqlType === 'other' && !isUuidFieldExpr(expr)) {
+    throw new WindowSpecError(`${what}: ${expr.label} has a type the builder does not compare (enum, Json, Bytes or list).`);
+  }
+}
+
+/**
+ * A `String @db.Uuid` field as it is: no expression makes a uuid (so its type is `other`), but the field itself
+ * groups, orders and joins another uuid field like any key.
+ */
+export function isUuidFieldExpr(expr: AnyExpr): boolean {
+  return expr.field !== undefined && isUuidField(expr.model, expr.field);
 }
 
 /** Checks that an expression's type is one of `types`; `what` names the argument. */

@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
 import { aliasRef, columnInfo, columnRef, modelFields, tableNameOf, tableNameRef, tableRef, uniqueKeysOf, type FieldOf, type ModelName } from './catalog.ts';
-import { constantParam, fieldExpr, kindOf, typedArray, type SqlType } from './expression.ts';
+import { constantParam, fieldExpr, isUuidFieldExpr, kindOf, typedArray, type SqlType } from './expression.ts';
 
 /** The models a window query joins, each with its kind (`'inner'` or `'left'`): what typing its fields needs. */
 export type JoinedModels = { readonly [name: string]: 'inner' | 'left' | JoinedValues };
@@ -49,8 +49,10 @@ export function requireModelJoin(base: ModelName, existing: readonly JoinSpec[],
     if (typeof to !== 'string') throw new WindowSpecError(`join(${model}) on.${from}: expected a field of ${model}, got ${String(to)}.`);
     const a = fieldExpr(base, from as FieldOf<ModelName>);
     const b = fieldExpr(model, to as FieldOf<ModelName>);
-    if (kindOf(a.sqlType) !== kindOf(b.sqlType) || a.sqlType === 'other') {
-      throw new WindowSpecError(`join(${model}): ${base}.${from} (${a.sqlType}) and ${model}.${to} (${b.sqlType}) cannot be compared.`);
+    const uuids = isUuidFieldExpr(a) && isUuidFieldExpr(b);
+    if (!uuids && (kindOf(a.sqlType) !== kindOf(b.sqlType) || a.sqlType === 'other')) {
+      const typeOf = (e: typeof a) => (isUuidFieldExpr(e) ? 'uuid' : e.sqlType);
+      throw new WindowSpecError(`join(${model}): ${base}.${from} (${typeOf(a)}) and ${model}.${to} (${typeOf(b)}) cannot be compared.`);
     }
   }
   const targets = pairs.map(([, to]) => to as string);

@@ -10,6 +10,7 @@ import { PrismaClient } from '../../prisma/app/index.ts';
 import {
   conditions,
   defineRunningTotalRepository,
+  groupedQuery,
   registerWindowCatalog,
   ValidationError,
   windowQuery,
@@ -33,6 +34,16 @@ registerWindowCatalog({
       amount: catalogColumn('amount', 'Decimal', { nativeType: ['Decimal', ['12', '2']] }),
       at: catalogColumn('at', 'DateTime', { nativeType: ['Timestamptz', ['6']] }),
       reference: catalogColumn('reference', 'String', { nullable: true, unique: true, nativeType: ['Uuid', []] }),
+    },
+  },
+  Wallet: {
+    name: 'Wallet',
+    table: 'wallets',
+    schema: null,
+    id: 'id',
+    columns: {
+      id: catalogColumn('id', 'String', { isId: true, unique: true, nativeType: ['Uuid', []] }),
+      owner: catalogColumn('owner', 'String', { nativeType: ['Text', []] }),
     },
   },
 });
@@ -73,9 +84,11 @@ beforeAll(async () => {
   await pool().query(`CREATE TABLE wallet_transfers (
     id bigserial PRIMARY KEY, wallet_id uuid NOT NULL, amount numeric(12, 2) NOT NULL, at timestamptz(6) NOT NULL, reference uuid UNIQUE)`);
   await pool().query('CREATE INDEX ON wallet_transfers (wallet_id, at, id)');
+  await pool().query(`CREATE TABLE wallets (id uuid PRIMARY KEY, owner text NOT NULL)`);
+  await pool().query(`INSERT INTO wallets VALUES ($1, 'Ada'), ($2, 'Grace'), ($3, 'Edsger')`, WALLETS);
 });
 afterAll(async () => {
-  await pool().query('DROP TABLE IF EXISTS wallet_transfers');
+  await pool().query('DROP TABLE IF EXISTS wallet_transfers, wallets');
 });
 
 /** Per wallet (lower case), the running totals in (at, id) order, from the stored rows. */
@@ -155,6 +168,29 @@ describe('a String @db.Uuid partition field', () => {
       .execute(db.prisma)) as unknown as Array<{ id: bigint; walletId: string; total: { toFixed(places: number): string } }>;
     expect(built.map((r) => [String(r.id), r.total.toFixed(2)])).toEqual(expected.get(lower[1]!));
     expect(new Set(built.map((r) => r.walletId))).toEqual(new Set([lower[1]]));
+  });
+
+  it('groups by the uuid and joins another model on it, equal to plain SQL; a uuid meets only a uuid', async () => {
+    const wallet = 'Wallet' as ModelName;
+    const grouped = (await groupedQuery(model)
+      .groupBy('walletId' as never)
+      .aggregate('total', windowFunctions(model).sum('amount' as never))
+      .execute(db.prisma)) as unknown as Array<{ walletId: string; total: { toFixed(places: number): string } }>;
+    const withWallet = windowQuery(model).join(wallet, { walletId: 'id' } as never);
+    const joined = (await withWallet
+      .select('id' as never)
+      .selectExpr('owner', withWallet.joinedField(wallet, 'owner' as never) as never)
+      .execute(db.prisma)) as unknown as Array<{ id: bigint; owner: string }>;
+    const { rows: sums } = await pool().query<{ wallet: string; total: string }>(
+      'SELECT wallet_id::text AS wallet, sum(amount)::text AS total FROM wallet_transfers GROUP BY 1 ORDER BY 1',
+    );
+    expect(grouped.map((g) => [g.walletId, g.total.toFixed(2)]).sort()).toEqual(sums.map((r) => [r.wallet, r.total]));
+    const { rows: owners } = await pool().query<{ key: string; owner: string }>(
+      'SELECT t.id::text AS key, w.owner FROM wallet_transfers t JOIN wallets w ON w.id = t.wallet_id ORDER BY 1',
+    );
+    expect(joined.map((r) => [String(r.id), r.owner]).sort()).toEqual(owners.map((r) => [r.key, r.owner]).sort());
+    expect(joined).toHaveLength(rows.length);
+    expect(() => windowQuery(model).join(wallet, { amount: 'id' } as never)).toThrow(/\(numeric\) and Wallet\.id \(uuid\) cannot be compared/);
   });
 
   it('refuses text that is not a UUID with ValidationError, before any SQL', async () => {
