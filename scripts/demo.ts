@@ -70,7 +70,8 @@ async function demo({ verbose }: { verbose: boolean }): Promise<void> {
     await db?.drop().catch(() => {});
     await server.stop();
   }
-  say('\nDone: scratch database dropped, PostgreSQL stopped.');
+  // A server given by DATABASE_URL is the user's: left running (its `stop` does nothing).
+  say(`\nDone: scratch database dropped, ${server.kind === 'external' ? 'PostgreSQL from DATABASE_URL left running' : 'PostgreSQL stopped'}.`);
 }
 
 runCli('demo', verboseOnly(USAGE), demo, { stack: true });

@@ -1,6 +1,14 @@
+/**
+ * A failure whose message says all there is to say (a bad DATABASE_URL, a missing file): scripts print it without a
+ * stack trace, even where they print stacks of unexpected errors.
+ */
+export class ReportedError extends Error {
+  override readonly name = 'ReportedError';
+}
+
 /** Readable text for anything thrown: the wasm schema engine, driver adapters and pg also throw plain objects. */
 export function describeError(error: unknown, { stack = false }: { stack?: boolean } = {}): string {
-  if (error instanceof Error) return stack ? (error.stack ?? error.message) : error.message;
+  if (error instanceof Error) return stack && !(error instanceof ReportedError) ? (error.stack ?? error.message) : error.message;
   if (typeof error === 'string') return error;
   if (typeof error === 'object' && error !== null) {
     const message = (error as { message?: unknown }).message;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export type ScriptName = 'seed' | 'report' | 'explain' | 'bench/bench';
+export type ScriptName = 'seed' | 'report' | 'explain' | 'demo' | 'bench/bench';
 
 export interface ScriptResult {
   readonly code: number | null;

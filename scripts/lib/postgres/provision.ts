@@ -14,6 +14,7 @@
  */
 import { isContainerRuntimeAvailable, startContainerPostgres } from './docker.ts';
 import { queryServerVersion } from './databases.ts';
+import { databaseUrlError, requirePostgresUrl } from './database-url-error.ts';
 import { startEmbeddedPostgres } from './embedded.ts';
 import { registerForCleanup } from './shutdown.ts';
 
@@ -67,8 +68,9 @@ export async function provisionPostgres(opts: ProvisionOptions = {}): Promise<Pr
   if (prefer === 'auto' || prefer === 'external') {
     const url = (opts.env ?? process.env).DATABASE_URL?.trim();
     if (url) {
+      const parsed = requirePostgresUrl(url);
       const version = await queryServerVersion(url).catch((error: unknown) => {
-        throw new Error(`DATABASE_URL is set but PostgreSQL there is not reachable: ${String(error)}`, { cause: error });
+        throw databaseUrlError(parsed, error);
       });
       log(`using PostgreSQL ${version} from DATABASE_URL`);
       return { url, kind: 'external', version, stop: async () => {} };
