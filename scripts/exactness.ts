@@ -51,7 +51,7 @@ async function exactness({ rows, seed, group, verbose }: ExactnessArgs): Promise
     process.stdout.write(
       [
         `rows ${count(rows)}, seed ${seed}, accounts ${count(accounts.length)}`,
-        `insert (unnest, ${count(SLICE_ROWS)} rows per call): ${seconds(insertMs)} (${count(Math.round(rows / (insertMs / 1000)))} rows/s)`,
+        `insert (unnest, ${count(Math.min(SLICE_ROWS, rows))} rows per call): ${seconds(insertMs)} (${count(Math.round(rows / (insertMs / 1000)))} rows/s)`,
         `running totals checked: ${count(checked)} in ${seconds(checkMs)}`,
         `mismatches: ${mismatches}${first ? ` (first: ${first})` : ''}`,
         `float64-summed copy, same check: ${count(floatMismatches)} mismatches (the check catches float bugs)`,

@@ -61,7 +61,7 @@ function table(results: readonly Result[], sizes: readonly number[]): string {
   const crossover = sizes.find((size) => msOf(size, 'unnest') < msOf(size, 'createMany'));
   lines.push(`unnest faster than createMany from ${crossover ?? 'never'} rows per batch (sizes measured: ${sizes.join(', ')})`);
   const copyFrom = sizes.find((size) => sizes.filter((s) => s >= size).every((s) => msOf(s, 'copy') < msOf(s, 'unnest')));
-  lines.push(`copy faster than unnest from ${copyFrom ?? 'never'} rows per batch on`);
+  lines.push(`copy faster than unnest from ${copyFrom ?? 'never'} rows per batch`);
   return `${lines.join('\n')}\n`;
 }
 

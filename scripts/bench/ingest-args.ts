@@ -7,10 +7,10 @@ export const DEFAULT_INGEST_SIZES = [1, 10, 100, 1_000, 10_000, 100_000] as cons
 export const INGEST_USAGE = `
 Usage: npm run bench:ingest -- [options]
 
-Measures TransactionRepository.insertMany with strategy 'createMany' and 'unnest' for each batch size (rows per
-call; default chunk sizes, one interactive transaction per call) on a throwaway database (DATABASE_URL's server,
-else a temporary embedded PostgreSQL), and prints rows/s (median of --repeat runs) and the crossover: the batch
-size from which unnest is faster.
+Measures TransactionRepository.insertMany with strategy 'createMany', 'unnest' and 'copy' (on a pgPool) for each
+batch size (rows per call; default chunk sizes, one transaction per call) on a throwaway database (DATABASE_URL's
+server, else a temporary embedded PostgreSQL), and prints rows/s (median of --repeat runs) and the crossovers: the
+batch sizes from which unnest and copy are faster.
 
 Options:
   --sizes <list>  batch sizes, comma-separated or repeated (default ${DEFAULT_INGEST_SIZES.join(',')};

@@ -2,6 +2,9 @@
  * Arguments of the migration scripts (npm run db:migrate, db:diff, db:new-migration): pure parsing (returns or
  * throws UsageError), so tests call it without a database.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
 import { choiceArg, parseArgv, UsageError, type ParseResult } from './cli/args.ts';
 
 const WHERE = `Database: DATABASE_URL; when it is unset a temporary PostgreSQL is provisioned
@@ -35,6 +38,8 @@ export function parseDbMigrateArgs(argv: readonly string[]): ParseResult<DbMigra
   if (schema !== undefined && !schema.endsWith('.prisma')) {
     throw new UsageError(`--schema must name a .prisma file, got ${JSON.stringify(schema)}`);
   }
+  // Said before a temporary server is started for it, not as an ENOENT after.
+  if (schema !== undefined && !existsSync(path.resolve(schema))) throw new UsageError(`--schema: no file ${path.resolve(schema)}`);
   return { args: { schema, verbose: verbose ?? false } };
 }
 
@@ -104,8 +109,9 @@ export function parseDbNewMigrationArgs(argv: readonly string[]): ParseResult<Db
   const parsed = parseArgv(argv, { name: { type: 'string' }, verbose: { type: 'boolean' } });
   if (parsed === null) return { help: DB_NEW_MIGRATION_USAGE.trim() };
   const { name, verbose } = parsed.values;
-  if (name === undefined || !/^[a-z0-9]+(_[a-z0-9]+)*$/.test(name)) {
-    throw new UsageError('--name <snake_name> is required (lower-case letters, digits, single underscores)');
+  if (name === undefined) throw new UsageError('--name <snake_name> is required (lower-case letters, digits, single underscores)');
+  if (!/^[a-z0-9]+(_[a-z0-9]+)*$/.test(name)) {
+    throw new UsageError(`--name must be snake_case (lower-case letters, digits, single underscores), got ${JSON.stringify(name)}`);
   }
   return { args: { name, verbose: verbose ?? false } };
 }

@@ -35,7 +35,8 @@ Options:
   --verbose             show how PostgreSQL was found or started
   -h, --help            show this help
 
-Exit codes: 0 no Sort under the WindowAgg · 3 a Sort feeds the WindowAgg · 1 failed · 2 bad arguments.
+Exit codes: 0 no Sort under the WindowAgg · 3 a Sort feeds the WindowAgg · 1 failed · 2 bad arguments · 130
+interrupted.
 Small or never-ANALYZEd tables often get Seq Scan + Sort (cheaper there): check on realistic volumes.
 `;
 

@@ -25,13 +25,13 @@ Options:
                       sales before --from)
   --time-zone <zone>  IANA zone of the bucket calendar (default UTC); sale days are calendar days in every zone
   --format <f>        table (default) | csv (RFC 4180) | json (decimals and ids as strings) |
-                      html (self-contained page: line chart of running totals per region, end of each day, and
-                      the daily table beneath; no network needed to view it)
+                      html (self-contained page: line chart of running totals per region at the end of each
+                      bucket, and the bucket table beneath; no network needed to view it)
   --out <file>        write to this file instead of stdout
   --verbose           show how PostgreSQL was found or started
   -h, --help          show this help
 
-Exit codes: 0 done · 1 failed · 2 bad arguments.
+Exit codes: 0 done · 1 failed · 2 bad arguments · 130 interrupted.
 `;
 
 export interface ReportArgs {

@@ -29,18 +29,52 @@ export function parseArgv<const O extends Options>(
   let parsed: Parsed<O>;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args: withNegativeValues(argv, options),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: true,
     }) as Parsed<O>;
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    throw new UsageError(usageMessage(error));
   }
   if (parsed.positionals.length > positionals) {
     throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[positionals])}`);
   }
   return parsed;
+}
+
+/**
+ * `--rows -5` as `--rows=-5`: parseArgs takes a value that starts with a dash for another option ("argument is
+ * ambiguous"), where the script's own check of the number says what is wrong with it.
+ */
+function withNegativeValues(argv: readonly string[], options: Options): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i += 1;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
+}
+
+/**
+ * parseArgs' message, said for an `npm run` user: its advice for an unknown option (put it after `--`) does not
+ * work there, since npm takes the first `--` for itself.
+ */
+function usageMessage(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /^Unknown option '([^']+)'/.exec(message)?.[1];
+    if (option !== undefined) return `unknown option ${option}`;
+  }
+  return message.split('\n')[0]!;
 }
 
 /** The parser of a script whose only option is `--verbose`. */

@@ -45,6 +45,18 @@ describe('script argument helpers', () => {
     expect(() => parseArgv(['stray'], {})).toThrow('unexpected argument "stray"');
     expect(parseArgv(['one'], {}, { positionals: 1 })?.positionals).toEqual(['one']);
   });
+
+  it("says which option is unknown, without parseArgs' advice to put it after `--` (npm takes that one)", () => {
+    expect(() => parseArgv(['--bogus'], {})).toThrow(/^unknown option --bogus$/);
+  });
+
+  it('takes a negative number as the value of an option, so the value is checked (not "ambiguous")', () => {
+    const parsed = parseArgv(['--rows', '-5', '--ratio', '-.5'], { rows: { type: 'string' }, ratio: { type: 'string' } });
+    expect(parsed?.values).toEqual({ rows: '-5', ratio: '-.5' });
+    expect(() => intArg('rows', parsed!.values.rows as string, 1, 1, 10)).toThrow('--rows must be between 1 and 10, got -5');
+    // A flag after a string option is still a flag.
+    expect(() => parseArgv(['--rows', '--verbose'], { rows: { type: 'string' }, verbose: { type: 'boolean' } })).toThrow(/argument is ambiguous/);
+  });
 });
 
 describe('scripts with --verbose only', () => {
