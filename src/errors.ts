@@ -23,7 +23,14 @@ export abstract class LedgerError extends Error {
   }
 }
 
-/** Invalid caller input. Thrown before any SQL runs, so nothing was read or written. */
+/**
+ * Invalid caller input. Thrown before any SQL runs, so nothing was read or written.
+ * ```ts
+ * conditions('Transaction').in('accountId', [1.5]);
+ * // throws ValidationError: in(accountId)[0]: expected an integer, got number 1.5.
+ * //   (path 'in(accountId)[0]', problem 'expected an integer, got number 1.5.')
+ * ```
+ */
 export class ValidationError extends LedgerError {
   readonly code = 'VALIDATION_FAILED';
 
@@ -41,22 +48,47 @@ export class ValidationError extends LedgerError {
   }
 }
 
-/** A window specification that cannot produce deterministic SQL (e.g. no ORDER BY, an unknown column). */
+/**
+ * A window specification that cannot produce deterministic SQL (e.g. no ORDER BY, an unknown column).
+ * ```ts
+ * windowSpec('Transaction').orderBy('balance' as never);
+ * // throws WindowSpecError: Unknown field "balance" on model Transaction. Known fields: id, accountId, amount, createdAt, externalId.
+ * ```
+ */
 export class WindowSpecError extends LedgerError {
   readonly code = 'INVALID_WINDOW';
 }
 
-/** The database could not be reached (refused, DNS, authentication, closed connection). */
+/**
+ * The database could not be reached (refused, DNS, authentication, closed connection).
+ * ```ts
+ * mapDatabaseError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+ * // DatabaseUnavailableError: Database unavailable: connect ECONNREFUSED 127.0.0.1:5432
+ * ```
+ */
 export class DatabaseUnavailableError extends LedgerError {
   readonly code = 'DATABASE_UNAVAILABLE';
 }
 
-/** An interactive transaction ran past its timeout (Prisma P2028) and was rolled back. */
+/**
+ * An interactive transaction ran past its timeout (Prisma P2028) and was rolled back.
+ * ```ts
+ * await transaction(prisma, (tx) => tx.$executeRaw`SELECT pg_sleep(5)`, { timeoutMs: 1_000 });
+ * // SELECT pg_sleep(5)
+ * // rejects with TransactionTimeoutError
+ * ```
+ */
 export class TransactionTimeoutError extends LedgerError {
   readonly code = 'TRANSACTION_TIMEOUT';
 }
 
-/** The database rejected a statement. `sqlState` is PostgreSQL's SQLSTATE when known (e.g. `23505`). */
+/**
+ * The database rejected a statement. `sqlState` is PostgreSQL's SQLSTATE when known (e.g. `23505`).
+ * ```ts
+ * const error = mapDatabaseError(pgError); // a node-postgres error with code '23505'
+ * error instanceof QueryFailedError && error.sqlState; // '23505' (unique_violation)
+ * ```
+ */
 export class QueryFailedError extends LedgerError {
   readonly code = 'QUERY_FAILED';
 
@@ -73,6 +105,13 @@ export class QueryFailedError extends LedgerError {
  * The database aborted a transaction because it could not be serialized with concurrent ones (SQLSTATE 40001,
  * Prisma P2034) or because of a deadlock (40P01). The transaction was rolled back, so running it again is safe.
  * `withRetry` (src/retry) retries these; when its attempts are used up it throws this error with `attempts` set.
+ * ```ts
+ * try {
+ *   await transaction(prisma, work, { isolationLevel: 'Serializable', retry: { maxAttempts: 3 } });
+ * } catch (error) {
+ *   if (error instanceof SerializationFailureError) console.warn(`gave up after ${error.attempts} attempts (${error.sqlState})`);
+ * }
+ * ```
  */
 export class SerializationFailureError extends LedgerError {
   readonly code = 'SERIALIZATION_FAILURE';

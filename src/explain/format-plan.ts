@@ -14,7 +14,14 @@ function describeNode(node: PlanNode): string {
   return `${[node.nodeType, ...target].join(' ')}  ${rows}${time}`;
 }
 
-/** The plan tree as indented lines, one node per line (like a much shorter `EXPLAIN` text output). */
+/**
+ * The plan tree as indented lines, one node per line (like a much shorter `EXPLAIN` text output).
+ * ```ts
+ * console.log(formatPlanTree(summary.root).join('\n'));
+ * // WindowAgg  rows≈100
+ * //   Index Only Scan using Transaction_accountId_createdAt_id_amount_idx on Transaction  rows≈100
+ * ```
+ */
 export function formatPlanTree(root: PlanNode, indent = ''): string[] {
   const scan = root.distributed;
   const task = scan?.taskPlan
@@ -26,7 +33,13 @@ export function formatPlanTree(root: PlanNode, indent = ''): string[] {
   return [`${indent}${describeNode(root)}`, ...task, ...root.children.flatMap((child) => formatPlanTree(child, `${indent}  `))];
 }
 
-/** One line answering "is the window fed by an index or by a Sort?". */
+/**
+ * One line answering "is the window fed by an index or by a Sort?".
+ * ```ts
+ * describeWindowFeed(summarizePlan(output));
+ * // 'no Sort: WindowAgg fed by Index Only Scan (index Transaction_accountId_createdAt_id_amount_idx)'
+ * ```
+ */
 export function describeWindowFeed(summary: PlanSummary): string {
   if (!summary.hasWindowAgg) return 'no WindowAgg in this plan';
   const feed = summary.feedNodeType ?? 'nothing';

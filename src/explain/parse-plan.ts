@@ -13,7 +13,13 @@ const FEED_BY_NODE: Readonly<Record<string, WindowAggFeed>> = {
   'Seq Scan': 'seq-scan',
 };
 
-/** EXPLAIN output this parser cannot read (a PostgreSQL version with another JSON shape, or not JSON at all). */
+/**
+ * EXPLAIN output this parser cannot read (a PostgreSQL version with another JSON shape, or not JSON at all).
+ * ```ts
+ * summarizePlan('not json');        // throws ExplainFormatError: EXPLAIN output is not JSON
+ * summarizePlan([{ Plan: {} }]);    // throws ExplainFormatError: EXPLAIN output: [0].Plan is not a plan node (no "Node Type")
+ * ```
+ */
 export class ExplainFormatError extends LedgerError {
   readonly code = 'EXPLAIN_FORMAT';
 }
@@ -118,6 +124,16 @@ function feedOf(windowAgg: PlanNode): PlanNode | undefined {
 /**
  * Summarises parsed `EXPLAIN (FORMAT JSON)` output (see `requireRawExplain` for accepted inputs). On Citus, a
  * `WindowAgg` missing from the coordinator's plan is looked for in the workers' task plan (pushed down).
+ * `explainQuery` runs the EXPLAIN and calls this for you.
+ * ```ts
+ * const sql = repo.runningTotalsSql({ partitions: [42] }, 'partition');
+ * const [row] = await prisma.$queryRaw<{ 'QUERY PLAN': unknown }[]>(Prisma.sql`EXPLAIN (FORMAT JSON) ${sql}`);
+ * // EXPLAIN (FORMAT JSON) SELECT "id" AS "id", ... FROM "public"."Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[]))
+ * //   ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
+ * const summary = summarizePlan(row!['QUERY PLAN']);
+ * summary.sortUnderWindowAgg; // false when the index feeds the window in order
+ * summary.windowAggFedBy;     // e.g. 'index-only-scan'
+ * ```
  */
 export function summarizePlan(output: unknown): PlanSummary {
   const raw = requireRawExplain(output);

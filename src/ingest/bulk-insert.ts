@@ -24,9 +24,23 @@ const MAX_UNNEST_CHUNK = 100_000;
  * `strategy: 'auto'` uses `createMany` below this many rows and `unnest` from here on. Measured with
  * `scripts/bench/bench-ingest.ts` on embedded PostgreSQL 18 (2 cores): unnest is faster at every size measured, so the
  * crossover sits at a single row — createMany remains for callers that ask for it (e.g. Prisma-level middleware).
+ * ```ts
+ * const result = await new TransactionRepository(prisma).insertMany(rows); // strategy 'auto', no pgPool
+ * result.strategy; // 'unnest' (rows.length >= AUTO_UNNEST_MIN_ROWS)
+ * // WITH written AS (INSERT INTO "public"."Transaction" ("accountId", "amount", "createdAt", "externalId")
+ * //   SELECT * FROM unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING
+ * //   RETURNING 1) SELECT count(*) AS inserted FROM written
+ * ```
  */
 export const AUTO_UNNEST_MIN_ROWS = 1;
-/** Upper bound of one bulk insert call; larger imports go through several calls (or a script). */
+/**
+ * Upper bound of one bulk insert call; larger imports go through several calls (or a script).
+ * ```ts
+ * for (let i = 0; i < rows.length; i += MAX_BATCH_ROWS) {
+ *   await repo.insertMany(rows.slice(i, i + MAX_BATCH_ROWS)); // one transaction per slice
+ * }
+ * ```
+ */
 export const MAX_BATCH_ROWS = 1_000_000;
 /** Default interactive-transaction timeout of a bulk insert: base + per row (see `defaultInsertTimeoutMs`). */
 export const DEFAULT_INSERT_TIMEOUT_BASE_MS = 10_000;
@@ -36,6 +50,13 @@ export const DEFAULT_INSERT_TIMEOUT_PER_ROW_MS = 1;
  * `strategy: 'auto'` uses `copy` from this many rows on when the repository has a `pgPool` (and opens the
  * transaction itself). Measured with `npm run bench:ingest` on embedded PostgreSQL 18 (2 cores): copy was faster
  * than unnest at every batch size measured, 1 to 100,000 rows (1.3x at 1 row, 1.6x at 100,000).
+ * ```ts
+ * const repo = new TransactionRepository(prisma, { pgPool });
+ * const result = await repo.insertMany(rows); // strategy 'auto'
+ * result.strategy; // 'copy' (rows.length >= AUTO_COPY_MIN_ROWS)
+ * // on a connection of pgPool, in a transaction of its own:
+ * // SAVEPOINT ledger_copy_direct; COPY "public"."Transaction" ("accountId", "amount", "createdAt", "externalId") FROM STDIN; ...
+ * ```
  */
 export const AUTO_COPY_MIN_ROWS = 1;
 
@@ -122,7 +143,13 @@ export interface PreparedBatch<Data> {
   readonly options: Record<string, unknown>;
 }
 
-/** Default timeout of a bulk insert's transaction: 10 s plus 1 ms per row. */
+/**
+ * Default timeout of a bulk insert's transaction: 10 s plus 1 ms per row. Pass a larger `timeoutMs` to allow more.
+ * ```ts
+ * defaultInsertTimeoutMs(50_000); // 60_000
+ * await repo.insertMany(rows, { timeoutMs: 2 * defaultInsertTimeoutMs(rows.length) });
+ * ```
+ */
 export function defaultInsertTimeoutMs(rows: number): number {
   return DEFAULT_INSERT_TIMEOUT_BASE_MS + DEFAULT_INSERT_TIMEOUT_PER_ROW_MS * rows;
 }

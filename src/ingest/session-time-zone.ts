@@ -5,6 +5,15 @@ import { LedgerError } from '../errors.ts';
  * A caller's transaction runs in a session whose `TimeZone` is not UTC, and the batch was to be written with
  * Prisma's `createMany`: @prisma/adapter-pg binds a `Date` as UTC digits without an offset, which such a session
  * would read as its own local time, storing every instant shifted. Nothing was written.
+ * ```ts
+ * await prisma.$transaction(async (tx) => {
+ *   await tx.$executeRaw`SET LOCAL TimeZone = 'Europe/Berlin'`;
+ *   await new TransactionRepository(tx).insertMany(rows, { strategy: 'createMany' });
+ * });
+ * // SET LOCAL TimeZone = 'Europe/Berlin'
+ * // SELECT current_setting('TimeZone') AS zone
+ * // rejects with SessionTimeZoneError (use strategy 'unnest', or connect with TimeZone=UTC)
+ * ```
  */
 export class SessionTimeZoneError extends LedgerError {
   readonly code = 'SESSION_TIME_ZONE';

@@ -89,6 +89,17 @@ export interface RepositoryOptions {
  *
  * Construct it with a `PrismaClient` (each call opens what it needs) or a transaction client `tx` (calls join
  * the caller's transaction). Every input is validated before any SQL is sent; failures are `ValidationError`s.
+ * Subclass it through `defineRunningTotalRepository`, which derives and checks the definition.
+ * ```ts
+ * class TransactionRepository extends defineRunningTotalRepository('Transaction', {
+ *   partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', select: ['id', 'accountId', 'amount', 'createdAt'],
+ * }) {}
+ * const rows = await new TransactionRepository(prisma).runningTotals({ partitions: [42] });
+ * // SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", ("createdAt" AT TIME ZONE INTERVAL '+00:00') AS "createdAt",
+ * //   SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal"
+ * // FROM "public"."Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[]))
+ * // ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
+ * ```
  */
 export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Key, Data> {
   protected abstract readonly definition: RunningTotalModel<M, Key, Data>;

@@ -51,7 +51,19 @@ export interface RetryPolicy {
   readonly sleep: (ms: number) => Promise<void>;
 }
 
-/** True for errors after which the transaction was rolled back by the database and can be run again. */
+/**
+ * True for errors after which the transaction was rolled back by the database and can be run again: a
+ * `SerializationFailureError` (map a raw Prisma or node-postgres error with `mapDatabaseError` first). The default
+ * `retryOn` of `withRetry`.
+ * ```ts
+ * try {
+ *   await prisma.$transaction(work, { isolationLevel: 'Serializable' });
+ * } catch (error) {
+ *   if (isRetryableTransactionError(mapDatabaseError(error))) ...; // SQLSTATE 40001 / 40P01: safe to run again
+ * }
+ * await withRetry(work, { retryOn: (error) => isRetryableTransactionError(error) || error instanceof TransactionTimeoutError });
+ * ```
+ */
 export function isRetryableTransactionError(error: unknown): boolean {
   return error instanceof SerializationFailureError;
 }

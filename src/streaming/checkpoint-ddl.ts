@@ -26,7 +26,7 @@ const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * rows are read once from its transition tables, so a bulk insert pays one grouped DELETE, not one per row.
  *
  * ```ts
- * console.log(balanceCheckpointsSql({ model: 'Transaction', partitionBy: 'accountId', orderBy: 'createdAt', checkpoints: 'TransactionCheckpoint' }));
+ * console.log(balanceCheckpointsSql({ model: 'Transaction', partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', checkpoints: 'TransactionCheckpoint' }));
  * // CREATE OR REPLACE FUNCTION "transaction_checkpoints_invalidate"() RETURNS trigger LANGUAGE plpgsql AS $$ ...
  * // CREATE TRIGGER "transaction_checkpoints_after_insert" AFTER INSERT ON "Transaction" REFERENCING NEW TABLE AS new_rows ...
  * ```

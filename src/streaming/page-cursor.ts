@@ -24,7 +24,14 @@ interface CursorPayload {
  * running total, so the next page costs what the first costs; the signature makes it tamper-evident.
  *
  * Use one stable secret across processes (e.g. from configuration) so cursors survive restarts; without one, a
- * random per-process secret is used and cursors expire with the process.
+ * random per-process secret is used and cursors expire with the process. Repositories build theirs from the
+ * `cursorSecret` option; use one directly only to sign positions of your own.
+ * ```ts
+ * const codec = new CursorCodec(process.env.CURSOR_SECRET); // at least 16 bytes
+ * const cursor = codec.encode(fingerprint, { key: ['42'], order: '2026-01-01T00:00:00.000500+00:00', id: '7', total: new Prisma.Decimal('1250.50') });
+ * codec.decode(fingerprint, cursor);     // { key: ['42'], order: '2026-01-01T00:00:00.000500+00:00', id: '7', total: Decimal(1250.5) }
+ * codec.decode('another query', cursor); // throws InvalidCursorError
+ * ```
  */
 export class CursorCodec {
   readonly #token: SignedToken;

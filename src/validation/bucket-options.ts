@@ -2,9 +2,23 @@ import { ValidationError } from '../errors.ts';
 import { requireChoice } from './batch.ts';
 import { describe } from './dates.ts';
 
+/**
+ * The calendar buckets `bucketTotals` and `expressions(model).bucket` accept, shortest first.
+ * ```ts
+ * BUCKETS; // ['hour', 'day', 'week', 'month', 'quarter', 'year']
+ * const bucket = BUCKETS.includes(input as Bucket) ? (input as Bucket) : 'day'; // e.g. from a query string
+ * ```
+ */
 export const BUCKETS = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
 /** A calendar bucket: `week` is the ISO week (Monday to Monday). */
 export type Bucket = (typeof BUCKETS)[number];
+/**
+ * The periods `bucketTotals`' `compareWith` accepts: each bucket is compared with the same bucket one period earlier.
+ * ```ts
+ * COMPARE_PERIODS; // ['day', 'week', 'month', 'quarter', 'year']
+ * await repo.bucketTotals({ partitions: [42], bucket: 'month', from, to, timeZone: 'Europe/Berlin', compareWith: 'year' });
+ * ```
+ */
 export const COMPARE_PERIODS = ['day', 'week', 'month', 'quarter', 'year'] as const;
 /** The period a bucket is compared with the same bucket of, one period earlier (`'year'`: same month last year). */
 export type ComparePeriod = (typeof COMPARE_PERIODS)[number];

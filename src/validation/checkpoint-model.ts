@@ -55,6 +55,12 @@ const sameType = (a: ReturnType<typeof columnInfo>, b: ReturnType<typeof columnI
 /**
  * Checks that `checkpoints` names a model able to hold `ledger`'s checkpoints (fields, types, scale and the unique
  * key `(partition fields..., through)` the lookups and upserts need) and describes it.
+ * ```ts
+ * requireCheckpointModel('Transaction', 'TransactionCheckpoint', { partitionBy: ['accountId'], orderBy: 'createdAt', amount: 'amount' });
+ * // { model: 'TransactionCheckpoint', partitionBy: ['accountId'], through: 'through', balance: 'balance' }
+ * requireCheckpointModel('Transaction', 'Account', { partitionBy: ['accountId'], orderBy: 'createdAt', amount: 'amount' });
+ * // throws WindowSpecError: Balance checkpoints of Transaction in Account: it needs the fields accountId, through, balance; ...
+ * ```
  */
 export function requireCheckpointModel(ledger: string, checkpoints: unknown, roles: { readonly partitionBy: readonly string[]; readonly orderBy: string; readonly amount: string }): CheckpointTable {
   if (typeof checkpoints !== 'string') throw new WindowSpecError(`Running-total model definition for ${ledger}: checkpoints must be a model name, got ${describe(checkpoints)}.`);

@@ -1,7 +1,14 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { LedgerError, ValidationError } from '../errors.ts';
 
-/** A page cursor that is malformed, forged, or belongs to a different query. Never yields wrong totals. */
+/**
+ * A page cursor that is malformed, forged, or belongs to a different query. Never yields wrong totals.
+ * ```ts
+ * const first = await repo.page({ partition: 42, limit: 50 });
+ * await repo.page({ partition: 43, limit: 50, after: first.nextCursor! });
+ * // rejects with InvalidCursorError: This cursor belongs to a different query (other partition, range, frame or NULL policy).
+ * ```
+ */
 export class InvalidCursorError extends LedgerError {
   readonly code = 'INVALID_CURSOR';
 }

@@ -7,7 +7,16 @@ import type { FieldOf, ModelName } from './catalog.ts';
  * catalog-checked column names reach the SQL text.
  */
 
-/** `"f" >= $1 AND "f" < $2` — a half-open range; either end may be omitted. */
+/**
+ * The conditions of a half-open range `[from, to)` on a DateTime field: `"f" >= $1`, `"f" < $2`; either end may be
+ * omitted (an empty list when both are). Pass them to `where`, which ANDs them.
+ * ```ts
+ * windowQuery('Transaction').select('id')
+ *   .where(...withinRange('Transaction', 'createdAt', { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z') }))
+ * // SELECT "id" AS "id" FROM "public"."Transaction" WHERE "createdAt" >= CAST($1 AS timestamptz) AND "createdAt" < CAST($2 AS timestamptz)
+ * //   ORDER BY "Transaction"."id" ASC
+ * ```
+ */
 export function withinRange<M extends ModelName>(
   model: M,
   field: FieldOf<M>,
@@ -22,7 +31,14 @@ export function withinRange<M extends ModelName>(
   return parts;
 }
 
-/** `"f" = ANY(CAST($1 AS int4[]))` — one bound array, so the statement text does not change with the list length. */
+/**
+ * `"f" = ANY(CAST($1 AS int4[]))` — one bound array, so the statement text does not change with the list length.
+ * ```ts
+ * windowQuery('Transaction').select('id').where(inList('Transaction', 'accountId', [1, 2, 3]))
+ * // SELECT "id" AS "id" FROM "public"."Transaction" WHERE "accountId" = ANY(CAST($1 AS int4[])) ORDER BY "Transaction"."id" ASC
+ * // values: [[1, 2, 3]]
+ * ```
+ */
 export function inList<M extends ModelName>(model: M, field: FieldOf<M>, values: readonly unknown[]): Condition<M> {
   return conditions(model).in(field, values as never);
 }

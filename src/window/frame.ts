@@ -36,12 +36,20 @@ export interface Frame {
 /**
  * The default frame of every running total: `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`. Each row's total
  * includes exactly the rows before it in window order, so rows with equal timestamps get distinct, id-ordered totals.
+ * ```ts
+ * windowSpec('Transaction').orderBy('createdAt').frame(RUNNING_ROWS).toSql()
+ * // ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+ * ```
  */
 export const RUNNING_ROWS: Frame = Object.freeze({ mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW' });
 
 /**
  * `RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`: rows whose ORDER BY keys are equal (peers) share one total,
- * the total after all of them. Only meaningful when the window is not ordered by a unique key.
+ * the total after all of them. Only meaningful when the window is not ordered by a unique key; no id is appended.
+ * ```ts
+ * windowSpec('Transaction').orderBy('createdAt').frame(RUNNING_RANGE).toSql()
+ * // ORDER BY "createdAt" ASC RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+ * ```
  */
 export const RUNNING_RANGE: Frame = Object.freeze({ mode: 'RANGE', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW' });
 

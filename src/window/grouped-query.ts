@@ -76,11 +76,11 @@ interface GroupedQueryProps<M extends ModelName> {
  * const rows = await daily
  *   .add('running', f.sum(daily.column('dayRevenue')), daily.overGroups().partitionBy(daily.column('region')).orderBy(daily.column('day')))
  *   .execute(prisma);
- * // SELECT "region" AS "region", "day" AS "day", "dayRevenue" AS "dayRevenue", "sales" AS "sales",
+ * // SELECT "region" AS "region", CAST("day" AS timestamp) AS "day", "dayRevenue" AS "dayRevenue", "sales" AS "sales",
  * //   SUM("dayRevenue") OVER (PARTITION BY "region" ORDER BY "day" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "running"
  * // FROM (SELECT "region" AS "region", CAST(date_trunc('day', CAST("saleDate" AS timestamp)) AS date) AS "day",
- * //   SUM("revenue") AS "dayRevenue", COUNT(*) AS "sales" FROM "public"."SalesRecord" GROUP BY 1, 2) AS "groups"
- * // ORDER BY "region" ASC, "day" ASC
+ * //   SUM("revenue")  AS "dayRevenue", COUNT(*)  AS "sales" FROM "public"."SalesRecord"  GROUP BY 1, 2) AS "groups"
+ * // ORDER BY "groups"."region" ASC, "groups"."day" ASC
  * ```
  */
 export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols extends Record<string, AnyExpr<M>> = {}, W extends string = never> extends CompiledQuery<Row> {
@@ -120,7 +120,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    * Adds an aggregate of each group under `alias`: a plain aggregate of `windowFunctions(model)` (`sum`, `avg`,
    * `count`, `min`, `max`, `stddev`..., `boolAnd`..., a named `aggregate`), rendered without `OVER`.
    * ```ts
-   * .aggregate('dayRevenue', f.sum('revenue'))   // SUM("revenue") AS "dayRevenue"
+   * .aggregate('dayRevenue', f.sum('revenue'))   // SUM("revenue")  AS "dayRevenue"
    * ```
    */
   aggregate<A extends string, T, K extends SqlType>(alias: A, fn: WindowFunction<M, T, K>): GroupedQuery<M, Row & { [k in A]: T }, Cols & { [k in A]: Expr<M, K, true> }, W> {
@@ -144,9 +144,9 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
    * ```ts
    * q.groupBy('region').groupBy('day', e.bucket('saleDate', 'day')).aggregate('n', f.count())
    *   .fill('day', { from: new Date('2026-01-01'), to: new Date('2026-02-01') })
-   * // WITH "grouped" AS (SELECT ... GROUP BY 1, 2) SELECT ... FROM (SELECT k."region", s.b AS "day", COALESCE(g."n", 0) AS "n"
+   * // WITH "grouped" AS (SELECT ... GROUP BY 1, 2) SELECT ... FROM (SELECT k."region" AS "region", s.b AS "day", COALESCE(g."n", 0) AS "n"
    * //   FROM (SELECT DISTINCT "region" FROM "grouped") AS k CROSS JOIN (SELECT ... FROM generate_series(...) UNION SELECT ...) AS s
-   * //   LEFT JOIN "grouped" AS g ON ...) AS "groups" ORDER BY ...
+   * //   LEFT JOIN "grouped" AS g ON ...) AS "groups" ORDER BY "groups"."region" ASC, "groups"."day" ASC
    * ```
    */
   fill<A extends keyof Cols & string>(alias: A, range: { readonly from: Date; readonly to: Date }): GroupedQuery<M, Row, Cols, W> {
@@ -344,8 +344,8 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
  * Starts a GROUP BY query over a Prisma model, with window functions over its groups (see `GroupedQuery`).
  * ```ts
  * groupedQuery('Transaction').groupBy('accountId').aggregate('total', windowFunctions('Transaction').sum('amount'))
- * // SELECT "accountId" AS "accountId", "total" AS "total" FROM (SELECT "accountId" AS "accountId", SUM("amount") AS "total"
- * //   FROM "public"."Transaction" GROUP BY 1) AS "groups" ORDER BY "accountId" ASC
+ * // SELECT "accountId" AS "accountId", "total" AS "total" FROM (SELECT "accountId" AS "accountId", SUM("amount")  AS "total"
+ * //   FROM "public"."Transaction"  GROUP BY 1) AS "groups" ORDER BY "groups"."accountId" ASC
  * ```
  */
 export function groupedQuery<M extends ModelName>(model: M): GroupedQuery<M> {
@@ -386,7 +386,7 @@ export type SourceColumns<M extends ModelName, Row> = {
  * q.add('rankOfBalance', f.rank(), q.overRows().partitionBy(q.column('accountId')).orderBy(q.column('balance'), 'desc'))
  * // WITH "source" AS (SELECT "id" AS "id", ..., SUM(COALESCE("amount", 0)) OVER (...) AS "balance" FROM "public"."Transaction" ...)
  * // SELECT "id" AS "id", ..., rank() OVER (PARTITION BY "accountId" ORDER BY "balance" DESC) AS "rankOfBalance"
- * // FROM "source" AS "groups" ORDER BY "groups"."accountId" ASC, "groups"."balance" DESC, "groups"."id" ASC
+ * // FROM "source" AS "groups" ORDER BY "groups"."accountId" ASC, "groups"."balance" DESC, "groups"."id" DESC
  * ```
  */
 export function queryOver<M extends ModelName, Row extends object>(inner: {

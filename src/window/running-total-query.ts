@@ -54,10 +54,10 @@ const TOTAL_WINDOW = '__total';
  * ```ts
  * runningTotalQuery({ window: windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt'),
  *                     amount: 'amount', nulls: 'zero', select: ['id', 'accountId', 'amount', 'createdAt'] }).toSql()
- * // SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", "createdAt" AS "createdAt",
+ * // SELECT "id" AS "id", "accountId" AS "accountId", "amount" AS "amount", ("createdAt" AT TIME ZONE INTERVAL '+00:00') AS "createdAt",
  * //   SUM(COALESCE("amount", 0)) OVER (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC
  * //   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal"
- * // FROM "public"."Transaction" ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
+ * // FROM "public"."Transaction"  ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
  * ```
  */
 export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<M>): WindowQuery<M, Record<string, unknown>, never> {
@@ -93,7 +93,17 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
   return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
 }
 
-/** The SQL of {@link runningTotalQuery}. */
+/**
+ * The SQL of {@link runningTotalQuery}, for a caller's own `$queryRaw`. With `nulls: 'skip'` on a nullable amount,
+ * rows without an amount are filtered out and the total is a plain `SUM`.
+ * ```ts
+ * const sql = runningTotalSql({ window: windowSpec('Transaction').orderBy('createdAt'), amount: 'amount', nulls: 'skip', select: ['id', 'amount'] });
+ * const rows = await prisma.$queryRaw(sql);
+ * // SELECT "id" AS "id", "amount" AS "amount",
+ * //   SUM("amount") OVER (ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "runningTotal"
+ * // FROM "public"."Transaction" WHERE "amount" IS NOT NULL ORDER BY "Transaction"."createdAt" ASC, "Transaction"."id" ASC
+ * ```
+ */
 export function runningTotalSql<M extends ModelName>(query: RunningTotalQuery<M>): Prisma.Sql {
   return runningTotalQuery(query).toSql();
 }

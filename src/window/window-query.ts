@@ -112,7 +112,7 @@ const RESULT_OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '
  * //   SUM(COALESCE("amount", 0)) OVER "w" AS "balance", lag("amount", 1) OVER "w" AS "previous"
  * // FROM "public"."Transaction"
  * // WINDOW "w" AS (PARTITION BY "accountId" ORDER BY "createdAt" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
- * // ORDER BY "accountId" ASC, "createdAt" ASC, "id" ASC
+ * // ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC
  * rows[0].balance; // Prisma.Decimal
  * ```
  */
@@ -143,8 +143,8 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    * to compare, store or pass back (cast to the column's type) when microseconds matter.
    * ```ts
    * windowQuery('Transaction').select('id').selectExactText('at', 'createdAt')
-   * // SELECT "id" AS "id", ARRAY[to_json("createdAt") #>> '{}']::text[] AS "at" FROM "public"."Transaction" ...
-   * // → { id: 1, at: ['2026-01-01T00:00:00.000500+00:00'] }
+   * // SELECT "id" AS "id", ARRAY[to_json("createdAt") #>> '{}']::text[] AS "at" FROM "public"."Transaction"  ORDER BY "Transaction"."id" ASC
+   * // → { id: 1n, at: ['2026-01-01T00:00:00.000500+00:00'] }
    * ```
    */
   selectExactText<A extends string>(alias: A, ...fields: FieldOf<M>[]): WindowQuery<M, Row & { [K in A]: string[] }, W, J> {
@@ -253,7 +253,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
    *   .selectExpr('change', e.sub('amount', e.over(f.lag('amount'), 'w')))
    *   .selectExpr('day', e.bucket('createdAt', 'day', { timeZone: 'Europe/Berlin' }))
    * // SELECT "id" AS "id", ("amount" - lag("amount", 1) OVER "w") AS "change",
-   * //   ((CASE WHEN ... THEN date_trunc('day', "createdAt", CAST($4 AS text)) ELSE ... END)
+   * //   ((CASE WHEN ... THEN date_trunc('day', "createdAt", CAST($4 AS text)) WHEN ... END)
    * //     AT TIME ZONE INTERVAL '+00:00') AS "day"
    * // FROM "public"."Transaction" WINDOW "w" AS (...) ORDER BY ...
    * ```
@@ -707,7 +707,21 @@ export interface QuerySource<M extends ModelName> {
   readonly ids: readonly string[];
 }
 
-/** Starts a window query over a Prisma model. */
+/**
+ * Starts a window query over a Prisma model (see `WindowQuery`): add columns with `select`, window function results
+ * with `add`, then run it with `execute(prisma)` or take its SQL with `toSql()`.
+ * ```ts
+ * const f = windowFunctions('Transaction');
+ * const rows = await windowQuery('Transaction')
+ *   .select('id', 'amount')
+ *   .add('rank', f.rowNumber(), windowSpec('Transaction').partitionBy('accountId').orderBy('amount', 'desc'))
+ *   .limit(10)
+ *   .execute(prisma);
+ * // SELECT "id" AS "id", "amount" AS "amount",
+ * //   row_number() OVER (PARTITION BY "accountId" ORDER BY "amount" DESC, "id" DESC) AS "rank"
+ * // FROM "public"."Transaction"  ORDER BY "Transaction"."accountId" ASC, "Transaction"."amount" DESC, "Transaction"."id" DESC LIMIT 10
+ * ```
+ */
 export function windowQuery<M extends ModelName>(model: M): WindowQuery<M, {}, never> {
   idField(model); // fail fast for models without a single-field id
   return new WindowQuery<M, {}, never>({ model, columns: [], windows: new Map(), functions: [], where: [], orderBy: [], joinScope: Symbol(`joins of a ${model} query`) });

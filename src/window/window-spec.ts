@@ -315,7 +315,11 @@ export function orderItemSql(model: string, item: OrderItem, column?: Prisma.Sql
 
 /**
  * Starts a window specification for a Prisma model. The frame defaults to
- * `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`.
+ * `ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`, whose order ends with the model's id (in the last key's direction).
+ * ```ts
+ * windowSpec('Transaction').partitionBy('accountId').orderBy('createdAt', 'desc').toSql()
+ * // PARTITION BY "accountId" ORDER BY "createdAt" DESC, "id" DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+ * ```
  */
 export function windowSpec<M extends ModelName>(model: M): WindowSpec<M, false> {
   idField(model); // fail fast for models without a single-field id
