@@ -24,13 +24,17 @@ function describeNode(node: PlanNode): string {
  */
 export function formatPlanTree(root: PlanNode, indent = ''): string[] {
   const scan = root.distributed;
+  const subplans = (scan?.subplans ?? []).flatMap((subplan, i) => [
+    `${indent}  distributed subplan ${i + 1}, run first on the coordinator:`,
+    ...formatPlanTree(subplan, `${indent}    `),
+  ]);
   const task = scan?.taskPlan
     ? [
         `${indent}  ${scan.provider}: ${scan.taskCount} task(s); one of them${scan.workerNode ? ` on ${scan.workerNode}` : ''}:`,
         ...formatPlanTree(scan.taskPlan, `${indent}    `),
       ]
     : [];
-  return [`${indent}${describeNode(root)}`, ...task, ...root.children.flatMap((child) => formatPlanTree(child, `${indent}  `))];
+  return [`${indent}${describeNode(root)}`, ...subplans, ...task, ...root.children.flatMap((child) => formatPlanTree(child, `${indent}  `))];
 }
 
 /**

@@ -101,12 +101,33 @@ function distributedScanOf(raw: RawPlanNode): DistributedScan {
   const task: unknown = tasks[0];
   const remote = isRecord(task) && Array.isArray(task['Remote Plan']) ? (task['Remote Plan'] as unknown[]).flat() : [];
   const first = remote[0];
+  const subplans = subplansOf(raw['Distributed Query'] as Record<string, unknown>);
   return {
     provider: stringAt(raw, 'Custom Plan Provider') ?? 'Citus',
     taskCount: numberAt(job, 'Task Count') ?? tasks.length,
     ...(isRecord(task) && stringAt(task, 'Node') !== undefined && { workerNode: stringAt(task, 'Node') }),
     ...(isRecord(first) && { taskPlan: compactNode(requireRawNode(first.Plan, 'Distributed Query.Job.Tasks[0]."Remote Plan"')) }),
+    ...(subplans.length > 0 && { subplans }),
   };
+}
+
+/** `"Subplans": [{ "PlannedStmt": [{ "Plan" }] }]` of a Citus "Distributed Query": plans the coordinator runs first. */
+function subplansOf(query: Record<string, unknown>): PlanNode[] {
+  const subplans = Array.isArray(query.Subplans) ? query.Subplans : [];
+  return subplans.flatMap((subplan: unknown, i: number) => {
+    const statements = isRecord(subplan) && Array.isArray(subplan.PlannedStmt) ? (subplan.PlannedStmt as unknown[]) : [];
+    return statements.filter(isRecord).map((statement, j) => compactNode(requireRawNode(statement.Plan, `Distributed Query.Subplans[${i}].PlannedStmt[${j}]`)));
+  });
+}
+
+/**
+ * Every node the coordinator runs: the plan itself and, below each Citus scan, the subplans it runs before it
+ * (not the workers' task plans).
+ */
+function* coordinatorNodes(node: PlanNode): Generator<PlanNode> {
+  yield node;
+  for (const subplan of node.distributed?.subplans ?? []) yield* coordinatorNodes(subplan);
+  for (const child of node.children) yield* coordinatorNodes(child);
 }
 
 function* preOrder(node: PlanNode): Generator<PlanNode> {
@@ -140,7 +161,7 @@ export function summarizePlan(output: unknown): PlanSummary {
   const top = raw[0] as RawExplain;
   const root = compactNode(top.Plan);
   const isWindowAgg = (node: PlanNode) => node.nodeType === 'WindowAgg';
-  const onCoordinator = [...preOrder(root)].find(isWindowAgg);
+  const onCoordinator = [...coordinatorNodes(root)].find(isWindowAgg);
   const scan = [...preOrder(root)].find((node) => node.distributed !== undefined)?.distributed;
   const onWorkers = !onCoordinator && scan?.taskPlan ? [...preOrder(scan.taskPlan)].find(isWindowAgg) : undefined;
   const windowAgg = onCoordinator ?? onWorkers;

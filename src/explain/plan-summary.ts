@@ -34,6 +34,12 @@ export interface DistributedScan {
   readonly workerNode?: string | undefined;
   /** The plan of the task shown (Citus shows one of them unless `citus.explain_all_tasks` is on). */
   readonly taskPlan?: PlanNode | undefined;
+  /**
+   * Plans the coordinator runs first and whose rows the query then reads as intermediate results ("Distributed
+   * Subplan"): e.g. a window partitioned by another column than the distribution column, over the rows of every
+   * shard. Absent when there are none.
+   */
+  readonly subplans?: readonly PlanNode[] | undefined;
 }
 
 /** PostgreSQL's JSON node, as far as we read it; other keys are kept in `raw`. */

@@ -80,6 +80,19 @@ describe.skipIf(!citusAvailable)('explain on a Citus cluster', () => {
     expect(plan.distributed?.windowAggOn).toBe('coordinator');
   });
 
+  it('a window Citus computes in a distributed subplan (top rows per key of another column, by amount) is found there and flagged', async () => {
+    const query = windowQuery('Transaction')
+      .select('id', 'accountId', 'amount')
+      .topPerPartition(2, windowSpec('Transaction').partitionBy('externalId').orderBy('amount', 'desc'));
+    const plan = await query.explain(cluster.citus);
+    const scan = plan.distributed?.scan;
+    expect(scan?.subplans?.length, formatPlanTree(plan.root).join('\n')).toBeGreaterThan(0);
+    expect(plan.hasWindowAgg).toBe(true);
+    expect(plan.distributed?.windowAggOn).toBe('coordinator');
+    expect(plan.sortUnderWindowAgg).toBe(true);
+    expect(formatPlanTree(plan.root).join('\n')).toMatch(/distributed subplan 1, run first on the coordinator:\n\s+WindowAgg/);
+  });
+
   it('keyset chunks of one account and of a list, as streams and pages send them, keep their windows on the workers', async () => {
     // What fetchChunk sends, recorded instead of run: its rows come back empty, so it stops after one chunk.
     const sent: Prisma.Sql[] = [];
