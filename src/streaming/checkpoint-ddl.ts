@@ -1,5 +1,7 @@
 import { WindowSpecError } from '../errors.ts';
 import { requireCheckpointModel, type CheckpointTable } from '../validation/checkpoint-model.ts';
+import { describe } from '../validation/dates.ts';
+import { requireFieldRoles } from '../validation/model-definition.ts';
 import { columnRef, schemaOf, tableNameOf, tableNameRef, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 
 const MAX_IDENTIFIER = 63;
@@ -94,10 +96,14 @@ export function balanceCheckpointsSql<M extends ModelName>(definition: {
   readonly amount: FieldOf<M>;
   readonly checkpoints: ModelName;
 }): string {
-  const { model, orderBy, amount } = definition;
-  const partitionBy = typeof definition.partitionBy === 'string' ? [definition.partitionBy] : [...definition.partitionBy];
-  const checkpoints = requireCheckpointModel(model, definition.checkpoints, { partitionBy, orderBy, amount });
-  return checkpointTriggersSql(model, orderBy, checkpoints);
+  // Checked as a repository's definition is (this runs from migration scripts, often plain JavaScript).
+  if (typeof definition !== 'object' || definition === null || typeof definition.model !== 'string') {
+    throw new WindowSpecError(`balanceCheckpointsSql needs { model, partitionBy, orderBy, amount, checkpoints }, got ${describe(definition)}.`);
+  }
+  const { model } = definition;
+  const roles = requireFieldRoles(model, definition);
+  const checkpoints = requireCheckpointModel(model, definition.checkpoints, roles);
+  return checkpointTriggersSql(model, roles.orderBy as FieldOf<M>, checkpoints);
 }
 
 // A table as the trigger DDL names it: with its @@schema, else by name alone, as migrations written with earlier

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import {
+  balanceCheckpointsSql,
   DatabaseUnavailableError,
   QueryFailedError,
   TransactionTimeoutError,
@@ -136,5 +137,25 @@ describe('insertMany on a ledger with balance checkpoints', () => {
     expect((failure as ValidationError).path).toBe('options.isolationLevel');
     expect((failure as Error).message).toMatch(/balance checkpoints in TransactionCheckpoint.*'ReadCommitted' or 'Serializable'/);
     expect(nothingSent(db.sent)).toBe(true);
+  });
+});
+
+describe('balanceCheckpointsSql (run from migration scripts, often plain JavaScript)', () => {
+  const complete = { model: 'Transaction', partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', checkpoints: 'TransactionCheckpoint' };
+
+  it.each([
+    ['amount', /amount must be a field name, got undefined/],
+    ['orderBy', /orderBy must be a field name, got undefined/],
+    ['partitionBy', /partitionBy must be an array of field names, got undefined/],
+    ['checkpoints', /checkpoints must be a model name, got undefined/],
+  ])('names a missing %s with a WindowSpecError', (field, message) => {
+    const { [field as keyof typeof complete]: _left, ...definition } = complete;
+    expect(() => balanceCheckpointsSql(definition as never)).toThrow(WindowSpecError);
+    expect(() => balanceCheckpointsSql(definition as never)).toThrow(message);
+  });
+
+  it('refuses something that is not a definition, and writes the triggers for a complete one', () => {
+    expect(() => balanceCheckpointsSql(null as never)).toThrow(/needs \{ model, partitionBy, orderBy, amount, checkpoints \}, got null/);
+    expect(balanceCheckpointsSql(complete as never)).toContain('CREATE TRIGGER "transaction_checkpoints_after_insert" AFTER INSERT ON "Transaction"');
   });
 });
