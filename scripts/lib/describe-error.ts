@@ -1,10 +1,4 @@
-/**
- * A failure whose message says all there is to say (a bad DATABASE_URL, a missing file): scripts print it without a
- * stack trace, even where they print stacks of unexpected errors.
- */
-export class ReportedError extends Error {
-  override readonly name = 'ReportedError';
-}
+import { ReportedError } from './postgres/errors.ts';
 
 /** Readable text for anything thrown: the wasm schema engine, driver adapters and pg also throw plain objects. */
 export function describeError(error: unknown, { stack = false }: { stack?: boolean } = {}): string {

@@ -3,7 +3,7 @@
  * address, a refused login, a database that does not exist. The script prints the message without a stack trace
  * (see `ReportedError`), since nothing in the code failed.
  */
-import { ReportedError } from '../describe-error.ts';
+import { ReportedError } from './errors.ts';
 
 /** The host and port a URL names (`127.0.0.1:5432`), for messages; never its password. */
 function addressOf(url: URL): string {

@@ -1,6 +1,6 @@
 /**
- * Errors of the embedded PostgreSQL server (embedded.ts). Both are `LedgerError`s; their messages end with what to
- * do about the failure.
+ * Errors of provisioning: of the embedded PostgreSQL server (embedded.ts; both `LedgerError`s, their messages end
+ * with what to do about the failure), and of a DATABASE_URL that cannot serve (`ReportedError`).
  */
 import { LedgerError } from '../../../src/index.ts';
 
@@ -15,6 +15,14 @@ export class EmbeddedPostgresError extends LedgerError {
  */
 export class EmbeddedPostgresAccessError extends EmbeddedPostgresError {
   override readonly code = 'EMBEDDED_POSTGRES_ACCESS';
+}
+
+/**
+ * A failure whose message says all there is to say (a bad DATABASE_URL, a missing file): scripts print it without a
+ * stack trace, even where they print stacks of unexpected errors (see `describeError`).
+ */
+export class ReportedError extends Error {
+  override readonly name = 'ReportedError';
 }
 
 export function describeCause(cause: unknown): string {
