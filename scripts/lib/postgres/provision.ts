@@ -68,9 +68,9 @@ export async function provisionPostgres(opts: ProvisionOptions = {}): Promise<Pr
   if (prefer === 'auto' || prefer === 'external') {
     const url = (opts.env ?? process.env).DATABASE_URL?.trim();
     if (url) {
-      const parsed = requirePostgresUrl(url);
+      requirePostgresUrl(url);
       const version = await queryServerVersion(url).catch((error: unknown) => {
-        throw databaseUrlError(parsed, error);
+        throw databaseUrlError(error);
       });
       log(`using PostgreSQL ${version} from DATABASE_URL`);
       return { url, kind: 'external', version, stop: async () => {} };
