@@ -16,6 +16,8 @@ export function requireRepresentableRows<Row>(rows: Row[]): Row[] {
     for (const name in fields) {
       const value = fields[name];
       if (value instanceof Date && Number.isNaN(value.getTime())) throw unrepresentable(name);
+      // An array of instants (`arrayAgg`) too.
+      if (Array.isArray(value) && value.some((item) => item instanceof Date && Number.isNaN(item.getTime()))) throw unrepresentable(name);
     }
   }
   return rows;

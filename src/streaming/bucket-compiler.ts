@@ -216,10 +216,12 @@ export function instantOf(model: string, field: string, value: Prisma.Sql): Pris
   return atUtc(native === 'Date' ? Prisma.sql`${value}::timestamp` : value);
 }
 
-// A partition value as read into a row, by the rule of every other output (instants as their UTC wall time,
-// dates as their midnight: see `readAs`).
+// A partition value as read into a row: instants as their UTC wall time and dates as their midnight, as every
+// other output (see `readAs`). Other types as they are: a `timetz` key read at +00 would merge keys that differ
+// only in their offset (06:30+05:30 and 01:00+00 are two partitions), and bucket pages resume after these values.
 export function keyOutput(model: string, field: FieldOf<ModelName> | string, value: Prisma.Sql): Prisma.Sql {
-  return readAs(fieldSqlType(model, field), value);
+  const type = fieldSqlType(model, field);
+  return type === 'timestamptz' || type === 'date' ? readAs(type, value) : value;
 }
 
 /** The hidden output holding a bucket row's position (partition values and bucket start, as stored text). */

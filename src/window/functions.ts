@@ -5,6 +5,7 @@ import type { ModelName } from './catalog.ts';
 import {
   isExpr,
   meanType,
+  readAs,
   requireNumericOperand,
   requireOperand,
   sumType,
@@ -277,12 +278,12 @@ export function windowFunctions<M extends ModelName>(model: M) {
     },
     /**
      * `array_agg(x)` over the frame, in the window's order: the values of the frame's rows, NULLs included.
-     * Instants are collected as their UTC wall time, like every instant output.
+     * Instants are collected as their UTC wall time and dates as their midnight, like every such output.
      */
     arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
       const arg = argument(model, x, 'arrayAgg');
-      const value = arg.sqlType === 'timestamptz' ? atUtc(arg.render()) : arg.render();
+      const value = arg.sqlType === 'timestamptz' || arg.sqlType === 'date' ? readAs(arg.sqlType, arg.render()) : arg.render();
       return make<M, OperandValue<M, X>[] | null, 'other'>(model, {
         name: 'array_agg',
         resultType: 'other',

@@ -204,6 +204,13 @@ describe('a database whose DateStyle is not ISO', () => {
     }
   });
 
+  /** `arrayAgg` of the sale days: an array of dates in each row. */
+  const daysCollected = (client: PrismaClient) =>
+    windowQuery('SalesRecord')
+      .select('id')
+      .add('days', windowFunctions('SalesRecord').arrayAgg('saleDate'), windowSpec('SalesRecord').partitionBy('region').orderBy('saleDate'))
+      .execute(client) as Promise<Array<{ days: Date[] }>>;
+
   // Prisma reads a date's text as JavaScript does: '02/01/2026' (SQL, DMY) or '02.01.2026' (German) would be
   // February 1st, a valid and wrong Date. Dates are read as timestamps, whose text in these styles is refused.
   it.each(['SQL, DMY', 'German, DMY', 'Postgres, DMY'])('on %s, a date in a row or a group key is refused, never read with day and month swapped', async (style) => {
@@ -216,8 +223,11 @@ describe('a database whose DateStyle is not ISO', () => {
         () => new SalesRecordRepository(prisma).runningTotals(),
         () => windowQuery('SalesRecord').select('saleDate', 'revenue').execute(prisma),
         () => groupedQuery('SalesRecord').groupBy('saleDate').aggregate('n', windowFunctions('SalesRecord').count()).execute(prisma),
+        () => daysCollected(prisma),
       ];
       for (const read of reads) await expect(read()).rejects.toThrow(UnrepresentableValueError);
+      // On an ISO session (SESSION_OPTIONS) the same days come back as they are stored.
+      expect((await daysCollected(db.prisma)).map((row) => row.days.map((day) => day.toISOString()))).toEqual([['2026-01-02T00:00:00.000Z']]);
     } finally {
       await prisma.$disconnect();
       await db.prisma.$executeRawUnsafe(`ALTER DATABASE "${db.name}" RESET datestyle`);
