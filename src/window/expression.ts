@@ -140,6 +140,8 @@ export interface Expr<M extends ModelName, K extends SqlType = SqlType, N extend
   readonly scope: symbol | undefined;
   /** Set on a calendar bucket (`bucket` / `dateTrunc`): how to bucket another value the same way (gap fill). */
   readonly calendar?: CalendarBucket | undefined;
+  /** A uuid (of type `other`): a uuid field, or a grouped query's column of one; it compares with another uuid. */
+  readonly uuid?: boolean | undefined;
   /** How messages name it: `amount * 2`, `bucket(week, saleDate)`. */
   readonly label: string;
   /** Its SQL; `windows` resolves the named windows a window function in it refers to. */
@@ -193,6 +195,7 @@ export interface ExprParts<M extends ModelName, K extends SqlType, N extends boo
   readonly windowNames?: readonly string[] | undefined;
   readonly scope?: symbol | undefined;
   readonly calendar?: CalendarBucket | undefined;
+  readonly uuid?: boolean | undefined;
   readonly render: (windows?: NamedWindows) => Prisma.Sql;
 }
 
@@ -222,6 +225,7 @@ export function makeExpr<M extends ModelName, K extends SqlType, N extends boole
     windowNames: Object.freeze([...(parts.windowNames ?? [])]),
     scope: parts.scope,
     ...(parts.calendar && { calendar: parts.calendar }),
+    ...(parts.uuid === true && { uuid: true }),
     label: parts.label,
     render: parts.render,
   });
@@ -471,11 +475,11 @@ export function requireComparableType(expr: AnyExpr, what: string): void {
 }
 
 /**
- * A `String @db.Uuid` field as it is: no expression makes a uuid (so its type is `other`), but the field itself
- * groups, orders and joins another uuid field like any key.
+ * A `String @db.Uuid` field as it is, or a grouped query's column of one: no expression makes a uuid (so its type is
+ * `other`), but such a value groups, orders and joins another uuid like any key.
  */
 export function isUuidFieldExpr(expr: AnyExpr): boolean {
-  return expr.field !== undefined && isUuidField(expr.model, expr.field);
+  return expr.uuid === true || (expr.field !== undefined && isUuidField(expr.model, expr.field));
 }
 
 /** Checks that an expression's type is one of `types`; `what` names the argument. */

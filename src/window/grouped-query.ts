@@ -9,6 +9,7 @@ import {
   fieldExpr,
   makeExpr,
   outputExprSql,
+  isUuidFieldExpr,
   requireComparableType,
   requireOperand,
   type AnyExpr,
@@ -112,7 +113,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads another query's columns; group by the model's fields or expressions of them.`);
     requireComparableType(key, `groupBy("${aliasOrField}")`);
     this.#assertNewAlias(aliasOrField, expr !== undefined);
-    const column = this.#column(aliasOrField, key.sqlType, key.nullable, key.calendar);
+    const column = this.#column(aliasOrField, key.sqlType, key.nullable, key.calendar, isUuidFieldExpr(key));
     return new GroupedQuery({ ...this.#props, keys: [...this.#props.keys, { alias: aliasOrField, value: key.render(), column, key }] });
   }
 
@@ -313,9 +314,9 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     return Prisma.sql`SELECT ${Prisma.join(columns, ', ')} FROM ${combinations} CROSS JOIN (${fill.series}) AS s LEFT JOIN "grouped" AS g ON ${Prisma.join(match, ' AND ')}`;
   }
 
-  #column(alias: string, sqlType: SqlType, nullable: boolean, calendar?: CalendarBucket): AnyExpr<M> {
+  #column(alias: string, sqlType: SqlType, nullable: boolean, calendar?: CalendarBucket, uuid = false): AnyExpr<M> {
     const ref = aliasRef(alias);
-    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, ...(calendar && { calendar }), render: () => ref });
+    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, ...(calendar && { calendar }), uuid, render: () => ref });
   }
 
   #assertNewAlias(alias: string, notAField: boolean): void {

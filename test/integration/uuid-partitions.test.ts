@@ -172,10 +172,14 @@ describe('a String @db.Uuid partition field', () => {
 
   it('groups by the uuid and joins another model on it, equal to plain SQL; a uuid meets only a uuid', async () => {
     const wallet = 'Wallet' as ModelName;
-    const grouped = (await groupedQuery(model)
+    const byWallet = groupedQuery(model)
       .groupBy('walletId' as never)
-      .aggregate('total', windowFunctions(model).sum('amount' as never))
-      .execute(db.prisma)) as unknown as Array<{ walletId: string; total: { toFixed(places: number): string } }>;
+      .aggregate('total', windowFunctions(model).sum('amount' as never));
+    const wallets = byWallet.overGroups().orderBy(byWallet.column('walletId' as never) as never);
+    const grouped = (await byWallet
+      .add('position', windowFunctions(model).rowNumber(), wallets)
+      .execute(db.prisma)) as unknown as Array<{ walletId: string; total: { toFixed(places: number): string }; position: bigint }>;
+    expect(grouped.map((g) => [g.walletId, Number(g.position)])).toEqual([...lower].sort().map((w, i) => [w, i + 1]));
     const withWallet = windowQuery(model).join(wallet, { walletId: 'id' } as never);
     const joined = (await withWallet
       .select('id' as never)
