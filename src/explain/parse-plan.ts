@@ -161,9 +161,15 @@ export function summarizePlan(output: unknown): PlanSummary {
   const top = raw[0] as RawExplain;
   const root = compactNode(top.Plan);
   const isWindowAgg = (node: PlanNode) => node.nodeType === 'WindowAgg';
-  const onCoordinator = [...coordinatorNodes(root)].find(isWindowAgg);
-  const scan = [...preOrder(root)].find((node) => node.distributed !== undefined)?.distributed;
-  const onWorkers = !onCoordinator && scan?.taskPlan ? [...preOrder(scan.taskPlan)].find(isWindowAgg) : undefined;
+  const nodes = [...coordinatorNodes(root)];
+  const onCoordinator = nodes.find(isWindowAgg);
+  // Citus scans of the plan and of its subplans; a window pushed down is in one of their task plans.
+  const scans = nodes.flatMap((node) => (node.distributed ? [node.distributed] : []));
+  const pushed = onCoordinator
+    ? undefined
+    : scans.map((candidate) => ({ candidate, windowAgg: candidate.taskPlan && [...preOrder(candidate.taskPlan)].find(isWindowAgg) })).find((hit) => hit.windowAgg);
+  const scan = pushed?.candidate ?? scans[0];
+  const onWorkers = pushed?.windowAgg;
   const windowAgg = onCoordinator ?? onWorkers;
   const scope = windowAgg ?? root;
   const below = [...preOrder(scope)].slice(windowAgg ? 1 : 0);

@@ -54,6 +54,37 @@ describe('summarizePlan', () => {
     );
   });
 
+  // Shapes of Citus 13's JSON with a "Distributed Subplan" (a CTE or subquery it runs first), trimmed to what is read.
+  const task = (plan: object) => ({ 'Task Count': 4, 'Tasks Shown': 'One of 4', Tasks: [{ Node: 'host=w1 port=5432', 'Remote Plan': [[{ Plan: plan }]] }] });
+  const citusScan = (job: object, subplan?: object) => ({
+    'Node Type': 'Custom Scan',
+    'Custom Plan Provider': 'Citus Adaptive',
+    'Plan Rows': 100,
+    'Distributed Query': { ...(subplan && { Subplans: [{ PlannedStmt: [{ Plan: subplan }] }] }), Job: job },
+  });
+  const indexScan = { 'Node Type': 'Index Scan', 'Index Name': 'Transaction_accountId_createdAt_id_idx_102008', 'Plan Rows': 100 };
+  const resultScan = { 'Node Type': 'Function Scan', 'Plan Rows': 100 };
+
+  it('Citus: a WindowAgg the coordinator computes in a distributed subplan is found there', () => {
+    const subplan = { 'Node Type': 'WindowAgg', 'Plan Rows': 100, Plans: [{ 'Node Type': 'Sort', 'Plan Rows': 100, Plans: [citusScan(task(indexScan))] }] };
+    const summary = summarizePlan([{ Plan: citusScan(task(resultScan), subplan) }]);
+    expect(summary).toMatchObject({ hasWindowAgg: true, windowAggFedBy: 'sort', sortUnderWindowAgg: true, distributed: { windowAggOn: 'coordinator' } });
+    expect(summary.distributed?.scan.subplans).toHaveLength(1);
+    expect(formatPlanTree(summary.root).join('\n')).toMatch(/distributed subplan 1, run first on the coordinator:\n\s+WindowAgg/);
+  });
+
+  it('Citus: a WindowAgg pushed down to the workers inside a subplan is found in that task plan', () => {
+    const windowOnWorkers = { 'Node Type': 'WindowAgg', 'Plan Rows': 100, Plans: [indexScan] };
+    const summary = summarizePlan([{ Plan: citusScan(task(resultScan), citusScan(task(windowOnWorkers))) }]);
+    expect(summary).toMatchObject({ hasWindowAgg: true, windowAggFedBy: 'index-scan', distributed: { windowAggOn: 'workers' } });
+    expect(summary.indexName).toBe('Transaction_accountId_createdAt_id_idx_102008');
+  });
+
+  it('refuses a subplan that is not a plan with an ExplainFormatError', () => {
+    const broken = { ...citusScan(task(resultScan)), 'Distributed Query': { Subplans: [{ PlannedStmt: [{ Plan: { nope: 1 } }] }], Job: task(resultScan) } };
+    expect(() => summarizePlan([{ Plan: broken }])).toThrow(ExplainFormatError);
+  });
+
   it('Citus: a WindowAgg above the Custom Scan runs on the coordinator, over every row the workers send', () => {
     const summary = summarizePlan(plan('citus-global-coordinator'));
     expect(summary).toMatchObject({
