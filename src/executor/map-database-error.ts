@@ -59,6 +59,11 @@ function isConnectionLoss(sqlState: string | undefined, message: string | undefi
   return sqlState === 'XX000' && message !== undefined && CITUS_WORKER_LOST.test(message);
 }
 
+/** The server's own message: the adapter's cause keeps it, else it is the error's. */
+function serverMessage(cause: AdapterCause | undefined, error: Error): string {
+  return cause?.originalMessage ?? cause?.message ?? messageOf(error);
+}
+
 // node-postgres errors without a code that mean the connection is gone or never came (its own message texts).
 const PG_CONNECTION_GONE = /Connection terminated|is not queryable|Client was closed|timeout exceeded when trying to connect/;
 
@@ -196,8 +201,7 @@ function mapKnownRequestError(error: Prisma.PrismaClientKnownRequestError): Ledg
   ) {
     return serializationFailure(error, sqlState);
   }
-  const causeMessage = cause?.originalMessage ?? cause?.message ?? messageOf(error);
-  if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState, causeMessage)) {
+  if ((cause?.kind !== undefined && UNAVAILABLE_KINDS.has(cause.kind)) || isConnectionLoss(sqlState, serverMessage(cause, error))) {
     return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
   }
   return new QueryFailedError(`Query failed: ${conciseMessage(error)}`, sqlState, { cause: error });
@@ -214,7 +218,7 @@ function mapPlainError(error: Error): LedgerError {
   if (
     (driverCause?.kind !== undefined && UNAVAILABLE_KINDS.has(driverCause.kind)) ||
     (code === undefined && PG_CONNECTION_GONE.test(messageOf(error))) ||
-    (code !== undefined && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code, driverCause?.originalMessage ?? driverCause?.message ?? messageOf(error))))
+    (code !== undefined && (UNAVAILABLE_NODE_CODES.has(code) || isConnectionLoss(code, serverMessage(driverCause, error))))
   ) {
     return new DatabaseUnavailableError(`Database unavailable: ${conciseMessage(error)}`, { cause: error });
   }

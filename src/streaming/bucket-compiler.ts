@@ -3,9 +3,9 @@ import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
 import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, quarterHoursSql, utcHourSql } from '../window/calendar-bucket.ts';
-import { fieldSqlType, readAs } from '../window/expression.ts';
+import { fieldSqlType, readAsDate } from '../window/expression.ts';
 import { exactTextArray, isInstantField } from '../window/instant-output.ts';
-import { inPartitionList } from '../window/filters.ts';
+import { inFirstKeyField } from '../window/filters.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { atUtc } from '../window/utc-sql.ts';
@@ -120,10 +120,8 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const onKeys = fields.length === 0 ? Prisma.sql`TRUE` : Prisma.join(keyColumns.map((c, i) => Prisma.sql`${table}.${c} = keys.${keyNames[i]!}`), ' AND ');
   const groupKeys = keyNames.map((k) => Prisma.sql`keys.${k}`);
   // Joined with the keys, the rows are the given partitions' already; the first field's list beside the join is
-  // what lets Citus read only their shards (see `inPartitionList`).
-  const pruned = plan.partitions
-    ? Prisma.sql` AND ${inPartitionList(model, plan.partitions.fields, plan.partitions.keys)[0]!.sql}`
-    : Prisma.empty;
+  // what lets Citus read only their shards.
+  const pruned = plan.partitions ? Prisma.sql` AND ${inFirstKeyField(model, plan.partitions.fields, plan.partitions.keys).sql}` : Prisma.empty;
   // Grouped by position: the bucket expression binds the zone as a parameter, and PostgreSQL does not see two
   // expressions with different parameter numbers as the same.
   const sums = Prisma.sql`SELECT ${Prisma.join([...groupKeys.map((k, i) => Prisma.sql`${k} AS ${keyNames[i]!}`), Prisma.sql`${labelOf(instant)} AS label`, Prisma.sql`count(*) AS n`, Prisma.sql`SUM(${amount}) AS total`, Prisma.sql`MIN(${amount}) AS lo`, Prisma.sql`MAX(${amount}) AS hi`, Prisma.sql`AVG(${amount}) AS mean`], ', ')}
@@ -220,8 +218,7 @@ export function instantOf(model: string, field: string, value: Prisma.Sql): Pris
 // other output (see `readAs`). Other types as they are: a `timetz` key read at +00 would merge keys that differ
 // only in their offset (06:30+05:30 and 01:00+00 are two partitions), and bucket pages resume after these values.
 export function keyOutput(model: string, field: FieldOf<ModelName> | string, value: Prisma.Sql): Prisma.Sql {
-  const type = fieldSqlType(model, field);
-  return type === 'timestamptz' || type === 'date' ? readAs(type, value) : value;
+  return readAsDate(fieldSqlType(model, field), value);
 }
 
 /** The hidden output holding a bucket row's position (partition values and bucket start, as stored text). */

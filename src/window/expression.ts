@@ -467,6 +467,15 @@ export function readAs(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
   return sql;
 }
 
+/**
+ * `readAs` for the values a row holds as a `Date` read from their text (`timestamptz`, `date`); any other value as
+ * it is. For values kept in their own type elsewhere: partition keys bucket pages resume after (a `timetz` read at
+ * +00 would merge keys that differ only in offset), and array elements (`arrayAgg`).
+ */
+export function readAsDate(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
+  return type === 'timestamptz' || type === 'date' ? readAs(type, sql) : sql;
+}
+
 /** Refuses a type that `kind` cannot be ordered or compared by (`other`). */
 export function requireComparableType(expr: AnyExpr, what: string): void {
   if (expr.sqlType === 'other' && !isUuidFieldExpr(expr)) {

@@ -54,8 +54,16 @@ export function inPartitionList<M extends ModelName>(
   fields: readonly FieldOf<M>[],
   keys: readonly (readonly unknown[])[],
 ): Condition<M>[] {
-  const first = inList(model, fields[0]!, keys.map((key) => key[0]));
+  const first = inFirstKeyField(model, fields, keys);
   return fields.length === 1 ? [first] : [first, conditions(model).inTuples(fields, keys)];
+}
+
+/**
+ * The first field of a list of partition keys, `"a" = ANY($1)`: beside a join with the keys, the filter Citus
+ * prunes shards by (see `inPartitionList`).
+ */
+export function inFirstKeyField<M extends ModelName>(model: M, fields: readonly FieldOf<M>[], keys: readonly (readonly unknown[])[]): Condition<M> {
+  return inList(model, fields[0]!, keys.map((key) => key[0]));
 }
 
 /** `WHERE a AND b ...`, or nothing for an empty list. */

@@ -5,7 +5,7 @@ import type { ModelName } from './catalog.ts';
 import {
   isExpr,
   meanType,
-  readAs,
+  readAsDate,
   requireNumericOperand,
   requireOperand,
   sumType,
@@ -283,7 +283,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
       const arg = argument(model, x, 'arrayAgg');
-      const value = arg.sqlType === 'timestamptz' || arg.sqlType === 'date' ? readAs(arg.sqlType, arg.render()) : arg.render();
+      const value = readAsDate(arg.sqlType, arg.render());
       return make<M, OperandValue<M, X>[] | null, 'other'>(model, {
         name: 'array_agg',
         resultType: 'other',
