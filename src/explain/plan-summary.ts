@@ -70,7 +70,11 @@ export interface PlanSummary {
   readonly sortUnderWindowAgg: boolean;
   /** The first index (pre-order) used below the `WindowAgg` — or in the whole plan when there is none. */
   readonly indexName?: string | undefined;
-  /** Rows the `WindowAgg` (else the root) produced with ANALYZE; the planner's estimate without. */
+  /**
+   * Rows the `WindowAgg` (else the root) produced with ANALYZE, over all its loops; the planner's estimate without.
+   * A node run in several loops (a window computed per key of a list) is reported per loop, rounded to two
+   * decimals by PostgreSQL 18, so its total can be off by a fraction: the root's `actualRows` is the statement's.
+   */
   readonly rows: number;
   /** ANALYZE only. */
   readonly executionTimeMs?: number | undefined;

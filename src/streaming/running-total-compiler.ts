@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
 import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
 import type { Condition } from '../window/conditions.ts';
-import { inPartitionList, withinRange } from '../window/filters.ts';
+import { inPartitionList, partitionKeyRelation, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
 import { runningTotalQuery } from '../window/running-total-query.ts';
@@ -65,7 +65,14 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
   // Resumed within one partition, its key is fixed by the resume conditions: the list filter would only repeat it,
   // and every row takes the carried total.
   const within = resume?.withinPartition === true;
-  const where = filtersOf(within ? { ...plan, partitions: undefined } : plan);
+  // The whole result of several keys of several fields: each key read on its own, from the index in the window's
+  // order (one field's list, `= ANY`, is read that way by the index scan itself). Not a keyset chunk: its LIMIT
+  // would have to read every listed key's rows first (Citus cannot limit a lateral subquery over `unnest`).
+  const perPartition =
+    options.limit === undefined && !within && listsPartitionFields(plan) && plan.partitionBy.length > 1 && plan.partitions!.keys.length > 1
+      ? partitionKeyRelation(model, plan.partitions!.fields, plan.partitions!.keys)
+      : undefined;
+  const where = filtersOf(within || perPartition ? { ...plan, partitions: undefined } : plan);
   if (resume) where.push(...resume.conditions);
   if (later) where.push(afterPosition(model, plan.partitionBy, later.key));
   const window = windowSpec(model)
@@ -90,6 +97,7 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
       ...((within || holdsOnePartition(plan)) && { positionCountedIn: 'partition' as const }),
     }),
     ...(carry && { carry }),
+    ...(perPartition && { perPartition }),
   }).toSql();
 }
 

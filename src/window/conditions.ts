@@ -129,21 +129,7 @@ export function conditions<M extends ModelName>(model: M) {
      * ```
      */
     inTuples(fields: readonly FieldOf<M>[], tuples: readonly (readonly unknown[])[]): Condition<M> {
-      const keys = requireDense('inTuples() fields', requireList('inTuples() fields', fields)) as readonly string[];
-      const rows = requireDense('inTuples() tuples', requireList('inTuples() tuples', tuples));
-      if (keys.length === 0 || rows.length === 0) {
-        throw new WindowSpecError('inTuples() needs at least one field and one tuple, each with one value per field.');
-      }
-      const columns = keys.map((field) => columnRef(model, field));
-      const checked = rows.map((tuple, t) => {
-        const path = `inTuples() tuples[${t}]`;
-        const values = requireDense(path, requireList(path, tuple));
-        if (values.length !== keys.length) {
-          throw new WindowSpecError(`${path}: has ${values.length} values for ${keys.length} fields; give one value per field.`);
-        }
-        return keys.map((field, i) => requireColumnValue(`${path}[${i}] (${field})`, model, field, values[i]));
-      });
-      const arrays = keys.map((field, i) => checkedColumnArray(model, field, checked.map((tuple) => tuple[i])));
+      const { columns, arrays } = tupleArrays(model, fields, tuples, 'inTuples()');
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT * FROM unnest(${Prisma.join(arrays, ', ')}))`);
     },
     and(...items: Condition<M>[]): Condition<M> {
@@ -155,6 +141,39 @@ export function conditions<M extends ModelName>(model: M) {
     not(part: Condition<M>): Condition<M> {
       return make(Prisma.sql`NOT (${requireCondition(model, part, 'not()').sql})`);
     },
+  };
+}
+
+/**
+ * Composite keys checked against their fields' types (`ValidationError`, `WindowSpecError`) and bound as one array
+ * per field: the columns and `CAST($n AS <type>[])` arrays that `unnest` turns back into the keys.
+ * ```ts
+ * tupleArrays('InventoryMovement', ['warehouseId', 'productSku'], [[1, 'SKU-1']], 'inTuples()')
+ * // columns: "warehouse_id", "product_sku"; arrays: CAST($1 AS int4[]), CAST($2 AS text[])
+ * ```
+ */
+export function tupleArrays<M extends ModelName>(
+  model: M,
+  fields: readonly FieldOf<M>[],
+  tuples: readonly (readonly unknown[])[],
+  what: string,
+): { readonly columns: Prisma.Sql[]; readonly arrays: Prisma.Sql[] } {
+  const keys = requireDense(`${what} fields`, requireList(`${what} fields`, fields)) as readonly string[];
+  const rows = requireDense(`${what} tuples`, requireList(`${what} tuples`, tuples));
+  if (keys.length === 0 || rows.length === 0) {
+    throw new WindowSpecError(`${what} needs at least one field and one tuple, each with one value per field.`);
+  }
+  const checked = rows.map((tuple, t) => {
+    const path = `${what} tuples[${t}]`;
+    const values = requireDense(path, requireList(path, tuple));
+    if (values.length !== keys.length) {
+      throw new WindowSpecError(`${path}: has ${values.length} values for ${keys.length} fields; give one value per field.`);
+    }
+    return keys.map((field, i) => requireColumnValue(`${path}[${i}] (${field})`, model, field, values[i]));
+  });
+  return {
+    columns: keys.map((field) => columnRef(model, field)),
+    arrays: keys.map((field, i) => checkedColumnArray(model, field, checked.map((tuple) => tuple[i]))),
   };
 }
 

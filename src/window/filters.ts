@@ -1,6 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { conditions, type Condition } from './conditions.ts';
-import type { FieldOf, ModelName } from './catalog.ts';
+import { conditions, tupleArrays, type Condition } from './conditions.ts';
+import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
 
 /**
  * Conditions the repositories compose from validated options. Values are always bound parameters; only
@@ -64,6 +64,43 @@ export function inPartitionList<M extends ModelName>(
  */
 export function inFirstKeyField<M extends ModelName>(model: M, fields: readonly FieldOf<M>[], keys: readonly (readonly unknown[])[]): Condition<M> {
   return inList(model, fields[0]!, keys.map((key) => key[0]));
+}
+
+/**
+ * A list of composite partition keys as a relation of its own, which a query reads each key of on its own through
+ * `CROSS JOIN LATERAL` (see `WindowQuery`): the rows of one key then come from the `(a, b, order, id)` index in the
+ * window's order, where a join with the list (`inPartitionList`) makes PostgreSQL sort them, or read the whole
+ * index when the list is long.
+ */
+export interface PartitionKeyRelation<M extends ModelName> {
+  readonly fields: readonly FieldOf<M>[];
+  /** `(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), ...) AS "__keys"("__key_0", ...)) AS "__keys"` */
+  readonly relation: Prisma.Sql;
+  /** The row's key is the relation's: `"a" = "__keys"."__key_0" AND ...`, after the first field's `= ANY` list. */
+  readonly match: readonly Condition<M>[];
+}
+
+const KEYS = aliasRef('__keys');
+
+/**
+ * The relation of a list of composite partition keys (see `PartitionKeyRelation`). Its conditions keep the first
+ * field's `"a" = ANY($1)`, the filter Citus prunes shards by.
+ * ```ts
+ * partitionKeyRelation('InventoryMovement', ['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
+ * // relation: (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1")) AS "__keys"
+ * // match:    "warehouse_id" = ANY(CAST($3 AS int4[])), "warehouse_id" = "__keys"."__key_0", "product_sku" = "__keys"."__key_1"
+ * ```
+ */
+export function partitionKeyRelation<M extends ModelName>(
+  model: M,
+  fields: readonly FieldOf<M>[],
+  keys: readonly (readonly unknown[])[],
+): PartitionKeyRelation<M> {
+  const { columns, arrays } = tupleArrays(model, fields, keys, 'partition keys');
+  const names = fields.map((_, i) => aliasRef(`__key_${i}`));
+  const relation = Prisma.sql`(SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS ${KEYS}(${Prisma.join(names, ', ')})) AS ${KEYS}`;
+  const match = columns.map((column, i): Condition<M> => Object.freeze({ model, sql: Prisma.sql`${column} = ${KEYS}.${names[i]!}` }));
+  return Object.freeze({ fields: Object.freeze([...fields]), relation, match: Object.freeze([inFirstKeyField(model, fields, keys), ...match]) });
 }
 
 /** `WHERE a AND b ...`, or nothing for an empty list. */

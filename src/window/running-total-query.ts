@@ -3,6 +3,7 @@ import { WindowSpecError } from '../errors.ts';
 import { columnInfo, type FieldOf, type ModelName } from './catalog.ts';
 import { conditions, type Condition } from './conditions.ts';
 import { windowFunctions } from './functions.ts';
+import type { PartitionKeyRelation } from './filters.ts';
 import { windowQuery, type WindowQuery } from './window-query.ts';
 import type { WindowSpec } from './window-spec.ts';
 
@@ -42,6 +43,11 @@ export interface RunningTotalQuery<M extends ModelName> {
    * count in the result's order) when the result holds one partition, as a keyset chunk of one partition does.
    */
   readonly positionCountedIn?: 'result' | 'partition' | undefined;
+  /**
+   * Rows of these partition keys only, each key read on its own (`WindowQuery.eachPartitionOf`): the window must
+   * partition by the keys' fields, and a row counted for `positionAtRow` is counted in the window's partition.
+   */
+  readonly perPartition?: PartitionKeyRelation<M> | undefined;
 }
 
 /** The total's named window when a row counter shares it (reserved like the other `__` names). */
@@ -90,6 +96,7 @@ export function runningTotalQuery<M extends ModelName>(query: RunningTotalQuery<
           : built.selectExactTextAt('__position', query.positionAtRow, ...query.positionOf);
     }
   }
+  if (query.perPartition) built = built.eachPartitionOf(query.perPartition);
   return (query.limit === undefined ? built : built.limit(query.limit)) as WindowQuery<M, Record<string, unknown>, never>;
 }
 

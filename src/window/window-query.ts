@@ -19,7 +19,7 @@ import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { aliasRef, columnInfo, columnRef, idField, tableNameRef, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
-import { whereAll } from './filters.ts';
+import { whereAll, type PartitionKeyRelation } from './filters.ts';
 import { numericValue, resultValue } from './parameters.ts';
 import { rowNumberOf, type WindowFunction } from './functions.ts';
 import {
@@ -83,6 +83,8 @@ interface WindowQueryProps<M extends ModelName> {
   readonly raw?: boolean | undefined;
   /** The scope of this query's joined fields (`joinedField`, `joinedValue`): usable in this query only. */
   readonly joinScope: symbol;
+  /** Read once per key of this list, each key through `CROSS JOIN LATERAL` (see `eachPartitionOf`). */
+  readonly perKey?: PartitionKeyRelation<M> | undefined;
 }
 
 /** Which row `selectExactTextAt` prints: the `row`-th of the result, or of each partition of a named window. */
@@ -448,6 +450,19 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     return new WindowQuery({ ...this.#props, resultOrder: [...(this.#props.resultOrder ?? []), { alias, direction }] });
   }
 
+  /**
+   * The rows of a list of partition keys, each key read on its own: `FROM (keys) CROSS JOIN LATERAL (this query
+   * for one key) ORDER BY ...`. Every window of the query partitions by the keys' fields, so each key's windows are
+   * computed from its own rows alone, which the `(keys..., order, id)` index delivers in the window's order: no
+   * Sort under the WindowAgg, and a long list no longer reads the whole index. The rows, their order and their
+   * values are those of the same query filtered by `inPartitionList`. For the library's own compilers: the query
+   * may hold no top-N, result filter or order, row counter in the result's order, or expression.
+   * @internal
+   */
+  eachPartitionOf(keys: PartitionKeyRelation<M>): WindowQuery<M, Row, W, J> {
+    return new WindowQuery({ ...this.#props, perKey: keys });
+  }
+
   /** Renders the statement; values are bound parameters, identifiers come from Prisma's data model. */
   override toSql(): Prisma.Sql {
     const { model, columns, functions, where, top } = this.#props;
@@ -466,6 +481,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const items = this.#selectItems();
     const windowClause = this.#windowClause();
     const limit = this.#props.limit === undefined ? Prisma.empty : Prisma.sql` LIMIT ${Prisma.raw(String(this.#props.limit))}`;
+    if (this.#props.perKey) return this.#perKeySql(this.#props.perKey, limit);
     if (this.#props.resultFilters?.length || this.#props.resultOrder?.length) {
       const order = this.#resultOrder(top?.window);
       const outer = this.#outputAliases().map((alias) => aliasRef(alias));
@@ -626,6 +642,29 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       [...windows].map(([name, spec]) => Prisma.sql`${aliasRef(name)} AS (${spec.toSql()})`),
       ', ',
     )}`;
+  }
+
+  // One key's rows in a lateral subquery, with the order keys as hidden outputs the outer query sorts by. A limit
+  // applies to the whole result only: Citus cannot run a LIMIT in a subquery that reads a column of `unnest`.
+  #perKeySql(perKey: PartitionKeyRelation<M>, limit: Prisma.Sql): Prisma.Sql {
+    const { model, where, functions, windows, exprs = [], exactTexts = [], top } = this.#props;
+    const refuse = (what: string) => {
+      throw new WindowSpecError(`eachPartitionOf: a query read per partition key cannot have ${what}.`);
+    };
+    if (top || this.#props.resultFilters?.length || this.#props.resultOrder?.length) refuse('a top-N, a result filter or a result order');
+    if (exprs.length > 0) refuse('expressions');
+    if (exactTexts.some((e) => e.at !== undefined && e.at.window === undefined)) refuse("a row counted in the result's order");
+    const overs = [...functions.map((f) => ({ alias: f.alias, over: f.over })), ...exactTexts.flatMap((e) => (e.at?.window === undefined ? [] : [{ alias: e.alias, over: e.at.window }]))];
+    for (const { alias, over } of overs) {
+      const fields = (typeof over === 'string' ? windows.get(over) : over)?.partitionFields ?? [];
+      if (!perKey.fields.every((field) => fields.includes(field))) refuse(`"${alias}" over a window not partitioned by ${perKey.fields.join(', ')}`);
+    }
+    const order = this.#resultOrder(undefined);
+    const hidden = order.map((item, i) => Prisma.sql`${orderKeyExpr(model, item.key).render()} AS ${aliasRef(orderKeyAlias(i))}`);
+    const conditions = whereAll([...where, ...perKey.match].map((c) => c.sql));
+    const inner = Prisma.sql`SELECT ${Prisma.join([...this.#selectItems(), ...hidden], ', ')} FROM ${this.#fromSql()} ${conditions}${this.#windowClause()}`;
+    const outer = this.#outputAliases().map((alias) => aliasRef(alias));
+    return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM ${perKey.relation} CROSS JOIN LATERAL (${inner}) AS page ORDER BY ${Prisma.join(hiddenOrderSql(model, order), ', ')}${limit}`;
   }
 
   // The query's rows (top-N applied) with their order keys and exact position as hidden outputs, for page().

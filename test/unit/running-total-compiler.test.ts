@@ -4,6 +4,11 @@ import { compileRunningTotal } from '../../src/streaming/running-total-compiler.
 import type { RunningTotalPlan } from '../../src/streaming/running-total-plan.ts';
 import { TRANSACTION_PLAN } from '../support/plans.ts';
 import { oneLine } from '../support/mock-client.ts';
+import { WindowSpecError } from '../../src/errors.ts';
+import { partitionKeyRelation } from '../../src/window/filters.ts';
+import { windowFunctions } from '../../src/window/functions.ts';
+import { windowQuery } from '../../src/window/window-query.ts';
+import { windowSpec } from '../../src/window/window-spec.ts';
 
 const base = TRANSACTION_PLAN;
 const after = { key: ['7'], order: '2026-01-01T00:00:00.000001+00:00', id: '12', total: new Prisma.Decimal('10.50') };
@@ -27,5 +32,54 @@ describe('compileRunningTotal with the position of one row', () => {
       expect(counter(sql)).toBe('row_number() OVER (ORDER BY "Transaction"."accountId" ASC, "Transaction"."createdAt" ASC, "Transaction"."id" ASC)');
       expect(oneLine(sql)).not.toContain('__total');
     }
+  });
+});
+
+describe('compileRunningTotal over a list of composite partition keys', () => {
+  const inventory: RunningTotalPlan<'InventoryMovement'> = {
+    model: 'InventoryMovement',
+    partitionBy: ['warehouseId', 'productSku'],
+    orderBy: 'movedAt',
+    amount: 'quantity',
+    select: ['id', 'warehouseId', 'productSku', 'quantity', 'movedAt'],
+    nulls: 'zero',
+    frame: 'rows',
+    partitions: { fields: ['warehouseId', 'productSku'], keys: [[2, 'B'], [1, 'A']] },
+  };
+  const KEYS = '(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1")) AS "__keys"';
+  const MATCH = '"warehouse_id" = ANY(CAST($3 AS int4[])) AND "warehouse_id" = "__keys"."__key_0" AND "product_sku" = "__keys"."__key_1"';
+  const ORDER = 'ORDER BY "__page_order_0" ASC, "__page_order_1" ASC, "__page_order_2" ASC, "__page_order_3" ASC';
+
+  it('reads each key laterally, ordered outside by the stored keys; the first field keeps its = ANY list', () => {
+    const sql = compileRunningTotal(inventory);
+    expect(oneLine(sql)).toContain(`FROM ${KEYS} CROSS JOIN LATERAL (SELECT "id" AS "id"`);
+    expect(oneLine(sql)).toContain(`"moved_at" AS "__page_order_2", "id" AS "__page_order_3" FROM "public"."inventory_movements" WHERE ${MATCH}) AS page ${ORDER}`);
+    expect(oneLine(sql)).toMatch(/^SELECT "id", "warehouseId", "productSku", "quantity", "movedAt", "runningTotal" FROM /);
+    expect(sql.values).toEqual([[2, 1], ['B', 'A'], [2, 1]]);
+  });
+
+  it('one key, one field, or a keyset chunk (a LIMIT): the flat statement', () => {
+    const one = { ...inventory, partitions: { fields: inventory.partitionBy, keys: [[1, 'A']] } };
+    const accounts = { ...TRANSACTION_PLAN, partitions: { fields: ['accountId'], keys: [[7], [8]] } } satisfies RunningTotalPlan<'Transaction'>;
+    const position = { key: ['1', 'A'], order: '2026-01-01T00:00:00.000001+00:00', id: '12', total: new Prisma.Decimal('1.5') };
+    for (const sql of [
+      compileRunningTotal(one),
+      compileRunningTotal(accounts),
+      compileRunningTotal(inventory, { limit: 5, withPosition: true }),
+      compileRunningTotal(inventory, { after: position, limit: 5, partitions: 'later' }),
+    ]) {
+      expect(oneLine(sql)).not.toContain('LATERAL');
+    }
+  });
+
+  it('refuses, as the builder, a query read per key whose window is not partitioned by the keys', () => {
+    const keys = partitionKeyRelation('InventoryMovement', ['warehouseId', 'productSku'], [[1, 'A'], [2, 'B']]);
+    const f = windowFunctions('InventoryMovement');
+    const byWarehouse = windowSpec('InventoryMovement').partitionBy('warehouseId').orderBy('movedAt');
+    const query = windowQuery('InventoryMovement').select('id').add('total', f.runningTotal('quantity'), byWarehouse).eachPartitionOf(keys);
+    expect(() => query.toSql()).toThrow(WindowSpecError);
+    expect(() => query.toSql()).toThrow(/"total" over a window not partitioned by warehouseId, productSku/);
+    const top = windowQuery('InventoryMovement').select('id').topPerPartition(1, windowSpec('InventoryMovement').partitionBy('warehouseId', 'productSku').orderBy('movedAt')).eachPartitionOf(keys);
+    expect(() => top.toSql()).toThrow(/top-N/);
   });
 });

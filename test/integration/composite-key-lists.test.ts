@@ -1,0 +1,103 @@
+// Running totals of a list of composite partition keys, (warehouse, product): the library reads each key on its own
+// through a LATERAL join, so its rows come from the index in the window's order. The reference is plain SQL through
+// node-postgres over the same list, in integer thousandths, sharing no code with the library: same rows, same order,
+// same totals, for every way of reading them. Times differ by microseconds and tie within a key (RANGE peers).
+import { beforeAll, describe, expect, it } from 'vitest';
+
+import { type FrameChoice } from '../../src/index.ts';
+import { InventoryMovementRepository } from '../../prisma/app/index.ts';
+import { useTestDatabase } from '../support/database.ts';
+import { collect } from '../support/iterate.ts';
+import { useTestPool } from '../support/pg-pool.ts';
+
+const db = useTestDatabase();
+const pool = useTestPool(db, 3);
+
+type Key = { readonly warehouseId: number; readonly productSku: string };
+
+// Four warehouses and four products, every pair present; 'a' and 'A' differ only in case, which orders them by
+// the column's collation.
+const LEDGER_SQL = `
+  INSERT INTO inventory_movements (warehouse_id, product_sku, quantity, moved_at)
+  SELECT 1 + (g % 4), (ARRAY['A', 'B', 'a', 'Z-9'])[1 + (g * 7 / 4) % 4], ((g * 37) % 2001 - 1000) / 1000.0,
+         timestamptz '2026-03-29 00:59:59.999+00' + ((g / 8) % 2) * interval '1 microsecond' + (g / 64) * interval '1 millisecond'
+  FROM generate_series(1, 480) g`;
+
+// Out of order, one key without rows, and keys that cross ((1, A) and (2, Z-9), but not (1, Z-9) or (2, A)): a
+// filter on each field alone would return rows of keys not asked for.
+const KEYS: readonly Key[] = [
+  { warehouseId: 3, productSku: 'a' },
+  { warehouseId: 1, productSku: 'A' },
+  { warehouseId: 9, productSku: 'none' },
+  { warehouseId: 2, productSku: 'Z-9' },
+  { warehouseId: 4, productSku: 'B' },
+  { warehouseId: 3, productSku: 'A' },
+];
+
+const FROM = new Date('2026-03-29T00:59:59.999Z');
+const TO = new Date('2026-03-29T01:00:00.005Z');
+
+beforeAll(async () => {
+  await pool().query(LEDGER_SQL);
+});
+
+/** `id:thousandths` in the reference's order, from plain SQL over the same keys (and range). */
+async function reference(keys: readonly Key[], frame: FrameChoice, range?: { from: Date; to: Date }): Promise<string[]> {
+  const bounds = frame === 'rows' ? 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW' : 'RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
+  const order = frame === 'rows' ? 'moved_at, id' : 'moved_at';
+  const values: unknown[] = [keys.map((k) => k.warehouseId), keys.map((k) => k.productSku)];
+  let where = '(warehouse_id, product_sku) IN (SELECT * FROM unnest($1::int[], $2::text[]))';
+  if (range) {
+    values.push(range.from.toISOString(), range.to.toISOString());
+    where += ' AND moved_at >= $3::timestamptz AND moved_at < $4::timestamptz';
+  }
+  const { rows } = await pool().query<{ row_id: string; units: string }>(
+    `SELECT id::text AS row_id, (SUM(quantity * 1000) OVER (PARTITION BY warehouse_id, product_sku ORDER BY ${order} ${bounds}))::bigint::text AS units
+     FROM inventory_movements WHERE ${where} ORDER BY warehouse_id, product_sku, moved_at, id`,
+    values,
+  );
+  return rows.map((r) => `${r.row_id}:${r.units}`);
+}
+
+const thousandths = (rows: ReadonlyArray<{ id: bigint; runningTotal: { mul(n: number): { toFixed(d: number): string } } }>) =>
+  rows.map((r) => `${r.id}:${r.runningTotal.mul(1000).toFixed(0)}`);
+
+describe('running totals of a list of composite partition keys', () => {
+  it('the fixture has rows in most listed keys, ties within a key, and rows of unlisted keys', async () => {
+    const { rows } = await pool().query<{ listed: string; unlisted: string; tied: string }>(
+      `SELECT count(*) FILTER (WHERE (warehouse_id, product_sku) IN (SELECT * FROM unnest($1::int[], $2::text[])))::text AS listed,
+              count(*) FILTER (WHERE (warehouse_id, product_sku) NOT IN (SELECT * FROM unnest($1::int[], $2::text[])))::text AS unlisted,
+              (SELECT count(*) FROM (SELECT 1 FROM inventory_movements GROUP BY warehouse_id, product_sku, moved_at HAVING count(*) > 1) t)::text AS tied
+       FROM inventory_movements`,
+      [KEYS.map((k) => k.warehouseId), KEYS.map((k) => k.productSku)],
+    );
+    expect(Number(rows[0]!.listed)).toBeGreaterThan(100);
+    expect(Number(rows[0]!.unlisted)).toBeGreaterThan(100);
+    expect(Number(rows[0]!.tied)).toBeGreaterThan(0);
+  });
+
+  it.each(['rows', 'range'] as const)('%s frame: runningTotals equals plain SQL, through Prisma and through the pool', async (frame) => {
+    const expected = await reference(KEYS, frame);
+    for (const repo of [new InventoryMovementRepository(db.prisma), new InventoryMovementRepository(db.prisma, { pgPool: pool() })]) {
+      expect(thousandths(await repo.runningTotals({ partitions: KEYS, frame }))).toEqual(expected);
+      expect(thousandths(await repo.runningTotals({ partitions: KEYS, frame, from: FROM, to: TO }))).toEqual(await reference(KEYS, frame, { from: FROM, to: TO }));
+    }
+  });
+
+  it.each(['rows', 'range'] as const)('%s frame: streams equal plain SQL for chunk sizes around the keys', async (frame) => {
+    const expected = await reference(KEYS, frame);
+    const keyset = new InventoryMovementRepository(db.prisma);
+    for (const chunkSize of [1, 2, 3, 29, 30, 31, 1000]) {
+      expect(thousandths(await collect(keyset.streamRunningTotals({ partitions: KEYS, frame }, { chunkSize }), 1000)), `chunk ${chunkSize}`).toEqual(expected);
+    }
+    const viaPool = new InventoryMovementRepository(db.prisma, { pgPool: pool() });
+    expect(thousandths(await collect(viaPool.streamRunningTotals({ partitions: KEYS, frame }, { chunkSize: 7 }), 1000))).toEqual(expected);
+  });
+
+  it('two keys, and keys none of which has rows', async () => {
+    const repo = new InventoryMovementRepository(db.prisma);
+    const two = KEYS.slice(0, 2);
+    expect(thousandths(await repo.runningTotals({ partitions: two }))).toEqual(await reference(two, 'rows'));
+    expect(await repo.runningTotals({ partitions: [{ warehouseId: 8, productSku: 'A' }, { warehouseId: 1, productSku: 'nothing' }] })).toEqual([]);
+  });
+});
