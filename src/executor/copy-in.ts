@@ -39,6 +39,7 @@ const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
  * to the pool.
  */
 export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransactionOptions, work: (session: CopySession) => Promise<T>): Promise<T> {
+  const deadline = Date.now() + options.timeoutMs;
   const held = await holdConnection(pool, Math.min(options.maxWaitMs ?? options.timeoutMs, options.timeoutMs));
   const { client } = held;
   let expired = false;
@@ -79,7 +80,7 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
         }
       };
       try {
-        const sink = client.query(copyFrom(text));
+        const sink = client.query(outlivingReadTimeout(copyFrom(text), deadline));
         await pipeline(Readable.from(guarded(), { objectMode: false }), sink);
         return sink.rowCount;
       } catch (error) {
@@ -102,4 +103,19 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
     if (!expired && failed) await client.query('ROLLBACK').catch(() => {});
     held.release(failed);
   }
+}
+
+/** node-postgres arms a timer no longer than this (a longer one fires at once). */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
+/**
+ * A COPY that node-postgres's `query_timeout` cannot abandon: the pool's read timer is set past the transaction's
+ * own deadline. When that timer fired before the server's answer to the COPY, pg-copy-streams had already let go of
+ * its connection and threw from inside node-postgres on the late answer, an uncaught exception that ended the
+ * process. The transaction's timer ends the connection instead (`TransactionTimeoutError`), which stops a COPY in
+ * flight safely.
+ */
+function outlivingReadTimeout<T extends object>(copy: T, deadline: number): T {
+  const remaining = Math.max(0, deadline - Date.now());
+  return Object.assign(copy, { query_timeout: Math.min(LONGEST_TIMER_MS, remaining + 60_000) });
 }

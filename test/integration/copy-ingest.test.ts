@@ -80,6 +80,41 @@ describe("insertMany with strategy 'copy'", () => {
     expect(sums[0]!.total).toBe('760915.250');
   });
 
+  it("a pool's query_timeout does not abandon a COPY: answered after the timer, the batch is written (the process used to crash)", async () => {
+    await db.truncate('inventory_movements');
+    const rows: NewInventoryMovement[] = Array.from({ length: 500 }, (_, i) => ({
+      warehouseId: 1,
+      productSku: 'SKU-T',
+      quantity: '1.000',
+      movedAt: new Date(Date.UTC(2026, 0, 1) + i),
+    }));
+    const timed = new pg.Pool({ connectionString: db.url, max: 1, query_timeout: 1_000 });
+    timed.on('error', () => {});
+    const locker = await pool().connect();
+    try {
+      // The server answers the COPY only once the lock is released, 1.4 s after it was sent: past the pool's
+      // 1 s timer, before the cleanup that timer used to start (a ROLLBACK, itself timed out a second later).
+      await locker.query('BEGIN; LOCK TABLE inventory_movements IN ACCESS EXCLUSIVE MODE');
+      const attempt = new InventoryMovementRepository(db.prisma, { pgPool: timed }).insertMany(rows, { strategy: 'copy', retry: false });
+      const outcome = attempt.then(
+        (result) => ({ result }),
+        (error: unknown) => ({ error }),
+      );
+      await waitFor(async () => {
+        const { rows: waiting } = await pool().query(`SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'COPY%'`);
+        return waiting.length > 0;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1_400));
+      await locker.query('COMMIT');
+      expect(await outcome).toEqual({ result: { inserted: 500, skipped: 0, chunks: 1, strategy: 'copy' } });
+      expect(await db.prisma.inventoryMovement.count()).toBe(500);
+    } finally {
+      await locker.query('ROLLBACK').catch(() => {});
+      locker.release();
+      await timed.end();
+    }
+  });
+
   it.each([1, 2, 10_000, 10_001])(
     "'auto' with a pgPool: %i rows use copy (from AUTO_COPY_MIN_ROWS = 1 row on), and every row is written",
     async (count) => {
@@ -235,3 +270,12 @@ describe("insertMany with strategy 'copy'", () => {
     }
   });
 });
+
+/** Polls `check` every 20 ms until it holds; fails after 10 s. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the condition did not hold within 10 s');
+}
