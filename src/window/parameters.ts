@@ -140,6 +140,11 @@ export function resultValue(path: string, value: unknown): Prisma.Sql {
   throw new ValidationError(path, `cannot compare with ${value === null ? 'null' : typeof value}: use a Decimal, bigint, number, string, boolean or Date.`);
 }
 
+/** A checked UUID (`requireUuid`), bound as one: `CAST($1 AS uuid)`. */
+export function uuidValue(text: string): Prisma.Sql {
+  return cast(text, 'uuid');
+}
+
 /**
  * A stored value as the server printed it, cast to a type the library chose (a column's type, or `timestamp` for
  * an instant output): a cursor position read back. `CAST($1 AS timestamp)`.

@@ -17,14 +17,16 @@ import {
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { aliasRef, columnInfo, columnRef, idField, tableNameRef, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll, type PartitionKeyRelation } from './filters.ts';
-import { numericValue, resultValue } from './parameters.ts';
+import { numericValue, resultValue, uuidValue } from './parameters.ts';
 import { rowNumberOf, type WindowFunction } from './functions.ts';
 import {
   fieldExpr,
   fieldSqlType,
+  isUuidFieldExpr,
   typedConstant,
   type SqlType,
   makeExpr,
@@ -589,9 +591,14 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   #outputs(): QuerySource<M>['outputs'] {
     const { model, columns, functions, exprs = [], exactTexts = [] } = this.#props;
     return [
-      ...columns.map((field) => ({ alias: field as string, sqlType: fieldSqlType(model, field), nullable: columnInfo(model, field).nullable })),
+      ...columns.map((field) => ({
+        alias: field as string,
+        sqlType: fieldSqlType(model, field),
+        nullable: columnInfo(model, field).nullable,
+        ...(isUuidField(model, field) && { uuid: true }),
+      })),
       ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true })),
-      ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable })),
+      ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable, ...(isUuidFieldExpr(e.expr) && { uuid: true }) })),
       ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.at !== undefined })),
     ];
   }
@@ -614,6 +621,11 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const path = `whereResult(${alias})`;
     if (type === 'interval') throw new WindowSpecError(`${path}: an interval is output as ISO 8601 text; compare it inside an expression (e.g. e.elapsed(...) with e.interval(...) in a caseWhen).`);
     if (type === 'timestamptz' || type === 'timestamp' || type === 'date' || type === 'time' || type === 'timetz') return typedConstant(path, value, type);
+    if (type === 'other') {
+      // A uuid compares with a uuid (checked and bound as one); an enum, Json or list has no comparison here.
+      if (this.#outputs().find((output) => output.alias === alias)?.uuid) return uuidValue(requireUuid(path, value));
+      throw new WindowSpecError(`${path}: the output's type (enum, Json, Bytes or list) is not compared by the builder.`);
+    }
     // A number compared with an integer or numeric output as the exact decimal it prints as (1.5 is not an int4).
     if (typeof value === 'number' && Number.isFinite(value) && (type === 'int4' || type === 'int8' || type === 'numeric')) return numericValue(String(value));
     return resultValue(path, value);
@@ -741,7 +753,7 @@ function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem
 export interface QuerySource<M extends ModelName> {
   readonly model: M;
   readonly sql: Prisma.Sql;
-  readonly outputs: readonly { readonly alias: string; readonly sqlType: SqlType; readonly nullable: boolean }[];
+  readonly outputs: readonly { readonly alias: string; readonly sqlType: SqlType; readonly nullable: boolean; readonly uuid?: boolean | undefined }[];
   /** The outputs that make a row unique: the model's id (and the rest of a composite key). */
   readonly ids: readonly string[];
 }

@@ -11,6 +11,7 @@ import {
   conditions,
   defineRunningTotalRepository,
   groupedQuery,
+  queryOver,
   registerWindowCatalog,
   ValidationError,
   windowQuery,
@@ -195,6 +196,28 @@ describe('a String @db.Uuid partition field', () => {
     expect(joined.map((r) => [String(r.id), r.owner]).sort()).toEqual(owners.map((r) => [r.key, r.owner]).sort());
     expect(joined).toHaveLength(rows.length);
     expect(() => windowQuery(model).join(wallet, { amount: 'id' } as never)).toThrow(/\(numeric\) and Wallet\.id \(uuid\) cannot be compared/);
+  });
+
+  it("filters a query's uuid output (whereResult) and orders windows over another query's uuid column (queryOver)", async () => {
+    const f = windowFunctions(model);
+    const perWallet = windowSpec(model).partitionBy('walletId' as never).orderBy('at' as never);
+    const balances = windowQuery(model)
+      .select('id' as never, 'walletId' as never)
+      .add('balance', f.runningTotal('amount' as never), perWallet as never);
+    // Upper case in, bound as a uuid: the same rows as plain SQL.
+    const filtered = (await balances.whereResult('walletId' as never, '=', WALLETS[0] as never).execute(db.prisma)) as unknown as Array<{ id: bigint }>;
+    const { rows: expected } = await pool().query<{ row_id: string }>('SELECT id::text AS row_id FROM wallet_transfers WHERE wallet_id = $1::uuid ORDER BY at, id', [lower[0]]);
+    expect(filtered.map((r) => String(r.id))).toEqual(expected.map((r) => r.row_id));
+    expect(() => balances.whereResult('walletId' as never, '=', 'not-a-uuid' as never).toSql()).toThrow(ValidationError);
+
+    const q = queryOver(balances);
+    const ranked = (await q
+      .add('walletRank', f.denseRank(), q.overRows().orderBy(q.column('walletId' as never) as never))
+      .execute(db.prisma)) as unknown as Array<{ walletId: string; walletRank: bigint }>;
+    const { rows: ranks } = await pool().query<{ wallet: string; rank: string }>(
+      'SELECT DISTINCT wallet_id::text AS wallet, dense_rank() OVER (ORDER BY wallet_id)::text AS rank FROM wallet_transfers ORDER BY 1',
+    );
+    expect([...new Map(ranked.map((r) => [r.walletId, String(r.walletRank)]))].sort()).toEqual(ranks.map((r) => [r.wallet, r.rank]));
   });
 
   it('refuses text that is not a UUID with ValidationError, before any SQL', async () => {
