@@ -1,6 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { conditions, tupleArrays, type Condition } from './conditions.ts';
-import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, type FieldOf, type ModelName } from './catalog.ts';
 
 /**
  * Conditions the repositories compose from validated options. Values are always bound parameters; only
@@ -78,6 +78,12 @@ export interface PartitionKeyRelation<M extends ModelName> {
   readonly relation: Prisma.Sql;
   /** The row's key is the relation's: `"a" = "__keys"."__key_0" AND ...`, after the first field's `= ANY` list. */
   readonly match: readonly Condition<M>[];
+  /**
+   * `"__keys"."__key_0", ...`: the leading key fields the relation is sorted by, which order the rows as their
+   * columns do. A text field is left out, and the fields after it: its column may have a collation of its own,
+   * which the keys' text does not carry.
+   */
+  readonly sortedBy: readonly Prisma.Sql[];
 }
 
 const KEYS = aliasRef('__keys');
@@ -87,8 +93,9 @@ const KEYS = aliasRef('__keys');
  * field's `"a" = ANY($1)`, the filter Citus prunes shards by.
  * ```ts
  * partitionKeyRelation('InventoryMovement', ['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
- * // relation: (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1")) AS "__keys"
+ * // relation: (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1) AS "__keys"
  * // match:    "warehouse_id" = ANY(CAST($3 AS int4[])), "warehouse_id" = "__keys"."__key_0", "product_sku" = "__keys"."__key_1"
+ * // sortedBy: "__keys"."__key_0"
  * ```
  */
 export function partitionKeyRelation<M extends ModelName>(
@@ -98,9 +105,24 @@ export function partitionKeyRelation<M extends ModelName>(
 ): PartitionKeyRelation<M> {
   const { columns, arrays } = tupleArrays(model, fields, keys, 'partition keys');
   const names = fields.map((_, i) => aliasRef(`__key_${i}`));
-  const relation = Prisma.sql`(SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS ${KEYS}(${Prisma.join(names, ', ')})) AS ${KEYS}`;
+  const text = fields.findIndex((field) => isCollatable(model, field));
+  const sorted = names.slice(0, text === -1 ? names.length : text);
+  // Sorted keys let PostgreSQL keep their order through the join: the result is then sorted within each key only.
+  const order = sorted.length === 0 ? Prisma.empty : Prisma.sql` ORDER BY ${Prisma.join(sorted.map((_, i) => Prisma.raw(String(i + 1))), ', ')}`;
+  const relation = Prisma.sql`(SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS ${KEYS}(${Prisma.join(names, ', ')})${order}) AS ${KEYS}`;
   const match = columns.map((column, i): Condition<M> => Object.freeze({ model, sql: Prisma.sql`${column} = ${KEYS}.${names[i]!}` }));
-  return Object.freeze({ fields: Object.freeze([...fields]), relation, match: Object.freeze([inFirstKeyField(model, fields, keys), ...match]) });
+  return Object.freeze({
+    fields: Object.freeze([...fields]),
+    relation,
+    match: Object.freeze([inFirstKeyField(model, fields, keys), ...match]),
+    sortedBy: Object.freeze(sorted.map((name) => Prisma.sql`${KEYS}.${name}`)),
+  });
+}
+
+// Text orders by a collation, which a column may set for itself; a uuid is stored as a String field but is not text.
+function isCollatable(model: string, field: string): boolean {
+  const info = columnInfo(model, field);
+  return info.type === 'String' && info.nativeType?.[0] !== 'Uuid';
 }
 
 /** `WHERE a AND b ...`, or nothing for an empty list. */

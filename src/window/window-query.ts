@@ -676,7 +676,14 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     const conditions = whereAll([...where, ...perKey.match].map((c) => c.sql));
     const inner = Prisma.sql`SELECT ${Prisma.join([...this.#selectItems(), ...hidden], ', ')} FROM ${this.#fromSql()} ${conditions}${this.#windowClause()}`;
     const outer = this.#outputAliases().map((alias) => aliasRef(alias));
-    return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM ${perKey.relation} CROSS JOIN LATERAL (${inner}) AS page ORDER BY ${Prisma.join(hiddenOrderSql(model, order), ', ')}${limit}`;
+    // Where the result's order starts with the keys' fields ascending, it names the sorted keys instead, an order the
+    // rows keep through the join: PostgreSQL then sorts each key's rows only (an Incremental Sort), not all rows.
+    const byKey = (item: OrderItem<FieldOf<M>>, i: number) =>
+      i < perKey.sortedBy.length && orderKeyField(item.key) === perKey.fields[i] && item.direction === 'asc' && item.nulls === undefined;
+    let presorted = 0;
+    while (presorted < order.length && byKey(order[presorted]!, presorted)) presorted += 1;
+    const outerOrder = hiddenOrderSql(model, order).map((sql, i) => (i < presorted ? Prisma.sql`${perKey.sortedBy[i]!} ASC` : sql));
+    return Prisma.sql`SELECT ${Prisma.join(outer, ', ')} FROM ${perKey.relation} CROSS JOIN LATERAL (${inner}) AS page ORDER BY ${Prisma.join(outerOrder, ', ')}${limit}`;
   }
 
   // The query's rows (top-N applied) with their order keys and exact position as hidden outputs, for page().

@@ -101,3 +101,29 @@ describe('running totals of a list of composite partition keys', () => {
     expect(await repo.runningTotals({ partitions: [{ warehouseId: 8, productSku: 'A' }, { warehouseId: 1, productSku: 'nothing' }] })).toEqual([]);
   });
 });
+
+describe('a text key field whose column has a collation of its own', () => {
+  it('orders the keys as the column does, not as the keys\' text would', async () => {
+    // A collation that orders 'a', 'A', 'B', 'Z-9' differently from the database's default one.
+    const { rows } = await pool().query<{ collation: string }>(
+      `SELECT CASE WHEN datcollate IN ('C', 'POSIX') THEN (SELECT collname FROM pg_collation WHERE collname IN ('en_US.utf8', 'en-x-icu', 'und-x-icu') ORDER BY collname LIMIT 1)
+              ELSE 'C' END AS collation FROM pg_database WHERE datname = current_database()`,
+    );
+    const collation = rows[0]!.collation;
+    expect(collation, 'a collation other than the default one').toBeTruthy();
+    await pool().query(`ALTER TABLE inventory_movements ALTER COLUMN product_sku TYPE varchar(32) COLLATE "${collation}"`);
+    try {
+      const { rows: order } = await pool().query<{ sku: string }>(`SELECT DISTINCT product_sku AS sku FROM inventory_movements ORDER BY 1`);
+      const { rows: byDefault } = await pool().query<{ sku: string }>(`SELECT DISTINCT product_sku::text COLLATE "default" AS sku FROM inventory_movements ORDER BY 1`);
+      expect(order.map((r) => r.sku), 'the two collations order the products differently').not.toEqual(byDefault.map((r) => r.sku));
+      const keys: Key[] = ['a', 'A', 'B', 'Z-9'].flatMap((productSku) => [{ warehouseId: 1, productSku }, { warehouseId: 2, productSku }]);
+      const expected = await reference(keys, 'rows');
+      expect(thousandths(await new InventoryMovementRepository(db.prisma).runningTotals({ partitions: keys }))).toEqual(expected);
+      const viaPool = new InventoryMovementRepository(db.prisma, { pgPool: pool() });
+      expect(thousandths(await collect(viaPool.streamRunningTotals({ partitions: keys }, { chunkSize: 5 }), 1000))).toEqual(expected);
+      expect(thousandths(await collect(new InventoryMovementRepository(db.prisma).streamRunningTotals({ partitions: keys }, { chunkSize: 5 }), 1000))).toEqual(expected);
+    } finally {
+      await pool().query(`ALTER TABLE inventory_movements ALTER COLUMN product_sku TYPE varchar(32) COLLATE "default"`);
+    }
+  });
+});

@@ -261,5 +261,6 @@ describe('an application with its own schema installs the packed library', () =>
     await run('npm', ['ci'], 'npm ci (app)');
     const output = await runApp();
     expectExact(output, await reference());
-  });
+    // An install and a run: 34–44 s on a busy host.
+  }, 180_000);
 });

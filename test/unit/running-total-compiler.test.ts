@@ -46,11 +46,12 @@ describe('compileRunningTotal over a list of composite partition keys', () => {
     frame: 'rows',
     partitions: { fields: ['warehouseId', 'productSku'], keys: [[2, 'B'], [1, 'A']] },
   };
-  const KEYS = '(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1")) AS "__keys"';
+  const KEYS = '(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1) AS "__keys"';
   const MATCH = '"warehouse_id" = ANY(CAST($3 AS int4[])) AND "warehouse_id" = "__keys"."__key_0" AND "product_sku" = "__keys"."__key_1"';
-  const ORDER = 'ORDER BY "__page_order_0" ASC, "__page_order_1" ASC, "__page_order_2" ASC, "__page_order_3" ASC';
+  // The warehouse (an integer) from the sorted keys; the product is text, whose column may have its own collation.
+  const ORDER = 'ORDER BY "__keys"."__key_0" ASC, "__page_order_1" ASC, "__page_order_2" ASC, "__page_order_3" ASC';
 
-  it('reads each key laterally, ordered outside by the stored keys; the first field keeps its = ANY list', () => {
+  it('reads each key laterally, ordered by the sorted keys up to the first text field, then the stored values; the first field keeps its = ANY list', () => {
     const sql = compileRunningTotal(inventory);
     expect(oneLine(sql)).toContain(`FROM ${KEYS} CROSS JOIN LATERAL (SELECT "id" AS "id"`);
     expect(oneLine(sql)).toContain(`"moved_at" AS "__page_order_2", "id" AS "__page_order_3" FROM "public"."inventory_movements" WHERE ${MATCH}) AS page ${ORDER}`);
