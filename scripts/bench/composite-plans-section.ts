@@ -19,6 +19,7 @@ import { conditions, runningTotalSql, summarizePlan, windowSpec, type PlanNode, 
 import { median } from './stats.ts';
 import type { Measurement, Ratio, SectionResult } from './results.ts';
 import { connectClient } from './pg-clients.ts';
+import { vacuumAllVisible } from '../lib/all-visible.ts';
 
 const SHAPES = ['compiled', 'joined list'] as const;
 type Shape = (typeof SHAPES)[number];
@@ -65,18 +66,6 @@ async function fingerprint(client: pg.Client, sql: Statement): Promise<string> {
   return `${rows[0]!.n}/${rows[0]!.total}`;
 }
 
-// VACUUM until every page is all-visible: an index scan then skips the heap's visibility checks, as on a ledger
-// that autovacuum keeps up with.
-async function vacuumed(client: pg.Client): Promise<void> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await client.query('VACUUM ANALYZE inventory_movements');
-    const { rows } = await client.query<{ pages: number; visible: number }>(
-      `SELECT relpages AS pages, relallvisible AS visible FROM pg_class WHERE relname = 'inventory_movements'`,
-    );
-    if (rows[0] && rows[0].pages > 0 && rows[0].visible === rows[0].pages) return;
-  }
-}
-
 export async function compositeKeyPlans(prisma: PrismaClient, url: string, ledgerRows: number, repeat: number): Promise<SectionResult> {
   const repo = new InventoryMovementRepository(prisma);
   const client = await connectClient(url);
@@ -91,7 +80,7 @@ export async function compositeKeyPlans(prisma: PrismaClient, url: string, ledge
        FROM generate_series(1, $1::int) AS g`,
       [rows],
     );
-    await vacuumed(client);
+    await vacuumAllVisible((sql) => client.query(sql).then((r) => r.rows), ['inventory_movements']);
     for (const count of [2, 10, 190]) {
       const keys = keysOf(count);
       const compiled = repo.runningTotalsSql({ partitions: keys }, 'partition');

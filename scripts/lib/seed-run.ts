@@ -1,4 +1,5 @@
 /** The work of `npm run seed` once its arguments are valid (loaded lazily: --help and bad arguments stay fast). */
+import { vacuumAllVisible } from './all-visible.ts';
 import {
   SalesRecordRepository,
   TransactionRepository,
@@ -92,7 +93,7 @@ export async function seed(args: SeedArgs): Promise<number> {
     }
     // Fresh statistics and visibility map, so the planner (and `npm run explain`) sees the new volume right away, and
     // windows read the covering index alone, not after autovacuum.
-    await db.prisma.$executeRaw`VACUUM ANALYZE "Transaction", "SalesRecord"`;
+    await vacuumAllVisible((sql) => db.prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql), ['"Transaction"', '"SalesRecord"']);
     return 0;
   } finally {
     await db.close();
