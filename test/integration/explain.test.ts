@@ -4,24 +4,13 @@ import { Prisma, type PrismaClient } from '../../prisma/generated/prisma/client.
 import { explainQuery } from '../../src/explain/index.ts';
 import { InventoryMovementRepository, SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { vacuumAllVisible } from '../../scripts/lib/all-visible.ts';
 
 const ROWS = 50_000;
 
-/**
- * VACUUM until every page of "Transaction" is marked all-visible (what an index-only scan needs, and what decides
- * the planner's choice): a transaction still open elsewhere on the server can keep one VACUUM from marking them.
- */
-async function allVisible(prisma: PrismaClient, table = 'Transaction'): Promise<void> {
-  let state: unknown;
-  for (let attempt = 0; attempt < 40; attempt++) {
-    await prisma.$executeRawUnsafe(`VACUUM ANALYZE "${table}"`);
-    const [pages] = await prisma.$queryRaw<[{ relpages: number; relallvisible: number }]>`
-      SELECT relpages, relallvisible FROM pg_class WHERE relname = ${table}`;
-    if (pages.relpages > 0 && pages.relallvisible === pages.relpages) return;
-    state = pages;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`VACUUM did not mark "${table}" all-visible in 40 attempts: ${JSON.stringify(state)}`);
+/** VACUUM until every page of `table` is marked all-visible (what an index-only scan needs, and what decides the plan). */
+async function allVisible(prisma: PrismaClient, table = '"Transaction"'): Promise<void> {
+  expect(await vacuumAllVisible((sql) => prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(sql), [table], 40), `${table} all-visible`).toBe(true);
 }
 
 describe('explainQuery on the running-total SQL', () => {
