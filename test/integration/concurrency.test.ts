@@ -127,6 +127,8 @@ describe('concurrent writers and readers', () => {
           keys.map((key) => rowOf(key, seed)),
           {
             isolationLevel: 'Serializable',
+            // Eleven callers share the pool: on a busy host a connection can take longer than Prisma's 2 s default.
+            maxWaitMs: 60_000,
             chunkSize: 25,
             strategy: random() < 0.5 ? 'unnest' : 'createMany',
             retry: { maxAttempts: 30, baseDelayMs: 2, maxDelayMs: 50, random, onRetry: () => void stats.serializationRetries++ },
@@ -139,7 +141,7 @@ describe('concurrent writers and readers', () => {
     const reader = async () => {
       while (writing) {
         const consistent = await withRetry(
-          () => db.prisma.$transaction((tx) => readTwiceAgree(tx, async () => {}), { isolationLevel: 'RepeatableRead', timeout: 20_000 }),
+          () => db.prisma.$transaction((tx) => readTwiceAgree(tx, async () => {}), { isolationLevel: 'RepeatableRead', timeout: 20_000, maxWait: 60_000 }),
           { onRetry: () => void stats.readRetries++ },
         );
         stats.reads += 1;
@@ -162,5 +164,5 @@ describe('concurrent writers and readers', () => {
     expect(stats.writes).toBe(WRITERS * BATCHES_PER_WRITER);
     expect(stats.reads).toBeGreaterThanOrEqual(READERS);
     expect(stats.inconsistentReads).toBe(0);
-  }));
+  }), 240_000);
 });
