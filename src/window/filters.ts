@@ -63,8 +63,26 @@ export function inPartitionList<M extends ModelName>(
  * prunes shards by (see `inPartitionList`).
  */
 export function inFirstKeyField<M extends ModelName>(model: M, fields: readonly FieldOf<M>[], keys: readonly (readonly unknown[])[]): Condition<M> {
-  return inList(model, fields[0]!, keys.map((key) => key[0]));
+  return inList(model, fields[0]!, firstValues(keys));
 }
+
+// Each first value once: PostgreSQL before 17 costs an index scan with an `= ANY` list once per element.
+function firstValues(keys: readonly (readonly unknown[])[]): unknown[] {
+  const seen = new Map<string, unknown>();
+  for (const key of keys) {
+    const value = key[0];
+    const text = value instanceof Date ? `date:${value.getTime()}` : Prisma.Decimal.isDecimal(value) ? `decimal:${(value as Prisma.Decimal).toFixed()}` : `${typeof value}:${String(value)}`;
+    if (!seen.has(text)) seen.set(text, value);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The most first-field values a per-key read filters by `= ANY` beside its join with the keys. The filter lets
+ * Citus prune shards, which a longer list reaches most of anyway; PostgreSQL before 17 costs each key's index scan
+ * once per element of the list, and past some hundreds of elements scanned the whole table for every key instead.
+ */
+const PRUNING_LIST_MAX = 16;
 
 /**
  * A list of composite partition keys as a relation of its own, which a query reads each key of on its own through
@@ -76,7 +94,7 @@ export interface PartitionKeyRelation<M extends ModelName> {
   readonly fields: readonly FieldOf<M>[];
   /** `(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), ...) AS "__keys"("__key_0", ...)) AS "__keys"` */
   readonly relation: Prisma.Sql;
-  /** The row's key is the relation's: `"a" = "__keys"."__key_0" AND ...`, after the first field's `= ANY` list. */
+  /** The row's key is the relation's: `"a" = "__keys"."__key_0" AND ...`, after the first field's `= ANY` list (of 16 values at most). */
   readonly match: readonly Condition<M>[];
   /**
    * `"__keys"."__key_0", ...`: the leading key fields the relation is sorted by, which order the rows as their
@@ -90,7 +108,7 @@ const KEYS = aliasRef('__keys');
 
 /**
  * The relation of a list of composite partition keys (see `PartitionKeyRelation`). Its conditions keep the first
- * field's `"a" = ANY($1)`, the filter Citus prunes shards by.
+ * field's `"a" = ANY($1)`, the filter Citus prunes shards by, while that list has at most 16 distinct values.
  * ```ts
  * partitionKeyRelation('InventoryMovement', ['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
  * // relation: (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1) AS "__keys"
@@ -114,7 +132,7 @@ export function partitionKeyRelation<M extends ModelName>(
   return Object.freeze({
     fields: Object.freeze([...fields]),
     relation,
-    match: Object.freeze([inFirstKeyField(model, fields, keys), ...match]),
+    match: Object.freeze([...(firstValues(keys).length <= PRUNING_LIST_MAX ? [inFirstKeyField(model, fields, keys)] : []), ...match]),
     sortedBy: Object.freeze(sorted.map((name) => Prisma.sql`${KEYS}.${name}`)),
   });
 }
