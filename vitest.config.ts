@@ -31,6 +31,7 @@ const PG15_FILES = [
   'jit',
   'float-positions',
   'composite-key-lists',
+  'composite-integer-keys',
 ].map((name) => `test/integration/${name}.test.ts`);
 const inCI = /^(1|true)$/i.test(process.env.CI ?? '');
 const pg15Bin = process.env.PG15_BIN ?? '/usr/lib/postgresql/15/bin';

@@ -63,7 +63,7 @@ export function inPartitionList<M extends ModelName>(
  * prunes shards by (see `inPartitionList`).
  */
 export function inFirstKeyField<M extends ModelName>(model: M, fields: readonly FieldOf<M>[], keys: readonly (readonly unknown[])[]): Condition<M> {
-  return inList(model, fields[0]!, firstValues(keys));
+  return inList(model, fields[0]!, keys.map((key) => key[0]));
 }
 
 // Each first value once: PostgreSQL before 17 costs an index scan with an `= ANY` list once per element.
@@ -129,16 +129,21 @@ export function partitionKeyRelation<M extends ModelName>(
   const order = sorted.length === 0 ? Prisma.empty : Prisma.sql` ORDER BY ${Prisma.join(sorted.map((_, i) => Prisma.raw(String(i + 1))), ', ')}`;
   const relation = Prisma.sql`(SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS ${KEYS}(${Prisma.join(names, ', ')})${order}) AS ${KEYS}`;
   const match = columns.map((column, i): Condition<M> => Object.freeze({ model, sql: Prisma.sql`${column} = ${KEYS}.${names[i]!}` }));
+  const firsts = firstValues(keys);
   return Object.freeze({
     fields: Object.freeze([...fields]),
     relation,
-    match: Object.freeze([...(firstValues(keys).length <= PRUNING_LIST_MAX ? [inFirstKeyField(model, fields, keys)] : []), ...match]),
+    match: Object.freeze([...(firsts.length <= PRUNING_LIST_MAX ? [inList(model, fields[0]!, firsts)] : []), ...match]),
     sortedBy: Object.freeze(sorted.map((name) => Prisma.sql`${KEYS}.${name}`)),
   });
 }
 
-// Text orders by a collation, which a column may set for itself; a uuid is stored as a String field but is not text.
-function isCollatable(model: string, field: string): boolean {
+/**
+ * Whether a field is text, which compares and orders by a collation a column may set for itself (a uuid is stored
+ * as a String field but is not text). Keys of such a field cannot be told apart, sorted or deduplicated as the column
+ * would without knowing that collation: under a case-insensitive one, 'x' and 'X' are one key.
+ */
+export function isCollatable(model: string, field: string): boolean {
   const info = columnInfo(model, field);
   return info.type === 'String' && info.nativeType?.[0] !== 'Uuid';
 }

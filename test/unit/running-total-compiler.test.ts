@@ -36,6 +36,17 @@ describe('compileRunningTotal with the position of one row', () => {
 });
 
 describe('compileRunningTotal over a list of composite partition keys', () => {
+  // Two integer fields of the Reading model (no text field: a column's collation cannot change their keys).
+  const readings: RunningTotalPlan<'Reading'> = {
+    model: 'Reading',
+    partitionBy: ['sensorId', 'level'],
+    orderBy: 'takenAt',
+    amount: 'score',
+    select: ['id', 'sensorId', 'level', 'score', 'takenAt'],
+    nulls: 'zero',
+    frame: 'rows',
+    partitions: { fields: ['sensorId', 'level'], keys: [[2, 5], [1, 4]] },
+  };
   const inventory: RunningTotalPlan<'InventoryMovement'> = {
     model: 'InventoryMovement',
     partitionBy: ['warehouseId', 'productSku'],
@@ -46,28 +57,25 @@ describe('compileRunningTotal over a list of composite partition keys', () => {
     frame: 'rows',
     partitions: { fields: ['warehouseId', 'productSku'], keys: [[2, 'B'], [1, 'A']] },
   };
-  const KEYS = '(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1) AS "__keys"';
-  const MATCH = '"warehouse_id" = ANY(CAST($3 AS int4[])) AND "warehouse_id" = "__keys"."__key_0" AND "product_sku" = "__keys"."__key_1"';
-  // The warehouse (an integer) from the sorted keys; the product is text, whose column may have its own collation.
-  const ORDER = 'ORDER BY "__keys"."__key_0" ASC, "__page_order_1" ASC, "__page_order_2" ASC, "__page_order_3" ASC';
 
-  it('reads each key laterally, ordered by the sorted keys up to the first text field, then the stored values; the first field keeps its = ANY list', () => {
-    const sql = compileRunningTotal(inventory);
-    expect(oneLine(sql)).toContain(`FROM ${KEYS} CROSS JOIN LATERAL (SELECT "id" AS "id"`);
-    expect(oneLine(sql)).toContain(`"moved_at" AS "__page_order_2", "id" AS "__page_order_3" FROM "public"."inventory_movements" WHERE ${MATCH}) AS page ${ORDER}`);
-    expect(oneLine(sql)).toMatch(/^SELECT "id", "warehouseId", "productSku", "quantity", "movedAt", "runningTotal" FROM /);
-    expect(sql.values).toEqual([[2, 1], ['B', 'A'], [2, 1]]);
+  it('reads each key laterally, the result ordered by the sorted keys; the first field keeps its = ANY list', () => {
+    const sql = oneLine(compileRunningTotal(readings));
+    expect(sql).toContain('FROM (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS int4[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1, 2) AS "__keys" CROSS JOIN LATERAL (SELECT "id" AS "id"');
+    expect(sql).toContain('FROM "public"."readings" WHERE "sensor_id" = ANY(CAST($3 AS int4[])) AND "sensor_id" = "__keys"."__key_0" AND "level" = "__keys"."__key_1") AS page');
+    expect(sql).toMatch(/ORDER BY "__keys"\."__key_0" ASC, "__keys"\."__key_1" ASC, "__page_order_2" ASC, "__page_order_3" ASC$/);
   });
 
-  it('one key, one field, or a keyset chunk (a LIMIT): the flat statement', () => {
-    const one = { ...inventory, partitions: { fields: inventory.partitionBy, keys: [[1, 'A']] } };
+  it('one key, one field, a keyset chunk (a LIMIT) or a text field: the flat statement', () => {
+    const one = { ...readings, partitions: { fields: readings.partitionBy, keys: [[1, 4]] } };
     const accounts = { ...TRANSACTION_PLAN, partitions: { fields: ['accountId'], keys: [[7], [8]] } } satisfies RunningTotalPlan<'Transaction'>;
-    const position = { key: ['1', 'A'], order: '2026-01-01T00:00:00.000001+00:00', id: '12', total: new Prisma.Decimal('1.5') };
+    const position = { key: ['1', '4'], order: '2026-01-01T00:00:00.000001', id: '12', total: new Prisma.Decimal('1.5') };
     for (const sql of [
       compileRunningTotal(one),
       compileRunningTotal(accounts),
-      compileRunningTotal(inventory, { limit: 5, withPosition: true }),
-      compileRunningTotal(inventory, { after: position, limit: 5, partitions: 'later' }),
+      compileRunningTotal(readings, { limit: 5, withPosition: true }),
+      compileRunningTotal(readings, { after: position, limit: 5, partitions: 'later' }),
+      // 'A' and 'a' may be one key under the column's collation, which the list's text does not know.
+      compileRunningTotal(inventory),
     ]) {
       expect(oneLine(sql)).not.toContain('LATERAL');
     }
