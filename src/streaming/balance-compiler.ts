@@ -13,7 +13,7 @@ import type { RunningTotalPlan } from './running-total-plan.ts';
  * single node, and one Citus pushes down to the workers when the table is distributed by the partition.
  *
  * ```sql
- * WITH keys AS (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[])) AS given("k0"))
+ * WITH keys AS (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[])) AS "given"("k0"))
  * SELECT keys."k0" AS "accountId", COALESCE(sums."balance", 0) AS "balance"
  * FROM keys LEFT JOIN (SELECT "accountId" AS "k0", SUM("amount") AS "balance" FROM "public"."Transaction"
  *   WHERE "accountId" = ANY(CAST($2 AS int4[])) AND "createdAt" <= CAST($3 AS timestamptz) GROUP BY "accountId") sums

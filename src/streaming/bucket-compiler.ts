@@ -6,6 +6,7 @@ import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offse
 import { fieldSqlType, readAsDate } from '../window/expression.ts';
 import { exactTextArray, isInstantField } from '../window/instant-output.ts';
 import { inFirstKeyField } from '../window/filters.ts';
+import { keyListColumns } from '../window/column-collation.ts';
 import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { atUtc } from '../window/utc-sql.ts';
@@ -196,7 +197,9 @@ export function keysSql<M extends ModelName>(plan: RunningTotalPlan<M>, table: P
         plan.partitions!.keys.map((key, k) => requireColumnValue(`options.partitions[${k}]`, plan.model, field, key[i])),
       ),
     );
-    return Prisma.sql`SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS given(${Prisma.join(names, ', ')})`;
+    // Text keys in their columns' collations: two spellings of one key under a case-insensitive one are one partition.
+    const given = aliasRef('given');
+    return Prisma.sql`SELECT DISTINCT ${keyListColumns(plan.model, fields, given, names)} FROM unnest(${Prisma.join(arrays, ', ')}) AS ${given}(${Prisma.join(names, ', ')})`;
   }
   const columns = fields.map((field, i) => Prisma.sql`${columnRef(plan.model, field)} AS ${names[i]!}`);
   const before = toInstant ? Prisma.sql` WHERE ${instant} < ${toInstant}` : Prisma.empty;

@@ -12,7 +12,7 @@ import type { RunningTotalPlan } from './running-total-plan.ts';
  * latest checkpoint and every row after it.
  *
  * ```sql
- * WITH keys AS (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[])) AS given("k0"))
+ * WITH keys AS (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[])) AS "given"("k0"))
  * SELECT keys."k0" AS "accountId", (COALESCE(c."balance", 0) + COALESCE((SELECT SUM(l."amount") FROM "public"."Transaction" l
  *     WHERE l."accountId" = keys."k0" AND l."createdAt" > COALESCE(c."through", CAST('-infinity' AS timestamptz))
  *     AND l."createdAt" <= CAST($2 AS timestamptz)), 0)) AS "balance"

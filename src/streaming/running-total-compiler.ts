@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
 import { idField, type FieldOf, type ModelName } from '../window/catalog.ts';
 import type { Condition } from '../window/conditions.ts';
-import { inPartitionList, isCollatable, partitionKeyRelation, withinRange } from '../window/filters.ts';
+import { inPartitionList, partitionKeyRelation, withinRange } from '../window/filters.ts';
 import { RUNNING_RANGE, RUNNING_ROWS } from '../window/frame.ts';
 import { openingBalanceSql } from '../window/opening-balance.ts';
 import { runningTotalQuery } from '../window/running-total-query.ts';
@@ -67,18 +67,9 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
   const within = resume?.withinPartition === true;
   // The whole result of several keys of several fields: each key read on its own, from the index in the window's
   // order (one field's list, `= ANY`, is read that way by the index scan itself). Not a keyset chunk: its LIMIT
-  // would have to read every listed key's rows first (Citus cannot limit a lateral subquery over `unnest`). Not
-  // keys with a text field: two keys equal under the column's collation (a case-insensitive one) would each read
-  // the other's rows, which the join with the list returns once.
+  // would have to read every listed key's rows first (Citus cannot limit a lateral subquery over `unnest`).
   const perPartition =
-    options.limit === undefined &&
-    !within &&
-    listsPartitionFields(plan) &&
-    plan.partitionBy.length > 1 &&
-    plan.partitions!.keys.length > 1 &&
-    !plan.partitions!.fields.some((field) => isCollatable(model, field))
-      ? partitionKeyRelation(model, plan.partitions!.fields, plan.partitions!.keys)
-      : undefined;
+    options.limit === undefined && !within && listsCompositeKeys(plan) ? partitionKeyRelation(model, plan.partitions!.fields, plan.partitions!.keys) : undefined;
   const where = filtersOf(within || perPartition ? { ...plan, partitions: undefined } : plan);
   if (resume) where.push(...resume.conditions);
   if (later) where.push(afterPosition(model, plan.partitionBy, later.key));
@@ -106,6 +97,11 @@ export function compileRunningTotal<M extends ModelName>(plan: RunningTotalPlan<
     ...(carry && { carry }),
     ...(perPartition && { perPartition }),
   }).toSql();
+}
+
+/** The plan lists several keys of the window's partition fields, more than one of them. */
+export function listsCompositeKeys<M extends ModelName>(plan: RunningTotalPlan<M>): boolean {
+  return listsPartitionFields(plan) && plan.partitionBy.length > 1 && plan.partitions!.keys.length > 1;
 }
 
 /** The plan's partition list names the window's partition fields, in their order (not a subset of them). */

@@ -310,6 +310,15 @@ export function aliasRef(alias: string): Prisma.Sql {
   return Prisma.raw(quoteIdentifier(alias));
 }
 
+/**
+ * Whether a field is text, which compares and orders by a collation its column may set for itself (a uuid is
+ * stored as a String field but is not text).
+ */
+export function isCollatable(model: string, field: string): boolean {
+  const info = columnInfo(model, field);
+  return info.type === 'String' && info.nativeType?.[0] !== 'Uuid';
+}
+
 /** Whether the field is a `String @db.Uuid`: bound, compared and cast as `uuid`, never as text. */
 export function isUuidField(model: string, field: string): boolean {
   const info = columnInfo(model, field);

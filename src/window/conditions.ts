@@ -3,9 +3,12 @@ import { WindowSpecError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { describe } from '../validation/dates.ts';
 import { denseItems, requireDense } from '../validation/dense.ts';
-import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { keyListColumns } from './column-collation.ts';
 import { checkedColumnArray, columnValue, typedColumnValue } from './parameters.ts';
 import type { FieldValue } from './types.ts';
+
+const LIST = aliasRef('__list');
 
 export type ComparisonOperator = '=' | '<>' | '<' | '<=' | '>' | '>=';
 const OPERATORS: readonly ComparisonOperator[] = ['=', '<>', '<', '<=', '>', '>='];
@@ -122,15 +125,22 @@ export function conditions<M extends ModelName>(model: M) {
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
     /**
-     * Membership of a composite key: `("a", "b") IN (SELECT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])))`
-     * — one bound array per field, whatever the number of keys.
+     * Membership of a composite key: `("a", "b") IN (SELECT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS int4[])))`
+     * — one bound array per field, whatever the number of keys. Text keys compare in their column's collation
+     * (`inColumnCollation`), so a row is returned once however many spellings of its key the list holds.
      * ```ts
      * conditions('InventoryMovement').inTuples(['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
+     * // ("warehouse_id", "product_sku") IN (SELECT "__list"."__key_0" AS "__key_0",
+     * //   COALESCE("__list"."__key_1", (NULL::"public"."inventory_movements")."product_sku") AS "__key_1"
+     * //   FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__list"("__key_0", "__key_1"))
      * ```
      */
     inTuples(fields: readonly FieldOf<M>[], tuples: readonly (readonly unknown[])[]): Condition<M> {
       const { columns, arrays } = tupleArrays(model, fields, tuples, 'inTuples()');
-      return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT * FROM unnest(${Prisma.join(arrays, ', ')}))`);
+      const names = fields.map((_, i) => aliasRef(`__key_${i}`));
+      const list = keyListColumns(model, fields, LIST, names);
+      const from = list.text === '*' ? Prisma.sql`unnest(${Prisma.join(arrays, ', ')})` : Prisma.sql`unnest(${Prisma.join(arrays, ', ')}) AS ${LIST}(${Prisma.join(names, ', ')})`;
+      return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT ${list} FROM ${from})`);
     },
     and(...items: Condition<M>[]): Condition<M> {
       return make(Prisma.sql`(${Prisma.join(parts('and', items).map((p) => p.sql), ' AND ')})`);

@@ -1,6 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { conditions, tupleArrays, type Condition } from './conditions.ts';
-import { aliasRef, columnInfo, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
+import { keyListColumns } from './column-collation.ts';
 
 /**
  * Conditions the repositories compose from validated options. Values are always bound parameters; only
@@ -92,15 +93,14 @@ const PRUNING_LIST_MAX = 16;
  */
 export interface PartitionKeyRelation<M extends ModelName> {
   readonly fields: readonly FieldOf<M>[];
-  /** `(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), ...) AS "__keys"("__key_0", ...)) AS "__keys"` */
+  /**
+   * `(SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), ...) AS "__keys"("__key_0", ...) ORDER BY 1, ...) AS "__keys"`,
+   * text keys in their column's collation (`keyListColumns`).
+   */
   readonly relation: Prisma.Sql;
   /** The row's key is the relation's: `"a" = "__keys"."__key_0" AND ...`, after the first field's `= ANY` list (of 16 values at most). */
   readonly match: readonly Condition<M>[];
-  /**
-   * `"__keys"."__key_0", ...`: the leading key fields the relation is sorted by, which order the rows as their
-   * columns do. A text field is left out, and the fields after it: its column may have a collation of its own,
-   * which the keys' text does not carry.
-   */
+  /** `"__keys"."__key_0", ...`: the key fields the relation is sorted by, as their columns order them. */
   readonly sortedBy: readonly Prisma.Sql[];
 }
 
@@ -111,9 +111,11 @@ const KEYS = aliasRef('__keys');
  * field's `"a" = ANY($1)`, the filter Citus prunes shards by, while that list has at most 16 distinct values.
  * ```ts
  * partitionKeyRelation('InventoryMovement', ['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
- * // relation: (SELECT DISTINCT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1) AS "__keys"
+ * // relation: (SELECT DISTINCT "__keys"."__key_0" AS "__key_0",
+ * //   COALESCE("__keys"."__key_1", (NULL::"public"."inventory_movements")."product_sku") AS "__key_1"
+ * //   FROM unnest(CAST($1 AS int4[]), CAST($2 AS text[])) AS "__keys"("__key_0", "__key_1") ORDER BY 1, 2) AS "__keys"
  * // match:    "warehouse_id" = ANY(CAST($3 AS int4[])), "warehouse_id" = "__keys"."__key_0", "product_sku" = "__keys"."__key_1"
- * // sortedBy: "__keys"."__key_0"
+ * // sortedBy: "__keys"."__key_0", "__keys"."__key_1"
  * ```
  */
 export function partitionKeyRelation<M extends ModelName>(
@@ -123,29 +125,18 @@ export function partitionKeyRelation<M extends ModelName>(
 ): PartitionKeyRelation<M> {
   const { columns, arrays } = tupleArrays(model, fields, keys, 'partition keys');
   const names = fields.map((_, i) => aliasRef(`__key_${i}`));
-  const text = fields.findIndex((field) => isCollatable(model, field));
-  const sorted = names.slice(0, text === -1 ? names.length : text);
   // Sorted keys let PostgreSQL keep their order through the join: the result is then sorted within each key only.
-  const order = sorted.length === 0 ? Prisma.empty : Prisma.sql` ORDER BY ${Prisma.join(sorted.map((_, i) => Prisma.raw(String(i + 1))), ', ')}`;
-  const relation = Prisma.sql`(SELECT DISTINCT * FROM unnest(${Prisma.join(arrays, ', ')}) AS ${KEYS}(${Prisma.join(names, ', ')})${order}) AS ${KEYS}`;
+  const order = Prisma.join(names.map((_, i) => Prisma.raw(String(i + 1))), ', ');
+  const distinct = keyListColumns(model, fields, KEYS, names);
+  const relation = Prisma.sql`(SELECT DISTINCT ${distinct} FROM unnest(${Prisma.join(arrays, ', ')}) AS ${KEYS}(${Prisma.join(names, ', ')}) ORDER BY ${order}) AS ${KEYS}`;
   const match = columns.map((column, i): Condition<M> => Object.freeze({ model, sql: Prisma.sql`${column} = ${KEYS}.${names[i]!}` }));
   const firsts = firstValues(keys);
   return Object.freeze({
     fields: Object.freeze([...fields]),
     relation,
     match: Object.freeze([...(firsts.length <= PRUNING_LIST_MAX ? [inList(model, fields[0]!, firsts)] : []), ...match]),
-    sortedBy: Object.freeze(sorted.map((name) => Prisma.sql`${KEYS}.${name}`)),
+    sortedBy: Object.freeze(names.map((name) => Prisma.sql`${KEYS}.${name}`)),
   });
-}
-
-/**
- * Whether a field is text, which compares and orders by a collation a column may set for itself (a uuid is stored
- * as a String field but is not text). Keys of such a field cannot be told apart, sorted or deduplicated as the column
- * would without knowing that collation: under a case-insensitive one, 'x' and 'X' are one key.
- */
-export function isCollatable(model: string, field: string): boolean {
-  const info = columnInfo(model, field);
-  return info.type === 'String' && info.nativeType?.[0] !== 'Uuid';
 }
 
 /** `WHERE a AND b ...`, or nothing for an empty list. */

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { type FrameChoice } from '../../src/index.ts';
 import { InventoryMovementRepository } from '../../prisma/app/index.ts';
+import { vacuumAllVisible } from '../../scripts/lib/all-visible.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { useTestPool } from '../support/pg-pool.ts';
@@ -45,11 +46,14 @@ beforeAll(async () => {
 async function reference(keys: readonly Key[], frame: FrameChoice, range?: { from: Date; to: Date }): Promise<string[]> {
   const bounds = frame === 'rows' ? 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW' : 'RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW';
   const order = frame === 'rows' ? 'moved_at, id' : 'moved_at';
-  const values: unknown[] = [keys.map((k) => k.warehouseId), keys.map((k) => k.productSku)];
-  let where = '(warehouse_id, product_sku) IN (SELECT * FROM unnest($1::int[], $2::text[]))';
+  // One condition per key, ORed: no semi join, whose list PostgreSQL 18 may make distinct under the list's
+  // collation rather than the column's (then a row matching two spellings of its key under a case-insensitive
+  // collation is returned twice).
+  const values: unknown[] = keys.flatMap((k) => [k.warehouseId, k.productSku]);
+  let where = `(${keys.map((_, i) => `(warehouse_id = $${2 * i + 1}::int AND product_sku = $${2 * i + 2}::text)`).join(' OR ')})`;
   if (range) {
     values.push(range.from.toISOString(), range.to.toISOString());
-    where += ' AND moved_at >= $3::timestamptz AND moved_at < $4::timestamptz';
+    where += ` AND moved_at >= $${values.length - 1}::timestamptz AND moved_at < $${values.length}::timestamptz`;
   }
   const { rows } = await pool().query<{ row_id: string; units: string }>(
     `SELECT id::text AS row_id, (SUM(quantity * 1000) OVER (PARTITION BY warehouse_id, product_sku ORDER BY ${order} ${bounds}))::bigint::text AS units
@@ -145,3 +149,78 @@ describe('a text key field whose column has a collation of its own', () => {
   });
 });
 
+
+describe('every collation of the text key column, on a table where each key is read from the index', () => {
+  // Both spellings of 'a', a key without rows ('none'), and keys of two warehouses.
+  const keys: Key[] = ['a', 'A', 'B', 'Z-9', 'none'].flatMap((productSku) => [{ warehouseId: 1, productSku }, { warehouseId: 3, productSku }]);
+
+  // Rows of 200 other warehouses, so that an index scan per key is cheaper than reading the table.
+  beforeAll(async () => {
+    await pool().query(`
+      INSERT INTO inventory_movements (warehouse_id, product_sku, quantity, moved_at)
+      SELECT 10 + (g % 200), 'P-' || (g / 200) % 50, (g % 7) - 3, timestamptz '2026-03-01 00:00:00+00' + g * interval '1 second'
+      FROM generate_series(1, 100000) g`);
+    await pool().query(`CREATE COLLATION IF NOT EXISTS case_insensitive (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`);
+  });
+
+  // A changed column type rewrites the table and its index; vacuumed, the index is read without the heap.
+  async function withColumn(type: string, work: () => Promise<void>): Promise<void> {
+    await pool().query(`ALTER TABLE inventory_movements ALTER COLUMN product_sku TYPE ${type}`);
+    try {
+      expect(await vacuumAllVisible((sql) => pool().query(sql).then((r) => r.rows), ['inventory_movements'], 40)).toBe(true);
+      await work();
+    } finally {
+      await pool().query(`ALTER TABLE inventory_movements ALTER COLUMN product_sku TYPE varchar(32) COLLATE "default"`);
+    }
+  }
+
+  async function expectExact(): Promise<void> {
+    const expected = await reference(keys, 'rows');
+    expect(new Set(expected.map((entry) => entry.split(':')[0])).size, 'every row once').toBe(expected.length);
+    const viaPool = new InventoryMovementRepository(db.prisma, { pgPool: pool() });
+    const viaPrisma = new InventoryMovementRepository(db.prisma);
+    expect(viaPool.runningTotalsSql({ partitions: keys }, 'partition').text).toContain('CROSS JOIN LATERAL');
+    const plan = await viaPrisma.explain({ partitions: keys });
+    expect(plan.sortUnderWindowAgg, JSON.stringify(plan.root)).toBe(false);
+    expect(plan.windowAggFedBy).toBe('index-only-scan');
+    expect(plan.indexName).toBe('inventory_movements_warehouse_id_product_sku_moved_at_id_qu_idx');
+    expect(plan.root.actualRows).toBe(expected.length);
+    for (const repo of [viaPrisma, viaPool]) {
+      expect(thousandths(await repo.runningTotals({ partitions: keys }))).toEqual(expected);
+      for (const chunkSize of [1, 7, 1000]) {
+        expect(thousandths(await collect(repo.streamRunningTotals({ partitions: keys }, { chunkSize }), 1000)), `chunk ${chunkSize}`).toEqual(expected);
+      }
+    }
+  }
+
+  it('varchar under the database\'s default collation', async () => {
+    await withColumn('varchar(32) COLLATE "default"', expectExact);
+  });
+
+  it('text under "C", which orders the keys otherwise than the default collation', async () => {
+    await withColumn('text COLLATE "C"', expectExact);
+  });
+
+  it('varchar under a case-insensitive collation: the two spellings of a key are one key, each row once', async () => {
+    await withColumn('varchar(32) COLLATE case_insensitive', expectExact);
+  });
+
+  it('bucket totals and balances report one partition for the two spellings under a case-insensitive collation', async () => {
+    await withColumn('varchar(32) COLLATE case_insensitive', async () => {
+      const repo = new InventoryMovementRepository(db.prisma);
+      const listed = [{ warehouseId: 1, productSku: 'a' }, { warehouseId: 1, productSku: 'A' }];
+      const { rows } = await pool().query<{ units: string; n: string }>(
+        `SELECT (SUM(quantity) * 1000)::bigint::text AS units, count(*)::text AS n FROM inventory_movements WHERE warehouse_id = 1 AND product_sku = 'a'`,
+      );
+      const balances = await repo.currentBalances({ partitions: listed });
+      expect(balances).toHaveLength(1);
+      expect(balances[0]!.balance.mul(1000).toFixed(0)).toBe(rows[0]!.units);
+      const days = await repo.bucketTotals({
+        partitions: listed, bucket: 'day', from: new Date('2026-03-28T00:00:00Z'), to: new Date('2026-03-30T00:00:00Z'), timeZone: 'UTC',
+      });
+      expect(days).toHaveLength(2);
+      expect(days.reduce((n, day) => n + Number(day.count), 0)).toBe(Number(rows[0]!.n));
+      expect(days[1]!.runningTotal.mul(1000).toFixed(0)).toBe(rows[0]!.units);
+    });
+  });
+});
