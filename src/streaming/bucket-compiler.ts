@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import type { Bucket, BucketSettings, ComparePeriod } from '../validation/bucket-options.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { aliasRef, columnInfo, columnRef, scalarTypeOf, tableRef, type FieldOf, type ModelName } from '../window/catalog.ts';
-import { firstInstantOfLabelSql, hourKeySql, hourStartsSql, localLabelSql, offsetSql, quarterHoursSql, utcHourSql } from '../window/calendar-bucket.ts';
+import { bucketLabelSql, zonedBucketSeriesSql } from '../window/zoned-bucket-series.ts';
 import { fieldSqlType, readAsDate } from '../window/expression.ts';
 import { exactTextArray, isInstantField } from '../window/instant-output.ts';
 import { inFirstKeyField } from '../window/filters.ts';
@@ -63,44 +63,10 @@ export function compileBuckets<M extends ModelName>(plan: BucketPlan<M>): Prisma
   const toInstant = instantOf(model, plan.orderBy, to);
   const amount = columnRef(model, plan.amount);
 
-  // Rows are grouped by their bucket's label, which no clock change makes ambiguous: for days and longer the local
-  // calendar start (`date_trunc(unit, ts AT TIME ZONE zone)`, a local timestamp); for hours a key of the local hour
-  // and the offset (`hourKeySql`), so the two 01:00 hours of a fall-back are two buckets.
-  const labelOf = (ts: Prisma.Sql) => (buckets.bucket === 'hour' ? hourKeySql(ts, zone) : localLabelSql(buckets.bucket, ts, zone));
-  const lastInstant = Prisma.sql`(${toInstant} - interval '1 microsecond')`;
-  // The buckets around the range, each with its first instant (`firstInstantOfLabelSql`, `firstInstantOfHourKeySql`:
-  // what `e.bucket` gives their rows). Days and longer: the labels from two before the first to two after the last.
-  // Hours: the distinct keys of UTC quarter hours from three hours before to three after (every clock change of a
-  // modern zone falls on one), and of every second of a quarter hour whose ends have different offsets: a change
-  // of local mean time falls anywhere (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of
-  // 3 min 58 s, between two quarter hours).
-  const quarters = Prisma.sql`(${quarterHoursSql(utcHourSql(Prisma.sql`${fromInstant} - interval '3 hours'`), Prisma.sql`(${lastInstant} + interval '3 hours')`, 'g')}) AS quarters`;
-  // Quarter hours whose ends have different offsets, few, selected by an equality the planner expects few rows to
-  // pass (it expects nearly all to pass a `<>`): it plans for the seconds sampled in these few (see `hourStartsSql`).
-  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}) AS int) = 1`;
-  const hours = Prisma.sql`SELECT DISTINCT ${labelOf(Prisma.sql`s`)} AS label
-      FROM (SELECT g AS s FROM ${quarters}
-            UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n) AS samples`;
-  const candidates = hourly
-    ? hourStartsSql(hours, zone)
-    : Prisma.sql`SELECT label, ${firstInstantOfLabelSql(buckets.bucket, Prisma.sql`label`, zone)} AS bucket_start
-        FROM generate_series(${labelOf(fromInstant)} - 2 * ${step}, ${labelOf(lastInstant)} + 2 * ${step}, ${step}) AS label`;
-  // In time order, each bucket follows the one before it (over skipped labels too) and ends where the next begins,
-  // unless its label comes back after that: a fall-back across a midnight splits the next day in two (America/
-  // St_Johns, 00:01 back to 23:01 until 2010), and the day before then ends at the next day's second start
-  // (PostgreSQL's reading of its label), so that [bucketStart, bucketEnd) holds every instant of its bucket. Kept:
-  // the buckets overlapping [from, to). A label no instant has (Pacific/Apia had no 2011-12-30) is dropped: its
-  // "first instant" carries another label.
-  const nextStart = Prisma.sql`lead(bucket_start) OVER in_time`;
-  const nextReading = Prisma.sql`(lead(label) OVER in_time AT TIME ZONE ${zone})`;
-  const bucketEnd = hourly
-    ? nextStart
-    : Prisma.sql`CASE WHEN ${nextReading} > ${nextStart} AND ${labelOf(Prisma.sql`(${nextReading} - interval '1 microsecond')`)} = label THEN ${nextReading} ELSE ${nextStart} END`;
-  const series = Prisma.sql`SELECT label, bucket_start, bucket_end, previous_label FROM (
-      SELECT label, bucket_start, ${bucketEnd} AS bucket_end, lag(label) OVER in_time AS previous_label
-      FROM (${candidates}) AS candidates WHERE ${labelOf(Prisma.sql`bucket_start`)} = label
-      WINDOW in_time AS (ORDER BY bucket_start)
-    ) AS buckets WHERE bucket_start < ${toInstant} AND bucket_end > ${fromInstant}`;
+  // Rows are grouped by their bucket's label (`bucketLabelSql`); the buckets overlapping the range, each with its
+  // first instant, its end and the label before it, come from `zonedBucketSeriesSql`.
+  const labelOf = (ts: Prisma.Sql) => bucketLabelSql(buckets.bucket, ts, zone);
+  const series = zonedBucketSeriesSql(buckets.bucket, fromInstant, toInstant, zone);
   // The bucket one comparison period earlier. Days and longer: the local calendar start one period before (a day
   // whose midnight was skipped is still that day). Hours: the same local time one period earlier, if it existed
   // (a DST gap skipped it), and its hour.

@@ -188,6 +188,25 @@ export function quarterHoursSql(from: Prisma.Sql, through: Prisma.Sql, column: s
   return Prisma.sql`SELECT ${from} + n * interval '15 minutes' AS ${Prisma.raw(column)} FROM generate_series(0, floor(extract(epoch FROM (${through} - ${from})) / 900)::int8) AS n`;
 }
 
+/**
+ * The distinct keys (`hourKeySql`) of the local hours of the instants in `[from, through]`, as rows of one column
+ * `label`: the keys of the quarter hours from `from` and of `through`, and of every second of a quarter hour whose
+ * ends have different offsets. Quarter hours find every hour of a modern zone (its changes fall on one); a change
+ * of local mean time falls on any second (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of
+ * 3 min 58 s, between two quarter hours). The changing quarter hours are few and selected by an equality the
+ * planner expects few rows to pass (it expects nearly all to pass a `<>`): it plans for the seconds sampled in
+ * these few (see `hourStartsSql`).
+ */
+export function sampledHourKeysSql(from: Prisma.Sql, through: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
+  const quarters = Prisma.sql`(${quarterHoursSql(from, through, 'g')}) AS quarters`;
+  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}) AS int) = 1`;
+  return Prisma.sql`SELECT DISTINCT ${hourKeySql(Prisma.sql`s`, zone)} AS label
+      FROM (SELECT g AS s FROM ${quarters}
+            UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n
+            UNION ALL SELECT ${through}) AS samples
+      WHERE s <= ${through}`;
+}
+
 /** The UTC hour an instant is in, as an instant: whole UTC hours, whatever the session's zone. */
 export function utcHourSql(instant: Prisma.Sql): Prisma.Sql {
   return atUtc(Prisma.sql`date_trunc('hour', ${atUtc(Prisma.sql`(${instant})`)})`);

@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
+import type { Bucket } from '../validation/bucket-options.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { columnInfo, columnRef, isUuidField, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
 import { requireInterval } from './frame.ts';
@@ -201,7 +202,7 @@ export interface ExprParts<M extends ModelName, K extends SqlType, N extends boo
 
 /** A bucket expression's recipe: the unit, the type it buckets, and the bucket of any value of that type. */
 export interface CalendarBucket {
-  readonly unit: string;
+  readonly unit: Bucket;
   readonly source: CalendarSqlType;
   readonly of: (value: Prisma.Sql) => Prisma.Sql;
   /** The IANA zone (bound) an instant is bucketed in: RANGE frames along the bucket count that zone's calendar. */

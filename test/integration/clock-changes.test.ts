@@ -269,7 +269,7 @@ describe('a local midnight or a whole day that never happens', () => {
   });
 });
 
-describe('scan: ranges starting at and around clock changes, against the reference', () => {
+describe('scan: ranges starting at and around clock changes, bucket totals and the builder\'s filled key, against the reference', () => {
   // Zone, an instant at a clock change. Rows every 7 minutes for three days around it, every 3 hours further out.
   const CASES: ReadonlyArray<readonly [string, string]> = [
     ['Pacific/Apia', '2011-12-30T10:00Z'], ['Pacific/Kiritimati', '1995-01-01T10:00Z'], ['America/Sao_Paulo', '2018-11-04T03:00Z'],
@@ -341,6 +341,26 @@ describe('scan: ranges starting at and around clock changes, against the referen
               `${label(b.bucketStart.getTime(), zone, bucket)} [${b.bucketStart.toISOString()}, ${b.bucketEnd.toISOString()}) n=${b.count} sum=${centsOf(b.sum)} total=${centsOf(b.runningTotal)} previous=${centsOf(b.previousSum)}`,
             );
             expect(actual, `${bucket} buckets of [${new Date(from).toISOString()}, ${new Date(to).toISOString()})`).toEqual(expected);
+
+            // The builder's filled key over the range's rows: every bucket overlapping the range once, at its first
+            // instant, with the rows of the range in it (a bucket the fill misses loses its rows too).
+            const inRange = rows.filter((r) => r.t >= from && r.t < to);
+            const filledExpected = labels.map((l) => {
+              const mine = inRange.filter((r) => label(r.t, zone, bucket) === l);
+              return `${l} ${new Date(starts.get(l)!).toISOString()} n=${mine.length} sum=${mine.length === 0 ? 'null' : mine.reduce((total, r) => total + r.c, 0n)}`;
+            });
+            const c = conditions('Transaction');
+            const filled = await groupedQuery('Transaction')
+              .where(c.and(c.compare('accountId', '=', ACCOUNT), c.compare('createdAt', '>=', new Date(from)), c.compare('createdAt', '<', new Date(to))))
+              .groupBy('b', expressions('Transaction').bucket('createdAt', bucket, { timeZone: zone }))
+              .aggregate('n', windowFunctions('Transaction').count())
+              .aggregate('total', windowFunctions('Transaction').sum('amount'))
+              .fill('b', { from: new Date(from), to: new Date(to) })
+              .execute(db.prisma);
+            expect(
+              filled.map((g) => `${label(g.b.getTime(), zone, bucket)} ${g.b.toISOString()} n=${g.n} sum=${g.total === null ? 'null' : centsOf(g.total)}`),
+              `filled ${bucket} key of [${new Date(from).toISOString()}, ${new Date(to).toISOString()})`,
+            ).toEqual(filledExpected);
           }
         }
       } finally {
