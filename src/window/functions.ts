@@ -4,6 +4,7 @@ import { requireOptions } from '../validation/batch.ts';
 import type { ModelName } from './catalog.ts';
 import {
   isExpr,
+  isUuidFieldExpr,
   meanType,
   readAsDate,
   requireNumericOperand,
@@ -78,6 +79,11 @@ export interface WindowFunction<M extends ModelName, T, K extends SqlType = SqlT
    * result (`expressions(model).over`) is typed by it.
    */
   readonly resultType: K;
+  /**
+   * The result is a uuid: a uuid field's (or grouped column's) value passed through by `lag`, `lead`, `firstValue`,
+   * `lastValue` or `nthValue`. Its type is `other`, but it compares, orders and partitions as a uuid.
+   */
+  readonly uuid?: boolean | undefined;
   /** Renders the call given its complete `OVER ...` clause. */
   render(over: Prisma.Sql): Prisma.Sql;
   /** Phantom: the result type. Never set at run time. */
@@ -92,6 +98,7 @@ interface Spec {
   readonly ignoresFrame?: boolean | undefined;
   readonly picksRow?: boolean | undefined;
   readonly frame?: Frame | undefined;
+  readonly uuid?: boolean | undefined;
   readonly render: (over: Prisma.Sql) => Prisma.Sql;
 }
 
@@ -104,6 +111,7 @@ function make<M extends ModelName, T, K extends SqlType = SqlType>(model: M, spe
     picksRow: spec.picksRow ?? false,
     aggregate: spec.aggregate ?? false,
     ...(spec.frame && { frame: spec.frame }),
+    ...(spec.uuid === true && { uuid: true }),
     resultType: spec.resultType as K,
     render: spec.render,
   });
@@ -238,7 +246,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `first_value(x)` over the frame. */
     firstValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'firstValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
     },
     /**
      * `last_value(x)` over the frame. With the default running frame that is the current row; use
@@ -246,7 +254,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     lastValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'lastValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
     },
 
     /** `nth_value(x, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
@@ -256,6 +264,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, {
         name: 'nth_value',
         resultType: value.sqlType,
+        uuid: isUuidFieldExpr(value),
         picksRow: true,
         render: (over) => Prisma.sql`nth_value(${value.render()}, ${Prisma.raw(String(position))}) ${over}`,
       });
@@ -407,6 +416,8 @@ export function windowFunctions<M extends ModelName>(model: M) {
 
 function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MIN' | 'MAX', x: X, options: AggregateOptions<M>) {
   const value = argument(model, x, name.toLowerCase());
+  // PostgreSQL orders uuids (an index, ORDER BY) but has no min or max of them.
+  if (isUuidFieldExpr(value)) throw new WindowSpecError(`${name.toLowerCase()}(${value.label}): a uuid has no ${name.toLowerCase()} in PostgreSQL.`);
   const filter = filterSql(model, name.toLowerCase(), options);
   return make<M, NonNullable<OperandValue<M, X>> | null, OperandType<M, X>>(model, {
     name: name.toLowerCase(),
@@ -465,7 +476,14 @@ function offsetFunction<M extends ModelName, X extends Operand<M>>(
     opts.default === undefined || opts.default === null
       ? Prisma.sql`${value.render()}, ${offset}`
       : Prisma.sql`${value.render()}, ${offset}, ${defaultValue(`${name}(${value.label}).default`, model, value, opts.default)}`;
-  return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, { name, resultType: value.sqlType, ignoresFrame: true, picksRow: true, render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}` });
+  return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, {
+    name,
+    resultType: value.sqlType,
+    uuid: isUuidFieldExpr(value),
+    ignoresFrame: true,
+    picksRow: true,
+    render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}`,
+  });
 }
 
 // A field's default is checked as a value of that column (its scale, its range); an expression's by its type.

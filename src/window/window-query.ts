@@ -597,7 +597,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         nullable: columnInfo(model, field).nullable,
         ...(isUuidField(model, field) && { uuid: true }),
       })),
-      ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true })),
+      ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true, ...(f.fn.uuid === true && { uuid: true }) })),
       ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable, ...(isUuidFieldExpr(e.expr) && { uuid: true }) })),
       ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.at !== undefined })),
     ];

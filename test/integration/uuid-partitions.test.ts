@@ -14,6 +14,7 @@ import {
   queryOver,
   registerWindowCatalog,
   ValidationError,
+  WindowSpecError,
   windowQuery,
   windowSpec,
   windowFunctions,
@@ -218,6 +219,56 @@ describe('a String @db.Uuid partition field', () => {
       'SELECT DISTINCT wallet_id::text AS wallet, dense_rank() OVER (ORDER BY wallet_id)::text AS rank FROM wallet_transfers ORDER BY 1',
     );
     expect([...new Map(ranked.map((r) => [r.walletId, String(r.walletRank)]))].sort()).toEqual(ranks.map((r) => [r.wallet, r.rank]));
+  });
+
+  it('a uuid passed through by lag, lead, firstValue, lastValue and nthValue is filtered and ordered as a uuid', async () => {
+    const f = windowFunctions(model);
+    const inTime = windowSpec(model).orderBy('at' as never);
+    const perWallet = windowSpec(model).partitionBy('walletId' as never).orderBy('at' as never);
+    const whole = perWallet.rows('UNBOUNDED PRECEDING', 'UNBOUNDED FOLLOWING');
+    const passed = windowQuery(model)
+      .select('id' as never, 'walletId' as never)
+      .add('previousWallet', f.lag('walletId' as never), inTime as never)
+      .add('nextWallet', f.lead('walletId' as never), inTime as never)
+      .add('firstReference', f.firstValue('reference' as never), perWallet as never)
+      .add('lastReference', f.lastValue('reference' as never), whole as never)
+      .add('secondReference', f.nthValue('reference' as never, 2), whole as never);
+    const { rows: expected } = await pool().query<{ row_id: string; previous: string | null; first: string; second: string | null }>(
+      `SELECT id::text AS row_id, lag(wallet_id) OVER (ORDER BY at, id)::text AS previous,
+              first_value(reference) OVER (PARTITION BY wallet_id ORDER BY at, id)::text AS first,
+              nth_value(reference, 2) OVER (PARTITION BY wallet_id ORDER BY at, id ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)::text AS second
+       FROM wallet_transfers ORDER BY id`,
+    );
+    const byId = new Map(expected.map((r) => [r.row_id, r]));
+    // Upper case in, bound as a uuid: the rows whose previous row (in time) is of wallet 0.
+    const afterFirst = (await passed.whereResult('previousWallet' as never, '=', WALLETS[0] as never).execute(db.prisma)) as unknown as Array<{ id: bigint }>;
+    expect(afterFirst.map((r) => String(r.id)).sort()).toEqual(expected.filter((r) => r.previous === lower[0]).map((r) => r.row_id).sort());
+    expect(afterFirst.length).toBeGreaterThan(0);
+    for (const alias of ['previousWallet', 'nextWallet', 'firstReference', 'lastReference', 'secondReference']) {
+      expect(() => passed.whereResult(alias as never, '=', 'not-a-uuid' as never).toSql(), alias).toThrow(ValidationError);
+    }
+    const seconds = (await passed.whereResult('secondReference' as never, '>', rows[1]!.reference as never).execute(db.prisma)) as unknown as Array<{ id: bigint }>;
+    expect(seconds.map((r) => String(r.id)).sort()).toEqual(expected.filter((r) => r.second !== null && r.second > rows[1]!.reference.toLowerCase()).map((r) => r.row_id).sort());
+
+    // Over those rows: partitioned by the first reference (one per wallet) and ranked by it, as plain SQL does.
+    const q = queryOver(passed);
+    const ranked = (await q
+      .add('n', f.rowNumber(), q.overRows().partitionBy(q.column('firstReference' as never) as never).orderBy(q.column('id' as never) as never))
+      .add('rank', f.denseRank(), q.overRows().orderBy(q.column('firstReference' as never) as never))
+      .execute(db.prisma)) as unknown as Array<{ id: bigint; firstReference: string; n: bigint; rank: bigint }>;
+    expect(ranked).toHaveLength(rows.length);
+    const firsts = [...new Set(expected.map((r) => r.first))].sort();
+    for (const row of ranked) {
+      expect(row.firstReference).toBe(byId.get(String(row.id))!.first);
+      expect(String(row.rank)).toBe(String(firsts.indexOf(row.firstReference) + 1));
+    }
+    expect(ranked.filter((r) => r.n === 1n)).toHaveLength(3);
+  });
+
+  it('min and max of a uuid are refused before any SQL: PostgreSQL has neither', () => {
+    const f = windowFunctions(model);
+    expect(() => f.max('walletId' as never)).toThrow(/max\(walletId\): a uuid has no max in PostgreSQL/);
+    expect(() => f.min('reference' as never)).toThrow(WindowSpecError);
   });
 
   it('refuses text that is not a UUID with ValidationError, before any SQL', async () => {
