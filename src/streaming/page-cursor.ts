@@ -56,6 +56,10 @@ export class CursorCodec {
   decode(query: string, cursor: unknown): KeysetPosition {
     const payload = this.#token.open(cursor) as Partial<CursorPayload>;
     if (payload.v !== VERSION) {
+      // The other kind of cursor one secret seals: of `pageBucketTotals` and the window builder's pages.
+      if ('w' in payload && 'p' in payload) {
+        throw new InvalidCursorError("This cursor is a bucket-total or window-query page's, not a running-total page's (page): pass it back to the method that returned it.");
+      }
       throw new InvalidCursorError(`Unsupported cursor version ${String(payload.v)}: start again from the first page.`);
     }
     if (payload.q !== query) {

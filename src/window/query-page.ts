@@ -88,7 +88,13 @@ export class WindowPageCursor {
 
   decode(fingerprint: string, cursor: unknown, keys: number): string[] {
     const payload = this.#token.open(cursor);
-    if (payload.v !== VERSION) throw new InvalidCursorError('Unsupported cursor version: start again from the first page.');
+    if (payload.v !== VERSION) {
+      // The other kind of cursor one secret seals: of a repository's running-total pages (`page`).
+      if ('q' in payload && 'k' in payload) {
+        throw new InvalidCursorError("This cursor is a running-total page's (page), not a bucket-total or window-query page's: pass it back to the method that returned it.");
+      }
+      throw new InvalidCursorError('Unsupported cursor version: start again from the first page.');
+    }
     if (payload.w !== fingerprint) {
       throw new InvalidCursorError('This cursor belongs to a different query (other filters, windows or order).');
     }

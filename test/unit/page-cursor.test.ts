@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { CursorCodec, InvalidCursorError } from '../../src/index.ts';
+import { WindowPageCursor } from '../../src/window/query-page.ts';
 import { propertyRuns } from '../support/property-seed.ts';
 
 const codec = new CursorCodec('unit-test-secret-0123456789');
@@ -48,5 +49,14 @@ describe('page cursors', () => {
     // Without a secret, codecs share one per process: another instance accepts the cursor, another process would not.
     expect(new CursorCodec().decode('query-a', new CursorCodec().encode('query-a', position))).toEqual(position);
     expect(() => codec.decode('query-a', 42)).toThrow(/Malformed cursor/);
+  });
+
+  it("say so when given the other kind of page's cursor (a bucket-total or window-query page's)", () => {
+    const secret = 'one-secret-for-both-kinds-0123';
+    const windowPages = new WindowPageCursor(secret);
+    const running = new CursorCodec(secret);
+    expect(() => running.decode('query-a', windowPages.encode('query-a', ['42']))).toThrow(/bucket-total or window-query page's, not a running-total page's/);
+    expect(() => windowPages.decode('query-a', running.encode('query-a', position), 1)).toThrow(/running-total page's \(page\), not a bucket-total/);
+    expect(() => windowPages.decode('query-a', running.encode('query-a', position), 1)).toThrow(InvalidCursorError);
   });
 });
