@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { InvalidCursorError, SignedToken } from '../validation/signed-token.ts';
-import { aliasRef, isUuidField, type FieldOf, type ModelName } from './catalog.ts';
-import { orderKeyExpr, orderKeyField, orderKeyLabel, type OrderKey } from './order-key.ts';
+import { aliasRef, type FieldOf, type ModelName } from './catalog.ts';
+import { isUuidFieldExpr } from './expression.ts';
+import { orderKeyExpr, orderKeyLabel, type OrderKey } from './order-key.ts';
 import { storedText } from './parameters.ts';
 import type { OrderItem } from './window-spec.ts';
 
@@ -40,13 +41,13 @@ export function requirePageableOrder<M extends ModelName>(model: M, order: reado
 }
 
 /**
- * The type a page position's text is cast back to: the key's, or `uuid` for a uuid field (which expressions
- * treat as `other`, since none of them makes or compares one, but which a position binds back like any value).
+ * The type a page position's text is cast back to: the key's, or `uuid` for a uuid (a field, another query's or a
+ * group's column of one, a value `lag` passed on: expressions treat it as `other`, since none of them makes one,
+ * but a position binds it back like any value).
  */
 function pageKeyType(model: ModelName, key: OrderKey): string {
-  const type = orderKeyExpr(model, key).sqlType;
-  const field = orderKeyField(key);
-  return type === 'other' && field !== undefined && isUuidField(model, field) ? 'uuid' : type;
+  const expr = orderKeyExpr(model, key);
+  return expr.sqlType === 'other' && isUuidFieldExpr(expr) ? 'uuid' : expr.sqlType;
 }
 
 /**

@@ -313,6 +313,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       nullable: (join.kind === 'left' || source.nullable) as J[JM] extends 'left' ? true : FieldNullable<JM, F>,
       label: `${model}.${field}`,
       scope: this.#props.joinScope,
+      ...(isUuidField(model, field) && { uuid: true }),
       render: () => ref,
     });
   }

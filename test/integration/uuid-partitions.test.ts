@@ -263,6 +263,31 @@ describe('a String @db.Uuid partition field', () => {
       expect(String(row.rank)).toBe(String(firsts.indexOf(row.firstReference) + 1));
     }
     expect(ranked.filter((r) => r.n === 1n)).toHaveLength(3);
+
+  });
+
+  it("a joined model's uuid field orders pages and filters results as a uuid", async () => {
+    const wallet = 'Wallet' as ModelName;
+    const joined = windowQuery(model).join(wallet, { walletId: 'id' } as never);
+    const walletKey = joined.joinedField(wallet, 'id' as never);
+    const byWallet = joined
+      .select('id' as never)
+      .selectExpr('walletKey', walletKey as never)
+      .orderBy(walletKey as never, 'desc');
+    const everyRow = (await byWallet.execute(db.prisma)) as unknown as Array<{ id: bigint; walletKey: string }>;
+    const { rows: expected } = await pool().query<{ row_id: string }>('SELECT t.id::text AS row_id FROM wallet_transfers t JOIN wallets w ON w.id = t.wallet_id ORDER BY w.id DESC, t.id DESC');
+    expect(everyRow.map((r) => String(r.id))).toEqual(expected.map((r) => r.row_id));
+    const walked: bigint[] = [];
+    let after: string | null | undefined;
+    do {
+      const page = (await byWallet.page(db.prisma, { limit: 7, after })) as unknown as { rows: Array<{ id: bigint }>; nextCursor: string | null };
+      walked.push(...page.rows.map((r) => r.id));
+      after = page.nextCursor;
+    } while (after);
+    expect(walked).toEqual(everyRow.map((r) => r.id));
+    const one = (await byWallet.whereResult('walletKey' as never, '=', WALLETS[2] as never).execute(db.prisma)) as unknown as Array<{ walletKey: string }>;
+    expect(one.length).toBe(rows.filter((r) => r.walletId === WALLETS[2]).length);
+    expect(new Set(one.map((r) => r.walletKey))).toEqual(new Set([lower[2]]));
   });
 
   it('min and max of a uuid are refused before any SQL: PostgreSQL has neither', () => {
