@@ -18,6 +18,7 @@ import type { Measurement, Ratio, SectionResult } from './results.ts';
 import { streaming } from './stream-section.ts';
 import { peers } from './peers-section.ts';
 import { filteredPartitionPlans } from './plans-section.ts';
+import { compositeKeyPlans } from './composite-plans-section.ts';
 import { consoleTables } from './table.ts';
 
 const n = (value: number): string => value.toLocaleString('en-US');
@@ -66,6 +67,8 @@ async function bench(args: BenchArgs): Promise<number> {
         if (run('plans')) {
           log('filtered partitions: compiled vs index order vs per-partition LATERAL (server time)…');
           add(await filteredPartitionPlans(db.prisma, db.url, moderate.accounts, args.repeat));
+          log('filtered composite keys: each key through LATERAL vs a joined list (server time)…');
+          add(await compositeKeyPlans(db.prisma, db.url, args.rows, args.repeat));
         }
         if (run('findmany')) {
           log('$queryRaw vs findMany + JavaScript sum…');

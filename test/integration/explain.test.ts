@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { Prisma, type PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { explainQuery } from '../../src/explain/index.ts';
-import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
+import { InventoryMovementRepository, SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { vacuumAllVisible } from '../../scripts/lib/all-visible.ts';
 
@@ -34,7 +34,12 @@ describe('explainQuery on the running-total SQL', () => {
              round((random() * 1000 - 50)::numeric, 2)
       FROM generate_series(1, ${ROWS}) AS g`;
     });
-    await db.prisma.$executeRaw`ANALYZE "Transaction", "SalesRecord"`;
+    // (warehouse, product) pairs: 100 warehouses × 37 products, every pair with rows.
+    await db.prisma.$executeRaw`
+      INSERT INTO inventory_movements (warehouse_id, product_sku, quantity, moved_at)
+      SELECT 1 + (g % 100), 'SKU-' || (g % 37), (g % 1000 - 500) / 10.0, timestamptz '2026-01-01 00:00:00+00' + g * interval '1 minute'
+      FROM generate_series(1, ${ROWS}) AS g`;
+    await db.prisma.$executeRaw`ANALYZE "Transaction", "SalesRecord", inventory_movements`;
   });
 
   it.each([
@@ -69,6 +74,21 @@ describe('explainQuery on the running-total SQL', () => {
       rows: Number(rows),
     });
     expect(JSON.stringify(summary.root)).not.toContain('"Sort"');
+  });
+
+  it.each([2, 10, 190])('filtered to %i (warehouse, product) keys: each key read from the index in window order, no Sort under the WindowAgg', async (count) => {
+    await allVisible(db.prisma, 'inventory_movements');
+    // Keys that share warehouses and products without covering their every pair, one without rows.
+    const keys = Array.from({ length: count }, (_, i) => ({ warehouseId: 1 + ((i * 7) % 100), productSku: `SKU-${(i * 3) % 37}` }));
+    keys[count - 1] = { warehouseId: 1, productSku: 'none' };
+    const summary = await new InventoryMovementRepository(db.prisma).explain({ partitions: keys });
+    const [{ rows }] = await db.prisma.$queryRaw<[{ rows: bigint }]>`
+      SELECT count(*) AS rows FROM inventory_movements
+      WHERE (warehouse_id, product_sku) IN (SELECT * FROM unnest(${keys.map((k) => k.warehouseId)}::int[], ${keys.map((k) => k.productSku)}::text[]))`;
+    expect(rows).toBeGreaterThan(0n);
+    expect(summary).toMatchObject({ sortUnderWindowAgg: false, indexName: 'inventory_movements_warehouse_id_product_sku_moved_at_id_qu_idx', windowAggFedBy: 'index-only-scan' });
+    // The statement's rows (its root ran once; a WindowAgg run once per key reports rows per loop, rounded).
+    expect(summary.root.actualRows).toBe(Number(rows));
   });
 
   it('leaves no rows behind when the explained statement writes', async () => {
