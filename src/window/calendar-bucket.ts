@@ -65,9 +65,9 @@ function hourKeyStartSql(key: Prisma.Sql, zone: Prisma.Sql): { readonly atLabel:
 export function hourStartsSql(keys: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   const { atLabel, label } = hourKeyStartSql(Prisma.sql`label`, zone);
   const searched = Prisma.sql`CAST(${atLabel} AS int) = 0`;
-  return Prisma.sql`SELECT label, ${label} AS bucket_start FROM (${keys}) AS hours WHERE NOT (${searched})
-    UNION ALL SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} FROM (${keys}) AS hours WHERE ${searched}
-    OFFSET 0`;
+  const atLabels = Prisma.sql`SELECT label, ${label} AS bucket_start FROM (${keys}) AS hours WHERE NOT (${searched})`;
+  const offLabels = Prisma.sql`SELECT label, ${firstInstantOfHourKeySql(Prisma.sql`label`, zone)} FROM (${keys}) AS hours WHERE ${searched}`;
+  return Prisma.sql`${atLabels} UNION ALL ${offLabels} OFFSET 0`;
 }
 
 function hourKeyParts(key: Prisma.Sql): { label: Prisma.Sql; offset: Prisma.Sql } {
@@ -200,11 +200,9 @@ export function quarterHoursSql(from: Prisma.Sql, through: Prisma.Sql, column: s
 export function sampledHourKeysSql(from: Prisma.Sql, through: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
   const quarters = Prisma.sql`(${quarterHoursSql(from, through, 'g')}) AS quarters`;
   const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}) AS int) = 1`;
-  return Prisma.sql`SELECT DISTINCT ${hourKeySql(Prisma.sql`s`, zone)} AS label
-      FROM (SELECT g AS s FROM ${quarters}
-            UNION ALL SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n
-            UNION ALL SELECT ${through}) AS samples
-      WHERE s <= ${through}`;
+  const seconds = Prisma.sql`SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n`;
+  const samples = Prisma.sql`SELECT g AS s FROM ${quarters} UNION ALL ${seconds} UNION ALL SELECT ${through}`;
+  return Prisma.sql`SELECT DISTINCT ${hourKeySql(Prisma.sql`s`, zone)} AS label FROM (${samples}) AS samples WHERE s <= ${through}`;
 }
 
 /** The UTC hour an instant is in, as an instant: whole UTC hours, whatever the session's zone. */

@@ -53,14 +53,12 @@ export function zonedBucketSeriesSql(unit: Bucket, from: Prisma.Sql, to: Prisma.
     bucketEnd = nextStart;
   } else {
     const step = Prisma.raw(LABEL_STEP[unit]);
-    candidates = Prisma.sql`SELECT label, ${firstInstantOfLabelSql(unit, Prisma.sql`label`, zone)} AS bucket_start
-        FROM generate_series(${labelOf(from)} - 2 * ${step}, ${labelOf(last)} + 2 * ${step}, ${step}) AS label`;
+    const labels = Prisma.sql`generate_series(${labelOf(from)} - 2 * ${step}, ${labelOf(last)} + 2 * ${step}, ${step}) AS label`;
+    candidates = Prisma.sql`SELECT label, ${firstInstantOfLabelSql(unit, Prisma.sql`label`, zone)} AS bucket_start FROM ${labels}`;
     const nextReading = Prisma.sql`(lead(label) OVER in_time AT TIME ZONE ${zone})`;
     bucketEnd = Prisma.sql`CASE WHEN ${nextReading} > ${nextStart} AND ${labelOf(Prisma.sql`(${nextReading} - interval '1 microsecond')`)} = label THEN ${nextReading} ELSE ${nextStart} END`;
   }
-  return Prisma.sql`SELECT label, bucket_start, bucket_end, previous_label FROM (
-      SELECT label, bucket_start, ${bucketEnd} AS bucket_end, lag(label) OVER in_time AS previous_label
-      FROM (${candidates}) AS candidates WHERE ${labelOf(Prisma.sql`bucket_start`)} = label
-      WINDOW in_time AS (ORDER BY bucket_start)
-    ) AS buckets WHERE bucket_start < ${to} AND bucket_end > ${from}`;
+  // One line, as every statement the builder shows.
+  const inOrder = Prisma.sql`SELECT label, bucket_start, ${bucketEnd} AS bucket_end, lag(label) OVER in_time AS previous_label FROM (${candidates}) AS candidates WHERE ${labelOf(Prisma.sql`bucket_start`)} = label WINDOW in_time AS (ORDER BY bucket_start)`;
+  return Prisma.sql`SELECT label, bucket_start, bucket_end, previous_label FROM (${inOrder}) AS buckets WHERE bucket_start < ${to} AND bucket_end > ${from}`;
 }
