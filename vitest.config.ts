@@ -31,6 +31,7 @@ const PG15_FILES = [
   'jit',
   'float-positions',
   'composite-key-lists',
+  'text-key-columns',
   'composite-integer-keys',
 ].map((name) => `test/integration/${name}.test.ts`);
 const inCI = /^(1|true)$/i.test(process.env.CI ?? '');

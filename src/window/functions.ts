@@ -21,7 +21,8 @@ import {
   type SqlValue,
   type SumSqlType,
 } from './expression.ts';
-import { numericValue, textValue, typedColumnValue } from './parameters.ts';
+import { numericValue, textValue, typedColumnValue, uuidValue } from './parameters.ts';
+import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
 import type { TemporalFieldOf } from './types.ts';
@@ -486,8 +487,10 @@ function offsetFunction<M extends ModelName, X extends Operand<M>>(
   });
 }
 
-// A field's default is checked as a value of that column (its scale, its range); an expression's by its type.
+// A field's default is checked as a value of that column (its scale, its range); an expression's by its type; a
+// uuid's as a uuid, bound as one.
 function defaultValue(path: string, model: ModelName, value: AnyExpr, given: unknown): Prisma.Sql {
+  if (isUuidFieldExpr(value)) return uuidValue(requireUuid(path, given));
   return value.field !== undefined && value.sqlType !== 'other' ? typedColumnValue(path, model, value.field, given) : typedConstant(path, given, value.sqlType);
 }
 

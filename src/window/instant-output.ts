@@ -53,10 +53,14 @@ export function exactTextArray(values: readonly { readonly sql: Prisma.Sql; read
  * alike; NaN and ±Infinity print the same under every setting.
  * ```sql
  * to_json("createdAt") #>> '{}'
+ * CAST("region" AS text)
  * CASE WHEN CAST("value" AS float8) - CAST("value" AS float8) = 0 THEN btrim(to_char(CAST("value" AS float8) + 0, '9.9999999999999999EEEE')) ELSE CAST(CAST("value" AS float8) AS text) END
  * ```
  */
 export function exactValueText(value: Prisma.Sql, type: string): Prisma.Sql {
+  // Text as text: a `char(n)` value's JSON keeps its padding, which bound back as text no longer equals the column
+  // (PostgreSQL compares char(n) with text without it), and a keyset resumed past the whole partition.
+  if (type === 'text') return Prisma.sql`CAST(${value} AS text)`;
   if (type !== 'float4' && type !== 'float8') return Prisma.sql`to_json(${value}) #>> '{}'`;
   const double = Prisma.sql`CAST(${value} AS float8)`;
   return Prisma.sql`CASE WHEN ${double} - ${double} = 0 THEN btrim(to_char(${double} + 0, '9.9999999999999999EEEE')) ELSE CAST(${double} AS text) END`;

@@ -288,6 +288,20 @@ describe('a String @db.Uuid partition field', () => {
     const one = (await byWallet.whereResult('walletKey' as never, '=', WALLETS[2] as never).execute(db.prisma)) as unknown as Array<{ walletKey: string }>;
     expect(one.length).toBe(rows.filter((r) => r.walletId === WALLETS[2]).length);
     expect(new Set(one.map((r) => r.walletKey))).toEqual(new Set([lower[2]]));
+
+    // lag of the joined uuid, with a uuid default (upper case in): filtered as a uuid; min / max refused before SQL.
+    const f = windowFunctions(model);
+    const inTime = windowSpec(model).orderBy('at' as never);
+    const lagged = joined.select('id' as never).add('previousWallet', f.lag(walletKey as never, { default: WALLETS[1] as never }), inTime as never);
+    const { rows: previous } = await pool().query<{ row_id: string; previous: string }>(
+      `SELECT t.id::text AS row_id, lag(w.id, 1, $1::uuid) OVER (ORDER BY t.at, t.id)::text AS previous FROM wallet_transfers t JOIN wallets w ON w.id = t.wallet_id`,
+      [lower[1]],
+    );
+    const defaulted = (await lagged.whereResult('previousWallet' as never, '=', lower[1] as never).execute(db.prisma)) as unknown as Array<{ id: bigint }>;
+    expect(defaulted.map((r) => String(r.id)).sort()).toEqual(previous.filter((r) => r.previous === lower[1]).map((r) => r.row_id).sort());
+    expect(() => f.lag(walletKey as never, { default: 'not-a-uuid' as never })).toThrow(ValidationError);
+    expect(() => f.lead('walletId' as never, { default: 'not-a-uuid' as never })).toThrow(ValidationError);
+    expect(() => f.min(walletKey as never)).toThrow(WindowSpecError);
   });
 
   it('min and max of a uuid are refused before any SQL: PostgreSQL has neither', () => {

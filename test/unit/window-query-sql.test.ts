@@ -28,7 +28,7 @@ describe('windowQuery SQL', () => {
     expect(oneLine(q.selectExactTextAt('at', 3, 'region', 'saleDate').limit(4).toSql())).toBe(
       'SELECT "id" AS "id", SUM("revenue") OVER (PARTITION BY "region" ORDER BY "saleDate" ASC, "id" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "total", ' +
         'CASE WHEN row_number() OVER (ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC) = 3 ' +
-        'THEN ARRAY[to_json("region") #>> \'{}\', to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "public"."SalesRecord" ' +
+        'THEN ARRAY[CAST("region" AS text), to_json("saleDate") #>> \'{}\']::text[] END AS "at" FROM "public"."SalesRecord" ' +
         'ORDER BY "SalesRecord"."region" ASC, "SalesRecord"."saleDate" ASC, "SalesRecord"."id" ASC LIMIT 4',
     );
     for (const row of [0, -1, 1.5, Number.NaN]) expect(() => q.selectExactTextAt('at', row, 'region')).toThrow(WindowSpecError);
