@@ -40,9 +40,11 @@ async function demo({ verbose }: { verbose: boolean }): Promise<void> {
     const transactions = new TransactionRepository(prisma);
     const sales = new SalesRecordRepository(prisma);
     // createMany, as an application's own Prisma code would write; bulk loads default to the faster unnest insert.
+    // Two transactions at once: on a busy machine, opening the second connection can take longer than Prisma's
+    // default wait of 2 s for one.
     const seeded = await Promise.all([
-      transactions.insertMany(demoTransactions, { strategy: 'createMany' }),
-      sales.insertMany(demoSales, { strategy: 'createMany' }),
+      transactions.insertMany(demoTransactions, { strategy: 'createMany', maxWaitMs: 60_000 }),
+      sales.insertMany(demoSales, { strategy: 'createMany', maxWaitMs: 60_000 }),
     ]);
     say(`Seeded ${seeded[0].inserted} transactions and ${seeded[1].inserted} sales (${seeded[0].strategy} insert in one $transaction each).`);
 
