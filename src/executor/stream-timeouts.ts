@@ -45,6 +45,19 @@ export function serverStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql 
   return tightenSql('statement_timeout', timeouts.timeoutMs + SERVER_MARGIN_MS);
 }
 
+/**
+ * The server-side bound of each statement of a write transaction the library opened: Prisma's own timer cannot
+ * interrupt a statement in flight, so an insert waiting on another transaction's lock would outlive its
+ * `timeoutMs` until that lock went; the server cancels it at the deadline instead (SQLSTATE 57014).
+ * ```sql
+ * SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN $1::bigint ELSE LEAST(setting::bigint, $2::bigint) END)::text, true)
+ * FROM pg_settings WHERE name = $3
+ * ```
+ */
+export function writeStatementTimeoutSql(timeoutMs: number): Prisma.Sql {
+  return tightenSql('statement_timeout', timeoutMs);
+}
+
 export function idleTimeoutError(timeouts: StreamTimeouts): TransactionTimeoutError {
   return new TransactionTimeoutError(
     `The stream waited more than ${timeouts.idleTimeoutMs} ms (idleTimeoutMs) for the next read and ended its ` +

@@ -1,8 +1,9 @@
-import { ValidationError } from '../errors.ts';
+import { QueryFailedError, TransactionTimeoutError, ValidationError } from '../errors.ts';
 import { requireChoice, requireRowList, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import type pg from 'pg';
 import * as Prisma from '../prisma-runtime.ts';
-import { inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
+import { executeStatement, inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
+import { writeStatementTimeoutSql } from '../executor/stream-timeouts.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { conflictTargetOf } from './batch-keys.ts';
 import { requireUtcSession } from './session-time-zone.ts';
@@ -303,15 +304,29 @@ export function insertBatch<Data, T = undefined>(
     }
     batch = { ...batch, strategy: 'unnest', rows: batch.rows.held() };
   }
-  const once = () =>
-    inTransaction(
-      db,
-      async (tx) => {
-        const result = await writeChunks(tx, batch, target, ours);
-        return { ...result, after: after ? await after(tx) : undefined };
-      },
-      batch.transaction,
-    );
+  const timeoutMs = batch.transaction.timeoutMs ?? defaultInsertTimeoutMs(batch.rows.size);
+  const once = async () => {
+    const started = Date.now();
+    try {
+      return await inTransaction(
+        db,
+        async (tx) => {
+          // The server bounds each statement of a transaction of ours (see `writeStatementTimeoutSql`).
+          if (ours) await executeStatement(tx, writeStatementTimeoutSql(timeoutMs));
+          const result = await writeChunks(tx, batch, target, ours);
+          return { ...result, after: after ? await after(tx) : undefined };
+        },
+        batch.transaction,
+      );
+    } catch (error) {
+      // Cancelled by that bound (or by a stricter one of the database's, past our deadline): the transaction's
+      // timeout, reached while a statement waited.
+      if (ours && error instanceof QueryFailedError && error.sqlState === '57014' && Date.now() - started >= timeoutMs) {
+        throw new TransactionTimeoutError(`The insert outlived its ${timeoutMs} ms (timeoutMs) while a statement waited; nothing was written.`, { cause: error });
+      }
+      throw error;
+    }
+  };
   return ours ? retrying(once, batch.retry) : once();
 }
 

@@ -61,6 +61,23 @@ describe('bulk insert is all or nothing', () => {
     await expect.poll(() => db.prisma.transaction.count(), { timeout: 10_000 }).toBe(0);
   });
 
+  it.each(['createMany', 'unnest'] as const)('ends at its deadline while another transaction holds the lock it waits on (%s)', async (strategy) => {
+    await db.truncate('Transaction');
+    // Prisma cannot interrupt a statement in flight: without a bound on the server, the insert waited for as long
+    // as the lock was held. The lock is held here until the insert has settled.
+    const lock = await holdInOpenTransaction(db.url, 'LOCK TABLE "Transaction" IN SHARE MODE');
+    try {
+      const attempt = new TransactionRepository(db.prisma).insertMany(transactionRows(500), { timeoutMs: 1_000, strategy });
+      attempt.catch(() => {}); // awaited below
+      const settled = await Promise.race([attempt.then(() => 'written', (error: unknown) => error), sleep(30_000).then(() => 'still waiting')]);
+      expect(settled).toBeInstanceOf(TransactionTimeoutError);
+      expect(String((settled as Error).message)).toMatch(/1000 ms \(timeoutMs\)/);
+    } finally {
+      await lock.close();
+    }
+    expect(await db.prisma.transaction.count()).toBe(0);
+  });
+
   it('rejects a batch with one bad row before writing anything', async () => {
     await db.truncate('Transaction');
     const rows = transactionRows(100);

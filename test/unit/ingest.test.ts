@@ -23,7 +23,11 @@ describe("insertMany with strategy 'unnest'", () => {
         'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING ' +
         'RETURNING 1) SELECT count(*) AS inserted FROM written',
     );
-    expect(db.tx.$executeRaw).not.toHaveBeenCalled();
+    // The one statement before them bounds each statement of the transaction on the server (Prisma's own timer
+    // cannot interrupt one): the default timeout, 10 s + 1 ms per row.
+    expect(db.tx.$executeRaw).toHaveBeenCalledTimes(1);
+    expect(oneLine(sentSql(db.tx.$executeRaw))).toContain('SELECT set_config(name');
+    expect(sentSql(db.tx.$executeRaw).values).toEqual([10_005, 10_005, 'statement_timeout']);
     // Keyed rows first, in key order (rows 0, 2, 3, then 4), then the unkeyed row 1. Exact decimal strings
     // (never floats), NULLs kept, explicit UTC offsets.
     expect(sql.values).toEqual([
