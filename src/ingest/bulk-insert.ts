@@ -138,7 +138,7 @@ export interface PreparedBatch<Data> {
   readonly strategy: 'createMany' | 'unnest' | 'copy';
   /** The strategy came from `'auto'`: a `copy` it chose falls back to `unnest` where COPY cannot run. */
   readonly automatic: boolean;
-  readonly transaction: TransactionOptions;
+  readonly transaction: TransactionOptions & { readonly timeoutMs: number };
   readonly retry: RetryPolicy;
   /** The raw options object, for callers that accept more keys than `BULK_OPTION_KEYS`. */
   readonly options: Record<string, unknown>;
@@ -220,7 +220,7 @@ export function prepareBatch<Data>(
         "writers (their snapshot could hide a checkpoint the write makes stale): use 'ReadCommitted' or 'Serializable'.",
     );
   }
-  const transaction: TransactionOptions = {
+  const transaction: PreparedBatch<Data>['transaction'] = {
     timeoutMs,
     ...(maxWaitMs !== undefined && { maxWaitMs }),
     ...(isolationLevel !== undefined && { isolationLevel }),
@@ -304,7 +304,7 @@ export function insertBatch<Data, T = undefined>(
     }
     batch = { ...batch, strategy: 'unnest', rows: batch.rows.held() };
   }
-  const timeoutMs = batch.transaction.timeoutMs ?? defaultInsertTimeoutMs(batch.rows.size);
+  const { timeoutMs } = batch.transaction;
   const once = async () => {
     const started = Date.now();
     try {
@@ -333,7 +333,7 @@ export function insertBatch<Data, T = undefined>(
 /** A batch written with COPY (see `copyJob`): one transaction on a connection of `pool`. */
 async function copyBatch<Data>(pool: pg.Pool, batch: PreparedBatch<Data>, target: InsertTarget<Data>): Promise<InsertResult & { readonly after: undefined }> {
   const { rows } = batch;
-  const timeoutMs = batch.transaction.timeoutMs ?? defaultInsertTimeoutMs(rows.size);
+  const { timeoutMs } = batch.transaction;
   // Rows without a key never conflict: a batch without any key needs no staging table.
   const conflictTarget = rows.keyed > 0 ? conflictTargetOf(target) : [];
   const inserted =

@@ -125,8 +125,8 @@ export function conditions<M extends ModelName>(model: M) {
       return make(Prisma.sql`(${Prisma.join(columns, ', ')}) > (${Prisma.join(bound, ', ')})`);
     },
     /**
-     * Membership of a composite key: `("a", "b") IN (SELECT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS int4[])))`
-     * — one bound array per field, whatever the number of keys. Text keys compare in their column's collation
+     * Membership of a composite key: `("a", "b") IN (SELECT * FROM unnest(CAST($1 AS int4[]), CAST($2 AS int4[])) AS
+     * "__list"("__key_0", "__key_1"))` — one bound array per field, whatever the number of keys. Text keys compare in their column's collation
      * (`inColumnCollation`), so a row is returned once however many spellings of its key the list holds.
      * ```ts
      * conditions('InventoryMovement').inTuples(['warehouseId', 'productSku'], [[1, 'SKU-1'], [2, 'SKU-9']])
@@ -139,8 +139,7 @@ export function conditions<M extends ModelName>(model: M) {
       const { columns, arrays } = tupleArrays(model, fields, tuples, 'inTuples()');
       const names = fields.map((_, i) => aliasRef(`__key_${i}`));
       const list = keyListColumns(model, fields, LIST, names);
-      const from = list.text === '*' ? Prisma.sql`unnest(${Prisma.join(arrays, ', ')})` : Prisma.sql`unnest(${Prisma.join(arrays, ', ')}) AS ${LIST}(${Prisma.join(names, ', ')})`;
-      return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT ${list} FROM ${from})`);
+      return make(Prisma.sql`(${Prisma.join(columns, ', ')}) IN (SELECT ${list} FROM unnest(${Prisma.join(arrays, ', ')}) AS ${LIST}(${Prisma.join(names, ', ')}))`);
     },
     and(...items: Condition<M>[]): Condition<M> {
       return make(Prisma.sql`(${Prisma.join(parts('and', items).map((p) => p.sql), ' AND ')})`);
