@@ -181,27 +181,28 @@ function quartersSql(from: Prisma.Sql, first: number, last: number): Prisma.Sql 
 }
 
 /**
- * The quarter hours `from` + n × 15 minutes up to `through`, as rows of one column `column`: counted over integers
- * from a bound the planner can evaluate, so it expects as many rows as there are (over timestamps it assumes 1,000).
+ * The whole hours `from` + n hours up to `through`, as rows of one column `column`: counted over integers from a
+ * bound the planner can evaluate, so it expects as many rows as there are (over timestamps it assumes 1,000).
  */
-export function quarterHoursSql(from: Prisma.Sql, through: Prisma.Sql, column: string): Prisma.Sql {
-  return Prisma.sql`SELECT ${from} + n * interval '15 minutes' AS ${Prisma.raw(column)} FROM generate_series(0, floor(extract(epoch FROM (${through} - ${from})) / 900)::int8) AS n`;
+export function hourlySamplesSql(from: Prisma.Sql, through: Prisma.Sql, column: string): Prisma.Sql {
+  return Prisma.sql`SELECT ${from} + n * interval '1 hour' AS ${Prisma.raw(column)} FROM generate_series(0, floor(extract(epoch FROM (${through} - ${from})) / 3600)::int8) AS n`;
 }
 
 /**
  * The distinct keys (`hourKeySql`) of the local hours of the instants in `[from, through]`, as rows of one column
- * `label`: the keys of the quarter hours from `from` and of `through`, and of every second of a quarter hour whose
- * ends have different offsets. Quarter hours find every hour of a modern zone (its changes fall on one); a change
- * of local mean time falls on any second (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of
- * 3 min 58 s, between two quarter hours). The changing quarter hours are few and selected by an equality the
- * planner expects few rows to pass (it expects nearly all to pass a `<>`): it plans for the seconds sampled in
- * these few (see `hourStartsSql`).
+ * `label`: the keys of the whole UTC hours from `from` (a whole UTC hour) and of `through`, and of every second of
+ * a UTC hour whose ends have different offsets. An hour of one offset throughout holds exactly one whole UTC hour,
+ * whatever its offset's minutes; an hour cut short by a change lies in a UTC hour whose ends differ, at any
+ * second (America/New_York at 17:00:00 UTC in 1883 made 12:00 -04:56:02 an hour of 3 min 58 s), as long as no two
+ * changes fall within one hour (in the tz database the closest two changes of offset are four days apart). The
+ * changing hours are few and selected by an equality the planner expects few rows to pass (it expects nearly all
+ * to pass a `<>`): it plans for the seconds sampled in these few (see `hourStartsSql`).
  */
 export function sampledHourKeysSql(from: Prisma.Sql, through: Prisma.Sql, zone: Prisma.Sql): Prisma.Sql {
-  const quarters = Prisma.sql`(${quarterHoursSql(from, through, 'g')}) AS quarters`;
-  const changing = Prisma.sql`SELECT g FROM ${quarters} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '15 minutes')`, zone)}) AS int) = 1`;
-  const seconds = Prisma.sql`SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 899) AS n`;
-  const samples = Prisma.sql`SELECT g AS s FROM ${quarters} UNION ALL ${seconds} UNION ALL SELECT ${through}`;
+  const hours = Prisma.sql`(${hourlySamplesSql(from, through, 'g')}) AS hours`;
+  const changing = Prisma.sql`SELECT g FROM ${hours} WHERE CAST((${offsetSql(Prisma.sql`g`, zone)} <> ${offsetSql(Prisma.sql`(g + interval '1 hour')`, zone)}) AS int) = 1`;
+  const seconds = Prisma.sql`SELECT changes.g + n * interval '1 second' FROM (${changing}) AS changes, generate_series(1, 3599) AS n`;
+  const samples = Prisma.sql`SELECT g AS s FROM ${hours} UNION ALL ${seconds} UNION ALL SELECT ${through}`;
   return Prisma.sql`SELECT DISTINCT ${hourKeySql(Prisma.sql`s`, zone)} AS label FROM (${samples}) AS samples WHERE s <= ${through}`;
 }
 
