@@ -21,7 +21,10 @@ export interface CopyTransactionOptions {
   readonly isolationLevel?: IsolationLevel | undefined;
   /** The transaction is ended, and `TransactionTimeoutError` thrown, when it runs longer. */
   readonly timeoutMs: number;
-  /** Longest wait for a connection of the pool (like Prisma's `maxWait`); unbounded by default but for `timeoutMs`. */
+  /**
+   * Longest wait for a connection of the pool (like Prisma's `maxWait`: `DatabaseUnavailableError`, nothing
+   * written); unbounded by default but for `timeoutMs`.
+   */
   readonly maxWaitMs?: number | undefined;
 }
 

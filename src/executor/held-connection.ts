@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { TransactionTimeoutError } from '../errors.ts';
+import { DatabaseUnavailableError } from '../errors.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 
 /** A connection of the caller's pool while the library works on it (a COPY, a read, a stream). */
@@ -14,9 +14,9 @@ export interface HeldConnection {
 }
 
 /**
- * Checks a connection out of `pool`; with `waitMs`, gives up after that long with `TransactionTimeoutError` (the
- * pool's own connection timeout may be unbounded; a connection that arrives later goes straight back). Every
- * failure is a `LedgerError`.
+ * Checks a connection out of `pool`; with `waitMs`, gives up after that long with `DatabaseUnavailableError`, as
+ * a Prisma transaction that gets no connection within its `maxWait` does (the pool's own connection timeout may be
+ * unbounded; a connection that arrives later goes straight back). Every failure is a `LedgerError`.
  */
 export async function holdConnection(pool: pg.Pool, waitMs?: number): Promise<HeldConnection> {
   const client = await (waitMs === undefined ? connect(pool) : connectWithin(pool, waitMs));
@@ -50,7 +50,13 @@ async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClie
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new TransactionTimeoutError(`No connection of the pgPool within ${waitMs} ms (maxWaitMs / timeoutMs): nothing was written.`)),
+      () =>
+        reject(
+          new DatabaseUnavailableError(
+            `No connection of the pgPool came free within ${waitMs} ms (maxWaitMs, at most timeoutMs): every connection is busy with other work; nothing ran. ` +
+              'Retry, pass a larger maxWaitMs, or give the pool more connections.',
+          ),
+        ),
       waitMs,
     );
     timer.unref();
@@ -59,7 +65,7 @@ async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClie
     return await Promise.race([connecting, gaveUp]);
   } catch (error) {
     connecting.then((late) => late.release(), () => {});
-    throw error instanceof TransactionTimeoutError ? error : mapDatabaseError(error);
+    throw mapDatabaseError(error);
   } finally {
     clearTimeout(timer);
   }

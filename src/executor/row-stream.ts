@@ -5,7 +5,7 @@ import type { ColumnKind } from './field-decoders.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { driverValue } from './pg-driver.ts';
-import { idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
+import { connectionWaitMs, idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
 import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
 
 export interface RowStreamOptions extends StreamTimeouts {
@@ -21,13 +21,14 @@ export interface RowStreamOptions extends StreamTimeouts {
  * when the result was read to its end; a consumer that leaves early ends it (the server stops at once, instead of
  * sending the rest of the result to be thrown away).
  *
- * Bounded like the snapshot streams: past `timeoutMs` for the whole stream, or `idleTimeoutMs` between two reads
+ * Bounded like the snapshot streams: past `maxWaitMs` waiting for a connection (`DatabaseUnavailableError`, nothing
+ * read), past `timeoutMs` for the whole stream, or `idleTimeoutMs` between two reads
  * (a consumer that stopped pulling or dropped the iterator), the connection is ended and the next read throws
  * `TransactionTimeoutError`. Every failure is a `LedgerError`.
  */
 export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: RowStreamOptions): AsyncGenerator<Row, void, undefined> {
   const timeouts = options;
-  const held = await holdConnection(pool);
+  const held = await holdConnection(pool, connectionWaitMs(timeouts));
   const { client } = held;
   let query: WireRowsQuery | undefined;
   let finished = false;

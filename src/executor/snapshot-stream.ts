@@ -1,6 +1,6 @@
 import { mapDatabaseError } from './map-database-error.ts';
 import { isRootClient, type DbClient } from './db-client.ts';
-import { idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './stream-timeouts.ts';
+import { connectionWaitMs, idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './stream-timeouts.ts';
 
 /**
  * Runs `produce` inside one `REPEATABLE READ, READ ONLY` transaction and hands its batches to the consumer one at
@@ -9,7 +9,8 @@ import { idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './s
  *
  * A consumer that keeps a batch longer than `idleTimeoutMs` (or drops the iterator without `return()`) does not
  * keep the connection: the transaction is ended, and its next read throws `TransactionTimeoutError` — never a
- * silently shorter stream. The whole stream is bounded by `timeoutMs` (Prisma's interactive-transaction timeout).
+ * silently shorter stream. The whole stream is bounded by `timeoutMs` (Prisma's interactive-transaction timeout),
+ * the wait for a pooled connection by `maxWaitMs` (Prisma's `maxWait`: `DatabaseUnavailableError`, nothing read).
  *
  * With a transaction client (no `$transaction`), batches are read in the caller's transaction as they are: its
  * timeouts are the caller's.
@@ -50,7 +51,7 @@ export async function* snapshotBatches<T>(
     await produce(tx, emit);
   };
   const done = (root
-    ? db.$transaction(run, { isolationLevel: 'RepeatableRead', timeout: timeouts.timeoutMs, maxWait: 10_000 })
+    ? db.$transaction(run, { isolationLevel: 'RepeatableRead', timeout: timeouts.timeoutMs, maxWait: connectionWaitMs(timeouts) })
     : run(db)
   ).then(
     () => {

@@ -5,6 +5,8 @@ import { TransactionTimeoutError } from '../errors.ts';
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
 /** Default of `timeoutMs`: the longest a whole stream (one snapshot transaction) may take. */
 export const DEFAULT_STREAM_TIMEOUT_MS = 600_000;
+/** Default of `maxWaitMs`: how long a stream waits for a pooled connection before it gives up, nothing read. */
+export const DEFAULT_STREAM_MAX_WAIT_MS = 10_000;
 /**
  * The server's own limits sit this far beyond the stream's: a backstop for a process that cannot run its own
  * timers (a blocked event loop), never the first to fire.
@@ -16,6 +18,13 @@ export interface StreamTimeouts {
   readonly idleTimeoutMs: number;
   /** Longest time the whole stream may hold its transaction. */
   readonly timeoutMs: number;
+  /** Longest wait for a pooled connection before the stream starts (never longer than `timeoutMs`). */
+  readonly maxWaitMs: number;
+}
+
+/** How long a stream waits for a connection: its `maxWaitMs`, within its `timeoutMs`. */
+export function connectionWaitMs(timeouts: StreamTimeouts): number {
+  return Math.min(timeouts.maxWaitMs, timeouts.timeoutMs);
 }
 
 /**

@@ -35,7 +35,7 @@ import { describe } from '../validation/dates.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
 import { requireRepositoryOptions } from '../validation/repository-options.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
-import { requireStreamOptions } from '../validation/stream-options.ts';
+import { requireStreamOptions, type StreamSettingsInput } from '../validation/stream-options.ts';
 import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
 import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
@@ -173,8 +173,10 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * - `idleTimeoutMs` (default 60,000): the longest the transaction waits for the consumer to ask for more rows
    *   (the time spent on one chunk, or on one socket read of rows). Past it the transaction is ended and the connection freed, and the next read
    *   throws `TransactionTimeoutError`: an abandoned iterator never holds a connection for long.
+   * - `maxWaitMs` (default 10,000, never more than `timeoutMs`): the longest the stream waits for a pooled
+   *   connection; past it, `DatabaseUnavailableError` and nothing read.
    *
-   * Both apply on both paths (keyset chunks, or one statement on the `pgPool` constructor option's pool). With a
+   * All apply on both paths (keyset chunks, or one statement on the `pgPool` constructor option's pool). With a
    * transaction client, rows are read in the caller's transaction and its own timeouts apply.
    * ```ts
    * for await (const row of repo.streamRunningTotals({ partitions: [42] }, { chunkSize: 5_000 })) { ... }
@@ -182,12 +184,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    */
   async *streamRunningTotals(
     options?: RunningTotalOptions<Key>,
-    stream: {
-      readonly chunkSize?: number | undefined;
-      readonly timeoutMs?: number | undefined;
-      readonly idleTimeoutMs?: number | undefined;
-      readonly scope?: Scope | undefined;
-    } = {},
+    stream: StreamSettingsInput & { readonly scope?: Scope | undefined } = {},
   ): AsyncGenerator<WithRunningTotal<Row>, void, undefined> {
     const { chunkSize, rest, ...timeouts } = requireStreamOptions(stream, ['scope']);
     const scope = requireChoice('stream.scope', rest.scope, ['partition', 'global'], 'partition');
@@ -267,7 +264,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    */
   async *streamBucketTotals(
     options: BucketTotalsOptions<Key>,
-    stream: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
+    stream: StreamSettingsInput = {},
   ): AsyncGenerator<PartitionBucketTotal<Key>, void, undefined> {
     const plan = bucketPlanFromOptions(this.checkedDefinition, options, 'partition');
     const { rest: _none, ...settings } = requireStreamOptions(stream);

@@ -4,7 +4,7 @@ import { requireExplainOptions } from '../validation/explain-options.ts';
 import type { PlanSummary } from '../explain/plan-summary.ts';
 import { queryRows, type DbClient } from '../executor/db-client.ts';
 import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
-import { requireStreamOptions } from '../validation/stream-options.ts';
+import { requireStreamOptions, type StreamSettingsInput } from '../validation/stream-options.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 
 /**
@@ -28,7 +28,8 @@ export abstract class CompiledQuery<Row> {
    * 10,000) from a server-side cursor, all read in one REPEATABLE READ, READ ONLY snapshot: PostgreSQL computes
    * the windows once and memory stays bounded by one chunk. `timeoutMs` (default 600,000) bounds the whole
    * stream and `idleTimeoutMs` (default 60,000) the wait for the consumer; past either, the transaction is ended
-   * and the next read throws `TransactionTimeoutError`. Breaking out of the loop ends the transaction.
+   * and the next read throws `TransactionTimeoutError`. `maxWaitMs` (default 10,000) bounds the wait for a pooled
+   * connection (`DatabaseUnavailableError`, nothing read). Breaking out of the loop ends the transaction.
    * ```ts
    * const ranked = windowQuery('SalesRecord').select('id', 'region')
    *   .add('rank', f.rank(), windowSpec('SalesRecord').partitionBy('region').orderBy('revenue', 'desc'));
@@ -40,7 +41,7 @@ export abstract class CompiledQuery<Row> {
    */
   async *stream(
     client: DbClient,
-    options: { readonly chunkSize?: number | undefined; readonly timeoutMs?: number | undefined; readonly idleTimeoutMs?: number | undefined } = {},
+    options: StreamSettingsInput = {},
   ): AsyncGenerator<Row, void, undefined> {
     const db = requireDbClient('client', client);
     const { rest: _none, ...settings } = requireStreamOptions(options);

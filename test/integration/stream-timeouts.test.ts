@@ -5,11 +5,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { TransactionTimeoutError, ValidationError } from '../../src/index.ts';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { DatabaseUnavailableError, LedgerError, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
 import { TransactionRepository } from '../../prisma/app/index.ts';
+import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
-import { useTestPool } from '../support/pg-pool.ts';
+import { barrier } from '../support/lock-barrier.ts';
+import { useTestPool, withTestPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
 const admin = useTestPool(db, 1);
@@ -115,5 +118,91 @@ describe.each([
   it('rejects invalid timeouts before any SQL', async () => {
     await expect(repo().streamRunningTotals({}, { idleTimeoutMs: 0 }).next()).rejects.toBeInstanceOf(ValidationError);
     await expect(repo().streamRunningTotals({}, { timeoutMs: -1 }).next()).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('a stream whose pool has no connection free', () => {
+  type BusyPoolWork = (repo: TransactionRepository, letGo: () => void) => Promise<void>;
+  // Each path with a pool of one connection, held by another transaction until `letGo` (or the end of `work`).
+  const paths = [
+    [
+      'keyset chunks (Prisma transaction)',
+      async (work: BusyPoolWork) => {
+        const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, max: 1 }) });
+        const release = barrier();
+        const holding = barrier();
+        const holder = prisma.$transaction(
+          async (tx) => {
+            await tx.$queryRaw`SELECT 1`;
+            holding.open();
+            await release.promise;
+          },
+          { timeout: 60_000 },
+        );
+        try {
+          await holding.promise;
+          await work(new TransactionRepository(prisma), release.open);
+        } finally {
+          release.open();
+          await holder;
+          await prisma.$disconnect();
+        }
+      },
+    ],
+    [
+      'pgPool statement',
+      async (work: BusyPoolWork) =>
+        withTestPool(db.url, 1, async (pool) => {
+          const held = await pool.connect();
+          let released = false;
+          const letGo = () => {
+            if (!released) held.release();
+            released = true;
+          };
+          try {
+            await work(new TransactionRepository(db.prisma, { pgPool: pool }), letGo);
+          } finally {
+            letGo();
+          }
+        }),
+    ],
+  ] as const;
+
+  it.each(paths)('%s: past maxWaitMs, DatabaseUnavailableError and nothing read', async (_, withBusyPool) => {
+    await withBusyPool(async (repo) => {
+      const error = await repo.streamRunningTotals({}, { maxWaitMs: 200 }).next().then(
+        () => new Error('the stream read a row'),
+        (failure: unknown) => failure,
+      );
+      expect(error, String(error)).toBeInstanceOf(DatabaseUnavailableError);
+      expect(error).toBeInstanceOf(LedgerError);
+    });
+  });
+
+  it.each(paths)('%s: a timeoutMs shorter than maxWaitMs bounds the wait too', async (_, withBusyPool) => {
+    await withBusyPool(async (repo) => {
+      await expect(repo.streamRunningTotals({}, { timeoutMs: 300 }).next()).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    });
+  });
+
+  it.each(paths)('%s: a connection that comes free within maxWaitMs serves the whole stream', async (_, withBusyPool) => {
+    await withBusyPool(async (repo, letGo) => {
+      const rows = repo.streamRunningTotals({}, { maxWaitMs: 60_000 });
+      // The stream asks for the pool's one connection, then it comes free.
+      const first = rows.next();
+      await sleep(100);
+      letGo();
+      let count = 0;
+      for (let next = await first; !next.done; next = await rows.next()) {
+        expect(next.value.runningTotal.toFixed(2)).toBe(`${++count}.00`);
+      }
+      expect(count).toBe(40);
+    });
+  });
+
+  it('rejects an invalid maxWaitMs before any SQL', async () => {
+    const repo = new TransactionRepository(db.prisma);
+    await expect(repo.streamRunningTotals({}, { maxWaitMs: 0 }).next()).rejects.toBeInstanceOf(ValidationError);
+    await expect(repo.streamRunningTotals({}, { maxWaitMs: 600_001 }).next()).rejects.toBeInstanceOf(ValidationError);
   });
 });

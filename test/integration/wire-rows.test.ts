@@ -17,7 +17,7 @@ import { seeded } from '../support/property-seed.ts';
 
 const db = useTestDatabase();
 const pool = useTestPool(db, 2);
-const LONG = { idleTimeoutMs: 60_000, timeoutMs: 600_000 };
+const LONG = { idleTimeoutMs: 60_000, timeoutMs: 600_000, maxWaitMs: 10_000 };
 
 /** Rows of every shape the library reads, from a seeded server-side generator; every value also as text. */
 const shapes = (seed: number, rows: number) => `
