@@ -1,5 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { columnInfo, idField, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
+import { columnInfo, idField, isCollatable, requireIdTiebreaker, type ModelName } from '../window/catalog.ts';
 import { textArrayFromText } from '../executor/field-decoders.ts';
 import type { ReadRows } from '../executor/pool-query.ts';
 import { compileRunningTotal, holdsOnePartition, listsPartitionFields, type ResumeAt } from './running-total-compiler.ts';
@@ -143,19 +143,23 @@ function finish<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRo
   return { rows, position, more };
 }
 
-// Peers share partition and order values. Compared as stored: numerics by value (1.5 = 1.50), the rest by the
-// server's exact text (a timestamptz to the microsecond).
-function samePeers<M extends ModelName>(plan: RunningTotalPlan<M>, x: readonly (string | null)[], y: readonly (string | null)[]): boolean {
+// Whether two rows may be peers (equal partition and order values), compared as stored: numerics by value
+// (1.5 = 1.50), the order and other keys by the server's exact text (a timestamptz to the microsecond). Text keys
+// compare in their column's collation, which may call different strings equal ('a' and 'A' under a
+// case-insensitive one) and which JavaScript cannot apply: they are taken as maybe equal. Holding back a row that
+// is not a peer only costs a row of the chunk; cutting a peer group in two would skip the rest of it.
+function mayBePeers<M extends ModelName>(plan: RunningTotalPlan<M>, x: readonly (string | null)[], y: readonly (string | null)[]): boolean {
   const fields = [...plan.partitionBy, plan.orderBy];
-  return fields.every((field, i) =>
-    columnInfo(plan.model, field).type === 'Decimal' && x[i] != null && y[i] != null ? new Prisma.Decimal(x[i]!).equals(y[i]!) : x[i] === y[i],
-  );
+  return fields.every((field, i) => {
+    if (isCollatable(plan.model, field) && x[i] != null && y[i] != null) return true;
+    return columnInfo(plan.model, field).type === 'Decimal' && x[i] != null && y[i] != null ? new Prisma.Decimal(x[i]!).equals(y[i]!) : x[i] === y[i];
+  });
 }
 
-// Drops the rows at the end of `rows` that are peers of `next` (the first row not returned).
+// Drops the rows at the end of `rows` that may be peers of `next` (the first row not returned).
 function withoutTrailingPeers<M extends ModelName>(plan: RunningTotalPlan<M>, rows: RawChunkRow[], next: RawChunkRow): RawChunkRow[] {
   const after = positionOf(next)!;
   let end = rows.length;
-  while (end > 0 && samePeers(plan, positionOf(rows[end - 1]!)!, after)) end -= 1;
+  while (end > 0 && mayBePeers(plan, positionOf(rows[end - 1]!)!, after)) end -= 1;
   return rows.slice(0, end);
 }

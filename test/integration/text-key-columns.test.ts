@@ -3,6 +3,9 @@
  * - a catalog generated with `searchPath = "true"` names its table without a schema, and a table may be named like
  *   a type of pg_catalog (`point`), which PostgreSQL finds first by that bare name;
  * - a `char(n)` column pads its values, and a keyset position that kept the padding no longer equalled the column.
+ * - with a RANGE frame, a chunk or page never ends inside a peer group; under a case-insensitive collation a group
+ *   may hold both spellings of its key, which compared as JavaScript strings looked like two partitions (a stream
+ *   or page walk then skipped the rest of the group).
  * Both under a case-insensitive collation too, where two spellings of a key are one key of the table. The reference
  * is plain SQL through node-postgres, one condition per key (no semi join), amounts as integer cents.
  */
@@ -54,6 +57,11 @@ beforeAll(async () => {
       SELECT 1 + g % 2, (ARRAY['a', 'A', 'b'])[1 + g % 3], ((g * 37) % 2001 - 1000) / 100.0,
              timestamptz '2026-03-29 00:59:59+00' + (g / 3) * interval '1 microsecond'
       FROM generate_series(1, 240) g`);
+    // Peer groups of warehouse 1 that mix both spellings of 'a': four rows at each instant.
+    await pool().query(`
+      INSERT INTO ${table} (wh, code, amount, at)
+      SELECT 1, (ARRAY['a', 'A'])[1 + g % 2], ((g * 53) % 1001 - 500) / 100.0, timestamptz '2026-03-29 01:00:00+00' + (g / 4) * interval '1 microsecond'
+      FROM generate_series(0, 39) g`);
   }
 });
 afterAll(async () => {
@@ -61,11 +69,11 @@ afterAll(async () => {
 });
 
 /** `id:cents` in the reference's order, from plain SQL: one condition per key, ORed. */
-async function reference(table: string, keys: readonly Key[], byCode: boolean): Promise<string[]> {
+async function reference(table: string, keys: readonly Key[], byCode: boolean, frame: 'rows' | 'range' = 'rows'): Promise<string[]> {
   const partition = byCode ? 'wh, code' : 'wh';
   const where = keys.map((_, i) => (byCode ? `(wh = $${2 * i + 1}::int AND code = $${2 * i + 2}::text)` : `wh = $${2 * i + 1}::int`)).join(' OR ');
   const { rows } = await pool().query<{ row_id: string; cents: string }>(
-    `SELECT id::text AS row_id, (SUM(amount * 100) OVER (PARTITION BY ${partition} ORDER BY at, id))::bigint::text AS cents
+    `SELECT id::text AS row_id, (SUM(amount * 100) OVER (PARTITION BY ${partition} ORDER BY ${frame === 'rows' ? 'at, id ROWS' : 'at RANGE'} BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))::bigint::text AS cents
      FROM ${table} WHERE ${where} ORDER BY ${partition}, at, id`,
     keys.flatMap((k) => (byCode ? [k.wh, k.code] : [k.wh, k.code])),
   );
@@ -108,6 +116,27 @@ describe.each(Object.entries(TABLES))('%s (table %s)', (model, table) => {
     for (const { key, balance } of balances) {
       const { rows } = await pool().query<{ cents: string }>(`SELECT (COALESCE(SUM(amount), 0) * 100)::bigint::text AS cents FROM ${table} WHERE wh = $1 AND code = $2`, [key.wh, key.code]);
       expect(balance.mul(100).toFixed(0), `${key.wh}/${key.code}`).toBe(rows[0]!.cents);
+    }
+  });
+
+  it('with frame range, streams and page walks keep each peer group whole, whatever the spellings of its key', async () => {
+    const expected = await reference(table, keys, true, 'range');
+    const expectedOfA = await reference(table, [{ wh: 1, code: 'a' }], true, 'range');
+    for (const repo of [new Entries(db.prisma), new Entries(db.prisma, { pgPool: pool() })]) {
+      expect(cents(await repo.runningTotals({ partitions: keys, frame: 'range' }))).toEqual(expected);
+      for (const chunkSize of [1, 3, 7, 1000]) {
+        expect(cents(await collect(repo.streamRunningTotals({ partitions: keys, frame: 'range' }, { chunkSize }), 1000)), `chunk ${chunkSize}`).toEqual(expected);
+      }
+      for (const limit of [1, 3, 7]) {
+        const walked: Row[] = [];
+        let after: string | null = null;
+        do {
+          const page: { rows: Row[]; nextCursor: string | null } = await repo.page({ partition: { wh: 1, code: 'a' }, frame: 'range', limit, ...(after && { after }) });
+          walked.push(...page.rows);
+          after = page.nextCursor;
+        } while (after);
+        expect(cents(walked), `pages of ${limit}`).toEqual(expectedOfA);
+      }
     }
   });
 });
