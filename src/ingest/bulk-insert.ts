@@ -1,13 +1,13 @@
 import { QueryFailedError, TransactionTimeoutError, ValidationError } from '../errors.ts';
 import { requireChoice, requireRowList, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import type pg from 'pg';
-import * as Prisma from '../prisma-runtime.ts';
-import { executeStatement, inTransaction, isRootClient, queryRows, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
+import { executeStatement, inTransaction, isRootClient, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
 import { writeStatementTimeoutSql } from '../executor/stream-timeouts.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { conflictTargetOf } from './batch-keys.ts';
 import { requireUtcSession } from './session-time-zone.ts';
-import { unnestInsertSql } from './unnest.ts';
+import { writeCreateManyChunk, type CreateManyWrites } from './create-many.ts';
+import { writeUnnestChunk } from './unnest.ts';
 import { copyBatchRows } from './copy-insert.ts';
 import { copyInTransaction } from '../executor/copy-in.ts';
 import { tablesFollowSearchPath } from '../window/catalog.ts';
@@ -67,7 +67,8 @@ export const BULK_OPTION_KEYS = ['chunkSize', 'timeoutMs', 'maxWaitMs', 'isolati
 
 /**
  * - `'unnest'`: one `INSERT ... SELECT * FROM unnest($1::int4[], $2::numeric[], ...)` per chunk (fast).
- * - `'createMany'`: Prisma's `createMany({ skipDuplicates: true })` per chunk (multi-row VALUES).
+ * - `'createMany'`: Prisma's `createMany` per chunk (multi-row VALUES; rows with an idempotency key through
+ *   `createManyAndReturn({ skipDuplicates: true })`, see `writeCreateManyChunk`).
  * - `'copy'`: PostgreSQL's `COPY ... FROM STDIN` on a connection of the repository's `pgPool`, in a transaction
  *   of its own; when stored keys are met, through a staging table and `INSERT ... SELECT ... ON CONFLICT DO
  *   NOTHING` (see `copyBatchRows`). The fastest; it cannot join a caller's transaction.
@@ -104,7 +105,7 @@ export interface InsertResult {
 }
 
 /** What the ingest needs to know about a model beyond validating rows. */
-export interface InsertTarget<Data> {
+export interface InsertTarget<Data> extends CreateManyWrites<Data> {
   readonly model: string;
   /** Fields written, in column order of the `unnest` insert. Every row's data has exactly these keys (or fewer). */
   readonly insertFields: readonly string[];
@@ -115,7 +116,6 @@ export interface InsertTarget<Data> {
    * fields when it is unique only within its partition (`['accountId', 'externalId']` on a distributed table).
    */
   readonly conflictTarget?: readonly string[] | undefined;
-  readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
   /** The node-postgres pool behind the client, for the `copy` strategy (the repository's `pgPool` option). */
   readonly pgPool?: pg.Pool | undefined;
   /** `requireRow` is pure (`RunningTotalModel.pureRequireRow`): a batch bound for COPY may keep only its keys. */
@@ -233,9 +233,9 @@ export function prepareBatch<Data>(
 }
 
 /**
- * Writes a prepared batch chunk by chunk inside the transaction client it is given: `createMany` with
- * `skipDuplicates`, or one `unnest` insert per chunk with `ON CONFLICT (<idempotency key>) DO NOTHING`. Inserted
- * rows are counted from the statements' row counts; the rest of each chunk was skipped as a duplicate key.
+ * Writes a prepared batch chunk by chunk inside the transaction client it is given: one `unnest` insert per chunk
+ * with `ON CONFLICT (<idempotency key>) DO NOTHING`, or Prisma's `createMany` (see `writeCreateManyChunk`).
+ * Inserted rows are counted from the statements' row counts; the rest of each chunk was skipped as a duplicate key.
  * `ownsTransaction`: the library opened `tx` (it may set transaction-local settings), rather than the caller.
  */
 export async function writeChunks<Data>(
@@ -252,27 +252,11 @@ export async function writeChunks<Data>(
     const count =
       batch.strategy === 'unnest'
         ? await writeUnnestChunk(tx, target, rows as Record<string, unknown>[])
-        : (await target.createMany(tx, rows)).count;
+        : await writeCreateManyChunk(tx, target, rows);
     inserted += count;
     chunks += 1;
   }
   return { inserted, skipped: batch.rows.size - inserted, chunks, strategy: batch.strategy };
-}
-
-/**
- * One `unnest` chunk; resolves to the rows it wrote. With a conflict target they are counted from `RETURNING`:
- * Citus runs `INSERT ... SELECT` by pulling the rows to the coordinator and reports the rows it sent as the
- * statement's row count, skipped duplicates included, while `RETURNING` lists only the rows written.
- */
-async function writeUnnestChunk(tx: DbClient, target: Pick<InsertTarget<unknown>, 'model' | 'insertFields' | 'idempotencyKey' | 'conflictTarget'>, rows: Record<string, unknown>[]): Promise<number> {
-  const conflictTarget = conflictTargetOf(target);
-  const insert = unnestInsertSql(target.model, target.insertFields, rows, conflictTarget);
-  if (conflictTarget.length === 0) return tx.$executeRaw(insert);
-  const [row] = await queryRows<{ inserted: bigint }>(
-    tx,
-    Prisma.sql`WITH written AS (${insert} RETURNING 1) SELECT count(*) AS inserted FROM written`,
-  );
-  return Number(row?.inserted ?? 0n);
 }
 
 /**

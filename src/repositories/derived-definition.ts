@@ -5,7 +5,7 @@ import { describe } from '../validation/dates.ts';
 import { keyValidator, rowValidator, type FieldRule } from '../validation/derived-validators.ts';
 import { requireFieldList, requireFieldRoles } from '../validation/model-definition.ts';
 import { columnInfo, conflictTargetOf, modelFields, type ColumnInfo, type ModelName } from '../window/catalog.ts';
-import { createManyThroughDelegate } from './model-delegate.ts';
+import { createManyAndReturnThroughDelegate, createManyThroughDelegate } from './model-delegate.ts';
 import type { RunningTotalModel } from './running-total-repository.ts';
 
 type Check<T> = (path: string, value: unknown) => T;
@@ -154,6 +154,7 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
     insertFields,
     ...(idempotencyKey !== undefined && { idempotencyKey }),
     ...(spec.checkpoints !== undefined && { checkpoints: spec.checkpoints as ModelName }),
-    createMany: createManyThroughDelegate(model, idempotencyKey !== undefined),
+    createMany: createManyThroughDelegate(model),
+    ...(idempotencyKey !== undefined && { createManyAndReturn: createManyAndReturnThroughDelegate(model) }),
   } as unknown as RunningTotalModel<ModelName, unknown, Record<string, unknown>>;
 }

@@ -2,7 +2,8 @@ import type { DbClient } from '../executor/db-client.ts';
 import { WindowSpecError } from '../errors.ts';
 
 interface CreateManyDelegate {
-  createMany(args: { data: unknown[]; skipDuplicates?: boolean }): Promise<{ count: number }>;
+  createMany(args: { data: unknown[] }): Promise<{ count: number }>;
+  createManyAndReturn(args: { data: unknown[]; skipDuplicates: true; select: Record<string, true> }): Promise<Record<string, unknown>[]>;
 }
 
 /**
@@ -18,25 +19,45 @@ export function delegateName(model: string): string {
 }
 
 /**
- * `createMany` through the model's delegate on the transaction client (the `'createMany'` insert strategy), with
- * `skipDuplicates` when the model has an idempotency key (rows whose key is stored are skipped, not failed).
- * Looked up per call: the delegate is a property of the client the batch runs in, not of the repository.
+ * The model's delegate on the transaction client the batch runs in (looked up per call: it is a property of that
+ * client, not of the repository), with the method the `'createMany'` strategy calls.
+ */
+function delegateMethod<K extends keyof CreateManyDelegate>(tx: DbClient, model: string, method: K): CreateManyDelegate[K] {
+  const name = delegateName(model);
+  const delegate = (tx as unknown as Record<string, Partial<CreateManyDelegate> | undefined>)[name];
+  const found = delegate?.[method];
+  if (typeof found !== 'function') {
+    throw new WindowSpecError(`The Prisma client has no ${name}.${method}: is it generated from the same schema as the catalog?`);
+  }
+  return found.bind(delegate) as CreateManyDelegate[K];
+}
+
+/**
+ * `createMany({ data })` through the model's delegate (the `'createMany'` strategy's rows without an idempotency
+ * key): never `skipDuplicates`, which would skip a row any unique index refuses.
  *
  * ```ts
- * const createMany = createManyThroughDelegate('SalesRecord', true);
- * await createMany(tx, rows); // tx.salesRecord.createMany({ data: rows, skipDuplicates: true })
+ * const createMany = createManyThroughDelegate('SalesRecord');
+ * await createMany(tx, rows); // tx.salesRecord.createMany({ data: rows })
  * ```
  */
-export function createManyThroughDelegate(
+export function createManyThroughDelegate(model: string): (tx: DbClient, data: unknown[]) => Promise<{ count: number }> {
+  return (tx, data) => delegateMethod(tx, model, 'createMany')({ data });
+}
+
+/**
+ * `createManyAndReturn({ data, skipDuplicates: true, select })` through the model's delegate (the `'createMany'`
+ * strategy's rows with an idempotency key): the rows written, with the `select`ed fields.
+ *
+ * ```ts
+ * const create = createManyAndReturnThroughDelegate('Transaction');
+ * await create(tx, rows, ['externalId']);
+ * // tx.transaction.createManyAndReturn({ data: rows, skipDuplicates: true, select: { externalId: true } })
+ * ```
+ */
+export function createManyAndReturnThroughDelegate(
   model: string,
-  skipDuplicates: boolean,
-): (tx: DbClient, data: unknown[]) => Promise<{ count: number }> {
-  const name = delegateName(model);
-  return (tx, data) => {
-    const delegate = (tx as unknown as Record<string, Partial<CreateManyDelegate> | undefined>)[name];
-    if (typeof delegate?.createMany !== 'function') {
-      throw new WindowSpecError(`The Prisma client has no ${name}.createMany: is it generated from the same schema as the catalog?`);
-    }
-    return (delegate as CreateManyDelegate).createMany({ data, ...(skipDuplicates && { skipDuplicates: true }) });
-  };
+): (tx: DbClient, data: unknown[], select: readonly string[]) => Promise<Record<string, unknown>[]> {
+  return (tx, data, select) =>
+    delegateMethod(tx, model, 'createManyAndReturn')({ data, skipDuplicates: true, select: Object.fromEntries(select.map((field) => [field, true] as const)) });
 }

@@ -446,6 +446,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
         conflictTarget: conflictTargetOf(def.model, def.idempotencyKey, partitionFieldsOf(def)),
       }),
       createMany: def.createMany,
+      createManyAndReturn: def.createManyAndReturn,
       pgPool: this.pgPool,
       pureRequireRow: def.pureRequireRow,
       checkpointModel: checkpointsOf(def)?.model,

@@ -45,6 +45,11 @@ export interface RunningTotalModel<M extends ModelName, Key, Data> {
    * `requireCheckpointModel` for its shape and `balanceCheckpointsSql` for the triggers it needs.
    */
   readonly checkpoints?: ModelName | undefined;
-  /** `createMany({ data, skipDuplicates: true })` on the model's delegate. */
+  /** `createMany({ data })` on the model's delegate (never `skipDuplicates`: see `writeCreateManyChunk`). */
   readonly createMany: (tx: DbClient, rows: Data[]) => Promise<{ count: number }>;
+  /**
+   * `createManyAndReturn({ data, skipDuplicates: true, select })` on the model's delegate, for the rows of the
+   * `'createMany'` strategy that have an idempotency key; without it they are written by `unnest`.
+   */
+  readonly createManyAndReturn?: ((tx: DbClient, rows: Data[], select: readonly string[]) => Promise<Record<string, unknown>[]>) | undefined;
 }

@@ -12,6 +12,7 @@ import {
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { holdInOpenTransaction, untilBlockedBy } from '../support/lock-barrier.ts';
+import { useTestPool } from '../support/pg-pool.ts';
 import { transactionRows } from '../support/rows.ts';
 
 const db = useTestDatabase();
@@ -140,6 +141,50 @@ describe('idempotency keys (externalId)', () => {
     const rows = transactionRows(10, (i) => ({ externalId: `dup-${i}` }));
     await expect(new TransactionRepository(db.prisma).insertMany([...rows, rows[4]!])).rejects.toThrow(/rows\[10\]\.externalId: repeats/);
     expect(await db.prisma.transaction.count()).toBe(0);
+  });
+});
+
+describe('a row another unique index refuses is an error on every strategy, never a skipped duplicate', () => {
+  // Prisma's skipDuplicates is ON CONFLICT DO NOTHING without a target: it skipped these rows and counted them as
+  // duplicates of a stored externalId (found by an outside trial). Each strategy must fail the batch whole instead.
+  const pool = useTestPool(db, 2);
+  const strategies = ['createMany', 'unnest', 'copy'] as const;
+  const repo = () => new TransactionRepository(db.prisma, { pgPool: pool() });
+  const stored = async () => (await pool().query<{ n: number; cents: string }>('SELECT count(*)::int AS n, COALESCE(SUM(amount * 100), 0)::bigint::text AS cents FROM "Transaction"')).rows[0]!;
+
+  it.each(strategies)('rows without a key meeting an id the sequence has not reached (a restore): 23505, nothing written (%s)', async (strategy) => {
+    await db.truncate('Transaction');
+    const { rows } = await pool().query<{ id: string }>(`SELECT nextval(pg_get_serial_sequence('"Transaction"', 'id')) + 2 AS id`);
+    await pool().query(`INSERT INTO "Transaction" (id, "accountId", amount, "createdAt") VALUES ($1, 1, 10.00, '2026-01-01T00:00:00Z')`, [rows[0]!.id]);
+    const attempt = repo().insertMany(transactionRows(5, () => ({ amount: '10.00' })), { strategy, retry: false });
+    await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(attempt).rejects.toMatchObject({ sqlState: '23505' });
+    expect(await stored()).toEqual({ n: 1, cents: '1000' });
+  });
+
+  it.each(strategies)('a row with a new key that breaks an index of the application: 23505, nothing written; stored keys still skipped (%s)', async (strategy) => {
+    await db.truncate('Transaction');
+    await pool().query('CREATE UNIQUE INDEX test_one_per_instant ON "Transaction" ("accountId", "createdAt")');
+    try {
+      const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i));
+      await repo().insertMany(transactionRows(3, (i) => ({ accountId: 1, createdAt: at(i), amount: '1.00', externalId: `k${i}` })), { strategy: 'unnest' });
+      // k0 and k1 are stored (skipped); k9 is new but takes k2's (account, instant); k8 is new and free.
+      const batch = [
+        { accountId: 1, createdAt: at(0), amount: '1.00', externalId: 'k0' },
+        { accountId: 1, createdAt: at(1), amount: '1.00', externalId: 'k1' },
+        { accountId: 1, createdAt: at(8), amount: '1.00', externalId: 'k8' },
+        { accountId: 1, createdAt: at(2), amount: '5.00', externalId: 'k9' },
+      ];
+      const attempt = repo().insertMany(batch, { strategy, retry: false });
+      await expect(attempt).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(attempt).rejects.toMatchObject({ sqlState: '23505' });
+      expect(await stored()).toEqual({ n: 3, cents: '300' });
+      // Without the refused row, the stored keys are skipped and the new one written.
+      expect(await repo().insertMany(batch.slice(0, 3), { strategy })).toMatchObject({ inserted: 1, skipped: 2, strategy });
+      expect(await stored()).toEqual({ n: 4, cents: '400' });
+    } finally {
+      await pool().query('DROP INDEX IF EXISTS test_one_per_instant');
+    }
   });
 });
 

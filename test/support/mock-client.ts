@@ -54,7 +54,7 @@ export interface Sent {
   readonly execute: Prisma.Sql[];
   /** Every `unnest` insert, through `$executeRaw` or counted through `$queryRaw` (`isCountedInsert`). */
   readonly inserts: Prisma.Sql[];
-  /** The `data` of every `createMany`, per call. */
+  /** The `data` of every `createMany` and `createManyAndReturn`, per call. */
   readonly createMany: unknown[][];
   readonly transactions: number;
 }
@@ -62,18 +62,22 @@ export interface Sent {
 /**
  * A strict `mockPrisma()` that answers like a database accepting everything — `$queryRaw` returns no rows (a
  * counted insert: every row written), `$executeRaw` one row per element of its first bound array (an
- * `INSERT … unnest`; nothing for a statement that binds none), `createMany` every row — and records what it was sent. Any other client method throws: SQL cannot
+ * `INSERT … unnest`; nothing for a statement that binds none), `createMany` and `createManyAndReturn` every row — and records what it was sent. Any other client method throws: SQL cannot
  * leave by a path the recording does not see.
  */
 export function recordingPrisma(): MockedPrisma & { readonly sent: Sent } {
   const db = mockPrisma({ strict: true });
   const executed = async (sql: Prisma.Sql) => (sql.values[0] as unknown[] | undefined)?.length ?? 0;
   const created = async (args: { data: unknown[] }) => ({ count: args.data.length });
+  const returned = async (args: { data: Record<string, unknown>[]; select: Record<string, true> }) =>
+    args.data.map((row) => Object.fromEntries(Object.keys(args.select).map((field) => [field, row[field]])));
   for (const client of [db.prisma, db.tx]) {
     client.$queryRaw.mockImplementation((async (sql: Prisma.Sql) => (isCountedInsert(sql) ? allWritten(sql) : [])) as never);
     client.$executeRaw.mockImplementation(executed as never);
     client.transaction.createMany.mockImplementation(created as never);
     client.salesRecord.createMany.mockImplementation(created as never);
+    client.transaction.createManyAndReturn.mockImplementation(returned as never);
+    client.salesRecord.createManyAndReturn.mockImplementation(returned as never);
   }
   const firstArguments = <T>(...mocks: Array<{ mock: { calls: unknown[][] } }>) => mocks.flatMap((m) => m.mock.calls.map((call) => call[0] as T));
   const sent: Sent = {
@@ -88,7 +92,16 @@ export function recordingPrisma(): MockedPrisma & { readonly sent: Sent } {
       return [...counted, ...firstArguments<Prisma.Sql>(db.prisma.$executeRaw, db.tx.$executeRaw).filter((sql) => sql.text.startsWith('INSERT'))];
     },
     get createMany() {
-      const calls = [db.prisma.transaction.createMany, db.tx.transaction.createMany, db.prisma.salesRecord.createMany, db.tx.salesRecord.createMany];
+      const calls = [
+        db.prisma.transaction.createMany,
+        db.tx.transaction.createMany,
+        db.prisma.salesRecord.createMany,
+        db.tx.salesRecord.createMany,
+        db.prisma.transaction.createManyAndReturn,
+        db.tx.transaction.createManyAndReturn,
+        db.prisma.salesRecord.createManyAndReturn,
+        db.tx.salesRecord.createManyAndReturn,
+      ];
       return firstArguments<{ data: unknown[] }>(...calls).map((args) => args.data);
     },
     get transactions() {

@@ -341,16 +341,20 @@ describe('definitions derived from the schema', () => {
     expect(tx.inventoryMovement.createMany).toHaveBeenCalledWith({ data: [row] });
   });
 
-  it('an explicit idempotency key, or null for none; createMany skips duplicates only with one', async () => {
+  it('an explicit idempotency key, or null for none; createMany never skips duplicates, createManyAndReturn only with a key', async () => {
     const none = derived('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', idempotencyKey: null });
     expect(none.idempotencyKey).toBeUndefined();
+    expect(none.createManyAndReturn).toBeUndefined();
     const { tx } = mockPrisma();
     tx.transaction.createMany.mockResolvedValue({ count: 0 });
     await none.createMany(tx, []);
     expect(tx.transaction.createMany).toHaveBeenCalledWith({ data: [] });
     const keyed = derived('Transaction', { partitionBy: 'accountId', orderBy: 'createdAt', amount: 'amount', idempotencyKey: 'externalId' });
     await keyed.createMany(tx, []);
-    expect(tx.transaction.createMany).toHaveBeenLastCalledWith({ data: [], skipDuplicates: true });
+    expect(tx.transaction.createMany).toHaveBeenLastCalledWith({ data: [] });
+    tx.transaction.createManyAndReturn.mockResolvedValue([]);
+    await keyed.createManyAndReturn!(tx, [], ['externalId']);
+    expect(tx.transaction.createManyAndReturn).toHaveBeenLastCalledWith({ data: [], skipDuplicates: true, select: { externalId: true } });
   });
 
   it('overrides wrap the derived validators', () => {

@@ -60,12 +60,20 @@ describe("insertMany with strategy 'unnest'", () => {
     expect(result).toEqual({ inserted: 2, skipped: 2, chunks: 2, strategy: 'unnest' });
   });
 
-  it("passes skipDuplicates to createMany and counts what it reports with strategy 'createMany'", async () => {
+  it("with strategy 'createMany', keyed rows skip stored keys through createManyAndReturn, and a row it did not write is sent again by key", async () => {
     const db = mockPrisma();
+    // 'a' is written; 'b' is not: sent again with ON CONFLICT ("externalId") DO NOTHING, which skips it too.
+    db.tx.transaction.createManyAndReturn.mockResolvedValue([{ externalId: 'a' }] as never);
+    db.tx.$queryRaw.mockResolvedValue([{ inserted: 0n }]);
     db.tx.transaction.createMany.mockResolvedValue({ count: 1 });
-    const result = await new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' }), row(1, { externalId: 'b' })], { strategy: 'createMany' });
-    expect(result).toEqual({ inserted: 1, skipped: 1, chunks: 1, strategy: 'createMany' });
-    expect(db.tx.transaction.createMany.mock.calls[0]?.[0]).toMatchObject({ skipDuplicates: true });
+    const result = await new TransactionRepository(db.prisma).insertMany([row(0, { externalId: 'a' }), row(1, { externalId: 'b' }), row(2)], { strategy: 'createMany' });
+    expect(result).toEqual({ inserted: 2, skipped: 1, chunks: 1, strategy: 'createMany' });
+    expect(db.tx.transaction.createManyAndReturn.mock.calls[0]?.[0]).toMatchObject({ skipDuplicates: true, select: { externalId: true } });
+    const again = sentSql(db.tx.$queryRaw, db.tx.$queryRaw.mock.calls.length - 1);
+    expect(oneLine(again)).toContain('ON CONFLICT ("externalId") DO NOTHING');
+    expect(again.values.at(-1)).toEqual(['b']);
+    // The row without a key: createMany without skipDuplicates, so any unique index that refuses it fails the batch.
+    expect(db.tx.transaction.createMany.mock.calls[0]?.[0]).toEqual({ data: [expect.objectContaining({ accountId: 3 })] });
   });
 
   it('formats timestamps with four-digit years and an explicit offset', () => {
