@@ -1,6 +1,7 @@
 import { mapDatabaseError } from './map-database-error.ts';
 import { isRootClient, type DbClient } from './db-client.ts';
-import { connectionWaitMs, idleTimeoutError, serverIdleTimeoutSql, type StreamTimeouts } from './stream-timeouts.ts';
+import { QueryFailedError } from '../errors.ts';
+import { connectionWaitMs, idleTimeoutError, serverIdleTimeoutSql, snapshotStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
 
 /**
  * Runs `produce` inside one `REPEATABLE READ, READ ONLY` transaction and hands its batches to the consumer one at
@@ -9,7 +10,8 @@ import { connectionWaitMs, idleTimeoutError, serverIdleTimeoutSql, type StreamTi
  *
  * A consumer that keeps a batch longer than `idleTimeoutMs` (or drops the iterator without `return()`) does not
  * keep the connection: the transaction is ended, and its next read throws `TransactionTimeoutError` — never a
- * silently shorter stream. The whole stream is bounded by `timeoutMs` (Prisma's interactive-transaction timeout),
+ * silently shorter stream. The whole stream is bounded by `timeoutMs` (Prisma's interactive-transaction timeout,
+ * and the transaction's `statement_timeout`, which ends a statement waiting on the server: Prisma cannot),
  * the wait for a pooled connection by `maxWaitMs` (Prisma's `maxWait`: `DatabaseUnavailableError`, nothing read).
  *
  * With a transaction client (no `$transaction`), batches are read in the caller's transaction as they are: its
@@ -43,10 +45,12 @@ export async function* snapshotBatches<T>(
   };
 
   const root = isRootClient(db);
+  const started = Date.now();
   const run = async (tx: DbClient) => {
     if (root) {
       await tx.$executeRaw`SET TRANSACTION READ ONLY`;
       await tx.$queryRaw(serverIdleTimeoutSql(timeouts));
+      await tx.$queryRaw(snapshotStatementTimeoutSql(timeouts));
     }
     await produce(tx, emit);
   };
@@ -92,7 +96,14 @@ export async function* snapshotBatches<T>(
         next?.(true);
         continue;
       }
-      if (failure !== undefined) throw mapDatabaseError(failure);
+      if (failure !== undefined) {
+        const error = mapDatabaseError(failure);
+        // Cancelled by the statement bound of our transaction (or a stricter one of the database's) past the
+        // stream's deadline: its timeout, reached while a statement waited on the server.
+        const cancelled = error instanceof QueryFailedError && error.sqlState === '57014';
+        if (root && cancelled && Date.now() - started >= timeouts.timeoutMs) throw streamTimeoutError(timeouts, error);
+        throw error;
+      }
       return;
     }
   } finally {

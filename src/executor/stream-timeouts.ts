@@ -46,6 +46,16 @@ export function serverIdleTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
 }
 
 /**
+ * The bound of each statement of a stream's own snapshot transaction read through Prisma (keyset chunks, `FETCH`es
+ * of a cursor): Prisma's transaction timeout cannot interrupt a statement in flight, so a chunk waiting on another
+ * transaction's lock would outlive `timeoutMs` until that lock went; the server cancels it at `timeoutMs` instead
+ * (SQLSTATE 57014, reported as `streamTimeoutError`).
+ */
+export function snapshotStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
+  return tightenSql('statement_timeout', timeouts.timeoutMs);
+}
+
+/**
  * The server-side bound of a stream read as one statement: while the consumer holds rows the session is still
  * running that statement (waiting on its socket), not idle, so the idle limit never applies; the statement's
  * limit bounds it instead.

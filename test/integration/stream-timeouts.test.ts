@@ -11,7 +11,7 @@ import { TransactionRepository } from '../../prisma/app/index.ts';
 import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
-import { barrier } from '../support/lock-barrier.ts';
+import { barrier, holdInOpenTransaction } from '../support/lock-barrier.ts';
 import { useTestPool, withTestPool } from '../support/pg-pool.ts';
 
 const db = useTestDatabase();
@@ -204,5 +204,30 @@ describe('a stream whose pool has no connection free', () => {
     const repo = new TransactionRepository(db.prisma);
     await expect(repo.streamRunningTotals({}, { maxWaitMs: 0 }).next()).rejects.toBeInstanceOf(ValidationError);
     await expect(repo.streamRunningTotals({}, { maxWaitMs: 600_001 }).next()).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe('a stream whose statement waits on another transaction\'s lock', () => {
+  // The lock is held until the stream settles: a stream that is not bounded while its statement waits never does.
+  const pool = useTestPool(db, 1);
+  const streams: ReadonlyArray<readonly [string, () => AsyncGenerator<unknown, void, undefined>]> = [
+    ['streamRunningTotals (keyset chunks)', () => new TransactionRepository(db.prisma).streamRunningTotals({}, { timeoutMs: 1_000 })],
+    ['streamRunningTotals (pgPool statement)', () => new TransactionRepository(db.prisma, { pgPool: pool() }).streamRunningTotals({}, { timeoutMs: 1_000 })],
+    [
+      'streamBucketTotals (cursor)',
+      () => new TransactionRepository(db.prisma).streamBucketTotals({ bucket: 'day', from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-02T00:00:00Z') }, { timeoutMs: 1_000 }),
+    ],
+  ];
+
+  it.each(streams)('%s ends at its timeoutMs with TransactionTimeoutError', async (_, open) => {
+    const lock = await holdInOpenTransaction(db.url, 'LOCK TABLE "Transaction" IN ACCESS EXCLUSIVE MODE');
+    try {
+      const first = open().next();
+      await expect(first).rejects.toBeInstanceOf(TransactionTimeoutError);
+    } finally {
+      await lock.close();
+    }
+    // The connection came back free: the same stream now reads every row.
+    expect((await collect(open(), 1000)).length).toBeGreaterThan(0);
   });
 });
