@@ -35,6 +35,8 @@ export interface PoolReadOptions {
    * `MAX_PREPARED_PER_CONNECTION` texts per connection.
    */
   readonly preparedStatements?: boolean | undefined;
+  /** Longest wait for a connection of the pool (`DatabaseUnavailableError` past it); unbounded by default. */
+  readonly maxWaitMs?: number | undefined;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function readThroughPool<T>(pool: pg.Pool, work: (read: ReadRows) =
 }
 
 async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, options: PoolReadOptions): Promise<T> {
-  const held = await holdConnection(pool);
+  const held = await holdConnection(pool, options.maxWaitMs);
   const { client } = held;
   let healthy = false;
   let bare = false;

@@ -5,8 +5,8 @@ import { TransactionTimeoutError } from '../errors.ts';
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
 /** Default of `timeoutMs`: the longest a whole stream (one snapshot transaction) may take. */
 export const DEFAULT_STREAM_TIMEOUT_MS = 600_000;
-/** Default of `maxWaitMs`: how long a stream waits for a pooled connection before it gives up, nothing read. */
-export const DEFAULT_STREAM_MAX_WAIT_MS = 10_000;
+/** Default of `maxWaitMs`: how long a stream or page waits for a pooled connection before it gives up, nothing read. */
+export const DEFAULT_READ_MAX_WAIT_MS = 10_000;
 /**
  * The server's own limits sit this far beyond the stream's: a backstop for a process that cannot run its own
  * timers (a blocked event loop), never the first to fire.

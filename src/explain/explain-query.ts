@@ -1,6 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { inTransaction, queryRows, type DbClient } from '../executor/db-client.ts';
 import { summarizePlan } from './parse-plan.ts';
+import { DEFAULT_READ_MAX_WAIT_MS } from '../executor/stream-timeouts.ts';
 import type { PlanSummary } from './plan-summary.ts';
 
 export interface ExplainOptions {
@@ -51,7 +52,7 @@ export async function explainQuery(client: DbClient, sql: Prisma.Sql, opts: Expl
       await tx.$executeRaw`RELEASE SAVEPOINT ledger_explain`;
       return result;
     },
-    { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+    { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxWaitMs: DEFAULT_READ_MAX_WAIT_MS },
   );
   return summarizePlan(rows[0]?.['QUERY PLAN']);
 }

@@ -47,6 +47,11 @@ export interface PageOptions<Key> {
   readonly after?: string | undefined;
   /** Rows per page, 1..10,000. */
   readonly limit: number;
+  /**
+   * Longest wait for a pooled connection, in ms (default 10,000, at most 600,000): the first page's snapshot
+   * transaction, and every page on the `pgPool` path; past it, `DatabaseUnavailableError` and nothing read.
+   */
+  readonly maxWaitMs?: number | undefined;
 }
 
 export interface BucketTotalsOptions<Key> {

@@ -36,6 +36,7 @@ import { requireModelDefinition } from '../validation/model-definition.ts';
 import { requireRepositoryOptions } from '../validation/repository-options.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions, type StreamSettingsInput } from '../validation/stream-options.ts';
+import { DEFAULT_READ_MAX_WAIT_MS } from '../executor/stream-timeouts.ts';
 import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
 import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
@@ -198,15 +199,17 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
    * a first page that starts at `from` opens with the sum of everything before `from` (one indexed aggregate);
    * later pages continue from the cursor, so page N costs what page 1 costs. With the `pgPool` constructor option
    * the page is read on that pool (a first page's opening balance and rows in one REPEATABLE READ snapshot).
+   * `maxWaitMs` (default 10,000) bounds the wait for a pooled connection: `DatabaseUnavailableError` past it.
    * ```ts
    * const first = await repo.page({ partition: 42, from: new Date('2026-01-01'), limit: 50 });
    * const second = await repo.page({ partition: 42, from: new Date('2026-01-01'), limit: 50, after: first.nextCursor! });
    * ```
    */
   async page(options: PageOptions<Key>): Promise<Page<WithRunningTotal<Row>>> {
-    const opts = requireOptions('options', options, ['partition', 'from', 'to', 'frame', 'nulls', 'after', 'limit']);
+    const opts = requireOptions('options', options, ['partition', 'from', 'to', 'frame', 'nulls', 'after', 'limit', 'maxWaitMs']);
     const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
-    const { partition, after, limit: _limit, ...rest } = opts;
+    const maxWaitMs = opts.maxWaitMs === undefined ? DEFAULT_READ_MAX_WAIT_MS : requirePositiveInt('options.maxWaitMs', opts.maxWaitMs, 600_000);
+    const { partition, after, limit: _limit, maxWaitMs: _wait, ...rest } = opts;
     const plan = this.runningTotalPlan(
       { ...rest, ...(partition !== undefined && { partitions: [partition] }) } as RunningTotalOptions<Key>,
       partition === undefined ? 'global' : 'partition',
@@ -219,6 +222,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
         ...(after !== undefined && { after: after as string }),
         limit,
         codec: this.cursors,
+        maxWaitMs,
       },
       this.readPool,
     );

@@ -23,6 +23,8 @@ export interface PageRequest<M extends ModelName> {
   readonly after?: string | undefined;
   readonly limit: number;
   readonly codec: CursorCodec;
+  /** Longest wait for a pooled connection: the first page's snapshot transaction, and every page on a pgPool. */
+  readonly maxWaitMs: number;
 }
 
 /**
@@ -43,15 +45,15 @@ export async function fetchPage<M extends ModelName>(
   const after = request.after === undefined ? undefined : request.codec.decode(query, request.after);
   if (after !== undefined) {
     return through
-      ? readThroughPool(through.pool, (read) => pageFrom(read, request, query, after), { preparedStatements: through.preparedStatements })
+      ? readThroughPool(through.pool, (read) => pageFrom(read, request, query, after), { preparedStatements: through.preparedStatements, maxWaitMs: request.maxWaitMs })
       : pageFrom(readThroughPrisma(db), request, query, after);
   }
   // The opening balance and the first rows must come from one snapshot, or a commit between the two statements
   // would make the page's balances disagree with its rows.
   const first = async (read: ReadRows) => pageFrom(read, request, query, { total: await openingBalance(read, request.plan) });
   return through
-    ? readThroughPool(through.pool, first, { snapshot: true, preparedStatements: through.preparedStatements })
-    : inTransaction(db, (tx) => first(readThroughPrisma(tx)), { isolationLevel: 'RepeatableRead' });
+    ? readThroughPool(through.pool, first, { snapshot: true, preparedStatements: through.preparedStatements, maxWaitMs: request.maxWaitMs })
+    : inTransaction(db, (tx) => first(readThroughPrisma(tx)), { isolationLevel: 'RepeatableRead', maxWaitMs: request.maxWaitMs });
 }
 
 async function pageFrom<M extends ModelName>(

@@ -179,6 +179,17 @@ describe('a stream whose pool has no connection free', () => {
     });
   });
 
+  it.each(paths)('%s: a first page waits at most its maxWaitMs too: DatabaseUnavailableError', async (_, withBusyPool) => {
+    await withBusyPool(async (repo) => {
+      const error = await repo.page({ partition: 1, limit: 5, maxWaitMs: 200 }).then(
+        () => new Error('the page was read'),
+        (failure: unknown) => failure,
+      );
+      expect(error, String(error)).toBeInstanceOf(DatabaseUnavailableError);
+      expect((error as Error).message).toMatch(/maxWait/);
+    });
+  });
+
   it.each(paths)('%s: a timeoutMs shorter than maxWaitMs bounds the wait too', async (_, withBusyPool) => {
     await withBusyPool(async (repo) => {
       await expect(repo.streamRunningTotals({}, { timeoutMs: 300 }).next()).rejects.toBeInstanceOf(DatabaseUnavailableError);
