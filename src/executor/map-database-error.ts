@@ -50,12 +50,14 @@ const CITUS_WORKER_LOST =
   /failure on connection marked as essential|connection to the remote node .* failed|could not establish any connections to the node|connection not open/;
 
 /**
- * A lost session: connection exceptions (class 08), operator intervention (57P01–57P03), or a Citus coordinator's
- * internal error for a worker it lost (the same statement may succeed once the worker is back).
+ * A lost session: connection exceptions (class 08), operator intervention (57P01–57P03), the server ending the
+ * session for its `idle_in_transaction_session_timeout` or `transaction_timeout` (25P03, 25P04: when its message
+ * does not arrive, the same loss reads as a closed socket), or a Citus coordinator's internal error for a worker it
+ * lost (the same statement may succeed once the worker is back).
  */
 function isConnectionLoss(sqlState: string | undefined, message: string | undefined): boolean {
   if (sqlState === undefined) return false;
-  if (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState)) return true;
+  if (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState) || /^25P0[34]$/.test(sqlState)) return true;
   return sqlState === 'XX000' && message !== undefined && CITUS_WORKER_LOST.test(message);
 }
 

@@ -31,6 +31,11 @@ describe('mapDatabaseError', () => {
 
   it('maps a terminated backend (57P01) and connection exceptions (08xxx) to DatabaseUnavailableError', () => {
     expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '57P01' }))).toBeInstanceOf(DatabaseUnavailableError);
+    // The server ending the session for idle_in_transaction_session_timeout / transaction_timeout, on either path.
+    expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '25P03' }))).toBeInstanceOf(DatabaseUnavailableError);
+    expect(mapDatabaseError(Object.assign(new Error('terminating connection due to transaction timeout'), { code: '25P04', severity: 'FATAL' }))).toBeInstanceOf(
+      DatabaseUnavailableError,
+    );
     expect(mapDatabaseError(adapterError({ kind: 'postgres', code: '08006' }))).toBeInstanceOf(DatabaseUnavailableError);
     expect(mapDatabaseError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(
       DatabaseUnavailableError,
