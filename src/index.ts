@@ -46,6 +46,7 @@ export {
   type InsertStrategy,
 } from './ingest/bulk-insert.ts';
 export { isRetryableTransactionError, withRetry, type RetryOptions } from './retry/retry.ts';
+export type { StreamSettingsInput } from './validation/stream-options.ts';
 export {
   type DbClient,
   type IsolationLevel,
