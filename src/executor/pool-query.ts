@@ -7,7 +7,7 @@ import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { printsIsoDates, stillPrintsIsoDates } from './session-date-style.ts';
 import { notePrepared, statementNameOn } from './statement-name.ts';
-import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
+import { DECODING_SETTINGS_SQL, WireRowsQuery } from './wire-rows.ts';
 
 /**
  * Runs one read statement and returns its rows with the types `$queryRaw` gives them; `columns` names the
@@ -110,7 +110,7 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
       bare = false;
       unrepresentable = undefined;
     }
-    await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${ISO_DATES_SQL}`);
+    await client.query(`BEGIN ${options.snapshot ? 'ISOLATION LEVEL REPEATABLE READ, ' : ''}READ ONLY; ${DECODING_SETTINGS_SQL}`);
     const result = await work(read);
     await client.query('COMMIT');
     healthy = true;

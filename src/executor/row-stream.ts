@@ -6,7 +6,7 @@ import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { driverValue } from './pg-driver.ts';
 import { connectionWaitMs, idleTimeoutError, serverStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
-import { ISO_DATES_SQL, WireRowsQuery } from './wire-rows.ts';
+import { DECODING_SETTINGS_SQL, WireRowsQuery } from './wire-rows.ts';
 
 export interface RowStreamOptions extends StreamTimeouts {
   /** How the columns the caller knows are read (exact `Decimal`s, `bigint`s, `date`s); others by their type. */
@@ -51,7 +51,7 @@ export async function* streamRows<Row>(pool: pg.Pool, sql: Prisma.Sql, options: 
   let holding = false;
   const watch = idleWatch(timeouts.idleTimeoutMs, () => (holding ? pulls : undefined), () => expire('idle'));
   try {
-    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; ${ISO_DATES_SQL}`);
+    await client.query(`BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY; ${DECODING_SETTINGS_SQL}`);
     const limit = serverStatementTimeoutSql(timeouts);
     await client.query(limit.text, limit.values.map(driverValue));
     query = new WireRowsQuery(sql, options.columns);

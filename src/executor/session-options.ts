@@ -4,7 +4,9 @@
  * `timestamptz` back as UTC: on a session in any other zone, Prisma's own `create`, `createMany` and `findMany`
  * would store and return shifted instants (the library's own statements are safe either way). `DateStyle=ISO`
  * because the adapter parses timestamps only in ISO format: under `SQL`, `German` or `Postgres` styles every
- * returned `Date` is an Invalid Date, for Prisma's queries and the library's alike.
+ * returned `Date` is an Invalid Date, for Prisma's queries and the library's alike. `extra_float_digits=1` (the
+ * default) because the adapter reads a float from its text: a database or role set to 0 or below prints 15
+ * significant digits, and 0.9999999999999999 would come back as 1.
  *
  * `jit=off` because the planner decides on JIT compilation from its cost estimate, and it counts every branch of
  * a calendar bucket's expression on every row, the searches next to clock changes that almost no row takes
@@ -17,7 +19,7 @@
  *
  * ```ts
  * const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, options: SESSION_OPTIONS }) });
- * // every session: SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET jit = off
+ * // every session: SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET jit = off; SET extra_float_digits = 1
  * ```
  */
-export const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO -c jit=off';
+export const SESSION_OPTIONS = '-c TimeZone=UTC -c DateStyle=ISO -c jit=off -c extra_float_digits=1';

@@ -8,9 +8,11 @@ import { driverValue } from './pg-driver.ts';
 
 /**
  * Run in the statement's transaction first: the decoders read instants and dates as ISO text, whatever DateStyle
- * the database, role or session sets, and a `SET LOCAL` leaves the caller's session its own.
+ * the database, role or session sets, and floats as their shortest exact text (`extra_float_digits` 1, the
+ * default: at 0 or below PostgreSQL prints 15 significant digits, and 0.9999999999999999 reads as 1); a
+ * `SET LOCAL` leaves the caller's session its own.
  */
-export const ISO_DATES_SQL = "SET LOCAL DateStyle = 'ISO, MDY'";
+export const DECODING_SETTINGS_SQL = "SET LOCAL DateStyle = 'ISO, MDY'; SET LOCAL extra_float_digits = 1";
 
 /** A decoded row: column name → exact value. */
 export type WireRow = Record<string, unknown>;

@@ -95,6 +95,18 @@ describe('a database whose own setting is extra_float_digits = 0', () => {
       expect(setting).toBe('0');
       const expected = (await textRows(db.url, 'SELECT id::text AS key FROM readings ORDER BY value, id')).map((row) => row.key!);
       expect(await walk(prisma, ORDERS[0]![1], 1)).toEqual(expected);
+      // SESSION_OPTIONS pins the default (1): selected doubles come back exact, not rounded to 15 digits.
+      const pinned = new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url, options: SESSION_OPTIONS }) });
+      try {
+        const rows = await windowQuery('Reading').select('id', 'value').orderBy('id').execute(pinned);
+        const exact = await withPg(db.url, async (client) => {
+          await client.query('SET extra_float_digits = 1');
+          return (await client.query<{ value: string }>({ text: 'SELECT value::text AS value FROM readings ORDER BY id', types: { getTypeParser: () => (v: string) => v } })).rows;
+        });
+        expect(rows.map((row) => row.value)).toEqual(exact.map((row) => Number(row.value)));
+      } finally {
+        await pinned.$disconnect();
+      }
     } finally {
       await prisma.$disconnect();
       await withPg(db.url, (client) => client.query(`ALTER DATABASE "${db.name}" RESET extra_float_digits`));

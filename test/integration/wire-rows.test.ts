@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
-import { queryThroughPool } from '../../src/executor/pool-query.ts';
+import { queryThroughPool, readThroughPool } from '../../src/executor/pool-query.ts';
 import { streamRows } from '../../src/executor/row-stream.ts';
 import { LedgerError, QueryFailedError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
@@ -138,6 +138,22 @@ describe('rows read from the socket', () => {
       expect(streamed).toEqual(expected);
       // Set for the read only: the session keeps its own.
       expect((await odd.query<{ DateStyle: string }>('SHOW DateStyle')).rows[0]!.DateStyle).toBe('SQL, DMY');
+    });
+  });
+
+  it('a session whose extra_float_digits is 0 reads every double exactly in a transaction of the library (a snapshot, a stream)', async () => {
+    await withTestPool(db.url, 1, async (odd) => {
+      odd.on('connect', (client) => void client.query('SET extra_float_digits = 0'));
+      // Neighbours one ulp apart print alike at 15 digits (all as 1). A single read outside a transaction takes the
+      // session's setting: SESSION_OPTIONS pins it for pools built as README says.
+      const sql = Prisma.sql`SELECT 0.9999999999999999::float8 AS below, 1::float8 AS one, 1.0000000000000002::float8 AS above, (1/3::float8)::real AS third`;
+      const expected = [{ below: 0.9999999999999999, one: 1, above: 1.0000000000000002, third: 0.33333334 }]; // a real as its shortest text, as node-postgres and Prisma read it
+      expect(await readThroughPool(odd, (read) => read(sql, {}), { snapshot: true })).toEqual(expected);
+      const streamed = [];
+      for await (const row of streamRows(odd, sql, { columns: {}, ...LONG })) streamed.push(row);
+      expect(streamed).toEqual(expected);
+      // Set for the read only: the session keeps its own.
+      expect((await odd.query<{ extra_float_digits: string }>('SHOW extra_float_digits')).rows[0]!.extra_float_digits).toBe('0');
     });
   });
 
