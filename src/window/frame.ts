@@ -57,12 +57,27 @@ const MODES: readonly FrameMode[] = ['ROWS', 'RANGE', 'GROUPS'];
 const NAMED_BOUNDS = ['UNBOUNDED PRECEDING', 'CURRENT ROW', 'UNBOUNDED FOLLOWING'] as const;
 const EXCLUSIONS: readonly FrameExclusion[] = ['CURRENT ROW', 'GROUP', 'TIES', 'NO OTHERS'];
 
-// An interval PostgreSQL reads the same way whatever its IntervalStyle: unsigned quantities with unit names.
-// At most 8 parts of at most 6 integer digits each keep every interval far inside PostgreSQL's range (months and
-// days are 32-bit), so a valid-looking offset cannot fail in the database.
+// An interval PostgreSQL reads the same way whatever its IntervalStyle: unsigned quantities with unit names, each
+// unit once (PostgreSQL refuses '1 year 2 years'). At most 8 parts of at most 6 integer digits each keep every
+// interval inside PostgreSQL's range (months and days are 32-bit), and at most 10,000 years in all keep a date or
+// instant of years 1-9999 moved by it inside the range of timestamps: a valid-looking offset cannot fail in the
+// database.
 const INTERVAL_UNIT = '(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)';
-const INTERVAL_PART = new RegExp(`^\\d{1,6}(\\.\\d{1,6})?\\s+${INTERVAL_UNIT}$`, 'i');
+const INTERVAL_PART = new RegExp(`^(\\d{1,6}(?:\\.\\d{1,6})?)\\s+${INTERVAL_UNIT}$`, 'i');
 const MAX_INTERVAL_PARTS = 8;
+// Days in a unit, rounded up: what 10,000 years may hold at most.
+const DAYS_PER_UNIT: Readonly<Record<string, number>> = {
+  microsecond: 1 / 86_400_000_000,
+  millisecond: 1 / 86_400_000,
+  second: 1 / 86_400,
+  minute: 1 / 1_440,
+  hour: 1 / 24,
+  day: 1,
+  week: 7,
+  month: 31,
+  year: 366,
+};
+const MAX_INTERVAL_DAYS = 10_000 * 366;
 
 function describeBound(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -80,11 +95,17 @@ const intervalParts = (text: string): string[] => text.trim().split(/\s+(?=\d)/)
 /** A validated interval text (`'7 days'`, `'1 hour 30 minutes'`): frame offsets and interval constants. */
 export function requireInterval(value: unknown): string {
   const parts = typeof value === 'string' ? intervalParts(value) : [];
-  if (typeof value !== 'string' || parts.length > MAX_INTERVAL_PARTS || !parts.every((part) => INTERVAL_PART.test(part))) {
+  const matches = parts.map((part) => INTERVAL_PART.exec(part));
+  const units = matches.map((match) => match?.[2]?.toLowerCase().replace(/s$/, ''));
+  if (typeof value !== 'string' || parts.length > MAX_INTERVAL_PARTS || matches.some((match) => match === null) || new Set(units).size !== units.length) {
     throw new WindowSpecError(
       `Invalid interval ${describeBound(value)}: write it like '7 days', '1 hour 30 minutes' or '3 months' ` +
-        `(at most ${MAX_INTERVAL_PARTS} parts of at most 6 digits).`,
+        `(at most ${MAX_INTERVAL_PARTS} parts of at most 6 digits, each unit once).`,
     );
+  }
+  const days = matches.reduce((sum, match, i) => sum + Number(match![1]) * DAYS_PER_UNIT[units[i]!]!, 0);
+  if (days > MAX_INTERVAL_DAYS) {
+    throw new WindowSpecError(`Invalid interval ${describeBound(value)}: at most 10,000 years in all, so that a date moved by it stays a timestamp PostgreSQL can hold.`);
   }
   return parts.map((part) => part.replace(/\s+/g, ' ')).join(' ');
 }

@@ -417,8 +417,11 @@ export function windowFunctions<M extends ModelName>(model: M) {
 
 function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MIN' | 'MAX', x: X, options: AggregateOptions<M>) {
   const value = argument(model, x, name.toLowerCase());
-  // PostgreSQL orders uuids (an index, ORDER BY) but has no min or max of them.
+  // PostgreSQL orders uuids (an index, ORDER BY) but has no min or max of them, nor of booleans (bool_and / bool_or).
   if (isUuidFieldExpr(value)) throw new WindowSpecError(`${name.toLowerCase()}(${value.label}): a uuid has no ${name.toLowerCase()} in PostgreSQL.`);
+  if (value.sqlType === 'bool') {
+    throw new WindowSpecError(`${name.toLowerCase()}(${value.label}): a boolean has no ${name.toLowerCase()} in PostgreSQL; use ${name === 'MIN' ? 'boolAnd' : 'boolOr'}.`);
+  }
   const filter = filterSql(model, name.toLowerCase(), options);
   return make<M, NonNullable<OperandValue<M, X>> | null, OperandType<M, X>>(model, {
     name: name.toLowerCase(),

@@ -272,6 +272,11 @@ function requireRangeOffsetsFit(model: string, orderBy: readonly OrderItem[], fr
       throw new WindowSpecError(`${where}: an integer column has no infinite distance; use UNBOUNDED PRECEDING / FOLLOWING.`);
     }
     if (fractional && (type === 'int4' || type === 'int8')) throw new WindowSpecError(`${where}: an integer column takes whole-number offsets.`);
+    // A number beyond 2^53 prints as a numeric literal, which PostgreSQL does not measure integer columns with.
+    const unsafe = bounds.some((bound) => typeof bound === 'object' && Object.values(bound).some((o) => typeof o === 'number' && Number.isFinite(o) && !Number.isSafeInteger(o)));
+    if (unsafe && (type === 'int4' || type === 'int8')) {
+      throw new WindowSpecError(`${where}: a number offset along an integer column is at most Number.MAX_SAFE_INTEGER; pass a bigint (at most 2n ** 63n - 1n) for more.`);
+    }
     // PostgreSQL measures numeric and float keys with offsets of their own type; an int8 offset fits integer keys.
     if (bounds.some(hasBigintOffset) && type !== 'int4' && type !== 'int8') {
       throw new WindowSpecError(`${where}: a bigint offset fits integer columns; use a number here.`);

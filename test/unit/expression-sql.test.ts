@@ -14,6 +14,12 @@ const r = expressions('Reading');
 const f = windowFunctions('Transaction');
 
 describe('expressions compile to explicit, bound SQL', () => {
+  it('min and max of a boolean are refused before any SQL (PostgreSQL has none): boolAnd and boolOr are', () => {
+    const credit = e.value(true);
+    expect(() => f.min(credit)).toThrow(/min\(.*\): a boolean has no min in PostgreSQL; use boolAnd/);
+    expect(() => f.max(credit)).toThrow(/use boolOr/);
+  });
+
   it('casts the narrower operand to the result type and binds constants', () => {
     const sum = e.add('accountId', 'amount');
     expect(sum.sqlType).toBe('numeric');

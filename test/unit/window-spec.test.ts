@@ -61,6 +61,19 @@ describe('windowSpec', () => {
     expect(() => windowSpec('Invoice')).toThrow(WindowSpecError);
   });
 
+  it('takes intervals PostgreSQL reads: each unit once (weeks beside days), up to 10,000 years', () => {
+    expect(requireFrame({ mode: 'RANGE', start: { preceding: { interval: '1 week 2 days 3 hours' } }, end: 'CURRENT ROW' }).start).toEqual({ preceding: { interval: '1 week 2 days 3 hours' } });
+    expect(requireFrame({ mode: 'RANGE', start: { preceding: { interval: '10000 years' } }, end: 'CURRENT ROW' }).start).toEqual({ preceding: { interval: '10000 years' } });
+  });
+
+  it('refuses a number offset beyond 2^53 along an integer column (PostgreSQL reads it as numeric); a bigint goes further', () => {
+    const byAccount = windowSpec('Transaction').orderBy('accountId');
+    expect(() => byAccount.range({ preceding: 1e20 })).toThrow(/at most Number.MAX_SAFE_INTEGER; pass a bigint/);
+    expect(() => byAccount.range({ preceding: 2 ** 62 }, 'CURRENT ROW')).toThrow(WindowSpecError);
+    expect(() => byAccount.range({ preceding: 2n ** 62n })).not.toThrow();
+    expect(() => byAccount.range({ preceding: Number.MAX_SAFE_INTEGER })).not.toThrow();
+  });
+
   it('rejects frames PostgreSQL would reject, with a message saying what to do', () => {
     const ordered = windowSpec('Transaction').orderBy('createdAt');
     expect(() => ordered.rows('CURRENT ROW', { preceding: 1 })).toThrow(/cannot start after it ends/);
@@ -88,6 +101,10 @@ describe('windowSpec', () => {
     ['a negative interval', { mode: 'RANGE', start: { preceding: { interval: '-1 day' } }, end: 'CURRENT ROW' }, /Invalid interval/],
     ['an interval too large for PostgreSQL', { mode: 'RANGE', start: { preceding: { interval: '99999999999 years' } }, end: 'CURRENT ROW' }, /at most 6 digits/],
     ['an interval with too many parts', { mode: 'RANGE', start: { preceding: { interval: '1 day '.repeat(9) } }, end: 'CURRENT ROW' }, /at most 8 parts/],
+    // PostgreSQL refuses a unit given twice (22007), and a date moved by 999,999 years is no timestamp (22008).
+    ['an interval naming a unit twice', { mode: 'RANGE', start: { preceding: { interval: '1 year 2 years' } }, end: 'CURRENT ROW' }, /each unit once/],
+    ['an interval of more than 10,000 years', { mode: 'RANGE', start: { preceding: { interval: '999999 years' } }, end: 'CURRENT ROW' }, /at most 10,000 years/],
+    ['an interval of more than 10,000 years in days', { mode: 'RANGE', start: { preceding: { interval: '999999 weeks 999999 days' } }, end: 'CURRENT ROW' }, /at most 10,000 years/],
     ['an unknown exclusion', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW', exclude: 'OTHERS; --' }, /Unknown frame exclusion/],
     // The id ends every ROWS order, so PostgreSQL would find no peers to exclude and sum them all.
     ['EXCLUDE TIES on a ROWS frame', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'UNBOUNDED FOLLOWING', exclude: 'TIES' }, /EXCLUDE TIES on a ROWS frame excludes no peers.*RANGE or GROUPS/],
