@@ -170,6 +170,14 @@ export function textArrayFromText(text: string): (string | null)[] {
   return driverParser(OID.textArray)(text) as (string | null)[];
 }
 
+/**
+ * Whether the column is a float, whose text has 15 significant digits (6 for a `real`) on a session whose
+ * `extra_float_digits` is 0 or less: read exactly only where the library sets it (`DECODING_SETTINGS_SQL`).
+ */
+export function decodesFloats(typeOid: number): boolean {
+  return typeOid === OID.float4 || typeOid === OID.float8;
+}
+
 /** Whether the column's decoder makes `Date`s, which are invalid for text it cannot read (`infinity`, BC). */
 export function decodesDates(typeOid: number, kind: ColumnKind | undefined): boolean {
   return kind === 'date' || kind === 'time' || (kind === undefined && typeOid === OID.timestamp);

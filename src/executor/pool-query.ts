@@ -77,6 +77,8 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
   const { client } = held;
   let healthy = false;
   let bare = false;
+  // A read returned a float column (see the bare reads below).
+  let floats = false;
   // A read ran under a prepared name (see the catch below).
   let named = false;
   // The first stored value a Date cannot hold: an error once the rows are known to be in ISO DateStyle.
@@ -95,15 +97,18 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
       for await (const batch of query.batches()) for (const row of batch) rows.push(row as Row);
       if (name !== undefined) notePrepared(client, name);
       unrepresentable ??= query.unrepresentable;
+      floats ||= query.readsFloats;
       return rows;
     };
     // Statements on a session that already prints ISO dates need no transaction (each reads its own snapshot, as
     // through Prisma): BEGIN and COMMIT would be two more round trips per read. If the server reported another
-    // DateStyle with the reply (a configuration reload), the rows may be in it: read again, setting ISO.
+    // DateStyle with the reply (a configuration reload), the rows may be in it: read again, setting ISO. A read
+    // that returned floats is read again too if the session prints them short (`extra_float_digits` below 1, which
+    // the server does not report: asked once the floats are there).
     bare = !options.snapshot && (await printsIsoDates(client));
     if (bare) {
       const result = await work(read);
-      if (stillPrintsIsoDates(client)) {
+      if (stillPrintsIsoDates(client) && (!floats || (await printsExactFloats(client)))) {
         healthy = true;
         return representable(result);
       }
@@ -145,4 +150,10 @@ export function queryThroughPool<Row>(
   options: Pick<PoolReadOptions, 'preparedStatements'> = {},
 ): Promise<Row[]> {
   return readThroughPool(pool, (read) => read<Row>(sql, columns), options);
+}
+
+/** Whether the session prints floats as their shortest exact text (`extra_float_digits` 1 or more, the default). */
+async function printsExactFloats(client: pg.PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ extra_float_digits: string }>('SHOW extra_float_digits');
+  return Number(rows[0]?.extra_float_digits) >= 1;
 }

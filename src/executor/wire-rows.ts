@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import pg from 'pg';
 import type * as Prisma from '../prisma-runtime.ts';
 import type { UnrepresentableValueError } from '../errors.ts';
-import { decodesDates, fieldDecoder, type ColumnKind, type FieldDecoder } from './field-decoders.ts';
+import { decodesDates, decodesFloats, fieldDecoder, type ColumnKind, type FieldDecoder } from './field-decoders.ts';
 import { unrepresentable } from './representable-rows.ts';
 import { driverValue } from './pg-driver.ts';
 
@@ -85,6 +85,7 @@ export class WireRowsQuery extends pg.Query {
   #sparse: boolean[] = [];
   #dated: boolean[] = [];
   #unrepresentable: { readonly name: string; readonly text: string } | undefined;
+  #floats = false;
   #Row: RowConstructor = plainRowConstructor();
 
   /**
@@ -216,6 +217,7 @@ export class WireRowsQuery extends pg.Query {
       decoders.push(fieldDecoder(typeOid, kind));
       sparse.push(kind === 'sparse-text');
       dated.push(decodesDates(typeOid, kind));
+      this.#floats ||= decodesFloats(typeOid);
     }
     this.#names = names;
     this.#decoders = decoders;
@@ -247,6 +249,11 @@ export class WireRowsQuery extends pg.Query {
       }
     }
     return row;
+  }
+
+  /** Whether the result has a float column (see `decodesFloats`). */
+  get readsFloats(): boolean {
+    return this.#floats;
   }
 
   /** The first value read so far that has no JavaScript `Date`, as the error a reader throws for it. */

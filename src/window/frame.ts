@@ -57,27 +57,19 @@ const MODES: readonly FrameMode[] = ['ROWS', 'RANGE', 'GROUPS'];
 const NAMED_BOUNDS = ['UNBOUNDED PRECEDING', 'CURRENT ROW', 'UNBOUNDED FOLLOWING'] as const;
 const EXCLUSIONS: readonly FrameExclusion[] = ['CURRENT ROW', 'GROUP', 'TIES', 'NO OTHERS'];
 
-// An interval PostgreSQL reads the same way whatever its IntervalStyle: unsigned quantities with unit names, each
-// unit once (PostgreSQL refuses '1 year 2 years'). At most 8 parts of at most 6 integer digits each keep every
-// interval inside PostgreSQL's range (months and days are 32-bit), and at most 10,000 years in all keep a date or
-// instant of years 1-9999 moved by it inside the range of timestamps: a valid-looking offset cannot fail in the
-// database.
+// An interval PostgreSQL reads the same way whatever its IntervalStyle: unsigned quantities with unit names. Each
+// unit once, and no fraction of a second beside milliseconds or microseconds (PostgreSQL refuses '1 year 2 years'
+// and '1.5 seconds 1 millisecond': the fraction fills the smaller fields). At most 8 parts of at most 6 integer
+// digits each keep every interval inside PostgreSQL's range (months and days are 32-bit). A key moved by it may
+// still leave the range of timestamps (4713 BC to 294276 AD): PostgreSQL says so when the query runs.
 const INTERVAL_UNIT = '(microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)';
 const INTERVAL_PART = new RegExp(`^(\\d{1,6}(?:\\.\\d{1,6})?)\\s+${INTERVAL_UNIT}$`, 'i');
 const MAX_INTERVAL_PARTS = 8;
-// Days in a unit, rounded up: what 10,000 years may hold at most.
-const DAYS_PER_UNIT: Readonly<Record<string, number>> = {
-  microsecond: 1 / 86_400_000_000,
-  millisecond: 1 / 86_400_000,
-  second: 1 / 86_400,
-  minute: 1 / 1_440,
-  hour: 1 / 24,
-  day: 1,
-  week: 7,
-  month: 31,
-  year: 366,
+// The fields a fraction of each unit fills, which the interval may then not name.
+const FILLED_BY_FRACTION: Readonly<Record<string, readonly string[]>> = {
+  second: ['millisecond', 'microsecond'],
+  millisecond: ['microsecond'],
 };
-const MAX_INTERVAL_DAYS = 10_000 * 366;
 
 function describeBound(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -97,15 +89,18 @@ export function requireInterval(value: unknown): string {
   const parts = typeof value === 'string' ? intervalParts(value) : [];
   const matches = parts.map((part) => INTERVAL_PART.exec(part));
   const units = matches.map((match) => match?.[2]?.toLowerCase().replace(/s$/, ''));
-  if (typeof value !== 'string' || parts.length > MAX_INTERVAL_PARTS || matches.some((match) => match === null) || new Set(units).size !== units.length) {
+  const filled = matches.flatMap((match, i) => (match?.[1]?.includes('.') ? (FILLED_BY_FRACTION[units[i]!] ?? []) : []));
+  if (
+    typeof value !== 'string' ||
+    parts.length > MAX_INTERVAL_PARTS ||
+    matches.some((match) => match === null) ||
+    new Set(units).size !== units.length ||
+    units.some((unit) => filled.includes(unit!))
+  ) {
     throw new WindowSpecError(
       `Invalid interval ${describeBound(value)}: write it like '7 days', '1 hour 30 minutes' or '3 months' ` +
-        `(at most ${MAX_INTERVAL_PARTS} parts of at most 6 digits, each unit once).`,
+        `(at most ${MAX_INTERVAL_PARTS} parts of at most 6 digits, each unit once, no fraction of a second beside milliseconds or microseconds).`,
     );
-  }
-  const days = matches.reduce((sum, match, i) => sum + Number(match![1]) * DAYS_PER_UNIT[units[i]!]!, 0);
-  if (days > MAX_INTERVAL_DAYS) {
-    throw new WindowSpecError(`Invalid interval ${describeBound(value)}: at most 10,000 years in all, so that a date moved by it stays a timestamp PostgreSQL can hold.`);
   }
   return parts.map((part) => part.replace(/\s+/g, ' ')).join(' ');
 }
@@ -243,15 +238,19 @@ export function fixedLengthFrame(frame: Frame): Frame | undefined {
     const offset = offsetOf(bound);
     if (typeof offset !== 'object') return bound;
     const side = 'preceding' in (bound as object) ? 'preceding' : 'following';
-    const parts = intervalParts(offset.interval).map((part) => {
+    // Weeks, days and hours become one count of hours (an interval names each unit once); the rest stays.
+    let hours = new Prisma.Decimal(0);
+    const rest: string[] = [];
+    for (const part of intervalParts(offset.interval)) {
       const [amount, unit] = part.trim().split(/\s+/) as [string, string];
       const lower = unit.toLowerCase();
       if (lower.startsWith('month') || lower.startsWith('year')) return undefined;
-      const hours = lower.startsWith('day') ? 24 : lower.startsWith('week') ? 168 : undefined;
-      return hours === undefined ? part : `${new Prisma.Decimal(amount).mul(hours).toFixed()} hours`;
-    });
-    if (parts.some((part) => part === undefined)) return undefined;
-    return Object.freeze({ [side]: Object.freeze({ interval: parts.join(' ') }) }) as FrameBound;
+      const perUnit = lower.startsWith('day') ? 24 : lower.startsWith('week') ? 168 : lower.startsWith('hour') ? 1 : undefined;
+      if (perUnit === undefined) rest.push(part);
+      else hours = hours.add(new Prisma.Decimal(amount).mul(perUnit));
+    }
+    const interval = [...(hours.isZero() ? [] : [`${hours.toFixed()} hours`]), ...rest].join(' ') || '0 hours';
+    return Object.freeze({ [side]: Object.freeze({ interval }) }) as FrameBound;
   };
   const start = fixed(frame.start);
   const end = fixed(frame.end);
@@ -299,7 +298,14 @@ function boundRank(bound: FrameBound): number {
  * ```
  */
 export function frameSql(frame: Frame): Prisma.Sql {
-  const checked = requireFrame(frame);
+  return checkedFrameSql(requireFrame(frame));
+}
+
+/**
+ * Renders a frame already checked, or derived from a checked one (`fixedLengthFrame`, whose count of hours may
+ * have more digits than a caller may write).
+ */
+export function checkedFrameSql(checked: Frame): Prisma.Sql {
   const body = Prisma.sql`${Prisma.raw(checked.mode)} BETWEEN ${boundSql(checked.start)} AND ${boundSql(checked.end)}`;
   return checked.exclude ? Prisma.sql`${body} EXCLUDE ${Prisma.raw(checked.exclude)}` : body;
 }

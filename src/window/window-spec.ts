@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { idField, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
 import { isNumericType, type AnyExpr, type Operand } from './expression.ts';
-import { fixedLengthFrame, frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
+import { checkedFrameSql, fixedLengthFrame, frameSql, hasBigintOffset, hasInfiniteOffset, hasIntervalOffset, hasOffset, requireFrame, RUNNING_ROWS, type Frame, type FrameBound } from './frame.ts';
 import { orderKeyExpr, orderKeyField, orderKeyLabel, orderKeySql, requireNullsOrder, requireOrderKey, requireSortDirection, sameOrderKey, type OrderKey } from './order-key.ts';
 
 export type SortDirection = 'asc' | 'desc';
@@ -237,7 +237,7 @@ export class WindowSpec<M extends ModelName, Ordered extends boolean = false> {
       i === 0 && zone ? orderItemSql(model, item, Prisma.sql`(${orderKeySql(model, item.key)} AT TIME ZONE ${zone})`) : orderItemSql(model, item),
     );
     parts.push(Prisma.sql`ORDER BY ${Prisma.join(items, ', ')}`);
-    if (options?.frame !== false) parts.push(frameSql(distance && !zone ? fixedLengthFrame(frame)! : frame));
+    if (options?.frame !== false) parts.push(distance && !zone ? checkedFrameSql(fixedLengthFrame(frame)!) : frameSql(frame));
     return Prisma.join(parts, ' ');
   }
 }

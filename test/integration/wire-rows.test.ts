@@ -141,13 +141,13 @@ describe('rows read from the socket', () => {
     });
   });
 
-  it('a session whose extra_float_digits is 0 reads every double exactly in a transaction of the library (a snapshot, a stream)', async () => {
+  it('a session whose extra_float_digits is 0 reads every double exactly: a single read, a snapshot, a stream', async () => {
     await withTestPool(db.url, 1, async (odd) => {
       odd.on('connect', (client) => void client.query('SET extra_float_digits = 0'));
-      // Neighbours one ulp apart print alike at 15 digits (all as 1). A single read outside a transaction takes the
-      // session's setting: SESSION_OPTIONS pins it for pools built as README says.
+      // Neighbours one ulp apart print alike at 15 digits (all as 1).
       const sql = Prisma.sql`SELECT 0.9999999999999999::float8 AS below, 1::float8 AS one, 1.0000000000000002::float8 AS above, (1/3::float8)::real AS third`;
       const expected = [{ below: 0.9999999999999999, one: 1, above: 1.0000000000000002, third: 0.33333334 }]; // a real as its shortest text, as node-postgres and Prisma read it
+      expect(await queryThroughPool(odd, sql, {})).toEqual(expected);
       expect(await readThroughPool(odd, (read) => read(sql, {}), { snapshot: true })).toEqual(expected);
       const streamed = [];
       for await (const row of streamRows(odd, sql, { columns: {}, ...LONG })) streamed.push(row);

@@ -61,9 +61,19 @@ describe('windowSpec', () => {
     expect(() => windowSpec('Invoice')).toThrow(WindowSpecError);
   });
 
-  it('takes intervals PostgreSQL reads: each unit once (weeks beside days), up to 10,000 years', () => {
-    expect(requireFrame({ mode: 'RANGE', start: { preceding: { interval: '1 week 2 days 3 hours' } }, end: 'CURRENT ROW' }).start).toEqual({ preceding: { interval: '1 week 2 days 3 hours' } });
-    expect(requireFrame({ mode: 'RANGE', start: { preceding: { interval: '10000 years' } }, end: 'CURRENT ROW' }).start).toEqual({ preceding: { interval: '10000 years' } });
+  it('takes intervals PostgreSQL reads: each unit once (weeks beside days), whole seconds beside milliseconds, any length', () => {
+    for (const interval of ['1 week 2 days 3 hours', '1 second 500 milliseconds', '1.5 seconds', '999999 years', '119000 months']) {
+      expect(requireFrame({ mode: 'RANGE', start: { preceding: { interval } }, end: 'CURRENT ROW' }).start).toEqual({ preceding: { interval } });
+    }
+  });
+
+  it('writes weeks, days and hours along an instant as one count of hours, each unit once', () => {
+    const along = (interval: string) => windowSpec('Transaction').orderBy('createdAt').range({ preceding: { interval } }).toSql();
+    for (const [interval, bound] of [['1 week 1 day', '192 hours'], ['1 Day 2 HOURS 30 minutes', '26 hours 30 minutes'], ['999999 weeks', '167999832 hours']]) {
+      const sql = along(interval!);
+      expect(oneLine(sql)).toContain('RANGE BETWEEN CAST($1 AS interval) PRECEDING AND CURRENT ROW');
+      expect(sql.values).toEqual([bound]);
+    }
   });
 
   it('refuses a number offset beyond 2^53 along an integer column (PostgreSQL reads it as numeric); a bigint goes further', () => {
@@ -101,10 +111,10 @@ describe('windowSpec', () => {
     ['a negative interval', { mode: 'RANGE', start: { preceding: { interval: '-1 day' } }, end: 'CURRENT ROW' }, /Invalid interval/],
     ['an interval too large for PostgreSQL', { mode: 'RANGE', start: { preceding: { interval: '99999999999 years' } }, end: 'CURRENT ROW' }, /at most 6 digits/],
     ['an interval with too many parts', { mode: 'RANGE', start: { preceding: { interval: '1 day '.repeat(9) } }, end: 'CURRENT ROW' }, /at most 8 parts/],
-    // PostgreSQL refuses a unit given twice (22007), and a date moved by 999,999 years is no timestamp (22008).
+    // PostgreSQL refuses a unit given twice, and a fraction of a second beside the fields it fills (22007).
     ['an interval naming a unit twice', { mode: 'RANGE', start: { preceding: { interval: '1 year 2 years' } }, end: 'CURRENT ROW' }, /each unit once/],
-    ['an interval of more than 10,000 years', { mode: 'RANGE', start: { preceding: { interval: '999999 years' } }, end: 'CURRENT ROW' }, /at most 10,000 years/],
-    ['an interval of more than 10,000 years in days', { mode: 'RANGE', start: { preceding: { interval: '999999 weeks 999999 days' } }, end: 'CURRENT ROW' }, /at most 10,000 years/],
+    ['a fraction of a second beside milliseconds', { mode: 'RANGE', start: { preceding: { interval: '1.5 seconds 1 millisecond' } }, end: 'CURRENT ROW' }, /no fraction of a second/],
+    ['a fraction of a millisecond beside microseconds', { mode: 'RANGE', start: { preceding: { interval: '1 microseconds 1.5 milliseconds' } }, end: 'CURRENT ROW' }, /no fraction of a second/],
     ['an unknown exclusion', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'CURRENT ROW', exclude: 'OTHERS; --' }, /Unknown frame exclusion/],
     // The id ends every ROWS order, so PostgreSQL would find no peers to exclude and sum them all.
     ['EXCLUDE TIES on a ROWS frame', { mode: 'ROWS', start: 'UNBOUNDED PRECEDING', end: 'UNBOUNDED FOLLOWING', exclude: 'TIES' }, /EXCLUDE TIES on a ROWS frame excludes no peers.*RANGE or GROUPS/],
