@@ -8,7 +8,7 @@ import {
   type TransactionOptions,
 } from './executor/db-client.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions } from './retry/retry.ts';
-import { requireChoice, requireOptions, requirePositiveInt } from './validation/batch.ts';
+import { requireChoice, requireMaxWaitMs, requireOptions, requirePositiveInt } from './validation/batch.ts';
 import { describe } from './validation/dates.ts';
 
 export interface LedgerTransactionOptions extends TransactionOptions {
@@ -76,7 +76,7 @@ export function transactionSettings(raw: Record<string, unknown>): TransactionOp
       isolationLevel: requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted'),
     }),
     ...(raw.timeoutMs !== undefined && { timeoutMs: requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000) }),
-    ...(raw.maxWaitMs !== undefined && { maxWaitMs: requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000) }),
+    ...(raw.maxWaitMs !== undefined && { maxWaitMs: requireMaxWaitMs('options.maxWaitMs', raw.maxWaitMs) }),
   };
 }
 

@@ -1,7 +1,14 @@
 import { mapDatabaseError } from './map-database-error.ts';
 import { isRootClient, type DbClient } from './db-client.ts';
-import { QueryFailedError } from '../errors.ts';
-import { connectionWaitMs, idleTimeoutError, serverIdleTimeoutSql, snapshotStatementTimeoutSql, streamTimeoutError, type StreamTimeouts } from './stream-timeouts.ts';
+import {
+  cancelledPastDeadline,
+  connectionWaitMs,
+  idleTimeoutError,
+  serverIdleTimeoutSql,
+  streamTimeoutError,
+  transactionStatementTimeoutSql,
+  type StreamTimeouts,
+} from './stream-timeouts.ts';
 
 /**
  * Runs `produce` inside one `REPEATABLE READ, READ ONLY` transaction and hands its batches to the consumer one at
@@ -50,7 +57,7 @@ export async function* snapshotBatches<T>(
     if (root) {
       await tx.$executeRaw`SET TRANSACTION READ ONLY`;
       await tx.$queryRaw(serverIdleTimeoutSql(timeouts));
-      await tx.$queryRaw(snapshotStatementTimeoutSql(timeouts));
+      await tx.$queryRaw(transactionStatementTimeoutSql(timeouts.timeoutMs));
     }
     await produce(tx, emit);
   };
@@ -98,10 +105,7 @@ export async function* snapshotBatches<T>(
       }
       if (failure !== undefined) {
         const error = mapDatabaseError(failure);
-        // Cancelled by the statement bound of our transaction (or a stricter one of the database's) past the
-        // stream's deadline: its timeout, reached while a statement waited on the server.
-        const cancelled = error instanceof QueryFailedError && error.sqlState === '57014';
-        if (root && cancelled && Date.now() - started >= timeouts.timeoutMs) throw streamTimeoutError(timeouts, error);
+        if (root && cancelledPastDeadline(error, started, timeouts.timeoutMs)) throw streamTimeoutError(timeouts, error);
         throw error;
       }
       return;

@@ -1,5 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { TransactionTimeoutError } from '../errors.ts';
+import { QueryFailedError, TransactionTimeoutError } from '../errors.ts';
 
 /** Default of `idleTimeoutMs`: how long a stream's transaction waits for its consumer to ask for more rows. */
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 60_000;
@@ -46,16 +46,6 @@ export function serverIdleTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
 }
 
 /**
- * The bound of each statement of a stream's own snapshot transaction read through Prisma (keyset chunks, `FETCH`es
- * of a cursor): Prisma's transaction timeout cannot interrupt a statement in flight, so a chunk waiting on another
- * transaction's lock would outlive `timeoutMs` until that lock went; the server cancels it at `timeoutMs` instead
- * (SQLSTATE 57014, reported as `streamTimeoutError`).
- */
-export function snapshotStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql {
-  return tightenSql('statement_timeout', timeouts.timeoutMs);
-}
-
-/**
  * The server-side bound of a stream read as one statement: while the consumer holds rows the session is still
  * running that statement (waiting on its socket), not idle, so the idle limit never applies; the statement's
  * limit bounds it instead.
@@ -65,16 +55,26 @@ export function serverStatementTimeoutSql(timeouts: StreamTimeouts): Prisma.Sql 
 }
 
 /**
- * The server-side bound of each statement of a write transaction the library opened: Prisma's own timer cannot
- * interrupt a statement in flight, so an insert waiting on another transaction's lock would outlive its
- * `timeoutMs` until that lock went; the server cancels it at the deadline instead (SQLSTATE 57014).
+ * The server-side bound of each statement of a transaction the library opened through Prisma (an insert, a
+ * stream's keyset chunks or `FETCH`es): Prisma's own timer cannot interrupt a statement in flight, so a statement
+ * waiting on another transaction's lock would outlive the transaction's `timeoutMs` until that lock went; the
+ * server cancels it at the deadline instead (SQLSTATE 57014, see `cancelledPastDeadline`).
  * ```sql
  * SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN $1::bigint ELSE LEAST(setting::bigint, $2::bigint) END)::text, true)
  * FROM pg_settings WHERE name = $3
  * ```
  */
-export function writeStatementTimeoutSql(timeoutMs: number): Prisma.Sql {
+export function transactionStatementTimeoutSql(timeoutMs: number): Prisma.Sql {
   return tightenSql('statement_timeout', timeoutMs);
+}
+
+/**
+ * Whether `error` is a statement cancelled by that bound (or a stricter one of the database's) once the
+ * transaction begun at `started` was past its `timeoutMs`: the transaction's timeout, reached while a statement
+ * waited on the server.
+ */
+export function cancelledPastDeadline(error: unknown, started: number, timeoutMs: number): boolean {
+  return error instanceof QueryFailedError && error.sqlState === '57014' && Date.now() - started >= timeoutMs;
 }
 
 export function idleTimeoutError(timeouts: StreamTimeouts): TransactionTimeoutError {

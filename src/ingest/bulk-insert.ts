@@ -1,8 +1,8 @@
-import { QueryFailedError, TransactionTimeoutError, ValidationError } from '../errors.ts';
-import { requireChoice, requireRowList, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { TransactionTimeoutError, ValidationError } from '../errors.ts';
+import { requireChoice, requireMaxWaitMs, requireRowList, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import type pg from 'pg';
 import { executeStatement, inTransaction, isRootClient, type DbClient, type TransactionOptions } from '../executor/db-client.ts';
-import { writeStatementTimeoutSql } from '../executor/stream-timeouts.ts';
+import { cancelledPastDeadline, transactionStatementTimeoutSql } from '../executor/stream-timeouts.ts';
 import { DEFAULT_MAX_ATTEMPTS, retrying, retryPolicy, type RetryOptions, type RetryPolicy } from '../retry/retry.ts';
 import { conflictTargetOf } from './batch-keys.ts';
 import { requireUtcSession } from './session-time-zone.ts';
@@ -210,7 +210,7 @@ export function prepareBatch<Data>(
     raw.timeoutMs === undefined
       ? defaultInsertTimeoutMs(validated.size)
       : requirePositiveInt('options.timeoutMs', raw.timeoutMs, 86_400_000);
-  const maxWaitMs = raw.maxWaitMs === undefined ? undefined : requirePositiveInt('options.maxWaitMs', raw.maxWaitMs, 600_000);
+  const maxWaitMs = requireMaxWaitMs('options.maxWaitMs', raw.maxWaitMs);
   const isolationLevel =
     raw.isolationLevel === undefined ? undefined : requireChoice('options.isolationLevel', raw.isolationLevel, ISOLATION_LEVELS, 'ReadCommitted');
   if (isolationLevel === 'RepeatableRead' && target.checkpointModel !== undefined) {
@@ -295,17 +295,15 @@ export function insertBatch<Data, T = undefined>(
       return await inTransaction(
         db,
         async (tx) => {
-          // The server bounds each statement of a transaction of ours (see `writeStatementTimeoutSql`).
-          if (ours) await executeStatement(tx, writeStatementTimeoutSql(timeoutMs));
+          // The server bounds each statement of a transaction of ours (see `transactionStatementTimeoutSql`).
+          if (ours) await executeStatement(tx, transactionStatementTimeoutSql(timeoutMs));
           const result = await writeChunks(tx, batch, target, ours);
           return { ...result, after: after ? await after(tx) : undefined };
         },
         batch.transaction,
       );
     } catch (error) {
-      // Cancelled by that bound (or by a stricter one of the database's, past our deadline): the transaction's
-      // timeout, reached while a statement waited.
-      if (ours && error instanceof QueryFailedError && error.sqlState === '57014' && Date.now() - started >= timeoutMs) {
+      if (ours && cancelledPastDeadline(error, started, timeoutMs)) {
         throw new TransactionTimeoutError(`The insert outlived its ${timeoutMs} ms (timeoutMs) while a statement waited; nothing was written.`, { cause: error });
       }
       throw error;

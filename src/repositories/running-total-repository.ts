@@ -30,7 +30,7 @@ import {
 import type { RunningTotalPlan } from '../streaming/running-total-plan.ts';
 import { compileRunningTotal, keyText } from '../streaming/running-total-compiler.ts';
 import { streamPlan } from '../streaming/stream-running-totals.ts';
-import { requireChoice, requireOptions, requirePositiveInt } from '../validation/batch.ts';
+import { requireChoice, requireMaxWaitMs, requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { describe } from '../validation/dates.ts';
 import { requireModelDefinition } from '../validation/model-definition.ts';
 import { requireRepositoryOptions } from '../validation/repository-options.ts';
@@ -208,7 +208,7 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   async page(options: PageOptions<Key>): Promise<Page<WithRunningTotal<Row>>> {
     const opts = requireOptions('options', options, ['partition', 'from', 'to', 'frame', 'nulls', 'after', 'limit', 'maxWaitMs']);
     const limit = requirePositiveInt('options.limit', opts.limit, 10_000);
-    const maxWaitMs = opts.maxWaitMs === undefined ? DEFAULT_READ_MAX_WAIT_MS : requirePositiveInt('options.maxWaitMs', opts.maxWaitMs, 600_000);
+    const maxWaitMs = requireMaxWaitMs('options.maxWaitMs', opts.maxWaitMs) ?? DEFAULT_READ_MAX_WAIT_MS;
     const { partition, after, limit: _limit, maxWaitMs: _wait, ...rest } = opts;
     const plan = this.runningTotalPlan(
       { ...rest, ...(partition !== undefined && { partitions: [partition] }) } as RunningTotalOptions<Key>,

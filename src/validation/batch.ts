@@ -20,6 +20,21 @@ export function requirePositiveInt(path: string, value: unknown, max: number): n
   return value;
 }
 
+/** The longest `maxWaitMs` any call takes: ten minutes of waiting for a pooled connection. */
+const MAX_WAIT_LIMIT_MS = 600_000;
+
+/**
+ * A `maxWaitMs` option (transactions, inserts, streams, pages): a positive integer of at most ten minutes, or
+ * undefined when not given.
+ * ```ts
+ * requireMaxWaitMs('options.maxWaitMs', 5_000);   // 5000
+ * requireMaxWaitMs('options.maxWaitMs', 600_001); // throws ValidationError
+ * ```
+ */
+export function requireMaxWaitMs(path: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : requirePositiveInt(path, value, MAX_WAIT_LIMIT_MS);
+}
+
 /** A plain object (for rows and options), so a string or array passed by mistake fails clearly. */
 export function requireRecord(path: string, value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof Date) {

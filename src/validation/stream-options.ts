@@ -1,5 +1,5 @@
 import { DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_READ_MAX_WAIT_MS, DEFAULT_STREAM_TIMEOUT_MS } from '../executor/stream-timeouts.ts';
-import { requireOptions, requirePositiveInt } from './batch.ts';
+import { requireMaxWaitMs, requireOptions, requirePositiveInt } from './batch.ts';
 
 /** Rows per chunk or FETCH when the caller names none (memory stays bounded by it). */
 export const DEFAULT_STREAM_CHUNK_SIZE = 10_000;
@@ -53,7 +53,7 @@ export function requireStreamOptions(
     chunkSize: positive('chunkSize', chunkSize, DEFAULT_STREAM_CHUNK_SIZE, 1_000_000),
     timeoutMs: positive('timeoutMs', timeoutMs, DEFAULT_STREAM_TIMEOUT_MS, 86_400_000),
     idleTimeoutMs: positive('idleTimeoutMs', idleTimeoutMs, DEFAULT_STREAM_IDLE_TIMEOUT_MS, 86_400_000),
-    maxWaitMs: positive('maxWaitMs', maxWaitMs, DEFAULT_READ_MAX_WAIT_MS, 600_000),
+    maxWaitMs: requireMaxWaitMs('stream.maxWaitMs', maxWaitMs) ?? DEFAULT_READ_MAX_WAIT_MS,
     rest,
   };
 }
