@@ -17,6 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import generatorHelper from '@prisma/generator-helper';
 import { catalogModuleSource } from './catalog-source.ts';
+import { enumSchemasOf } from './enum-schemas.ts';
 
 const PACKAGE_NAME = 'prisma-window-ledger';
 
@@ -43,7 +44,7 @@ generatorHelper.generatorHandler({
     if (schema !== undefined && searchPath === 'true') {
       throw new Error('generator windowLedger: give schema or searchPath = "true", not both');
     }
-    const tables = { ...(schema !== undefined && { schema }), searchPath: searchPath === 'true' };
+    const tables = { ...(schema !== undefined && { schema }), searchPath: searchPath === 'true', enumSchemas: enumSchemasOf(options.datamodel) };
     writeFileSync(output, catalogModuleSource(options.dmmf.datamodel, library, registerTypes !== 'false', tables));
   },
 });

@@ -8,17 +8,21 @@ import type { DMMF } from '@prisma/generator-helper';
 export interface TableNaming {
   readonly schema?: string | undefined;
   readonly searchPath?: boolean | undefined;
+  /** Each enum's `@@schema`, by enum name (`enumSchemasOf`): Prisma's data model does not record it. */
+  readonly enumSchemas?: ReadonlyMap<string, string> | undefined;
 }
 
 /**
  * Turns Prisma's data model into the catalog the library reads: for every model, its table (honouring @@map and
  * @@schema) and each scalar column's database name (@map), Prisma type, nullability and native type, plus what
  * repositories derived from the schema need: whether the column is the @id or unique, its @default, whether it is
- * @updatedAt, and which model it references as the scalar side of a relation. The window builder only ever emits
- * identifiers found here, so the closed set of names comes from Prisma's own data model.
+ * @updatedAt, which model it references as the scalar side of a relation, and for an enum field how PostgreSQL
+ * stores the enum (its type, schema and each value's label). The window builder only ever emits identifiers found
+ * here, so the closed set of names comes from Prisma's own data model.
  */
 export function catalogOf(datamodel: DMMF.Datamodel, tables: TableNaming = {}): Record<string, unknown> {
   const models: Record<string, unknown> = {};
+  const enums = new Map(datamodel.enums.map((entry) => [entry.name, storedEnum(entry, tables)]));
   for (const model of datamodel.models) {
     const idFields = model.fields.filter((f) => f.isId).map((f) => f.name);
     const singleUniques = model.uniqueFields.filter((fields) => fields.length === 1).map(([name]) => name);
@@ -38,6 +42,7 @@ export function catalogOf(datamodel: DMMF.Datamodel, tables: TableNaming = {}): 
         default: defaultOf(field),
         updatedAt: field.isUpdatedAt === true,
         relation: references.get(field.name) ?? null,
+        ...(field.kind === 'enum' && enums.has(field.type) && { enum: enums.get(field.type) }),
       };
     }
     const { id, idScope } = idOf(model, idFields);
@@ -73,6 +78,18 @@ export function catalogModuleSource(datamodel: DMMF.Datamodel, library: string, 
     '',
     ...(registerTypes ? augmentation : []),
   ].join('\n');
+}
+
+// An enum as PostgreSQL stores it: its type (`@@map`) in its `@@schema`, else where the tables without one are,
+// and each value's label (`@map`) by its name.
+function storedEnum(entry: DMMF.DatamodelEnum, tables: TableNaming): Record<string, unknown> {
+  const own = tables.enumSchemas?.get(entry.name);
+  return {
+    name: entry.dbName ?? entry.name,
+    schema: own ?? tables.schema ?? null,
+    ...(tables.searchPath === true && own === undefined && { searchPath: true }),
+    values: Object.fromEntries(entry.values.map((value) => [value.name, value.dbName ?? value.name])),
+  };
 }
 
 // A single-field @id is the id. In a composite @@id (`@@id([accountId, id])`, the key of a distributed table) the

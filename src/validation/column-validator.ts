@@ -3,6 +3,7 @@ import type { ColumnInfo } from '../window/catalog.ts';
 import { acceptsDate, acceptsUtcDay, requireDate, requireUtcDay } from './dates.ts';
 import { acceptsPlainDecimal, requireDecimal } from './decimal.ts';
 import { requireInt4, requireText, requireUuid, requireVarChar } from './keys.ts';
+import { requireEnumName } from './enum-value.ts';
 import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scalars.ts';
 
 /**
@@ -32,8 +33,9 @@ const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
  * | `String @db.Uuid` | a UUID (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, either case) | `string`, lower case |
  * | `Boolean` | a boolean | `boolean` |
  * | `DateTime` | a valid `Date` in years 1–9999; `@db.Date`: midnight UTC (`requireUtcDay`) | `Date` (a copy) |
+ * | an enum | one of its names in schema.prisma (`'CREDIT'`) | the name (the insert binds its stored label) |
  *
- * Anything else (Json, Bytes, enums, lists, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
+ * Anything else (Json, Bytes, lists, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
  * insert, which sends one typed PostgreSQL array per column: `WindowSpecError`, when the repository is defined.
  *
  * ```ts
@@ -48,10 +50,21 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     const type = `${info.isList ? `${info.type}[]` : info.type}${native === undefined ? '' : ` @db.${native}`}`;
     throw new WindowSpecError(
       `${model}.${info.field} (${type}) has no derived validator: the bulk insert binds Int, BigInt, Float, Decimal, ` +
-        'String (text, VarChar, Char, Uuid), Boolean and DateTime (timestamp, timestamptz, date) columns only.',
+        'String (text, VarChar, Char, Uuid), Boolean, DateTime (timestamp, timestamptz, date) and enum columns only.',
     );
   };
-  if (info.isList || info.kind !== 'scalar') return unsupported();
+  if (info.isList) return unsupported();
+  if (info.kind === 'enum') {
+    const stored = info.enum;
+    if (stored === undefined) {
+      throw new WindowSpecError(
+        `${model}.${info.field} is an enum (${info.type}), and its catalog entry does not say how PostgreSQL stores it: ` +
+          'run `prisma generate` with this version of the library to write it.',
+      );
+    }
+    return (path, value) => requireEnumName(path, `${model}.${info.field}`, stored, value);
+  }
+  if (info.kind !== 'scalar') return unsupported();
   switch (info.type) {
     case 'Int':
       return native === undefined || native === 'Integer' ? requireInt4 : native === 'SmallInt' ? requireInt2 : unsupported();

@@ -1,6 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
-import { columnInfo } from '../window/catalog.ts';
+import { columnInfo, enumOf } from '../window/catalog.ts';
+import { enumLabel, requireEnumName } from './enum-value.ts';
 import { formatUtcTimestamp } from './utc-text.ts';
 import { describe, requireDate } from './dates.ts';
 import { requireInt4, requireUuid } from './keys.ts';
@@ -23,10 +24,12 @@ const NUMERIC_MAX_SCALE = 16_383;
  * - `DateTime`: a real, valid `Date` in years 1–9999, bound as UTC text with a numeric offset (`+00`; computed
  *   from the time value, so an overridden `toISOString` cannot change what is sent);
  * - `String`: a string without NUL characters or unpaired surrogates (`@db.Uuid`: a UUID, bound in lower case);
- *   `Boolean`: a boolean.
+ *   `Boolean`: a boolean;
+ * - an enum: one of its names in schema.prisma (`'CREDIT'`), bound as the label PostgreSQL stores (`'credit'`
+ *   for `CREDIT @map("credit")`).
  *
  * Anything else is a `ValidationError` naming `path`, raised before any SQL is built; NULL is never a value here
- * (use `isNull` / `isNotNull`). Fields of other types (Json, Bytes, enums) cannot be bound: `WindowSpecError`.
+ * (use `isNull` / `isNotNull`). Fields of other types (Json, Bytes, lists) cannot be bound: `WindowSpecError`.
  *
  * ```ts
  * requireColumnValue('in(accountId)[0]', 'Transaction', 'accountId', 7);    // 7
@@ -40,6 +43,8 @@ export function requireColumnValue(path: string, model: string, field: string, v
   if (value === null || value === undefined) {
     throw new ValidationError(path, `is ${String(value)}; NULL is not a value to compare with: use isNull / isNotNull.`);
   }
+  const stored = enumOf(model, field);
+  if (stored !== undefined) return enumLabel(stored, requireEnumName(path, `${model}.${field}`, stored, value));
   switch (info.type) {
     case 'Int':
       return requireInt4(path, value);

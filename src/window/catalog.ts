@@ -59,6 +59,21 @@ export interface CatalogColumn {
   readonly updatedAt: boolean;
   /** The model this field references when it is the scalar side of a relation (`accountId` → `'Account'`). */
   readonly relation: string | null;
+  /** For an enum field: its database type and values (absent from catalogs generated before enums were bound). */
+  readonly enum?: CatalogEnum | undefined;
+}
+
+/**
+ * A Prisma enum as PostgreSQL stores it: the type's name (after `@@map`) and schema (its `@@schema`, else the
+ * tables' schema), and each value's stored label by its name in the schema (`{ CREDIT: 'credit' }` for
+ * `CREDIT @map("credit")`). Conditions and inserts take the names, as Prisma's client does, and bind the labels.
+ */
+export interface CatalogEnum {
+  readonly name: string;
+  readonly schema: string | null;
+  /** Name the type without a schema, so the session's `search_path` decides (as the tables of its catalog). */
+  readonly searchPath?: boolean | undefined;
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export interface ColumnInfo extends CatalogColumn {
@@ -325,7 +340,29 @@ export function isUuidField(model: string, field: string): boolean {
   return info.kind === 'scalar' && !info.isList && info.type === 'String' && info.nativeType?.[0] === 'Uuid';
 }
 
-/** PostgreSQL type a bound value of this field is cast to (`int4`, `numeric`, `timestamptz`, ...). */
+/**
+ * The stored enum of an enum field, or undefined for any other field. A field of a catalog generated before enums
+ * were bound has none: `WindowSpecError`, asking for `prisma generate`.
+ */
+export function enumOf(model: string, field: string): CatalogEnum | undefined {
+  const info = columnInfo(model, field);
+  if (info.kind !== 'enum' || info.isList) return undefined;
+  if (info.enum === undefined || typeof info.enum.name !== 'string' || typeof info.enum.values !== 'object' || info.enum.values === null) {
+    throw new WindowSpecError(
+      `${model}.${field} is an enum (${info.type}), and its catalog entry does not say how PostgreSQL stores it: run \`prisma generate\` ` +
+        'with this version of the library to write it.',
+    );
+  }
+  return info.enum;
+}
+
+/** `"schema"."type"` of a stored enum (`"type"` alone for a catalog that follows the search path). */
+export function enumTypeName(stored: CatalogEnum): string {
+  const type = quoteIdentifier(stored.name);
+  return stored.searchPath ? type : `${quoteIdentifier(stored.schema ?? DEFAULT_SCHEMA)}.${type}`;
+}
+
+/** PostgreSQL type a bound value of this field is cast to (`int4`, `numeric`, `timestamptz`, `"public"."Kind"`, ...). */
 export function scalarTypeOf(model: string, field: string): string {
   return arrayTypeOf(model, field).slice(0, -2);
 }
@@ -333,7 +370,10 @@ export function scalarTypeOf(model: string, field: string): string {
 /** PostgreSQL array type used to bind a list of values of this field (`= ANY($1::int4[])`). */
 export function arrayTypeOf(model: string, field: string): string {
   const info = columnInfo(model, field);
+  const stored = enumOf(model, field);
+  if (stored !== undefined) return `${enumTypeName(stored)}[]`;
   const native = info.nativeType?.[0];
+  if (info.kind !== 'scalar') throw new WindowSpecError(`Field ${model}.${field} of type ${info.type} cannot be filtered by a list.`);
   switch (info.type) {
     case 'Int':
       return 'int4[]';

@@ -191,6 +191,8 @@ export function tupleArrays<M extends ModelName>(
 function comparableKind(model: string, field: string): string {
   const info = columnInfo(model, field);
   if (info.isList) throw new WindowSpecError(`compareFields: ${model}.${field} is a list.`);
+  // An enum compares with its own type only, in the order its values are declared.
+  if (info.kind === 'enum') return `${info.type} (enum)`;
   switch (info.type) {
     case 'Int':
     case 'BigInt':

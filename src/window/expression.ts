@@ -2,7 +2,8 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import type { Bucket } from '../validation/bucket-options.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { columnInfo, columnRef, isUuidField, scalarTypeOf, type FieldOf, type ModelName } from './catalog.ts';
+import { columnInfo, columnRef, isUuidField, scalarTypeOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
+import { enumNamesSql, storedEnumOf } from './enum-output.ts';
 import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
 import type { ColumnOf } from './types.ts';
@@ -143,6 +144,11 @@ export interface Expr<M extends ModelName, K extends SqlType = SqlType, N extend
   readonly calendar?: CalendarBucket | undefined;
   /** A uuid (of type `other`): a uuid field, or a grouped query's column of one; it compares with another uuid. */
   readonly uuid?: boolean | undefined;
+  /**
+   * An enum's values (of type `other`), for a column of them that is not the model's own field (a group column, a
+   * joined field, another query's output): they order in the enum's declared order and are read as its names.
+   */
+  readonly enum?: CatalogEnum | undefined;
   /** How messages name it: `amount * 2`, `bucket(week, saleDate)`. */
   readonly label: string;
   /** Its SQL; `windows` resolves the named windows a window function in it refers to. */
@@ -197,6 +203,7 @@ export interface ExprParts<M extends ModelName, K extends SqlType, N extends boo
   readonly scope?: symbol | undefined;
   readonly calendar?: CalendarBucket | undefined;
   readonly uuid?: boolean | undefined;
+  readonly enum?: CatalogEnum | undefined;
   readonly render: (windows?: NamedWindows) => Prisma.Sql;
 }
 
@@ -227,6 +234,7 @@ export function makeExpr<M extends ModelName, K extends SqlType, N extends boole
     scope: parts.scope,
     ...(parts.calendar && { calendar: parts.calendar }),
     ...(parts.uuid === true && { uuid: true }),
+    ...(parts.enum !== undefined && { enum: parts.enum }),
     label: parts.label,
     render: parts.render,
   });
@@ -442,7 +450,18 @@ export type CastType = (typeof CAST_TYPES)[number];
  * INTERVAL '+00:00'`): PostgreSQL prints a `timestamptz` in the session's zone and the driver would read those digits as UTC.
  */
 export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql {
-  return readAs(expr.sqlType, expr.render(windows));
+  const sql = expr.render(windows);
+  const stored = enumOfExpr(expr);
+  return stored === undefined ? readAs(expr.sqlType, sql) : enumNamesSql(stored, sql);
+}
+
+/**
+ * The stored enum whose values an expression holds (an enum field, or a column of one), if any: undefined for any
+ * other value, and for an enum of a catalog written before enums were bound.
+ */
+export function enumOfExpr(expr: AnyExpr): CatalogEnum | undefined {
+  if (expr.sqlType !== 'other') return undefined;
+  return expr.enum ?? (expr.field === undefined ? undefined : storedEnumOf(expr.model, expr.field));
 }
 
 /**
@@ -477,10 +496,10 @@ export function readAsDate(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
   return type === 'timestamptz' || type === 'date' ? readAs(type, sql) : sql;
 }
 
-/** Refuses a type that `kind` cannot be ordered or compared by (`other`). */
+/** Refuses a type that `kind` cannot be ordered or compared by (`other`, bar uuids and enums). */
 export function requireComparableType(expr: AnyExpr, what: string): void {
-  if (expr.sqlType === 'other' && !isUuidFieldExpr(expr)) {
-    throw new WindowSpecError(`${what}: ${expr.label} has a type the builder does not compare (enum, Json, Bytes or list).`);
+  if (expr.sqlType === 'other' && !isUuidFieldExpr(expr) && enumOfExpr(expr) === undefined) {
+    throw new WindowSpecError(`${what}: ${expr.label} has a type the builder does not compare (Json, Bytes or list).`);
   }
 }
 

@@ -373,6 +373,7 @@ export function expressions<M extends ModelName>(model: M) {
         label: `${fn.name}() over ${typeof over === 'string' ? over : '(...)'}`,
         windowed: true,
         ...(fn.uuid === true && { uuid: true }),
+        enum: fn.enum,
         windowNames: typeof over === 'string' ? [over] : [],
         scope: typeof over === 'string' ? undefined : (over.groupScope ?? over.keyScopes[0]),
         render: (w) => fn.render(renderOver(fn as WindowFunction<M, unknown>, over, w as ReadonlyMap<string, WindowSpec<M, true>> | undefined)),

@@ -1,10 +1,11 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { requireOptions } from '../validation/batch.ts';
-import type { ModelName } from './catalog.ts';
+import type { CatalogEnum, ModelName } from './catalog.ts';
 import {
   isExpr,
   isUuidFieldExpr,
+  enumOfExpr,
   meanType,
   readAsDate,
   requireNumericOperand,
@@ -21,7 +22,7 @@ import {
   type SqlValue,
   type SumSqlType,
 } from './expression.ts';
-import { numericValue, textValue, typedColumnValue, uuidValue } from './parameters.ts';
+import { enumValue, numericValue, textValue, typedColumnValue, uuidValue } from './parameters.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type Condition } from './conditions.ts';
 import type { Frame } from './frame.ts';
@@ -85,6 +86,11 @@ export interface WindowFunction<M extends ModelName, T, K extends SqlType = SqlT
    * `lastValue` or `nthValue`. Its type is `other`, but it compares, orders and partitions as a uuid.
    */
   readonly uuid?: boolean | undefined;
+  /**
+   * The result is a value of this stored enum (passed through by `lag`, `lead`, `firstValue`, `lastValue`,
+   * `nthValue`, `min` or `max`): it orders in the enum's declared order and is read as the value's name.
+   */
+  readonly enum?: CatalogEnum | undefined;
   /** Renders the call given its complete `OVER ...` clause. */
   render(over: Prisma.Sql): Prisma.Sql;
   /** Phantom: the result type. Never set at run time. */
@@ -100,6 +106,7 @@ interface Spec {
   readonly picksRow?: boolean | undefined;
   readonly frame?: Frame | undefined;
   readonly uuid?: boolean | undefined;
+  readonly enum?: CatalogEnum | undefined;
   readonly render: (over: Prisma.Sql) => Prisma.Sql;
 }
 
@@ -113,6 +120,7 @@ function make<M extends ModelName, T, K extends SqlType = SqlType>(model: M, spe
     aggregate: spec.aggregate ?? false,
     ...(spec.frame && { frame: spec.frame }),
     ...(spec.uuid === true && { uuid: true }),
+    ...(spec.enum !== undefined && { enum: spec.enum }),
     resultType: spec.resultType as K,
     render: spec.render,
   });
@@ -247,7 +255,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `first_value(x)` over the frame. */
     firstValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'firstValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
     },
     /**
      * `last_value(x)` over the frame. With the default running frame that is the current row; use
@@ -255,7 +263,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     lastValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'lastValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
     },
 
     /** `nth_value(x, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
@@ -266,6 +274,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
         name: 'nth_value',
         resultType: value.sqlType,
         uuid: isUuidFieldExpr(value),
+        enum: enumOfExpr(value),
         picksRow: true,
         render: (over) => Prisma.sql`nth_value(${value.render()}, ${Prisma.raw(String(position))}) ${over}`,
       });
@@ -427,6 +436,7 @@ function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MI
     name: name.toLowerCase(),
     aggregate: true,
     resultType: value.sqlType,
+    enum: enumOfExpr(value),
     render: (over) => Prisma.sql`${Prisma.raw(name)}(${value.render()})${filter} ${over}`,
   });
 }
@@ -484,6 +494,7 @@ function offsetFunction<M extends ModelName, X extends Operand<M>>(
     name,
     resultType: value.sqlType,
     uuid: isUuidFieldExpr(value),
+    enum: enumOfExpr(value),
     ignoresFrame: true,
     picksRow: true,
     render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}`,
@@ -491,9 +502,11 @@ function offsetFunction<M extends ModelName, X extends Operand<M>>(
 }
 
 // A field's default is checked as a value of that column (its scale, its range); an expression's by its type; a
-// uuid's as a uuid, bound as one.
+// uuid's as a uuid, bound as one; an enum's as one of its names, bound as its label.
 function defaultValue(path: string, model: ModelName, value: AnyExpr, given: unknown): Prisma.Sql {
   if (isUuidFieldExpr(value)) return uuidValue(requireUuid(path, given));
+  const stored = enumOfExpr(value);
+  if (stored !== undefined) return enumValue(path, value.label, stored, given);
   return value.field !== undefined && value.sqlType !== 'other' ? typedColumnValue(path, model, value.field, given) : typedConstant(path, given, value.sqlType);
 }
 

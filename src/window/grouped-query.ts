@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { describe } from '../validation/dates.ts';
 import { requireOptions } from '../validation/batch.ts';
-import { aliasRef, modelFields, tableRef, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, modelFields, tableRef, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
 import { CompiledQuery } from './compiled-query.ts';
 import type { Condition } from './conditions.ts';
 import {
@@ -10,6 +10,7 @@ import {
   makeExpr,
   outputExprSql,
   isUuidFieldExpr,
+  enumOfExpr,
   requireComparableType,
   requireOperand,
   type AnyExpr,
@@ -113,7 +114,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     if (key.scope !== undefined) throw new WindowSpecError(`groupBy("${aliasOrField}"): ${key.label} reads another query's columns; group by the model's fields or expressions of them.`);
     requireComparableType(key, `groupBy("${aliasOrField}")`);
     this.#assertNewAlias(aliasOrField, expr !== undefined);
-    const column = this.#column(aliasOrField, key.sqlType, key.nullable, key.calendar, isUuidFieldExpr(key));
+    const column = this.#column(aliasOrField, key.sqlType, key.nullable, key.calendar, isUuidFieldExpr(key), enumOfExpr(key));
     return new GroupedQuery({ ...this.#props, keys: [...this.#props.keys, { alias: aliasOrField, value: key.render(), column, key }] });
   }
 
@@ -314,9 +315,9 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
     return Prisma.sql`SELECT ${Prisma.join(columns, ', ')} FROM ${combinations} CROSS JOIN (${fill.series}) AS s LEFT JOIN "grouped" AS g ON ${Prisma.join(match, ' AND ')}`;
   }
 
-  #column(alias: string, sqlType: SqlType, nullable: boolean, calendar?: CalendarBucket, uuid = false): AnyExpr<M> {
+  #column(alias: string, sqlType: SqlType, nullable: boolean, calendar?: CalendarBucket, uuid = false, stored?: CatalogEnum): AnyExpr<M> {
     const ref = aliasRef(alias);
-    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, ...(calendar && { calendar }), uuid, render: () => ref });
+    return makeExpr({ model: this.#props.model, sqlType, nullable, label: alias, scope: this.#props.scope, ...(calendar && { calendar }), uuid, enum: stored, render: () => ref });
   }
 
   #assertNewAlias(alias: string, notAField: boolean): void {
@@ -402,7 +403,7 @@ export function queryOver<M extends ModelName, Row extends object>(inner: {
   const scope = Symbol(`rows of a ${source.model} query`);
   const column = (o: QuerySource<M>['outputs'][number]): GroupColumn<M> => {
     const ref = aliasRef(o.alias);
-    return { alias: o.alias, value: ref, column: makeExpr({ model: source.model, sqlType: o.sqlType, nullable: o.nullable, label: o.alias, scope, uuid: o.uuid === true, render: () => ref }) };
+    return { alias: o.alias, value: ref, column: makeExpr({ model: source.model, sqlType: o.sqlType, nullable: o.nullable, label: o.alias, scope, uuid: o.uuid === true, enum: o.enum, render: () => ref }) };
   };
   const keys = source.ids.map((id) => column(source.outputs.find((o) => o.alias === id)!));
   const rest = source.outputs.filter((o) => !source.ids.includes(o.alias)).map(column);

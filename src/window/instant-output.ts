@@ -1,5 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, columnRef } from './catalog.ts';
+import { enumNamesSql, storedEnumOf } from './enum-output.ts';
 import { fieldSqlType, readAs } from './expression.ts';
 
 /**
@@ -15,11 +16,12 @@ export function isInstantField(model: string, field: string): boolean {
  * How a column is read into a result row. A `timestamptz` is read as `("col" AT TIME ZONE INTERVAL '+00:00')`:
  * PostgreSQL prints a `timestamptz` in the session's zone, and @prisma/adapter-pg drops that offset and reads the digits as
  * UTC, so on a session not in UTC every instant would come back shifted by the offset. The UTC wall time it reads
- * instead is the same instant whatever the session's zone.
+ * instead is the same instant whatever the session's zone. An enum is read as its values' names (`enumNamesSql`).
  */
 export function outputColumnSql(model: string, field: string): Prisma.Sql {
   // The same rule as every output (`readAs`): a `timetz` too is read at offset +00, as the driver drops its offset.
-  return readAs(fieldSqlType(model, field), columnRef(model, field));
+  const type = fieldSqlType(model, field);
+  return type === 'other' ? enumNamesSql(storedEnumOf(model, field), columnRef(model, field)) : readAs(type, columnRef(model, field));
 }
 
 /**

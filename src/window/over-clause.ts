@@ -2,6 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { aliasRef, type ModelName } from './catalog.ts';
 import type { WindowFunction } from './functions.ts';
+import { enumNamesSql } from './enum-output.ts';
 import { readAs } from './expression.ts';
 import { orderKeyLabel, sameOrderKey } from './order-key.ts';
 import type { WindowSpec } from './window-spec.ts';
@@ -59,7 +60,10 @@ export function firstWindowOf<M extends ModelName>(
   return typeof first.over === 'string' ? windows.get(first.over) : first.over;
 }
 
-/** A function's result as read into a row (see `readAs`): an instant as its UTC wall time, an interval as ISO 8601. */
+/**
+ * A function's result as read into a row (see `readAs`): an instant as its UTC wall time, an interval as ISO 8601,
+ * an enum's value as its name (`enumNamesSql`).
+ */
 export function outputValueSql<M extends ModelName>(fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
-  return readAs(fn.resultType, call);
+  return fn.enum === undefined ? readAs(fn.resultType, call) : enumNamesSql(fn.enum, call);
 }

@@ -1,7 +1,8 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
-import { arrayTypeOf, columnInfo, scalarTypeOf } from './catalog.ts';
+import { arrayTypeOf, columnInfo, enumOf, enumTypeName, scalarTypeOf, type CatalogEnum } from './catalog.ts';
+import { enumLabel, requireEnumName } from '../validation/enum-value.ts';
 import { formatUtcDate, formatUtcTimestamp } from '../validation/utc-text.ts';
 
 export { formatUtcDate, formatUtcTimestamp };
@@ -17,17 +18,19 @@ export { formatUtcDate, formatUtcTimestamp };
 const cast = (param: unknown, type: string): Prisma.Sql => Prisma.sql`CAST(${param} AS ${Prisma.raw(type)})`;
 
 /**
- * A value compared with `model.field`. Dates, times and UUIDs are cast (their text needs a type); other values bind as
- * they are and PostgreSQL infers their type from the column:
+ * A value compared with `model.field`. Dates, times, UUIDs and enums are cast (their text needs a type); other values
+ * bind as they are and PostgreSQL infers their type from the column:
  * ```ts
  * columnValue('compare(accountId)', 'Transaction', 'accountId', 7)                        // $1
  * columnValue('compare(createdAt)', 'Transaction', 'createdAt', new Date('2026-01-01'))   // CAST($1 AS timestamptz)
+ * columnValue('compare(kind)', 'Entry', 'kind', 'CREDIT')                                 // CAST($1 AS "public"."entry_kind"), $1 = 'credit'
  * ```
  */
 export function columnValue(path: string, model: string, field: string, value: unknown): Prisma.Sql {
   const param = requireColumnValue(path, model, field, value);
   const info = columnInfo(model, field);
-  return info.type === 'DateTime' || info.nativeType?.[0] === 'Uuid' ? cast(param, scalarTypeOf(model, field)) : Prisma.sql`${param}`;
+  const typed = info.type === 'DateTime' || info.nativeType?.[0] === 'Uuid' || enumOf(model, field) !== undefined;
+  return typed ? cast(param, scalarTypeOf(model, field)) : Prisma.sql`${param}`;
 }
 
 /** A value of `model.field`, always cast to its type: `CAST($1 AS int4)` (row comparisons, `lag` defaults). */
@@ -51,6 +54,14 @@ export function storedValue(model: string, field: string, text: string): Prisma.
   return cast(text, scalarTypeOf(model, field));
 }
 
+/**
+ * One of a stored enum's names, checked (`ValidationError` naming `path`) and bound as its label, cast to the enum:
+ * `CAST($1 AS "public"."entry_kind")` (a `lag` default of an enum column).
+ */
+export function enumValue(path: string, what: string, stored: CatalogEnum, value: unknown): Prisma.Sql {
+  return cast(enumLabel(stored, requireEnumName(path, what, stored, value)), enumTypeName(stored));
+}
+
 /** A validated interval (frame offsets of RANGE windows): `CAST($1 AS interval)`. */
 export function intervalValue(text: string): Prisma.Sql {
   return cast(text, 'interval');
@@ -67,8 +78,11 @@ type Param = string | number | boolean | null;
 function insertValue(model: string, field: string): (value: unknown) => Param {
   const info = columnInfo(model, field);
   const native = info.nativeType?.[0];
+  const stored = enumOf(model, field);
   return (value) => {
     if (value === null || value === undefined) return null;
+    // An enum's name in schema.prisma (validated), written as the label PostgreSQL stores.
+    if (stored !== undefined) return enumLabel(stored, value as string);
     switch (info.type) {
       case 'Decimal':
         // Exact decimal text ('-120.45'); toFixed() never switches to exponent notation.

@@ -26,8 +26,11 @@ export type ScalarValue<T> = T extends 'Int' | 'Float'
 
 /** The value of one catalog column: its scalar (or list of scalars), `| null` when the column is nullable. */
 export type CatalogColumnValue<C> = C extends { readonly type: infer T; readonly isList: infer L; readonly nullable: infer N }
-  ? (L extends true ? ScalarValue<T>[] : ScalarValue<T>) | (N extends true ? null : never)
+  ? (L extends true ? ColumnScalar<C, T>[] : ColumnScalar<C, T>) | (N extends true ? null : never)
   : unknown;
+
+/** An enum column's value is one of its names in schema.prisma (`'CREDIT' | 'DEBIT'`), as Prisma's client types it. */
+type ColumnScalar<C, T> = C extends { readonly kind: 'enum'; readonly enum: { readonly values: infer V } } ? keyof V & string : ScalarValue<T>;
 
 /** A model's row as Prisma's client returns it, derived from the registered catalog (`Transaction`, `Payment`, ...). */
 export type ModelRow<M extends ModelName> = { [F in FieldOf<M>]: CatalogColumnValue<WindowCatalog[M]['columns'][F]> };

@@ -17,7 +17,8 @@ import {
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, type FieldOf, type ModelName } from './catalog.ts';
+import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
+import { storedEnumOf } from './enum-output.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll, type PartitionKeyRelation } from './filters.ts';
@@ -27,6 +28,7 @@ import {
   fieldExpr,
   fieldSqlType,
   isUuidFieldExpr,
+  enumOfExpr,
   typedConstant,
   type SqlType,
   makeExpr,
@@ -314,6 +316,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       label: `${model}.${field}`,
       scope: this.#props.joinScope,
       ...(isUuidField(model, field) && { uuid: true }),
+      enum: storedEnumOf(model, field),
       render: () => ref,
     });
   }
@@ -597,9 +600,22 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         sqlType: fieldSqlType(model, field),
         nullable: columnInfo(model, field).nullable,
         ...(isUuidField(model, field) && { uuid: true }),
+        ...(storedEnumOf(model, field) && { enum: storedEnumOf(model, field) }),
       })),
-      ...functions.map((f) => ({ alias: f.alias, sqlType: f.fn.resultType, nullable: true, ...(f.fn.uuid === true && { uuid: true }) })),
-      ...exprs.map((e) => ({ alias: e.alias, sqlType: e.expr.sqlType, nullable: e.expr.nullable, ...(isUuidFieldExpr(e.expr) && { uuid: true }) })),
+      ...functions.map((f) => ({
+        alias: f.alias,
+        sqlType: f.fn.resultType,
+        nullable: true,
+        ...(f.fn.uuid === true && { uuid: true }),
+        ...(f.fn.enum !== undefined && { enum: f.fn.enum }),
+      })),
+      ...exprs.map((e) => ({
+        alias: e.alias,
+        sqlType: e.expr.sqlType,
+        nullable: e.expr.nullable,
+        ...(isUuidFieldExpr(e.expr) && { uuid: true }),
+        ...(enumOfExpr(e.expr) && { enum: enumOfExpr(e.expr) }),
+      })),
       ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.at !== undefined })),
     ];
   }
@@ -761,7 +777,14 @@ function hiddenOrderSql<M extends ModelName>(model: M, order: readonly OrderItem
 export interface QuerySource<M extends ModelName> {
   readonly model: M;
   readonly sql: Prisma.Sql;
-  readonly outputs: readonly { readonly alias: string; readonly sqlType: SqlType; readonly nullable: boolean; readonly uuid?: boolean | undefined }[];
+  readonly outputs: readonly {
+    readonly alias: string;
+    readonly sqlType: SqlType;
+    readonly nullable: boolean;
+    readonly uuid?: boolean | undefined;
+    /** The stored enum of an output of enum values (the source reads them as stored labels). */
+    readonly enum?: CatalogEnum | undefined;
+  }[];
   /** The outputs that make a row unique: the model's id (and the rest of a composite key). */
   readonly ids: readonly string[];
 }

@@ -27,6 +27,7 @@ const pinned = (name: string) => `${name}@${PACKAGE.devDependencies[name] ?? PAC
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'consumer-app');
 // The app's own tables, as its migrations would create them: nothing of the library's schema.
 const APP_TABLES = `
+  CREATE TYPE payment_status AS ENUM ('settled', 'refunded', 'DISPUTED');
   CREATE TABLE merchants (id serial PRIMARY KEY, name varchar(80) NOT NULL);
   CREATE TABLE payments (
     id bigserial PRIMARY KEY,
@@ -34,7 +35,8 @@ const APP_TABLES = `
     currency varchar(3) NOT NULL,
     amount numeric(12, 2) NOT NULL,
     paid_at timestamptz(6) NOT NULL,
-    reference varchar(64) UNIQUE
+    reference varchar(64) UNIQUE,
+    status payment_status NOT NULL DEFAULT 'settled'
   );
   CREATE INDEX ON payments (merchant_id, currency, paid_at, id, amount);`;
 
@@ -161,6 +163,8 @@ interface AppOutput {
   poolStreamed: string[];
   poolTypes: boolean;
   perMerchant: Array<[string, number, string]>;
+  notSettled: Array<[string, string]>;
+  labelRefused: boolean;
 }
 
 async function runApp(): Promise<AppOutput> {
@@ -171,7 +175,13 @@ async function runApp(): Promise<AppOutput> {
 }
 
 /** Running totals from the stored rows: plain SQL reads, integer cents, JavaScript ordering by the stored text. */
-async function reference(): Promise<{ usd1: Array<[string, string]>; perMerchant: Array<[string, number, string]> }> {
+async function reference(): Promise<{ usd1: Array<[string, string]>; perMerchant: Array<[string, number, string]>; notSettled: Array<[string, string]> }> {
+  // The app's enum by stored label, written out here: 'settled' and 'refunded' are @map'ed, 'DISPUTED' is not.
+  const statusOf: Record<string, string> = { settled: 'SETTLED', refunded: 'REFUNDED', DISPUTED: 'DISPUTED' };
+  const { rows: statuses } = await withPg((client) =>
+    client.query<{ id: string; status: string }>(`SELECT id::text, status::text FROM payments WHERE status <> 'settled' ORDER BY payments.id`),
+  );
+  const notSettled = statuses.map((row): [string, string] => [row.id, statusOf[row.status]!]);
   const { rows } = await withPg((client) =>
     client.query<{ id: string; merchant_id: number; currency: string; amount: string; paid_at: string }>(
       `SELECT id::text, merchant_id, currency, amount::text, to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS paid_at
@@ -193,7 +203,7 @@ async function reference(): Promise<{ usd1: Array<[string, string]>; perMerchant
       byMerchant.set(row.merchant_id, total);
       return [row.id, row.merchant_id, text(total)];
     });
-  return { usd1, perMerchant };
+  return { usd1, perMerchant, notSettled };
 }
 
 function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof reference>>): void {
@@ -206,6 +216,9 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(output.poolStreamed, 'a stream through the pgPool').toEqual(expected.usd1.map(([, total]) => total));
   expect(output.poolTypes, "the pgPool path's rows hold the app's Prisma.Decimal, bigint ids and Dates").toBe(true);
   expect(output.perMerchant, 'a builder query on the app model').toEqual(expected.perMerchant);
+  expect(output.notSettled, "the app's enum: written by name through createMany and unnest, filtered and read back by name").toEqual(expected.notSettled);
+  expect(new Set(output.notSettled.map(([, status]) => status))).toEqual(new Set(['REFUNDED', 'DISPUTED']));
+  expect(output.labelRefused, 'a stored label in a condition is a ValidationError').toBe(true);
   expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
   // Days of Berlin's calendar (midnight = 23:00 UTC in January): 2026-01-01 through 2026-01-10 local.
   expect(output.dayBuckets.map(([start]) => start)).toEqual(

@@ -111,7 +111,7 @@ describe('a validator per column type', () => {
   it.each<[string, ColumnInfo]>([
     ['Json', column('Json')],
     ['Bytes', column('Bytes')],
-    ['an enum', column('Kind', { kind: 'enum' })],
+    ['an enum list', column('Kind', { kind: 'enum', isList: true, enum: { name: 'Kind', schema: null, values: { A: 'a' } } })],
     ['a list', column('Int', { isList: true })],
     ['String @db.Inet', column('String', { nativeType: ['Inet', []] })],
     ['DateTime @db.Time', column('DateTime', { nativeType: ['Time', ['6']] })],
@@ -119,6 +119,24 @@ describe('a validator per column type', () => {
   ])('%s has no derived validator: WindowSpecError', (_, info) => {
     expect(() => validatorOf(info)).toThrow(WindowSpecError);
     expect(() => validatorOf(info)).toThrow(/M\.f \(.*\) has no derived validator/);
+  });
+});
+
+describe('enum columns', () => {
+  const kind = column('Kind', { kind: 'enum', enum: { name: 'kind', schema: 'billing', values: { CREDIT: 'credit', DEBIT: 'DEBIT' } } });
+
+  it('take one of the names in schema.prisma, never a stored label, and write the name', () => {
+    const check = validatorOf(kind);
+    expect(check('rows[0].f', 'CREDIT')).toBe('CREDIT');
+    expect(check('rows[0].f', 'DEBIT')).toBe('DEBIT');
+    for (const bad of ['credit', 'debit', '', 'toString', 'constructor', 1, null, {}]) {
+      expect(() => check('rows[0].f', bad), String(bad)).toThrow(ValidationError);
+    }
+    expect(() => check('rows[0].f', 'credit')).toThrow(`expected one of M.f's values (CREDIT, DEBIT), got the string "credit".`);
+  });
+
+  it('of a catalog written before enums were bound: WindowSpecError asking to regenerate', () => {
+    expect(() => validatorOf(column('Kind', { kind: 'enum' }))).toThrow(/M\.f is an enum \(Kind\).*prisma generate/);
   });
 });
 

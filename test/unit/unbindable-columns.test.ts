@@ -1,5 +1,5 @@
 /**
- * A model whose insert fields include a column the bulk insert cannot bind (here an enum) can still be read:
+ * A model whose insert fields include a column the bulk insert cannot bind (here a Json column) can still be read:
  * only `insertMany` is refused, with `WindowSpecError`, before any SQL. The model is registered at run time the
  * way the generated module registers an application's catalog.
  */
@@ -26,7 +26,7 @@ registerWindowCatalog({
       shard: column('shard', 'Int'),
       at: column('at', 'DateTime', { nativeType: ['Timestamptz', ['6']] }),
       value: column('value', 'Decimal', { nativeType: ['Decimal', ['12', '2']] }),
-      kind: column('kind', 'EntryKind', { kind: 'enum', default: { value: 'CREDIT' } }),
+      details: column('details', 'Json', { default: { value: '{}' } }),
     },
   },
 });
@@ -35,18 +35,18 @@ registerWindowCatalog({
 const model = 'KindedEntry' as ModelName;
 const Entries = defineRunningTotalRepository(model, { partitionBy: 'shard', orderBy: 'at', amount: 'value' } as never);
 
-describe('a model with an enum column', () => {
+describe('a model with a Json column', () => {
   it('builds its running-total query', () => {
     const sql = new Entries(mockPrisma().prisma).runningTotalsSql({ partitions: [1] } as never, 'partition');
     expect(sql.text).toContain('FROM "public"."kinded_entries"');
-    expect(sql.text).toContain('"kind"');
+    expect(sql.text).toContain('"details"');
   });
 
   it('refuses insertMany before any SQL, naming the column', async () => {
     const { prisma } = mockPrisma();
-    const rows = [{ shard: 1, at: new Date('2026-01-01T00:00:00Z'), value: '1.00', kind: 'CREDIT' }];
+    const rows = [{ shard: 1, at: new Date('2026-01-01T00:00:00Z'), value: '1.00', details: {} }];
     await expect(new Entries(prisma).insertMany(rows as never)).rejects.toThrow(WindowSpecError);
-    await expect(new Entries(prisma).insertMany([{ ...rows[0], kind: undefined }] as never)).rejects.toThrow(/KindedEntry\.kind \(EntryKind\)/);
+    await expect(new Entries(prisma).insertMany([{ ...rows[0], details: undefined }] as never)).rejects.toThrow(/KindedEntry\.details \(Json\)/);
     expect(prisma.$executeRaw).not.toHaveBeenCalled();
     expect(prisma.$transaction).not.toHaveBeenCalled();
   });
