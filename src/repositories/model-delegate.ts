@@ -1,5 +1,8 @@
+import { DbNull } from '@prisma/client/runtime/client';
 import type { DbClient } from '../executor/db-client.ts';
 import { WindowSpecError } from '../errors.ts';
+import { prismaJson, type CheckedJson } from '../validation/json-value.ts';
+import { columnInfo, modelFields } from '../window/catalog.ts';
 
 interface CreateManyDelegate {
   createMany(args: { data: unknown[] }): Promise<{ count: number }>;
@@ -42,7 +45,28 @@ function delegateMethod<K extends keyof CreateManyDelegate>(tx: DbClient, model:
  * ```
  */
 export function createManyThroughDelegate(model: string): (tx: DbClient, data: unknown[]) => Promise<{ count: number }> {
-  return (tx, data) => delegateMethod(tx, model, 'createMany')({ data });
+  return (tx, data) => delegateMethod(tx, model, 'createMany')({ data: prismaData(model, data) });
+}
+
+/**
+ * Validated rows as Prisma's client takes them: a `Json` field's checked value as the value again (or
+ * `Prisma.JsonNull`), and its SQL NULL as `Prisma.DbNull`, which Prisma wants in place of a plain `null`.
+ */
+function prismaData(model: string, rows: unknown[]): unknown[] {
+  const json = modelFields(model).filter((field) => {
+    const info = columnInfo(model, field);
+    return info.kind === 'scalar' && info.type === 'Json' && !info.isList;
+  });
+  if (json.length === 0) return rows;
+  return rows.map((row) => {
+    const data = { ...(row as Record<string, unknown>) };
+    for (const field of json) {
+      if (!(field in data)) continue;
+      const value = data[field];
+      data[field] = value === null ? DbNull : prismaJson(value as CheckedJson);
+    }
+    return data;
+  });
 }
 
 /**
@@ -59,5 +83,5 @@ export function createManyAndReturnThroughDelegate(
   model: string,
 ): (tx: DbClient, data: unknown[], select: readonly string[]) => Promise<Record<string, unknown>[]> {
   return (tx, data, select) =>
-    delegateMethod(tx, model, 'createManyAndReturn')({ data, skipDuplicates: true, select: Object.fromEntries(select.map((field) => [field, true] as const)) });
+    delegateMethod(tx, model, 'createManyAndReturn')({ data: prismaData(model, data), skipDuplicates: true, select: Object.fromEntries(select.map((field) => [field, true] as const)) });
 }

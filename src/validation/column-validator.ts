@@ -3,7 +3,9 @@ import type { ColumnInfo } from '../window/catalog.ts';
 import { acceptsDate, acceptsUtcDay, requireDate, requireUtcDay } from './dates.ts';
 import { acceptsPlainDecimal, requireDecimal } from './decimal.ts';
 import { requireInt4, requireText, requireUuid, requireVarChar } from './keys.ts';
+import { isDbNull } from '@prisma/client/runtime/client';
 import { requireEnumName } from './enum-value.ts';
+import { requireJson } from './json-value.ts';
 import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scalars.ts';
 
 /**
@@ -34,8 +36,9 @@ const PRISMA_DEFAULT_DECIMAL = { precision: 65, scale: 30 };
  * | `Boolean` | a boolean | `boolean` |
  * | `DateTime` | a valid `Date` in years 1–9999; `@db.Date`: midnight UTC (`requireUtcDay`) | `Date` (a copy) |
  * | an enum | one of its names in schema.prisma (`'CREDIT'`) | the name (the insert binds its stored label) |
+ * | `Json` (`jsonb`, `@db.Json`) | plain JSON values, `Prisma.JsonNull`; `Prisma.DbNull` on a nullable column (`requireJson`) | its JSON text (`CheckedJson`) |
  *
- * Anything else (Json, Bytes, lists, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
+ * Anything else (Bytes, lists, `@db.Time`, `@db.Money`, ...) cannot be bound by the bulk
  * insert, which sends one typed PostgreSQL array per column: `WindowSpecError`, when the repository is defined.
  *
  * ```ts
@@ -50,7 +53,7 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     const type = `${info.isList ? `${info.type}[]` : info.type}${native === undefined ? '' : ` @db.${native}`}`;
     throw new WindowSpecError(
       `${model}.${info.field} (${type}) has no derived validator: the bulk insert binds Int, BigInt, Float, Decimal, ` +
-        'String (text, VarChar, Char, Uuid), Boolean, DateTime (timestamp, timestamptz, date) and enum columns only.',
+        'String (text, VarChar, Char, Uuid), Boolean, DateTime (timestamp, timestamptz, date), Json (jsonb, json) and enum columns only.',
     );
   };
   if (info.isList) return unsupported();
@@ -87,6 +90,10 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     }
     case 'Boolean':
       return native === undefined || native === 'Boolean' ? requireBoolean : unsupported();
+    case 'Json':
+      if (native !== undefined && native !== 'Json' && native !== 'JsonB') return unsupported();
+      // Prisma's DbNull is SQL NULL, like a plain null: on a nullable column only.
+      return info.nullable ? (path, value) => (isDbNull(value) ? null : requireJson(path, value)) : requireJson;
     case 'DateTime':
       if (native === 'Date') {
         return Object.assign((path: string, value: unknown) => requireUtcDay(path, value), { accepts: acceptsUtcDay });

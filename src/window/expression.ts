@@ -2,17 +2,18 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import type { Bucket } from '../validation/bucket-options.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { columnInfo, columnRef, isUuidField, scalarTypeOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
-import { enumNamesSql, storedEnumOf } from './enum-output.ts';
+import { columnInfo, columnRef, enumOf, isUuidField, scalarTypeOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
+import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumOf } from './enum-output.ts';
 import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
-import type { ColumnOf } from './types.ts';
+import type { ColumnOf, FieldValue } from './types.ts';
 import { atUtc } from './utc-sql.ts';
 
 /**
  * The PostgreSQL type of an expression, as the builder tracks it (both at run time and in the types): what a value
  * is bound as, how two values combine, and what a row holds for it. `other` is any type the builder does not
- * compute with (enums, Json, Bytes, lists): such a field can be selected, partitioned and ordered by, nothing more.
+ * compute with (enums, Json, Bytes, lists): such a field can be selected, partitioned and ordered by, nothing more;
+ * an enum also groups, is passed through by window functions and is compared in conditions (`conditions(model)`).
  */
 export type SqlType =
   | 'int4'
@@ -170,8 +171,15 @@ export type Operand<M extends ModelName> = FieldOf<M> | AnyExpr<M>;
 export type OperandType<M extends ModelName, X> = X extends FieldOf<M> ? FieldSqlType<M, X> : X extends Expr<M, infer K, boolean> ? K : never;
 /** Whether an operand may be NULL. */
 export type OperandNullable<M extends ModelName, X> = X extends FieldOf<M> ? FieldNullable<M, X> : X extends Expr<M, SqlType, infer N> ? N : never;
-/** What a row holds for an operand's value. */
-export type OperandValue<M extends ModelName, X> = SqlValue<OperandType<M, X>> | (OperandNullable<M, X> extends false ? never : null);
+/**
+ * What a row holds for an operand's value. A field of a type expressions do not compute with (`other`: an enum, a
+ * uuid, Json, a list) holds what the field holds (`'CREDIT' | 'DEBIT'`, `string`, ...), as when it is selected.
+ */
+export type OperandValue<M extends ModelName, X> = X extends FieldOf<M>
+  ? FieldSqlType<M, X> extends 'other'
+    ? FieldValue<M, X>
+    : SqlValue<OperandType<M, X>> | (OperandNullable<M, X> extends false ? never : null)
+  : SqlValue<OperandType<M, X>> | (OperandNullable<M, X> extends false ? never : null);
 
 /** Operands of a numeric type. */
 export type NumericOperand<M extends ModelName> =
@@ -451,6 +459,9 @@ export type CastType = (typeof CAST_TYPES)[number];
  */
 export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql {
   const sql = expr.render(windows);
+  if (expr.sqlType === 'other' && expr.field !== undefined && expr.enum === undefined && isEnumListField(expr.model, expr.field)) {
+    return enumListNamesSql(expr.model, expr.field, sql);
+  }
   const stored = enumOfExpr(expr);
   return stored === undefined ? readAs(expr.sqlType, sql) : enumNamesSql(stored, sql);
 }
@@ -499,6 +510,8 @@ export function readAsDate(type: SqlType, sql: Prisma.Sql): Prisma.Sql {
 /** Refuses a type that `kind` cannot be ordered or compared by (`other`, bar uuids and enums). */
 export function requireComparableType(expr: AnyExpr, what: string): void {
   if (expr.sqlType === 'other' && !isUuidFieldExpr(expr) && enumOfExpr(expr) === undefined) {
+    // An enum of a catalog written before enums were bound: the error asks for `prisma generate`.
+    if (expr.field !== undefined) enumOf(expr.model, expr.field);
     throw new WindowSpecError(`${what}: ${expr.label} has a type the builder does not compare (Json, Bytes or list).`);
   }
 }

@@ -22,6 +22,7 @@ import {
   type SqlValue,
   type SumSqlType,
 } from './expression.ts';
+import { enumNamesSql } from './enum-output.ts';
 import { enumValue, numericValue, textValue, typedColumnValue, uuidValue } from './parameters.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type Condition } from './conditions.ts';
@@ -302,7 +303,9 @@ export function windowFunctions<M extends ModelName>(model: M) {
     arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
       const arg = argument(model, x, 'arrayAgg');
-      const value = readAsDate(arg.sqlType, arg.render());
+      // An enum's values as their names, in a `text[]` (the driver reads no array of an enum type).
+      const stored = enumOfExpr(arg);
+      const value = stored === undefined ? readAsDate(arg.sqlType, arg.render()) : Prisma.sql`CAST(${enumNamesSql(stored, arg.render())} AS text)`;
       return make<M, OperandValue<M, X>[] | null, 'other'>(model, {
         name: 'array_agg',
         resultType: 'other',
@@ -317,7 +320,9 @@ export function windowFunctions<M extends ModelName>(model: M) {
         throw new WindowSpecError(`stringAgg(${arg.label}) needs a separator string without NUL, got ${String(separator)}.`);
       }
       const filter = filterSql(model, 'stringAgg', options);
-      const value = Prisma.sql`${arg.sqlType === 'timestamptz' ? atUtc(arg.render()) : arg.render()}::text`;
+      const stored = enumOfExpr(arg);
+      const text = stored === undefined ? arg.render() : enumNamesSql(stored, arg.render());
+      const value = Prisma.sql`${arg.sqlType === 'timestamptz' ? atUtc(text) : text}::text`;
       return make<M, string | null, 'text'>(model, {
         name: 'string_agg',
         resultType: 'text',

@@ -132,7 +132,7 @@ export class GroupedQuery<M extends ModelName, Row extends object = {}, Cols ext
       throw new WindowSpecError(`aggregate("${alias}"): ${fn.name} is not a plain aggregate; use sum, avg, count, min, max, the spreads, boolAnd/boolOr/every or a named aggregate.`);
     }
     this.#assertNewAlias(alias, true);
-    const column = this.#column(alias, fn.resultType, true);
+    const column = this.#column(alias, fn.resultType, true, undefined, false, fn.enum);
     const empty = fn.name === 'count' ? Prisma.sql`0` : undefined;
     return new GroupedQuery({ ...this.#props, aggregates: [...this.#props.aggregates, { alias, value: fn.render(Prisma.empty), column, empty }] }) as never;
   }

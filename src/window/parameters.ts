@@ -3,6 +3,7 @@ import { ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { arrayTypeOf, columnInfo, enumOf, enumTypeName, scalarTypeOf, type CatalogEnum } from './catalog.ts';
 import { enumLabel, requireEnumName } from '../validation/enum-value.ts';
+import { jsonText, type CheckedJson } from '../validation/json-value.ts';
 import { formatUtcDate, formatUtcTimestamp } from '../validation/utc-text.ts';
 
 export { formatUtcDate, formatUtcTimestamp };
@@ -92,10 +93,20 @@ function insertValue(model: string, field: string): (value: unknown) => Param {
         return native === 'Date' ? formatUtcDate(value) : formatUtcTimestamp(value);
       case 'BigInt':
         return String(value);
+      case 'Json':
+        return jsonText(value as CheckedJson);
       default:
         return value as Param;
     }
   };
+}
+
+// The array type of an insert's column: a `Json` field's own (`jsonb`, or `json` for `@db.Json`), which nothing
+// but an insert binds; any other field's as every bound list has it.
+function insertArrayTypeOf(model: string, field: string): string {
+  const info = columnInfo(model, field);
+  if (info.type === 'Json' && info.kind === 'scalar' && !info.isList) return info.nativeType?.[0] === 'Json' ? 'json[]' : 'jsonb[]';
+  return arrayTypeOf(model, field);
 }
 
 /**
@@ -104,7 +115,7 @@ function insertValue(model: string, field: string): (value: unknown) => Param {
  */
 export function insertColumnArray(model: string, field: string, values: readonly unknown[]): Prisma.Sql {
   const toParam = insertValue(model, field);
-  return Prisma.sql`${values.map(toParam)}::${Prisma.raw(arrayTypeOf(model, field))}`;
+  return Prisma.sql`${values.map(toParam)}::${Prisma.raw(insertArrayTypeOf(model, field))}`;
 }
 
 /**

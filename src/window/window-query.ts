@@ -18,7 +18,7 @@ import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
-import { storedEnumOf } from './enum-output.ts';
+import { enumOrderSql, storedEnumOf } from './enum-output.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll, type PartitionKeyRelation } from './filters.ts';
@@ -491,7 +491,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (this.#props.resultFilters?.length || this.#props.resultOrder?.length) {
       const order = this.#resultOrder(top?.window);
       const outer = this.#outputAliases().map((alias) => aliasRef(alias));
-      const byResult = (this.#props.resultOrder ?? []).map(({ alias, direction }) => Prisma.sql`${aliasRef(alias)} ${Prisma.raw(direction.toUpperCase())}`);
+      const byResult = (this.#props.resultOrder ?? []).map(({ alias, direction }) => Prisma.sql`${this.#resultSortKey(alias)} ${Prisma.raw(direction.toUpperCase())}`);
       const outerOrder = [...byResult, ...hiddenOrderSql(model, order)];
       const filters = this.#resultFilterSql();
       const where = filters.length > 0 ? Prisma.sql` WHERE ${Prisma.join(filters, ' AND ')}` : Prisma.empty;
@@ -625,6 +625,13 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
   #outputType(alias: string): SqlType | undefined {
     const type = this.#outputs().find((output) => output.alias === alias)?.sqlType;
     return type === 'timestamptz' && !this.#props.raw ? 'timestamp' : type;
+  }
+
+  // What an output sorts by: the output itself, or for an enum read as its names, the name's place in the enum's
+  // declared order (the order PostgreSQL sorts the enum in), not the names' text order.
+  #resultSortKey(alias: string): Prisma.Sql {
+    const stored = this.#outputs().find((output) => output.alias === alias)?.enum;
+    return stored === undefined || this.#props.raw ? aliasRef(alias) : enumOrderSql(stored, aliasRef(alias));
   }
 
   #resultFilterSql(): Prisma.Sql[] {

@@ -36,7 +36,8 @@ const APP_TABLES = `
     amount numeric(12, 2) NOT NULL,
     paid_at timestamptz(6) NOT NULL,
     reference varchar(64) UNIQUE,
-    status payment_status NOT NULL DEFAULT 'settled'
+    status payment_status NOT NULL DEFAULT 'settled',
+    details jsonb
   );
   CREATE INDEX ON payments (merchant_id, currency, paid_at, id, amount);`;
 
@@ -165,6 +166,8 @@ interface AppOutput {
   perMerchant: Array<[string, number, string]>;
   notSettled: Array<[string, string]>;
   labelRefused: boolean;
+  previousStatuses: string[];
+  details: Array<[string, unknown]>;
 }
 
 async function runApp(): Promise<AppOutput> {
@@ -175,13 +178,22 @@ async function runApp(): Promise<AppOutput> {
 }
 
 /** Running totals from the stored rows: plain SQL reads, integer cents, JavaScript ordering by the stored text. */
-async function reference(): Promise<{ usd1: Array<[string, string]>; perMerchant: Array<[string, number, string]>; notSettled: Array<[string, string]> }> {
+async function reference(): Promise<{
+  usd1: Array<[string, string]>;
+  perMerchant: Array<[string, number, string]>;
+  notSettled: Array<[string, string]>;
+  details: Array<[string, unknown]>;
+}> {
   // The app's enum by stored label, written out here: 'settled' and 'refunded' are @map'ed, 'DISPUTED' is not.
   const statusOf: Record<string, string> = { settled: 'SETTLED', refunded: 'REFUNDED', DISPUTED: 'DISPUTED' };
   const { rows: statuses } = await withPg((client) =>
     client.query<{ id: string; status: string }>(`SELECT id::text, status::text FROM payments WHERE status <> 'settled' ORDER BY payments.id`),
   );
   const notSettled = statuses.map((row): [string, string] => [row.id, statusOf[row.status]!]);
+  const { rows: stored } = await withPg((client) =>
+    client.query<{ id: string; details: string | null }>('SELECT id::text, details::text FROM payments WHERE details IS NOT NULL ORDER BY payments.id'),
+  );
+  const details = stored.map((row): [string, unknown] => [row.id, JSON.parse(row.details!)]);
   const { rows } = await withPg((client) =>
     client.query<{ id: string; merchant_id: number; currency: string; amount: string; paid_at: string }>(
       `SELECT id::text, merchant_id, currency, amount::text, to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS paid_at
@@ -203,7 +215,7 @@ async function reference(): Promise<{ usd1: Array<[string, string]>; perMerchant
       byMerchant.set(row.merchant_id, total);
       return [row.id, row.merchant_id, text(total)];
     });
-  return { usd1, perMerchant, notSettled };
+  return { usd1, perMerchant, notSettled, details };
 }
 
 function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof reference>>): void {
@@ -219,6 +231,9 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(output.notSettled, "the app's enum: written by name through createMany and unnest, filtered and read back by name").toEqual(expected.notSettled);
   expect(new Set(output.notSettled.map(([, status]) => status))).toEqual(new Set(['REFUNDED', 'DISPUTED']));
   expect(output.labelRefused, 'a stored label in a condition is a ValidationError').toBe(true);
+  expect(output.details, 'Json written through createMany and unnest, read back parsed').toEqual(expected.details);
+  expect(output.details.length, 'every third payment has details').toBe(9);
+  expect(output.previousStatuses, 'lag of the enum (default SETTLED) reads names only').toEqual(['DISPUTED', 'REFUNDED', 'SETTLED']);
   expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
   // Days of Berlin's calendar (midnight = 23:00 UTC in January): 2026-01-01 through 2026-01-10 local.
   expect(output.dayBuckets.map(([start]) => start)).toEqual(

@@ -23,7 +23,7 @@ import {
   type ModelName,
 } from '../../src/index.ts';
 import { centsToString, stringToCents } from '../../scripts/lib/reference.ts';
-import { catalogColumn } from '../support/catalog-columns.ts';
+import { catalogColumn, shardLedgerColumns } from '../support/catalog-columns.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { collect } from '../support/iterate.ts';
 import { useTestPool } from '../support/pg-pool.ts';
@@ -40,13 +40,21 @@ registerWindowCatalog({
     schema: null,
     id: 'id',
     columns: {
-      id: catalogColumn('id', 'BigInt', { isId: true, unique: true, default: { function: 'autoincrement', args: [] } }),
-      shard: catalogColumn('shard', 'Int'),
-      at: catalogColumn('at', 'DateTime', { nativeType: ['Timestamptz', ['6']] }),
-      value: catalogColumn('value', 'Decimal', { nativeType: ['Decimal', ['12', '2']] }),
+      ...shardLedgerColumns(),
       kind: catalogColumn('kind', 'EntryKind', { kind: 'enum', enum: KIND }),
       prior: catalogColumn('prior', 'EntryKind', { kind: 'enum', nullable: true, enum: KIND }),
       reference: catalogColumn('reference', 'String', { nullable: true, unique: true }),
+    },
+  },
+  // The same table with its enum list column, which the bulk insert does not write (a list): read only.
+  KindedEntryTagged: {
+    name: 'KindedEntryTagged',
+    table: 'kinded_entries',
+    schema: null,
+    id: 'id',
+    columns: {
+      id: catalogColumn('id', 'BigInt', { isId: true, unique: true, default: { function: 'autoincrement', args: [] } }),
+      tags: catalogColumn('tags', 'EntryKind', { kind: 'enum', isList: true, nullable: true, enum: KIND }),
     },
   },
   // The same table as a catalog generated before enums were bound: no `enum` entry.
@@ -95,7 +103,8 @@ beforeAll(async () => {
   await pool().query(`CREATE TYPE ledger_enums."entry kind" AS ENUM ('credit', 'DEBIT', $$${WEIRD_LABEL}$$)`);
   await pool().query(`CREATE TABLE kinded_entries (
     id bigserial PRIMARY KEY, shard int NOT NULL, at timestamptz(6) NOT NULL, value numeric(12, 2) NOT NULL,
-    kind ledger_enums."entry kind" NOT NULL, prior ledger_enums."entry kind", reference text UNIQUE)`);
+    kind ledger_enums."entry kind" NOT NULL, prior ledger_enums."entry kind", reference text UNIQUE,
+    tags ledger_enums."entry kind"[])`);
   await pool().query('CREATE INDEX ON kinded_entries (shard, at, id)');
 });
 afterAll(async () => {
@@ -150,6 +159,20 @@ describe('enum columns', () => {
       expected.set(key, (expected.get(key) ?? 0) + 1);
     }
     expect(new Map(stored.map((s) => [`${NAME_OF_LABEL[s.kind]}|${s.prior === null ? null : NAME_OF_LABEL[s.prior]}`, Number(s.n)]))).toEqual(expected);
+  });
+
+  it('reads an enum list as an array of names, in order, NULL and empty kept, on both paths', async () => {
+    await pool().query(`UPDATE kinded_entries SET tags = CASE id % 3 WHEN 0 THEN NULL WHEN 1 THEN '{}'
+      ELSE ARRAY[$$${WEIRD_LABEL}$$, 'credit', 'DEBIT', $$${WEIRD_LABEL}$$]::ledger_enums."entry kind"[] END`);
+    const { rows: stored } = await pool().query<{ id: string; tags: string[] | null }>('SELECT id::text, tags::text[] AS tags FROM kinded_entries ORDER BY kinded_entries.id');
+    const expected = stored.map((row) => [row.id, row.tags === null ? null : row.tags.map((label) => NAME_OF_LABEL[label])]);
+    expect(expected.some(([, tags]) => Array.isArray(tags) && tags.length === 4)).toBe(true);
+    const tagged = 'KindedEntryTagged' as ModelName;
+    const query = windowQuery(tagged).select('id' as never, 'tags' as never).orderBy('id' as never);
+    for (const read of [await query.execute(db.prisma), await collect(query.stream(db.prisma, { chunkSize: 7 }))]) {
+      const rows = (read as unknown as Array<{ id: bigint; tags: string[] | null }>).map((r) => [String(r.id), r.tags]);
+      expect(rows.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual(expected);
+    }
   });
 
   it('reads, pages and streams rows with the values\' names, through Prisma and the pgPool', async () => {
@@ -237,6 +260,42 @@ describe('enum columns', () => {
       });
     }
     expect(() => f.lag('kind' as never, { default: 'credit' as never })).toThrow(ValidationError);
+
+    // Aggregates of an enum: min / max of groups, the frame's values as an array and as text, all by name.
+    const extremes = (await groupedQuery(model)
+      .groupBy('shard' as never)
+      .aggregate('lowest', f.min('kind' as never))
+      .aggregate('highest', f.max('kind' as never))
+      .execute(db.prisma)) as unknown as Array<{ shard: number; lowest: string; highest: string }>;
+    expect(extremes.map((g) => [g.shard, g.lowest, g.highest])).toEqual(
+      [0, 1].map((shard) => {
+        const kinds = expected.filter(([, s]) => s === shard).map(([, , kind]) => order.indexOf(kind));
+        return [shard, order[Math.min(...kinds)], order[Math.max(...kinds)]];
+      }),
+    );
+    const collected = (await windowQuery(model)
+      .select('id' as never)
+      .add('kinds', f.arrayAgg('kind' as never), inShard)
+      .add('text', f.stringAgg('kind' as never, '|'), inShard)
+      .execute(db.prisma)) as unknown as Array<{ id: bigint; kinds: string[]; text: string }>;
+    for (const shard of [0, 1]) {
+      const inOrder = expected.filter(([, s]) => s === shard);
+      inOrder.forEach(([id], i) => {
+        const row = collected.find((r) => String(r.id) === id)!;
+        const sofar = inOrder.slice(0, i + 1).map(([, , kind]) => kind);
+        expect([row.kinds, row.text], `id ${id}`).toEqual([sofar, sofar.join('|')]);
+      });
+    }
+
+    // A result ordered by an enum output sorts in the enum's declared order, not by the names' text.
+    const sorted = (await windowQuery(model)
+      .select('id' as never)
+      .add('first', f.firstValue('kind' as never), windowSpec(model).partitionBy('id' as never).orderBy('at' as never))
+      .orderByResult('first' as never, 'desc')
+      .execute(db.prisma)) as unknown as Array<{ id: bigint; first: string }>;
+    const ranks = sorted.map((r) => order.indexOf(r.first));
+    expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+    expect(new Set(ranks).size).toBe(3);
     for (const row of previous) {
       expect([row.kind, row.prior === null || NAMES.includes(row.prior as never)], `id ${row.id}`).toEqual([kindOf.get(String(row.id)), true]);
       expect(row.previousKind, `id ${row.id}`).toBe(previousOf.get(String(row.id)));
@@ -250,6 +309,7 @@ describe('enum columns', () => {
     expect(() => c.compareFields('kind' as never, '=', 'shard' as never)).toThrow(WindowSpecError);
     const before = 'KindedEntryBefore' as ModelName;
     expect(() => conditions(before).compare('kind' as never, '=', 'CREDIT' as never)).toThrow(/prisma generate/);
+    expect(() => groupedQuery(before).groupBy('kind' as never)).toThrow(/prisma generate/);
   });
 
   it('reads a catalog generated before enums were bound as before: the stored labels', async () => {

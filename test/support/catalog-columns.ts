@@ -23,3 +23,16 @@ export function catalogColumn(name: string, type: string, over: Partial<CatalogC
 export function columnInfoOf(type: string, over: Partial<ColumnInfo> = {}): ColumnInfo {
   return { field: 'f', ...catalogColumn('f', type), ...over };
 }
+
+/**
+ * The columns of a small ledger table the tests of column types build around (`id bigserial`, `shard int`,
+ * `at timestamptz(6)`, `value numeric(12, 2)`): a model partitioned by `shard`, ordered by `at`, summing `value`.
+ */
+export function shardLedgerColumns(): Record<'id' | 'shard' | 'at' | 'value', CatalogColumn> {
+  return {
+    id: catalogColumn('id', 'BigInt', { isId: true, unique: true, default: { function: 'autoincrement', args: [] } }),
+    shard: catalogColumn('shard', 'Int'),
+    at: catalogColumn('at', 'DateTime', { nativeType: ['Timestamptz', ['6']] }),
+    value: catalogColumn('value', 'Decimal', { nativeType: ['Decimal', ['12', '2']] }),
+  };
+}

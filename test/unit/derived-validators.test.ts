@@ -109,7 +109,6 @@ describe('a validator per column type', () => {
   });
 
   it.each<[string, ColumnInfo]>([
-    ['Json', column('Json')],
     ['Bytes', column('Bytes')],
     ['an enum list', column('Kind', { kind: 'enum', isList: true, enum: { name: 'Kind', schema: null, values: { A: 'a' } } })],
     ['a list', column('Int', { isList: true })],

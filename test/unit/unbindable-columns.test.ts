@@ -1,5 +1,5 @@
 /**
- * A model whose insert fields include a column the bulk insert cannot bind (here a Json column) can still be read:
+ * A model whose insert fields include a column the bulk insert cannot bind (here a Bytes column) can still be read:
  * only `insertMany` is refused, with `WindowSpecError`, before any SQL. The model is registered at run time the
  * way the generated module registers an application's catalog.
  */
@@ -10,7 +10,7 @@ import {
   WindowSpecError,
   type ModelName,
 } from '../../src/index.ts';
-import { catalogColumn } from '../support/catalog-columns.ts';
+import { catalogColumn, shardLedgerColumns } from '../support/catalog-columns.ts';
 import { mockPrisma } from '../support/mock-client.ts';
 
 const column = catalogColumn;
@@ -22,11 +22,8 @@ registerWindowCatalog({
     schema: null,
     id: 'id',
     columns: {
-      id: column('id', 'BigInt', { isId: true, unique: true, default: { function: 'autoincrement', args: [] } }),
-      shard: column('shard', 'Int'),
-      at: column('at', 'DateTime', { nativeType: ['Timestamptz', ['6']] }),
-      value: column('value', 'Decimal', { nativeType: ['Decimal', ['12', '2']] }),
-      details: column('details', 'Json', { default: { value: '{}' } }),
+      ...shardLedgerColumns(),
+      details: column('details', 'Bytes', { nullable: true }),
     },
   },
 });
@@ -35,7 +32,7 @@ registerWindowCatalog({
 const model = 'KindedEntry' as ModelName;
 const Entries = defineRunningTotalRepository(model, { partitionBy: 'shard', orderBy: 'at', amount: 'value' } as never);
 
-describe('a model with a Json column', () => {
+describe('a model with a Bytes column', () => {
   it('builds its running-total query', () => {
     const sql = new Entries(mockPrisma().prisma).runningTotalsSql({ partitions: [1] } as never, 'partition');
     expect(sql.text).toContain('FROM "public"."kinded_entries"');
@@ -44,9 +41,9 @@ describe('a model with a Json column', () => {
 
   it('refuses insertMany before any SQL, naming the column', async () => {
     const { prisma } = mockPrisma();
-    const rows = [{ shard: 1, at: new Date('2026-01-01T00:00:00Z'), value: '1.00', details: {} }];
+    const rows = [{ shard: 1, at: new Date('2026-01-01T00:00:00Z'), value: '1.00', details: new Uint8Array([1]) }];
     await expect(new Entries(prisma).insertMany(rows as never)).rejects.toThrow(WindowSpecError);
-    await expect(new Entries(prisma).insertMany([{ ...rows[0], details: undefined }] as never)).rejects.toThrow(/KindedEntry\.details \(Json\)/);
+    await expect(new Entries(prisma).insertMany([{ ...rows[0], details: undefined }] as never)).rejects.toThrow(/KindedEntry\.details \(Bytes\)/);
     expect(prisma.$executeRaw).not.toHaveBeenCalled();
     expect(prisma.$transaction).not.toHaveBeenCalled();
   });
