@@ -1,3 +1,4 @@
+import type { DbNullClass, JsonNullClass } from '@prisma/client/runtime/client';
 import type { BulkInsertOptions } from '../ingest/bulk-insert.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
 import type {
@@ -17,18 +18,26 @@ import type { PageOptions, RunningTotalOptions } from './running-total-options.t
  */
 
 /** Flattens an intersection of mapped types into one object type (readable in editor tooltips). */
+
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** `null` when the field is nullable. */
-type NullOf<M extends ModelName, F extends FieldOf<M>> = ColumnOf<M, F> extends { readonly nullable: true } ? null : never;
+/** `null` when the field is nullable (and Prisma's `DbNull`, SQL NULL, for a nullable `Json` field). */
+type NullOf<M extends ModelName, F extends FieldOf<M>> = ColumnOf<M, F> extends { readonly nullable: true }
+  ? null | (ColumnOf<M, F> extends { readonly type: 'Json'; readonly isList: false } ? DbNullClass : never)
+  : never;
 
-/** What a caller may pass for a field: Decimals also as strings / numbers, BigInts also as safe integers. */
+/**
+ * What a caller may pass for a field: Decimals also as strings / numbers, BigInts also as safe integers, a `Json`
+ * field's JSON `null` as Prisma's `JsonNull`.
+ */
 export type InputValue<M extends ModelName, F extends FieldOf<M>> =
   | (ColumnOf<M, F> extends { readonly type: 'Decimal' }
       ? DecimalInput
       : ColumnOf<M, F> extends { readonly type: 'BigInt' }
         ? bigint | number
-        : NonNullFieldValue<M, F>)
+        : ColumnOf<M, F> extends { readonly type: 'Json'; readonly isList: false }
+          ? NonNullFieldValue<M, F> | JsonNullClass
+          : NonNullFieldValue<M, F>)
   | NullOf<M, F>;
 
 /**

@@ -1,7 +1,6 @@
 import { DbNull } from '@prisma/client/runtime/client';
 import type { DbClient } from '../executor/db-client.ts';
 import { WindowSpecError } from '../errors.ts';
-import { prismaJson, type CheckedJson } from '../validation/json-value.ts';
 import { columnInfo, modelFields } from '../window/catalog.ts';
 
 interface CreateManyDelegate {
@@ -48,10 +47,7 @@ export function createManyThroughDelegate(model: string): (tx: DbClient, data: u
   return (tx, data) => delegateMethod(tx, model, 'createMany')({ data: prismaData(model, data) });
 }
 
-/**
- * Validated rows as Prisma's client takes them: a `Json` field's checked value as the value again (or
- * `Prisma.JsonNull`), and its SQL NULL as `Prisma.DbNull`, which Prisma wants in place of a plain `null`.
- */
+/** Validated rows as Prisma's client takes them: a `Json` field's SQL NULL as `Prisma.DbNull`, not a plain `null`. */
 function prismaData(model: string, rows: unknown[]): unknown[] {
   const json = modelFields(model).filter((field) => {
     const info = columnInfo(model, field);
@@ -61,9 +57,7 @@ function prismaData(model: string, rows: unknown[]): unknown[] {
   return rows.map((row) => {
     const data = { ...(row as Record<string, unknown>) };
     for (const field of json) {
-      if (!(field in data)) continue;
-      const value = data[field];
-      data[field] = value === null ? DbNull : prismaJson(value as CheckedJson);
+      if (data[field] === null) data[field] = DbNull;
     }
     return data;
   });

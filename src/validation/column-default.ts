@@ -44,6 +44,15 @@ export function generatesValue(info: ColumnInfo): boolean {
   return info.updatedAt || (spec !== null && 'function' in spec && (spec.function === 'now' || spec.function === 'uuid'));
 }
 
+// A `Json` field's @default is the JSON document's text (`@default("{\"a\": 1}")`), as Prisma writes it.
+function jsonDefault(model: string, info: ColumnInfo, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new WindowSpecError(`${model}.${info.field}: its @default(${JSON.stringify(text)}) is not a JSON document.`);
+  }
+}
+
 // DMMF writes literal defaults as JSON values: a DateTime as ISO text, a BigInt as a number or digits.
 function literal(model: string, info: ColumnInfo, check: ColumnCheck, value: unknown): unknown {
   const raw =
@@ -51,7 +60,9 @@ function literal(model: string, info: ColumnInfo, check: ColumnCheck, value: unk
       ? new Date(value)
       : info.type === 'BigInt' && typeof value === 'string'
         ? BigInt(value)
-        : value;
+        : info.type === 'Json' && typeof value === 'string'
+          ? jsonDefault(model, info, value)
+          : value;
   try {
     return check(`${model}.${info.field} @default`, raw);
   } catch (error) {

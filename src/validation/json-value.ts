@@ -6,8 +6,11 @@ import { describe } from './dates.ts';
 /** Deeper nesting is refused: PostgreSQL's parser and JavaScript's `JSON.stringify` both recurse per level. */
 const MAX_DEPTH = 1_000;
 
-/** A checked `Json` value, as the bulk insert writes it: the text PostgreSQL parses, or Prisma's `JsonNull`. */
-export type CheckedJson = { readonly json: string } | typeof JsonNull;
+/**
+ * A checked `Json` value, as the bulk insert writes it: a copy of the value given (so a later change to the
+ * caller's object cannot change what is written), or Prisma's `JsonNull`. Checking it again returns the same.
+ */
+export type CheckedJson = unknown;
 
 /**
  * Checks a value for a `Json` column and returns it as written: what `JSON.stringify` prints of it, exactly the
@@ -16,11 +19,11 @@ export type CheckedJson = { readonly json: string } | typeof JsonNull;
  * for every column: written for a nullable one before any check, refused here. Refused (`ValidationError` naming the element), where `JSON.stringify` would silently change or drop
  * a value or PostgreSQL would refuse it: `NaN` and ±Infinity, a `bigint`, `undefined` or a hole in an array,
  * functions and symbols, instances of classes (`Date`, `Decimal`, `Map`: convert them first), text holding NUL
- * or an unpaired surrogate (in values and in keys). A property whose value is `undefined` is left out, as JSON
- * leaves it out.
+ * or an unpaired surrogate (in values and in keys), an array with named properties, a key named `__proto__`.
+ * A property whose value is `undefined` is left out, as JSON leaves it out.
  *
  * ```ts
- * requireJson('rows[0].details', { tags: ['a'], n: 1.5 }); // { json: '{"tags":["a"],"n":1.5}' }
+ * requireJson('rows[0].details', { tags: ['a'], n: 1.5 }); // a copy: { tags: ['a'], n: 1.5 }
  * requireJson('rows[0].details', { at: new Date() });      // throws ValidationError "rows[0].details.at: ..."
  * ```
  */
@@ -30,17 +33,12 @@ export function requireJson(path: string, value: unknown): CheckedJson {
   // A plain null here is SQL NULL asked of a NOT NULL column (a nullable column writes it before any check).
   if (value === null) throw new ValidationError(path, 'is null, SQL NULL, on a NOT NULL column; write Prisma.JsonNull for a JSON null.');
   checkJson(path, value, 0);
-  return Object.freeze({ json: JSON.stringify(value) });
+  return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
-/** The text of a checked `Json` value (`'null'` for `JsonNull`). */
+/** The text of a checked `Json` value, as PostgreSQL parses it (`'null'` for `JsonNull`). */
 export function jsonText(checked: CheckedJson): string {
-  return isJsonNull(checked) ? 'null' : (checked as { readonly json: string }).json;
-}
-
-/** A checked `Json` value as Prisma's client takes it (`createMany`): the value again, or `JsonNull`. */
-export function prismaJson(checked: CheckedJson): unknown {
-  return isJsonNull(checked) ? JsonNull : JSON.parse((checked as { readonly json: string }).json);
+  return isJsonNull(checked) ? 'null' : JSON.stringify(checked);
 }
 
 function checkJson(path: string, value: unknown, depth: number): void {
@@ -53,6 +51,7 @@ function checkJson(path: string, value: unknown, depth: number): void {
   if (typeof value !== 'object') throw new ValidationError(path, `${describe(value)} is not a JSON value${typeof value === 'bigint' ? ' (write it as a string)' : ''}.`);
   if (depth >= MAX_DEPTH) throw new ValidationError(path, `is nested more than ${MAX_DEPTH} levels deep.`);
   if (Array.isArray(value)) {
+    if (Object.keys(value).length !== value.length) throw new ValidationError(path, 'is an array with named properties, which JSON leaves out.');
     for (let i = 0; i < value.length; i++) {
       if (!(i in value) || value[i] === undefined) throw new ValidationError(`${path}[${i}]`, 'is missing (JSON would write null).');
       checkJson(`${path}[${i}]`, value[i], depth + 1);
@@ -66,6 +65,8 @@ function checkJson(path: string, value: unknown, depth: number): void {
   if (Object.getOwnPropertySymbols(value).length > 0) throw new ValidationError(path, 'has symbol keys, which JSON leaves out.');
   for (const [key, item] of Object.entries(value)) {
     checkText(`${path}.${key}`, key);
+    // Prisma's client drops such a key on the way (it is read as the object's prototype): one strategy would lose it.
+    if (key === '__proto__') throw new ValidationError(`${path}.${key}`, 'is a key named __proto__, which Prisma\'s client does not write.');
     if (item !== undefined) checkJson(`${path}.${key}`, item, depth + 1);
   }
 }

@@ -433,6 +433,10 @@ function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MI
   const value = argument(model, x, name.toLowerCase());
   // PostgreSQL orders uuids (an index, ORDER BY) but has no min or max of them, nor of booleans (bool_and / bool_or).
   if (isUuidFieldExpr(value)) throw new WindowSpecError(`${name.toLowerCase()}(${value.label}): a uuid has no ${name.toLowerCase()} in PostgreSQL.`);
+  // Nor of Json (jsonb, json) or bytes; an enum has one, in its declared order.
+  if (value.sqlType === 'other' && enumOfExpr(value) === undefined) {
+    throw new WindowSpecError(`${name.toLowerCase()}(${value.label}): only numbers, text, times, dates and enums have a ${name.toLowerCase()} here.`);
+  }
   if (value.sqlType === 'bool') {
     throw new WindowSpecError(`${name.toLowerCase()}(${value.label}): a boolean has no ${name.toLowerCase()} in PostgreSQL; use ${name === 'MIN' ? 'boolAnd' : 'boolOr'}.`);
   }

@@ -453,6 +453,10 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
     if (this.#outputType(alias) === 'interval') {
       throw new WindowSpecError(`orderByResult("${alias}"): an interval is output as ISO 8601 text, which does not sort as the interval; order by an expression of it (e.g. its epoch seconds via e.cast) instead.`);
     }
+    const output = this.#outputs().find((o) => o.alias === alias);
+    if (output?.sqlType === 'other' && !output.uuid && output.enum === undefined) {
+      throw new WindowSpecError(`orderByResult("${alias}"): its type (Json, Bytes, a list) has no order here; order by numbers, text, times, uuids or enums.`);
+    }
     return new WindowQuery({ ...this.#props, resultOrder: [...(this.#props.resultOrder ?? []), { alias, direction }] });
   }
 

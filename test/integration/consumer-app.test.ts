@@ -183,6 +183,7 @@ async function reference(): Promise<{
   perMerchant: Array<[string, number, string]>;
   notSettled: Array<[string, string]>;
   details: Array<[string, unknown]>;
+  jsonNulls: number[];
 }> {
   // The app's enum by stored label, written out here: 'settled' and 'refunded' are @map'ed, 'DISPUTED' is not.
   const statusOf: Record<string, string> = { settled: 'SETTLED', refunded: 'REFUNDED', DISPUTED: 'DISPUTED' };
@@ -191,9 +192,13 @@ async function reference(): Promise<{
   );
   const notSettled = statuses.map((row): [string, string] => [row.id, statusOf[row.status]!]);
   const { rows: stored } = await withPg((client) =>
-    client.query<{ id: string; details: string | null }>('SELECT id::text, details::text FROM payments WHERE details IS NOT NULL ORDER BY payments.id'),
+    client.query<{ id: string; details: string | null }>(`SELECT id::text, details::text FROM payments WHERE details IS NOT NULL AND details <> 'null'::jsonb ORDER BY payments.id`),
   );
   const details = stored.map((row): [string, unknown] => [row.id, JSON.parse(row.details!)]);
+  const { rows: nulls } = await withPg((client) =>
+    client.query<{ json: number; sql: number }>(`SELECT count(*) FILTER (WHERE details = 'null'::jsonb)::int AS json, count(*) FILTER (WHERE details IS NULL)::int AS sql FROM payments`),
+  );
+  const jsonNulls = [nulls[0]!.json, nulls[0]!.sql];
   const { rows } = await withPg((client) =>
     client.query<{ id: string; merchant_id: number; currency: string; amount: string; paid_at: string }>(
       `SELECT id::text, merchant_id, currency, amount::text, to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS paid_at
@@ -215,7 +220,7 @@ async function reference(): Promise<{
       byMerchant.set(row.merchant_id, total);
       return [row.id, row.merchant_id, text(total)];
     });
-  return { usd1, perMerchant, notSettled, details };
+  return { usd1, perMerchant, notSettled, details, jsonNulls };
 }
 
 function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof reference>>): void {
@@ -232,7 +237,8 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(new Set(output.notSettled.map(([, status]) => status))).toEqual(new Set(['REFUNDED', 'DISPUTED']));
   expect(output.labelRefused, 'a stored label in a condition is a ValidationError').toBe(true);
   expect(output.details, 'Json written through createMany and unnest, read back parsed').toEqual(expected.details);
-  expect(output.details.length, 'every third payment has details').toBe(9);
+  expect(output.details.length, 'every third payment has details, one of them the JSON null').toBe(8);
+  expect(expected.jsonNulls, 'Prisma.JsonNull stored the JSON null once; Prisma.DbNull and leaving it out, SQL NULL').toEqual([1, 17]);
   expect(output.previousStatuses, 'lag of the enum (default SETTLED) reads names only').toEqual(['DISPUTED', 'REFUNDED', 'SETTLED']);
   expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
   // Days of Berlin's calendar (midnight = 23:00 UTC in January): 2026-01-01 through 2026-01-10 local.

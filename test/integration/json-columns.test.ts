@@ -10,7 +10,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { PrismaClient } from '../../prisma/app/index.ts';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
-import { defineRunningTotalRepository, registerWindowCatalog, ValidationError, windowQuery, type ModelName } from '../../src/index.ts';
+import {
+  defineRunningTotalRepository,
+  groupedQuery,
+  registerWindowCatalog,
+  ValidationError,
+  windowFunctions,
+  windowQuery,
+  windowSpec,
+  WindowSpecError,
+  type ModelName,
+} from '../../src/index.ts';
 import { catalogColumn, shardLedgerColumns } from '../support/catalog-columns.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { useTestPool } from '../support/pg-pool.ts';
@@ -25,6 +35,7 @@ registerWindowCatalog({
       ...shardLedgerColumns(),
       details: catalogColumn('details', 'Json', { nullable: true }),
       raw: catalogColumn('raw', 'Json', { nativeType: ['Json', []] }),
+      preset: catalogColumn('preset', 'Json', { default: { value: '{"b": 2, "a": [1, "x"]}' } }),
     },
   },
 });
@@ -61,15 +72,24 @@ const rowsOf = (shard: number) =>
 
 beforeAll(async () => {
   await pool().query(`CREATE TABLE noted_entries (
-    id bigserial PRIMARY KEY, shard int NOT NULL, at timestamptz(6) NOT NULL, value numeric(12, 2) NOT NULL, details jsonb, raw json NOT NULL)`);
+    id bigserial PRIMARY KEY, shard int NOT NULL, at timestamptz(6) NOT NULL, value numeric(12, 2) NOT NULL, details jsonb, raw json NOT NULL,
+    preset jsonb NOT NULL DEFAULT '{"b": 2, "a": [1, "x"]}')`);
 });
 afterAll(async () => {
   await pool().query('DROP TABLE IF EXISTS noted_entries');
 });
 
-async function stored(shard: number): Promise<Array<{ details: string | null; raw: string }>> {
-  const { rows } = await pool().query<{ details: string | null; raw: string }>(
-    'SELECT details::text AS details, raw::text AS raw FROM noted_entries AS t WHERE t.shard = $1 ORDER BY t.id',
+// An override that only builds on the derived check, as README shows: what it returns is checked again.
+const CheckedEntries = defineRunningTotalRepository(model, {
+  partitionBy: 'shard',
+  orderBy: 'at',
+  amount: 'value',
+  requireRow: (path: string, value: unknown, derived: (path: string, value: unknown) => unknown) => derived(path, value),
+} as never) as unknown as typeof Entries;
+
+async function stored(shard: number): Promise<Array<{ details: string | null; raw: string; preset: string }>> {
+  const { rows } = await pool().query<{ details: string | null; raw: string; preset: string }>(
+    'SELECT details::text AS details, raw::text AS raw, preset::text AS preset FROM noted_entries AS t WHERE t.shard = $1 ORDER BY t.id',
     [shard],
   );
   return rows;
@@ -93,6 +113,17 @@ describe('Json columns', () => {
     // `json` keeps the text as sent: the value's own JSON.
     expect(back.map((row) => JSON.parse(row.raw))).toEqual([...rowsOf(shard), ...nulls].map((row) => row.raw));
     expect(back[0]!.raw).toBe(JSON.stringify(rowsOf(shard)[0]!.raw));
+    // The @default, left out of every row, is the document itself, as PostgreSQL's own default stores it.
+    expect(new Set(back.map((row) => row.preset))).toEqual(new Set(['{"a": [1, "x"], "b": 2}']));
+  });
+
+  it.each(['unnest', 'copy'])('are written the same through a requireRow override (%s), which checks what it returns again', async (strategy) => {
+    const shard = strategy === 'unnest' ? 4 : 5;
+    await new CheckedEntries(db.prisma, { pgPool: pool() }).insertMany([...rowsOf(shard), { ...rowsOf(shard)[0]!, details: Prisma.JsonNull }], { strategy });
+    const back = await stored(shard);
+    expect(back.map((row) => (row.details === null ? null : JSON.parse(row.details)))).toEqual([...DETAILS, null]);
+    expect(back.at(-1)!.details).toBe('null');
+    expect(back.map((row) => JSON.parse(row.raw))).toEqual([...rowsOf(shard), rowsOf(shard)[0]!].map((row) => row.raw));
   });
 
   it('reads them back as Prisma does: parsed JSON', async () => {
@@ -118,6 +149,8 @@ describe('Json columns', () => {
       ['NUL', { ...base, details: { text: 'a\u0000b' } }],
       ['a lone surrogate key', { ...base, details: { ['\ud800']: 1 } }],
       ['a function', { ...base, details: { f: () => 1 } }],
+      ['an array with a named property', { ...base, details: Object.assign([1, 2], { note: 'lost' }) }],
+      ['a __proto__ key', { ...base, details: JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as object }],
       ['DbNull on a NOT NULL column', { ...base, raw: Prisma.DbNull }],
       ['null on a NOT NULL column', { ...base, raw: null }],
     ];
@@ -128,5 +161,16 @@ describe('Json columns', () => {
     }
     await expect(repository.insertMany([{ ...base, details: { at: new Date() } }])).rejects.toThrow(/rows\[0\]\.details\.at: a Date is not a plain object/);
     expect(await stored(3)).toEqual([]);
+  });
+
+  it('has no min, max or result order where PostgreSQL has none: WindowSpecError before any SQL', () => {
+    const f = windowFunctions(model);
+    for (const field of ['details', 'raw']) {
+      expect(() => f.min(field as never), field).toThrow(WindowSpecError);
+      expect(() => f.max(field as never), field).toThrow(/only numbers, text, times, dates and enums have a max/);
+      expect(() => groupedQuery(model).groupBy('shard' as never).aggregate('m', f.max(field as never)), field).toThrow(WindowSpecError);
+    }
+    const byTime = windowSpec(model).partitionBy('shard' as never).orderBy('at' as never);
+    expect(() => windowQuery(model).select('id' as never).add('previous', f.lag('raw' as never), byTime).orderByResult('previous' as never)).toThrow(/has no order here/);
   });
 });

@@ -74,9 +74,10 @@ interface RawQuery {
 
 /**
  * Resolves once some backend waits on a lock held by `pid`. Rejects if `work` settles first: then it never waited,
- * and whatever the test meant to force did not happen.
+ * and whatever the test meant to force did not happen. With `orSettled`, `work` settling first is an outcome too
+ * (resolves `'settled'`): for a test whose deadline a loaded machine may pass before the work reaches the lock.
  */
-export async function untilBlockedBy(watcher: RawQuery, pid: number, work: Promise<unknown>): Promise<void> {
+export async function untilBlockedBy(watcher: RawQuery, pid: number, work: Promise<unknown>, options: { readonly orSettled?: boolean } = {}): Promise<'blocked' | 'settled'> {
   let settled = false;
   void work.then(
     () => (settled = true),
@@ -85,7 +86,8 @@ export async function untilBlockedBy(watcher: RawQuery, pid: number, work: Promi
   for (;;) {
     const [row] = await watcher.$queryRaw<Array<{ waiting: number }>>`
       SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`;
-    if ((row?.waiting ?? 0) > 0) return;
+    if ((row?.waiting ?? 0) > 0) return 'blocked';
+    if (settled && options.orSettled === true) return 'settled';
     if (settled) throw new Error(`the work finished without ever waiting on backend ${pid}`);
     await sleep(5);
   }
