@@ -15,4 +15,9 @@ export {
   PrismaClientRustPanicError,
   PrismaClientInitializationError,
   PrismaClientValidationError,
+  DbNull,
+  JsonNull,
+  isDbNull,
+  isJsonNull,
 } from '@prisma/client/runtime/client';
+export type { DbNullClass, JsonNullClass } from '@prisma/client/runtime/client';

@@ -13,7 +13,8 @@ export function enumSchemasOf(schemaText: string): Map<string, string> {
   const enumBlock = /\benum\s+([A-Za-z][A-Za-z0-9_]*)\s*\{((?:"(?:[^"\\\n]|\\.)*"|[^"}])*)\}/g;
   for (const [, name, body] of withoutComments(schemaText).matchAll(enumBlock)) {
     const schema = /@@schema\(\s*"((?:[^"\\\n]|\\.)*)"\s*\)/.exec(body!);
-    if (schema) schemas.set(name!, schema[1]!);
+    // The string as Prisma reads it: an escaped character stands for itself.
+    if (schema) schemas.set(name!, schema[1]!.replace(/\\(.)/g, '$1'));
   }
   return schemas;
 }

@@ -123,7 +123,7 @@ export function deriveModelDefinition(model: unknown, spec: DerivationSpec): Run
       check = checkOf(field);
     } catch (error) {
       if (!(error instanceof WindowSpecError)) throw error;
-      // A column the bulk insert cannot bind (an enum, Json, ...) stops inserts only: reads need no validator.
+      // A column the bulk insert cannot bind (Bytes, a list, ...) stops inserts only: reads need no validator.
       const refuse = (): never => {
         throw error;
       };

@@ -1,4 +1,4 @@
-import type { DbNullClass, JsonNullClass } from '@prisma/client/runtime/client';
+import type { DbNullClass, JsonNullClass } from '../prisma-runtime.ts';
 import type { BulkInsertOptions } from '../ingest/bulk-insert.ts';
 import type { FieldOf, ModelName } from '../window/catalog.ts';
 import type {

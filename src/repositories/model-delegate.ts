@@ -1,7 +1,7 @@
-import { DbNull } from '@prisma/client/runtime/client';
+import { DbNull } from '../prisma-runtime.ts';
 import type { DbClient } from '../executor/db-client.ts';
 import { WindowSpecError } from '../errors.ts';
-import { columnInfo, modelFields } from '../window/catalog.ts';
+import { columnInfo, isJsonColumn, modelFields } from '../window/catalog.ts';
 
 interface CreateManyDelegate {
   createMany(args: { data: unknown[] }): Promise<{ count: number }>;
@@ -49,10 +49,7 @@ export function createManyThroughDelegate(model: string): (tx: DbClient, data: u
 
 /** Validated rows as Prisma's client takes them: a `Json` field's SQL NULL as `Prisma.DbNull`, not a plain `null`. */
 function prismaData(model: string, rows: unknown[]): unknown[] {
-  const json = modelFields(model).filter((field) => {
-    const info = columnInfo(model, field);
-    return info.kind === 'scalar' && info.type === 'Json' && !info.isList;
-  });
+  const json = modelFields(model).filter((field) => isJsonColumn(columnInfo(model, field)));
   if (json.length === 0) return rows;
   return rows.map((row) => {
     const data = { ...(row as Record<string, unknown>) };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LedgerError, WindowSpecError } from '../errors.ts';
+import { JsonNull } from '../prisma-runtime.ts';
 import type { ColumnInfo } from '../window/catalog.ts';
 import type { ColumnCheck } from './column-validator.ts';
 
@@ -44,10 +45,12 @@ export function generatesValue(info: ColumnInfo): boolean {
   return info.updatedAt || (spec !== null && 'function' in spec && (spec.function === 'now' || spec.function === 'uuid'));
 }
 
-// A `Json` field's @default is the JSON document's text (`@default("{\"a\": 1}")`), as Prisma writes it.
+// A `Json` field's @default is the JSON document's text (`@default("{\"a\": 1}")`), as Prisma writes it; a
+// `@default("null")` is the JSON null, which Prisma stores (not SQL NULL).
 function jsonDefault(model: string, info: ColumnInfo, text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    const document = JSON.parse(text) as unknown;
+    return document === null ? JsonNull : document;
   } catch {
     throw new WindowSpecError(`${model}.${info.field}: its @default(${JSON.stringify(text)}) is not a JSON document.`);
   }

@@ -1,9 +1,9 @@
 import { WindowSpecError } from '../errors.ts';
-import type { ColumnInfo } from '../window/catalog.ts';
+import { enumNotRecorded, type ColumnInfo } from '../window/catalog.ts';
 import { acceptsDate, acceptsUtcDay, requireDate, requireUtcDay } from './dates.ts';
 import { acceptsPlainDecimal, requireDecimal } from './decimal.ts';
 import { requireInt4, requireText, requireUuid, requireVarChar } from './keys.ts';
-import { isDbNull } from '@prisma/client/runtime/client';
+import { isDbNull } from '../prisma-runtime.ts';
 import { requireEnumName } from './enum-value.ts';
 import { requireJson } from './json-value.ts';
 import { requireBigInt, requireBoolean, requireFloat, requireInt2 } from './scalars.ts';
@@ -59,12 +59,7 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
   if (info.isList) return unsupported();
   if (info.kind === 'enum') {
     const stored = info.enum;
-    if (stored === undefined) {
-      throw new WindowSpecError(
-        `${model}.${info.field} is an enum (${info.type}), and its catalog entry does not say how PostgreSQL stores it: ` +
-          'run `prisma generate` with this version of the library to write it.',
-      );
-    }
+    if (stored === undefined) throw enumNotRecorded(model, info.field, info.type);
     return (path, value) => requireEnumName(path, `${model}.${info.field}`, stored, value);
   }
   if (info.kind !== 'scalar') return unsupported();

@@ -348,12 +348,22 @@ export function enumOf(model: string, field: string): CatalogEnum | undefined {
   const info = columnInfo(model, field);
   if (info.kind !== 'enum' || info.isList) return undefined;
   if (info.enum === undefined || typeof info.enum.name !== 'string' || typeof info.enum.values !== 'object' || info.enum.values === null) {
-    throw new WindowSpecError(
-      `${model}.${field} is an enum (${info.type}), and its catalog entry does not say how PostgreSQL stores it: run \`prisma generate\` ` +
-        'with this version of the library to write it.',
-    );
+    throw enumNotRecorded(model, field, info.type);
   }
   return info.enum;
+}
+
+/** The error for an enum field of a catalog generated before enums were bound: it asks for `prisma generate`. */
+export function enumNotRecorded(model: string, field: string, type: string): WindowSpecError {
+  return new WindowSpecError(
+    `${model}.${field} is an enum (${type}), and its catalog entry does not say how PostgreSQL stores it: run \`prisma generate\` ` +
+      'with this version of the library to write it.',
+  );
+}
+
+/** Whether a column is a single `Json` value (`jsonb`, or `json` for `@db.Json`). */
+export function isJsonColumn(info: CatalogColumn): boolean {
+  return info.kind === 'scalar' && info.type === 'Json' && !info.isList;
 }
 
 /** `"schema"."type"` of a stored enum (`"type"` alone for a catalog that follows the search path). */

@@ -1,5 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { columnInfo, type CatalogEnum } from './catalog.ts';
+import { columnInfo, enumTypeName, type CatalogEnum } from './catalog.ts';
 
 /**
  * The stored enum of an enum field as its catalog records it; undefined for any other field, an enum list, and an
@@ -11,26 +11,44 @@ export function storedEnumOf(model: string, field: string): CatalogEnum | undefi
 }
 
 /**
- * An enum list field (`Kind[]`) as a row reads it: an array of the values' names, as Prisma's client returns it
- * (the driver reads no array of an enum type: it would come back as the array's text). NULL stays NULL.
+ * The stored enum of an enum list field (`Kind[]`), for reading it as names; undefined for any other field and for
+ * a catalog written before enums were bound.
+ */
+export function storedEnumListOf(model: string, field: string): CatalogEnum | undefined {
+  const info = columnInfo(model, field);
+  return info.kind === 'enum' && info.isList ? info.enum : undefined;
+}
+
+/**
+ * A list of a stored enum's values (`Kind[]`) as a row reads it: an array of the values' names, as Prisma's client
+ * returns it (the driver reads no array of an enum type: it would come back as the array's text). NULL stays NULL;
+ * without the enum's entry (an older catalog), an array of the stored labels.
  * ```sql
  * CASE WHEN "tags" IS NULL THEN NULL ELSE ARRAY(SELECT CASE CAST(u.v AS text) WHEN $1 THEN $2 ELSE CAST(u.v AS text) END
  *   FROM unnest(CAST("tags" AS text[])) WITH ORDINALITY AS u(v, o) ORDER BY u.o) END
  * ```
  */
-export function enumListNamesSql(model: string, field: string, sql: Prisma.Sql): Prisma.Sql {
-  const info = columnInfo(model, field);
+export function enumListNamesSql(stored: CatalogEnum | undefined, sql: Prisma.Sql): Prisma.Sql {
   const text = Prisma.sql`CAST(${sql} AS text[])`;
-  const stored = info.enum;
-  if (stored === undefined || !Object.entries(stored.values).some(([name, label]) => name !== label)) return text;
+  if (stored === undefined || renamedValues(stored).length === 0) return text;
   const names = enumNamesSql(stored, Prisma.sql`u.v`);
   return Prisma.sql`CASE WHEN ${sql} IS NULL THEN NULL ELSE ARRAY(SELECT ${names} FROM unnest(${text}) WITH ORDINALITY AS u(v, o) ORDER BY u.o) END`;
 }
 
-/** Whether the field is a list of an enum (`Kind[]`). */
+/** Whether the field is a list of an enum (`Kind[]`), whatever its catalog entry holds. */
 export function isEnumListField(model: string, field: string): boolean {
   const info = columnInfo(model, field);
   return info.kind === 'enum' && info.isList;
+}
+
+/** Whether some value of the enum is stored under another label than its name (`CREDIT @map("credit")`). */
+export function hasRenamedValues(stored: CatalogEnum): boolean {
+  return renamedValues(stored).length > 0;
+}
+
+// The values whose stored label is not their name (`CREDIT @map("credit")`), as [name, label].
+function renamedValues(stored: CatalogEnum): [string, string][] {
+  return Object.entries(stored.values).filter(([name, label]) => name !== label);
 }
 
 /**
@@ -42,7 +60,7 @@ export function isEnumListField(model: string, field: string): boolean {
  * ```
  */
 export function enumNamesSql(stored: CatalogEnum | undefined, sql: Prisma.Sql): Prisma.Sql {
-  const renamed = stored === undefined ? [] : Object.entries(stored.values).filter(([name, label]) => name !== label);
+  const renamed = stored === undefined ? [] : renamedValues(stored);
   if (renamed.length === 0) return sql;
   const text = Prisma.sql`CAST(${sql} AS text)`;
   const arms = renamed.map(([name, label]) => Prisma.sql`WHEN ${label} THEN ${name}`);
@@ -50,14 +68,17 @@ export function enumNamesSql(stored: CatalogEnum | undefined, sql: Prisma.Sql): 
 }
 
 /**
- * Where a value read as its name (`enumNamesSql`) sorts: the name's place in the enum's declared order, the order
- * PostgreSQL sorts the enum itself in (names sorted as text would not be). An enum without renamed values is read
- * as stored, and sorts as itself.
+ * Where a value read as its name (`enumNamesSql`) sorts: where its stored value sorts in PostgreSQL (the name back
+ * to its label, cast to the enum), as comparisons, `min` / `max` and orders of the enum itself do (names sorted as
+ * text would not, nor would their order in schema.prisma after a migration added a value elsewhere).
  * ```sql
- * array_position(CAST($1 AS text[]), "priority")   -- $1 = {LOW,MID,HIGH}
+ * CAST(CASE CAST("first" AS text) WHEN $1 THEN $2 ELSE CAST("first" AS text) END AS "public"."entry_kind")   -- $1 = 'CREDIT', $2 = 'credit'
  * ```
  */
 export function enumOrderSql(stored: CatalogEnum, names: Prisma.Sql): Prisma.Sql {
-  const renamed = Object.entries(stored.values).some(([name, label]) => name !== label);
-  return renamed ? Prisma.sql`array_position(CAST(${Object.keys(stored.values)} AS text[]), ${names})` : names;
+  const renamed = renamedValues(stored);
+  if (renamed.length === 0) return names;
+  const text = Prisma.sql`CAST(${names} AS text)`;
+  const arms = renamed.map(([name, label]) => Prisma.sql`WHEN ${name} THEN ${label}`);
+  return Prisma.sql`CAST(CASE ${text} ${Prisma.join(arms, ' ')} ELSE ${text} END AS ${Prisma.raw(enumTypeName(stored))})`;
 }

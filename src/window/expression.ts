@@ -3,7 +3,7 @@ import { ValidationError, WindowSpecError } from '../errors.ts';
 import type { Bucket } from '../validation/bucket-options.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { columnInfo, columnRef, enumOf, isUuidField, scalarTypeOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
-import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumOf } from './enum-output.ts';
+import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumListOf, storedEnumOf } from './enum-output.ts';
 import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
 import type { ColumnOf, FieldValue } from './types.ts';
@@ -150,6 +150,8 @@ export interface Expr<M extends ModelName, K extends SqlType = SqlType, N extend
    * joined field, another query's output): they order in the enum's declared order and are read as its names.
    */
   readonly enum?: CatalogEnum | undefined;
+  /** A list of an enum's values (an enum list field, passed on by `lag`, a join, another query): read as names. */
+  readonly enumList?: CatalogEnum | undefined;
   /** How messages name it: `amount * 2`, `bucket(week, saleDate)`. */
   readonly label: string;
   /** Its SQL; `windows` resolves the named windows a window function in it refers to. */
@@ -212,6 +214,7 @@ export interface ExprParts<M extends ModelName, K extends SqlType, N extends boo
   readonly calendar?: CalendarBucket | undefined;
   readonly uuid?: boolean | undefined;
   readonly enum?: CatalogEnum | undefined;
+  readonly enumList?: CatalogEnum | undefined;
   readonly render: (windows?: NamedWindows) => Prisma.Sql;
 }
 
@@ -243,6 +246,7 @@ export function makeExpr<M extends ModelName, K extends SqlType, N extends boole
     ...(parts.calendar && { calendar: parts.calendar }),
     ...(parts.uuid === true && { uuid: true }),
     ...(parts.enum !== undefined && { enum: parts.enum }),
+    ...(parts.enumList !== undefined && { enumList: parts.enumList }),
     label: parts.label,
     render: parts.render,
   });
@@ -459,11 +463,19 @@ export type CastType = (typeof CAST_TYPES)[number];
  */
 export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql {
   const sql = expr.render(windows);
-  if (expr.sqlType === 'other' && expr.field !== undefined && expr.enum === undefined && isEnumListField(expr.model, expr.field)) {
-    return enumListNamesSql(expr.model, expr.field, sql);
+  if (expr.sqlType === 'other' && expr.enumList === undefined && expr.field !== undefined && isEnumListField(expr.model, expr.field)) {
+    return enumListNamesSql(storedEnumListOf(expr.model, expr.field), sql);
   }
+  const list = enumListOfExpr(expr);
+  if (list !== undefined) return enumListNamesSql(list, sql);
   const stored = enumOfExpr(expr);
   return stored === undefined ? readAs(expr.sqlType, sql) : enumNamesSql(stored, sql);
+}
+
+/** The stored enum of a list of its values an expression holds (an enum list field, or a column of one), if any. */
+export function enumListOfExpr(expr: AnyExpr): CatalogEnum | undefined {
+  if (expr.sqlType !== 'other') return undefined;
+  return expr.enumList ?? (expr.field === undefined ? undefined : storedEnumListOf(expr.model, expr.field));
 }
 
 /**

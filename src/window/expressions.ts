@@ -374,6 +374,7 @@ export function expressions<M extends ModelName>(model: M) {
         windowed: true,
         ...(fn.uuid === true && { uuid: true }),
         enum: fn.enum,
+        enumList: fn.enumList,
         windowNames: typeof over === 'string' ? [over] : [],
         scope: typeof over === 'string' ? undefined : (over.groupScope ?? over.keyScopes[0]),
         render: (w) => fn.render(renderOver(fn as WindowFunction<M, unknown>, over, w as ReadonlyMap<string, WindowSpec<M, true>> | undefined)),

@@ -6,6 +6,7 @@ import {
   isExpr,
   isUuidFieldExpr,
   enumOfExpr,
+  enumListOfExpr,
   meanType,
   readAsDate,
   requireNumericOperand,
@@ -22,7 +23,7 @@ import {
   type SqlValue,
   type SumSqlType,
 } from './expression.ts';
-import { enumNamesSql } from './enum-output.ts';
+import { enumNamesSql, hasRenamedValues } from './enum-output.ts';
 import { enumValue, numericValue, textValue, typedColumnValue, uuidValue } from './parameters.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type Condition } from './conditions.ts';
@@ -92,6 +93,8 @@ export interface WindowFunction<M extends ModelName, T, K extends SqlType = SqlT
    * `nthValue`, `min` or `max`): it orders in the enum's declared order and is read as the value's name.
    */
   readonly enum?: CatalogEnum | undefined;
+  /** The result is a list of this stored enum's values (an enum list passed through): read as names. */
+  readonly enumList?: CatalogEnum | undefined;
   /** Renders the call given its complete `OVER ...` clause. */
   render(over: Prisma.Sql): Prisma.Sql;
   /** Phantom: the result type. Never set at run time. */
@@ -108,6 +111,7 @@ interface Spec {
   readonly frame?: Frame | undefined;
   readonly uuid?: boolean | undefined;
   readonly enum?: CatalogEnum | undefined;
+  readonly enumList?: CatalogEnum | undefined;
   readonly render: (over: Prisma.Sql) => Prisma.Sql;
 }
 
@@ -122,6 +126,7 @@ function make<M extends ModelName, T, K extends SqlType = SqlType>(model: M, spe
     ...(spec.frame && { frame: spec.frame }),
     ...(spec.uuid === true && { uuid: true }),
     ...(spec.enum !== undefined && { enum: spec.enum }),
+    ...(spec.enumList !== undefined && { enumList: spec.enumList }),
     resultType: spec.resultType as K,
     render: spec.render,
   });
@@ -256,7 +261,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `first_value(x)` over the frame. */
     firstValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'firstValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), enumList: refusePassedEnumList(value, 'firstValue'), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
     },
     /**
      * `last_value(x)` over the frame. With the default running frame that is the current row; use
@@ -264,7 +269,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     lastValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'lastValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), enumList: refusePassedEnumList(value, 'lastValue'), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
     },
 
     /** `nth_value(x, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
@@ -276,6 +281,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
         resultType: value.sqlType,
         uuid: isUuidFieldExpr(value),
         enum: enumOfExpr(value),
+        enumList: refusePassedEnumList(value, 'nthValue'),
         picksRow: true,
         render: (over) => Prisma.sql`nth_value(${value.render()}, ${Prisma.raw(String(position))}) ${over}`,
       });
@@ -303,6 +309,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     arrayAgg<X extends Operand<M>>(x: X, options: AggregateOptions<M> = {}) {
       const filter = filterSql(model, 'arrayAgg', options);
       const arg = argument(model, x, 'arrayAgg');
+      refuseEnumList(arg, 'arrayAgg');
       // An enum's values as their names, in a `text[]` (the driver reads no array of an enum type).
       const stored = enumOfExpr(arg);
       const value = stored === undefined ? readAsDate(arg.sqlType, arg.render()) : Prisma.sql`CAST(${enumNamesSql(stored, arg.render())} AS text)`;
@@ -316,6 +323,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `string_agg(x::text, separator)` over the frame, in the window's order; NULL values are skipped. */
     stringAgg<X extends Operand<M>>(x: X, separator: string, options: AggregateOptions<M> = {}) {
       const arg = argument(model, x, 'stringAgg');
+      refuseEnumList(arg, 'stringAgg');
       if (typeof separator !== 'string' || separator.includes('\0')) {
         throw new WindowSpecError(`stringAgg(${arg.label}) needs a separator string without NUL, got ${String(separator)}.`);
       }
@@ -429,6 +437,21 @@ export function windowFunctions<M extends ModelName>(model: M) {
   };
 }
 
+// A window function's list of enum values is read as text: its renamed labels could only be turned back into names
+// by a subquery over the result, where PostgreSQL allows no window function.
+function refusePassedEnumList(value: AnyExpr, what: string): CatalogEnum | undefined {
+  const list = enumListOfExpr(value);
+  if (list !== undefined && hasRenamedValues(list)) {
+    throw new WindowSpecError(`${what}(${value.label}): a list of enum values stored under other labels (@map) is not passed on by a window function; select the field, or read it from another query's rows (queryOver).`);
+  }
+  return list;
+}
+
+// Lists of an enum's values are read as arrays of names; aggregated into an array or text they would be labels.
+function refuseEnumList(value: AnyExpr, what: string): void {
+  if (enumListOfExpr(value) !== undefined) throw new WindowSpecError(`${what}(${value.label}): a list of enum values cannot be aggregated here; aggregate its elements.`);
+}
+
 function extremum<M extends ModelName, X extends Operand<M>>(model: M, name: 'MIN' | 'MAX', x: X, options: AggregateOptions<M>) {
   const value = argument(model, x, name.toLowerCase());
   // PostgreSQL orders uuids (an index, ORDER BY) but has no min or max of them, nor of booleans (bool_and / bool_or).
@@ -504,6 +527,7 @@ function offsetFunction<M extends ModelName, X extends Operand<M>>(
     resultType: value.sqlType,
     uuid: isUuidFieldExpr(value),
     enum: enumOfExpr(value),
+    enumList: refusePassedEnumList(value, name),
     ignoresFrame: true,
     picksRow: true,
     render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}`,

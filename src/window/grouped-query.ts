@@ -403,7 +403,7 @@ export function queryOver<M extends ModelName, Row extends object>(inner: {
   const scope = Symbol(`rows of a ${source.model} query`);
   const column = (o: QuerySource<M>['outputs'][number]): GroupColumn<M> => {
     const ref = aliasRef(o.alias);
-    return { alias: o.alias, value: ref, column: makeExpr({ model: source.model, sqlType: o.sqlType, nullable: o.nullable, label: o.alias, scope, uuid: o.uuid === true, enum: o.enum, render: () => ref }) };
+    return { alias: o.alias, value: ref, column: makeExpr({ model: source.model, sqlType: o.sqlType, nullable: o.nullable, label: o.alias, scope, uuid: o.uuid === true, enum: o.enum, enumList: o.enumList, render: () => ref }) };
   };
   const keys = source.ids.map((id) => column(source.outputs.find((o) => o.alias === id)!));
   const rest = source.outputs.filter((o) => !source.ids.includes(o.alias)).map(column);

@@ -1,6 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, columnRef } from './catalog.ts';
-import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumOf } from './enum-output.ts';
+import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumListOf, storedEnumOf } from './enum-output.ts';
 import { fieldSqlType, readAs } from './expression.ts';
 
 /**
@@ -22,7 +22,8 @@ export function outputColumnSql(model: string, field: string): Prisma.Sql {
   // The same rule as every output (`readAs`): a `timetz` too is read at offset +00, as the driver drops its offset.
   const type = fieldSqlType(model, field);
   if (type !== 'other') return readAs(type, columnRef(model, field));
-  return isEnumListField(model, field) ? enumListNamesSql(model, field, columnRef(model, field)) : enumNamesSql(storedEnumOf(model, field), columnRef(model, field));
+  const column = columnRef(model, field);
+  return isEnumListField(model, field) ? enumListNamesSql(storedEnumListOf(model, field), column) : enumNamesSql(storedEnumOf(model, field), column);
 }
 
 /**

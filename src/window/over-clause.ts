@@ -2,7 +2,7 @@ import * as Prisma from '../prisma-runtime.ts';
 import { WindowSpecError } from '../errors.ts';
 import { aliasRef, type ModelName } from './catalog.ts';
 import type { WindowFunction } from './functions.ts';
-import { enumNamesSql } from './enum-output.ts';
+import { enumListNamesSql, enumNamesSql } from './enum-output.ts';
 import { readAs } from './expression.ts';
 import { orderKeyLabel, sameOrderKey } from './order-key.ts';
 import type { WindowSpec } from './window-spec.ts';
@@ -65,5 +65,6 @@ export function firstWindowOf<M extends ModelName>(
  * an enum's value as its name (`enumNamesSql`).
  */
 export function outputValueSql<M extends ModelName>(fn: WindowFunction<M, unknown>, call: Prisma.Sql): Prisma.Sql {
+  if (fn.enumList !== undefined) return enumListNamesSql(fn.enumList, call);
   return fn.enum === undefined ? readAs(fn.resultType, call) : enumNamesSql(fn.enum, call);
 }

@@ -1,7 +1,7 @@
 import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
-import { arrayTypeOf, columnInfo, enumOf, enumTypeName, scalarTypeOf, type CatalogEnum } from './catalog.ts';
+import { arrayTypeOf, columnInfo, enumOf, enumTypeName, isJsonColumn, scalarTypeOf, type CatalogEnum } from './catalog.ts';
 import { enumLabel, requireEnumName } from '../validation/enum-value.ts';
 import { jsonText, type CheckedJson } from '../validation/json-value.ts';
 import { formatUtcDate, formatUtcTimestamp } from '../validation/utc-text.ts';
@@ -105,7 +105,7 @@ function insertValue(model: string, field: string): (value: unknown) => Param {
 // but an insert binds; any other field's as every bound list has it.
 function insertArrayTypeOf(model: string, field: string): string {
   const info = columnInfo(model, field);
-  if (info.type === 'Json' && info.kind === 'scalar' && !info.isList) return info.nativeType?.[0] === 'Json' ? 'json[]' : 'jsonb[]';
+  if (isJsonColumn(info)) return info.nativeType?.[0] === 'Json' ? 'json[]' : 'jsonb[]';
   return arrayTypeOf(model, field);
 }
 

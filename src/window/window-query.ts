@@ -18,7 +18,7 @@ import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
 import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
-import { enumOrderSql, storedEnumOf } from './enum-output.ts';
+import { enumOrderSql, storedEnumListOf, storedEnumOf } from './enum-output.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll, type PartitionKeyRelation } from './filters.ts';
@@ -29,6 +29,7 @@ import {
   fieldSqlType,
   isUuidFieldExpr,
   enumOfExpr,
+  enumListOfExpr,
   typedConstant,
   type SqlType,
   makeExpr,
@@ -317,6 +318,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
       scope: this.#props.joinScope,
       ...(isUuidField(model, field) && { uuid: true }),
       enum: storedEnumOf(model, field),
+      enumList: storedEnumListOf(model, field),
       render: () => ref,
     });
   }
@@ -605,6 +607,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         nullable: columnInfo(model, field).nullable,
         ...(isUuidField(model, field) && { uuid: true }),
         ...(storedEnumOf(model, field) && { enum: storedEnumOf(model, field) }),
+        ...(storedEnumListOf(model, field) && { enumList: storedEnumListOf(model, field) }),
       })),
       ...functions.map((f) => ({
         alias: f.alias,
@@ -612,6 +615,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         nullable: true,
         ...(f.fn.uuid === true && { uuid: true }),
         ...(f.fn.enum !== undefined && { enum: f.fn.enum }),
+        ...(f.fn.enumList !== undefined && { enumList: f.fn.enumList }),
       })),
       ...exprs.map((e) => ({
         alias: e.alias,
@@ -619,6 +623,7 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         nullable: e.expr.nullable,
         ...(isUuidFieldExpr(e.expr) && { uuid: true }),
         ...(enumOfExpr(e.expr) && { enum: enumOfExpr(e.expr) }),
+        ...(enumListOfExpr(e.expr) && { enumList: enumListOfExpr(e.expr) }),
       })),
       ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.at !== undefined })),
     ];
@@ -795,6 +800,8 @@ export interface QuerySource<M extends ModelName> {
     readonly uuid?: boolean | undefined;
     /** The stored enum of an output of enum values (the source reads them as stored labels). */
     readonly enum?: CatalogEnum | undefined;
+    /** The stored enum of an output of lists of its values. */
+    readonly enumList?: CatalogEnum | undefined;
   }[];
   /** The outputs that make a row unique: the model's id (and the rest of a composite key). */
   readonly ids: readonly string[];

@@ -36,6 +36,7 @@ registerWindowCatalog({
       details: catalogColumn('details', 'Json', { nullable: true }),
       raw: catalogColumn('raw', 'Json', { nativeType: ['Json', []] }),
       preset: catalogColumn('preset', 'Json', { default: { value: '{"b": 2, "a": [1, "x"]}' } }),
+      unset: catalogColumn('unset', 'Json', { nullable: true, default: { value: 'null' } }),
     },
   },
 });
@@ -73,7 +74,7 @@ const rowsOf = (shard: number) =>
 beforeAll(async () => {
   await pool().query(`CREATE TABLE noted_entries (
     id bigserial PRIMARY KEY, shard int NOT NULL, at timestamptz(6) NOT NULL, value numeric(12, 2) NOT NULL, details jsonb, raw json NOT NULL,
-    preset jsonb NOT NULL DEFAULT '{"b": 2, "a": [1, "x"]}')`);
+    preset jsonb NOT NULL DEFAULT '{"b": 2, "a": [1, "x"]}', unset jsonb DEFAULT 'null')`);
 });
 afterAll(async () => {
   await pool().query('DROP TABLE IF EXISTS noted_entries');
@@ -87,9 +88,9 @@ const CheckedEntries = defineRunningTotalRepository(model, {
   requireRow: (path: string, value: unknown, derived: (path: string, value: unknown) => unknown) => derived(path, value),
 } as never) as unknown as typeof Entries;
 
-async function stored(shard: number): Promise<Array<{ details: string | null; raw: string; preset: string }>> {
-  const { rows } = await pool().query<{ details: string | null; raw: string; preset: string }>(
-    'SELECT details::text AS details, raw::text AS raw, preset::text AS preset FROM noted_entries AS t WHERE t.shard = $1 ORDER BY t.id',
+async function stored(shard: number): Promise<Array<{ details: string | null; raw: string; preset: string; unset: string | null }>> {
+  const { rows } = await pool().query<{ details: string | null; raw: string; preset: string; unset: string | null }>(
+    'SELECT details::text AS details, raw::text AS raw, preset::text AS preset, unset::text AS unset FROM noted_entries AS t WHERE t.shard = $1 ORDER BY t.id',
     [shard],
   );
   return rows;
@@ -115,6 +116,8 @@ describe('Json columns', () => {
     expect(back[0]!.raw).toBe(JSON.stringify(rowsOf(shard)[0]!.raw));
     // The @default, left out of every row, is the document itself, as PostgreSQL's own default stores it.
     expect(new Set(back.map((row) => row.preset))).toEqual(new Set(['{"a": [1, "x"], "b": 2}']));
+    // `@default("null")` is the JSON null, as Prisma and PostgreSQL's own default store it.
+    expect(new Set(back.map((row) => row.unset))).toEqual(new Set(['null']));
   });
 
   it.each(['unnest', 'copy'])('are written the same through a requireRow override (%s), which checks what it returns again', async (strategy) => {
@@ -151,6 +154,8 @@ describe('Json columns', () => {
       ['a function', { ...base, details: { f: () => 1 } }],
       ['an array with a named property', { ...base, details: Object.assign([1, 2], { note: 'lost' }) }],
       ['a __proto__ key', { ...base, details: JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as object }],
+      ['a subclass of Array with toJSON', { ...base, details: Object.assign(new (class Hijack extends Array { toJSON = () => 'hijacked' })(), [1, 2]) }],
+      ['a getter', { ...base, details: { get x() { return 1; } } }],
       ['DbNull on a NOT NULL column', { ...base, raw: Prisma.DbNull }],
       ['null on a NOT NULL column', { ...base, raw: null }],
     ];
@@ -159,7 +164,8 @@ describe('Json columns', () => {
         await expect(repository.insertMany([base, row], { strategy }), `${what} (${strategy})`).rejects.toThrow(ValidationError);
       }
     }
-    await expect(repository.insertMany([{ ...base, details: { at: new Date() } }])).rejects.toThrow(/rows\[0\]\.details\.at: a Date is not a plain object/);
+    await expect(repository.insertMany([{ ...base, details: { at: new Date() } }])).rejects.toThrow(/rows\[0\]\.details\.at: an instance of Date is not a plain object/);
+    await expect(repository.insertMany([{ ...base, details: { a: [1, , 3] } }])).rejects.toThrow(/rows\[0\]\.details\.a\[1\]: is missing/);
     expect(await stored(3)).toEqual([]);
   });
 

@@ -63,6 +63,7 @@ describe('the generator', () => {
   it("reads each enum's @@schema from the schema's text, skipping comments and strings", () => {
     expect(enumSchemasOf(SCHEMA_TEXT)).toEqual(new Map([['Kind', 'billing']]));
     expect(enumSchemasOf('enum A { X\n @@schema("a") }\nenum B { Y }\nenum C {\n  Z @map("}")\n  @@schema( "c" )\n}')).toEqual(new Map([['A', 'a'], ['C', 'c']]));
+    expect(enumSchemasOf('enum Q { X\n @@schema("we\\"ird") }')).toEqual(new Map([['Q', 'we"ird']]));
   });
 
   it('records the type, its schema (its own, else the tables\') and each value\'s label by name', () => {
