@@ -32,7 +32,7 @@ export function requireJson(path: string, value: unknown): CheckedJson {
   if (isDbNull(value)) throw new ValidationError(path, 'is Prisma.DbNull, SQL NULL, on a NOT NULL column; write Prisma.JsonNull for a JSON null.');
   // A plain null here is SQL NULL asked of a NOT NULL column (a nullable column writes it before any check).
   if (value === null) throw new ValidationError(path, 'is null, SQL NULL, on a NOT NULL column; write Prisma.JsonNull for a JSON null.');
-  return copyJson(path, value, 0);
+  return copyJson(path, value, 0, new Set());
 }
 
 /** The text of a checked `Json` value, as PostgreSQL parses it (`'null'` for `JsonNull`). */
@@ -42,7 +42,7 @@ export function jsonText(checked: CheckedJson): string {
 
 // The value checked and copied in one pass, each property read once (a getter read twice could answer otherwise),
 // into plain objects and arrays that `JSON.stringify` prints as given.
-function copyJson(path: string, value: unknown, depth: number): unknown {
+function copyJson(path: string, value: unknown, depth: number, within: Set<object>): unknown {
   if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'string') {
     checkText(path, value);
@@ -53,14 +53,25 @@ function copyJson(path: string, value: unknown, depth: number): unknown {
     return value;
   }
   if (typeof value !== 'object') throw new ValidationError(path, `${describe(value)} is not a JSON value${typeof value === 'bigint' ? ' (write it as a string)' : ''}.`);
+  if (within.has(value)) throw new ValidationError(path, 'contains itself (a cycle), which JSON cannot write.');
   if (depth >= MAX_DEPTH) throw new ValidationError(path, `is nested more than ${MAX_DEPTH} levels deep.`);
+  within.add(value);
+  try {
+    return copyContainer(path, value, depth, within);
+  } finally {
+    within.delete(value);
+  }
+}
+
+// An array's or a plain object's copy (see `copyJson`); `within` holds the containers it is nested in.
+function copyContainer(path: string, value: object, depth: number, within: Set<object>): unknown {
   const prototype = Object.getPrototypeOf(value) as unknown;
   if (Array.isArray(value) && prototype === Array.prototype) {
     const copy: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
       const item = ownData(`${path}[${i}]`, value, String(i));
       if (item === undefined) throw new ValidationError(`${path}[${i}]`, 'is missing (JSON would write null).');
-      copy.push(copyJson(`${path}[${i}]`, item, depth + 1));
+      copy.push(copyJson(`${path}[${i}]`, item, depth + 1, within));
     }
     if (Object.keys(value).length !== value.length) throw new ValidationError(path, 'is an array with named properties, which JSON leaves out.');
     return copy;
@@ -75,7 +86,7 @@ function copyJson(path: string, value: unknown, depth: number): unknown {
     // Prisma's client drops such a key on the way (it is read as the object's prototype): one strategy would lose it.
     if (key === '__proto__') throw new ValidationError(`${path}.${key}`, "is a key named __proto__, which Prisma's client does not write.");
     const item = ownData(`${path}.${key}`, value, key);
-    if (item !== undefined) copy[key] = copyJson(`${path}.${key}`, item, depth + 1);
+    if (item !== undefined) copy[key] = copyJson(`${path}.${key}`, item, depth + 1, within);
   }
   return copy;
 }

@@ -442,7 +442,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
 function refusePassedEnumList(value: AnyExpr, what: string): CatalogEnum | undefined {
   const list = enumListOfExpr(value);
   if (list !== undefined && hasRenamedValues(list)) {
-    throw new WindowSpecError(`${what}(${value.label}): a list of enum values stored under other labels (@map) is not passed on by a window function; select the field, or read it from another query's rows (queryOver).`);
+    throw new WindowSpecError(`${what}(${value.label}): a list of enum values stored under other labels (@map) is not passed on by a window function; select the field itself.`);
   }
   return list;
 }

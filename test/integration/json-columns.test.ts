@@ -156,6 +156,7 @@ describe('Json columns', () => {
       ['a __proto__ key', { ...base, details: JSON.parse('{"__proto__": {"x": 1}, "a": 1}') as object }],
       ['a subclass of Array with toJSON', { ...base, details: Object.assign(new (class Hijack extends Array { toJSON = () => 'hijacked' })(), [1, 2]) }],
       ['a getter', { ...base, details: { get x() { return 1; } } }],
+      ['a cycle', { ...base, details: (() => { const self: Record<string, unknown> = { a: 1 }; self['again'] = [self]; return self; })() }],
       ['DbNull on a NOT NULL column', { ...base, raw: Prisma.DbNull }],
       ['null on a NOT NULL column', { ...base, raw: null }],
     ];
@@ -166,6 +167,13 @@ describe('Json columns', () => {
     }
     await expect(repository.insertMany([{ ...base, details: { at: new Date() } }])).rejects.toThrow(/rows\[0\]\.details\.at: an instance of Date is not a plain object/);
     await expect(repository.insertMany([{ ...base, details: { a: [1, , 3] } }])).rejects.toThrow(/rows\[0\]\.details\.a\[1\]: is missing/);
+    const shared = { n: 1 };
+    const self: Record<string, unknown> = {};
+    self['me'] = self;
+    await expect(repository.insertMany([{ ...base, details: self }])).rejects.toThrow(/rows\[0\]\.details\.me: contains itself/);
+    // The same object twice, side by side, is no cycle: written twice.
+    await repository.insertMany([{ ...base, shard: 6, details: { a: shared, b: [shared] } }]);
+    expect((await stored(6)).map((row) => row.details)).toEqual(['{"a": {"n": 1}, "b": [{"n": 1}]}']);
     expect(await stored(3)).toEqual([]);
   });
 
