@@ -12,15 +12,18 @@ const MAX_DEPTH = 1_000;
 export type CheckedJson = unknown;
 
 /**
- * Checks a value for a `Json` column and returns it as written: what `JSON.stringify` prints of it, exactly the
- * value given. Accepted: plain objects and arrays of strings, finite numbers, booleans and `null`, nested at most
- * 1,000 deep, and Prisma's `JsonNull` (the JSON `null` itself). A plain `null` (or `Prisma.DbNull`) is SQL NULL, as
- * for every column: written for a nullable one before any check, refused here. Refused (`ValidationError` naming the element), where `JSON.stringify` would silently change or drop
- * a value or PostgreSQL would refuse it: `NaN` and ±Infinity, a `bigint`, `undefined` or a hole in an array,
- * functions and symbols, instances of classes (`Date`, `Decimal`, `Map`, a subclass of `Array`: convert them first),
- * getters and setters, text holding NUL
- * or an unpaired surrogate (in values and in keys), an array with named properties, a key named `__proto__`.
- * A property whose value is `undefined` is left out, as JSON leaves it out.
+ * Checks a value for a `Json` column and returns it as written: a copy that `JSON.stringify` prints exactly as it
+ * prints the value given.
+ *
+ * - Accepted: plain objects and arrays of strings, finite numbers, booleans and `null`, nested at most 1,000 deep,
+ *   and Prisma's `JsonNull` (the JSON `null` itself). A property whose value is `undefined` is left out, as JSON
+ *   leaves it out.
+ * - SQL NULL (a plain `null`, `Prisma.DbNull`) is written for a nullable column before any check, and refused here.
+ * - Refused (`ValidationError` naming the element), where `JSON.stringify` would silently change or drop a value or
+ *   PostgreSQL would refuse it: `NaN` and ±Infinity, a `bigint`, `undefined` or a hole in an array, functions and
+ *   symbols, instances of classes (`Date`, `Decimal`, `Map`, a subclass of `Array`: convert them first), getters
+ *   and setters, a value that contains itself, text holding NUL or an unpaired surrogate (in values and in keys),
+ *   an array with named properties, a key named `__proto__`.
  *
  * ```ts
  * requireJson('rows[0].details', { tags: ['a'], n: 1.5 }); // a copy: { tags: ['a'], n: 1.5 }

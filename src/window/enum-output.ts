@@ -30,7 +30,7 @@ export function storedEnumListOf(model: string, field: string): CatalogEnum | un
  */
 export function enumListNamesSql(stored: CatalogEnum | undefined, sql: Prisma.Sql): Prisma.Sql {
   const text = Prisma.sql`CAST(${sql} AS text[])`;
-  if (stored === undefined || renamedValues(stored).length === 0) return text;
+  if (stored === undefined || !hasRenamedValues(stored)) return text;
   const names = enumNamesSql(stored, Prisma.sql`u.v`);
   return Prisma.sql`CASE WHEN ${sql} IS NULL THEN NULL ELSE ARRAY(SELECT ${names} FROM unnest(${text}) WITH ORDINALITY AS u(v, o) ORDER BY u.o) END`;
 }
