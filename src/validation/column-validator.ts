@@ -1,5 +1,5 @@
 import { WindowSpecError } from '../errors.ts';
-import { enumNotRecorded, type ColumnInfo } from '../window/catalog.ts';
+import { requireStoredEnum, type ColumnInfo } from '../window/catalog.ts';
 import { acceptsDate, acceptsUtcDay, requireDate, requireUtcDay } from './dates.ts';
 import { acceptsPlainDecimal, requireDecimal } from './decimal.ts';
 import { requireInt4, requireText, requireUuid, requireVarChar } from './keys.ts';
@@ -57,11 +57,8 @@ export function columnValidator(model: string, info: ColumnInfo, options: { read
     );
   };
   if (info.isList) return unsupported();
-  if (info.kind === 'enum') {
-    const stored = info.enum;
-    if (stored === undefined) throw enumNotRecorded(model, info.field, info.type);
-    return (path, value) => requireEnumName(path, `${model}.${info.field}`, stored, value);
-  }
+  const stored = requireStoredEnum(model, info);
+  if (stored !== undefined) return (path, value) => requireEnumName(path, `${model}.${info.field}`, stored, value);
   if (info.kind !== 'scalar') return unsupported();
   switch (info.type) {
     case 'Int':

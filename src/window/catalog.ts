@@ -345,20 +345,39 @@ export function isUuidField(model: string, field: string): boolean {
  * were bound has none: `WindowSpecError`, asking for `prisma generate`.
  */
 export function enumOf(model: string, field: string): CatalogEnum | undefined {
-  const info = columnInfo(model, field);
+  return requireStoredEnum(model, columnInfo(model, field));
+}
+
+/** `enumOf` of a column's catalog entry (`model` names it in the error). */
+export function requireStoredEnum(model: string, info: ColumnInfo): CatalogEnum | undefined {
   if (info.kind !== 'enum' || info.isList) return undefined;
-  if (info.enum === undefined || typeof info.enum.name !== 'string' || typeof info.enum.values !== 'object' || info.enum.values === null) {
-    throw enumNotRecorded(model, field, info.type);
+  if (!isRecordedEnum(info.enum)) {
+    throw new WindowSpecError(
+      `${model}.${info.field} is an enum (${info.type}), and its catalog entry does not say how PostgreSQL stores it: run \`prisma generate\` ` +
+        'with this version of the library to write it.',
+    );
   }
   return info.enum;
 }
 
-/** The error for an enum field of a catalog generated before enums were bound: it asks for `prisma generate`. */
-export function enumNotRecorded(model: string, field: string, type: string): WindowSpecError {
-  return new WindowSpecError(
-    `${model}.${field} is an enum (${type}), and its catalog entry does not say how PostgreSQL stores it: run \`prisma generate\` ` +
-      'with this version of the library to write it.',
-  );
+/**
+ * The stored enum of an enum field as its catalog records it, or undefined: for any other field, an enum list, and
+ * an enum of a catalog written before enums were bound (whose values are then read as stored, as before).
+ */
+export function storedEnumOf(model: string, field: string): CatalogEnum | undefined {
+  const info = columnInfo(model, field);
+  return info.kind === 'enum' && !info.isList && isRecordedEnum(info.enum) ? info.enum : undefined;
+}
+
+/** `storedEnumOf` for an enum list field (`Kind[]`), for reading it as names. */
+export function storedEnumListOf(model: string, field: string): CatalogEnum | undefined {
+  const info = columnInfo(model, field);
+  return info.kind === 'enum' && info.isList && isRecordedEnum(info.enum) ? info.enum : undefined;
+}
+
+// Whether a catalog entry's `enum` is what the generator writes (a catalog generated before enums has none).
+function isRecordedEnum(stored: CatalogEnum | undefined): stored is CatalogEnum {
+  return stored !== undefined && typeof stored.name === 'string' && typeof stored.values === 'object' && stored.values !== null;
 }
 
 /** Whether a column is a single `Json` value (`jsonb`, or `json` for `@db.Json`). */

@@ -2,24 +2,6 @@ import * as Prisma from '../prisma-runtime.ts';
 import { columnInfo, enumTypeName, type CatalogEnum } from './catalog.ts';
 
 /**
- * The stored enum of an enum field as its catalog records it; undefined for any other field, an enum list, and an
- * enum of a catalog written before enums were bound (whose values are then read as stored, as before).
- */
-export function storedEnumOf(model: string, field: string): CatalogEnum | undefined {
-  const info = columnInfo(model, field);
-  return info.kind === 'enum' && !info.isList ? info.enum : undefined;
-}
-
-/**
- * The stored enum of an enum list field (`Kind[]`), for reading it as names; undefined for any other field and for
- * a catalog written before enums were bound.
- */
-export function storedEnumListOf(model: string, field: string): CatalogEnum | undefined {
-  const info = columnInfo(model, field);
-  return info.kind === 'enum' && info.isList ? info.enum : undefined;
-}
-
-/**
  * A list of a stored enum's values (`Kind[]`) as a row reads it: an array of the values' names, as Prisma's client
  * returns it (the driver reads no array of an enum type: it would come back as the array's text). NULL stays NULL;
  * without the enum's entry (an older catalog), an array of the stored labels.

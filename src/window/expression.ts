@@ -2,8 +2,8 @@ import * as Prisma from '../prisma-runtime.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import type { Bucket } from '../validation/bucket-options.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { columnInfo, columnRef, enumOf, isUuidField, scalarTypeOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
-import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumListOf, storedEnumOf } from './enum-output.ts';
+import { columnInfo, columnRef, enumOf, isUuidField, scalarTypeOf, storedEnumListOf, storedEnumOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
+import { enumListNamesSql, enumNamesSql, isEnumListField } from './enum-output.ts';
 import { requireInterval } from './frame.ts';
 import { formatUtcDate, formatUtcTimestamp } from './parameters.ts';
 import type { ColumnOf, FieldValue } from './types.ts';
@@ -460,14 +460,13 @@ export type CastType = (typeof CAST_TYPES)[number];
 /**
  * How an expression is read into a row. An instant (`timestamptz`) is read as its UTC wall time (`x AT TIME ZONE
  * INTERVAL '+00:00'`): PostgreSQL prints a `timestamptz` in the session's zone and the driver would read those digits as UTC.
+ * An enum's values are read as their names, a list of them as an array of names.
  */
 export function outputExprSql(expr: AnyExpr, windows?: NamedWindows): Prisma.Sql {
   const sql = expr.render(windows);
-  if (expr.sqlType === 'other' && expr.enumList === undefined && expr.field !== undefined && isEnumListField(expr.model, expr.field)) {
-    return enumListNamesSql(storedEnumListOf(expr.model, expr.field), sql);
-  }
-  const list = enumListOfExpr(expr);
-  if (list !== undefined) return enumListNamesSql(list, sql);
+  // An enum list field of a catalog without its enum's entry too: an array of the stored labels, not its text.
+  const list = expr.sqlType === 'other' && (expr.enumList !== undefined || (expr.field !== undefined && isEnumListField(expr.model, expr.field)));
+  if (list) return enumListNamesSql(enumListOfExpr(expr), sql);
   const stored = enumOfExpr(expr);
   return stored === undefined ? readAs(expr.sqlType, sql) : enumNamesSql(stored, sql);
 }

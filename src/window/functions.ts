@@ -261,7 +261,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
     /** `first_value(x)` over the frame. */
     firstValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'firstValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), enumList: refusePassedEnumList(value, 'firstValue'), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'first_value', resultType: value.sqlType, ...passedOn(value, 'firstValue'), picksRow: true, render: (over) => Prisma.sql`first_value(${value.render()}) ${over}` });
     },
     /**
      * `last_value(x)` over the frame. With the default running frame that is the current row; use
@@ -269,7 +269,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
      */
     lastValue<X extends Operand<M>>(x: X) {
       const value = argument(model, x, 'lastValue');
-      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), enumList: refusePassedEnumList(value, 'lastValue'), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
+      return make<M, OperandValue<M, X>, OperandType<M, X>>(model, { name: 'last_value', resultType: value.sqlType, ...passedOn(value, 'lastValue'), picksRow: true, render: (over) => Prisma.sql`last_value(${value.render()}) ${over}` });
     },
 
     /** `nth_value(x, n)`: the value of the frame's n-th row (1-based), NULL while the frame has fewer rows. */
@@ -279,9 +279,7 @@ export function windowFunctions<M extends ModelName>(model: M) {
       return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, {
         name: 'nth_value',
         resultType: value.sqlType,
-        uuid: isUuidFieldExpr(value),
-        enum: enumOfExpr(value),
-        enumList: refusePassedEnumList(value, 'nthValue'),
+        ...passedOn(value, 'nthValue'),
         picksRow: true,
         render: (over) => Prisma.sql`nth_value(${value.render()}, ${Prisma.raw(String(position))}) ${over}`,
       });
@@ -437,14 +435,15 @@ export function windowFunctions<M extends ModelName>(model: M) {
   };
 }
 
-// A window function's list of enum values is read as text: its renamed labels could only be turned back into names
-// by a subquery over the result, where PostgreSQL allows no window function.
-function refusePassedEnumList(value: AnyExpr, what: string): CatalogEnum | undefined {
+// What a function that passes a row's value on (lag, lead, firstValue, lastValue, nthValue) keeps of it: a uuid,
+// an enum's values, a list of them. A list of enum values is read as text, whose renamed labels could only be
+// turned back into names by a subquery over the result, where PostgreSQL allows no window function: refused.
+function passedOn(value: AnyExpr, what: string): Pick<Spec, 'uuid' | 'enum' | 'enumList'> {
   const list = enumListOfExpr(value);
   if (list !== undefined && hasRenamedValues(list)) {
     throw new WindowSpecError(`${what}(${value.label}): a list of enum values stored under other labels (@map) is not passed on by a window function; select the field itself.`);
   }
-  return list;
+  return { uuid: isUuidFieldExpr(value), enum: enumOfExpr(value), enumList: list };
 }
 
 // Lists of an enum's values are read as arrays of names; aggregated into an array or text they would be labels.
@@ -525,9 +524,7 @@ function offsetFunction<M extends ModelName, X extends Operand<M>>(
   return make<M, OperandValue<M, X> | null, OperandType<M, X>>(model, {
     name,
     resultType: value.sqlType,
-    uuid: isUuidFieldExpr(value),
-    enum: enumOfExpr(value),
-    enumList: refusePassedEnumList(value, name),
+    ...passedOn(value, name),
     ignoresFrame: true,
     picksRow: true,
     render: (over) => Prisma.sql`${Prisma.raw(name)}(${args}) ${over}`,

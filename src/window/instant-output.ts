@@ -1,7 +1,6 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { columnInfo, columnRef } from './catalog.ts';
-import { enumListNamesSql, enumNamesSql, isEnumListField, storedEnumListOf, storedEnumOf } from './enum-output.ts';
-import { fieldSqlType, readAs } from './expression.ts';
+import { columnInfo, columnRef, type FieldOf, type ModelName } from './catalog.ts';
+import { fieldExpr, fieldSqlType, outputExprSql } from './expression.ts';
 
 /**
  * True for a `timestamptz` column. Prisma's default `DateTime` (no `@db` attribute) is `timestamp(3)` without a
@@ -19,11 +18,8 @@ export function isInstantField(model: string, field: string): boolean {
  * instead is the same instant whatever the session's zone. An enum is read as its values' names (`enumNamesSql`).
  */
 export function outputColumnSql(model: string, field: string): Prisma.Sql {
-  // The same rule as every output (`readAs`): a `timetz` too is read at offset +00, as the driver drops its offset.
-  const type = fieldSqlType(model, field);
-  if (type !== 'other') return readAs(type, columnRef(model, field));
-  const column = columnRef(model, field);
-  return isEnumListField(model, field) ? enumListNamesSql(storedEnumListOf(model, field), column) : enumNamesSql(storedEnumOf(model, field), column);
+  // The same rule as every output: a `timetz` too is read at offset +00, as the driver drops its offset.
+  return outputExprSql(fieldExpr(model as ModelName, field as FieldOf<ModelName>));
 }
 
 /**

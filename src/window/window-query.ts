@@ -17,8 +17,8 @@ import {
 import { requireOptions, requirePositiveInt } from '../validation/batch.ts';
 import { requireDbClient } from '../validation/db-client.ts';
 import { describe, timeOf } from '../validation/dates.ts';
-import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
-import { enumOrderSql, storedEnumListOf, storedEnumOf } from './enum-output.ts';
+import { aliasRef, columnInfo, columnRef, idField, isUuidField, tableNameRef, tableRef, tiebreakerOf, storedEnumListOf, storedEnumOf, type CatalogEnum, type FieldOf, type ModelName } from './catalog.ts';
+import { enumOrderSql } from './enum-output.ts';
 import { requireUuid } from '../validation/keys.ts';
 import { requireCondition, type ComparisonOperator, type Condition } from './conditions.ts';
 import { whereAll, type PartitionKeyRelation } from './filters.ts';
@@ -606,24 +606,24 @@ export class WindowQuery<M extends ModelName, Row extends object = {}, W extends
         sqlType: fieldSqlType(model, field),
         nullable: columnInfo(model, field).nullable,
         ...(isUuidField(model, field) && { uuid: true }),
-        ...(storedEnumOf(model, field) && { enum: storedEnumOf(model, field) }),
-        ...(storedEnumListOf(model, field) && { enumList: storedEnumListOf(model, field) }),
+        enum: storedEnumOf(model, field),
+        enumList: storedEnumListOf(model, field),
       })),
       ...functions.map((f) => ({
         alias: f.alias,
         sqlType: f.fn.resultType,
         nullable: true,
         ...(f.fn.uuid === true && { uuid: true }),
-        ...(f.fn.enum !== undefined && { enum: f.fn.enum }),
-        ...(f.fn.enumList !== undefined && { enumList: f.fn.enumList }),
+        enum: f.fn.enum,
+        enumList: f.fn.enumList,
       })),
       ...exprs.map((e) => ({
         alias: e.alias,
         sqlType: e.expr.sqlType,
         nullable: e.expr.nullable,
         ...(isUuidFieldExpr(e.expr) && { uuid: true }),
-        ...(enumOfExpr(e.expr) && { enum: enumOfExpr(e.expr) }),
-        ...(enumListOfExpr(e.expr) && { enumList: enumListOfExpr(e.expr) }),
+        enum: enumOfExpr(e.expr),
+        enumList: enumListOfExpr(e.expr),
       })),
       ...exactTexts.map((e) => ({ alias: e.alias, sqlType: 'other' as SqlType, nullable: e.at !== undefined })),
     ];
