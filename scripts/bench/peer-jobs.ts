@@ -8,8 +8,11 @@ export type PeerJobName = (typeof PEER_JOBS)[number];
 /**
  * `ours`: the repository with `pgPool`; `prisma`: the repository on Prisma alone; the others run the same SQL (or,
  * for pages, the keyset query a user would write by hand) with their own API and return the driver's strings.
+ * `drizzle-exact` and `postgres.js-exact` are those two clients made to return the repository's types (`Decimal`
+ * numerics, `bigint` ids, `Date` instants) the way their users would: the drivers' type parsers, and for Drizzle's
+ * instants (which it keeps as text) one `Date` per row.
  */
-export const PEER_CLIENTS = ['ours', 'prisma', 'node-postgres', 'kysely', 'drizzle', 'postgres.js'] as const;
+export const PEER_CLIENTS = ['ours', 'prisma', 'node-postgres', 'kysely', 'drizzle', 'postgres.js', 'drizzle-exact', 'postgres.js-exact'] as const;
 export type PeerClient = (typeof PEER_CLIENTS)[number];
 
 export interface PeerJob {

@@ -22,7 +22,7 @@ import pg from 'pg';
 import Cursor from 'pg-cursor';
 import postgres from 'postgres';
 
-import { PrismaClient } from '../../prisma/generated/prisma/client.ts';
+import { Prisma as PrismaNamespace, PrismaClient } from '../../prisma/generated/prisma/client.ts';
 import { TransactionRepository } from '../../prisma/app/index.ts';
 import type { Prisma } from '../../prisma/app/index.ts';
 import { Checksum } from './checksum.ts';
@@ -80,6 +80,26 @@ interface Clients {
 }
 
 const INSERT_CHUNK = 1_000;
+
+/** The exact types a peer's user would ask for: a `Decimal` per numeric, a `bigint` per id. */
+const exactDecimal = (text: string) => new PrismaNamespace.Decimal(text);
+/**
+ * An instant from the server's text of a UTC wall time (`2026-11-27 10:00:00.123456`, what the SQL selects), as
+ * a user would write it: parsed as ISO 8601 in UTC (the driver's own parser would read it as local time).
+ */
+const utcWallTime = (text: string) => new Date(`${text.replace(' ', 'T')}Z`);
+
+/** Throws unless a row of an `-exact` client holds the repository's types: what its measurement claims. */
+function exactRows<R extends Record<string, unknown>>(rows: readonly R[]): readonly R[] {
+  const row = rows[0];
+  if (row && !(typeof row.id === 'bigint' && row.runningTotal instanceof PrismaNamespace.Decimal && row.createdAt instanceof Date)) {
+    throw new Error(`an exact client returned ${JSON.stringify(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v])))}`);
+  }
+  return rows;
+}
+
+/** A running total as the next page's bound text: a Decimal prints without an exponent through `toFixed`. */
+const totalText = (total: unknown) => (total instanceof PrismaNamespace.Decimal ? total.toFixed() : String(total));
 
 function plainRows(rows: ReturnType<typeof benchRows>) {
   return rows.map((row) => ({
@@ -165,6 +185,39 @@ async function openClients(job: PeerJob): Promise<Clients> {
         close: () => sql.end(),
       };
     }
+    case 'drizzle-exact': {
+      // node-postgres's documented way to parse a type, which Drizzle's `execute` falls back to for every type but
+      // dates and intervals (those it keeps as text). This process runs this one client, so setting it globally is safe.
+      pg.types.setTypeParser(pg.types.builtins.NUMERIC, exactDecimal);
+      pg.types.setTypeParser(pg.types.builtins.INT8, BigInt);
+      const pool = new pg.Pool({ connectionString: job.url, max: 2 });
+      const db = drizzle(pool);
+      return {
+        repo: undefined,
+        query: async (text, values) => {
+          const { rows } = await db.execute(drizzleStatement(text, values));
+          for (const row of rows) row.createdAt = utcWallTime(row.createdAt as string);
+          return exactRows(rows);
+        },
+        close: () => pool.end(),
+      };
+    }
+    case 'postgres.js-exact': {
+      const sql = postgres(job.url, {
+        max: 2,
+        onnotice: () => {},
+        types: {
+          bigint: postgres.BigInt,
+          decimal: { to: 1700, from: [1700], serialize: (x: unknown) => String(x), parse: exactDecimal },
+          wallTime: { to: 1114, from: [1114], serialize: (x: Date) => x.toISOString(), parse: utcWallTime },
+        },
+      });
+      return {
+        repo: undefined,
+        query: async (text, values) => exactRows(await sql.unsafe(text, values as never[], { prepare: true })),
+        close: () => sql.end(),
+      };
+    }
   }
 }
 
@@ -207,7 +260,7 @@ function pageRun(clients: Clients, account: number, pageSize: number): Run {
         sumUp(page, checksum);
         const last = page.at(-1);
         if (page.length < pageSize || !last) break;
-        position = [String(last.runningTotal), last.position, String(last.id)];
+        position = [totalText(last.runningTotal), last.position, String(last.id)];
       }
     }
     return { rows, checksum: checksum.digest() };

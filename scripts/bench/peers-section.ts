@@ -13,6 +13,8 @@
  * round's ratio, so a slow minute of the machine counts against both sides of it, and the range of the rounds'
  * ratios is reported beside it: a range that straddles 1x means the rounds disagree. The peers return numerics and ids as strings (and
  * node-postgres and postgres.js instants as Dates); the repository returns exact `Decimal`s, `bigint`s and `Date`s.
+ * Reads and pages also run Drizzle and postgres.js made to return those same types (`-exact`), which separates
+ * what exactness costs any client from what the repository itself costs.
  * Statements that repeat are prepared once per connection where the client has a documented way to ask: the
  * repository's `preparedStatements`, a named node-postgres query, postgres.js's `prepare: true`. Kysely's
  * `executeQuery` and Drizzle's `db.execute` have none and run unnamed statements.
@@ -37,6 +39,8 @@ const LABELS: Record<PeerJobName, Partial<Record<PeerClient, string>>> = {
     kysely: 'Kysely executeQuery(CompiledQuery.raw) (strings, Date)',
     drizzle: 'Drizzle db.execute(sql) (strings)',
     'postgres.js': 'postgres.js sql.unsafe, prepare: true (strings, Date)',
+    'drizzle-exact': 'Drizzle db.execute(sql) + exact types (Decimal, bigint, Date)',
+    'postgres.js-exact': 'postgres.js sql.unsafe + exact types, prepare: true (Decimal, bigint, Date)',
   },
   page: {
     ours: `repository page() with pgPool, prepared statements, ${PAGE_SIZE}-row pages (Decimal, bigint, Date)`,
@@ -45,6 +49,8 @@ const LABELS: Record<PeerJobName, Partial<Record<PeerClient, string>>> = {
     kysely: 'Kysely executeQuery, hand-written keyset query',
     drizzle: 'Drizzle db.execute, hand-written keyset query',
     'postgres.js': 'postgres.js sql.unsafe, prepare: true, hand-written keyset query',
+    'drizzle-exact': 'Drizzle db.execute + exact types, hand-written keyset query (Decimal, bigint, Date)',
+    'postgres.js-exact': 'postgres.js sql.unsafe + exact types, prepare: true, hand-written keyset query (Decimal, bigint, Date)',
   },
   stream: {
     ours: 'repository streamRunningTotals with pgPool (rows from the socket, exact types)',
