@@ -37,7 +37,8 @@ import { requireRepositoryOptions } from '../validation/repository-options.ts';
 import type { RunningTotalModel } from '../validation/running-total-model.ts';
 import { requireStreamOptions, type StreamSettingsInput } from '../validation/stream-options.ts';
 import { DEFAULT_READ_MAX_WAIT_MS } from '../executor/stream-timeouts.ts';
-import { conflictTargetOf, type ModelName } from '../window/catalog.ts';
+import { conflictTargetOf, storedEnumOf, type ModelName } from '../window/catalog.ts';
+import { enumNameOf } from '../window/enum-output.ts';
 import { queryFingerprint, splitPage, WindowPageCursor } from '../window/query-page.ts';
 import { ValidationError, WindowSpecError } from '../errors.ts';
 import { withRetry } from '../retry/retry.ts';
@@ -397,12 +398,18 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
     return rows.map((row) => this.withKey(row)) as unknown as PartitionBalance<Key>[];
   }
 
-  // A result row's partition fields folded into `key`, as the definition makes a key of a row (`keyOf`).
+  // A result row's partition fields folded into `key`, as the definition makes a key of a row (`keyOf`). An enum
+  // field arrives as its stored label (bucket pages resume after it) and becomes its name here.
   private withKey(row: Record<string, unknown>): Record<string, unknown> {
     const def = this.checkedDefinition;
     const rest = { ...row };
-    for (const field of partitionFieldsOf(def)) delete rest[field];
-    return { key: def.keyOf(row as Data), ...rest };
+    const named = { ...row };
+    for (const field of partitionFieldsOf(def)) {
+      delete rest[field];
+      const stored = storedEnumOf(def.model, field);
+      if (stored !== undefined && typeof row[field] === 'string') named[field] = enumNameOf(stored, row[field]);
+    }
+    return { key: def.keyOf(named as Data), ...rest };
   }
 
   /**

@@ -7,7 +7,7 @@ import { fieldSqlType, readAsDate } from '../window/expression.ts';
 import { exactTextArray, isInstantField } from '../window/instant-output.ts';
 import { inFirstKeyField } from '../window/filters.ts';
 import { keyListColumns } from '../window/column-collation.ts';
-import { checkedColumnArray, storedText, textValue, typedColumnValue } from '../window/parameters.ts';
+import { checkedColumnArray, storedText, storedValue, textValue, typedColumnValue } from '../window/parameters.ts';
 import type { RunningTotalPlan } from './running-total-plan.ts';
 import { atUtc } from '../window/utc-sql.ts';
 
@@ -205,13 +205,20 @@ export function compileBucketPage<M extends ModelName>(
   limit: number,
 ): Prisma.Sql {
   const { model } = plan;
+  // Each position value is cast back to its column's type (an enum's quoted name included); instants are read as
+  // their UTC wall time (`keyOutput`), so they resume as a `timestamp`.
+  const asTimestamp = (text: string) => storedText(text, 'timestamp');
   const columns = [
-    ...plan.partitionBy.map((field) => ({ ref: Prisma.sql`b.${aliasRef(field)}`, type: isInstantField(model, field) ? 'timestamp' : scalarTypeOf(model, field) })),
-    { ref: Prisma.sql`b."bucketStart"`, type: 'timestamp' },
+    ...plan.partitionBy.map((field) =>
+      isInstantField(model, field)
+        ? { ref: Prisma.sql`b.${aliasRef(field)}`, type: 'timestamp', cast: asTimestamp }
+        : { ref: Prisma.sql`b.${aliasRef(field)}`, type: scalarTypeOf(model, field), cast: (text: string) => storedValue(model, field, text) },
+    ),
+    { ref: Prisma.sql`b."bucketStart"`, type: 'timestamp', cast: asTimestamp },
   ];
   const position = Prisma.sql`${exactTextArray(columns.map((c) => ({ sql: c.ref, type: c.type })))} AS ${aliasRef(BUCKET_POSITION)}`;
   const resume = after
-    ? Prisma.sql` WHERE (${Prisma.join(columns.map((c) => c.ref), ', ')}) > (${Prisma.join(columns.map((c, i) => storedText(after[i]!, c.type)), ', ')})`
+    ? Prisma.sql` WHERE (${Prisma.join(columns.map((c) => c.ref), ', ')}) > (${Prisma.join(columns.map((c, i) => c.cast(after[i]!)), ', ')})`
     : Prisma.empty;
   return Prisma.sql`SELECT b.*, ${position} FROM (${buckets}) AS b${resume} ORDER BY ${Prisma.join(columns.map((c) => c.ref), ', ')} LIMIT ${Prisma.raw(String(limit + 1))}`;
 }

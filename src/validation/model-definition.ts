@@ -1,6 +1,6 @@
 import { WindowSpecError } from '../errors.ts';
 import type { RunningTotalModel } from './running-total-model.ts';
-import { columnInfo, conflictTargetOf, idField, type ColumnInfo, type ModelName } from '../window/catalog.ts';
+import { columnInfo, conflictTargetOf, idField, requireStoredEnum, type ColumnInfo, type ModelName } from '../window/catalog.ts';
 import { checkpointsOf } from './checkpoint-model.ts';
 import { describe } from './dates.ts';
 
@@ -61,7 +61,7 @@ export interface FieldRoles {
 /**
  * Checks the three fields that make a running total deterministic and complete, against the catalog:
  * - `partitionBy`: one field or a non-empty list without repeats, each NOT NULL and of a type a key can be bound
- *   as (Int, BigInt, String, Boolean, DateTime) — a NULL partition could be neither selected nor resumed after;
+ *   as (Int, BigInt, String, Boolean, DateTime, an enum) — a NULL partition could be neither selected nor resumed after;
  * - `orderBy`: a NOT NULL DateTime (timestamp, timestamptz or date): `from` / `to` are instants, and keyset
  *   positions cannot resume after a NULL;
  * - `amount`: a Decimal field (NULLs allowed): totals, stream carries and page balances are exact Decimals.
@@ -77,9 +77,11 @@ export function requireFieldRoles(model: string, raw: { readonly partitionBy: un
   if (partitionBy.length === 0) fail(model, 'partitionBy must name at least one field (one field, or a list of them).');
   for (const field of partitionBy) {
     const info = columnInfo(model, field);
-    if (info.nullable || info.isList || !PARTITION_TYPES.includes(info.type)) {
-      fail(model, `partitionBy field ${field} (${describeColumn(info)}) must be a NOT NULL ${PARTITION_TYPES.join(', ')} field.`);
+    if (info.nullable || info.isList || !(PARTITION_TYPES.includes(info.type) || info.kind === 'enum')) {
+      fail(model, `partitionBy field ${field} (${describeColumn(info)}) must be a NOT NULL ${PARTITION_TYPES.join(', ')} or enum field.`);
     }
+    // An enum key is bound as its stored label and read back as its name: the catalog must record both.
+    requireStoredEnum(model, info);
   }
   const orderBy = requireField(model, 'orderBy', raw.orderBy);
   const order = columnInfo(model, orderBy);

@@ -49,6 +49,23 @@ export function enumNamesSql(stored: CatalogEnum | undefined, sql: Prisma.Sql): 
   return Prisma.sql`CASE ${text} ${Prisma.join(arms, ' ')} ELSE ${text} END`;
 }
 
+// Each stored enum's names by label, built on first use.
+const namesByLabel = new WeakMap<CatalogEnum, ReadonlyMap<string, string>>();
+
+/**
+ * A stored label read as a value's name, in JavaScript, for values a statement returns as stored (a partition key
+ * of a bucket or balance, which pages resume after as stored): `'credit'` → `'CREDIT'` for `CREDIT @map("credit")`.
+ * A label the catalog does not know (a value a later migration added) is returned as it is, as `enumNamesSql` does.
+ */
+export function enumNameOf(stored: CatalogEnum, label: string): string {
+  let names = namesByLabel.get(stored);
+  if (names === undefined) {
+    names = new Map(Object.entries(stored.values).map(([name, value]) => [value, name]));
+    namesByLabel.set(stored, names);
+  }
+  return names.get(label) ?? label;
+}
+
 /**
  * Where a value read as its name (`enumNamesSql`) sorts: where its stored value sorts in PostgreSQL (the name back
  * to its label, cast to the enum), as comparisons, `min` / `max` and orders of the enum itself do (names sorted as

@@ -92,16 +92,14 @@ export type InsertFieldOf<M extends ModelName> = {
 }[FieldOf<M>];
 
 /**
- * Fields a partition key can be made of: NOT NULL, single-valued Int, BigInt, String, Boolean or DateTime. A NULL
- * partition value could not be selected with `partitions` nor resumed after by streams and pages.
+ * Fields a partition key can be made of: NOT NULL, single-valued Int, BigInt, String, Boolean, DateTime or enum. A
+ * NULL partition value could not be selected with `partitions` nor resumed after by streams and pages.
  */
 export type PartitionFieldOf<M extends ModelName> = {
-  [F in FieldOf<M>]: ColumnOf<M, F> extends {
-    readonly nullable: false;
-    readonly isList: false;
-    readonly type: 'Int' | 'BigInt' | 'String' | 'Boolean' | 'DateTime';
-  }
-    ? F
+  [F in FieldOf<M>]: ColumnOf<M, F> extends { readonly nullable: false; readonly isList: false }
+    ? ColumnOf<M, F> extends { readonly type: 'Int' | 'BigInt' | 'String' | 'Boolean' | 'DateTime' } | { readonly kind: 'enum' }
+      ? F
+      : never
     : never;
 }[FieldOf<M>];
 

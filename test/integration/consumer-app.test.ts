@@ -168,6 +168,8 @@ interface AppOutput {
   labelRefused: boolean;
   previousStatuses: string[];
   details: Array<[string, unknown]>;
+  statusBalances: Array<[number, string, string]>;
+  refundedTotals: Array<[string, string, string]>;
 }
 
 async function runApp(): Promise<AppOutput> {
@@ -184,6 +186,8 @@ async function reference(): Promise<{
   notSettled: Array<[string, string]>;
   details: Array<[string, unknown]>;
   jsonNulls: number[];
+  statusBalances: Array<[number, string, string]>;
+  refundedTotals: Array<[string, string, string]>;
 }> {
   // The app's enum by stored label, written out here: 'settled' and 'refunded' are @map'ed, 'DISPUTED' is not.
   const statusOf: Record<string, string> = { settled: 'SETTLED', refunded: 'REFUNDED', DISPUTED: 'DISPUTED' };
@@ -220,7 +224,26 @@ async function reference(): Promise<{
       byMerchant.set(row.merchant_id, total);
       return [row.id, row.merchant_id, text(total)];
     });
-  return { usd1, perMerchant, notSettled, details, jsonNulls };
+  // Per merchant and status, in PostgreSQL's order of the enum (its declared order here): the final balances, and
+  // merchant 2's refunded payments with their running totals.
+  const { rows: labelled } = await withPg((client) =>
+    client.query<{ id: string; merchant_id: number; status: string; position: string }>(
+      `SELECT id::text, merchant_id, status::text, row_number() OVER (ORDER BY merchant_id, status, paid_at, id)::text AS position FROM payments`,
+    ),
+  );
+  const position = new Map(labelled.map((row) => [row.id, { merchant: row.merchant_id, status: statusOf[row.status]!, at: BigInt(row.position) }]));
+  const byStatus = [...rows].sort((a, b) => Number(position.get(a.id)!.at - position.get(b.id)!.at));
+  const balances = new Map<string, [number, string, bigint]>();
+  const refundedTotals: Array<[string, string, string]> = [];
+  for (const row of byStatus) {
+    const { merchant, status } = position.get(row.id)!;
+    const key = `${merchant}|${status}`;
+    const total = (balances.get(key)?.[2] ?? 0n) + cents(row.amount);
+    balances.set(key, [merchant, status, total]);
+    if (merchant === 2 && status === 'REFUNDED') refundedTotals.push([row.id, status, text(total)]);
+  }
+  const statusBalances = [...balances.values()].map(([merchant, status, total]): [number, string, string] => [merchant, status, text(total)]);
+  return { usd1, perMerchant, notSettled, details, jsonNulls, statusBalances, refundedTotals };
 }
 
 function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof reference>>): void {
@@ -240,6 +263,10 @@ function expectExact(output: AppOutput, expected: Awaited<ReturnType<typeof refe
   expect(output.details.length, 'every third payment has details, one of them the JSON null').toBe(8);
   expect(expected.jsonNulls, 'Prisma.JsonNull stored the JSON null once; Prisma.DbNull and leaving it out, SQL NULL').toEqual([1, 17]);
   expect(output.previousStatuses, 'lag of the enum (default SETTLED) reads names only').toEqual(['DISPUTED', 'REFUNDED', 'SETTLED']);
+  expect(output.statusBalances, 'balances per (merchant, status) of a repository partitioned by the enum, keys by name').toEqual(expected.statusBalances);
+  expect(new Set(output.statusBalances.map(([, status]) => status))).toEqual(new Set(['SETTLED', 'REFUNDED', 'DISPUTED']));
+  expect(output.refundedTotals, "running totals of one (merchant, status) key, given by the status's name").toEqual(expected.refundedTotals);
+  expect(output.refundedTotals.length).toBeGreaterThan(1);
   expect(output.planHasWindowAgg, 'explain on prisma.payment runs EXPLAIN of the window query').toBe(true);
   // Days of Berlin's calendar (midnight = 23:00 UTC in January): 2026-01-01 through 2026-01-10 local.
   expect(output.dayBuckets.map(([start]) => start)).toEqual(
