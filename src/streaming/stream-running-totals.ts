@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ModelName } from '../window/catalog.ts';
-import type { DbClient } from '../executor/db-client.ts';
+import { isRootClient, type DbClient } from '../executor/db-client.ts';
+import { streamDeclaredCursor } from '../executor/declared-cursor-stream.ts';
 import { readThroughPrisma } from '../executor/pool-query.ts';
 import { fetchChunk, requireKeysetPlan, type Chunk, type ChunkRow, type KeysetPosition } from './keyset-chunk.ts';
 import { streamThroughPool } from './pool-stream.ts';
@@ -15,8 +16,11 @@ export interface StreamOptions extends StreamTimeouts {
 }
 
 /**
- * Streams a running total chunk by chunk, in one read-only REPEATABLE READ snapshot: rows equal the non-streaming
- * query's, in the same order, whatever the chunk size.
+ * Streams a running total chunk by chunk, in one snapshot: rows equal the non-streaming query's, in the same order,
+ * whatever the chunk size. Its own transaction is read-only REPEATABLE READ, and reads keyset chunks (each an index
+ * range). A caller's transaction may be READ COMMITTED, where each chunk would see rows committed since the last
+ * one (a total that matches no state of the ledger): there the rows come through one cursor, whose snapshot is
+ * taken once, at its DECLARE, whatever the isolation level.
  */
 export async function* streamRunningTotals<M extends ModelName>(
   db: DbClient,
@@ -25,6 +29,10 @@ export async function* streamRunningTotals<M extends ModelName>(
 ): AsyncGenerator<ChunkRow, void, undefined> {
   const { chunkSize } = options;
   requireKeysetPlan(plan, 'A keyset stream');
+  if (!isRootClient(db)) {
+    yield* streamDeclaredCursor<ChunkRow>(db, compileRunningTotal(plan), options);
+    return;
+  }
   const batches = snapshotBatches<ChunkRow[]>(
     db,
     async (tx, emit) => {

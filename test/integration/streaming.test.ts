@@ -138,6 +138,32 @@ describe('streamRunningTotals', () => {
     expect(open[0]?.n).toBe(0n);
   });
 
+  it("reads one snapshot in a caller's READ COMMITTED transaction: rows another session commits meanwhile are not seen", async () => {
+    await db.truncate('Transaction');
+    await new TransactionRepository(db.prisma).insertMany(
+      Array.from({ length: 4 }, (_, i) => ({ accountId: 1, amount: '10.00', createdAt: new Date(Date.UTC(2026, 0, 10 + i, 0, 0, 0, 1)) })),
+    );
+    for (const [path, options] of [['Prisma', {}], ['pgPool', { pgPool: rawPool() }]] as const) {
+      await db.prisma.$executeRaw`DELETE FROM "Transaction" WHERE amount <> 10`;
+      const seen = await db.prisma.$transaction(
+        async (tx) => {
+          const totals: string[] = [];
+          for await (const row of new TransactionRepository(tx, options).streamRunningTotals({ partitions: [1] }, { chunkSize: 2 })) {
+            totals.push(row.runningTotal.toFixed(2));
+            // After the first chunk, another session commits a row before the stream's position and one after it.
+            if (totals.length === 2) {
+              await rawPool().query(`INSERT INTO "Transaction" ("accountId", amount, "createdAt") VALUES (1, 1000, '2026-01-01Z'), (1, 7, '2026-02-01Z')`);
+            }
+          }
+          return totals;
+        },
+        { isolationLevel: 'ReadCommitted' },
+      );
+      // The ledger as it was when the stream started (40.00); not 47.00, which it never held.
+      expect(seen, path).toEqual(['10.00', '20.00', '30.00', '40.00']);
+    }
+  });
+
   it('keeps a chunk as cheap at 90% depth as at 10%: the index scan reads only the chunk', async () => {
     await db.truncate('Transaction');
     await db.prisma.$executeRaw`
