@@ -50,14 +50,22 @@ const CITUS_WORKER_LOST =
   /failure on connection marked as essential|connection to the remote node .* failed|could not establish any connections to the node|connection not open/;
 
 /**
- * A lost session: connection exceptions (class 08), operator intervention (57P01–57P03), the server ending the
- * session for its `idle_in_transaction_session_timeout` or `transaction_timeout` (25P03, 25P04: when its message
- * does not arrive, the same loss reads as a closed socket), or a Citus coordinator's internal error for a worker it
- * lost (the same statement may succeed once the worker is back).
+ * Server errors that refuse a new session, as Prisma's adapter reports them by kind (TooManyConnections,
+ * AuthenticationFailed, DatabaseAccessDenied, DatabaseDoesNotExist): on the `pgPool` path they arrive as the
+ * server's own error when the pool connects, before any statement ran.
+ */
+const CONNECTION_REFUSED_STATES = new Set(['53300', '28000', '28P01', '3D000']);
+
+/**
+ * A lost or refused session: connection exceptions (class 08), operator intervention (57P01–57P03), the server
+ * ending the session for its `idle_in_transaction_session_timeout` or `transaction_timeout` (25P03, 25P04: when
+ * its message does not arrive, the same loss reads as a closed socket), a connection the server refused (too many
+ * clients, authentication, no such database), or a Citus coordinator's internal error for a worker it lost (the
+ * same statement may succeed once the worker is back).
  */
 function isConnectionLoss(sqlState: string | undefined, message: string | undefined): boolean {
   if (sqlState === undefined) return false;
-  if (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState) || /^25P0[34]$/.test(sqlState)) return true;
+  if (sqlState.startsWith('08') || /^57P0[123]$/.test(sqlState) || /^25P0[34]$/.test(sqlState) || CONNECTION_REFUSED_STATES.has(sqlState)) return true;
   return sqlState === 'XX000' && message !== undefined && CITUS_WORKER_LOST.test(message);
 }
 

@@ -347,6 +347,29 @@ describe('(a) connection loss', () => {
     });
   });
 
+  describe('the server refuses the session (a role over its connection limit: 53300)', () => {
+    const role = `ledger_refused_${process.pid}`;
+    let prisma: PrismaClient;
+    let pool: pg.Pool;
+    beforeAll(async () => {
+      await db.prisma.$executeRawUnsafe(`CREATE ROLE ${role} LOGIN PASSWORD 'refused' CONNECTION LIMIT 0`);
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = 'refused';
+      prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString() }) });
+      pool = taggedPool(url.toString(), APP);
+    });
+    afterAll(async () => {
+      await prisma?.$disconnect();
+      await endPool(pool);
+      await db.prisma.$executeRawUnsafe(`DROP ROLE IF EXISTS ${role}`);
+    });
+
+    it.each(METHODS.map((m) => [m.name, m] as const))('%s → DatabaseUnavailableError', async (_, method) => {
+      expectLedgerError(await outcome(() => method.run({ client: prisma, pool, key: freshKey() })), DatabaseUnavailableError);
+    });
+  });
+
   describe('the backend is terminated while the statement runs', () => {
     let prisma: PrismaClient;
     let pool: pg.Pool;

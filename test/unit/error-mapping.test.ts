@@ -42,6 +42,15 @@ describe('mapDatabaseError', () => {
     );
   });
 
+  it('maps a session the server refused (too many clients, authentication, no such database) to DatabaseUnavailableError on the pgPool path too', () => {
+    for (const code of ['53300', '28000', '28P01', '3D000']) {
+      const refused = Object.assign(new Error(`refused (${code})`), { code, severity: 'FATAL' });
+      expect(mapDatabaseError(refused), code).toBeInstanceOf(DatabaseUnavailableError);
+    }
+    // Other class 53 and 28 states are statement failures.
+    expect(mapDatabaseError(Object.assign(new Error('out of memory'), { code: '53200', severity: 'ERROR' }))).toBeInstanceOf(QueryFailedError);
+  });
+
   it('maps a Citus coordinator\'s internal error for a lost worker (XX000) to DatabaseUnavailableError, other XX000 not', () => {
     const lost = 'failure on connection marked as essential: 127.0.0.1:7303';
     const throughPrisma = mapDatabaseError(adapterError({ kind: 'postgres', code: 'XX000', originalCode: 'XX000', originalMessage: lost }));
