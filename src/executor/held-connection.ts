@@ -59,7 +59,8 @@ async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClie
         ),
       waitMs,
     );
-    timer.unref();
+    // Not unref'd: the caller awaits this wait, and a pool whose connections are all held by sockets that do not
+    // keep the process alive (a paused stream's) would otherwise let the process exit with the wait unsettled.
   });
   try {
     return await Promise.race([connecting, gaveUp]);

@@ -4,6 +4,7 @@ import { queryRows, type DbClient } from './db-client.ts';
 import type { ColumnKind } from './field-decoders.ts';
 import { QueryFailedError, type UnrepresentableValueError } from '../errors.ts';
 import { holdConnection } from './held-connection.ts';
+import { DEFAULT_READ_MAX_WAIT_MS } from './stream-timeouts.ts';
 import { mapDatabaseError } from './map-database-error.ts';
 import { printsIsoDates, stillPrintsIsoDates } from './session-date-style.ts';
 import { notePrepared, statementNameOn } from './statement-name.ts';
@@ -142,14 +143,18 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
   }
 }
 
-/** One read statement through the pool (see `readThroughPool`): one statement reads one snapshot. */
+/**
+ * One read statement through the pool (see `readThroughPool`): one statement reads one snapshot. It waits at most
+ * `DEFAULT_READ_MAX_WAIT_MS` for a connection (`DatabaseUnavailableError`, nothing read), as a page does: a pool
+ * whose connections are all held (by the caller's own paused stream, say) would otherwise keep it waiting forever.
+ */
 export function queryThroughPool<Row>(
   pool: pg.Pool,
   sql: Prisma.Sql,
   columns: Readonly<Record<string, ColumnKind>>,
   options: Pick<PoolReadOptions, 'preparedStatements'> = {},
 ): Promise<Row[]> {
-  return readThroughPool(pool, (read) => read<Row>(sql, columns), options);
+  return readThroughPool(pool, (read) => read<Row>(sql, columns), { ...options, maxWaitMs: DEFAULT_READ_MAX_WAIT_MS });
 }
 
 /** Whether the session prints floats as their shortest exact text (`extra_float_digits` 1 or more, the default). */
