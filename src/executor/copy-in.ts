@@ -8,6 +8,7 @@ import { TransactionTimeoutError } from '../errors.ts';
 import type { IsolationLevel } from './db-client.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
+import { cancelledPastDeadline } from './stream-timeouts.ts';
 
 /** What work inside a COPY transaction can do; every failure is already a `LedgerError`. */
 export interface CopySession {
@@ -42,35 +43,71 @@ const ISOLATION_SQL: Readonly<Record<IsolationLevel, string>> = {
  * to the pool.
  */
 export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransactionOptions, work: (session: CopySession) => Promise<T>): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
   const held = await holdConnection(pool, Math.min(options.maxWaitMs ?? options.timeoutMs, options.timeoutMs));
   const { client } = held;
   let expired = false;
   let failed = false;
   let committing = false;
+  let undecided = false;
   // Ending the connection is the only way to stop a COPY in flight; releasing it with an error makes the pool end it.
+  const end = () => held.release(new Error('copy transaction timeout'));
+  let backstop: NodeJS.Timeout | undefined;
   const timer = setTimeout(() => {
-    expired = true;
-    held.release(new Error('copy transaction timeout'));
+    if (!committing) {
+      expired = true;
+      end();
+      return;
+    }
+    // COMMIT is not bounded by statement_timeout (the server lifts it before the commit's own work, deferred
+    // triggers included), and ending the connection now would leave its outcome unknown: wait a while longer for
+    // the server's answer, so the caller learns whether it committed; only a server that stopped answering leaves
+    // it unknown.
+    backstop = setTimeout(() => {
+      undecided = true;
+      end();
+    }, COMMIT_BACKSTOP_MS);
+    backstop.unref();
   }, options.timeoutMs);
   timer.unref();
   const timeout = (cause: unknown) =>
     new TransactionTimeoutError(
-      committing
-        ? `The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) while committing: whether it committed is unknown (a retry with the same idempotency keys is safe).`
+      undecided
+        ? `The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) and the server did not answer its COMMIT within ${COMMIT_BACKSTOP_MS} ms more: whether it committed is unknown (a retry with the same idempotency keys is safe).`
         : `The COPY transaction ran longer than ${options.timeoutMs} ms (timeoutMs) and was rolled back.`,
       { cause },
     );
-  const mapped = (error: unknown) => (expired ? timeout(error) : mapDatabaseError(error));
+  const mapped = (error: unknown) => {
+    if (expired || undecided) return timeout(error);
+    const typed = mapDatabaseError(error);
+    // The server's bound (below) cancelled a statement at the deadline: rolled back.
+    return cancelledPastDeadline(typed, started, options.timeoutMs) ? timeout(typed) : typed;
+  };
+  // What is left of `timeoutMs` bounds each statement on the server too: the client's timer ends the connection,
+  // but a backend waiting on a lock would not notice until the lock went (and a pool of such backends would
+  // exhaust the server's connections).
+  // One round trip: the bound and the statement as one simple query, whose results come back as a list. A ROLLBACK
+  // (to a savepoint) runs alone: an aborted transaction refuses every other statement until it.
+  const run = async (text: string) => {
+    try {
+      if (/^ROLLBACK\b/.test(text)) return await client.query(text);
+      const results = (await client.query(`${statementTimeoutText(deadline - Date.now())}; ${text}`)) as unknown as pg.QueryResult[];
+      return results.at(-1)!;
+    } catch (error) {
+      throw mapped(error);
+    }
+  };
   const session: CopySession = {
     async query<Row>(text: string) {
+      return (await run(text)).rows[0] as Row | undefined;
+    },
+    async copy(text, data) {
       try {
-        return (await client.query(text)).rows[0] as Row | undefined;
+        await client.query(statementTimeoutText(deadline - Date.now()));
       } catch (error) {
         throw mapped(error);
       }
-    },
-    async copy(text, data) {
       // A failure of the data itself (a row that no longer validates) ends the COPY with a message of our own:
       // the stream would send the error's text, values included, to the server and its log.
       let dataFailure: { readonly error: unknown } | undefined;
@@ -93,19 +130,40 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
   };
   try {
     const level = options.isolationLevel ? ` ISOLATION LEVEL ${ISOLATION_SQL[options.isolationLevel]}` : '';
-    await session.query(`BEGIN${level}`);
+    try {
+      await client.query(`BEGIN${level}`);
+    } catch (error) {
+      throw mapped(error);
+    }
     const result = await work(session);
     committing = true;
-    await session.query('COMMIT');
+    await run('COMMIT');
     return result;
   } catch (error) {
     failed = true;
-    throw expired && !(error instanceof TransactionTimeoutError) ? timeout(error) : error;
+    throw (expired || undecided) && !(error instanceof TransactionTimeoutError) ? timeout(error) : error;
   } finally {
     clearTimeout(timer);
-    if (!expired && failed) await client.query('ROLLBACK').catch(() => {});
+    clearTimeout(backstop);
+    if (!expired && !undecided && failed) await client.query('ROLLBACK').catch(() => {});
     held.release(failed);
   }
+}
+
+/** How long past its deadline a COPY transaction waits for the server's answer to its COMMIT. */
+const COMMIT_BACKSTOP_MS = 5_000;
+
+/**
+ * `statement_timeout` for the rest of the transaction (like `SET LOCAL`), never looser than the database's own:
+ * the text form of `transactionStatementTimeoutSql`, for the simple-query statements of a COPY transaction (the
+ * number is ours, an integer). At least 1 ms: 0 would lift the limit.
+ */
+function statementTimeoutText(ms: number): string {
+  const limit = Math.max(1, Math.trunc(ms));
+  return (
+    `SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit} ELSE LEAST(setting::bigint, ${limit}) END)::text, true) ` +
+    `FROM pg_settings WHERE name = 'statement_timeout'`
+  );
 }
 
 /** node-postgres arms a timer no longer than this (a longer one fires at once). */

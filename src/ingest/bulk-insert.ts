@@ -243,12 +243,14 @@ export async function writeChunks<Data>(
   batch: PreparedBatch<Data>,
   target: InsertTarget<Data>,
   ownsTransaction: boolean,
+  beforeChunk?: () => Promise<void>,
 ): Promise<InsertResult> {
   // `unnest` binds instants with an explicit offset; `createMany` goes through Prisma's binding, which needs UTC.
   if (batch.strategy === 'createMany' && batch.rows.size > 0) await requireUtcSession(tx, ownsTransaction);
   let inserted = 0;
   let chunks = 0;
   for (const rows of batch.rows.slices(batch.chunkSize)) {
+    await beforeChunk?.();
     const count =
       batch.strategy === 'unnest'
         ? await writeUnnestChunk(tx, target, rows as Record<string, unknown>[])
@@ -295,10 +297,13 @@ export function insertBatch<Data, T = undefined>(
       return await inTransaction(
         db,
         async (tx) => {
-          // The server bounds each statement of a transaction of ours (see `transactionStatementTimeoutSql`).
-          if (ours) await executeStatement(tx, transactionStatementTimeoutSql(timeoutMs));
-          const result = await writeChunks(tx, batch, target, ours);
-          return { ...result, after: after ? await after(tx) : undefined };
+          // The server bounds each statement of a transaction of ours (see `transactionStatementTimeoutSql`) by
+          // what is left of `timeoutMs`, so a chunk waiting on a lock ends at the deadline, not `timeoutMs` after it began.
+          const bound = ours ? () => executeStatement(tx, transactionStatementTimeoutSql(Math.max(1, started + timeoutMs - Date.now()))).then(() => {}) : undefined;
+          const result = await writeChunks(tx, batch, target, ours, bound);
+          if (after === undefined) return { ...result, after: undefined };
+          await bound?.();
+          return { ...result, after: await after(tx) };
         },
         batch.transaction,
       );

@@ -3,6 +3,8 @@
  * byte for byte; idempotent through a staging table; all or nothing; typed failures; and where it cannot run
  * (a caller's transaction, insertAndReport), `'auto'` falls back and an explicit `'copy'` is a ValidationError.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 
@@ -15,6 +17,7 @@ import {
 import { AUTO_COPY_MIN_ROWS, DatabaseUnavailableError, LedgerError, QueryFailedError, TransactionTimeoutError, ValidationError } from '../../src/index.ts';
 import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { useTestDatabase } from '../support/database.ts';
+import { holdInOpenTransaction } from '../support/lock-barrier.ts';
 import { useTestPool } from '../support/pg-pool.ts';
 import { randomTransactions, transactionRows } from '../support/rows.ts';
 import { seeded } from '../support/property-seed.ts';
@@ -174,6 +177,50 @@ describe("insertMany with strategy 'copy'", () => {
     expect(await db.prisma.transaction.count()).toBe(0);
     // The pool still serves: the timed-out connection was discarded, not returned.
     expect((await pool().query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('a COPY waiting on a lock past timeoutMs leaves no backend behind: the server ends its statement at the deadline', async () => {
+    await db.truncate('Transaction');
+    const app = `copy_lock_${process.pid}`;
+    const own = new pg.Pool({ connectionString: db.url, max: 3, application_name: app });
+    own.on('error', () => {});
+    // What CREATE INDEX holds: every COPY into the table waits on it.
+    const lock = await holdInOpenTransaction(db.url, 'LOCK TABLE "Transaction" IN SHARE MODE');
+    try {
+      const repo = new TransactionRepository(db.prisma, { pgPool: own });
+      for (let i = 0; i < 3; i++) {
+        const attempt = repo.insertMany(transactionRows(10, (j) => ({ externalId: `lock-${i}-${j}` })), { strategy: 'copy', timeoutMs: 300, retry: false });
+        await expect(attempt).rejects.toBeInstanceOf(TransactionTimeoutError);
+      }
+      // The lock is still held: a backend still waiting on it would stay until it went (they used to pile up until
+      // the server refused new connections). Polled for a while, since the server ends each one at its own pace.
+      const waiting = async () =>
+        Number((await pool().query<{ n: string }>(`SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND state <> 'idle'`, [app])).rows[0]!.n);
+      for (let tries = 0; tries < 100 && (await waiting()) > 0; tries++) await sleep(50);
+      expect(await waiting()).toBe(0);
+    } finally {
+      await lock.close();
+      await own.end();
+    }
+    expect(await db.prisma.transaction.count()).toBe(0);
+  });
+
+  it('a COMMIT still running at timeoutMs is waited for: the caller learns that it committed, never "unknown" while the server answers', async () => {
+    await db.truncate('Transaction');
+    // A deferred check that takes longer than the insert may: COMMIT runs it, and statement_timeout does not bound it.
+    await pool().query(`CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(1.5); RETURN NULL; END $$;
+      CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON "Transaction" DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit()`);
+    try {
+      const written = await new TransactionRepository(db.prisma, { pgPool: pool() }).insertMany(transactionRows(1, () => ({ externalId: 'slow-commit' })), {
+        strategy: 'copy',
+        timeoutMs: 800,
+        retry: false,
+      });
+      expect(written).toMatchObject({ inserted: 1, strategy: 'copy' });
+      expect(await db.prisma.transaction.count()).toBe(1);
+    } finally {
+      await pool().query('DROP TRIGGER slow_commit ON "Transaction"; DROP FUNCTION slow_commit()');
+    }
   });
 
   it('waits at most maxWaitMs for a connection of the pool: DatabaseUnavailableError (as on the Prisma path), nothing written, the pool intact', async () => {

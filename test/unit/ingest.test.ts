@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Prisma } from '../../prisma/generated/prisma/client.ts';
 import { SerializationFailureError, ValidationError } from '../../src/index.ts';
 import { SalesRecordRepository, TransactionRepository } from '../../prisma/app/index.ts';
@@ -10,9 +10,14 @@ import { transactionRow as row, transactionRows } from '../support/rows.ts';
 describe("insertMany with strategy 'unnest'", () => {
   it('sends one INSERT ... SELECT * FROM unnest(arrays) per chunk with catalog names and bound arrays', async () => {
     const db = mockPrisma();
-    db.tx.$queryRaw.mockImplementation(allWritten as never);
+    // The clock only moves while a chunk is written: each takes 700 ms.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    db.tx.$queryRaw.mockImplementation(((...args: unknown[]) => {
+      vi.setSystemTime(Date.now() + 700);
+      return (allWritten as (...a: unknown[]) => unknown)(...args);
+    }) as never);
     const rows = transactionRows(5, (i) => ({ externalId: i === 1 ? null : `ext-${i}` }));
-    const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 3, strategy: 'unnest' });
+    const result = await new TransactionRepository(db.prisma).insertMany(rows, { chunkSize: 3, strategy: 'unnest' }).finally(() => vi.useRealTimers());
     expect(result).toEqual({ inserted: 5, skipped: 0, chunks: 2, strategy: 'unnest' });
     expect(db.prisma.$transaction).toHaveBeenCalledTimes(1);
     // With an idempotency key, the rows written are counted from RETURNING (a row count would include the rows
@@ -23,11 +28,12 @@ describe("insertMany with strategy 'unnest'", () => {
         'unnest($1::int4[], $2::numeric[], $3::timestamptz[], $4::text[]) ON CONFLICT ("externalId") DO NOTHING ' +
         'RETURNING 1) SELECT count(*) AS inserted FROM written',
     );
-    // The one statement before them bounds each statement of the transaction on the server (Prisma's own timer
-    // cannot interrupt one): the default timeout, 10 s + 1 ms per row.
-    expect(db.tx.$executeRaw).toHaveBeenCalledTimes(1);
+    // A statement before each chunk bounds it on the server (Prisma's own timer cannot interrupt one) by what is
+    // left of the default timeout (10 s + 1 ms per row): all of it, then 700 ms less after the first chunk.
+    expect(db.tx.$executeRaw).toHaveBeenCalledTimes(2);
     expect(oneLine(sentSql(db.tx.$executeRaw))).toContain('SELECT set_config(name');
     expect(sentSql(db.tx.$executeRaw).values).toEqual([10_005, 10_005, 'statement_timeout']);
+    expect(sentSql(db.tx.$executeRaw, 1).values).toEqual([9_305, 9_305, 'statement_timeout']);
     // Keyed rows first, in key order (rows 0, 2, 3, then 4), then the unkeyed row 1. Exact decimal strings
     // (never floats), NULLs kept, explicit UTC offsets.
     expect(sql.values).toEqual([
