@@ -19,6 +19,7 @@ export type {
   InputOf,
   InputValue,
   NewRow,
+  OptionalInputFieldOf,
   PartitionKey,
   PartitionKeyOf,
   PartitionSpec,
@@ -122,9 +123,14 @@ export {
   type WindowCatalog,
   type WindowCatalogShape,
 } from './window/catalog.ts';
+// Every type an inferred declaration of an app can reach (`declaration: true` needs to name it: TS2742).
 export type {
   AmountFieldOf,
+  ColumnOf,
   FieldValue,
+  IsDefaultedColumn,
+  IsGeneratedColumn,
+  NonNullFieldValue,
   CatalogColumnValue,
   InsertFieldOf,
   JsonValue,
