@@ -1,5 +1,5 @@
 import * as Prisma from '../prisma-runtime.ts';
-import { ValidationError } from '../errors.ts';
+import { UnexpectedError, ValidationError } from '../errors.ts';
 import { requireColumnValue } from '../validation/column-value.ts';
 import { arrayTypeOf, columnInfo, enumOf, enumTypeName, isJsonColumn, scalarTypeOf, type CatalogEnum } from './catalog.ts';
 import { enumLabel, requireEnumName } from '../validation/enum-value.ts';
@@ -175,6 +175,6 @@ export function uuidValue(text: string): Prisma.Sql {
  * an instant output): a cursor position read back. `CAST($1 AS timestamp)`.
  */
 export function storedText(text: string, type: string): Prisma.Sql {
-  if (!/^[a-z0-9_]+$/.test(type)) throw new Error(`storedText: not a type name: ${type}`);
+  if (!/^[a-z0-9_]+$/.test(type)) throw new UnexpectedError(`storedText: not a type name the library writes: ${type}`);
   return cast(text, type);
 }
