@@ -49,16 +49,7 @@ async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClie
   const connecting = pool.connect();
   let timer: NodeJS.Timeout | undefined;
   const gaveUp = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new DatabaseUnavailableError(
-            `No connection of the pgPool came free within ${waitMs} ms (maxWaitMs, at most timeoutMs): every connection is busy with other work; nothing ran. ` +
-              'Retry, pass a larger maxWaitMs, or give the pool more connections.',
-          ),
-        ),
-      waitMs,
-    );
+    timer = setTimeout(() => reject(waitedTooLong(pool, waitMs)), waitMs);
     // Not unref'd: the caller awaits this wait, and a pool whose connections are all held by sockets that do not
     // keep the process alive (a paused stream's) would otherwise let the process exit with the wait unsettled.
   });
@@ -70,4 +61,18 @@ async function connectWithin(pool: pg.Pool, waitMs: number): Promise<pg.PoolClie
   } finally {
     clearTimeout(timer);
   }
+}
+
+// Why no connection came: every connection is checked out, or the pool could open one and the server did not
+// accept it in time (a server starting, or one far away).
+function waitedTooLong(pool: pg.Pool, waitMs: number): DatabaseUnavailableError {
+  const max = pool.options.max ?? 10;
+  const busy = pool.totalCount >= max && pool.idleCount === 0;
+  const why = busy
+    ? `No connection of the pgPool came free within ${waitMs} ms: every connection is busy with other work`
+    : `The pgPool did not get a connection within ${waitMs} ms: the server did not accept a new one in time`;
+  return new DatabaseUnavailableError(
+    `${why}; nothing ran. Retry, allow a longer wait (the call's maxWaitMs where it takes one, else the pool's ` +
+      'connectionTimeoutMillis), or give the pool more connections.',
+  );
 }

@@ -144,9 +144,10 @@ async function readOnce<T>(pool: pg.Pool, work: (read: ReadRows) => Promise<T>, 
 }
 
 /**
- * One read statement through the pool (see `readThroughPool`): one statement reads one snapshot. It waits at most
- * `DEFAULT_READ_MAX_WAIT_MS` for a connection (`DatabaseUnavailableError`, nothing read), as a page does: a pool
- * whose connections are all held (by the caller's own paused stream, say) would otherwise keep it waiting forever.
+ * One read statement through the pool (see `readThroughPool`): one statement reads one snapshot. It waits for a
+ * connection as long as the pool's own `connectionTimeoutMillis` says, or, when the pool sets none (it would wait
+ * forever, e.g. on a connection held by the caller's own paused stream), `DEFAULT_READ_MAX_WAIT_MS`, as a page
+ * does; past it, `DatabaseUnavailableError`, nothing read.
  */
 export function queryThroughPool<Row>(
   pool: pg.Pool,
@@ -154,7 +155,8 @@ export function queryThroughPool<Row>(
   columns: Readonly<Record<string, ColumnKind>>,
   options: Pick<PoolReadOptions, 'preparedStatements'> = {},
 ): Promise<Row[]> {
-  return readThroughPool(pool, (read) => read<Row>(sql, columns), { ...options, maxWaitMs: DEFAULT_READ_MAX_WAIT_MS });
+  const poolsOwn = pool.options.connectionTimeoutMillis ?? 0;
+  return readThroughPool(pool, (read) => read<Row>(sql, columns), { ...options, maxWaitMs: poolsOwn > 0 ? undefined : DEFAULT_READ_MAX_WAIT_MS });
 }
 
 /** Whether the session prints floats as their shortest exact text (`extra_float_digits` 1 or more, the default). */

@@ -4,9 +4,11 @@
  * a process alive that a plain `node` app does not (the wait's timer must, or the app exits with the call unsettled).
  */
 import path from 'node:path';
+import pg from 'pg';
 import { expect, it } from 'vitest';
 
 import { TransactionRepository } from '../../prisma/app/index.ts';
+import { DatabaseUnavailableError } from '../../src/index.ts';
 import { useTestDatabase } from '../support/database.ts';
 import { ROOT, runProcess } from '../support/process.ts';
 
@@ -29,3 +31,17 @@ it("gives up on a connection held by the caller's own paused stream with Databas
   ]);
   expect(result.code).toBe(0);
 });
+
+it("a read through a pool with its own connectionTimeoutMillis waits that long, not the library's 10 s", async () => {
+  // Longer than the library's own bound: the pool's setting decides, and its error says so.
+  const pool = new pg.Pool({ connectionString: db.url, max: 1, connectionTimeoutMillis: 11_000 });
+  const held = await pool.connect();
+  try {
+    const read = new TransactionRepository(db.prisma, { pgPool: pool }).runningTotals({ partitions: [1] });
+    await expect(read).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await expect(read).rejects.toThrow(/timeout exceeded when trying to connect/);
+  } finally {
+    held.release();
+    await pool.end();
+  }
+}, 30_000);
