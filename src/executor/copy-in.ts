@@ -8,7 +8,7 @@ import { TransactionTimeoutError } from '../errors.ts';
 import type { IsolationLevel } from './db-client.ts';
 import { holdConnection } from './held-connection.ts';
 import { mapDatabaseError } from './map-database-error.ts';
-import { cancelledPastDeadline } from './stream-timeouts.ts';
+import { cancelledPastDeadline, statementTimeoutText } from './stream-timeouts.ts';
 
 /** What work inside a COPY transaction can do; every failure is already a `LedgerError`. */
 export interface CopySession {
@@ -152,19 +152,6 @@ export async function copyInTransaction<T>(pool: pg.Pool, options: CopyTransacti
 
 /** How long past its deadline a COPY transaction waits for the server's answer to its COMMIT. */
 const COMMIT_BACKSTOP_MS = 5_000;
-
-/**
- * `statement_timeout` for the rest of the transaction (like `SET LOCAL`), never looser than the database's own:
- * the text form of `transactionStatementTimeoutSql`, for the simple-query statements of a COPY transaction (the
- * number is ours, an integer). At least 1 ms: 0 would lift the limit.
- */
-function statementTimeoutText(ms: number): string {
-  const limit = Math.max(1, Math.trunc(ms));
-  return (
-    `SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit} ELSE LEAST(setting::bigint, ${limit}) END)::text, true) ` +
-    `FROM pg_settings WHERE name = 'statement_timeout'`
-  );
-}
 
 /** node-postgres arms a timer no longer than this (a longer one fires at once). */
 const LONGEST_TIMER_MS = 2_147_483_647;

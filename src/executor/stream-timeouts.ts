@@ -27,14 +27,29 @@ export function connectionWaitMs(timeouts: StreamTimeouts): number {
   return Math.min(timeouts.maxWaitMs, timeouts.timeoutMs);
 }
 
+// A limit in whole milliseconds, at least 1: 0 would lift it (a deadline already past must still cancel).
+const limitMs = (ms: number) => Math.max(1, Math.trunc(ms));
+
 /**
  * Sets a server limit for the current transaction only (`set_config(..., true)`, like `SET LOCAL`) to `ms`, or
  * leaves it when the server already has a stricter one: the library never loosens a limit set for the database.
  * Both the limit and the setting's name are bound parameters.
  */
 function tightenSql(setting: 'idle_in_transaction_session_timeout' | 'statement_timeout', ms: number): Prisma.Sql {
-  const limit = Math.trunc(ms);
+  const limit = limitMs(ms);
   return Prisma.sql`SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit}::bigint ELSE LEAST(setting::bigint, ${limit}::bigint) END)::text, true) FROM pg_settings WHERE name = ${setting}`;
+}
+
+/**
+ * `transactionStatementTimeoutSql` as the text of a simple query, for a connection that runs statements without
+ * bound parameters (a COPY transaction sends it in one message with the statement it bounds). The number is ours.
+ */
+export function statementTimeoutText(ms: number): string {
+  const limit = limitMs(ms);
+  return (
+    `SELECT set_config(name, (CASE WHEN setting::bigint = 0 THEN ${limit} ELSE LEAST(setting::bigint, ${limit}) END)::text, true) ` +
+    `FROM pg_settings WHERE name = 'statement_timeout'`
+  );
 }
 
 /**

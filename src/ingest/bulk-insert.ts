@@ -299,7 +299,7 @@ export function insertBatch<Data, T = undefined>(
         async (tx) => {
           // The server bounds each statement of a transaction of ours (see `transactionStatementTimeoutSql`) by
           // what is left of `timeoutMs`, so a chunk waiting on a lock ends at the deadline, not `timeoutMs` after it began.
-          const bound = ours ? () => executeStatement(tx, transactionStatementTimeoutSql(Math.max(1, started + timeoutMs - Date.now()))).then(() => {}) : undefined;
+          const bound = ours ? () => executeStatement(tx, transactionStatementTimeoutSql(started + timeoutMs - Date.now())).then(() => {}) : undefined;
           const result = await writeChunks(tx, batch, target, ours, bound);
           if (after === undefined) return { ...result, after: undefined };
           await bound?.();

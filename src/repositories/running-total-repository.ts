@@ -403,11 +403,12 @@ export abstract class RunningTotalRepository<M extends ModelName, Row, Input, Ke
   private withKey(row: Record<string, unknown>): Record<string, unknown> {
     const def = this.checkedDefinition;
     const rest = { ...row };
-    const named = { ...row };
+    let named = row;
     for (const field of partitionFieldsOf(def)) {
       delete rest[field];
       const stored = storedEnumOf(def.model, field);
-      if (stored !== undefined && typeof row[field] === 'string') named[field] = enumNameOf(stored, row[field]);
+      // A copy only for a row that holds a label: the other rows' keys are made of the row as read.
+      if (stored !== undefined && typeof row[field] === 'string') named = { ...named, [field]: enumNameOf(stored, row[field]) };
     }
     return { key: def.keyOf(named as Data), ...rest };
   }
